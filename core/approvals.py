@@ -1,0 +1,41 @@
+"""The owner's decision on a filled form. Recorded here; the worker acts on it when the run resumes."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from core.content import Post
+from core.errors import ValidationFailed
+from core.models import Approval, Run, utcnow
+from core.runs import audit, validate_post
+
+EDITABLE = ("title", "body", "topics")
+
+
+class AlreadyDecided(Exception):
+    pass
+
+
+def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None = None,
+           reason: str | None = None, actor: str = "owner") -> dict:
+    """Record the decision and return the payload the resumed graph receives.
+
+    Edits are validated against the site's limits first; on a bad edit nothing is saved.
+    """
+    if approval.status != "pending":
+        raise AlreadyDecided(approval.status)
+    run = s.get(Run, approval.run_id)
+    edits = {k: v for k, v in (edits or {}).items() if k in EDITABLE and v is not None}
+    if approve and edits:
+        post = Post.model_validate({**run.content, **edits})
+        validate_post(run.site, post)  # raises ValidationFailed before anything changes
+        run.content = post.model_dump(mode="json")
+    approval.status = "approved" if approve else "rejected"
+    approval.edits = edits or None
+    approval.reason = reason
+    approval.decided_at = utcnow()
+    audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
+          {"edited": sorted(edits)} if edits else {})
+    return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}
+
+
+__all__ = ["decide", "AlreadyDecided", "ValidationFailed", "EDITABLE"]

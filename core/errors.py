@@ -1,0 +1,93 @@
+"""The one error tree of the project.
+
+    OPCError                       base; carries site, account and url where known
+    ├── BusinessError              never retried: the run fails with the reason shown to the owner
+    │   ├── ValidationFailed       content breaks a site's limits (field + limit in .errors)
+    │   ├── ContentRejected        the site refused the content
+    │   ├── AccountRestricted      the account is banned or limited
+    │   ├── ApprovalRejected       the owner said no
+    │   └── PageChanged            a locator found nothing: the real page changed, a human must look
+    ├── TransientError             retried with limits (``Settings.transient_retries``)
+    │   ├── SiteTimeout            the page did not get ready in time
+    │   └── PublishFailed          the site said "publish failed"; safe to retry after a read-back
+    └── NeedsHuman                 the run pauses until the owner acts on the phone
+        ├── LoginRequired          the saved session is dead: QR login on the phone
+        ├── CodeRequired           the site asks for an SMS code
+        └── SliderRequired         a captcha/slider/face check: never solved by us
+
+Playwright's own errors are wrapped at the adapter boundary; HTTP errors exist only in ``api/``.
+"""
+from __future__ import annotations
+
+
+class OPCError(Exception):
+    retryable = False
+
+    def __init__(self, message: str, *, site: str | None = None, account: str | None = None,
+                 url: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.site = site
+        self.account = account
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BusinessError(OPCError):
+    pass
+
+
+class FieldError(dict):
+    """One rejected field: ``{"field": "title", "limit": "≤ 20", "message": "..."}``."""
+
+
+class ValidationFailed(BusinessError):
+    def __init__(self, errors: list[dict], **kw):
+        self.errors = errors
+        super().__init__("; ".join(e["message"] for e in errors), **kw)
+
+
+class ContentRejected(BusinessError):
+    pass
+
+
+class AccountRestricted(BusinessError):
+    pass
+
+
+class ApprovalRejected(BusinessError):
+    pass
+
+
+class PageChanged(BusinessError):
+    pass
+
+
+class TransientError(OPCError):
+    retryable = True
+
+
+class SiteTimeout(TransientError):
+    pass
+
+
+class PublishFailed(TransientError):
+    pass
+
+
+class NeedsHuman(OPCError):
+    pass
+
+
+class LoginRequired(NeedsHuman):
+    pass
+
+
+class CodeRequired(NeedsHuman):
+    pass
+
+
+class SliderRequired(NeedsHuman):
+    pass

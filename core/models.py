@@ -1,0 +1,185 @@
+"""The data model. All times are stored in UTC (naive columns hold UTC; ``utcnow`` is the one clock)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, always returns aware datetimes (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Account(Base):
+    """A login on one site. Its session (storage_state) lives encrypted in the vault, never here."""
+
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    site: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(32), default="needs_login")
+    """needs_login | logging_in | active"""
+    login_qr: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The current login QR as a data URL, while a login is in progress (not a secret: it expires)."""
+    login_qr_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    logged_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    """Key into ``employees.EMPLOYEES``."""
+    name: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default="semi_auto")
+    """auto | semi_auto | suggest"""
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Schedule(Base):
+    """A recurring publish: a cron expression in the workspace time zone."""
+
+    __tablename__ = "schedules"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id"))
+    graph: Mapped[str] = mapped_column(String(32), default="publish")
+    content: Mapped[dict] = mapped_column(JSON)
+    cron: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    mode: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Run(Base):
+    """One execution of a workflow for one account. ``id`` is the LangGraph thread id."""
+
+    __tablename__ = "runs"
+    __table_args__ = (UniqueConstraint("schedule_id", "slot_at", name="uq_run_schedule_slot"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id"))
+    graph: Mapped[str] = mapped_column(String(32), default="publish")
+    site: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(32), default="scheduled")
+    """scheduled | queued | running | awaiting_login | awaiting_approval | published | suggested |
+    rejected | failed"""
+    content: Mapped[dict] = mapped_column(JSON)
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The site's id of what was published (note id, item id ...)."""
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Why the run failed or was rejected, in words the owner understands."""
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), nullable=True)
+    slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending | approved | rejected | expired"""
+    fields: Mapped[dict] = mapped_column(JSON)
+    """The values read back from the filled form."""
+    screenshot_id: Mapped[str | None] = mapped_column(ForeignKey("artifacts.id"), nullable=True)
+    edits: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LedgerEntry(Base):
+    """Exactly-once guard: written before the irreversible click, completed after read-back."""
+
+    __tablename__ = "ledger"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))
+    site: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="intent")
+    """intent (the click may have happened) | done (read back)"""
+    intent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Artifact(Base):
+    __tablename__ = "artifacts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    run_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    """screenshot | thumbnail"""
+    path: Mapped[str] = mapped_column(String(500))
+    mime: Mapped[str] = mapped_column(String(64), default="image/jpeg")
+    step: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    thumb_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

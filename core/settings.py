@@ -1,0 +1,115 @@
+"""One Settings object for every process (API, worker, scheduler, replicas).
+
+Values come from the environment with the ``OPC_`` prefix (``OPC_DATA_DIR``, ``OPC_REDIS_URL`` ...).
+Secrets have no default: the vault key and the cookie-signing key are read from the environment or,
+on first run, generated into the data dir with 0600 permissions (see ``rpa.vault`` and ``api.auth``).
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Real back-ends. Sandbox mode swaps each for its local replica (see ``site_base_url``).
+REAL_BASE_URLS = {
+    "xiaohongshu": "https://creator.xiaohongshu.com",
+    "douyin": "https://creator.douyin.com",
+    "taobao": "https://item.upload.taobao.com",
+    "etax": "https://etax.chinatax.gov.cn",
+}
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Without this Chromium keeps resolving Google hosts on a machine with no network.
+LOCAL_ONLY_RESOLVER = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    """SQLAlchemy URL; defaults to SQLite in the data dir. A postgresql+psycopg:// URL works too."""
+    checkpoint_url: str | None = None
+    """LangGraph checkpointer: a SQLite file path (default in the data dir) or a postgres:// URL."""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    vault_keys: SecretStr | None = None
+    """Comma-separated Fernet keys, newest first (MultiFernet rotation). None: a key file in the data dir."""
+    secret_key: SecretStr | None = None
+    """Signs the owner's login cookie. None: generated into the data dir on first run."""
+
+    timezone: str = "Asia/Shanghai"
+    sandbox: bool = False
+    """Sandbox mode: adapters talk to the local replicas instead of the real sites."""
+    sandbox_host: str = "127.0.0.1"
+    sandbox_ports: dict[str, int] = Field(default_factory=lambda: {"xiaohongshu": 8601, "douyin": 8602,
+                                                                   "taobao": 8603, "etax": 8604})
+    base_urls: dict[str, str] = Field(default_factory=dict)
+    """Per-site override of the base URL (wins over sandbox and real defaults)."""
+
+    chromium_path: str = "/usr/bin/chromium"
+    browser_timeout_ms: int = 30_000
+    upload_timeout_ms: int = 120_000
+
+    job_timeout_s: int = 600
+    approval_timeout_h: int = 48
+    login_timeout_s: int = 300
+    transient_retries: int = 3
+    lease_s: int = 60
+    """A running run's lease; a worker renews it while alive. An expired lease means the worker died."""
+    scheduler_tick_s: float = 2.0
+    queue_name: str = "runs"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'opc.db').resolve()}"
+
+    @property
+    def checkpoint_target(self) -> str:
+        return self.checkpoint_url or str((self.data_dir / "checkpoints.db").resolve())
+
+    def site_base_url(self, site: str) -> str:
+        if site in self.base_urls:
+            return self.base_urls[site].rstrip("/")
+        if self.sandbox:
+            return f"http://{self.sandbox_host}:{self.sandbox_ports[site]}"
+        return REAL_BASE_URLS[site]
+
+    def chromium_args(self) -> list[str]:
+        args = list(CHROMIUM_FLAGS)
+        if self.sandbox:
+            args.append(LOCAL_ONLY_RESOLVER)
+        return args
+
+    @cached_property
+    def paths(self) -> "DataPaths":
+        return DataPaths(self.data_dir)
+
+
+class DataPaths:
+    """Where things live inside the data dir."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.sessions = root / "sessions"
+        self.artifacts = root / "artifacts"
+        self.uploads = root / "uploads"
+        self.browser = root / "browser"
+
+    def ensure(self) -> None:
+        for p in (self.root, self.sessions, self.artifacts, self.uploads, self.browser):
+            p.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,8 @@
+"""Workflows by name. Adding a workflow: one folder under ``graphs/`` and one line here."""
+from __future__ import annotations
+
+from graphs import publish
+
+GRAPHS = {
+    "publish": publish.build,
+}

@@ -1,0 +1,122 @@
+"""Execute one step of a run: pick up where its checkpoint left off, map errors to the run's status.
+
+Called by the worker's jobs. Safe to call any number of times for the same run: a run that is done,
+or waiting for the owner without a decision yet, is left alone; the account lock keeps two runs of
+one account from overlapping; the checkpoint and the ledger keep finished steps from repeating.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from langgraph.types import Command
+from sqlalchemy import update
+
+from core.db import transaction
+from core.errors import BusinessError, NeedsHuman, OPCError
+from core.models import Account, Approval, Run, utcnow
+from core.runs import TERMINAL, set_status
+from graphs.publish.state import PublishContext
+from rpa.lease import Lease, account_lock
+from rpa.process import Resources
+from rpa.workbench import Workbench
+
+log = logging.getLogger(__name__)
+
+RETRY_BACKOFF_S = (5, 30, 120)
+BUSY_ACCOUNT_DELAY_S = 5
+
+
+def execute(run_id: str, res: Resources) -> str:
+    with res.db() as s:
+        run = s.get(Run, run_id)
+        if run is None or run.status in TERMINAL or not _ready(s, run):
+            return run.status if run else "missing"
+    lock = account_lock(res.redis, run.account_id, res.settings.lease_s)
+    if not lock.acquire():
+        if run.status == "running":
+            return "running"  # its worker still holds the lock (or its lease has yet to expire)
+        return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
+    workbench = Workbench(res.runtime, res.vault)
+    try:
+        with Lease(res.db, run_id, lock, res.settings.lease_s):
+            _mark_running(res, run_id)
+            _invoke(res, run, workbench)
+    except BusinessError as e:
+        _fail(res, run_id, e)
+    except NeedsHuman as e:
+        _fail(res, run_id, e, prefix="需要人工处理：")
+    except Exception as e:  # transient by type, or an unexpected error: retried with limits
+        log.warning("run %s: %s", run_id, type(e).__name__)
+        _retry_or_fail(res, run_id, e)
+    finally:
+        workbench.close()
+        try:
+            lock.release()
+        except Exception:
+            pass
+    with res.db() as s:
+        return s.get(Run, run_id).status
+
+
+def _ready(s, run: Run) -> bool:
+    """A waiting run may proceed only once the owner has acted."""
+    if run.status == "awaiting_approval":
+        return s.query(Approval).filter(Approval.run_id == run.id, Approval.status != "pending").count() > 0
+    if run.status == "awaiting_login":
+        return s.get(Account, run.account_id).status == "active"
+    if run.status in ("queued", "scheduled"):
+        return run.not_before <= utcnow()
+    return True
+
+
+def _resume_value(res: Resources, run: Run, graph, config) -> object:
+    snapshot = graph.get_state(config)
+    if not snapshot.values:
+        return {"run_id": run.id}
+    if not snapshot.interrupts:
+        return None  # crashed mid-node: continue from the last checkpoint
+    kind = snapshot.interrupts[0].value.get("kind")
+    if kind == "approval":
+        with res.db() as s:
+            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status != "pending")
+                 .order_by(Approval.decided_at.desc()).first())
+        return Command(resume={"approved": a.status == "approved", "edits": a.edits or {},
+                               "reason": a.reason, "approval_id": a.id})
+    return Command(resume={"logged_in": True})
+
+
+def _invoke(res: Resources, run: Run, workbench: Workbench) -> None:
+    graph = res.graphs[run.graph]
+    config = {"configurable": {"thread_id": run.id}}
+    value = _resume_value(res, run, graph, config)
+    graph.invoke(value, config, context=PublishContext(res.settings, res.db, workbench))
+
+
+def _mark_running(res: Resources, run_id: str) -> None:
+    with transaction(res.db) as s:
+        set_status(s, s.get(Run, run_id), "running", reason=None)
+
+
+def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:
+    with transaction(res.db) as s:
+        set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+
+
+def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:
+    reason = getattr(e, "message", None) or f"临时错误：{type(e).__name__}"
+    with transaction(res.db) as s:
+        run = s.get(Run, run_id)
+        if run.attempts >= min(res.settings.transient_retries, len(RETRY_BACKOFF_S)):
+            set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
+            return
+        delay = RETRY_BACKOFF_S[run.attempts]
+        set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
+                   not_before=utcnow() + timedelta(seconds=delay))
+
+
+def _defer(res: Resources, run_id: str, delay_s: int, reason: str) -> str:
+    with res.db() as s, s.begin():
+        s.execute(update(Run).where(Run.id == run_id, Run.status.in_(("queued", "scheduled")))
+                  .values(status="scheduled", not_before=utcnow() + timedelta(seconds=delay_s), updated_at=utcnow()))
+    return "deferred"

@@ -1,0 +1,54 @@
+"""A run's lease and its account lock, renewed by a thread while the worker lives.
+
+If the worker is killed, renewal stops: the lock frees itself after ``lease_s`` and the scheduler's
+sweep sees the expired lease and takes the run up again.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from redis import Redis
+from redis.lock import Lock
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.models import Run, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def account_lock(conn: Redis, account_id: str, lease_s: int) -> Lock:
+    return conn.lock(f"opc:lock:account:{account_id}", timeout=lease_s, blocking=False, thread_local=False)
+
+
+class Lease:
+    def __init__(self, db: sessionmaker[Session], run_id: str, lock: Lock, lease_s: int):
+        self.db, self.run_id, self.lock, self.lease_s = db, run_id, lock, lease_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew_forever, daemon=True, name=f"lease-{run_id}")
+
+    def __enter__(self) -> "Lease":
+        self._renew()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        with self.db() as s, s.begin():
+            s.execute(update(Run).where(Run.id == self.run_id).values(lease_until=None))
+
+    def _renew(self) -> None:
+        with self.db() as s, s.begin():
+            s.execute(update(Run).where(Run.id == self.run_id)
+                      .values(lease_until=utcnow() + timedelta(seconds=self.lease_s)))
+        self.lock.reacquire()
+
+    def _renew_forever(self) -> None:
+        while not self._stop.wait(self.lease_s / 3):
+            try:
+                self._renew()
+            except Exception:  # a missed renewal only shortens the lease; the next one may work
+                log.exception("lease renewal failed for run %s", self.run_id)

@@ -1,0 +1,67 @@
+"""The QR login job: put the site's login QR on the owner's phone and wait for the scan.
+
+The QR is captured from the site's own login page (refreshed when it expires) and stored on the
+account so the phone page can show it. Once the site lets us in, the context's storage_state goes
+into the vault and every run of the account that was waiting for the login is queued again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import update
+
+from core.db import transaction
+from core.models import Account, Run, utcnow
+from core.queue import enqueue_run
+from rpa.process import Resources
+from sites import adapter_for
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+
+
+def run_login(account_id: str, res: Resources) -> str:
+    with res.db() as s:
+        account = s.get(Account, account_id)
+    adapter = adapter_for(account.site, res.settings.site_base_url(account.site))
+    deadline = time.monotonic() + res.settings.login_timeout_s
+    with res.runtime.context(adapter.allowed_hosts()) as ctx:
+        page = ctx.new_page()
+        adapter.open_login(page)
+        shown = None
+        while time.monotonic() < deadline:
+            if adapter.logged_in(page):
+                res.vault.save(account_id, ctx.storage_state())
+                _activate(res, account_id)
+                return "active"
+            qr = adapter.login_qr(page)
+            if qr and qr != shown:
+                _show_qr(res, account_id, qr)
+                shown = qr
+            time.sleep(POLL_S)  # the owner scans at human speed; the site's page polls on its own
+    _give_up(res, account_id)
+    return "timeout"
+
+
+def _show_qr(res: Resources, account_id: str, qr: str) -> None:
+    with transaction(res.db) as s:
+        account = s.get(Account, account_id)
+        account.login_qr, account.login_qr_at, account.status = qr, utcnow(), "logging_in"
+
+
+def _activate(res: Resources, account_id: str) -> None:
+    with transaction(res.db) as s:
+        account = s.get(Account, account_id)
+        account.status, account.login_qr, account.logged_in_at = "active", None, utcnow()
+        waiting = [r.id for r in s.query(Run).filter_by(account_id=account_id, status="awaiting_login")]
+        s.execute(update(Run).where(Run.id.in_(waiting)).values(status="queued", updated_at=utcnow()))
+    for run_id in waiting:
+        enqueue_run(res.settings, run_id, res.redis)
+
+
+def _give_up(res: Resources, account_id: str) -> None:
+    with transaction(res.db) as s:
+        account = s.get(Account, account_id)
+        account.status, account.login_qr = "needs_login", None

@@ -1,0 +1,56 @@
+"""What a worker process holds for all its jobs: settings, DB, Redis, the warm browser, the vault."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from redis import Redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import session_factory
+from core.queue import redis_for
+from core.settings import Settings
+from rpa.runtime import BrowserRuntime
+from rpa.vault import Vault
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    runtime: BrowserRuntime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings.paths.ensure()
+        self.runtime = BrowserRuntime(self.settings)
+
+    @cached_property
+    def db(self) -> sessionmaker[Session]:
+        return session_factory(self.settings.db_url)
+
+    @cached_property
+    def redis(self) -> Redis:
+        return redis_for(self.settings)
+
+    @cached_property
+    def vault(self) -> Vault:
+        return Vault(self.settings)
+
+    @cached_property
+    def checkpointer(self):
+        from graphs.checkpoint import open_checkpointer
+
+        return open_checkpointer(self.settings)
+
+    @cached_property
+    def graphs(self) -> dict:
+        """Compiled graphs by name, built once per process."""
+        from graphs import GRAPHS
+
+        return {name: build(self.checkpointer) for name, build in GRAPHS.items()}
+
+    def start(self) -> "Resources":
+        self.runtime.start()
+        return self
+
+    def close(self) -> None:
+        self.runtime.stop()

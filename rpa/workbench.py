@@ -1,0 +1,48 @@
+"""The open browser context of one job, shared by the nodes of the graph while that job runs.
+
+A node that needs the site's page asks the workbench; within one job (an auto-mode run, or the
+submit after an approval) fill, submit and read-back reuse one page instead of filling twice. When the
+job ends (or the run pauses for the owner) the context is closed: nothing survives between jobs
+except the account's session, saved back to the vault.
+"""
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from playwright.sync_api import BrowserContext, Page
+
+from rpa.runtime import BrowserRuntime
+from rpa.vault import Vault
+
+
+class Workbench:
+    def __init__(self, runtime: BrowserRuntime, vault: Vault):
+        self.runtime = runtime
+        self.vault = vault
+        self._stack = ExitStack()
+        self._ctx: BrowserContext | None = None
+        self._page: Page | None = None
+        self._account: str | None = None
+        self.filled_with: str | None = None
+        """Fingerprint of the content the open page was filled with (None: not filled)."""
+
+    def page(self, account_id: str, allowed_hosts: list[str]) -> Page:
+        if self._page is not None and self._account == account_id and not self._page.is_closed():
+            return self._page
+        self.close()
+        state = self.vault.load(account_id)
+        self._ctx = self._stack.enter_context(self.runtime.context(allowed_hosts, storage_state=state))
+        self._page = self._ctx.new_page()
+        self._account = account_id
+        return self._page
+
+    def save_session(self) -> None:
+        """Store the context's cookies back: sites refresh them as we go."""
+        if self._ctx is not None and self._account is not None:
+            self.vault.save(self._account, self._ctx.storage_state())
+
+    def close(self) -> None:
+        self._stack.close()
+        self._stack = ExitStack()
+        self._ctx = self._page = self._account = None
+        self.filled_with = None

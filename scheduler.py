@@ -1,0 +1,132 @@
+"""The scheduler process: fires due runs and recurring slots, and takes stuck runs up again.
+
+Several schedulers may run at once (for availability): every change is a compare-and-set in the
+database, so a slot fires once and a run is enqueued by one scheduler only.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.content import Post
+from core.db import session_factory, transaction
+from core.errors import ValidationFailed
+from core.models import Account, Approval, Employee, Run, Schedule, utcnow
+from core.queue import enqueue_run, redis_for
+from core.runs import create_run, set_status
+from core.settings import Settings, get_settings
+
+log = logging.getLogger("scheduler")
+
+STALE_QUEUED = timedelta(seconds=60)
+"""A queued run untouched this long lost its job (Redis restarted, enqueue failed): enqueue again."""
+
+
+def next_slot(cron: str, tz: str, after: datetime) -> datetime:
+    """The next cron slot after ``after``, the expression read in the schedule's time zone."""
+    local = after.astimezone(ZoneInfo(tz))
+    return croniter(cron, local).get_next(datetime).astimezone(ZoneInfo("UTC"))
+
+
+def fire_recurring(db: sessionmaker[Session], now: datetime) -> list[str]:
+    fired = []
+    with db() as s:
+        due = s.scalars(select(Schedule).where(Schedule.enabled, Schedule.next_at <= now)).all()
+    for sched in due:
+        run_id = _fire_slot(db, sched)
+        if run_id:
+            fired.append(run_id)
+        with db() as s, s.begin():  # advance, unless another scheduler already did
+            s.execute(update(Schedule).where(Schedule.id == sched.id, Schedule.next_at == sched.next_at)
+                      .values(next_at=next_slot(sched.cron, sched.timezone, max(sched.next_at, now))))
+    return fired
+
+
+def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
+    try:
+        with transaction(db) as s:
+            run = create_run(s, account=s.get(Account, sched.account_id), employee=s.get(Employee, sched.employee_id),
+                             post=Post.model_validate(sched.content), mode=sched.mode, schedule_id=sched.id,
+                             slot_at=sched.next_at, graph=sched.graph)
+            return run.id
+    except IntegrityError:
+        return None  # another scheduler fired this slot
+    except ValidationFailed as e:
+        log.warning("schedule %s slot skipped: %s", sched.id, e)
+        return None
+
+
+def claim_ready(db: sessionmaker[Session], now: datetime) -> list[str]:
+    """Runs that should be moving but have no job: due, retried, stale, or decided while waiting."""
+    decided = select(Approval.run_id).where(Approval.status != "pending")
+    active = select(Account.id).where(Account.status == "active")
+    candidates = or_(
+        and_(Run.status.in_(("scheduled", "queued")), Run.not_before <= now,
+             or_(Run.status == "scheduled", Run.updated_at <= now - STALE_QUEUED)),
+        and_(Run.status == "running", or_(Run.lease_until.is_(None), Run.lease_until < now),
+             Run.updated_at <= now - timedelta(seconds=5)),
+        and_(Run.status == "awaiting_approval", Run.id.in_(decided), Run.updated_at <= now - STALE_QUEUED),
+        and_(Run.status == "awaiting_login", Run.account_id.in_(active)),
+    )
+    claimed = []
+    with db() as s:
+        rows = s.execute(select(Run.id, Run.updated_at, Run.status).where(candidates)).all()
+    for run_id, seen_at, status in rows:
+        new_status = "queued" if status in ("scheduled", "running", "awaiting_login") else status
+        with db() as s, s.begin():
+            won = s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
+                            .values(status=new_status, updated_at=now)).rowcount
+        if won:
+            claimed.append(run_id)
+    return claimed
+
+
+def expire_approvals(db: sessionmaker[Session], now: datetime, hours: int) -> None:
+    with transaction(db) as s:
+        old = s.query(Approval).filter(Approval.status == "pending",
+                                       Approval.created_at < now - timedelta(hours=hours)).all()
+        for a in old:
+            a.status = "expired"
+            set_status(s, s.get(Run, a.run_id), "failed", reason=f"审批超过{hours}小时未处理，已取消")
+
+
+def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
+    now = utcnow()
+    fire_recurring(db, now)
+    expire_approvals(db, now, settings.approval_timeout_h)
+    claimed = claim_ready(db, now)
+    for run_id in claimed:
+        enqueue_run(settings, run_id, conn)
+    return claimed
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="OPC Digital Staff scheduler")
+    parser.add_argument("--once", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    settings.paths.ensure()
+    db, conn = session_factory(settings.db_url), redis_for(settings)
+    while True:
+        try:
+            claimed = tick(settings, db, conn)
+            if claimed:
+                log.info("enqueued %d run(s)", len(claimed))
+        except Exception:
+            log.exception("scheduler tick failed")
+        if args.once:
+            return
+        time.sleep(settings.scheduler_tick_s)
+
+
+if __name__ == "__main__":
+    main()

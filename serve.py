@@ -1,0 +1,184 @@
+"""Start the whole service on one machine: Redis, the replicas (sandbox mode), the web/API server, workers
+and the scheduler. Used by ``scripts/run.sh`` and by the end-to-end tests.
+
+Every child runs in its own process group and is stopped with its children when the stack stops.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {timeout}s")
+
+
+def wait_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"port {port} did not open in {timeout}s")
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    web_port: int = 8600
+    redis_port: int = 6379
+    xhs_port: int = 8601
+    workers: int = 1
+    replica_delays: bool = True
+    extra_env: dict = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "OPC_DATA_DIR": str(self.data_dir),
+            "OPC_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "OPC_SANDBOX": "true",
+            "OPC_SANDBOX_PORTS": f'{{"xiaohongshu": {self.xhs_port}, "douyin": 8602, "taobao": 8603, "etax": 8604}}',
+            "XDG_CONFIG_HOME": str(self.data_dir / "browser" / "xdg"),
+            "PYTHONPATH": str(ROOT),
+        })
+        env.update(self.extra_env)
+        return env
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def xhs_url(self) -> str:
+        return f"http://127.0.0.1:{self.xhs_port}"
+
+    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
+        log = open(self.data_dir / f"{name}.log", "ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start_redis(self) -> None:
+        self._spawn("redis", [shutil.which("redis-server") or "redis-server", "--port", str(self.redis_port),
+                              "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        wait_port(self.redis_port)
+
+    def start_replica(self) -> None:
+        cmd = [PY, "-m", "sandbox.xiaohongshu", "--host", "127.0.0.1", "--port", str(self.xhs_port)]
+        self._spawn("xiaohongshu", cmd + ([] if self.replica_delays else ["--no-delays"]))
+        wait_http(f"{self.xhs_url}/healthz")
+
+    def start_web(self) -> None:
+        self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+                            "--port", str(self.web_port)])
+        wait_http(f"{self.web_url}/healthz")
+
+    def start_worker(self, name: str | None = None) -> subprocess.Popen:
+        name = name or f"worker-{sum(k.startswith('worker') for k in self.procs) + 1}"
+        return self._spawn(name, [PY, str(ROOT / "worker.py"), "--name", f"{name}-{os.getpid()}-{time.time_ns()}"])
+
+    def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen:
+        return self._spawn(name, [PY, str(ROOT / "scheduler.py")])
+
+    def start(self, redis: bool = True) -> "Stack":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if redis:
+            self.start_redis()
+        self.start_replica()
+        self.start_web()
+        for _ in range(self.workers):
+            self.start_worker()
+        self.start_scheduler()
+        return self
+
+    def stop_proc(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self) -> None:
+        for name in list(self.procs)[::-1]:
+            self.stop_proc(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run OPC Digital Staff with a demo workspace on the replicas")
+    parser.add_argument("--data-dir", default=os.environ.get("OPC_DATA_DIR", str(ROOT / "data")))
+    parser.add_argument("--port", type=int, default=8600)
+    parser.add_argument("--redis-port", type=int, default=6379)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    stack = Stack(Path(args.data_dir).resolve(), web_port=args.port, redis_port=args.redis_port,
+                  workers=args.workers)
+    stack.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(stack.env)
+    from core.seed import seed_demo  # after env: seeding reads the same settings as the services
+    from core.settings import get_settings
+
+    redis_running = _port_open(args.redis_port)
+    stack.start(redis=not redis_running)
+    username, password = seed_demo(get_settings())
+    print(f"\nOPC 数字员工已启动: {stack.web_url}  (手机浏览器打开)")
+    print(f"用户名: {username}")
+    print(f"一次性密码: {password}" if password else "密码: 沿用首次启动时打印的密码（重置: python -m core.seed --reset-password）")
+    print(f"日志: {stack.data_dir}/*.log   按 Ctrl+C 停止\n", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(1)
+        dead = [n for n, p in stack.procs.items() if p.poll() is not None]
+        print(f"stopped: {dead} exited; see its log in {stack.data_dir}", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+if __name__ == "__main__":
+    main()

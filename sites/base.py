@@ -1,0 +1,65 @@
+"""The shape every site adapter has. The publish graph only talks to this interface.
+
+An adapter is built for one base URL (the real site, or its replica in sandbox mode) and works on
+Playwright *sync* pages handed to it by ``rpa.runtime``. Page objects live in ``sites/<site>/pages``;
+the adapter composes them into intent methods. Methods raise ``core.errors`` types only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from playwright.sync_api import Page
+
+from core.content import Post
+
+
+@dataclass
+class Published:
+    """What read-back found on the site's own list."""
+
+    external_id: str
+    title: str
+    url: str | None = None
+
+
+class Limits(Protocol):
+    def validate(self, post: Post, now: datetime) -> list[dict]:
+        """Return field errors ``{"field", "limit", "message"}``; empty when the post is fine."""
+
+
+class SiteAdapter(Protocol):
+    name: str
+    """Registry key, e.g. ``xiaohongshu``."""
+    label: str
+    """Shown to the owner, e.g. ``小红书``."""
+    limits: Limits
+
+    def __init__(self, base_url: str) -> None: ...
+
+    def allowed_hosts(self) -> list[str]:
+        """Hosts a context for this site may reach; everything else is blocked."""
+
+    # -- login ---------------------------------------------------------------------------------
+    def open_login(self, page: Page) -> None:
+        """Go to the login page and show the QR login."""
+
+    def login_qr(self, page: Page) -> str | None:
+        """The current QR as a ``data:image/png`` URL, refreshing it first if it expired."""
+
+    def logged_in(self, page: Page) -> bool:
+        """True once the login page has let us in (after the owner scanned)."""
+
+    def session_alive(self, page: Page) -> bool:
+        """Open a page that needs a session and say whether it is still valid."""
+
+    # -- publish -------------------------------------------------------------------------------
+    def fill(self, page: Page, post: Post) -> dict[str, str]:
+        """Fill the publish form and return the field values read back from the page."""
+
+    def submit(self, page: Page) -> None:
+        """Press the irreversible button and wait for the site's success signal."""
+
+    def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
+        """Look the post up in the site's own list; None when it is not there."""
