@@ -100,9 +100,9 @@ def expire_approvals(db: sessionmaker[Session], now: datetime, hours: int) -> No
 
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
-    fire_recurring(db, now)
+    fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
     expire_approvals(db, now, settings.approval_timeout_h)
-    claimed = claim_ready(db, now)
+    claimed = fired + claim_ready(db, now)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)
     return claimed

@@ -13,7 +13,7 @@ import argparse
 import atexit
 import logging
 
-from rq import SimpleWorker
+from rq import SimpleWorker, Worker
 
 from core.queue import queue_for, redis_for
 from core.settings import get_settings
@@ -52,12 +52,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="OPC Digital Staff worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     parser.add_argument("--name", default=None)
+    parser.add_argument("--fork", action="store_true",
+                        help="RQ's forking worker (a browser per job); for benchmarks only")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     conn = redis_for(settings)
-    resources()  # warm the browser before the first job arrives
-    worker = SimpleWorker([queue_for(settings, conn)], connection=conn, name=args.name)
+    if args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
+        worker = Worker([queue_for(settings, conn)], connection=conn, name=args.name)
+    else:
+        resources()  # warm the browser before the first job arrives
+        worker = SimpleWorker([queue_for(settings, conn)], connection=conn, name=args.name)
     worker.work(burst=args.burst, with_scheduler=False)
 
 

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     approval_timeout_h: int = 48
     login_timeout_s: int = 300
     transient_retries: int = 3
+    retry_backoff_s: list[int] = Field(default_factory=lambda: [5, 30, 120])
+    """Delay before each retry of a transient failure; its length caps the retries too."""
     lease_s: int = 60
     """A running run's lease; a worker renews it while alive. An expired lease means the worker died."""
     scheduler_tick_s: float = 2.0

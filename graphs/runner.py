@@ -23,7 +23,6 @@ from rpa.workbench import Workbench
 
 log = logging.getLogger(__name__)
 
-RETRY_BACKOFF_S = (5, 30, 120)
 BUSY_ACCOUNT_DELAY_S = 5
 
 
@@ -107,10 +106,11 @@ def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:
     reason = getattr(e, "message", None) or f"临时错误：{type(e).__name__}"
     with transaction(res.db) as s:
         run = s.get(Run, run_id)
-        if run.attempts >= min(res.settings.transient_retries, len(RETRY_BACKOFF_S)):
+        backoff = res.settings.retry_backoff_s
+        if run.attempts >= min(res.settings.transient_retries, len(backoff)):
             set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
             return
-        delay = RETRY_BACKOFF_S[run.attempts]
+        delay = backoff[run.attempts]
         set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
                    not_before=utcnow() + timedelta(seconds=delay))
 

@@ -140,7 +140,7 @@ def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     if entry is not None:
         # The click may have happened before a crash: the site's own list decides, never a second click.
-        found = adapter.find_published(page, post, since=entry.intent_at - READ_BACK_MARGIN)
+        found = _read_back(adapter, page, post, since=entry.intent_at - READ_BACK_MARGIN)
         if found is not None:
             return {"published": _record_done(ctx, run, found)}
     try:
@@ -164,13 +164,11 @@ def verify(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
     with ctx.db() as s:
         since = ledger.get(s, run).intent_at - READ_BACK_MARGIN
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
-    for attempt in range(READ_BACK_TRIES):
-        found = adapter.find_published(page, post, since=since)
-        if found is not None:
-            _shoot(ctx, run, page, "verified")
-            ctx.workbench.save_session()
-            return {"published": _record_done(ctx, run, found)}
-        time.sleep(READ_BACK_PAUSE_S * (attempt + 1))  # the site's list lags behind its success page
+    found = _read_back(adapter, page, post, since=since)
+    if found is not None:
+        _shoot(ctx, run, page, "verified")
+        ctx.workbench.save_session()
+        return {"published": _record_done(ctx, run, found)}
     raise ContentRejected("网站提示发布成功，但在笔记列表中找不到这篇笔记（可能被平台风控拦截）",
                           site=run.site, url=page.url)
 
@@ -180,6 +178,16 @@ def finish(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
         run = s.get(Run, state["run_id"])
         set_status(s, run, "published", external_id=state["published"]["external_id"])
     return {}
+
+
+def _read_back(adapter, page, post: Post, since):
+    """Look the post up on the site's list, a few times: the list lags behind the success page."""
+    for attempt in range(READ_BACK_TRIES):
+        found = adapter.find_published(page, post, since=since)
+        if found is not None or attempt == READ_BACK_TRIES - 1:
+            return found
+        time.sleep(READ_BACK_PAUSE_S * (attempt + 1))
+    return None
 
 
 def _record_done(ctx: PublishContext, run: Run, found) -> dict:

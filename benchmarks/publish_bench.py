@@ -1,0 +1,219 @@
+"""Publish benchmark: the whole stack against a minimal raw Playwright script on the same replica.
+
+    .venv/bin/python benchmarks/publish_bench.py [--runs 10] [--concurrency 2]
+
+Prints (and appends to docs/benchmarks.md with --write):
+- seconds per auto-mode run through the stack (enqueue → published, read-back included) vs. the raw
+  script doing the same clicks and read-back on a warm browser: the ratio is the headline figure;
+- runs per minute with K workers and K accounts running at once;
+- memory (RSS of worker + its Chromium) per concurrent run;
+- approve-to-submit latency (owner's decision → the publish click recorded in the ledger);
+- the worker models: SimpleWorker with a warm browser vs. RQ's forking worker (browser per job).
+Replica delays are off; the machine is described in the output.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from core.approvals import decide  # noqa: E402
+from core.content import Post  # noqa: E402
+from core.db import transaction  # noqa: E402
+from core.models import Account, Approval, LedgerEntry  # noqa: E402
+from core.queue import enqueue_resume  # noqa: E402
+from rpa.vault import Vault  # noqa: E402
+from serve import Stack, free_port  # noqa: E402
+from tests.factories import make_image, seed_workspace  # noqa: E402
+from tests.stack_fixtures import Env  # noqa: E402
+
+
+def rss_kb(pid: int) -> int:
+    total = 0
+    pids = {pid}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            if ppid in pids or _is_descendant(int(d.name), pid):
+                pids.add(int(d.name))
+    for p in pids:
+        try:
+            m = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
+            total += int(m.group(1)) if m else 0
+        except OSError:
+            pass
+    return total
+
+
+def _is_descendant(pid: int, root: int) -> bool:
+    while pid > 1:
+        if pid == root:
+            return True
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):
+            return False
+    return False
+
+
+def start(tmp: Path, workers: int, worker_args: list[str] | None = None) -> Env:
+    stack = Stack(tmp, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=0,
+                  replica_delays=False, extra_env={"OPC_SCHEDULER_TICK_S": "0.5"})
+    tmp.mkdir(parents=True, exist_ok=True)
+    stack.start_redis()
+    stack.start_replica()
+    for i in range(workers):
+        stack._spawn(f"worker-{i}", [sys.executable, str(ROOT / "worker.py"), "--name", f"bench-{i}-{time.time_ns()}",
+                                     *(worker_args or [])])
+    stack.start_scheduler()
+    return Env(stack)
+
+
+def login_accounts(env: Env, n: int) -> list[tuple[str, str]]:
+    out = []
+    for i in range(n):
+        _, emp, acc = seed_workspace(env.db, account_status="needs_login")
+        with transaction(env.db) as s:
+            s.get(Account, acc).name = f"bench{i}"
+        env.qr_login(acc, user=f"bench-{acc}")
+        out.append((emp, acc))
+    return out
+
+
+def post(images: list[str], i: int) -> Post:
+    return Post(title=f"基准笔记{i}", body="桂花乌龙冷泡茶，清香回甘。", images=images, topics=["冷泡茶"])
+
+
+def stack_runs(env: Env, accounts, images, n: int, mode: str = "auto") -> list[float]:
+    """Per-run seconds, enqueue → published, runs spread over the accounts, all started at once."""
+    started = {}
+    for i in range(n):
+        emp, acc = accounts[i % len(accounts)]
+        started[env.start_run(acc, emp, post(images, i), mode=mode)] = time.monotonic()
+    done = {}
+    while len(done) < n:
+        for run_id, t0 in started.items():
+            if run_id not in done:
+                run = env.run(run_id)
+                if run.status in ("published", "failed"):
+                    assert run.status == "published", run.reason
+                    done[run_id] = time.monotonic() - t0
+        time.sleep(0.02)
+    return list(done.values())
+
+
+def raw_runs(env: Env, account_id: str, images: list[str], n: int) -> list[float]:
+    """The same clicks with plain Playwright: warm browser, fresh context with the session per run."""
+    state = Vault(env.settings).load(account_id)
+    base = env.stack.xhs_url
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=env.settings.chromium_path, args=env.settings.chromium_args())
+        for i in range(n):
+            t0 = time.monotonic()
+            ctx = browser.new_context(storage_state=state)
+            page = ctx.new_page()
+            page.goto(base + "/publish/publish?from=homepage&target=image")
+            for k, path in enumerate(images, 1):
+                page.locator("input.upload-input").set_input_files(path)
+                expect(page.locator(".img-preview-area .pr")).to_have_count(k)
+            page.get_by_placeholder("填写标题").fill(f"原生脚本{i}")
+            page.locator("div.tiptap[contenteditable='true']").click()
+            page.keyboard.insert_text("桂花乌龙冷泡茶，清香回甘。 ")
+            page.keyboard.type("#冷泡茶")
+            page.locator("#creator-editor-topic-container .item").first.click()
+            page.get_by_role("button", name=re.compile(r"^\s*发布\s*$")).click()
+            page.wait_for_url(re.compile("/publish/success"))
+            page.goto(base + "/new/note-manager")
+            expect(page.get_by_text(f"原生脚本{i}").first).to_be_visible()
+            ctx.close()
+            times.append(time.monotonic() - t0)
+        browser.close()
+    return times
+
+
+def approve_latency(env: Env, accounts, images, n: int) -> list[float]:
+    out = []
+    emp, acc = accounts[0]
+    for i in range(n):
+        run_id = env.start_run(acc, emp, post(images, 1000 + i), mode="semi_auto")
+        env.wait_status(run_id, "awaiting_approval")
+        with transaction(env.db) as s:
+            payload = decide(s, s.query(Approval).filter_by(run_id=run_id).one(), approve=True)
+        t0 = time.time()
+        enqueue_resume(env.settings, run_id, payload)
+        env.wait_status(run_id, "published")
+        with env.db() as s:
+            intent = s.get(LedgerEntry, f"{run_id}:submit").intent_at.timestamp()
+        out.append(intent - t0)
+    return out
+
+
+def fmt(xs: list[float]) -> str:
+    return f"mean {statistics.mean(xs):.2f}s, median {statistics.median(xs):.2f}s, n={len(xs)}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--concurrency", type=int, default=2)
+    ap.add_argument("--write", action="store_true", help="append the results to docs/benchmarks.md")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="opc-bench-"))
+    images = [str(make_image(tmp / f"img{i}.jpg")) for i in range(2)]
+    lines = [f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}"]
+
+    env = start(tmp / "simple", workers=args.concurrency)
+    try:
+        accounts = login_accounts(env, args.concurrency)
+        stack_runs(env, accounts[:1], images, 2)  # warm-up: imports, first context
+        raw_runs(env, accounts[0][1], images, 2)
+        serial = stack_runs(env, accounts[:1], images, args.runs)
+        raw = raw_runs(env, accounts[0][1], images, args.runs)
+        lines.append(f"stack, 1 run at a time: {fmt(serial)}")
+        lines.append(f"raw Playwright script:  {fmt(raw)}")
+        lines.append(f"ratio stack/raw (mean): {statistics.mean(serial) / statistics.mean(raw):.2f}")
+        t0 = time.monotonic()
+        stack_runs(env, accounts, images, args.runs * args.concurrency)
+        elapsed = time.monotonic() - t0
+        lines.append(f"throughput with {args.concurrency} workers: "
+                     f"{args.runs * args.concurrency / elapsed * 60:.1f} runs/min")
+        workers = [p for n, p in env.stack.procs.items() if n.startswith("worker")]
+        lines.append(f"memory per concurrent run (worker + its Chromium RSS): "
+                     f"{statistics.mean(rss_kb(p.pid) for p in workers) / 1024:.0f} MiB")
+        lines.append(f"approve-to-submit latency: {fmt(approve_latency(env, accounts, images, 5))}")
+    finally:
+        env.stack.stop()
+
+    env = start(tmp / "fork", workers=1, worker_args=["--fork"])
+    try:
+        accounts = login_accounts(env, 1)
+        fork = stack_runs(env, accounts, images, max(3, args.runs // 2))
+        lines.append(f"forking RQ worker (Chromium per job), 1 run at a time: {fmt(fork)}")
+    finally:
+        env.stack.stop()
+
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        with open(ROOT / "docs" / "benchmarks.md", "a") as f:
+            f.write(f"\n## {time.strftime('%Y-%m-%d')} publish_bench --runs {args.runs} "
+                    f"--concurrency {args.concurrency}\n\n```\n{report}\n```\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The Xiaohongshu (小红书) creator-platform adapter: page objects composed into the SiteAdapter intents.
+
+Playwright's own errors stop here: every public method turns them into ``core.errors`` types (a page
+that does not get ready → ``SiteTimeout``; an element missing on a loaded page → ``PageChanged``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
+
+from core.content import Post
+from core.errors import LoginRequired, OPCError, PageChanged, SiteTimeout
+from core.settings import Settings
+from sites.base import Published
+from sites.xiaohongshu.errors import SITE
+from sites.xiaohongshu.limits import limits as xhs_limits
+from sites.xiaohongshu.pages import login, notes, publish
+
+SITE_TZ = ZoneInfo("Asia/Shanghai")
+"""The site's date picker takes Beijing wall time, whatever the workspace's time zone."""
+
+# What the real creator pages load besides their own host (saved pages + public code; API/upload
+# hosts are GUESS). The replica needs only its own host.
+REAL_EXTRA_HOSTS = [
+    "customer.xiaohongshu.com", "edith.xiaohongshu.com", "www.xiaohongshu.com",
+    "picasso-static.xiaohongshu.com", "ros-upload.xiaohongshu.com",
+    "fe-static.xhscdn.com", "fe-video-qc.xhscdn.com", "fe-img-qc.xhscdn.com",
+    "ros-preview.xhscdn.com", "sns-avatar-qc.xhscdn.com",
+]
+
+
+def site_wall_time(at: datetime) -> str:
+    return at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+class XiaohongshuAdapter:
+    name = "xiaohongshu"
+    label = "小红书"
+    limits = xhs_limits
+
+    def __init__(self, base_url: str, settings: Settings | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.settings = settings or Settings()
+
+    def allowed_hosts(self) -> list[str]:
+        host = urlsplit(self.base_url).hostname or ""
+        return [host, *REAL_EXTRA_HOSTS] if host.endswith("xiaohongshu.com") else [host]
+
+    # -- login ---------------------------------------------------------------------------------
+    def open_login(self, page: Page) -> None:
+        with self._boundary(page):
+            login.LoginPage(page, self.base_url).open()
+
+    def login_qr(self, page: Page) -> str | None:
+        with self._boundary(page):
+            return login.LoginPage(page, self.base_url).qr_data_url()
+
+    def logged_in(self, page: Page) -> bool:
+        with self._boundary(page):
+            return login.LoginPage(page, self.base_url).logged_in()
+
+    def session_alive(self, page: Page) -> bool:
+        with self._boundary(page):
+            try:
+                publish.PublishPage(page, self.base_url).open()
+            except LoginRequired:
+                return False
+            return True
+
+    # -- publish -------------------------------------------------------------------------------
+    def fill(self, page: Page, post: Post) -> dict[str, str]:
+        with self._boundary(page):
+            form = publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms)
+            form.open()
+            form.upload_images(post.images)
+            form.set_title(post.title)
+            form.set_body(post.body)
+            skipped = [t for t in post.topics if not form.add_topic(t)]
+            if post.timing.mode == "site" and post.timing.at is not None:
+                form.schedule(site_wall_time(post.timing.at))
+            fields = form.read_back([t for t in post.topics if t not in skipped])
+            if skipped:
+                fields["skipped_topics"] = " ".join(f"#{t}" for t in skipped)
+            return fields
+
+    def submit(self, page: Page) -> None:
+        with self._boundary(page):
+            publish.PublishPage(page, self.base_url).publish()
+
+    def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
+        with self._boundary(page):
+            notes_page = notes.NotesPage(page, self.base_url)
+            notes_page.open()
+            row = notes_page.find(post.title, since)
+            return Published(external_id=row.note_id, title=row.title, url=row.url) if row else None
+
+    # -- the boundary --------------------------------------------------------------------------
+    @contextmanager
+    def _boundary(self, page: Page) -> Iterator[None]:
+        try:
+            yield
+        except OPCError:
+            raise
+        except (PlaywrightTimeoutError, AssertionError) as e:  # AssertionError: an expect() ran out
+            raise SiteTimeout(f"小红书页面没有及时响应：{_first_line(e)}", site=SITE, url=_url(page)) from e
+        except PlaywrightError as e:
+            if "strict mode violation" in e.message:
+                raise PageChanged(f"小红书页面结构变了：{_first_line(e)}", site=SITE, url=_url(page)) from e
+            raise SiteTimeout(f"浏览器操作失败：{_first_line(e)}", site=SITE, url=_url(page)) from e
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+def _url(page: Page) -> str | None:
+    try:
+        return page.url
+    except PlaywrightError:
+        return None

@@ -1,0 +1,14 @@
+"""Xiaohongshu-specific errors, all subclasses of the shared tree in ``core.errors``."""
+from __future__ import annotations
+
+from core.errors import PageChanged
+
+SITE = "xiaohongshu"
+
+
+class ScheduleNotSet(PageChanged):
+    """The scheduled-publish time did not stick (value read back differs, or the button still says 发布).
+
+    Never retried as-is: pressing the button now would publish immediately instead of at the time the
+    owner chose.
+    """

@@ -1,0 +1,1 @@
+"""Page objects of the Xiaohongshu creator platform, one per real page."""

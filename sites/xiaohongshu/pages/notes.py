@@ -1,0 +1,114 @@
+"""The creator note manager: the site's own list of notes, used to read a publish back.
+
+GUESS: real-sites.md has no URL or DOM for this page. ``/new/note-manager`` is the path the creator
+platform's ``笔记管理`` menu is publicly known to open; the row, id, title and time locators below are
+the best public knowledge (a ``div.note`` card whose ``data-impression`` JSON carries ``noteId``) with
+the replica's explicit ``data-note-id`` rows first. All of them live here and nowhere else.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Locator, Page
+
+from core.errors import PageChanged
+from sites.xiaohongshu.errors import SITE
+from sites.xiaohongshu.pages.locate import Fallback, goto
+from sites.xiaohongshu.pages.login import LoginWall
+
+PATH = "/new/note-manager"  # GUESS (see module docstring)
+SITE_TZ = ZoneInfo("Asia/Shanghai")
+EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据")
+ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
+TITLE_CSS = "[data-note-title], .title, [class*='title']"
+TIME_CSS = "[data-note-time], time, .time, [class*='time']"
+TIME_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})"),
+)
+
+
+@dataclass
+class NoteRow:
+    note_id: str
+    title: str
+    created_at: datetime | None
+    url: str | None
+
+
+def parse_site_time(text: str) -> datetime | None:
+    """A row's time shown as Beijing wall time, as an aware datetime; None when it shows none."""
+    for pattern in TIME_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            y, mo, d, h, mi = (int(g) for g in m.groups())
+            return datetime(y, mo, d, h, mi, tzinfo=SITE_TZ)
+    return None
+
+
+class NotesPage:
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.wall = LoginWall(page)
+        self.rows = Fallback(page, "笔记列表", *(page.locator(css) for css in ROW_CSS))
+        self.empty = page.get_by_text(EMPTY_TEXT)
+
+    def open(self) -> None:
+        goto(self.page, self.base_url + PATH)
+        waiting = self.rows.union.or_(self.empty).or_(self.wall.union).filter(visible=True).first
+        try:
+            waiting.wait_for()
+        except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
+            self.wall.raise_if_up()
+            raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
+                              url=self.page.url) from e
+        self.wall.raise_if_up()
+
+    def notes(self) -> list[NoteRow]:
+        """Rows of the first row pattern the page uses, top (newest) first."""
+        for candidate in self.rows.candidates:
+            rows = candidate.filter(visible=True)
+            if rows.count():
+                return [self._read(r) for r in rows.all()]
+        return []
+
+    def find(self, title: str, since: datetime | None = None) -> NoteRow | None:
+        """The newest row whose title equals ``title`` and (when the row shows a time) is not older
+        than ``since`` (compared at minute precision: the list shows no seconds)."""
+        floor = since.astimezone(SITE_TZ).replace(second=0, microsecond=0) if since else None
+        for row in self.notes():
+            if row.title.strip() != title.strip():
+                continue
+            if floor and row.created_at and row.created_at < floor:
+                continue
+            return row
+        return None
+
+    def _read(self, row: Locator) -> NoteRow:
+        note_id = row.get_attribute("data-note-id") or _id_from_impression(row.get_attribute("data-impression"))
+        title_el = row.locator(TITLE_CSS).first
+        title = (row.get_attribute("data-note-title") or
+                 (title_el.inner_text() if title_el.count() else "")).strip()
+        time_el = row.locator(TIME_CSS).first
+        shown = row.get_attribute("data-note-time") or (time_el.inner_text() if time_el.count() else "")
+        link = row.locator("a[href]").first
+        href = link.get_attribute("href") if link.count() else None
+        if not note_id:
+            raise PageChanged("笔记列表里读不到笔记编号，小红书页面可能改版了", site=SITE, url=self.page.url)
+        return NoteRow(note_id=note_id, title=title, created_at=parse_site_time(shown or ""),
+                       url=_absolute(self.page, href))
+
+
+def _id_from_impression(raw: str | None) -> str:
+    # data-impression is JSON (the saved publish page shows the same attribute on its buttons).
+    found = re.search(r'"noteId"\s*:\s*"([0-9a-zA-Z]+)"', raw or "")
+    return found.group(1) if found else ""
+
+
+def _absolute(page: Page, href: str | None) -> str | None:
+    return urljoin(page.url, href) if href else None

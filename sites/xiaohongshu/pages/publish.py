@@ -1,0 +1,222 @@
+"""The image-note publish page (``/publish/publish?from=homepage&target=image``).
+
+Two steps on one URL: the upload step (a file input under tabs ``上传视频`` / ``上传图文``) turns into the
+edit form after the first image. Locators follow the saved real pages (``publish-upload.html``,
+``publish.html``) and public automation code; where the site has shipped more than one version of a
+control (quill vs. tiptap editor, radio vs. switch for 定时发布) each element has a fallback list.
+"""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+
+from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
+from sites.xiaohongshu.errors import SITE, ScheduleNotSet
+from sites.xiaohongshu.pages.locate import Fallback, goto
+from sites.xiaohongshu.pages.login import LoginWall
+
+PATH = "/publish/publish?from=homepage&target=image"
+SUCCESS_URL = re.compile(r"/publish/success")
+PUBLISH_LABEL = re.compile(r"^\s*(定时)?发布\s*$")
+DISABLED_CLASS = re.compile(r"(^|\s)(submit-)?disabled(\s|$)")
+TOPIC_WAIT_MS = 5_000
+"""How long a topic suggestion may take before the topic is skipped (the site sometimes sends none)."""
+
+# What the site says after the click. GUESS beyond 发布成功 / 登录已过期: texts seen in public reports.
+SUCCESS_TEXT = "发布成功"
+FAILED_TEXT = re.compile("发布失败|上传失败|网络错误|网络异常|请稍后重试")
+REJECTED_TEXT = re.compile("违反社区规范|违规|敏感词|内容不符合|审核不通过")
+RESTRICTED_TEXT = re.compile("账号异常|账号已被限制|账号被封禁|禁止发布|安全限制")
+
+
+class PublishPage:
+    def __init__(self, page: Page, base_url: str, upload_timeout_ms: float = 120_000):
+        self.page = page
+        self.base_url = base_url
+        self.upload_timeout_ms = upload_timeout_ms
+        self.wall = LoginWall(page)
+        # Reached through /publish/publish?source= the video tab is active; this tab switches to images.
+        self.image_tab = page.locator(".creator-tab").filter(has_text="上传图文")
+        self.file_input = Fallback(page, "图片上传框",
+                                   page.locator("input.upload-input[accept*='image']"),
+                                   page.locator("input[type=file][accept*='image']"),
+                                   page.locator("input[type=file][accept*='.jpg']"),
+                                   page.locator("input.upload-input"), state="attached")
+        self.previews = page.locator(".img-preview-area .pr")
+        self.title = Fallback(page, "标题", page.get_by_placeholder("填写标题"),
+                              page.locator("input.d-text[placeholder*='标题']"))
+        self.body = Fallback(page, "正文",
+                             page.locator("div.tiptap[contenteditable='true']"),
+                             page.locator("div.ql-editor[contenteditable='true']"),
+                             page.locator("[contenteditable='true'][data-placeholder*='正文']"))
+        self.topic_button = page.locator("#topicBtn")
+        """The older editor's ``# 话题`` button; the newer one opens suggestions on a typed ``#``."""
+        self.topic_items = page.locator("#creator-editor-topic-container .item")
+        self.schedule_card = Fallback(page, "定时发布",
+                                      page.locator(".custom-switch-card, .custom-switch-wrapper, "
+                                                   ".post-time-switch-container").filter(has_text="定时发布"),
+                                      page.get_by_role("radiogroup").filter(has_text="定时发布"))
+        self.schedule_switch = Fallback(page, "定时发布开关",
+                                        page.locator(".custom-switch-card, .custom-switch-wrapper, "
+                                                     ".post-time-switch-container")
+                                        .filter(has_text="定时发布").locator(".d-switch"),
+                                        page.locator("div").filter(has_text=re.compile(r"^\s*定时发布"))
+                                        .filter(has=page.locator(".d-switch")).last.locator(".d-switch"),
+                                        page.get_by_role("radiogroup").get_by_text("定时发布", exact=True))
+        self.date_input = Fallback(page, "定时发布时间",
+                                   page.locator(".d-datepicker-input-filter input"),
+                                   page.locator(".d-datepicker input"),
+                                   page.get_by_placeholder("请选择时间"),
+                                   page.get_by_placeholder("选择日期"))
+        self.publish_button = Fallback(page, "发布按钮",
+                                       page.get_by_role("button", name=PUBLISH_LABEL),
+                                       page.locator("button.publishBtn"))
+        self.popovers = page.locator("div.d-popover").filter(visible=True)
+
+    # -- opening -----------------------------------------------------------------------------------
+    def open(self) -> None:
+        goto(self.page, self.base_url + PATH)
+        try:
+            self.file_input.union.or_(self.wall.union).first.wait_for(state="attached")
+        except PlaywrightTimeoutError as e:
+            raise SiteTimeout("发布页没有加载出来", site=SITE, url=self.page.url) from e
+        self.wall.raise_if_up()
+
+    # -- filling -----------------------------------------------------------------------------------
+    def upload_images(self, paths: list[str]) -> None:
+        """One file at a time; the next waits until the previews show every image so far."""
+        for n, path in enumerate(paths, 1):
+            self._image_input().set_input_files(path)
+            try:
+                expect(self.previews).to_have_count(n, timeout=self.upload_timeout_ms)
+            except AssertionError as e:
+                raise SiteTimeout(f"第{n}张图片上传后预览没有出现", site=SITE, url=self.page.url) from e
+
+    def _image_input(self):
+        found = self.file_input.resolve()
+        accept = found.get_attribute("accept") or ""
+        if not re.search(r"image|jpe?g|png|webp", accept) and self.image_tab.count():
+            self.image_tab.first.click()  # the video tab was active
+            found = Fallback(self.page, "图片上传框", *self.file_input.candidates[:3], state="attached").resolve()
+        return found
+
+    def set_title(self, title: str) -> None:
+        self.close_popovers()  # tips and pickers the edit form opens on arrival
+        self.title.resolve().fill(title)
+
+    def set_body(self, body: str) -> None:
+        editor = self.body.resolve()
+        editor.click()
+        self.page.keyboard.press("ControlOrMeta+A")
+        self.page.keyboard.press("Delete")
+        for i, line in enumerate(body.split("\n")):
+            if i:
+                self.page.keyboard.press("Enter")
+            if line:
+                self.page.keyboard.insert_text(line)
+
+    def add_topic(self, name: str) -> bool:
+        """Type ``#name`` and pick the site's suggestion; without one, remove the text and say so."""
+        editor = self.body.resolve()
+        editor.click()
+        self.page.keyboard.press("ControlOrMeta+End")
+        typed = (" " if editor.inner_text().strip() else "") + f"#{name}"
+        self.page.keyboard.type(typed)
+        try:
+            self.topic_items.first.wait_for(state="visible", timeout=TOPIC_WAIT_MS)
+        except PlaywrightTimeoutError:
+            for _ in typed:
+                self.page.keyboard.press("Backspace")
+            return False
+        exact = self.topic_items.filter(has_text=f"#{name}")
+        (exact.first if exact.count() else self.topic_items.first).click()
+        try:  # a list left open would hand the next topic a stale suggestion
+            expect(self.topic_items.first).to_be_hidden(timeout=2_000)
+        except AssertionError:
+            self.page.keyboard.press("Escape")
+        return True
+
+    def close_popovers(self) -> None:
+        """Dropdowns and pickers (``div.d-popover``) stay open and swallow the next click."""
+        if not self.popovers.count():
+            return
+        self.page.keyboard.press("Escape")
+        try:
+            expect(self.popovers).to_have_count(0, timeout=2_000)
+        except AssertionError:
+            self.page.mouse.click(2, 2)  # a click outside closes what Escape did not
+            expect(self.popovers).to_have_count(0)
+
+    def schedule(self, wall_time: str) -> str:
+        """Switch on 定时发布 and enter ``YYYY-MM-DD HH:MM``; a value that did not stick raises."""
+        self.close_popovers()
+        if not self.date_input.present():
+            self.schedule_switch.resolve().click()
+        box = self.date_input.resolve()
+        try:
+            box.click()
+            box.fill(wall_time)
+            box.press("Enter")
+        except PlaywrightError as e:
+            raise ScheduleNotSet(f"定时发布时间写不进去：{e.message}", site=SITE, url=self.page.url) from e
+        self.close_popovers()
+        got = box.input_value().strip()
+        if got != wall_time:
+            raise ScheduleNotSet(f"定时发布时间没有设上：应为 {wall_time}，页面显示「{got}」",
+                                 site=SITE, url=self.page.url)
+        try:
+            expect(self.publish_button.resolve()).to_have_text(re.compile("定时发布"), timeout=5_000)
+        except AssertionError as e:
+            raise ScheduleNotSet("定时发布时间已填，但发布按钮没有变成「定时发布」", site=SITE,
+                                 url=self.page.url) from e
+        return got
+
+    # -- reading back ----------------------------------------------------------------------------
+    def read_back(self, topics: list[str]) -> dict[str, str]:
+        body = self.body.resolve().inner_text().strip()
+        shown = [t for t in topics if f"#{t}" in body]
+        schedule = self.date_input.resolve().input_value().strip() if self.date_input.present() else ""
+        return {"title": self.title.resolve().input_value(), "body": body,
+                "topics": " ".join(f"#{t}" for t in shown), "images": str(self.previews.count()),
+                "schedule": schedule or "立即发布"}
+
+    # -- publishing ------------------------------------------------------------------------------
+    def publish(self) -> None:
+        """Click 发布 / 定时发布 once it is enabled, then wait for the site's answer."""
+        button = self.publish_button.resolve()
+        try:
+            expect(button).to_be_enabled()
+            expect(button).not_to_have_class(DISABLED_CLASS)
+        except AssertionError as e:
+            raise SiteTimeout("发布按钮一直不可点击", site=SITE, url=self.page.url) from e
+        self.close_popovers()
+        button.click()
+        self._wait_outcome()
+
+    def _wait_outcome(self) -> None:
+        texts = {SUCCESS_TEXT: None, FAILED_TEXT: PublishFailed, REJECTED_TEXT: ContentRejected,
+                 RESTRICTED_TEXT: AccountRestricted}
+        signals = self.wall.union
+        for text in texts:
+            signals = signals.or_(self.page.get_by_text(text).filter(visible=True))
+        try:
+            signals.first.wait_for(state="visible")
+        except PlaywrightTimeoutError as e:
+            raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url) from e
+        if self.page.get_by_text(SUCCESS_TEXT).filter(visible=True).count():
+            self._confirm_success_url()
+            return
+        self.wall.raise_if_up()
+        for text, error in texts.items():
+            shown = self.page.get_by_text(text).filter(visible=True)
+            if error is not None and shown.count():
+                raise error(f"小红书提示：{shown.first.inner_text().strip()}", site=SITE, url=self.page.url)
+
+    def _confirm_success_url(self) -> None:
+        try:
+            self.page.wait_for_url(SUCCESS_URL, timeout=5_000)
+        except PlaywrightTimeoutError as e:
+            # 发布成功 without the success page: let the read-back decide, never click twice.
+            raise PublishFailed("网站提示发布成功，但没有进入成功页", site=SITE, url=self.page.url) from e

@@ -1,0 +1,39 @@
+"""Small builders for test data: real images, a seeded workspace."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from core.db import transaction
+from core.models import Account, Employee, Workspace
+
+
+def make_image(path: Path, size=(800, 1000), fmt="JPEG", text: str = "") -> Path:
+    """A real photo-like image (noise + shapes), not a 1-pixel placeholder."""
+    rnd = random.Random(str(path))
+    img = Image.new("RGB", size, tuple(rnd.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(12):
+        x, y = rnd.randrange(size[0]), rnd.randrange(size[1])
+        draw.ellipse((x, y, x + rnd.randrange(40, 300), y + rnd.randrange(40, 300)),
+                     fill=tuple(rnd.randrange(256) for _ in range(3)))
+    if text:
+        draw.text((20, 20), text, fill=(0, 0, 0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, fmt)
+    return path
+
+
+def seed_workspace(db, site: str = "xiaohongshu", mode: str = "semi_auto", account_status: str = "active"):
+    """A workspace with the marketing employee and one account. Returns (workspace, employee, account) ids."""
+    with transaction(db) as s:
+        ws = Workspace(name="测试工作区")
+        s.add(ws)
+        s.flush()
+        emp = Employee(workspace_id=ws.id, role="marketing", name="营销专员", mode=mode)
+        acc = Account(workspace_id=ws.id, site=site, name="demo", status=account_status)
+        s.add_all([emp, acc])
+        s.flush()
+        return ws.id, emp.id, acc.id

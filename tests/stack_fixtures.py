@@ -1,0 +1,95 @@
+"""The whole service as real processes (Redis, replica, web, workers, scheduler) for end-to-end tests."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from core.db import session_factory, transaction
+from core.models import Account, Employee, Run
+from core.queue import enqueue_login, enqueue_run
+from core.runs import create_run
+from core.settings import Settings
+from sandbox.scan import simulate_scan
+from serve import Stack, free_port
+from tests.core_fixtures import wait_until
+
+
+class Replica:
+    """The test's hands on the replica's control API."""
+
+    def __init__(self, base_url: str):
+        self.url = base_url
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/__sandbox__/reset", timeout=10).raise_for_status()
+
+    def faults(self, **switches) -> None:
+        httpx.post(f"{self.url}/__sandbox__/faults", json=switches, timeout=10).raise_for_status()
+
+    def state(self) -> dict:
+        return httpx.get(f"{self.url}/__sandbox__/state", timeout=10).json()
+
+    def expire_sessions(self) -> None:
+        httpx.post(f"{self.url}/__sandbox__/expire-sessions", timeout=10).raise_for_status()
+
+
+class Env:
+    """A running stack plus the settings its processes use."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.settings = Settings(**{"data_dir": stack.data_dir, "redis_url": f"redis://127.0.0.1:{stack.redis_port}/0",
+                                    "sandbox": True, "sandbox_ports": {"xiaohongshu": stack.xhs_port}})
+        self.db = session_factory(self.settings.db_url)
+        self.replica = Replica(stack.xhs_url)
+
+    def run(self, run_id: str) -> Run:
+        with self.db() as s:
+            return s.get(Run, run_id)
+
+    def wait_status(self, run_id: str, *statuses: str, timeout: float = 60) -> Run:
+        wait_until(lambda: self.run(run_id).status in statuses, timeout=timeout,
+                   what=f"run {run_id} to reach {statuses} (now {self.run(run_id).status}: {self.run(run_id).reason})")
+        return self.run(run_id)
+
+    def start_run(self, account_id: str, employee_id: str, post, mode: str | None = None) -> str:
+        with transaction(self.db) as s:
+            run = create_run(s, account=s.get(Account, account_id), employee=s.get(Employee, employee_id), post=post,
+                             mode=mode)
+        enqueue_run(self.settings, run.id)
+        return run.id
+
+    def qr_login(self, account_id: str, user: str = "demo") -> None:
+        """What the owner does on the phone: open the QR, scan it with the app."""
+        enqueue_login(self.settings, account_id)
+        qr = wait_until(lambda: self._account(account_id).login_qr, timeout=60, what="the login QR")
+        simulate_scan(self.stack.xhs_url, qr, user)
+        wait_until(lambda: self._account(account_id).status == "active", timeout=60, what="account active")
+
+    def _account(self, account_id: str) -> Account:
+        with self.db() as s:
+            return s.get(Account, account_id)
+
+
+def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, **extra_env) -> Stack:
+    data = tmp_path_factory.mktemp("stack")
+    stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=workers,
+                  replica_delays=False,
+                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
+                             **extra_env})
+    stack.data_dir.mkdir(parents=True, exist_ok=True)
+    stack.start_redis()
+    stack.start_replica()
+    if web:
+        stack.start_web()
+    for _ in range(workers):
+        stack.start_worker()
+    stack.start_scheduler()
+    return stack
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    stack = make_stack(tmp_path_factory, workers=2)
+    yield Env(stack)
+    stack.stop()

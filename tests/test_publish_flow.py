@@ -1,0 +1,167 @@
+"""The publish workflow end to end on real processes: worker, scheduler, Redis, Chromium, the replica."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.approvals import decide
+from core.content import Post, Timing
+from core.db import transaction
+from core.models import Account, Approval, Artifact, Run
+from core.queue import enqueue_resume
+from tests.factories import make_image, seed_workspace
+from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
+
+_users = itertools.count()
+
+
+@pytest.fixture
+def shop(env, tmp_path):
+    """A fresh replica, a workspace whose account is logged in by QR scan, and two real images."""
+    env.replica.reset()
+    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
+    with transaction(env.db) as s:
+        s.get(Account, acc).name = f"shop{next(_users)}"
+    env.qr_login(acc, user=f"shop-{acc}")
+    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
+    return {"employee": emp, "account": acc, "images": images}
+
+
+def _post(shop, **kw) -> Post:
+    base = dict(title="桂花乌龙冷泡茶上新", body="清香回甘，冰镇更好喝。", images=shop["images"], topics=["冷泡茶"])
+    return Post(**{**base, **kw})
+
+
+def _approve(env, run_id, approve=True, edits=None, reason=None):
+    with transaction(env.db) as s:
+        approval = s.query(Approval).filter_by(run_id=run_id, status="pending").one()
+        payload = decide(s, approval, approve=approve, edits=edits, reason=reason)
+    enqueue_resume(env.settings, run_id, payload)
+
+
+def _notes(env):
+    return env.replica.state()["notes"]
+
+
+def test_semi_auto_run_waits_for_approval_with_a_screenshot_then_publishes_once(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    assert env.replica.state()["submissions"] == 0
+    with env.db() as s:
+        approval = s.query(Approval).filter_by(run_id=run_id).one()
+        shot = s.get(Artifact, approval.screenshot_id)
+    assert approval.fields["title"] == "桂花乌龙冷泡茶上新"
+    assert Image.open(shot.path).format == "JPEG"
+
+    _approve(env, run_id)
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    notes = _notes(env)
+    assert [n["title"] for n in notes] == ["桂花乌龙冷泡茶上新"]
+    assert run.external_id == notes[0]["id"]
+    assert env.replica.state()["submissions"] == 1
+
+
+def test_rejected_run_submits_nothing_and_keeps_the_reason(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    _approve(env, run_id, approve=False, reason="图片不够好看")
+    run = env.wait_status(run_id, "rejected", "failed")
+    assert run.status == "rejected" and run.reason == "图片不够好看"
+    assert env.replica.state()["submissions"] == 0
+
+
+def test_edited_title_is_what_the_site_receives(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    _approve(env, run_id, edits={"title": "改过的标题", "topics": ["夏日饮品"]})
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    assert [n["title"] for n in _notes(env)] == ["改过的标题"]
+
+
+def test_auto_mode_publishes_without_asking(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    run = env.wait_status(run_id, "published", "failed", "awaiting_approval")
+    assert run.status == "published", run.reason
+    assert len(_notes(env)) == 1
+    with env.db() as s:
+        assert s.query(Approval).filter_by(run_id=run_id).count() == 0
+
+
+def test_suggest_only_fills_the_form_but_never_submits(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="suggest")
+    run = env.wait_status(run_id, "suggested", "failed", "published")
+    assert run.status == "suggested", run.reason
+    with env.db() as s:
+        assert s.query(Artifact).filter_by(run_id=run_id, kind="screenshot").count() >= 1
+    assert env.replica.state()["submissions"] == 0
+
+
+def test_site_scheduled_publish_sets_the_sites_own_time(env, shop):
+    from datetime import timedelta
+
+    from core.models import utcnow
+
+    at = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop, timing=Timing(mode="site", at=at)),
+                           mode="auto")
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    note = _notes(env)[0]
+    assert note["status"] != "已发布" or note.get("publish_at")
+    assert note.get("publish_at")
+
+
+def test_session_expired_while_waiting_asks_for_a_new_login_and_publishes_once(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    env.replica.expire_sessions()
+    _approve(env, run_id)
+    env.wait_status(run_id, "awaiting_login")
+    env.qr_login(shop["account"], user=f"shop-{shop['account']}")
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    assert len(_notes(env)) == 1
+
+
+def test_session_dying_at_the_click_leads_to_login_and_one_note(env, shop):
+    env.replica.faults(session_expire_mid_flow=True)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    env.wait_status(run_id, "awaiting_login", "failed", "published")
+    assert env.run(run_id).status == "awaiting_login", env.run(run_id).reason
+    env.replica.faults(session_expire_mid_flow=False)
+    env.qr_login(shop["account"], user=f"shop-{shop['account']}")
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    assert len(_notes(env)) == 1
+
+
+@pytest.mark.parametrize("fault", [{"slow_upload": 1500}, {"popover": True}, {"suggestions_missing": True}])
+def test_recoverable_faults_still_publish_once(env, shop, fault):
+    env.replica.faults(**fault)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    assert run.status == "published", run.reason
+    assert len(_notes(env)) == 1
+
+
+def test_one_publish_failure_is_retried_and_publishes_once(env, shop):
+    env.replica.faults(publish_failed=1)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    assert run.status == "published", run.reason
+    assert len(_notes(env)) == 1
+    assert env.replica.state()["submissions"] == 2
+
+
+def test_persistent_publish_failure_fails_with_a_readable_reason(env, shop):
+    env.replica.faults(publish_failed=100)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    run = env.wait_status(run_id, "failed", "published", timeout=240)
+    assert run.status == "failed"
+    assert "发布失败" in run.reason
+    assert _notes(env) == []

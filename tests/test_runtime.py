@@ -1,0 +1,134 @@
+"""The browser runtime: the host fence, screenshots for the phone, and no Chromium left behind."""
+import http.server
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from rpa.runtime import BrowserRuntime, blocked_pattern
+from rpa.screenshots import capture
+from serve import ROOT, free_port
+from tests.core_fixtures import wait_until
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list = []
+
+    def do_GET(self):
+        self.seen.append((self.headers.get("Host"), self.path))
+        other = self.server.other_port
+        body = (f'<html><body style="background:#fde"><h1>店铺</h1>'
+                f'<img src="http://localhost:{other}/tracker.png">'
+                f'<img src="http://127.0.0.1:{other}/ok.png"></body></html>').encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+@pytest.fixture(scope="module")
+def page_server():
+    port = free_port()
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Recorder)
+    srv.other_port = port
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield port
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    from core.settings import Settings
+
+    rt = BrowserRuntime(Settings(data_dir=tmp_path_factory.mktemp("rt"), sandbox=True)).start()
+    yield rt
+    rt.stop()
+
+
+def test_fence_pattern_matches_only_foreign_hosts():
+    pat = blocked_pattern(["creator.xiaohongshu.com", "127.0.0.1"])
+    assert not pat.search("https://creator.xiaohongshu.com/publish/publish?target=image")
+    assert not pat.search("http://127.0.0.1:8601/login")
+    assert pat.search("https://evil.example.com/x")
+    assert pat.search("https://creator.xiaohongshu.com.evil.example/x")
+    assert pat.search("http://localhost:8601/")
+
+
+def test_requests_to_hosts_outside_the_allowlist_never_leave_the_browser(runtime, page_server):
+    _Recorder.seen.clear()
+    with runtime.context(["127.0.0.1"]) as ctx:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{page_server}/shop")
+        page.wait_for_load_state("load")
+    hosts = [h for h, _ in _Recorder.seen]
+    assert f"127.0.0.1:{page_server}" in hosts
+    assert not any(h.startswith("localhost") for h in hosts), hosts
+    assert "localhost" in runtime.blocked
+
+
+def test_each_context_starts_empty_and_gets_its_session(runtime, page_server):
+    state = {"cookies": [{"name": "sid", "value": "abc", "domain": "127.0.0.1", "path": "/"}], "origins": []}
+    with runtime.context(["127.0.0.1"], storage_state=state) as ctx:
+        assert [c["name"] for c in ctx.cookies()] == ["sid"]
+    with runtime.context(["127.0.0.1"]) as ctx:
+        assert ctx.cookies() == []
+
+
+def test_screenshots_are_compressed_jpegs_with_a_thumbnail_and_no_metadata(runtime, page_server, tmp_path):
+    with runtime.context(["127.0.0.1"]) as ctx:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{page_server}/shop")
+        shot = capture(page, tmp_path, "filled")
+    full, thumb = Image.open(shot.full), Image.open(shot.thumb)
+    assert full.format == thumb.format == "JPEG"
+    assert full.width <= 1080 and thumb.width <= 240
+    assert not full.info.get("exif") and not thumb.info.get("exif")
+    assert shot.full.stat().st_size < 300_000
+
+
+def _descendants(pid: int) -> set[int]:
+    children = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.add(c)
+            todo.append(c)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_chromium_does_not_outlive_a_worker_killed_with_sigkill(core_settings):
+    env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
+               OPC_SANDBOX="true", XDG_CONFIG_HOME=str(core_settings.data_dir / "xdg"))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    chromium = wait_until(lambda: {p for p in _descendants(proc.pid)
+                                   if "chrom" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="ignore")},
+                          timeout=60, what="the worker's warm chromium")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    wait_until(lambda: not any(_alive(p) for p in chromium), timeout=20, what="chromium to exit")

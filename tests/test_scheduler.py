@@ -1,0 +1,66 @@
+"""Scheduled runs fire at their time, recurring slots fire once, even with two schedulers running."""
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+from rq import Queue
+
+from core.content import Post
+from core.db import session_factory, transaction
+from core.models import Account, Employee, Run, Schedule, utcnow
+from core.runs import create_run
+from scheduler import next_slot
+from serve import ROOT
+from tests.core_fixtures import wait_until
+from tests.factories import make_image, seed_workspace
+
+
+def _post(tmp_path, title="桂花乌龙冷泡茶"):
+    return Post(title=title, body="夏天来一杯", images=[str(make_image(tmp_path / "img" / "a.jpg"))],
+                topics=["冷泡茶"])
+
+
+def _queued_run_ids(conn, settings):
+    q = Queue(settings.queue_name, connection=conn)
+    return [j.args[0] for j in q.get_jobs()]
+
+
+def test_next_slot_reads_cron_in_the_workspace_time_zone():
+    after = utcnow().replace(year=2026, month=11, day=23, hour=0, minute=30, second=0, microsecond=0)
+    # 10:00 in Shanghai is 02:00 UTC
+    assert next_slot("0 10 * * *", "Asia/Shanghai", after).hour == 2
+
+
+def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_conn, tmp_path):
+    db = session_factory(core_settings.db_url)
+    ws, emp, acc = seed_workspace(db)
+    now = utcnow()
+    with transaction(db) as s:
+        account, employee = s.get(Account, acc), s.get(Employee, emp)
+        one_offs = [create_run(s, account=account, employee=employee, post=_post(tmp_path, f"定时{i}"),
+                               not_before=now + timedelta(seconds=2)).id for i in range(5)]
+        s.add(Schedule(workspace_id=ws, account_id=acc, employee_id=emp, content=_post(tmp_path).model_dump(mode="json"),
+                       cron="*/5 * * * *", next_at=now - timedelta(seconds=1)))
+    assert all(r.status == "scheduled" for r in db().query(Run).all())
+    assert _queued_run_ids(redis_conn, core_settings) == []  # nothing fires early
+
+    env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
+               OPC_SCHEDULER_TICK_S="0.2")
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    try:
+        wait_until(lambda: len(_queued_run_ids(redis_conn, core_settings)) >= 6, timeout=20, what="6 jobs")
+        import time; time.sleep(2)  # let both schedulers tick a few more times: nothing may fire again
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
+    enqueued = _queued_run_ids(redis_conn, core_settings)
+    assert sorted(enqueued) == sorted(set(enqueued)), "a run was enqueued twice"
+    with db() as s:
+        recurring = s.query(Run).filter(Run.schedule_id.isnot(None)).all()
+        sched = s.query(Schedule).one()
+    assert len(recurring) == 1
+    assert set(one_offs) | {recurring[0].id} == set(enqueued)
+    assert sched.next_at > now and sched.next_at.minute % 5 == 0

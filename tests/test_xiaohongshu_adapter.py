@@ -1,0 +1,165 @@
+"""The Xiaohongshu adapter against the replica of the creator platform, in real Chromium.
+
+The replica runs as its own process (``python -m sandbox.xiaohongshu --no-delays``); the browser context
+is fenced to the adapter's ``allowed_hosts`` exactly as in production (``rpa.runtime``). The phone scan is
+the replica's control API, fed with the token hidden in the QR PNG the adapter captured.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from core.content import Post, Timing
+from core.errors import LoginRequired
+from core.settings import Settings
+from rpa.runtime import BrowserRuntime
+from sandbox.scan import simulate_scan
+from serve import free_port, wait_http
+from sites.xiaohongshu import XiaohongshuAdapter
+from tests.core_fixtures import wait_until
+from tests.factories import make_image
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def replica():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox.xiaohongshu", "--host", "127.0.0.1",
+                             "--port", str(port), "--no-delays"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/healthz")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def control(replica):
+    httpx.post(f"{replica}/__sandbox__/reset", timeout=10).raise_for_status()
+
+    class Control:
+        def state(self) -> dict:
+            return httpx.get(f"{replica}/__sandbox__/state", timeout=10).json()
+
+        def faults(self, **switches) -> None:
+            httpx.post(f"{replica}/__sandbox__/faults", json=switches, timeout=10).raise_for_status()
+
+    return Control()
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    rt = BrowserRuntime(Settings(data_dir=tmp_path_factory.mktemp("browser"), sandbox=True,
+                                 browser_timeout_ms=10_000)).start()
+    yield rt
+    rt.stop()
+
+
+@pytest.fixture
+def adapter(replica):
+    return XiaohongshuAdapter(replica, Settings(sandbox=True, upload_timeout_ms=20_000))
+
+
+@pytest.fixture
+def page(runtime, adapter):
+    with runtime.context(adapter.allowed_hosts()) as ctx:
+        yield ctx.new_page()
+
+
+def scan_in(adapter, page, replica, user="shop-a") -> None:
+    """What the owner does: the adapter shows the QR, the phone scans it, the page lets us in."""
+    adapter.open_login(page)
+    qr = adapter.login_qr(page)
+    assert qr and qr.startswith("data:image/png;base64,")
+    simulate_scan(replica, qr, user)
+    wait_until(lambda: adapter.logged_in(page), timeout=15, what="the login page to let us in")
+
+
+@pytest.fixture
+def logged_in(adapter, page, replica, control):
+    scan_in(adapter, page, replica)
+    return page
+
+
+@pytest.fixture
+def images(tmp_path):
+    return [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
+
+
+def a_post(images, **kw) -> Post:
+    base = dict(title="桂花乌龙冷泡茶上新", body="清香回甘，\n冰镇更好喝。", images=images, topics=["冷泡茶"])
+    return Post(**{**base, **kw})
+
+
+def test_allowed_hosts_of_the_replica_is_its_own_host_only(adapter):
+    assert adapter.allowed_hosts() == ["127.0.0.1"]
+
+
+def test_the_real_site_is_fenced_to_xiaohongshu_hosts():
+    hosts = XiaohongshuAdapter("https://creator.xiaohongshu.com").allowed_hosts()
+    assert hosts[0] == "creator.xiaohongshu.com"
+    assert all(h.endswith(("xiaohongshu.com", "xhscdn.com")) for h in hosts)
+
+
+def test_a_fresh_browser_has_no_session(adapter, page, control):
+    assert adapter.session_alive(page) is False
+
+
+def test_scanning_the_qr_logs_in_and_the_session_is_alive(adapter, logged_in):
+    assert adapter.session_alive(logged_in) is True
+
+
+def test_before_the_scan_the_login_page_shows_a_qr_and_does_not_count_as_logged_in(adapter, page, control):
+    adapter.open_login(page)
+    assert adapter.login_qr(page).startswith("data:image/png")
+    assert adapter.logged_in(page) is False
+
+
+def test_fill_reads_back_every_field_then_one_submit_creates_exactly_one_note(adapter, logged_in, images,
+                                                                              control):
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    post = a_post(images)
+    fields = adapter.fill(logged_in, post)
+    assert fields["title"] == post.title
+    assert "清香回甘" in fields["body"] and "冰镇更好喝" in fields["body"]
+    assert fields["images"] == "2"
+    assert fields["topics"] == "#冷泡茶"
+    assert fields["schedule"] == "立即发布"
+    assert control.state()["notes"] == []
+
+    adapter.submit(logged_in)
+    notes = control.state()["notes"]
+    assert len(notes) == 1 and notes[0]["title"] == post.title
+
+    found = adapter.find_published(logged_in, post, since)
+    assert found is not None
+    assert found.external_id == str(notes[0]["id"])
+    assert found.title == post.title
+
+
+def test_find_published_says_none_for_a_title_that_was_never_posted(adapter, logged_in, control):
+    missing = Post(title="从没发过的标题", images=[])
+    assert adapter.find_published(logged_in, missing, datetime.now(timezone.utc) - timedelta(hours=1)) is None
+
+
+def test_site_schedule_is_written_in_beijing_time_and_read_back(adapter, logged_in, images, control):
+    at = (datetime.now(timezone.utc) + timedelta(days=2)).replace(second=0, microsecond=0)
+    fields = adapter.fill(logged_in, a_post(images, timing=Timing(mode="site", at=at)))
+    assert fields["schedule"] == at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+    adapter.submit(logged_in)
+    (note,) = control.state()["notes"]
+    assert at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") in str(note.get("scheduled_at") or note)
+
+
+def test_fill_with_a_dead_session_asks_for_a_login(adapter, page, images, control):
+    with pytest.raises(LoginRequired):
+        adapter.fill(page, a_post(images))

@@ -1,0 +1,108 @@
+"""The adapter's own page objects find what they need on the saved real Xiaohongshu pages.
+
+The pages (../shared/reference/real-pages/xiaohongshu) are DOM snapshots of the real creator platform.
+They open in real Chromium with every request except the file itself aborted, so the site's scripts do
+not run and the saved DOM stays as it was. Each locator checked here is the very object the adapter
+uses; each must resolve to one element (a fallback list resolves to the first candidate that matches).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, sync_playwright
+
+from core.settings import Settings
+from sites.xiaohongshu.pages.locate import Fallback
+from sites.xiaohongshu.pages.login import LoginWall
+from sites.xiaohongshu.pages.publish import PublishPage
+
+REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-pages" / "xiaohongshu"
+if not REAL_PAGES.is_dir():
+    REAL_PAGES = Path("/work/shared/reference/real-pages/xiaohongshu")
+
+pytestmark = pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="saved real pages not available")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    import os
+    os.environ.setdefault("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+    settings = Settings(sandbox=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=settings.chromium_path, args=settings.chromium_args())
+        yield b
+        b.close()
+
+
+def open_saved(browser, name: str) -> Page:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(5_000)
+    url = (REAL_PAGES / name).as_uri()
+    ctx.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+    page = ctx.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+@pytest.fixture
+def upload_page(browser):
+    page = open_saved(browser, "publish-upload.html")
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def edit_page(browser):
+    page = open_saved(browser, "publish.html")
+    yield page
+    page.context.close()
+
+
+def resolves_to_one(element: Fallback) -> Locator:
+    found = element.resolve(timeout=3_000)
+    assert found.count() == 1, f"{element.name} resolved to {found.count()} elements"
+    return found
+
+
+def test_upload_step_has_the_file_input_and_the_image_tab(upload_page):
+    form = PublishPage(upload_page, "file://")
+    found = resolves_to_one(form.file_input)
+    assert found.get_attribute("type") == "file"
+    assert "upload-input" in found.get_attribute("class")
+    assert form.image_tab.count() == 1  # the saved page shows the video tab; the adapter switches
+
+
+def test_edit_form_title_input_is_found_by_its_placeholder(edit_page):
+    title = resolves_to_one(PublishPage(edit_page, "file://").title)
+    assert title.get_attribute("placeholder") == "填写标题会有更多赞哦～"
+    assert title.input_value() == "vault-vaulter"
+
+
+def test_edit_form_body_editor_is_the_contenteditable_quill_editor(edit_page):
+    body = resolves_to_one(PublishPage(edit_page, "file://").body)
+    assert body.get_attribute("contenteditable") == "true"
+    assert "#英语" in body.inner_text()
+
+
+def test_edit_form_has_a_topic_entry_point(edit_page):
+    assert PublishPage(edit_page, "file://").topic_button.count() == 1
+
+
+def test_edit_form_has_the_scheduled_publish_control_and_card(edit_page):
+    form = PublishPage(edit_page, "file://")
+    card = resolves_to_one(form.schedule_card)
+    assert "定时发布" in card.inner_text()
+    switch = resolves_to_one(form.schedule_switch)
+    assert switch.inner_text().strip() == "定时发布"
+
+
+def test_edit_form_publish_button_is_the_one_that_says_publish(edit_page):
+    button = resolves_to_one(PublishPage(edit_page, "file://").publish_button)
+    assert button.inner_text().strip() == "发布"
+    assert "publishBtn" in button.get_attribute("class")
+
+
+def test_a_logged_in_publish_page_shows_no_login_wall(edit_page):
+    assert not LoginWall(edit_page).box.first.is_visible()
+    assert edit_page.get_by_text("登录已过期").count() == 0
