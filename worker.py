@@ -67,4 +67,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Jobs import ``worker`` by its dotted path; run main() from that module, not from ``__main__``,
+    # or the jobs would see a second copy of this module without the warm browser.
+    import worker
+
+    worker.main()

@@ -23,6 +23,19 @@ POLL_S = 1.0
 
 
 def run_login(account_id: str, res: Resources) -> str:
+    # One login per account: the graph and the phone may both ask for one, and each copy would hold
+    # a worker (and show a different QR) until the owner scans.
+    lock = res.redis.lock(f"opc:lock:login:{account_id}", timeout=res.settings.login_timeout_s + 60,
+                          blocking=False)
+    if not lock.acquire():
+        return "already_running"
+    try:
+        return _login(account_id, res)
+    finally:
+        lock.release()
+
+
+def _login(account_id: str, res: Resources) -> str:
     with res.db() as s:
         account = s.get(Account, account_id)
     adapter = adapter_for(account.site, res.settings.site_base_url(account.site))
@@ -40,7 +53,7 @@ def run_login(account_id: str, res: Resources) -> str:
             if qr and qr != shown:
                 _show_qr(res, account_id, qr)
                 shown = qr
-            time.sleep(POLL_S)  # the owner scans at human speed; the site's page polls on its own
+            page.wait_for_timeout(POLL_S * 1000)  # the owner scans at human speed; the page polls on its own
     _give_up(res, account_id)
     return "timeout"
 

@@ -143,6 +143,7 @@ def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
         found = _read_back(adapter, page, post, since=entry.intent_at - READ_BACK_MARGIN)
         if found is not None:
             return {"published": _record_done(ctx, run, found)}
+        ctx.workbench.filled_with = None  # the read-back left the form: fill it again
     try:
         if ctx.workbench.filled_with != _fingerprint(state["post"]):
             adapter.fill(page, post)

@@ -97,7 +97,8 @@ class LoginPage:
         return src if src.startswith("data:image") else None
 
     def logged_in(self) -> bool:
-        url = self.page.url
-        if not url.startswith(self.base_url) or on_login_url(self.page):
+        # Ask the page first: with the sync API ``page.url`` is only as fresh as the last round trip.
+        box_up = self.box.present()
+        if not self.page.url.startswith(self.base_url) or on_login_url(self.page):
             return False
-        return not self.box.present()
+        return not box_up

@@ -90,7 +90,11 @@ class PublishPage:
         for n, path in enumerate(paths, 1):
             self._image_input().set_input_files(path)
             try:
-                expect(self.previews).to_have_count(n, timeout=self.upload_timeout_ms)
+                # The n-th preview, or the login wall when the session died during the upload.
+                expect(self.previews.nth(n - 1).or_(self.wall.union).first).to_be_visible(
+                    timeout=self.upload_timeout_ms)
+                self.wall.raise_if_up()
+                expect(self.previews).to_have_count(n)
             except AssertionError as e:
                 raise SiteTimeout(f"第{n}张图片上传后预览没有出现", site=SITE, url=self.page.url) from e
 

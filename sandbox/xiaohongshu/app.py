@@ -1,0 +1,86 @@
+"""The Xiaohongshu creator-platform replica: ``create_app(delays)`` builds the FastAPI app.
+
+Pages that need a session redirect to ``/login`` when it is dead, as the real site does; JSON
+endpoints answer ``登录已过期`` (code -100) instead (see ``api.py``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from sandbox.xiaohongshu import api, control, pages
+from sandbox.xiaohongshu.publish_page import publish_page
+from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.xiaohongshu.rules import COOKIE
+from sandbox.xiaohongshu.state import World
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(delays: bool = True) -> FastAPI:
+    app = FastAPI(title="Xiaohongshu creator platform replica", docs_url=None, redoc_url=None, openapi_url=None)
+    world = app.state.world = World(delays)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router(world))
+    app.include_router(control.router(world))
+
+    def user(request: Request) -> str | None:
+        return world.user_of(request.cookies.get(COOKIE))
+
+    def to_login() -> RedirectResponse:
+        return RedirectResponse("/login", status_code=302)
+
+    def page(html: str) -> HTMLResponse:
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    @app.get("/", include_in_schema=False)
+    def root(request: Request):
+        return RedirectResponse("/new/home" if user(request) else "/login", status_code=302)
+
+    @app.get("/login")
+    def login(request: Request):
+        if user(request):
+            return RedirectResponse("/new/home", status_code=302)
+        token = world.new_qr()
+        return page(pages.login_page(qr_data_url(token), token, poll_ms=2000 if world.delays else 200))
+
+    @app.get("/new/home")
+    def home(request: Request):
+        who = user(request)
+        return page(pages.home_page(who)) if who else to_login()
+
+    @app.get("/publish/publish")
+    def publish(request: Request, target: str = "video"):
+        who = user(request)
+        if not who:
+            return to_login()
+        world.doom_if_faulty(request.cookies.get(COOKIE))
+        config = {"uploadUrl": "/api/media/v1/upload/web/image", "submitUrl": "/web_api/sns/v2/note",
+                  "suggestMs": 600 if world.delays else 50, "noSuggest": bool(world.faults["suggestions_missing"]),
+                  "expiredMs": 1500 if world.delays else 300}
+        return page(publish_page("image" if target == "image" else "video", config, bool(world.faults["popover"])))
+
+    @app.get("/publish/success")
+    def success(request: Request):
+        if not user(request):
+            return to_login()
+        return page(pages.success_page(back_s=5 if world.delays else 1.5))
+
+    @app.get("/new/note-manager")
+    def note_manager(request: Request):
+        who = user(request)
+        return page(pages.notes_page(world.notes_of(who))) if who else to_login()
+
+    @app.get("/explore/{note_id}")
+    def explore(note_id: str):
+        found = next((n for n in world.snapshot_notes() if n.id == note_id), None)
+        return page(pages.explore_page(found)) if found else HTMLResponse("<p>笔记不存在</p>", status_code=404)
+
+    return app
