@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -301,7 +302,5 @@ def test_missing_suggestions_leave_the_typed_tag_as_plain_text(page, xhs, pictur
 
 
 def test_unknown_fault_switches_are_refused(xhs):
-    import httpx
-
     resp = httpx.post(f"{xhs.url}/__sandbox__/faults", json={"no_such_switch": 1})
     assert resp.status_code == 400
