@@ -1,6 +1,7 @@
 """The owner's decision on a filled form. Recorded here; the worker acts on it when the run resumes."""
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from core.content import Post
@@ -29,10 +30,14 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
         post = Post.model_validate({**run.content, **edits})
         validate_post(run.site, post)  # raises ValidationFailed before anything changes
         run.content = post.model_dump(mode="json")
-    approval.status = "approved" if approve else "rejected"
-    approval.edits = edits or None
-    approval.reason = reason
-    approval.decided_at = utcnow()
+    status = "approved" if approve else "rejected"
+    # Compare-and-set: two taps (or two phones) at once record one decision; the other gets AlreadyDecided.
+    won = s.execute(update(Approval).where(Approval.id == approval.id, Approval.status == "pending")
+                    .values(status=status, edits=edits or None, reason=reason, decided_at=utcnow())
+                    .execution_options(synchronize_session=False)).rowcount
+    if not won:
+        raise AlreadyDecided("decided")
+    s.refresh(approval)
     audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
           {"edited": sorted(edits)} if edits else {})
     return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}

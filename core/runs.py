@@ -26,6 +26,8 @@ def create_run(s: Session, *, account: Account, employee: Employee, post: Post, 
                not_before: datetime | None = None, schedule_id: str | None = None,
                slot_at: datetime | None = None, graph: str = "publish") -> Run:
     validate_post(account.site, post)
+    if not_before is None and post.timing.mode == "at":
+        not_before = post.timing.at  # our scheduler starts the run then; the site publishes at once
     run = Run(workspace_id=account.workspace_id, account_id=account.id, employee_id=employee.id,
               graph=graph, site=account.site, mode=mode or employee.mode,
               content=post.model_dump(mode="json"), not_before=not_before or utcnow(),

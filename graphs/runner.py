@@ -115,8 +115,14 @@ def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:
                    not_before=utcnow() + timedelta(seconds=delay))
 
 
+DEFERRABLE = ("queued", "scheduled", "awaiting_approval", "awaiting_login")
+"""A run that is ready but whose account is busy. A waiting run counts too: the owner may decide while
+the worker that paused it has yet to release the account, and that decision must not be lost."""
+
+
 def _defer(res: Resources, run_id: str, delay_s: int, reason: str) -> str:
     with res.db() as s, s.begin():
-        s.execute(update(Run).where(Run.id == run_id, Run.status.in_(("queued", "scheduled")))
-                  .values(status="scheduled", not_before=utcnow() + timedelta(seconds=delay_s), updated_at=utcnow()))
+        s.execute(update(Run).where(Run.id == run_id, Run.status.in_(DEFERRABLE))
+                  .values(status="scheduled", reason=reason, not_before=utcnow() + timedelta(seconds=delay_s),
+                          updated_at=utcnow()))
     return "deferred"

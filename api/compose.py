@@ -1,0 +1,113 @@
+"""Turn the phone's compose form into a ``Post``: parse fields, check and store uploads.
+
+Order matters for "nothing half-saved": uploads are read and checked in memory first, then written
+into one staging folder per request; the caller deletes that folder if anything later fails.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import uuid
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import UploadFile
+from PIL import Image, UnidentifiedImageError
+
+from api.errors import FieldErrors, field_error
+from core.content import Post, Timing
+from core.errors import ValidationFailed
+from core.models import Account, Employee
+from core.runs import validate_post
+from core.settings import Settings
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+"""A hard cap per file, above every site's own limit, so a huge upload fails before it fills memory."""
+MAX_FILES = 40
+TOPIC_SPLIT = re.compile(r"[\s,，、#＃]+")
+
+
+def parse_topics(raw: str) -> list[str]:
+    return [t for t in TOPIC_SPLIT.split(raw or "") if t]
+
+
+def parse_timing(mode: str, at: str, tz: str) -> Timing:
+    """``at`` is the owner's local time (``YYYY-MM-DDTHH:MM`` from the phone), stored as UTC."""
+    if mode not in ("now", "at", "site"):
+        raise FieldErrors([field_error("timing", "now|at|site", "发布方式只能是立即、定时或平台定时")])
+    if mode == "now":
+        return Timing(mode="now")
+    try:
+        local = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(tz))
+    except (TypeError, ValueError):
+        raise FieldErrors([field_error("publish_at", "YYYY-MM-DD HH:MM", "请填写发布时间")]) from None
+    return Timing(mode=mode, at=local.astimezone(ZoneInfo("UTC")))
+
+
+async def read_images(files: list[UploadFile]) -> list[tuple[str, bytes]]:
+    """(original name, bytes) of each upload, refused early when it is not an image at all."""
+    files = [f for f in files if f.filename]
+    if len(files) > MAX_FILES:
+        raise FieldErrors([field_error("images", f"≤ {MAX_FILES}", f"一次最多上传{MAX_FILES}个文件")])
+    out, errors = [], []
+    for i, f in enumerate(files, 1):
+        data = await f.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            errors.append(field_error("images", f"≤ {MAX_UPLOAD_BYTES // 2**20} MB", f"第{i}张图片（{f.filename}）太大"))
+            continue
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            errors.append(field_error("images", "图片文件", f"第{i}个文件（{f.filename}）不是图片"))
+            continue
+        out.append((f.filename, data))
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, list[str]]:
+    """Write the uploads into a fresh folder; returns it (to delete on failure) and the file paths."""
+    folder = settings.paths.uploads / uuid.uuid4().hex
+    folder.mkdir(parents=True, mode=0o700)
+    paths = []
+    for i, (name, data) in enumerate(images, 1):
+        suffix = Path(name).suffix.lower()[:6] or ".img"
+        path = folder / f"{i:02d}{suffix}"
+        path.write_bytes(data)
+        paths.append(str(path.resolve()))
+    return folder, paths
+
+
+def discard(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_post(*, title: str, body: str, topics: str, timing: Timing, images: list[str]) -> Post:
+    return Post(title=title.strip(), body=body, topics=parse_topics(topics), timing=timing, images=images)
+
+
+def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> tuple[list[Account], Employee]:
+    accounts = [s.get(Account, a) for a in dict.fromkeys(account_ids)]
+    if not accounts or any(a is None or a.workspace_id != workspace_id for a in accounts):
+        raise FieldErrors([field_error("account_id", "本工作区的账号", "请选择要发布的账号")])
+    employee = s.get(Employee, employee_id)
+    if employee is None or employee.workspace_id != workspace_id:
+        raise FieldErrors([field_error("employee_id", "本工作区的员工", "请选择执行的员工")])
+    return accounts, employee
+
+
+def check_all(accounts: list[Account], post) -> None:
+    """Every target is checked before any run exists: one bad site means nothing is created."""
+    errors = []
+    for a in accounts:
+        try:
+            validate_post(a.site, post)
+        except ValidationFailed as e:
+            errors += [{**err, "site": a.site} for err in e.errors]
+    if errors:
+        raise FieldErrors(errors)

@@ -1,0 +1,31 @@
+"""Words and times as the owner sees them (zh-CN, the workspace's time zone)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+RUN_STATUS = {
+    "scheduled": "已排期",
+    "queued": "排队中",
+    "running": "执行中",
+    "awaiting_login": "等待登录",
+    "awaiting_approval": "待审批",
+    "published": "已发布",
+    "suggested": "已生成建议",
+    "rejected": "已驳回",
+    "failed": "失败",
+}
+ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请扫码）", "active": "已登录"}
+APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期"}
+TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}
+FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图片", "timing": "发布时间"}
+
+
+def local_time(dt: datetime | None, tz: str) -> str:
+    return dt.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def site_label(site: str) -> str:
+    from sites import SITES
+
+    return SITES[site].label if site in SITES else site

@@ -1,0 +1,115 @@
+"""The phone's pages (zh-CN, 390 px wide first). GET only: every change goes through the JSON API
+with the page's CSRF token, so a page view never changes state."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api import auth
+from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
+from api.views import account_view, approval_view, employee_view, run_view, schedule_view
+from core.models import Account, Approval, Employee, Run, Schedule
+from employees import MODE_LABELS
+from sites import SITES
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _render(request: Request, name: str, key: bytes | None = None, **ctx) -> HTMLResponse:
+    token = request.cookies.get(auth.COOKIE)
+    csrf = auth.csrf_token(key, token) if key and token else ""
+    return templates.TemplateResponse(request, name, {"csrf": csrf, "path": request.url.path, **ctx})
+
+
+@router.get("/login")
+def login_page(request: Request) -> HTMLResponse:
+    return _render(request, "login.html")
+
+
+@router.get("/")
+def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    pending = (s.query(Approval).join(Run, Run.id == Approval.run_id)
+               .filter(Run.workspace_id == ws.id, Approval.status == "pending").order_by(Approval.created_at.desc()))
+    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
+    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
+    return _render(request, "home.html", key, workspace=ws, user=user,
+                   approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
+                   pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
+                   accounts=[account_view(a) for a in accounts])
+
+
+@router.get("/approvals")
+def approvals_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    rows = (s.query(Approval).join(Run, Run.id == Approval.run_id)
+            .filter(Run.workspace_id == ws.id, Approval.status == "pending").order_by(Approval.created_at.desc()))
+    return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows])
+
+
+@router.get("/approvals/{approval_id}")
+def approval_page(approval_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep,
+                  key: KeyDep) -> HTMLResponse:
+    a = s.get(Approval, approval_id)
+    if a is None or s.get(Run, a.run_id).workspace_id != ws.id:
+        raise HTTPException(404, "没有这条审批")
+    return _render(request, "approval.html", key, a=approval_view(s, a, ws.timezone))
+
+
+@router.get("/compose")
+def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
+    employees = s.query(Employee).filter_by(workspace_id=ws.id)
+    return _render(request, "compose.html", key, accounts=[account_view(a) for a in accounts],
+                   employees=[employee_view(e) for e in employees], modes=MODE_LABELS, timezone=ws.timezone)
+
+
+@router.get("/runs")
+def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(100)
+    return _render(request, "runs.html", key, runs=[run_view(s, r, ws.timezone) for r in runs])
+
+
+@router.get("/runs/{run_id}")
+def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    run = s.get(Run, run_id)
+    if run is None or run.workspace_id != ws.id:
+        raise HTTPException(404, "没有这个任务")
+    approval = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at.desc()).first()
+    return _render(request, "run.html", key, run=run_view(s, run, ws.timezone), content=run.content,
+                   approval=approval_view(s, approval, ws.timezone) if approval else None)
+
+
+@router.get("/accounts")
+def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
+    return _render(request, "accounts.html", key, accounts=[account_view(a) for a in accounts],
+                   sites=[(k, v.label) for k, v in SITES.items()])
+
+
+@router.get("/accounts/{account_id}")
+def account_page(account_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
+                 settings: SettingsDep) -> HTMLResponse:
+    a = s.get(Account, account_id)
+    if a is None or a.workspace_id != ws.id:
+        raise HTTPException(404, "没有这个账号")
+    return _render(request, "account.html", key, a=account_view(a), sandbox=settings.sandbox)
+
+
+@router.get("/schedules")
+def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    rows = s.query(Schedule).filter_by(workspace_id=ws.id).order_by(Schedule.created_at)
+    accounts = s.query(Account).filter_by(workspace_id=ws.id)
+    employees = s.query(Employee).filter_by(workspace_id=ws.id)
+    return _render(request, "schedules.html", key, schedules=[schedule_view(s, sc, ws.timezone) for sc in rows],
+                   accounts=[account_view(a) for a in accounts], employees=[employee_view(e) for e in employees],
+                   timezone=ws.timezone)
+
+
+@router.get("/employees")
+def employees_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    employees = s.query(Employee).filter_by(workspace_id=ws.id)
+    return _render(request, "employees.html", key, employees=[employee_view(e) for e in employees],
+                   modes=MODE_LABELS)

@@ -1,0 +1,73 @@
+"""Site accounts: add one, show its login QR while the worker waits for the scan, log in again."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
+from api.errors import FieldErrors, field_error
+from api.views import account_view
+from core.models import Account
+from core.queue import enqueue_login
+from sandbox.scan import ScanError, simulate_scan
+from sites import SITES
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+
+
+class NewAccount(BaseModel):
+    site: str
+    name: str = Field(min_length=1, max_length=40)
+
+
+def _get(s, ws_id: str, account_id: str) -> Account:
+    a = s.get(Account, account_id)
+    if a is None or a.workspace_id != ws_id:
+        raise HTTPException(404, "没有这个账号")
+    return a
+
+
+@router.get("")
+def list_accounts(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    rows = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at).all()
+    return {"accounts": [account_view(a) for a in rows],
+            "sites": [{"key": k, "label": v.label} for k, v in SITES.items()]}
+
+
+@router.post("", status_code=201)
+def add_account(body: NewAccount, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    if body.site not in SITES:
+        raise FieldErrors([field_error("site", "|".join(SITES), f"暂不支持这个平台：{body.site}")])
+    account = Account(workspace_id=ws.id, site=body.site, name=body.name.strip(), status="needs_login")
+    s.add(account)
+    s.commit()
+    enqueue_login(settings, account.id)
+    return account_view(account)
+
+
+@router.get("/{account_id}")
+def get_account(account_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    return account_view(_get(s, ws.id, account_id))
+
+
+@router.post("/{account_id}/login", status_code=202)
+def start_login(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    """Ask a worker to open the login page; at most one login job per account runs (see rpa.login)."""
+    account = _get(s, ws.id, account_id)
+    enqueue_login(settings, account.id)
+    return account_view(account)
+
+
+@router.post("/{account_id}/simulate-scan")
+def simulated_scan(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    """Sandbox only: stands in for the phone app scanning the replica's QR."""
+    if not settings.sandbox:
+        raise HTTPException(404, "仅演示模式可用")
+    account = _get(s, ws.id, account_id)
+    if not account.login_qr:
+        raise FieldErrors([field_error("login_qr", "二维码", "还没有二维码，请稍候")], status=409)
+    try:
+        simulate_scan(settings.site_base_url(account.site), account.login_qr, user=f"{account.name}-{account.id}")
+    except ScanError as e:
+        raise FieldErrors([field_error("login_qr", "有效二维码", f"扫码失败：{e}")], status=409) from None
+    return account_view(account)

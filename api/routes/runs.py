@@ -1,0 +1,69 @@
+"""Runs: write a post for one or more accounts (one run each), list runs, read one."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+
+from api import compose
+from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
+from api.errors import FieldErrors, field_error
+from api.views import run_view
+from core.models import Approval, Artifact, Run
+from core.queue import enqueue_run
+from core.runs import create_run
+from employees import MODES
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+
+Text = Annotated[str, Form(max_length=5000)]
+
+
+@router.post("", status_code=201)
+async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
+                 account_id: Annotated[list[str], Form()], employee_id: Annotated[str, Form()],
+                 title: Annotated[str, Form(max_length=500)] = "", body: Text = "",
+                 topics: Annotated[str, Form(max_length=1000)] = "", timing: Annotated[str, Form()] = "now",
+                 publish_at: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "",
+                 images: Annotated[list[UploadFile], File()] = []) -> dict:  # noqa: B006 (FastAPI reads it)
+    if mode and mode not in MODES:
+        raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
+    accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
+    when = compose.parse_timing(timing, publish_at, ws.timezone)
+    data = await compose.read_images(images)
+    folder = None
+    try:
+        folder, paths = compose.stage(settings, data)
+        post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths)
+        compose.check_all(accounts, post)
+        runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
+        s.commit()
+    except BaseException:
+        s.rollback()
+        compose.discard(folder)
+        raise
+    for r in runs:
+        if r.status == "queued":
+            enqueue_run(settings, r.id)  # scheduled runs are started by the scheduler at their time
+    return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
+
+
+@router.get("")
+def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None, limit: int = 50) -> dict:
+    q = s.query(Run).filter_by(workspace_id=ws.id)
+    if status:
+        q = q.filter(Run.status.in_(status.split(",")))
+    runs = q.order_by(Run.created_at.desc()).limit(min(limit, 200)).all()
+    return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
+
+
+@router.get("/{run_id}")
+def get_run(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    run = s.get(Run, run_id)
+    if run is None or run.workspace_id != ws.id:
+        raise HTTPException(404, "没有这个任务")
+    approvals = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at).all()
+    shots = s.query(Artifact).filter_by(run_id=run.id, kind="screenshot").order_by(Artifact.created_at).all()
+    return {**run_view(s, run, ws.timezone), "content": run.content,
+            "approvals": [{"id": a.id, "status": a.status, "reason": a.reason} for a in approvals],
+            "screenshots": [{"step": a.step, "url": f"/api/artifacts/{a.id}"} for a in shots]}

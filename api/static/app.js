@@ -1,0 +1,142 @@
+// The phone's behaviour: every change goes to the JSON API with the page's CSRF token.
+"use strict";
+
+const CSRF = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+async function api(method, url, body) {
+  const headers = { "X-CSRF-Token": CSRF };
+  if (body && !(body instanceof FormData)) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(body);
+  }
+  const resp = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  let data = {};
+  try { data = await resp.json(); } catch (e) { /* empty body */ }
+  return { ok: resp.ok, status: resp.status, data };
+}
+
+function showErrors(root, detail) {
+  const box = root.querySelector(".errors");
+  root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  if (!box) return;
+  box.replaceChildren();
+  for (const err of detail || [{ message: "出错了，请稍后重试" }]) {
+    const p = document.createElement("p");
+    p.dataset.field = err.field || "";
+    p.textContent = err.message;
+    box.appendChild(p);
+    const input = err.field && root.querySelector(`[name="${err.field}"]`);
+    if (input) input.setAttribute("aria-invalid", "true");
+  }
+}
+
+function formBody(form) {
+  const fd = new FormData(form);
+  if (form.dataset.enc === "multipart") return fd;
+  return Object.fromEntries(fd.entries());
+}
+
+function firstId(data) {
+  return data.id || (data.runs && data.runs[0] && data.runs[0].id) || "";
+}
+
+function bindApiForms() {
+  document.querySelectorAll("form[data-api]").forEach((form) => {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      const res = await api(form.dataset.method || "POST", form.dataset.api, formBody(form));
+      button.disabled = false;
+      if (!res.ok) return showErrors(form, res.data.detail);
+      location.href = form.dataset.next.replace("{id}", firstId(res.data));
+    });
+  });
+}
+
+function bindApproval() {
+  const form = document.querySelector("form[data-approval]");
+  if (!form) return;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const approve = ev.submitter && ev.submitter.value === "approve";
+    const v = (name) => form.elements[name].value;
+    const body = { approve, reason: v("reason") || null, edits: {} };
+    if (approve) {
+      body.edits = { title: v("title"), body: v("body"), topics: v("topics").split(/[\s,，#＃]+/).filter(Boolean) };
+    }
+    form.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    const res = await api("POST", `/api/approvals/${form.dataset.approval}/decision`, body);
+    form.querySelectorAll("button").forEach((b) => (b.disabled = false));
+    if (!res.ok) return showErrors(form, res.data.detail);
+    location.href = `/runs/${res.data.run.id}`;
+  });
+}
+
+function bindAccount() {
+  const box = document.querySelector("[data-account]");
+  if (!box) return;
+  const id = box.dataset.account;
+  const render = (a) => {
+    const status = document.getElementById("account-status");
+    status.textContent = a.status_label;
+    status.className = `badge a-${a.status}`;
+    document.getElementById("qr-box").hidden = a.status === "active";
+    const img = document.getElementById("login-qr");
+    if (a.login_qr && img.getAttribute("src") !== a.login_qr) img.src = a.login_qr;
+    img.hidden = !a.login_qr;
+    document.getElementById("qr-wait").hidden = !!a.login_qr;
+  };
+  const poll = async () => {
+    const res = await api("GET", `/api/accounts/${id}`);
+    if (res.ok) render(res.data);
+    if (!res.ok || res.data.status !== "active") setTimeout(poll, 2000);
+  };
+  poll();
+  const scan = document.getElementById("simulate-scan");
+  if (scan) scan.addEventListener("click", async () => {
+    const res = await api("POST", `/api/accounts/${id}/simulate-scan`);
+    if (!res.ok) showErrors(box, res.data.detail);
+  });
+  document.getElementById("relogin").addEventListener("click", async () => {
+    const res = await api("POST", `/api/accounts/${id}/login`);
+    if (!res.ok) return showErrors(box, res.data.detail);
+    render(res.data);
+    poll();
+  });
+}
+
+function bindRunRefresh() {
+  const box = document.querySelector("[data-run]");
+  const settled = ["published", "suggested", "rejected", "failed", "awaiting_approval", "awaiting_login"];
+  if (!box || settled.includes(box.dataset.status)) return;
+  const poll = async () => {
+    const res = await api("GET", `/api/runs/${box.dataset.run}`);
+    if (res.ok && res.data.status !== box.dataset.status) return location.reload();
+    setTimeout(poll, 2000);
+  };
+  setTimeout(poll, 2000);
+}
+
+function bindSmallActions() {
+  document.querySelectorAll("[data-employee-mode]").forEach((sel) => sel.addEventListener("change", async () => {
+    const res = await api("PATCH", `/api/employees/${sel.dataset.employeeMode}`, { mode: sel.value });
+    if (!res.ok) showErrors(sel.closest("section"), res.data.detail);
+  }));
+  document.querySelectorAll("[data-delete-schedule]").forEach((b) => b.addEventListener("click", async () => {
+    const res = await api("DELETE", `/api/schedules/${b.dataset.deleteSchedule}`);
+    if (res.ok) location.reload();
+  }));
+  document.querySelectorAll("[data-logout]").forEach((b) => b.addEventListener("click", async () => {
+    await api("DELETE", "/api/session");
+    location.href = "/login";
+  }));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  bindApiForms();
+  bindApproval();
+  bindAccount();
+  bindRunRefresh();
+  bindSmallActions();
+});

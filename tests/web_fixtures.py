@@ -1,0 +1,52 @@
+"""A real web server process (uvicorn) on a seeded data dir, and a logged-in HTTP client for it."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from core.db import session_factory
+from core.seed import seed_demo
+from core.settings import Settings
+from serve import Stack, free_port
+
+
+class Web:
+    def __init__(self, stack: Stack, password: str):
+        self.stack, self.url, self.password = stack, stack.web_url, password
+        self.settings = Settings(data_dir=stack.data_dir, redis_url=f"redis://127.0.0.1:{stack.redis_port}/0",
+                                 sandbox=True)
+        self.db = session_factory(self.settings.db_url)
+
+    def client(self, login: bool = True) -> httpx.Client:
+        c = httpx.Client(base_url=self.url, timeout=30)
+        if login:
+            r = c.post("/api/session", json={"username": "owner", "password": self.password})
+            r.raise_for_status()
+            c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return c
+
+
+def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0) -> tuple[Stack, str]:
+    data = tmp_path_factory.mktemp("web")
+    stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=workers,
+                  replica_delays=False,
+                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]"})
+    data.mkdir(parents=True, exist_ok=True)
+    env_settings = Settings(data_dir=data, sandbox=True)
+    _user, password = seed_demo(env_settings)
+    stack.start_redis()
+    if replica:
+        stack.start_replica()
+    stack.start_web()
+    for _ in range(workers):
+        stack.start_worker()
+    if workers:
+        stack.start_scheduler()
+    return stack, password
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    stack, password = start_web_stack(tmp_path_factory)
+    yield Web(stack, password)
+    stack.stop()
