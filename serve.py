@@ -54,6 +54,8 @@ def wait_port(port: int, timeout: float = 20) -> None:
 class Stack:
     data_dir: Path
     web_port: int = 8600
+    web_host: str = "127.0.0.1"
+    """0.0.0.0 lets the owner's phone on the same network reach the server."""
     redis_port: int = 6379
     xhs_port: int = 8601
     workers: int = 1
@@ -101,7 +103,7 @@ class Stack:
         wait_http(f"{self.xhs_url}/healthz")
 
     def start_web(self) -> None:
-        self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", "127.0.0.1",
+        self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", self.web_host,
                             "--port", str(self.web_port)])
         wait_http(f"{self.web_url}/healthz")
 
@@ -146,11 +148,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run OPC Digital Staff with a demo workspace on the replicas")
     parser.add_argument("--data-dir", default=os.environ.get("OPC_DATA_DIR", str(ROOT / "data")))
     parser.add_argument("--port", type=int, default=8600)
+    parser.add_argument("--host", default="0.0.0.0", help="address the web server listens on")
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    stack = Stack(Path(args.data_dir).resolve(), web_port=args.port, redis_port=args.redis_port,
-                  workers=args.workers)
+    stack = Stack(Path(args.data_dir).resolve(), web_port=args.port, web_host=args.host,
+                  redis_port=args.redis_port, workers=args.workers)
     stack.data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(stack.env)
     from core.seed import seed_demo  # after env: seeding reads the same settings as the services
@@ -159,7 +162,9 @@ def main() -> None:
     redis_running = _port_open(args.redis_port)
     stack.start(redis=not redis_running)
     username, password = seed_demo(get_settings())
-    print(f"\nOPC 数字员工已启动: {stack.web_url}  (手机浏览器打开)")
+    print(f"\nOPC 数字员工已启动: {stack.web_url}")
+    if args.host == "0.0.0.0":
+        print(f"手机（同一网络）打开: http://{_lan_ip()}:{args.port}")
     print(f"用户名: {username}")
     print(f"一次性密码: {password}" if password else "密码: 沿用首次启动时打印的密码（重置: python -m core.seed --reset-password）")
     print(f"日志: {stack.data_dir}/*.log   按 Ctrl+C 停止\n", flush=True)
@@ -173,6 +178,16 @@ def main() -> None:
         pass
     finally:
         stack.stop()
+
+
+def _lan_ip() -> str:
+    """The address other devices on the network reach this machine by (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
 
 
 def _port_open(port: int) -> bool:

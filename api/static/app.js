@@ -108,7 +108,7 @@ function bindAccount() {
 
 function bindRunRefresh() {
   const box = document.querySelector("[data-run]");
-  const settled = ["published", "suggested", "rejected", "failed", "awaiting_approval", "awaiting_login"];
+  const settled = ["published", "suggested", "rejected", "failed"];
   if (!box || settled.includes(box.dataset.status)) return;
   const poll = async () => {
     const res = await api("GET", `/api/runs/${box.dataset.run}`);
