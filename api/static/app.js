@@ -99,6 +99,7 @@ function bindAccount() {
     if (!res.ok) showErrors(box, res.data.detail);
   });
   document.getElementById("relogin").addEventListener("click", async () => {
+    document.getElementById("qr-wait").textContent = "正在打开登录页，获取二维码…";
     const res = await api("POST", `/api/accounts/${id}/login`);
     if (!res.ok) return showErrors(box, res.data.detail);
     render(res.data);
