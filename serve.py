@@ -62,6 +62,7 @@ class Stack:
     replica_delays: bool = True
     extra_env: dict = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _workers_started: int = 0
 
     @property
     def env(self) -> dict:
@@ -108,7 +109,10 @@ class Stack:
         wait_http(f"{self.web_url}/healthz")
 
     def start_worker(self, name: str | None = None) -> subprocess.Popen:
-        name = name or f"worker-{sum(k.startswith('worker') for k in self.procs) + 1}"
+        # A counter, not a count of live workers: a restarted worker must never take (and so hide) the
+        # name of one still running, or stop() would leave that one behind.
+        self._workers_started += 1
+        name = name or f"worker-{self._workers_started}"
         return self._spawn(name, [PY, str(ROOT / "worker.py"), "--name", f"{name}-{os.getpid()}-{time.time_ns()}"])
 
     def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen:

@@ -1,0 +1,21 @@
+"""The control API under ``/__sandbox__/`` for tests and the operator (never part of the real site).
+
+Same shape as the Xiaohongshu replica's control API (``sandbox.xiaohongshu.control``), plus:
+- GET /__sandbox__/sms-code   {"code"}: the last SMS code the replica "sent" (null if none)
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sandbox.douyin.state import World
+from sandbox.xiaohongshu import control as base
+
+
+def router(world: World) -> APIRouter:
+    ctl = base.router(world)  # reset, faults, state, scan, expire-sessions
+
+    @ctl.get("/sms-code")
+    def sms_code():
+        return {"code": world.snapshot()["sms_code"]}
+
+    return ctl

@@ -1,0 +1,134 @@
+"""The replica's in-memory world: uploads, drafts, works, SMS codes, counters and fault switches.
+
+QR logins, sessions, the submission counter and ``publish_failed`` come from the Xiaohongshu replica's
+``World`` (same semantics, same lock); this subclass swaps in Douyin's switches and content.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+import time
+
+from sandbox.douyin.models import Upload, Work
+from sandbox.xiaohongshu.state import SITE_TZ, World as BaseWorld
+
+__all__ = ["SITE_TZ", "Upload", "Work", "World"]
+
+DEFAULT_FAULTS = {
+    "upload_failed": 0,       # the next N uploads end in 上传失败
+    "slow_upload": 0,         # extra milliseconds every upload's processing takes
+    "publish_failed": 0,      # the next N publishes fail with 发布失败，请稍后重试
+    "tour": False,            # the new-user tour overlay covers the upload and form pages
+    "cover_required": False,  # publishing without a cover: 请设置封面后再发布
+    "sms_required": False,    # publishing asks for an SMS code first
+}
+DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
+                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random"}
+INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")
+VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
+            "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
+
+
+class World(BaseWorld):
+    def reset(self) -> None:
+        with self.lock:
+            super().reset()
+            self.faults = dict(DEFAULT_FAULTS)
+            self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
+            self.media: dict[str, Upload] = {}       # upload id -> upload
+            self.drafts: dict[str, dict] = {}        # cookie -> {"kind", "video", "images"}
+            self.works: list[Work] = []
+            self.sms: dict[str, str] = {}            # cookie -> last issued code
+            self.sms_tickets: set[str] = set()
+            self.last_sms_code: str | None = None
+
+    def configure(self, changes: dict) -> str | None:
+        with self.lock:
+            unknown = next((k for k in changes if k not in self.faults and k not in self.settings), None)
+            if unknown:
+                return unknown
+            for key, value in changes.items():
+                if key in INT_FAULTS:
+                    self.faults[key] = int(value)
+                elif key in self.faults or key == "delays":
+                    (self.faults if key in self.faults else self.settings)[key] = bool(value)
+                elif key == "form_variant":
+                    self.settings[key] = value if value in VARIANTS else "random"
+                else:
+                    self.settings[key] = float(value)
+            return None
+
+    # -- uploads and drafts ------------------------------------------------------------------------
+    def add_media(self, cookie: str, kind: str, ok: bool, reason: str = "") -> Upload:
+        with self.lock:
+            if ok and kind == "video" and self.faults["upload_failed"] > 0:
+                self.faults["upload_failed"] -= 1
+                ok, reason = False, "上传失败"
+            span = self.delay(self.settings["processing_s"], 0.3) if kind == "video" else 0
+            span += self.faults["slow_upload"] / 1000
+            now = time.time()
+            up = Upload(secrets.token_hex(12), cookie, kind, ok, reason, now, now + span)
+            self.media[up.id] = up
+            return up
+
+    def upload_of(self, cookie: str, upload_id: str) -> Upload | None:
+        with self.lock:
+            up = self.media.get(upload_id)
+            return up if up and up.cookie == cookie else None
+
+    def set_draft(self, cookie: str, kind: str, ids: list[str]) -> str:
+        """The session's work in progress; answers the form URL the browser moves to."""
+        with self.lock:
+            if kind == "video":
+                self.drafts[cookie] = {"kind": "video", "video": ids[0], "images": []}
+                variant = self.settings["form_variant"]
+                return VARIANTS[variant] if variant in VARIANTS else random.choice(list(VARIANTS.values()))
+            self.drafts[cookie] = {"kind": "image", "video": None, "images": list(ids)}
+            return "/creator-micro/content/post/image?enter_from=publish_page&media_type=image&type=new"
+
+    def draft_of(self, cookie: str | None) -> dict | None:
+        with self.lock:
+            draft = self.drafts.get(cookie or "")
+            return {**draft, "images": list(draft["images"])} if draft else None
+
+    # -- SMS second factor -------------------------------------------------------------------------
+    def issue_sms(self, cookie: str) -> str:
+        code = f"{random.randint(0, 999999):06d}"
+        with self.lock:
+            self.sms[cookie] = self.last_sms_code = code
+        return code
+
+    def verify_sms(self, cookie: str, code: str) -> str | None:
+        """A one-time ticket for the next publish when ``code`` is the one issued to this session."""
+        with self.lock:
+            if not code or self.sms.get(cookie) != code:
+                return None
+            del self.sms[cookie]
+            ticket = secrets.token_hex(12)
+            self.sms_tickets.add(ticket)
+            return ticket
+
+    def take_ticket(self, ticket: str | None) -> bool:
+        with self.lock:
+            if ticket in self.sms_tickets:
+                self.sms_tickets.discard(ticket)
+                return True
+            return False
+
+    # -- works -------------------------------------------------------------------------------------
+    def add_work(self, cookie: str, **kw) -> Work:
+        work = Work(id=str(random.randint(7 * 10**18, 76 * 10**17)), **kw)  # 19 digits, like aweme ids
+        with self.lock:
+            self.works.insert(0, work)
+            self.drafts.pop(cookie, None)  # the form is used up, as after a real publish
+        return work
+
+    def works_of(self, user: str) -> list[Work]:
+        with self.lock:
+            return [w for w in self.works if w.user == user]
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {"submissions": self.submissions, "works": [w.public() for w in self.works],
+                    "faults": dict(self.faults), "settings": dict(self.settings),
+                    "sms_code": self.last_sms_code}
