@@ -6,6 +6,7 @@ Every child runs in its own process group and is stopped with its children when 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -58,6 +59,7 @@ class Stack:
     """0.0.0.0 lets the owner's phone on the same network reach the server."""
     redis_port: int = 6379
     xhs_port: int = 8601
+    douyin_port: int = 8602
     workers: int = 1
     replica_delays: bool = True
     extra_env: dict = field(default_factory=dict)
@@ -71,7 +73,7 @@ class Stack:
             "OPC_DATA_DIR": str(self.data_dir),
             "OPC_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "OPC_SANDBOX": "true",
-            "OPC_SANDBOX_PORTS": f'{{"xiaohongshu": {self.xhs_port}, "douyin": 8602, "taobao": 8603, "etax": 8604}}',
+            "OPC_SANDBOX_PORTS": json.dumps(self.replica_ports | {"taobao": 8603, "etax": 8604}),
             "XDG_CONFIG_HOME": str(self.data_dir / "browser" / "xdg"),
             "PYTHONPATH": str(ROOT),
         })
@@ -98,10 +100,17 @@ class Stack:
                               "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         wait_port(self.redis_port)
 
-    def start_replica(self) -> None:
-        cmd = [PY, "-m", "sandbox.xiaohongshu", "--host", "127.0.0.1", "--port", str(self.xhs_port)]
-        self._spawn("xiaohongshu", cmd + ([] if self.replica_delays else ["--no-delays"]))
-        wait_http(f"{self.xhs_url}/healthz")
+    @property
+    def replica_ports(self) -> dict[str, int]:
+        return {"xiaohongshu": self.xhs_port, "douyin": self.douyin_port}
+
+    def replica_url(self, site: str) -> str:
+        return f"http://127.0.0.1:{self.replica_ports[site]}"
+
+    def start_replica(self, site: str = "xiaohongshu") -> None:
+        cmd = [PY, "-m", f"sandbox.{site}", "--host", "127.0.0.1", "--port", str(self.replica_ports[site])]
+        self._spawn(site, cmd + ([] if self.replica_delays else ["--no-delays"]))
+        wait_http(f"{self.replica_url(site)}/healthz")
 
     def start_web(self) -> None:
         self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", self.web_host,
@@ -122,7 +131,8 @@ class Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if redis:
             self.start_redis()
-        self.start_replica()
+        for site in self.replica_ports:
+            self.start_replica(site)
         self.start_web()
         for _ in range(self.workers):
             self.start_worker()

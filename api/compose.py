@@ -46,22 +46,22 @@ def parse_timing(mode: str, at: str, tz: str) -> Timing:
     return Timing(mode=mode, at=local.astimezone(ZoneInfo("UTC")))
 
 
-async def read_images(files: list[UploadFile]) -> list[tuple[str, bytes]]:
+async def read_images(files: list[UploadFile], field: str = "images") -> list[tuple[str, bytes]]:
     """(original name, bytes) of each upload, refused early when it is not an image at all."""
     files = [f for f in files if f.filename]
     if len(files) > MAX_FILES:
-        raise FieldErrors([field_error("images", f"≤ {MAX_FILES}", f"一次最多上传{MAX_FILES}个文件")])
+        raise FieldErrors([field_error(field, f"≤ {MAX_FILES}", f"一次最多上传{MAX_FILES}个文件")])
     out, errors = [], []
     for i, f in enumerate(files, 1):
         data = await f.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
-            errors.append(field_error("images", f"≤ {MAX_UPLOAD_BYTES // 2**20} MB", f"第{i}张图片（{f.filename}）太大"))
+            errors.append(field_error(field, f"≤ {MAX_UPLOAD_BYTES // 2**20} MB", f"第{i}张图片（{f.filename}）太大"))
             continue
         try:
             with Image.open(io.BytesIO(data)) as img:
                 img.verify()
         except (UnidentifiedImageError, OSError, SyntaxError):
-            errors.append(field_error("images", "图片文件", f"第{i}个文件（{f.filename}）不是图片"))
+            errors.append(field_error(field, "图片文件", f"第{i}个文件（{f.filename}）不是图片"))
             continue
         out.append((f.filename, data))
     if errors:
@@ -73,7 +73,7 @@ def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, li
     """Write the uploads into a fresh folder; returns it (to delete on failure) and the file paths."""
     folder = settings.paths.uploads / uuid.uuid4().hex
     folder.mkdir(parents=True, mode=0o700)
-    paths = []
+    paths: list[str] = []
     for i, (name, data) in enumerate(images, 1):
         suffix = Path(name).suffix.lower()[:6] or ".img"
         path = folder / f"{i:02d}{suffix}"
@@ -82,13 +82,51 @@ def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, li
     return folder, paths
 
 
+def stage_cover(folder: Path, cover: list[tuple[str, bytes]]) -> str | None:
+    if not cover:
+        return None
+    name, data = cover[0]
+    path = folder / f"cover{Path(name).suffix.lower()[:6] or '.jpg'}"
+    path.write_bytes(data)
+    return str(path.resolve())
+
+
+VIDEO_MAX_BYTES = 16 * 1024 ** 3
+"""A hard cap while streaming; each site's own (smaller) limit is checked by its validator."""
+CHUNK = 1024 * 1024
+
+
+def _video_container(head: bytes) -> bool:
+    # MP4/MOV carry an ``ftyp`` box at bytes 4..8; WebM/MKV start with the EBML magic number.
+    return head[4:8] == b"ftyp" or head[:4] == b"\x1a\x45\xdf\xa3"
+
+
+async def stage_video(folder: Path, upload: UploadFile | None, field: str = "video") -> str | None:
+    """Stream a video into the staging folder (it can be gigabytes), refusing what is not a video."""
+    if upload is None or not upload.filename:
+        return None
+    path = folder / f"{field}{Path(upload.filename).suffix.lower()[:6] or '.mp4'}"
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            if size == 0 and not _video_container(chunk[:12]):
+                raise FieldErrors([field_error(field, "mp4/mov/webm", f"{upload.filename} 不是视频文件")])
+            size += len(chunk)
+            if size > VIDEO_MAX_BYTES:
+                raise FieldErrors([field_error(field, f"≤ {VIDEO_MAX_BYTES // 1024 ** 3} GB", "视频文件太大")])
+            out.write(chunk)
+    return str(path.resolve())
+
+
 def discard(folder: Path | None) -> None:
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def build_post(*, title: str, body: str, topics: str, timing: Timing, images: list[str]) -> Post:
-    return Post(title=title.strip(), body=body, topics=parse_topics(topics), timing=timing, images=images)
+def build_post(*, title: str, body: str, topics: str, timing: Timing, images: list[str], video: str | None = None,
+               cover: str | None = None) -> Post:
+    return Post(title=title.strip(), body=body, topics=parse_topics(topics), timing=timing, images=images,
+                video=video, cover=cover, kind="video" if video else "image")
 
 
 def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> tuple[list[Account], Employee]:

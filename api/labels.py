@@ -10,6 +10,7 @@ RUN_STATUS = {
     "running": "执行中",
     "awaiting_login": "等待登录",
     "awaiting_approval": "待审批",
+    "awaiting_code": "等待验证码",
     "published": "已发布",
     "suggested": "已生成建议",
     "rejected": "已驳回",

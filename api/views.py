@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from api import labels
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
+from rpa.handoff import pending_step
 
 
 def artifact_url(artifact_id: str | None) -> str | None:
@@ -34,7 +35,12 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "external_id": r.external_id, "title": r.content.get("title", ""),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
-            "thumb": artifact_url(thumb.id if thumb else None)}
+            "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
+
+
+def _code_prompt(s: Session, r: Run) -> str | None:
+    step = pending_step(s, r.id) if r.status == "awaiting_code" else None
+    return step.prompt if step else None
 
 
 def approval_view(s: Session, a: Approval, tz: str) -> dict:

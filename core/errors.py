@@ -6,6 +6,7 @@
     │   ├── ContentRejected        the site refused the content
     │   ├── AccountRestricted      the account is banned or limited
     │   ├── ApprovalRejected       the owner said no
+    │   ├── HumanTimeout           the owner did not answer a hand-off (code) in time
     │   └── PageChanged            a locator found nothing: the real page changed, a human must look
     ├── TransientError             retried with limits (``Settings.transient_retries``)
     │   ├── SiteTimeout            the page did not get ready in time
@@ -90,4 +91,8 @@ class CodeRequired(NeedsHuman):
 
 
 class SliderRequired(NeedsHuman):
+    pass
+
+
+class HumanTimeout(BusinessError):
     pass

@@ -115,8 +115,8 @@ class Run(Base):
     site: Mapped[str] = mapped_column(String(32))
     mode: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32), default="scheduled")
-    """scheduled | queued | running | awaiting_login | awaiting_approval | published | suggested |
-    rejected | failed"""
+    """scheduled | queued | running | awaiting_login | awaiting_approval | awaiting_code | published |
+    suggested | rejected | failed"""
     content: Mapped[dict] = mapped_column(JSON)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The site's id of what was published (note id, item id ...)."""
@@ -144,6 +144,24 @@ class Approval(Base):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class HumanStep(Base):
+    """Something only the owner can do while a worker holds the site's page open (an SMS code ...).
+
+    The answer is a one-time code: it is wiped as soon as the worker has typed it.
+    """
+
+    __tablename__ = "human_steps"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="code")
+    prompt: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending | answered | used | expired"""
+    answer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LedgerEntry(Base):

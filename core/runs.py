@@ -10,7 +10,7 @@ from core.errors import ValidationFailed
 from core.models import Account, AuditLog, Employee, Run, utcnow
 
 TERMINAL = {"published", "suggested", "rejected", "failed"}
-WAITING = {"awaiting_login", "awaiting_approval"}
+WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code"}
 
 
 def validate_post(site: str, post: Post, now: datetime | None = None) -> None:

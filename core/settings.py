@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     job_timeout_s: int = 600
     approval_timeout_h: int = 48
     login_timeout_s: int = 300
+    code_timeout_s: int = 300
+    """How long a worker keeps the page open waiting for the owner to type a code the site sent."""
     transient_retries: int = 3
     retry_backoff_s: list[int] = Field(default_factory=lambda: [5, 30, 120])
     """Delay before each retry of a transient failure; its length caps the retries too."""

@@ -33,8 +33,8 @@ def execute(run_id: str, res: Resources) -> str:
             return run.status if run else "missing"
     lock = account_lock(res.redis, run.account_id, res.settings.lease_s)
     if not lock.acquire():
-        if run.status == "running":
-            return "running"  # its worker still holds the lock (or its lease has yet to expire)
+        if run.status in ("running", "awaiting_code"):
+            return run.status  # its worker still holds the lock (or its lease has yet to expire)
         return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
     workbench = Workbench(res.runtime, res.vault)
     try:

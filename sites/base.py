@@ -61,5 +61,10 @@ class SiteAdapter(Protocol):
     def submit(self, page: Page) -> None:
         """Press the irreversible button and wait for the site's success signal."""
 
+    def enter_code(self, page: Page, code: str) -> None:
+        """Type the code the owner read from the SMS into the site's prompt and finish the submit.
+
+        Only for sites that raise ``CodeRequired``; raises it again when the site refuses the code."""
+
     def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
         """Look the post up in the site's own list; None when it is not there."""

@@ -39,7 +39,7 @@ class Env:
     def __init__(self, stack: Stack):
         self.stack = stack
         self.settings = Settings(**{"data_dir": stack.data_dir, "redis_url": f"redis://127.0.0.1:{stack.redis_port}/0",
-                                    "sandbox": True, "sandbox_ports": {"xiaohongshu": stack.xhs_port}})
+                                    "sandbox": True, "sandbox_ports": stack.replica_ports})
         self.db = session_factory(self.settings.db_url)
         self.replica = Replica(stack.xhs_url)
 
@@ -73,7 +73,8 @@ class Env:
 
 def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, **extra_env) -> Stack:
     data = tmp_path_factory.mktemp("stack")
-    stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=workers,
+    stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
+                  douyin_port=free_port(), workers=workers,
                   replica_delays=False,
                   extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
                              **extra_env})

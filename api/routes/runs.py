@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from pydantic import BaseModel, Field
 
 from api import compose
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
@@ -12,6 +13,7 @@ from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import create_run
+from rpa.handoff import answer, pending_step
 from employees import MODES
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
@@ -25,16 +27,22 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                  title: Annotated[str, Form(max_length=500)] = "", body: Text = "",
                  topics: Annotated[str, Form(max_length=1000)] = "", timing: Annotated[str, Form()] = "now",
                  publish_at: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "",
-                 images: Annotated[list[UploadFile], File()] = []) -> dict:  # noqa: B006 (FastAPI reads it)
+                 images: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI reads it)
+                 video: Annotated[UploadFile | None, File()] = None,
+                 cover: Annotated[UploadFile | None, File()] = None) -> dict:
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
     when = compose.parse_timing(timing, publish_at, ws.timezone)
     data = await compose.read_images(images)
+    cover_data = await compose.read_images([cover] if cover else [], field="cover")
     folder = None
     try:
         folder, paths = compose.stage(settings, data)
-        post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths)
+        cover_path = compose.stage_cover(folder, cover_data)
+        video_path = await compose.stage_video(folder, video)
+        post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
+                                  video=video_path, cover=cover_path)
         compose.check_all(accounts, post)
         runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
         s.commit()
@@ -67,3 +75,20 @@ def get_run(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
     return {**run_view(s, run, ws.timezone), "content": run.content,
             "approvals": [{"id": a.id, "status": a.status, "reason": a.reason} for a in approvals],
             "screenshots": [{"step": a.step, "url": f"/api/artifacts/{a.id}"} for a in shots]}
+
+
+class Code(BaseModel):
+    code: str = Field(pattern=r"^[0-9A-Za-z]{4,8}$")
+
+
+@router.post("/{run_id}/code")
+def enter_code(run_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """The code the site sent to the owner's phone; the waiting worker types it in."""
+    run = s.get(Run, run_id)
+    if run is None or run.workspace_id != ws.id:
+        raise HTTPException(404, "没有这个任务")
+    step = pending_step(s, run.id)
+    if step is None or not answer(s, step.id, body.code):
+        raise FieldErrors([field_error("code", "等待中的验证码", "现在不需要验证码（可能已超时）")], status=409)
+    s.commit()
+    return run_view(s, run, ws.timezone)

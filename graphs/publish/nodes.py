@@ -17,11 +17,12 @@ from langgraph.types import interrupt
 from core import ledger
 from core.content import Post
 from core.db import transaction
-from core.errors import ContentRejected, LoginRequired
+from core.errors import CodeRequired, ContentRejected, LoginRequired
 from core.models import Account, Approval, Artifact, Run
 from core.queue import enqueue_login
 from core.runs import set_status, validate_post
 from graphs.publish.state import PublishContext, PublishState
+from rpa.handoff import ask_code
 from rpa.screenshots import capture
 from sites import adapter_for
 
@@ -29,6 +30,7 @@ from sites import adapter_for
 READ_BACK_MARGIN = timedelta(minutes=2)
 READ_BACK_TRIES = 4
 READ_BACK_PAUSE_S = 1.5
+CODE_TRIES = 3
 
 
 def _fingerprint(post: dict) -> str:
@@ -150,11 +152,27 @@ def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
             ctx.workbench.filled_with = _fingerprint(state["post"])
         with transaction(ctx.db) as s:
             ledger.record_intent(s, s.get(Run, run.id))
-        adapter.submit(page)
+        try:
+            adapter.submit(page)
+        except CodeRequired as asked:
+            _answer_codes(ctx, run, adapter, page, asked)
     except LoginRequired:
         return {"needs_login": True}
     _shoot(ctx, run, page, "submitted")
     return {}
+
+
+def _answer_codes(ctx: PublishContext, run: Run, adapter, page, asked: CodeRequired) -> None:
+    """The site wants a code before it publishes: the owner types it on the phone, we enter it."""
+    for _ in range(CODE_TRIES):
+        _shoot(ctx, run, page, "code")
+        code = ask_code(ctx.db, run.id, asked.message, ctx.settings.code_timeout_s)
+        try:
+            adapter.enter_code(page, code)
+            return
+        except CodeRequired as again:
+            asked = again
+    raise ContentRejected(f"验证码连续{CODE_TRIES}次不正确，已停止，没有发布", site=run.site, url=page.url)
 
 
 def verify(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:

@@ -1,0 +1,73 @@
+"""Hand a step to the owner while the worker keeps the site's page open: "the site asks for a code".
+
+Any adapter raises ``CodeRequired`` with the site's prompt; the node calls ``ask_code``, which shows
+the prompt on the phone (the run's status becomes ``awaiting_code``), waits for the owner's answer and
+returns it. The page cannot survive the job, so the wait happens inside the job (the run's lease
+keeps being renewed) and is bounded by ``Settings.code_timeout_s``.
+"""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import transaction
+from core.errors import HumanTimeout
+from core.models import HumanStep, Run, utcnow
+from core.runs import set_status
+
+POLL_S = 1.0
+
+
+def ask_code(db: sessionmaker[Session], run_id: str, prompt: str, timeout_s: int) -> str:
+    step_id = _open(db, run_id, prompt, timeout_s)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        code = _take_answer(db, step_id)
+        if code is not None:
+            return code
+        time.sleep(POLL_S)  # the owner types at human speed; nothing on the page changes meanwhile
+    _expire(db, step_id)
+    raise HumanTimeout(f"等待验证码超过{timeout_s // 60}分钟未输入，已停止，没有发布")
+
+
+def answer(s: Session, step_id: str, code: str) -> bool:
+    """Record the owner's code (the caller commits); False when the step no longer waits for one."""
+    return bool(s.execute(update(HumanStep).where(HumanStep.id == step_id, HumanStep.status == "pending",
+                                                  HumanStep.expires_at > utcnow())
+                          .values(status="answered", answer=code)).rowcount)
+
+
+def pending_step(s: Session, run_id: str) -> HumanStep | None:
+    return (s.query(HumanStep).filter_by(run_id=run_id, status="pending")
+            .order_by(HumanStep.created_at.desc()).first())
+
+
+def _open(db, run_id: str, prompt: str, timeout_s: int) -> str:
+    with transaction(db) as s:
+        s.execute(update(HumanStep).where(HumanStep.run_id == run_id, HumanStep.status == "pending")
+                  .values(status="expired"))  # a step left by a crashed job is stale
+        step = HumanStep(run_id=run_id, kind="code", prompt=prompt,
+                         expires_at=utcnow() + timedelta(seconds=timeout_s))
+        s.add(step)
+        set_status(s, s.get(Run, run_id), "awaiting_code", reason=prompt)
+        s.flush()
+        return step.id
+
+
+def _take_answer(db, step_id: str) -> str | None:
+    with transaction(db) as s:
+        step = s.get(HumanStep, step_id)
+        if step.status != "answered":
+            return None
+        code, step.answer, step.status = step.answer, None, "used"  # a one-time code is not kept
+        run = set_status(s, s.get(Run, step.run_id), "running")
+        run.reason = None
+        return code
+
+
+def _expire(db, step_id: str) -> None:
+    with transaction(db) as s:
+        s.get(HumanStep, step_id).status = "expired"
