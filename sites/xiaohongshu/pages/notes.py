@@ -13,7 +13,7 @@ from datetime import datetime
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from core.errors import PageChanged
 from sites.xiaohongshu.errors import SITE
@@ -26,6 +26,16 @@ EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据"
 ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
 TITLE_CSS = "[data-note-title], .title, [class*='title']"
 TIME_CSS = "[data-note-time], time, .time, [class*='time']"
+# Per row: the id, title, time and link, preferring explicit data attributes, then the CSS fallbacks.
+READ_ROWS_JS = """(rows, [titleCss, timeCss]) => rows.map(row => {
+  const title = row.querySelector(titleCss), time = row.querySelector(timeCss), link = row.querySelector('a[href]');
+  return {
+    id: row.getAttribute('data-note-id'), impression: row.getAttribute('data-impression'),
+    title: row.getAttribute('data-note-title') || (title ? title.innerText : ''),
+    time: row.getAttribute('data-note-time') || (time ? time.innerText : ''),
+    href: link ? link.getAttribute('href') : null,
+  };
+})"""
 TIME_PATTERNS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})"),
@@ -70,11 +80,14 @@ class NotesPage:
         self.wall.raise_if_up()
 
     def notes(self) -> list[NoteRow]:
-        """Rows of the first row pattern the page uses, top (newest) first."""
+        """Rows of the first row pattern the page uses, top (newest) first.
+
+        All rows are read in one round trip: a busy account lists hundreds of notes, and a call per
+        attribute per row made read-back grow with the account's history."""
         for candidate in self.rows.candidates:
             rows = candidate.filter(visible=True)
             if rows.count():
-                return [self._read(r) for r in rows.all()]
+                return [self._row(raw) for raw in rows.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])]
         return []
 
     def find(self, title: str, since: datetime | None = None) -> NoteRow | None:
@@ -89,19 +102,12 @@ class NotesPage:
             return row
         return None
 
-    def _read(self, row: Locator) -> NoteRow:
-        note_id = row.get_attribute("data-note-id") or _id_from_impression(row.get_attribute("data-impression"))
-        title_el = row.locator(TITLE_CSS).first
-        title = (row.get_attribute("data-note-title") or
-                 (title_el.inner_text() if title_el.count() else "")).strip()
-        time_el = row.locator(TIME_CSS).first
-        shown = row.get_attribute("data-note-time") or (time_el.inner_text() if time_el.count() else "")
-        link = row.locator("a[href]").first
-        href = link.get_attribute("href") if link.count() else None
+    def _row(self, raw: dict) -> NoteRow:
+        note_id = raw["id"] or _id_from_impression(raw["impression"])
         if not note_id:
             raise PageChanged("笔记列表里读不到笔记编号，小红书页面可能改版了", site=SITE, url=self.page.url)
-        return NoteRow(note_id=note_id, title=title, created_at=parse_site_time(shown or ""),
-                       url=_absolute(self.page, href))
+        return NoteRow(note_id=note_id, title=(raw["title"] or "").strip(),
+                       created_at=parse_site_time(raw["time"] or ""), url=_absolute(self.page, raw["href"]))
 
 
 def _id_from_impression(raw: str | None) -> str:
