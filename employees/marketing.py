@@ -4,8 +4,8 @@ from employees.base import Role
 ROLE = Role(
     key="marketing",
     name="营销专员",
-    description="在小红书等内容平台发布笔记，发布前可先请你审批。",
+    description="在小红书、抖音发布笔记、图文和视频，发布前可先请你审批。",
     default_mode="semi_auto",
     workflows=("publish",),
-    sites=("xiaohongshu",),
+    sites=("xiaohongshu", "douyin"),
 )

@@ -30,7 +30,8 @@ def ask_code(db: sessionmaker[Session], run_id: str, prompt: str, timeout_s: int
             return code
         time.sleep(POLL_S)  # the owner types at human speed; nothing on the page changes meanwhile
     _expire(db, step_id)
-    raise HumanTimeout(f"等待验证码超过{timeout_s // 60}分钟未输入，已停止，没有发布")
+    waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
+    raise HumanTimeout(f"等待验证码超过{waited}未输入，已停止，没有发布")
 
 
 def answer(s: Session, step_id: str, code: str) -> bool:

@@ -38,7 +38,7 @@ def run_login(account_id: str, res: Resources) -> str:
 def _login(account_id: str, res: Resources) -> str:
     with res.db() as s:
         account = s.get(Account, account_id)
-    adapter = adapter_for(account.site, res.settings.site_base_url(account.site))
+    adapter = adapter_for(account.site, res.settings)
     deadline = time.monotonic() + res.settings.login_timeout_s
     with res.runtime.context(adapter.allowed_hosts()) as ctx:
         page = ctx.new_page()

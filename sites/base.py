@@ -13,6 +13,7 @@ from typing import Protocol
 from playwright.sync_api import Page
 
 from core.content import Post
+from core.settings import Settings
 
 
 @dataclass
@@ -36,7 +37,7 @@ class SiteAdapter(Protocol):
     """Shown to the owner, e.g. ``小红书``."""
     limits: Limits
 
-    def __init__(self, base_url: str) -> None: ...
+    def __init__(self, base_url: str, settings: Settings | None = None) -> None: ...
 
     def allowed_hosts(self) -> list[str]:
         """Hosts a context for this site may reach; everything else is blocked."""

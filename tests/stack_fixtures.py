@@ -42,6 +42,7 @@ class Env:
                                     "sandbox": True, "sandbox_ports": stack.replica_ports})
         self.db = session_factory(self.settings.db_url)
         self.replica = Replica(stack.xhs_url)
+        self.replicas = {site: Replica(stack.replica_url(site)) for site in stack.replica_ports}
 
     def run(self, run_id: str) -> Run:
         with self.db() as s:
@@ -63,7 +64,7 @@ class Env:
         """What the owner does on the phone: open the QR, scan it with the app."""
         enqueue_login(self.settings, account_id)
         qr = wait_until(lambda: self._account(account_id).login_qr, timeout=60, what="the login QR")
-        simulate_scan(self.stack.xhs_url, qr, user)
+        simulate_scan(self.stack.replica_url(self._account(account_id).site), qr, user)
         wait_until(lambda: self._account(account_id).status == "active", timeout=60, what="account active")
 
     def _account(self, account_id: str) -> Account:
@@ -71,7 +72,8 @@ class Env:
             return s.get(Account, account_id)
 
 
-def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, **extra_env) -> Stack:
+def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xiaohongshu",),
+               **extra_env) -> Stack:
     data = tmp_path_factory.mktemp("stack")
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), workers=workers,
@@ -80,7 +82,8 @@ def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, **extra_en
                              **extra_env})
     stack.data_dir.mkdir(parents=True, exist_ok=True)
     stack.start_redis()
-    stack.start_replica()
+    for site in sites:
+        stack.start_replica(site)
     if web:
         stack.start_web()
     for _ in range(workers):

@@ -1,0 +1,143 @@
+"""The Douyin (抖音) creator-center adapter: page objects composed into the SiteAdapter intents.
+
+Playwright's own errors stop here: every public method turns them into ``core.errors`` types (a page
+that does not get ready → ``SiteTimeout``; an ambiguous locator → ``PageChanged``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
+
+from core.content import Post
+from core.errors import OPCError, PageChanged, SiteTimeout
+from core.settings import Settings
+from sites.base import Published
+from sites.douyin.errors import SITE
+from sites.douyin.limits import limits as douyin_limits
+from sites.douyin.pages import login, works
+from sites.douyin.pages.form import PublishForm
+from sites.douyin.pages.submit import Submitter
+from sites.douyin.pages.upload import UploadPage
+
+SITE_TZ = ZoneInfo("Asia/Shanghai")
+"""The date picker takes Beijing wall time, whatever the workspace's time zone."""
+
+# What the real creator pages load besides creator.douyin.com (hosts named in the saved pages; upload
+# and API hosts beyond those are GUESS). The replica needs only its own host.
+REAL_EXTRA_HOSTS = [
+    "lf-fe-creator.douyinstatic.com", "sf6-cdn-tos.douyinstatic.com", "lf3-static.bytednsdoc.com",
+    "lf3-cdn-tos.bytescm.com", "lf1-cdn-tos.bytegoofy.com", "lf-security.bytegoofy.com",
+    "unpkg.byted-static.com", "lf-c-flwb.bytetos.com", "lf-zt.douyin.com", "lf3-short.ibytedapm.com",
+    "mon.zijieapi.com", "auth.zijieapi.com", "lf-ucenter-web.yhgfb-cn-static.com", "summon.bytedance.com",
+    "p3.douyinpic.com", "p11.douyinpic.com", "p3-sign.douyinpic.com", "p0-creator-media-private.douyin.com",
+    "sso.douyin.com", "www.douyin.com", "vod.bytedanceapi.com", "tos-d-x-hl.snssdk.com",
+    "verify.snssdk.com", "verify.zijieapi.com",
+]
+
+
+def site_wall_time(at: datetime) -> str:
+    return at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+class DouyinAdapter:
+    name = "douyin"
+    label = "抖音"
+    limits = douyin_limits
+
+    def __init__(self, base_url: str, settings: Settings | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.settings = settings or Settings()
+
+    def allowed_hosts(self) -> list[str]:
+        host = urlsplit(self.base_url).hostname or ""
+        return [host, *REAL_EXTRA_HOSTS] if host.endswith("douyin.com") else [host]
+
+    # -- login ---------------------------------------------------------------------------------
+    def open_login(self, page: Page) -> None:
+        with self._boundary(page):
+            login.LoginPage(page, self.base_url).open()
+
+    def login_qr(self, page: Page) -> str | None:
+        with self._boundary(page):
+            return login.LoginPage(page, self.base_url).qr_data_url()
+
+    def logged_in(self, page: Page) -> bool:
+        with self._boundary(page):
+            return login.LoginPage(page, self.base_url).logged_in()
+
+    def session_alive(self, page: Page) -> bool:
+        with self._boundary(page):
+            ready = UploadPage(page, self.base_url).video_input.union
+            return login.session_alive(page, self.base_url, ready)
+
+    # -- publish -------------------------------------------------------------------------------
+    def fill(self, page: Page, post: Post) -> dict[str, str]:
+        with self._boundary(page):
+            timeout = self.settings.upload_timeout_ms
+            upload = UploadPage(page, self.base_url, timeout)
+            upload.open()
+            form = PublishForm(page, timeout)
+            if post.kind == "video":
+                upload.upload_video(post.video or "")
+                form.wait_video_uploaded()
+            else:
+                upload.upload_images(post.images)
+                form.wait_images_uploaded()
+            form.set_title(post.title)
+            form.set_body(post.body)
+            skipped = [t for t in post.topics if not form.add_topic(t)]
+            if post.kind == "video" and post.cover:
+                form.set_cover(post.cover)
+            if post.timing.mode == "site" and post.timing.at is not None:
+                form.schedule(site_wall_time(post.timing.at))
+            fields = form.read_back([t for t in post.topics if t not in skipped])
+            fields["media"] = "视频已上传" if post.kind == "video" else f"{len(post.images)}张图片已上传"
+            if skipped:
+                fields["skipped_topics"] = " ".join(f"#{t}" for t in skipped)
+            return fields
+
+    def submit(self, page: Page) -> None:
+        with self._boundary(page):
+            Submitter(page, PublishForm(page, self.settings.upload_timeout_ms)).publish()
+
+    def enter_code(self, page: Page, code: str) -> None:
+        with self._boundary(page):
+            Submitter(page, PublishForm(page, self.settings.upload_timeout_ms)).enter_code(code)
+
+    def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
+        with self._boundary(page):
+            works_page = works.WorksPage(page, self.base_url)
+            works_page.open()
+            row = works_page.find(post.title, since)
+            return Published(external_id=row.work_id, title=row.title, url=row.url) if row else None
+
+    # -- the boundary --------------------------------------------------------------------------
+    @contextmanager
+    def _boundary(self, page: Page) -> Iterator[None]:
+        try:
+            yield
+        except OPCError:
+            raise
+        except (PlaywrightTimeoutError, AssertionError) as e:  # AssertionError: an expect() ran out
+            raise SiteTimeout(f"抖音页面没有及时响应：{_first_line(e)}", site=SITE, url=_url(page)) from e
+        except PlaywrightError as e:
+            if "strict mode violation" in e.message:
+                raise PageChanged(f"抖音页面结构变了：{_first_line(e)}", site=SITE, url=_url(page)) from e
+            raise SiteTimeout(f"浏览器操作失败：{_first_line(e)}", site=SITE, url=_url(page)) from e
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+def _url(page: Page) -> str | None:
+    try:
+        return page.url
+    except PlaywrightError:
+        return None

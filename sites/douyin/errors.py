@@ -1,0 +1,20 @@
+"""Douyin-specific errors, all subclasses of the shared tree in ``core.errors``."""
+from __future__ import annotations
+
+from core.errors import PageChanged, SiteTimeout
+
+SITE = "douyin"
+
+
+class ScheduleNotSet(PageChanged):
+    """The 定时发布 time did not stick (value read back differs, or the radio is not on).
+
+    Never retried as-is: pressing 发布 now would publish immediately instead of at the chosen time.
+    """
+
+
+class UploadFailed(SiteTimeout):
+    """The page itself said ``上传失败`` for the video/images.
+
+    Transient (a ``SiteTimeout``): nothing was published yet, so a fresh attempt is safe.
+    """

@@ -1,0 +1,171 @@
+"""Douyin through the same workflow, queue, approval queue and ledger as Xiaohongshu, on real processes:
+video and image-text posts, the SMS code typed on the phone, its timeout, cross-posting to both sites."""
+from __future__ import annotations
+
+import itertools
+from contextlib import closing
+
+import httpx
+import pytest
+
+from api.auth import hash_password
+from core.content import Post
+from core.db import transaction
+from core.models import Account, Approval, HumanStep, Run, User
+from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
+from tests.factories import make_image, seed_workspace
+from tests.stack_fixtures import Env, make_stack
+from tests.test_publish_flow import _approve
+
+_n = itertools.count()
+PASSWORD = "owner-pass-123"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    stack = make_stack(tmp_path_factory, workers=2, web=True, sites=("xiaohongshu", "douyin"),
+                       OPC_CODE_TIMEOUT_S="6")
+    yield Env(stack)
+    stack.stop()
+
+
+@pytest.fixture
+def shop(env, tmp_path):
+    """A workspace with a Douyin and a Xiaohongshu account, both logged in by QR scan, and its owner."""
+    for replica in env.replicas.values():
+        replica.reset()
+    ws, emp, dy = seed_workspace(env.db, site="douyin", account_status="needs_login")
+    with transaction(env.db) as s:
+        s.get(Account, dy).name = f"dy{next(_n)}"
+        xhs = Account(workspace_id=ws, site="xiaohongshu", name=f"xhs{next(_n)}", status="needs_login")
+        s.add(xhs)
+        s.add(User(workspace_id=ws, username=f"owner{ws}", password_hash=hash_password(PASSWORD)))
+        s.flush()
+        xhs_id = xhs.id
+    env.qr_login(dy, user=f"dy-{dy}")
+    env.qr_login(xhs_id, user=f"xhs-{xhs_id}")
+    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(3)]
+    return {"workspace": ws, "employee": emp, "douyin": dy, "xiaohongshu": xhs_id, "images": images}
+
+
+def _phone(env, shop) -> httpx.Client:
+    c = httpx.Client(base_url=env.stack.web_url, timeout=30)
+    r = c.post("/api/session", json={"username": f"owner{shop['workspace']}", "password": PASSWORD})
+    r.raise_for_status()
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c
+
+
+def _douyin(env):
+    return env.replicas["douyin"]
+
+
+def _works(env) -> list[dict]:
+    return _douyin(env).state()["works"]
+
+
+def test_video_waits_for_approval_then_publishes_once_with_its_work_id(env, shop, mp4):
+    post = Post(kind="video", video=str(mp4), title="桂花乌龙冷泡茶开箱", body="一分钟看懂冷泡茶", topics=["冷泡茶"])
+    run_id = env.start_run(shop["douyin"], shop["employee"], post, mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval", timeout=90)
+    with env.db() as s:
+        approval = s.query(Approval).filter_by(run_id=run_id).one()
+    assert approval.fields["title"] == "桂花乌龙冷泡茶开箱" and approval.screenshot_id
+    assert _douyin(env).state()["submissions"] == 0
+    _approve(env, run_id)
+    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    assert run.status == "published", run.reason
+    works = _works(env)
+    assert [(w["kind"], w["title"]) for w in works] == [("video", "桂花乌龙冷泡茶开箱")]
+    assert run.external_id == works[0]["id"]
+
+
+def test_image_text_post_with_many_images_is_published_in_auto_mode(env, shop, tmp_path):
+    images = [str(make_image(tmp_path / f"m{i}.jpg", size=(600, 800), text=str(i))) for i in range(12)]
+    post = Post(kind="image", images=images, title="十二张图看新品", body="图文笔记", topics=["新品"])
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], post, mode="auto"), "published", "failed",
+                          timeout=120)
+    assert run.status == "published", run.reason
+    (work,) = _works(env)
+    assert (work["kind"], work["images"], work["id"]) == ("image", 12, run.external_id)
+
+
+def test_sms_code_is_typed_on_the_phone_and_a_wrong_one_is_asked_again(env, shop):
+    _douyin(env).faults(sms_required=True)
+    post = Post(kind="image", images=shop["images"], title="需要验证码的图文", body="正文", topics=[])
+    run_id = env.start_run(shop["douyin"], shop["employee"], post, mode="auto")
+    env.wait_status(run_id, "awaiting_code", timeout=90)
+    with closing(_phone(env, shop)) as phone:
+        shown = phone.get(f"/api/runs/{run_id}").json()
+        assert shown["status_label"] == "等待验证码" and shown["code_prompt"]
+        assert phone.post(f"/api/runs/{run_id}/code", json={"code": "12"}).status_code == 422  # too short
+        assert phone.post(f"/api/runs/{run_id}/code", json={"code": "000000"}).status_code == 200  # wrong
+        env.wait_status(run_id, "awaiting_code")
+        _wait_new_prompt(env, run_id)
+        code = httpx.get(f"{env.stack.replica_url('douyin')}/__sandbox__/sms-code").json()["code"]
+        assert phone.post(f"/api/runs/{run_id}/code", json={"code": code}).status_code == 200
+    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    assert run.status == "published", run.reason
+    assert [w["title"] for w in _works(env)] == ["需要验证码的图文"]
+    with env.db() as s:
+        assert all(step.answer is None for step in s.query(HumanStep).filter_by(run_id=run_id))  # codes not kept
+
+
+def _wait_new_prompt(env, run_id):
+    from tests.core_fixtures import wait_until
+
+    def pending():
+        with env.db() as s:
+            return s.query(HumanStep).filter_by(run_id=run_id, status="pending").count() == 1
+    wait_until(pending, timeout=30, what="a second code prompt")
+
+
+def test_an_unanswered_code_fails_the_run_with_a_reason_and_posts_nothing(env, shop):
+    _douyin(env).faults(sms_required=True)
+    post = Post(kind="image", images=shop["images"], title="没人输入验证码", body="正文", topics=[])
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], post, mode="auto"), "failed",
+                          "published", timeout=120)
+    assert run.status == "failed" and "验证码" in run.reason and "没有发布" in run.reason
+    assert _works(env) == []
+
+
+def test_one_brief_to_both_sites_makes_two_runs_and_one_failing_does_not_block_the_other(env, shop):
+    _douyin(env).faults(publish_failed=10)
+    with closing(_phone(env, shop)) as phone:
+        files = [("images", (f"{i}.jpg", open(p, "rb").read(), "image/jpeg")) for i, p in enumerate(shop["images"])]
+        resp = phone.post("/api/runs", files=files, data={
+            "account_id": [shop["xiaohongshu"], shop["douyin"]], "employee_id": shop["employee"],
+            "title": "两边同发的新品", "body": "一次写好，两边发布", "topics": "新品", "mode": "semi_auto"})
+        assert resp.status_code == 201, resp.text
+        runs = {r["site"]: r["id"] for r in resp.json()["runs"]}
+        for run_id in runs.values():
+            env.wait_status(run_id, "awaiting_approval", timeout=90)
+        cards = phone.get("/api/approvals").json()["approvals"]
+        assert sorted(c["run"]["site_label"] for c in cards) == ["小红书", "抖音"]
+        for card in cards:
+            assert phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).status_code == 200
+    xhs = env.wait_status(runs["xiaohongshu"], "published", "failed", timeout=90)
+    dy = env.wait_status(runs["douyin"], "failed", "published", timeout=120)
+    assert xhs.status == "published" and dy.status == "failed" and "发布失败" in dy.reason
+    assert [n["title"] for n in env.replica.state()["notes"]] == ["两边同发的新品"]
+    assert _works(env) == []
+
+
+def test_douyin_limits_are_checked_before_any_browser_work(env, shop, mp4):
+    with closing(_phone(env, shop)) as phone:
+        before = _count(env)
+        resp = phone.post("/api/runs", data={"account_id": shop["douyin"], "employee_id": shop["employee"],
+                                             "title": "超" * 31, "body": "正文"},
+                          files=[("video", ("v.mp4", mp4.read_bytes(), "video/mp4"))])
+        assert resp.status_code == 422
+        assert [(e["field"], e["site"]) for e in resp.json()["detail"]] == [("title", "douyin")]
+        fake = phone.post("/api/runs", data={"account_id": shop["douyin"], "employee_id": shop["employee"],
+                                             "title": "视频"},
+                          files=[("video", ("v.mp4", b"just text" * 100, "video/mp4"))])
+        assert fake.status_code == 422 and fake.json()["detail"][0]["field"] == "video"
+        assert _count(env) == before
+
+
+def _count(env) -> int:
+    with env.db() as s:
+        return s.query(Run).count()
