@@ -24,6 +24,7 @@ from rpa.workbench import Workbench
 log = logging.getLogger(__name__)
 
 BUSY_ACCOUNT_DELAY_S = 5
+LOCK_WAIT_S = 3
 
 
 def execute(run_id: str, res: Resources) -> str:
@@ -32,7 +33,9 @@ def execute(run_id: str, res: Resources) -> str:
         if run is None or run.status in TERMINAL or not _ready(s, run):
             return run.status if run else "missing"
     lock = account_lock(res.redis, run.account_id, res.settings.lease_s)
-    if not lock.acquire():
+    # The account's previous run usually is only finishing (closing its context): wait a moment for it
+    # before putting this run back in the queue.
+    if not lock.acquire(blocking=True, blocking_timeout=LOCK_WAIT_S):
         if run.status in ("running", "awaiting_code"):
             return run.status  # its worker still holds the lock (or its lease has yet to expire)
         return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")

@@ -2,16 +2,24 @@
 video and image-text posts, the SMS code typed on the phone, its timeout, cross-posting to both sites."""
 from __future__ import annotations
 
+import collections
 import itertools
+import os
+import random
+import signal
+import time
 from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from api.auth import hash_password
-from core.content import Post
+from core.content import Post, Timing
 from core.db import transaction
 from core.models import Account, Approval, HumanStep, Run, User
+from core.runs import TERMINAL
 from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
@@ -169,3 +177,86 @@ def test_douyin_limits_are_checked_before_any_browser_work(env, shop, mp4):
 def _count(env) -> int:
     with env.db() as s:
         return s.query(Run).count()
+
+
+def _video(mp4, title: str, **kw) -> Post:
+    return Post(kind="video", video=str(mp4), title=title, body="冷泡茶", topics=["冷泡茶"], **kw)
+
+
+@pytest.mark.parametrize("faults,extra,outcome,reason", [
+    ({"tour": True}, {}, "published", None),
+    ({"slow_upload": 1500}, {}, "published", None),
+    ({"upload_failed": 1}, {}, "published", None),  # transient: retried, then published once
+    ({"publish_failed": 1}, {}, "published", None),  # read back first, then one more click
+    ({"cover_required": True}, {"cover": "__cover__"}, "published", None),
+    ({"cover_required": True}, {}, "published", None),  # the adapter picks the default frame, as a person would
+    ({"upload_failed": 10}, {}, "failed", "上传失败"),
+])
+def test_each_fault_switch_ends_with_the_right_outcome_and_a_readable_reason(env, shop, mp4, tmp_path, faults,
+                                                                           extra, outcome, reason):
+    _douyin(env).faults(**faults)
+    if extra.get("cover") == "__cover__":
+        extra = {"cover": str(make_image(tmp_path / "cover.jpg", size=(720, 1280)))}
+    title = f"故障{next(_n)}"
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], _video(mp4, title, **extra), mode="auto"),
+                          "published", "failed", timeout=150)
+    assert run.status == outcome, run.reason
+    titles = [w["title"] for w in _works(env)]
+    if outcome == "published":
+        assert titles == [title]
+    else:
+        assert reason in run.reason and titles == []
+
+
+@pytest.mark.parametrize("variant", ["publish", "post_video"])
+def test_both_publish_form_variants(env, shop, mp4, variant):
+    _douyin(env).faults(form_variant=variant)
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], _video(mp4, f"表单{variant}"), mode="auto"),
+                          "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    assert [w["title"] for w in _works(env)] == [f"表单{variant}"]
+
+
+def test_douyin_scheduled_publish_time_is_what_the_site_keeps(env, shop, mp4):
+    at = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(second=0, microsecond=0)
+    post = _video(mp4, "三小时后发布", timing=Timing(mode="site", at=at))
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], post, mode="auto"), "published", "failed",
+                          timeout=120)
+    assert run.status == "published", run.reason
+    (work,) = _works(env)
+    assert work["publish_at"] == at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
+def test_a_schedule_outside_douyins_window_is_refused_before_any_browser_work(env, shop, mp4):
+    local = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(minutes=90)  # the window starts at 2 h
+    with closing(_phone(env, shop)) as phone:
+        before = _count(env)
+        resp = phone.post("/api/runs", data={"account_id": shop["douyin"], "employee_id": shop["employee"],
+                                             "title": "太早的定时", "timing": "site",
+                                             "publish_at": local.strftime("%Y-%m-%dT%H:%M")},
+                          files=[("video", ("v.mp4", mp4.read_bytes(), "video/mp4"))])
+        assert resp.status_code == 422 and resp.json()["detail"][0]["field"] == "timing"
+        assert _count(env) == before
+
+
+def test_sigkill_mid_run_never_makes_two_works(env, shop, mp4, tmp_path):
+    runs = {env.start_run(shop["douyin"], shop["employee"], _video(mp4, f"杀进程{i}"), mode="auto"): f"杀进程{i}"
+            for i in range(4)}
+    rng = random.Random(3)
+    deadline = time.monotonic() + 400
+    kills = 0
+    while time.monotonic() < deadline and not all(env.run(r).status in TERMINAL for r in runs):
+        time.sleep(rng.uniform(1.0, 4.0))
+        workers = [n for n in env.stack.procs if n.startswith("worker")]
+        if kills < 4 and workers:
+            proc = env.stack.procs.pop(rng.choice(workers))
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            env.stack.start_worker()
+    assert all(env.run(r).status in TERMINAL for r in runs)
+    counts = collections.Counter(w["title"] for w in _works(env))
+    assert max(counts.values(), default=0) <= 1, counts
+    for run_id, title in runs.items():
+        run = env.run(run_id)
+        assert (counts[title] == 1) == (run.status == "published"), (title, run.status, run.reason)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_image
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
 from tests.web_fixtures import start_web_stack
@@ -40,11 +41,12 @@ def _log_in(page, stack, password):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="待审批")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
 
 
-def _add_account_by_qr(page, name):
+def _add_account_by_qr(page, name, site_label="小红书"):
     page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
-    page.get_by_label("平台").select_option(label="小红书")
+    page.get_by_label("平台").select_option(label=site_label)
     page.get_by_label("名称").fill(name)
     page.get_by_role("button", name="添加并扫码登录").click()
     qr = page.get_by_role("img", name="登录二维码")
@@ -106,3 +108,66 @@ def test_owner_adds_an_account_writes_a_note_approves_it_on_the_phone_and_sees_i
     assert [n["title"] for n in notes] == ["桂花乌龙冷泡茶｜夏日上新"]
     expect(page.locator("#external-id")).to_have_text(notes[0]["id"])
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+
+
+def _compose_for(page, name, title):
+    page.get_by_role("navigation").get_by_role("link", name="写笔记", exact=True).click()
+    for box in page.get_by_role("checkbox").all():
+        box.uncheck()
+    page.get_by_role("checkbox", name=re.compile(name)).check()
+    page.get_by_label("本次模式").select_option(label="半自动（先审批）")
+    page.get_by_label("标题").fill(title)
+    page.get_by_label("正文").fill("一分钟看懂冷泡茶")
+    page.get_by_label("话题（空格分隔，最多10个）").fill("冷泡茶")
+
+
+def _approve_on_phone(page, title):
+    expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
+    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    page.get_by_role("link", name=re.compile(title)).click()
+    expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
+    page.get_by_role("button", name="批准发布").click()
+
+
+def _douyin_state(stack) -> dict:
+    return httpx.get(f"{stack.replica_url('douyin')}/__sandbox__/state").json()
+
+
+def test_owner_posts_a_douyin_video_and_types_the_sms_code_on_the_phone(service, phone, mp4):
+    stack, password = service
+    page = phone
+    _log_in(page, stack, password)
+    _add_account_by_qr(page, "我的抖音", site_label="抖音")
+    httpx.post(f"{stack.replica_url('douyin')}/__sandbox__/faults", json={"sms_required": True}).raise_for_status()
+
+    _compose_for(page, "我的抖音", "冷泡茶开箱视频")
+    page.get_by_label(re.compile("^视频（")).set_input_files(str(mp4))
+    page.get_by_role("button", name="交给员工").click()
+    _approve_on_phone(page, "冷泡茶开箱视频")
+
+    expect(page.locator("#run-status")).to_have_text("等待验证码", timeout=90_000)
+    expect(page.get_by_text("网站要求输入验证码")).to_be_visible()
+    code = httpx.get(f"{stack.replica_url('douyin')}/__sandbox__/sms-code").json()["code"]
+    page.get_by_label("验证码").fill(code)
+    page.get_by_role("button", name="提交验证码").click()
+    expect(page.locator("#run-status")).to_have_text("已发布", timeout=90_000)
+    works = _douyin_state(stack)["works"]
+    assert [(w["kind"], w["title"]) for w in works] == [("video", "冷泡茶开箱视频")]
+    expect(page.locator("#external-id")).to_have_text(works[0]["id"])
+
+
+def test_owner_posts_a_douyin_image_text_post_on_the_phone(service, phone, tmp_path):
+    stack, password = service
+    images = [str(make_image(tmp_path / f"d{i}.jpg", text=str(i))) for i in range(4)]
+    page = phone
+    _log_in(page, stack, password)
+    _add_account_by_qr(page, "抖音图文号", site_label="抖音")
+    httpx.post(f"{stack.replica_url('douyin')}/__sandbox__/faults", json={"sms_required": False}).raise_for_status()
+    _compose_for(page, "抖音图文号", "四张图的图文")
+    page.get_by_label(re.compile("^图片")).set_input_files(images)
+    page.get_by_role("button", name="交给员工").click()
+    _approve_on_phone(page, "四张图的图文")
+    expect(page.locator("#run-status")).to_have_text("已发布", timeout=90_000)
+    work = next(w for w in _douyin_state(stack)["works"] if w["title"] == "四张图的图文")
+    assert (work["kind"], work["images"]) == ("image", 4)
+    expect(page.locator("#external-id")).to_have_text(work["id"])

@@ -37,7 +37,8 @@ def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0
     _user, password = seed_demo(env_settings)
     stack.start_redis()
     if replica:
-        stack.start_replica()
+        for site in stack.replica_ports:
+            stack.start_replica(site)
     stack.start_web()
     for _ in range(workers):
         stack.start_worker()

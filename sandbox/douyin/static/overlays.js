@@ -67,7 +67,8 @@
   DY.attachCover = function (control) {
     control.addEventListener("click", function () {
       var m = modal("cover-modal", "设置封面", '<div class="cover-tabs"><span class="active">设置竖封面</span><span>设置横封面</span></div>' +
-        '<div class="cover-preview">封面预览</div><div class="cover-processing">封面处理中…</div>',
+        '<div class="cover-preview">封面预览</div><div class="cover-processing">封面处理中…</div>' +
+        '<label class="semi-button upload-cover">上传封面<input type="file" accept="image/png,image/jpeg" hidden></label>',
         '<button type="button" class="semi-button cancel">取消</button>' +
         '<button type="button" class="semi-button semi-button-primary semi-button-disabled finish" disabled>完成</button>');
       var finish = m.querySelector(".finish");
@@ -76,6 +77,10 @@
         m.querySelector(".cover-processing").textContent = "";
       }, cfg.coverMs);
       m.querySelector(".cancel").addEventListener("click", function () { m.remove(); });
+      m.querySelector(".upload-cover input").addEventListener("change", function (ev) {
+        // The real modal crops the uploaded picture; here it only replaces the default frame.
+        if (ev.target.files.length) m.querySelector(".cover-preview").textContent = "已上传：" + ev.target.files[0].name;
+      });
       finish.addEventListener("click", function () {
         DY.cover = true;
         control.classList.add("has-cover");
