@@ -5,28 +5,20 @@ that does not get ready → ``SiteTimeout``; an ambiguous locator → ``PageChan
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page
 
 from core.content import Post
-from core.errors import OPCError, PageChanged, SiteTimeout
 from core.settings import Settings
 from sites.base import Published
+from sites.common import allowed_hosts, boundary, site_wall_time
 from sites.douyin.errors import SITE
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import login, works
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
-
-SITE_TZ = ZoneInfo("Asia/Shanghai")
-"""The date picker takes Beijing wall time, whatever the workspace's time zone."""
 
 # What the real creator pages load besides creator.douyin.com (hosts named in the saved pages; upload
 # and API hosts beyond those are GUESS). The replica needs only its own host.
@@ -41,10 +33,6 @@ REAL_EXTRA_HOSTS = [
 ]
 
 
-def site_wall_time(at: datetime) -> str:
-    return at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 class DouyinAdapter:
     name = "douyin"
     label = "抖音"
@@ -55,8 +43,7 @@ class DouyinAdapter:
         self.settings = settings or Settings()
 
     def allowed_hosts(self) -> list[str]:
-        host = urlsplit(self.base_url).hostname or ""
-        return [host, *REAL_EXTRA_HOSTS] if host.endswith("douyin.com") else [host]
+        return allowed_hosts(self.base_url, "douyin.com", REAL_EXTRA_HOSTS)
 
     # -- login ---------------------------------------------------------------------------------
     def open_login(self, page: Page) -> None:
@@ -117,27 +104,5 @@ class DouyinAdapter:
             row = works_page.find(post.title, since)
             return Published(external_id=row.work_id, title=row.title, url=row.url) if row else None
 
-    # -- the boundary --------------------------------------------------------------------------
-    @contextmanager
-    def _boundary(self, page: Page) -> Iterator[None]:
-        try:
-            yield
-        except OPCError:
-            raise
-        except (PlaywrightTimeoutError, AssertionError) as e:  # AssertionError: an expect() ran out
-            raise SiteTimeout(f"抖音页面没有及时响应：{_first_line(e)}", site=SITE, url=_url(page)) from e
-        except PlaywrightError as e:
-            if "strict mode violation" in e.message:
-                raise PageChanged(f"抖音页面结构变了：{_first_line(e)}", site=SITE, url=_url(page)) from e
-            raise SiteTimeout(f"浏览器操作失败：{_first_line(e)}", site=SITE, url=_url(page)) from e
-
-
-def _first_line(e: Exception) -> str:
-    return (str(e).strip().splitlines() or [""])[0][:200]
-
-
-def _url(page: Page) -> str | None:
-    try:
-        return page.url
-    except PlaywrightError:
-        return None
+    def _boundary(self, page: Page):
+        return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

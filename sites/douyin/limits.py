@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core.content import Post
-from sites.douyin.checks import aware, error, span, image_format
+from sites.checks import error, image_format, timing_errors
 from sites.douyin.video_format import sniff_video
 
 MB = 1024 * 1024
@@ -53,7 +53,7 @@ class DouyinLimits:
         """Field errors ``{"field", "limit", "message"}``; empty when the post can be published."""
         media = self._video(post) if post.kind == "video" else self._images(post)
         return [*self._title(post), *self._body(post), *media, *self._cover(post),
-                *self._topics(post), *self._timing(post, aware(now))]
+                *self._topics(post), *self._timing(post, now)]
 
     def _title(self, post: Post) -> list[dict]:
         # The site lets a title be empty, but read-back (作品管理) finds the post by its title.
@@ -130,20 +130,7 @@ class DouyinLimits:
         return errors
 
     def _timing(self, post: Post, now: datetime) -> list[dict]:
-        # Mirrors Xiaohongshu: ``at`` is our own scheduler (any future time); ``site`` is Douyin's
-        # 定时发布 field, which only takes a time inside its window.
-        mode, at = post.timing.mode, post.timing.at
-        if mode == "now":
-            return []
-        if at is None:
-            return [error("timing", "需要时间", "定时发布需要填写发布时间")]
-        ahead = aware(at) - now
-        if mode == "at" and ahead <= timedelta(0):
-            return [error("timing", "> 现在", "发布时间必须晚于现在")]
-        if mode == "site" and not self.schedule_min <= ahead <= self.schedule_max:
-            return [error("timing", f"{span(self.schedule_min)}–{span(self.schedule_max)}",
-                           f"抖音定时发布只能设在{span(self.schedule_min)}后到{span(self.schedule_max)}内")]
-        return []
+        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "抖音")
 
 
 limits = DouyinLimits()

@@ -5,25 +5,18 @@ that does not get ready → ``SiteTimeout``; an element missing on a loaded page
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page
 
 from core.content import Post
-from core.errors import LoginRequired, OPCError, PageChanged, SiteTimeout
+from core.errors import LoginRequired
 from core.settings import Settings
 from sites.base import Published
+from sites.common import allowed_hosts, boundary, site_wall_time
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.limits import limits as xhs_limits
 from sites.xiaohongshu.pages import login, notes, publish
-
-SITE_TZ = ZoneInfo("Asia/Shanghai")
-"""The site's date picker takes Beijing wall time, whatever the workspace's time zone."""
 
 # What the real creator pages load besides their own host (saved pages + public code; API/upload
 # hosts are GUESS). The replica needs only its own host.
@@ -33,10 +26,6 @@ REAL_EXTRA_HOSTS = [
     "fe-static.xhscdn.com", "fe-video-qc.xhscdn.com", "fe-img-qc.xhscdn.com",
     "ros-preview.xhscdn.com", "sns-avatar-qc.xhscdn.com",
 ]
-
-
-def site_wall_time(at: datetime) -> str:
-    return at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 class XiaohongshuAdapter:
@@ -49,8 +38,7 @@ class XiaohongshuAdapter:
         self.settings = settings or Settings()
 
     def allowed_hosts(self) -> list[str]:
-        host = urlsplit(self.base_url).hostname or ""
-        return [host, *REAL_EXTRA_HOSTS] if host.endswith("xiaohongshu.com") else [host]
+        return allowed_hosts(self.base_url, "xiaohongshu.com", REAL_EXTRA_HOSTS)
 
     # -- login ---------------------------------------------------------------------------------
     def open_login(self, page: Page) -> None:
@@ -100,27 +88,5 @@ class XiaohongshuAdapter:
             row = notes_page.find(post.title, since)
             return Published(external_id=row.note_id, title=row.title, url=row.url) if row else None
 
-    # -- the boundary --------------------------------------------------------------------------
-    @contextmanager
-    def _boundary(self, page: Page) -> Iterator[None]:
-        try:
-            yield
-        except OPCError:
-            raise
-        except (PlaywrightTimeoutError, AssertionError) as e:  # AssertionError: an expect() ran out
-            raise SiteTimeout(f"小红书页面没有及时响应：{_first_line(e)}", site=SITE, url=_url(page)) from e
-        except PlaywrightError as e:
-            if "strict mode violation" in e.message:
-                raise PageChanged(f"小红书页面结构变了：{_first_line(e)}", site=SITE, url=_url(page)) from e
-            raise SiteTimeout(f"浏览器操作失败：{_first_line(e)}", site=SITE, url=_url(page)) from e
-
-
-def _first_line(e: Exception) -> str:
-    return (str(e).strip().splitlines() or [""])[0][:200]
-
-
-def _url(page: Page) -> str | None:
-    try:
-        return page.url
-    except PlaywrightError:
-        return None
+    def _boundary(self, page: Page):
+        return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

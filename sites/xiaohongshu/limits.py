@@ -8,11 +8,10 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-
-from PIL import Image, UnidentifiedImageError
+from datetime import datetime, timedelta
 
 from core.content import Post
+from sites.checks import error, image_format, timing_errors
 
 MB = 1024 * 1024
 
@@ -21,15 +20,6 @@ def title_length(title: str) -> int:
     """The site's own count: non-ASCII counts 2, ASCII 1, halved and rounded up (so 中 = 1, ab = 1)."""
     units = sum(1 if ord(ch) < 128 else 2 for ch in title)
     return math.ceil(units / 2)
-
-
-def _aware(dt: datetime) -> datetime:
-    # Callers pass UTC; a naive value is taken as UTC rather than the machine's local time.
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
-
-
-def _error(field_name: str, limit: str, message: str) -> dict:
-    return {"field": field_name, "limit": limit, "message": message}
 
 
 @dataclass(frozen=True)
@@ -51,88 +41,65 @@ class XhsLimits:
     def validate(self, post: Post, now: datetime) -> list[dict]:
         """Field errors ``{"field", "limit", "message"}``; empty when the post can be published."""
         return [*self._kind(post), *self._title(post), *self._body(post), *self._images(post),
-                *self._topics(post), *self._timing(post, _aware(now))]
+                *self._topics(post), *self._timing(post, now)]
 
     def _kind(self, post: Post) -> list[dict]:
         if post.kind != "image":
-            return [_error("kind", "image", "暂不支持发布小红书视频笔记，请改为图文笔记")]
+            return [error("kind", "image", "暂不支持发布小红书视频笔记，请改为图文笔记")]
         return []
 
     def _title(self, post: Post) -> list[dict]:
         if not post.title.strip():
-            return [_error("title", "必填", "请填写标题")]
+            return [error("title", "必填", "请填写标题")]
         if title_length(post.title) > self.title_max:
-            return [_error("title", f"≤ {self.title_max}",
+            return [error("title", f"≤ {self.title_max}",
                            f"标题超过{self.title_max}字（按小红书计数：中文算1字，英文2个算1字），"
                            f"当前{title_length(post.title)}字")]
         return []
 
     def _body(self, post: Post) -> list[dict]:
         if len(post.body) > self.body_max:
-            return [_error("body", f"≤ {self.body_max}",
+            return [error("body", f"≤ {self.body_max}",
                            f"正文超过{self.body_max}字，当前{len(post.body)}字")]
         return []
 
     def _images(self, post: Post) -> list[dict]:
         n = len(post.images)
         if not self.images_min <= n <= self.images_max:
-            return [_error("images", f"{self.images_min}–{self.images_max}",
+            return [error("images", f"{self.images_min}–{self.images_max}",
                            f"图片需要{self.images_min}到{self.images_max}张，当前{n}张")]
         return [e for i, path in enumerate(post.images, 1) for e in self._image(i, path)]
 
     def _image(self, i: int, path: str) -> list[dict]:
         name = os.path.basename(path)
         if not os.path.isfile(path):
-            return [_error("images", "文件存在", f"第{i}张图片（{name}）找不到文件")]
-        try:
-            with Image.open(path) as img:
-                fmt = img.format
-        except (UnidentifiedImageError, OSError):
-            fmt = None
+            return [error("images", "文件存在", f"第{i}张图片（{name}）找不到文件")]
+        fmt = image_format(path)
         errors = []
         if fmt not in self.image_formats:
-            errors.append(_error("images", "jpg/png/webp",
+            errors.append(error("images", "jpg/png/webp",
                                  f"第{i}张图片（{name}）格式不支持，只能用 JPG、PNG 或 WEBP（不支持 GIF）"))
         size = os.path.getsize(path)
         if size > self.image_max_bytes:
-            errors.append(_error("images", f"≤ {self.image_max_bytes // MB} MB",
+            errors.append(error("images", f"≤ {self.image_max_bytes // MB} MB",
                                  f"第{i}张图片（{name}）超过{self.image_max_bytes // MB}MB"))
         return errors
 
     def _topics(self, post: Post) -> list[dict]:
         errors = []
         if len(post.topics) > self.topics_max:
-            errors.append(_error("topics", f"≤ {self.topics_max}",
+            errors.append(error("topics", f"≤ {self.topics_max}",
                                  f"话题最多{self.topics_max}个，当前{len(post.topics)}个"))
         for t in post.topics:
             if not t.strip() or "#" in t:
-                errors.append(_error("topics", "非空且不含#", f"话题「{t}」不能为空，也不要带#号"))
+                errors.append(error("topics", "非空且不含#", f"话题「{t}」不能为空，也不要带#号"))
             elif len(t) > self.topic_max_chars:
-                errors.append(_error("topics", f"≤ {self.topic_max_chars}",
+                errors.append(error("topics", f"≤ {self.topic_max_chars}",
                                      f"话题「{t}」超过{self.topic_max_chars}字"))
         return errors
 
     def _timing(self, post: Post, now: datetime) -> list[dict]:
-        mode, at = post.timing.mode, post.timing.at
-        if mode == "now":
-            return []
-        if at is None:
-            return [_error("timing", "需要时间", "定时发布需要填写发布时间")]
-        ahead = _aware(at) - now
-        if mode == "at" and ahead <= timedelta(0):
-            return [_error("timing", "> 现在", "发布时间必须晚于现在")]
-        if mode == "site" and not self.schedule_min <= ahead <= self.schedule_max:
-            return [_error("timing", f"{_span(self.schedule_min)}–{_span(self.schedule_max)}",
-                           f"小红书定时发布只能设在{_span(self.schedule_min)}后到{_span(self.schedule_max)}内")]
-        return []
-
-
-def _span(d: timedelta) -> str:
-    if d % timedelta(days=1) == timedelta(0):
-        return f"{d.days}天"
-    if d % timedelta(hours=1) == timedelta(0):
-        return f"{int(d.total_seconds() // 3600)}小时"
-    return f"{int(d.total_seconds() // 60)}分钟"
+        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "小红书")
 
 
 limits = XhsLimits()

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import PageChanged
+from sites.common import newest_match, parse_site_time
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall
 from sites.douyin.pages.locate import Fallback, goto, visible
-from sites.xiaohongshu.pages.notes import parse_site_time  # same Beijing wall-time formats
 
 PATH = "/creator-micro/content/manage"
 TOTAL_TEXT = re.compile(r"共\s*\d+\s*个作品")
@@ -27,6 +27,15 @@ EMPTY_TEXT = re.compile("没有更多作品|暂无作品|还没有作品")
 ROW_CSS = ("[data-aweme-id]", "div[class*='video-card-']:not([class*='video-card-info']):not([class*='video-card-cover'])")
 TITLE_CSS = "[class*='info-title-text'], [class*='info-title'], [class*='title']"
 TIME_CSS = "[class*='info-time'], time, [class*='time']"
+LINK_CSS = "a[href*='/video/'], a[href*='modal_id=']"
+# Per row: its id attribute, title, time, link and whole text (the id's last fallback).
+READ_ROWS_JS = """(rows, [titleCss, timeCss, linkCss]) => rows.map(row => {
+  const title = row.querySelector(titleCss), time = row.querySelector(timeCss), link = row.querySelector(linkCss);
+  return {
+    id: row.getAttribute('data-aweme-id'), title: title ? title.innerText : '', time: time ? time.innerText : '',
+    href: link ? link.getAttribute('href') : null, text: row.innerText,
+  };
+})"""
 ID_PATTERNS = (re.compile(r"/video/(\d{8,})"), re.compile(r"modal_id=(\d{8,})"), re.compile(r"作品ID\s*(\d{8,})"))
 
 
@@ -64,37 +73,26 @@ class WorksPage:
         return int(re.search(r"\d+", self.total.first.inner_text()).group())
 
     def works(self) -> list[WorkRow]:
-        """Rows of the first row pattern the page uses, top (newest) first."""
+        """Rows of the first row pattern the page uses, top (newest) first, read in one round trip (an
+        account lists hundreds of works; a call per attribute per row grew with its history)."""
         for candidate in self.rows.candidates:
             rows = candidate.filter(visible=True)
             if rows.count():
-                return [self._read(r) for r in rows.all()]
+                raws = rows.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS, LINK_CSS])
+                return [self._row(raw) for raw in raws]
         return []
 
     def find(self, title: str, since: datetime | None = None) -> WorkRow | None:
-        """The newest row whose title equals ``title`` and (when it shows a time) is not older than
-        ``since``, compared at minute precision (the list shows no seconds)."""
-        floor = since.replace(second=0, microsecond=0) if since else None
-        for row in self.works():
-            if row.title.strip() != title.strip():
-                continue
-            if floor and row.created_at and row.created_at < floor:
-                continue
-            return row
-        return None
+        return newest_match(self.works(), title, since)
 
-    def _read(self, row: Locator) -> WorkRow:
-        title_el = row.locator(TITLE_CSS).first
-        title = title_el.inner_text().strip() if title_el.count() else ""
-        time_el = row.locator(TIME_CSS).first
-        created = parse_site_time(time_el.inner_text() if time_el.count() else "")
-        link = row.locator("a[href*='/video/'], a[href*='modal_id=']").first
-        href = link.get_attribute("href") if link.count() else None
-        work_id = row.get_attribute("data-aweme-id") or _id_from(href or "") or _id_from(row.inner_text())
+    def _row(self, raw: dict) -> WorkRow:
+        href = raw["href"]
+        work_id = raw["id"] or _id_from(href or "") or _id_from(raw["text"])
         if not work_id:
             raise PageChanged("作品列表里读不到作品编号，抖音页面可能改版了", site=SITE, url=self.page.url)
         url = urljoin(self.page.url, href) if href else f"https://www.douyin.com/video/{work_id}"
-        return WorkRow(work_id=work_id, title=title, created_at=created, url=url)
+        return WorkRow(work_id=work_id, title=raw["title"].strip(), created_at=parse_site_time(raw["time"]),
+                       url=url)
 
 
 def _id_from(text: str) -> str:

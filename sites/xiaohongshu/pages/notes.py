@@ -11,17 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page
 
 from core.errors import PageChanged
+from sites.common import newest_match, parse_site_time
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.pages.locate import Fallback, goto
 from sites.xiaohongshu.pages.login import LoginWall
 
 PATH = "/new/note-manager"  # GUESS (see module docstring)
-SITE_TZ = ZoneInfo("Asia/Shanghai")
 EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据")
 ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
 TITLE_CSS = "[data-note-title], .title, [class*='title']"
@@ -36,28 +35,12 @@ READ_ROWS_JS = """(rows, [titleCss, timeCss]) => rows.map(row => {
     href: link ? link.getAttribute('href') : null,
   };
 })"""
-TIME_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})"),
-)
-
-
 @dataclass
 class NoteRow:
     note_id: str
     title: str
     created_at: datetime | None
     url: str | None
-
-
-def parse_site_time(text: str) -> datetime | None:
-    """A row's time shown as Beijing wall time, as an aware datetime; None when it shows none."""
-    for pattern in TIME_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            y, mo, d, h, mi = (int(g) for g in m.groups())
-            return datetime(y, mo, d, h, mi, tzinfo=SITE_TZ)
-    return None
 
 
 class NotesPage:
@@ -87,20 +70,12 @@ class NotesPage:
         for candidate in self.rows.candidates:
             rows = candidate.filter(visible=True)
             if rows.count():
-                return [self._row(raw) for raw in rows.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])]
+                raws = rows.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])
+                return [self._row(raw) for raw in raws]
         return []
 
     def find(self, title: str, since: datetime | None = None) -> NoteRow | None:
-        """The newest row whose title equals ``title`` and (when the row shows a time) is not older
-        than ``since`` (compared at minute precision: the list shows no seconds)."""
-        floor = since.astimezone(SITE_TZ).replace(second=0, microsecond=0) if since else None
-        for row in self.notes():
-            if row.title.strip() != title.strip():
-                continue
-            if floor and row.created_at and row.created_at < floor:
-                continue
-            return row
-        return None
+        return newest_match(self.notes(), title, since)
 
     def _row(self, raw: dict) -> NoteRow:
         note_id = raw["id"] or _id_from_impression(raw["impression"])

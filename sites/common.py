@@ -1,0 +1,93 @@
+"""What every adapter does the same way: Beijing wall time, the host allowlist, finding a post in the
+site's own list, and the boundary where Playwright's errors become ``core.errors`` types."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
+
+from core.errors import OPCError, PageChanged, SiteTimeout
+
+SITE_TZ = ZoneInfo("Asia/Shanghai")
+"""The Chinese back-ends show and take Beijing wall time, whatever the workspace's time zone."""
+
+
+def site_wall_time(at: datetime) -> str:
+    return at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+TIME_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})"),
+)
+
+
+def parse_site_time(text: str) -> datetime | None:
+    """A list row's time shown as Beijing wall time, as an aware datetime; None when it shows none."""
+    for pattern in TIME_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            y, mo, d, h, mi = (int(g) for g in m.groups())
+            return datetime(y, mo, d, h, mi, tzinfo=SITE_TZ)
+    return None
+
+
+class ListedPost(Protocol):
+    title: str
+    created_at: datetime | None
+
+
+Row = TypeVar("Row", bound=ListedPost)
+
+
+def newest_match(rows: Iterable[Row], title: str, since: datetime | None) -> Row | None:
+    """The first (newest) row whose title equals ``title`` and, when the row shows a time, is not older
+    than ``since`` compared at minute precision (the lists show no seconds)."""
+    floor = since.astimezone(SITE_TZ).replace(second=0, microsecond=0) if since else None
+    for row in rows:
+        if row.title.strip() != title.strip():
+            continue
+        if floor and row.created_at and row.created_at < floor:
+            continue
+        return row
+    return None
+
+
+def allowed_hosts(base_url: str, real_domain: str, real_extra_hosts: list[str]) -> list[str]:
+    """The base URL's host, plus the hosts the real pages load from when it is the real site (a replica
+    needs only its own host)."""
+    host = urlsplit(base_url).hostname or ""
+    return [host, *real_extra_hosts] if host.endswith(real_domain) else [host]
+
+
+@contextmanager
+def boundary(page: Page, site: str, label: str) -> Iterator[None]:
+    """Let ``core.errors`` through; turn Playwright's errors into SiteTimeout / PageChanged."""
+    try:
+        yield
+    except OPCError:
+        raise
+    except (PlaywrightTimeoutError, AssertionError) as e:  # AssertionError: an expect() ran out
+        raise SiteTimeout(f"{label}页面没有及时响应：{_first_line(e)}", site=site, url=_url(page)) from e
+    except PlaywrightError as e:
+        if "strict mode violation" in e.message:
+            raise PageChanged(f"{label}页面结构变了：{_first_line(e)}", site=site, url=_url(page)) from e
+        raise SiteTimeout(f"浏览器操作失败：{_first_line(e)}", site=site, url=_url(page)) from e
+
+
+def _first_line(e: Exception) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:200]
+
+
+def _url(page: Page) -> str | None:
+    try:
+        return page.url
+    except PlaywrightError:
+        return None
