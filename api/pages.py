@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api import auth
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
+from api.scoped import approvals_with_status, owned, owned_approval
 from api.views import account_view, approval_view, employee_view, run_view, schedule_view
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
@@ -32,8 +33,7 @@ def login_page(request: Request) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    pending = (s.query(Approval).join(Run, Run.id == Approval.run_id)
-               .filter(Run.workspace_id == ws.id, Approval.status == "pending").order_by(Approval.created_at.desc()))
+    pending = approvals_with_status(s, ws.id)
     runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
     accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
     return _render(request, "home.html", key, workspace=ws, user=user,
@@ -44,17 +44,14 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
 
 @router.get("/approvals")
 def approvals_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    rows = (s.query(Approval).join(Run, Run.id == Approval.run_id)
-            .filter(Run.workspace_id == ws.id, Approval.status == "pending").order_by(Approval.created_at.desc()))
+    rows = approvals_with_status(s, ws.id)
     return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows])
 
 
 @router.get("/approvals/{approval_id}")
 def approval_page(approval_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep,
                   key: KeyDep) -> HTMLResponse:
-    a = s.get(Approval, approval_id)
-    if a is None or s.get(Run, a.run_id).workspace_id != ws.id:
-        raise HTTPException(404, "没有这条审批")
+    a = owned_approval(s, approval_id, ws.id)
     return _render(request, "approval.html", key, a=approval_view(s, a, ws.timezone))
 
 
@@ -74,9 +71,7 @@ def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: 
 
 @router.get("/runs/{run_id}")
 def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    run = s.get(Run, run_id)
-    if run is None or run.workspace_id != ws.id:
-        raise HTTPException(404, "没有这个任务")
+    run = owned(s, Run, run_id, ws.id)
     approval = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at.desc()).first()
     return _render(request, "run.html", key, run=run_view(s, run, ws.timezone), content=run.content,
                    approval=approval_view(s, approval, ws.timezone) if approval else None)
@@ -92,9 +87,7 @@ def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, k
 @router.get("/accounts/{account_id}")
 def account_page(account_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
                  settings: SettingsDep) -> HTMLResponse:
-    a = s.get(Account, account_id)
-    if a is None or a.workspace_id != ws.id:
-        raise HTTPException(404, "没有这个账号")
+    a = owned(s, Account, account_id, ws.id)
     return _render(request, "account.html", key, a=account_view(a), sandbox=settings.sandbox)
 
 

@@ -20,6 +20,7 @@ from core.content import Post, Timing
 from core.db import transaction
 from core.models import Account, Approval, HumanStep, Run, User
 from core.runs import TERMINAL
+from tests.core_fixtures import wait_until
 from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
@@ -120,8 +121,6 @@ def test_sms_code_is_typed_on_the_phone_and_a_wrong_one_is_asked_again(env, shop
 
 
 def _wait_new_prompt(env, run_id):
-    from tests.core_fixtures import wait_until
-
     def pending():
         with env.db() as s:
             return s.query(HumanStep).filter_by(run_id=run_id, status="pending").count() == 1

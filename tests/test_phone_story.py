@@ -59,14 +59,7 @@ def _add_account_by_qr(page, name, site_label="小红书"):
 
 
 def _write_note(page, name, images):
-    page.get_by_role("navigation").get_by_role("link", name="写笔记", exact=True).click()
-    for box in page.get_by_role("checkbox").all():
-        box.uncheck()
-    page.get_by_role("checkbox", name=re.compile(name)).check()
-    page.get_by_label("本次模式").select_option(label="半自动（先审批）")
-    page.get_by_label("标题").fill("桂花乌龙冷泡茶上新")
-    page.get_by_label("正文").fill("清香回甘，冰镇更好喝。")
-    page.get_by_label("话题（空格分隔，最多10个）").fill("冷泡茶 夏日饮品")
+    _compose_for(page, name, "桂花乌龙冷泡茶上新", body="清香回甘，冰镇更好喝。", topics="冷泡茶 夏日饮品")
     page.get_by_label(re.compile("^图片")).set_input_files(images)
     page.get_by_role("button", name="交给员工").click()
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
@@ -110,15 +103,15 @@ def test_owner_adds_an_account_writes_a_note_approves_it_on_the_phone_and_sees_i
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
 
 
-def _compose_for(page, name, title):
+def _compose_for(page, name, title, body="一分钟看懂冷泡茶", topics="冷泡茶"):
     page.get_by_role("navigation").get_by_role("link", name="写笔记", exact=True).click()
     for box in page.get_by_role("checkbox").all():
         box.uncheck()
     page.get_by_role("checkbox", name=re.compile(name)).check()
     page.get_by_label("本次模式").select_option(label="半自动（先审批）")
     page.get_by_label("标题").fill(title)
-    page.get_by_label("正文").fill("一分钟看懂冷泡茶")
-    page.get_by_label("话题（空格分隔，最多10个）").fill("冷泡茶")
+    page.get_by_label("正文").fill(body)
+    page.get_by_label("话题（空格分隔，最多10个）").fill(topics)
 
 
 def _approve_on_phone(page, title):

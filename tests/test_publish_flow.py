@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -10,7 +9,7 @@ from PIL import Image
 from core.approvals import decide
 from core.content import Post, Timing
 from core.db import transaction
-from core.models import Account, Approval, Artifact, Run
+from core.models import Account, Approval, Artifact
 from core.queue import enqueue_resume
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)

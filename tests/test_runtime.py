@@ -1,12 +1,10 @@
 """The browser runtime: the host fence, screenshots for the phone, and no Chromium left behind."""
 import http.server
-import io
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest

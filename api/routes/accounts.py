@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.scoped import owned
 from api.views import account_view
 from core.models import Account
 from core.queue import enqueue_login
@@ -18,13 +19,6 @@ router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 class NewAccount(BaseModel):
     site: str
     name: str = Field(min_length=1, max_length=40)
-
-
-def _get(s, ws_id: str, account_id: str) -> Account:
-    a = s.get(Account, account_id)
-    if a is None or a.workspace_id != ws_id:
-        raise HTTPException(404, "没有这个账号")
-    return a
 
 
 @router.get("")
@@ -47,13 +41,13 @@ def add_account(body: NewAccount, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
 
 @router.get("/{account_id}")
 def get_account(account_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    return account_view(_get(s, ws.id, account_id))
+    return account_view(owned(s, Account, account_id, ws.id))
 
 
 @router.post("/{account_id}/login", status_code=202)
 def start_login(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     """Ask a worker to open the login page; at most one login job per account runs (see rpa.login)."""
-    account = _get(s, ws.id, account_id)
+    account = owned(s, Account, account_id, ws.id)
     enqueue_login(settings, account.id)
     return account_view(account)
 
@@ -63,7 +57,7 @@ def simulated_scan(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
     """Sandbox only: stands in for the phone app scanning the replica's QR."""
     if not settings.sandbox:
         raise HTTPException(404, "仅演示模式可用")
-    account = _get(s, ws.id, account_id)
+    account = owned(s, Account, account_id, ws.id)
     if not account.login_qr:
         raise FieldErrors([field_error("login_qr", "二维码", "还没有二维码，请稍候")], status=409)
     try:

@@ -1,14 +1,14 @@
 """The approval queue: filled forms waiting for the owner, and the owner's decision on each."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
 from core.approvals import AlreadyDecided, decide
-from core.models import Approval, Run
 from core.queue import enqueue_resume
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
@@ -26,30 +26,21 @@ class Decision(BaseModel):
     reason: str | None = Field(None, max_length=500)
 
 
-def _get(s, ws_id: str, approval_id: str) -> Approval:
-    a = s.get(Approval, approval_id)
-    if a is None or s.get(Run, a.run_id).workspace_id != ws_id:
-        raise HTTPException(404, "没有这条审批")
-    return a
-
-
 @router.get("")
 def list_approvals(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str = "pending") -> dict:
-    rows = (s.query(Approval).join(Run, Run.id == Approval.run_id)
-            .filter(Run.workspace_id == ws.id, Approval.status == status)
-            .order_by(Approval.created_at.desc()).limit(100).all())
+    rows = approvals_with_status(s, ws.id, status).limit(100).all()
     return {"approvals": [approval_view(s, a, ws.timezone) for a in rows]}
 
 
 @router.get("/{approval_id}")
 def get_approval(approval_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    return approval_view(s, _get(s, ws.id, approval_id), ws.timezone)
+    return approval_view(s, owned_approval(s, approval_id, ws.id), ws.timezone)
 
 
 @router.post("/{approval_id}/decision")
 def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
                     settings: SettingsDep) -> dict:
-    approval = _get(s, ws.id, approval_id)
+    approval = owned_approval(s, approval_id, ws.id)
     if not body.approve and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:

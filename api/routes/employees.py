@@ -1,11 +1,12 @@
 """The workspace's digital employees and the mode each works in."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import DbDep, OwnerDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.scoped import owned
 from api.views import employee_view
 from core.models import Employee
 from core.runs import audit
@@ -25,9 +26,7 @@ def list_employees(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
 
 @router.patch("/{employee_id}")
 def change_employee(employee_id: str, body: EmployeeChange, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    e = s.get(Employee, employee_id)
-    if e is None or e.workspace_id != ws.id:
-        raise HTTPException(404, "没有这位员工")
+    e = owned(s, Employee, employee_id, ws.id)
     if body.mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     e.mode = body.mode

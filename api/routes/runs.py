@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
 from api import compose
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.scoped import owned
 from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
@@ -67,9 +68,7 @@ def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = No
 
 @router.get("/{run_id}")
 def get_run(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    run = s.get(Run, run_id)
-    if run is None or run.workspace_id != ws.id:
-        raise HTTPException(404, "没有这个任务")
+    run = owned(s, Run, run_id, ws.id)
     approvals = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at).all()
     shots = s.query(Artifact).filter_by(run_id=run.id, kind="screenshot").order_by(Artifact.created_at).all()
     return {**run_view(s, run, ws.timezone), "content": run.content,
@@ -84,9 +83,7 @@ class Code(BaseModel):
 @router.post("/{run_id}/code")
 def enter_code(run_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """The code the site sent to the owner's phone; the waiting worker types it in."""
-    run = s.get(Run, run_id)
-    if run is None or run.workspace_id != ws.id:
-        raise HTTPException(404, "没有这个任务")
+    run = owned(s, Run, run_id, ws.id)
     step = pending_step(s, run.id)
     if step is None or not answer(s, step.id, body.code):
         raise FieldErrors([field_error("code", "等待中的验证码", "现在不需要验证码（可能已超时）")], status=409)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from croniter import croniter
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 
 from api import compose
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.scoped import owned
 from api.views import schedule_view
 from core.content import Timing
 from core.models import Schedule, utcnow
@@ -54,9 +55,7 @@ async def create_schedule(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
 
 @router.delete("/{schedule_id}")
 def delete_schedule(schedule_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    sc = s.get(Schedule, schedule_id)
-    if sc is None or sc.workspace_id != ws.id:
-        raise HTTPException(404, "没有这个重复任务")
+    sc = owned(s, Schedule, schedule_id, ws.id)
     sc.enabled = False  # runs already made keep their schedule_id; disabling stops new slots
     s.commit()
     return schedule_view(s, sc, ws.timezone)
