@@ -74,6 +74,17 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = 2.0
     queue_name: str = "runs"
 
+    # The language model: any OpenAI-compatible endpoint (presets in docs/llm.md). No model: offline writer.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2
+    """Retries of transient model errors (timeouts, 429, 5xx); never of a refused request."""
+    llm_price_in_per_mtok: float = 0.0
+    llm_price_out_per_mtok: float = 0.0
+    """Price in yuan per million input / output tokens, for the per-run cost record."""
+
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'opc.db').resolve()}"
