@@ -39,7 +39,7 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
-                   accounts=[account_view(a) for a in accounts])
+                   accounts=[account_view(s, a) for a in accounts])
 
 
 @router.get("/approvals")
@@ -59,7 +59,7 @@ def approval_page(approval_id: str, request: Request, user: UserDep, ws: Workspa
 def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
-    return _render(request, "compose.html", key, accounts=[account_view(a) for a in accounts],
+    return _render(request, "compose.html", key, accounts=[account_view(s, a) for a in accounts],
                    employees=[employee_view(e) for e in employees], modes=MODE_LABELS, timezone=ws.timezone)
 
 
@@ -80,7 +80,7 @@ def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: 
 @router.get("/accounts")
 def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
-    return _render(request, "accounts.html", key, accounts=[account_view(a) for a in accounts],
+    return _render(request, "accounts.html", key, accounts=[account_view(s, a) for a in accounts],
                    sites=[(k, v.label) for k, v in SITES.items()])
 
 
@@ -88,7 +88,7 @@ def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, k
 def account_page(account_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
                  settings: SettingsDep) -> HTMLResponse:
     a = owned(s, Account, account_id, ws.id)
-    return _render(request, "account.html", key, a=account_view(a), sandbox=settings.sandbox)
+    return _render(request, "account.html", key, a=account_view(s, a), sandbox=settings.sandbox)
 
 
 @router.get("/schedules")
@@ -97,7 +97,7 @@ def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     accounts = s.query(Account).filter_by(workspace_id=ws.id)
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "schedules.html", key, schedules=[schedule_view(s, sc, ws.timezone) for sc in rows],
-                   accounts=[account_view(a) for a in accounts], employees=[employee_view(e) for e in employees],
+                   accounts=[account_view(s, a) for a in accounts], employees=[employee_view(e) for e in employees],
                    timezone=ws.timezone)
 
 

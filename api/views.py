@@ -6,17 +6,19 @@ from sqlalchemy.orm import Session
 from api import labels
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
-from rpa.handoff import pending_step
+from rpa.handoff import Waiting, pending_step
 
 
 def artifact_url(artifact_id: str | None) -> str | None:
     return f"/api/artifacts/{artifact_id}" if artifact_id else None
 
 
-def account_view(a: Account) -> dict:
+def account_view(s: Session, a: Account) -> dict:
+    step = pending_step(s, Waiting(account_id=a.id)) if a.status == "logging_in" else None
     return {"id": a.id, "site": a.site, "site_label": labels.site_label(a.site), "name": a.name,
             "status": a.status, "status_label": labels.ACCOUNT_STATUS.get(a.status, a.status),
-            "login_qr": a.login_qr if a.status != "active" else None}
+            "login_qr": a.login_qr if a.status != "active" and not step else None,
+            "code_prompt": step.prompt if step else None}
 
 
 def employee_view(e: Employee) -> dict:
@@ -39,7 +41,7 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
 
 
 def _code_prompt(s: Session, r: Run) -> str | None:
-    step = pending_step(s, r.id) if r.status == "awaiting_code" else None
+    step = pending_step(s, Waiting(run_id=r.id)) if r.status == "awaiting_code" else None
     return step.prompt if step else None
 
 

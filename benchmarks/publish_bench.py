@@ -98,18 +98,19 @@ def post(images: list[str], i: int) -> Post:
     return Post(title=f"基准笔记{i}", body="桂花乌龙冷泡茶，清香回甘。", images=images, topics=["冷泡茶"])
 
 
-def serial_runs(env: Env, account, images, n: int) -> list[float]:
-    """Per-run seconds, enqueue → published, one run at a time (nothing queued behind another)."""
+def serial_run(env: Env, account, images, i: int) -> float:
+    """Seconds for one run, enqueue → published, with nothing queued behind it."""
     emp, acc = account
-    out = []
-    for i in range(n):
-        t0 = time.monotonic()
-        run_id = env.start_run(acc, emp, post(images, 500 + i), mode="auto")
-        while (run := env.run(run_id)).status not in ("published", "failed"):
-            time.sleep(0.02)  # the same fine polling as stack_runs: the poll must not dominate the figure
-        assert run.status == "published", run.reason
-        out.append(time.monotonic() - t0)
-    return out
+    t0 = time.monotonic()
+    run_id = env.start_run(acc, emp, post(images, 500 + i), mode="auto")
+    while (run := env.run(run_id)).status not in ("published", "failed"):
+        time.sleep(0.02)  # the same fine polling as stack_runs: the poll must not dominate the figure
+    assert run.status == "published", run.reason
+    return time.monotonic() - t0
+
+
+def serial_runs(env: Env, account, images, n: int) -> list[float]:
+    return [serial_run(env, account, images, i) for i in range(n)]
 
 
 def stack_runs(env: Env, accounts, images, n: int, mode: str = "auto") -> list[float]:
@@ -130,34 +131,50 @@ def stack_runs(env: Env, accounts, images, n: int, mode: str = "auto") -> list[f
     return list(done.values())
 
 
-def raw_runs(env: Env, account_id: str, images: list[str], n: int) -> list[float]:
+class RawScript:
     """The same clicks with plain Playwright: warm browser, fresh context with the session per run."""
-    state = Vault(env.settings).load(account_id)
-    base = env.stack.xhs_url
-    times = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=env.settings.chromium_path, args=env.settings.chromium_args())
-        for i in range(n):
-            t0 = time.monotonic()
-            ctx = browser.new_context(storage_state=state)
-            page = ctx.new_page()
-            page.goto(base + "/publish/publish?from=homepage&target=image")
-            for k, path in enumerate(images, 1):
-                page.locator("input[type=file][accept*='.jpg']").first.set_input_files(path)
-                expect(page.locator(".img-preview-area .pr")).to_have_count(k)
-            page.get_by_placeholder("填写标题").fill(f"原生脚本{i}")
-            page.locator("div.tiptap[contenteditable='true']").click()
-            page.keyboard.insert_text("桂花乌龙冷泡茶，清香回甘。 ")
-            page.keyboard.type("#冷泡茶")
-            page.locator("#creator-editor-topic-container .item").first.click()
-            page.get_by_role("button", name=re.compile(r"^\s*发布\s*$")).click()
-            page.wait_for_url(re.compile("/publish/success"))
-            page.goto(base + "/new/note-manager")
-            expect(page.get_by_text(f"原生脚本{i}").first).to_be_visible()
-            ctx.close()
-            times.append(time.monotonic() - t0)
-        browser.close()
-    return times
+
+    def __init__(self, env: Env, account_id: str, images: list[str]):
+        self.state = Vault(env.settings).load(account_id)
+        self.base, self.images = env.stack.xhs_url, images
+        self._pw = sync_playwright().start()
+        self.browser = self._pw.chromium.launch(executable_path=env.settings.chromium_path,
+                                                args=env.settings.chromium_args())
+
+    def run(self, i: int) -> float:
+        t0 = time.monotonic()
+        ctx = self.browser.new_context(storage_state=self.state)
+        page = ctx.new_page()
+        page.goto(self.base + "/publish/publish?from=homepage&target=image")
+        for k, path in enumerate(self.images, 1):
+            page.locator("input[type=file][accept*='.jpg']").first.set_input_files(path)
+            expect(page.locator(".img-preview-area .pr")).to_have_count(k)
+        page.get_by_placeholder("填写标题").fill(f"原生脚本{i}")
+        page.locator("div.tiptap[contenteditable='true']").click()
+        page.keyboard.insert_text("桂花乌龙冷泡茶，清香回甘。 ")
+        page.keyboard.type("#冷泡茶")
+        page.locator("#creator-editor-topic-container .item").first.click()
+        page.get_by_role("button", name=re.compile(r"^\s*发布\s*$")).click()
+        page.wait_for_url(re.compile("/publish/success"))
+        page.goto(self.base + "/new/note-manager")
+        expect(page.get_by_text(f"原生脚本{i}").first).to_be_visible()
+        ctx.close()
+        return time.monotonic() - t0
+
+    def close(self) -> None:
+        self.browser.close()
+        self._pw.stop()
+
+
+def interleaved(env: Env, account, images, n: int) -> tuple[list[float], list[float]]:
+    """Stack and raw runs taken in turns, so both see the same machine load over time."""
+    raw = RawScript(env, account[1], images)
+    try:
+        serial_run(env, account, images, -1), raw.run(-1)  # warm-up: imports, first context
+        pairs = [(serial_run(env, account, images, i), raw.run(i)) for i in range(n)]
+    finally:
+        raw.close()
+    return [s for s, _ in pairs], [r for _, r in pairs]
 
 
 def approve_latency(env: Env, accounts, images, n: int) -> list[float]:
@@ -194,10 +211,7 @@ def main() -> None:
     env = start(tmp / "simple", workers=args.concurrency)
     try:
         accounts = login_accounts(env, args.concurrency)
-        stack_runs(env, accounts[:1], images, 2)  # warm-up: imports, first context
-        raw_runs(env, accounts[0][1], images, 2)
-        serial = serial_runs(env, accounts[0], images, args.runs)
-        raw = raw_runs(env, accounts[0][1], images, args.runs)
+        serial, raw = interleaved(env, accounts[0], images, args.runs)
         lines.append(f"stack, 1 run at a time: {fmt(serial)}")
         lines.append(f"raw Playwright script:  {fmt(raw)}")
         lines.append(f"ratio stack/raw (mean): {statistics.mean(serial) / statistics.mean(raw):.2f}")

@@ -154,7 +154,9 @@ class HumanStep(Base):
 
     __tablename__ = "human_steps"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
+    run_id: Mapped[str | None] = mapped_column(ForeignKey("runs.id"), index=True, nullable=True)
+    """The run that waits, or None for an account's login (then ``account_id`` is set)."""
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(16), default="code")
     prompt: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")

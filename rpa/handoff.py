@@ -1,13 +1,15 @@
 """Hand a step to the owner while the worker keeps the site's page open: "the site asks for a code".
 
-Any adapter raises ``CodeRequired`` with the site's prompt; the node calls ``ask_code``, which shows
-the prompt on the phone (the run's status becomes ``awaiting_code``), waits for the owner's answer and
-returns it. The page cannot survive the job, so the wait happens inside the job (the run's lease
-keeps being renewed) and is bounded by ``Settings.code_timeout_s``.
+Any adapter raises ``CodeRequired`` with the site's prompt; the caller asks ``ask_code``, which shows
+the prompt on the phone, waits for the owner's answer and returns it. The step belongs to a run (its
+status becomes ``awaiting_code``) or, during a login, to the account (its page shows the prompt). The
+page cannot survive the job, so the wait happens inside the job and is bounded by
+``Settings.code_timeout_s``.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -21,8 +23,21 @@ from core.runs import set_status
 POLL_S = 1.0
 
 
-def ask_code(db: sessionmaker[Session], run_id: str, prompt: str, timeout_s: int) -> str:
-    step_id = _open(db, run_id, prompt, timeout_s)
+@dataclass(frozen=True)
+class Waiting:
+    """Who waits for the code: a run, or an account that is logging in."""
+
+    run_id: str | None = None
+    account_id: str | None = None
+    giving_up: str = "没有发布"
+    """What the timeout message says happened, e.g. 没有发布 / 登录已取消."""
+
+    def steps(self):
+        return (HumanStep.run_id == self.run_id if self.run_id else HumanStep.account_id == self.account_id)
+
+
+def ask_code(db: sessionmaker[Session], who: Waiting, prompt: str, timeout_s: int) -> str:
+    step_id = _open(db, who, prompt, timeout_s)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         code = _take_answer(db, step_id)
@@ -31,7 +46,7 @@ def ask_code(db: sessionmaker[Session], run_id: str, prompt: str, timeout_s: int
         time.sleep(POLL_S)  # the owner types at human speed; nothing on the page changes meanwhile
     _expire(db, step_id)
     waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
-    raise HumanTimeout(f"等待验证码超过{waited}未输入，已停止，没有发布")
+    raise HumanTimeout(f"等待验证码超过{waited}未输入，已停止，{who.giving_up}")
 
 
 def answer(s: Session, step_id: str, code: str) -> bool:
@@ -41,19 +56,20 @@ def answer(s: Session, step_id: str, code: str) -> bool:
                           .values(status="answered", answer=code)).rowcount)
 
 
-def pending_step(s: Session, run_id: str) -> HumanStep | None:
-    return (s.query(HumanStep).filter_by(run_id=run_id, status="pending")
+def pending_step(s: Session, who: Waiting) -> HumanStep | None:
+    return (s.query(HumanStep).filter(who.steps(), HumanStep.status == "pending")
             .order_by(HumanStep.created_at.desc()).first())
 
 
-def _open(db, run_id: str, prompt: str, timeout_s: int) -> str:
+def _open(db, who: Waiting, prompt: str, timeout_s: int) -> str:
     with transaction(db) as s:
-        s.execute(update(HumanStep).where(HumanStep.run_id == run_id, HumanStep.status == "pending")
+        s.execute(update(HumanStep).where(who.steps(), HumanStep.status == "pending")
                   .values(status="expired"))  # a step left by a crashed job is stale
-        step = HumanStep(run_id=run_id, kind="code", prompt=prompt,
+        step = HumanStep(run_id=who.run_id, account_id=who.account_id, kind="code", prompt=prompt,
                          expires_at=utcnow() + timedelta(seconds=timeout_s))
         s.add(step)
-        set_status(s, s.get(Run, run_id), "awaiting_code", reason=prompt)
+        if who.run_id:
+            set_status(s, s.get(Run, who.run_id), "awaiting_code", reason=prompt)
         s.flush()
         return step.id
 
@@ -64,8 +80,9 @@ def _take_answer(db, step_id: str) -> str | None:
         if step.status != "answered":
             return None
         code, step.answer, step.status = step.answer, None, "used"  # a one-time code is not kept
-        run = set_status(s, s.get(Run, step.run_id), "running")
-        run.reason = None
+        if step.run_id:
+            run = set_status(s, s.get(Run, step.run_id), "running")
+            run.reason = None
         return code
 
 

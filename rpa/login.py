@@ -2,7 +2,9 @@
 
 The QR is captured from the site's own login page (refreshed when it expires) and stored on the
 account so the phone page can show it. Once the site lets us in, the context's storage_state goes
-into the vault and every run of the account that was waiting for the login is queued again.
+into the vault and every run of the account that was waiting for the login is queued again. When the
+site asks for an SMS code after the scan, the account's phone page asks the owner for it
+(``rpa.handoff``) and the worker types it into the site's prompt.
 """
 from __future__ import annotations
 
@@ -12,14 +14,17 @@ import time
 from sqlalchemy import update
 
 from core.db import transaction
+from core.errors import CodeRequired, HumanTimeout
 from core.models import Account, Run, utcnow
 from core.queue import enqueue_run
+from rpa.handoff import Waiting, ask_code
 from rpa.process import Resources
 from sites import adapter_for
 
 log = logging.getLogger(__name__)
 
 POLL_S = 1.0
+CODE_TRIES = 3
 
 
 def run_login(account_id: str, res: Resources) -> str:
@@ -45,17 +50,38 @@ def _login(account_id: str, res: Resources) -> str:
         adapter.open_login(page)
         shown = None
         while time.monotonic() < deadline:
-            if adapter.logged_in(page):
-                res.vault.save(account_id, ctx.storage_state())
-                _activate(res, account_id)
-                return "active"
-            qr = adapter.login_qr(page)
+            try:
+                if adapter.logged_in(page):
+                    res.vault.save(account_id, ctx.storage_state())
+                    _activate(res, account_id)
+                    return "active"
+                qr = adapter.login_qr(page)
+            except CodeRequired as asked:
+                if not _answer_codes(res, account_id, adapter, page, asked):
+                    break
+                continue
             if qr and qr != shown:
                 _show_qr(res, account_id, qr)
                 shown = qr
             page.wait_for_timeout(POLL_S * 1000)  # the owner scans at human speed; the page polls on its own
     _give_up(res, account_id)
     return "timeout"
+
+
+def _answer_codes(res: Resources, account_id: str, adapter, page, asked: CodeRequired) -> bool:
+    """The owner types the code the site sent; False when it never came or was refused every time."""
+    who = Waiting(account_id=account_id, giving_up="登录已取消")
+    for _ in range(CODE_TRIES):
+        try:
+            code = ask_code(res.db, who, asked.message, res.settings.code_timeout_s)
+        except HumanTimeout:
+            return False
+        try:
+            adapter.enter_login_code(page, code)
+            return True
+        except CodeRequired as again:
+            asked = again
+    return False
 
 
 def _show_qr(res: Resources, account_id: str, qr: str) -> None:

@@ -2,7 +2,8 @@
 
 Launching Chromium costs about a second; a context costs milliseconds. The worker therefore starts one
 browser when it starts (``BrowserRuntime.start``) and every run gets ``runtime.context(...)``: a new,
-isolated context loaded with the account's storage_state and fenced to the site's hosts.
+isolated context loaded with the account's storage_state and fenced to the site's hosts
+(``rpa.fence``).
 
 Chromium never outlives its worker: Playwright's driver closes the browser when its parent's pipe
 closes, including after a SIGKILL of the worker (measured: see docs/architecture.md).
@@ -11,27 +12,17 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from contextlib import contextmanager
 from typing import Iterator
 
-from playwright.sync_api import Browser, BrowserContext, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
 from core.settings import Settings
+from rpa.fence import DenyProxy, proxy_settings
 
 log = logging.getLogger(__name__)
 
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-def blocked_pattern(allowed_hosts: list[str]) -> re.Pattern:
-    """Matches every http(s)/ws URL whose host is NOT allowed.
-
-    Only blocked requests reach Python (the negative look-ahead runs inside the browser), so
-    allowed traffic pays nothing for the fence.
-    """
-    hosts = "|".join(re.escape(h) for h in sorted(set(allowed_hosts)))
-    return re.compile(rf"^(?!(?:https?|wss?)://(?:{hosts})(?::\d+)?(?:[/?#]|$))(?:https?|wss?)://")
 
 
 class BrowserRuntime:
@@ -39,14 +30,14 @@ class BrowserRuntime:
         self.settings = settings
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
-        self.blocked: list[str] = []
-        """Hosts refused since start (hosts only: URLs may carry tokens)."""
+        self._fence: DenyProxy | None = None
 
     def start(self) -> "BrowserRuntime":
         # Keep Chromium's profile junk out of ~/.config.
         xdg = self.settings.paths.browser / "xdg"
         xdg.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("XDG_CONFIG_HOME", str(xdg))
+        self._fence = DenyProxy().start()
         self._pw = sync_playwright().start()
         self._launch()
         return self
@@ -54,6 +45,11 @@ class BrowserRuntime:
     def _launch(self) -> None:
         self._browser = self._pw.chromium.launch(executable_path=self.settings.chromium_path,
                                                  args=self.settings.chromium_args(), headless=True)
+
+    @property
+    def blocked(self) -> list[str]:
+        """Hosts refused since start (hosts only: URLs may carry tokens)."""
+        return self._fence.blocked if self._fence else []
 
     @property
     def browser(self) -> Browser:
@@ -65,19 +61,13 @@ class BrowserRuntime:
     @contextmanager
     def context(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[BrowserContext]:
         ctx = self.browser.new_context(storage_state=storage_state, viewport=VIEWPORT, locale="zh-CN",
-                                       timezone_id=self.settings.timezone, accept_downloads=False)
+                                       timezone_id=self.settings.timezone, accept_downloads=False,
+                                       proxy=proxy_settings(self._fence.url, allowed_hosts))
         ctx.set_default_timeout(self.settings.browser_timeout_ms)
-        ctx.route(blocked_pattern(allowed_hosts), self._block)
         try:
             yield ctx
         finally:
             ctx.close()
-
-    def _block(self, route: Route) -> None:
-        host = re.sub(r"^[a-z]+://([^/:?#]+).*$", r"\1", route.request.url)
-        self.blocked.append(host)
-        log.info("blocked request to a host outside the allowlist: %s", host)
-        route.abort("blockedbyclient")
 
     def stop(self) -> None:
         try:
@@ -86,4 +76,6 @@ class BrowserRuntime:
         finally:
             if self._pw is not None:
                 self._pw.stop()
-            self._browser = self._pw = None
+            if self._fence is not None:
+                self._fence.stop()
+            self._browser = self._pw = self._fence = None

@@ -26,10 +26,11 @@ class Shot:
     thumb: Path
 
 
-def capture(page: Page, dest: Path, name: str | None = None) -> Shot:
+def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True) -> Shot:
+    """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top."""
     # Chromium encodes a JPEG far faster than a PNG of the same page; quality 90 leaves Pillow a clean
     # source for the phone-sized re-encode.
-    raw = page.screenshot(full_page=True, type="jpeg", quality=90)
+    raw = page.screenshot(full_page=full_page, type="jpeg", quality=90)
     return save_shot(raw, dest, name or new_id())
 
 

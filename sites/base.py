@@ -50,7 +50,14 @@ class SiteAdapter(Protocol):
         """The current QR as a ``data:image/png`` URL, refreshing it first if it expired."""
 
     def logged_in(self, page: Page) -> bool:
-        """True once the login page has let us in (after the owner scanned)."""
+        """True once the login page has let us in (after the owner scanned).
+
+        Raises ``CodeRequired`` when the site asks for an SMS code after the scan."""
+
+    def enter_login_code(self, page: Page, code: str) -> None:
+        """Type the owner's code into the login's prompt; raises ``CodeRequired`` again when refused.
+
+        Only for sites whose ``logged_in`` raises ``CodeRequired``."""
 
     def session_alive(self, page: Page) -> bool:
         """Open a page that needs a session and say whether it is still valid."""

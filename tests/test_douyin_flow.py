@@ -136,6 +136,56 @@ def test_an_unanswered_code_fails_the_run_with_a_reason_and_posts_nothing(env, s
     assert _works(env) == []
 
 
+def _new_douyin_account(env, shop) -> str:
+    with transaction(env.db) as s:
+        account = Account(workspace_id=shop["workspace"], site="douyin", name=f"dy{next(_n)}", status="needs_login")
+        s.add(account)
+        s.flush()
+        return account.id
+
+
+def _scan(env, phone, account_id) -> None:
+    wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["login_qr"], timeout=60, what="the QR")
+    assert phone.post(f"/api/accounts/{account_id}/simulate-scan").status_code == 200
+
+
+def test_an_sms_check_right_after_the_scan_is_answered_on_the_account_page(env, shop):
+    _douyin(env).faults(sms_at_login=True)
+    account_id = _new_douyin_account(env, shop)
+    with closing(_phone(env, shop)) as phone:
+        assert phone.post(f"/api/accounts/{account_id}/login").status_code == 202
+        _scan(env, phone, account_id)
+        shown = wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["code_prompt"] and
+                           phone.get(f"/api/accounts/{account_id}").json(), timeout=60, what="the code prompt")
+        assert "短信" in shown["code_prompt"] and shown["login_qr"] is None and shown["status"] == "logging_in"
+        assert phone.post(f"/api/accounts/{account_id}/code", json={"code": "000000"}).status_code == 200  # wrong
+        wait_until(lambda: "验证码错误" in (phone.get(f"/api/accounts/{account_id}").json()["code_prompt"] or ""),
+                   timeout=30, what="the site's refusal shown as the new prompt")
+        code = httpx.get(f"{env.stack.replica_url('douyin')}/__sandbox__/sms-code").json()["code"]
+        assert phone.post(f"/api/accounts/{account_id}/code", json={"code": code}).status_code == 200
+        wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["status"] == "active", timeout=60,
+                   what="the account logged in")
+        assert phone.post(f"/api/accounts/{account_id}/code", json={"code": code}).status_code == 409
+    with env.db() as s:
+        assert all(step.answer is None for step in s.query(HumanStep).filter_by(account_id=account_id))
+    # The session the code unlocked is the one the runs use.
+    post = Post(kind="image", images=shop["images"], title="验证后发布", body="正文", topics=[])
+    run = env.wait_status(env.start_run(account_id, shop["employee"], post, mode="auto"), "published", "failed",
+                          timeout=120)
+    assert run.status == "published", run.reason
+
+
+def test_a_login_code_nobody_types_cancels_the_login(env, shop):
+    _douyin(env).faults(sms_at_login=True)
+    account_id = _new_douyin_account(env, shop)
+    with closing(_phone(env, shop)) as phone:
+        assert phone.post(f"/api/accounts/{account_id}/login").status_code == 202
+        _scan(env, phone, account_id)
+        wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["status"] == "needs_login", timeout=60,
+                   what="the login given up after the code timeout")
+        assert phone.get(f"/api/accounts/{account_id}").json()["code_prompt"] is None
+
+
 def test_one_brief_to_both_sites_makes_two_runs_and_one_failing_does_not_block_the_other(env, shop):
     _douyin(env).faults(publish_failed=10)
     with closing(_phone(env, shop)) as phone:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rpa.runtime import BrowserRuntime, blocked_pattern
+from rpa.fence import proxy_settings
+from rpa.runtime import BrowserRuntime
 from rpa.screenshots import capture
 from serve import ROOT, free_port
 from tests.core_fixtures import wait_until
@@ -53,13 +54,10 @@ def runtime(tmp_path_factory):
     rt.stop()
 
 
-def test_fence_pattern_matches_only_foreign_hosts():
-    pat = blocked_pattern(["creator.xiaohongshu.com", "127.0.0.1"])
-    assert not pat.search("https://creator.xiaohongshu.com/publish/publish?target=image")
-    assert not pat.search("http://127.0.0.1:8601/login")
-    assert pat.search("https://evil.example.com/x")
-    assert pat.search("https://creator.xiaohongshu.com.evil.example/x")
-    assert pat.search("http://localhost:8601/")
+def test_the_fence_lets_only_the_listed_hosts_go_direct():
+    fence = proxy_settings("http://127.0.0.1:1", ["creator.xiaohongshu.com", "127.0.0.1", "127.0.0.1"])
+    # Loopback is not exempt by default: a page must not reach local services that are not on the list.
+    assert fence["bypass"] == "<-loopback>,127.0.0.1,creator.xiaohongshu.com"
 
 
 def test_requests_to_hosts_outside_the_allowlist_never_leave_the_browser(runtime, page_server):
@@ -72,6 +70,17 @@ def test_requests_to_hosts_outside_the_allowlist_never_leave_the_browser(runtime
     assert f"127.0.0.1:{page_server}" in hosts
     assert not any(h.startswith("localhost") for h in hosts), hosts
     assert "localhost" in runtime.blocked
+
+
+def test_foreign_https_hosts_are_refused_and_noted_by_host_only(runtime, page_server):
+    with runtime.context(["127.0.0.1"]) as ctx:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{page_server}/shop")
+        answer = page.evaluate("""() => fetch('https://tracker.example.com/pixel?token=SECRET')
+                                          .then(r => 'reached ' + r.status, e => 'refused')""")
+    assert answer == "refused"
+    assert "tracker.example.com" in runtime.blocked
+    assert not any("SECRET" in h for h in runtime.blocked)
 
 
 def test_each_context_starts_empty_and_gets_its_session(runtime, page_server):

@@ -4,12 +4,14 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
 from api.views import account_view
 from core.models import Account
 from core.queue import enqueue_login
+from rpa.handoff import Waiting
 from sandbox.scan import ScanError, simulate_scan
 from sites import SITES
 
@@ -24,7 +26,7 @@ class NewAccount(BaseModel):
 @router.get("")
 def list_accounts(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
     rows = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at).all()
-    return {"accounts": [account_view(a) for a in rows],
+    return {"accounts": [account_view(s, a) for a in rows],
             "sites": [{"key": k, "label": v.label} for k, v in SITES.items()]}
 
 
@@ -36,12 +38,12 @@ def add_account(body: NewAccount, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
     s.add(account)
     s.commit()
     enqueue_login(settings, account.id)
-    return account_view(account)
+    return account_view(s, account)
 
 
 @router.get("/{account_id}")
 def get_account(account_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    return account_view(owned(s, Account, account_id, ws.id))
+    return account_view(s, owned(s, Account, account_id, ws.id))
 
 
 @router.post("/{account_id}/login", status_code=202)
@@ -49,7 +51,15 @@ def start_login(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, se
     """Ask a worker to open the login page; at most one login job per account runs (see rpa.login)."""
     account = owned(s, Account, account_id, ws.id)
     enqueue_login(settings, account.id)
-    return account_view(account)
+    return account_view(s, account)
+
+
+@router.post("/{account_id}/code")
+def enter_code(account_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """The code the site asks for after the scan; the worker holding the login page types it in."""
+    account = owned(s, Account, account_id, ws.id)
+    hand_over(s, Waiting(account_id=account.id), body.code)
+    return account_view(s, account)
 
 
 @router.post("/{account_id}/simulate-scan")
@@ -64,4 +74,4 @@ def simulated_scan(account_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
         simulate_scan(settings.site_base_url(account.site), account.login_qr, user=f"{account.name}-{account.id}")
     except ScanError as e:
         raise FieldErrors([field_error("login_qr", "有效二维码", f"扫码失败：{e}")], status=409) from None
-    return account_view(account)
+    return account_view(s, account)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from pydantic import BaseModel, Field
 
 from api import compose
+from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
@@ -14,7 +14,7 @@ from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import create_run
-from rpa.handoff import answer, pending_step
+from rpa.handoff import Waiting
 from employees import MODES
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
@@ -76,16 +76,9 @@ def get_run(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
             "screenshots": [{"step": a.step, "url": f"/api/artifacts/{a.id}"} for a in shots]}
 
 
-class Code(BaseModel):
-    code: str = Field(pattern=r"^[0-9A-Za-z]{4,8}$")
-
-
 @router.post("/{run_id}/code")
 def enter_code(run_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """The code the site sent to the owner's phone; the waiting worker types it in."""
     run = owned(s, Run, run_id, ws.id)
-    step = pending_step(s, run.id)
-    if step is None or not answer(s, step.id, body.code):
-        raise FieldErrors([field_error("code", "等待中的验证码", "现在不需要验证码（可能已超时）")], status=409)
-    s.commit()
+    hand_over(s, Waiting(run_id=run.id), body.code)
     return run_view(s, run, ws.timezone)

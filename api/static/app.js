@@ -81,7 +81,10 @@ function bindAccount() {
     const status = document.getElementById("account-status");
     status.textContent = a.status_label;
     status.className = `badge a-${a.status}`;
-    document.getElementById("qr-box").hidden = a.status === "active";
+    document.getElementById("qr-box").hidden = a.status === "active" || !!a.code_prompt;
+    const codeBox = document.getElementById("code-box");
+    codeBox.hidden = !a.code_prompt;  // the input itself is left alone: never wipe a half-typed code
+    document.getElementById("code-prompt").textContent = a.code_prompt || "";
     const img = document.getElementById("login-qr");
     if (a.login_qr && img.getAttribute("src") !== a.login_qr) img.src = a.login_qr;
     img.hidden = !a.login_qr;

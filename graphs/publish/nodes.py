@@ -22,7 +22,7 @@ from core.models import Account, Approval, Artifact, Run
 from core.queue import enqueue_login
 from core.runs import set_status, validate_post
 from graphs.publish.state import PublishContext, PublishState
-from rpa.handoff import ask_code
+from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import capture
 from sites import adapter_for
 
@@ -46,8 +46,8 @@ def _run(ctx: PublishContext, run_id: str) -> Run:
         return s.get(Run, run_id)
 
 
-def _shoot(ctx: PublishContext, run: Run, page, step: str) -> str:
-    shot = capture(page, ctx.settings.paths.artifacts / run.id, step)
+def _shoot(ctx: PublishContext, run: Run, page, step: str, full_page: bool = True) -> str:
+    shot = capture(page, ctx.settings.paths.artifacts / run.id, step, full_page)
     with transaction(ctx.db) as s:
         thumb = Artifact(run_id=run.id, kind="thumbnail", path=str(shot.thumb), step=step)
         s.add(thumb)
@@ -167,7 +167,7 @@ def _answer_codes(ctx: PublishContext, run: Run, adapter, page, asked: CodeRequi
     """The site wants a code before it publishes: the owner types it on the phone, we enter it."""
     for _ in range(CODE_TRIES):
         _shoot(ctx, run, page, "code")
-        code = ask_code(ctx.db, run.id, asked.message, ctx.settings.code_timeout_s)
+        code = ask_code(ctx.db, Waiting(run_id=run.id), asked.message, ctx.settings.code_timeout_s)
         try:
             adapter.enter_code(page, code)
             return
@@ -186,7 +186,8 @@ def verify(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     found = _read_back(adapter, page, post, since=since)
     if found is not None:
-        _shoot(ctx, run, page, "verified")
+        # The site's list, newest first: its visible top holds the post (a full page grows with every post).
+        _shoot(ctx, run, page, "verified", full_page=False)
         ctx.workbench.save_session()
         return {"published": _record_done(ctx, run, found)}
     raise ContentRejected("网站提示发布成功，但在笔记列表中找不到这篇笔记（可能被平台风控拦截）",

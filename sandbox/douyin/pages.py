@@ -58,7 +58,7 @@ def login_page(qr: str, token: str, poll_ms: int, after: str) -> str:
    <p class="tip">沙盒中请用抖音App扫一扫</p>
   </div>
  </div>
-</div>""", scripts=("login.js",), config=config, menu=False)
+</div>""", scripts=("common.js", "overlays.js", "login.js"), config=config, menu=False)
 
 
 def home_page(user: str) -> str:

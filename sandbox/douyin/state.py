@@ -21,6 +21,7 @@ DEFAULT_FAULTS = {
     "tour": False,            # the new-user tour overlay covers the upload and form pages
     "cover_required": False,  # publishing without a cover: 请设置封面后再发布
     "sms_required": False,    # publishing asks for an SMS code first
+    "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
                     "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random"}
@@ -41,6 +42,7 @@ class World(BaseWorld):
             self.sms: dict[str, str] = {}            # cookie -> last issued code
             self.sms_tickets: set[str] = set()
             self.last_sms_code: str | None = None
+            self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
 
     def configure(self, changes: dict) -> str | None:
         with self.lock:
@@ -107,6 +109,30 @@ class World(BaseWorld):
             ticket = secrets.token_hex(12)
             self.sms_tickets.add(ticket)
             return ticket
+
+    def hold_login(self, token: str) -> str | None:
+        """A scanned QR whose login waits for an SMS code: a verify token instead of a session."""
+        with self.lock:
+            qr = self.qr.get(token)
+            if not qr or not qr["user"]:
+                return None
+            del self.qr[token]
+            held = secrets.token_hex(16)
+            self.held_logins[held] = qr["user"]
+            return held
+
+    def held_user(self, held: str | None) -> str | None:
+        with self.lock:
+            return self.held_logins.get(held or "")
+
+    def finish_login(self, held: str, code: str) -> str | None:
+        """The session cookie once ``code`` is the one sent for this held login."""
+        key = f"login:{held}"
+        with self.lock:
+            if held not in self.held_logins or not code or self.sms.get(key) != code:
+                return None
+            del self.sms[key]
+            return self.open_session(self.held_logins.pop(held))
 
     def take_ticket(self, ticket: str | None) -> bool:
         with self.lock:

@@ -123,12 +123,17 @@ class World:
             if not qr or not qr["user"]:
                 return None
             del self.qr[token]
+            return self.open_session(qr["user"])
+
+    def open_session(self, user: str) -> str:
+        """A new session cookie for ``user``; the user's previous session is kicked out."""
+        with self.lock:
             cookie = secrets.token_hex(24)
-            old = self.current.get(qr["user"])
+            old = self.current.get(user)
             if old:
                 self.sessions.pop(old, None)
-            self.sessions[cookie] = Session(user=qr["user"], created=time.time())
-            self.current[qr["user"]] = cookie
+            self.sessions[cookie] = Session(user=user, created=time.time())
+            self.current[user] = cookie
             return cookie
 
     # -- sessions ----------------------------------------------------------------------------------

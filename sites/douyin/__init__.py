@@ -58,6 +58,10 @@ class DouyinAdapter:
         with self._boundary(page):
             return login.LoginPage(page, self.base_url).logged_in()
 
+    def enter_login_code(self, page: Page, code: str) -> None:
+        with self._boundary(page):
+            login.LoginPage(page, self.base_url).enter_code(code)
+
     def session_alive(self, page: Page) -> bool:
         with self._boundary(page):
             ready = UploadPage(page, self.base_url).video_input.union

@@ -1,5 +1,6 @@
 // QR login: poll the QR's status; show 二维码失效 when it expires; a click on that box refreshes the QR;
 // once the phone has scanned, the status answer carries the sessionid cookie and the page moves on.
+// With an SMS check at login the answer is "verify": the 身份验证 modal asks for the code first.
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("sandbox-config").textContent), token = cfg.token;
@@ -17,15 +18,15 @@
     });
   });
 
+  function enter() { if (cfg.after) location.href = cfg.after; else location.reload(); }
+
   function check() {
     fetch("/passport/web/check_qrconnect/?token=" + encodeURIComponent(token))
       .then(function (r) { return r.json(); })
       .then(function (j) {
         var status = j.data.status;
-        if (status === "confirmed") {
-          if (cfg.after) location.href = cfg.after; else location.reload();
-          return;
-        }
+        if (status === "confirmed") { enter(); return; }
+        if (status === "verify") { DY.askSms(enter); return; }
         if (status === "expired") mask.hidden = false;
         setTimeout(check, cfg.poll);
       })

@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Locator, Page, expect
 
-from core.errors import CodeRequired, LoginRequired, SliderRequired
+from core.errors import CodeRequired, LoginRequired, PublishFailed, SliderRequired
 from sites.douyin.errors import SITE
 from sites.douyin.pages.locate import visible
 
@@ -22,6 +23,8 @@ SMS_INPUT_CSS = "input[placeholder*='验证码']"
 SLIDER_CSS = ("#captcha_container, .captcha_verify_container, #captcha-verify-image, "
               "iframe[src*='captcha'], iframe[src*='verify.snssdk'], [class*='captcha-verify']")  # GUESS
 SLIDER_TEXT = re.compile("请完成安全验证|拖动下方滑块|按住左边按钮拖动|请完成下列验证")  # GUESS
+CODE_WRONG = re.compile("验证码错误|验证码不正确|验证码已过期|验证码已失效")
+CODE_CHECK_S = 15
 TOUR_CSS = ".shepherd-modal-overlay-container, .shepherd-element"
 DROPDOWN_CSS = ("[class*='mention-suggest'], [class*='tag-dropdown'], "
                 "[class*='topic-suggest'], [class*='hashtag-suggest']")  # GUESS beyond the replica's
@@ -77,10 +80,26 @@ class Verification:
         return f"抖音要求短信验证：{text}" if text else "抖音要求短信验证，请输入手机收到的验证码"
 
     def enter(self, code: str) -> None:
+        """Type the owner's code and press 验证; a refused code raises ``CodeRequired`` again."""
+        if not self.sms_input.count():
+            raise PublishFailed("抖音的验证码窗口已经不在了", site=SITE, url=self.page.url)
         box = self.sms_input.first
         box.click()
         box.fill(code)
         self.verify_button.first.click()
+        wrong = visible(self.page.get_by_text(CODE_WRONG))
+        # A good code closes the modal; a bad one keeps it open with the site's reason. Watched in
+        # short slices because "closed" and "says why not" cannot be one locator.
+        deadline = time.monotonic() + CODE_CHECK_S
+        while True:
+            try:
+                expect(self.sms_input).to_have_count(0, timeout=1_000)
+                return
+            except AssertionError:
+                if wrong.count() or time.monotonic() >= deadline:
+                    shown = wrong.first.inner_text().strip() if wrong.count() else "验证码没有通过"
+                    raise CodeRequired(f"抖音提示：{shown}，请重新输入验证码", site=SITE,
+                                       url=self.page.url) from None
 
 
 class Overlays:

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, ex
 
 from core.errors import SiteTimeout
 from sites.douyin.errors import SITE
-from sites.douyin.pages.guards import LoginWall
+from sites.douyin.pages.guards import LoginWall, Verification
 from sites.douyin.pages.locate import Fallback, goto, visible
 
 HOME = "/creator-micro/home"
@@ -28,6 +28,8 @@ class LoginPage:
         self.page = page
         self.base_url = base_url
         self.wall = LoginWall(page)
+        self.verification = Verification(page)
+        """After a scan the site may open its 身份验证 modal and want an SMS code first."""
         self.qr_img = Fallback(page, "登录二维码",
                                page.locator("div#animate_qrcode_container img"),
                                page.locator("div[class*='scan_qrcode_login_content'] img[src^='data:image']"),
@@ -71,10 +73,17 @@ class LoginPage:
         return src if src.startswith("data:image") else None
 
     def logged_in(self) -> bool:
+        """True once in; ``CodeRequired`` while the scanned login waits for its SMS code."""
+        self.verification.raise_if_asked()
         wall_up = self.wall.up()  # ask the page first: page.url is only as fresh as the last round trip
         if not on_creator_micro(self.page, self.base_url) or wall_up:
             return False
         return has_session_cookie(self.page)
+
+
+    def enter_code(self, code: str) -> None:
+        """The owner's SMS code into the 身份验证 modal; the page then moves on by itself."""
+        self.verification.enter(code)
 
 
 def on_creator_micro(page: Page, base_url: str) -> bool:

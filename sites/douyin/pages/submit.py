@@ -11,7 +11,7 @@ import time
 
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
 
-from core.errors import AccountRestricted, CodeRequired, ContentRejected, PublishFailed, SiteTimeout
+from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
 from sites.douyin.errors import SITE
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.locate import Fallback, visible
@@ -22,10 +22,8 @@ NEED_COVER = "请设置封面后再发布"
 FAILED_TEXT = re.compile("发布失败|网络错误|网络异常|请稍后重试|系统繁忙")
 REJECTED_TEXT = re.compile("违反社区|违规|敏感词|内容不符合|审核不通过")
 RESTRICTED_TEXT = re.compile("账号异常|账号已被限制|账号被封禁|禁止发布|发布功能已被限制")
-CODE_CHECK_S = 15
 OUTCOME_S = 60
 """How long the site may take to answer a press of 发布 (the upload may still be finishing)."""
-CODE_WRONG = re.compile("验证码错误|验证码不正确|验证码已过期|验证码已失效")
 
 
 class Submitter:
@@ -67,24 +65,8 @@ class Submitter:
         return answers
 
     def enter_code(self, code: str) -> None:
-        """Type the owner's SMS code and press 验证; a refused code raises ``CodeRequired`` again."""
-        verification = self.form.verification
-        if not verification.sms_input.count():
-            raise PublishFailed("抖音的验证码窗口已经不在了", site=SITE, url=self.page.url)
-        verification.enter(code)
-        wrong = visible(self.page.get_by_text(CODE_WRONG))
-        # A good code closes the modal; a bad one keeps it open with the site's reason. Watched in
-        # short slices because "closed" and "says why not" cannot be one locator.
-        deadline = time.monotonic() + CODE_CHECK_S
-        while True:
-            try:
-                expect(verification.sms_input).to_have_count(0, timeout=1_000)
-                break
-            except AssertionError:
-                if wrong.count() or time.monotonic() >= deadline:
-                    shown = wrong.first.inner_text().strip() if wrong.count() else "验证码没有通过"
-                    raise CodeRequired(f"抖音提示：{shown}，请重新输入验证码", site=SITE,
-                                       url=self.page.url) from None
+        """The owner's SMS code into the site's modal, then the answer to the press it interrupted."""
+        self.form.verification.enter(code)
         self._wait_outcome()
 
     def _wait_outcome(self, cover_again_fails: bool = False) -> str:

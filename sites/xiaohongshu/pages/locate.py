@@ -2,7 +2,8 @@
 
 A ``Fallback`` holds the candidate locators of one element, best first. It waits (Playwright's own
 auto-waiting, on the union of all candidates) until any of them is there, then picks the first
-candidate that matches. A wait that runs out means the page loaded but the element is not on it:
+candidate that matches, and keeps to it: one page shows one version of a control, so later uses skip
+the search (each count is a round trip to the browser). A wait that runs out means the page loaded but the element is not on it:
 ``PageChanged``, which a human must look at.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Fallback:
         self.candidates = candidates
         self.state = state
         """``attached`` for elements that are hidden by design (file inputs)."""
+        self._chosen: Locator | None = None
 
     @property
     def union(self) -> Locator:
@@ -43,6 +45,8 @@ class Fallback:
 
     def resolve(self, timeout: float | None = None) -> Locator:
         """The first candidate present; ``PageChanged`` if none comes within the timeout."""
+        if self._chosen is not None:
+            return self._chosen
         try:
             self.any.wait_for(state="attached", timeout=timeout)
         except PlaywrightTimeoutError as e:
@@ -50,7 +54,8 @@ class Fallback:
                               url=self.page.url) from e
         for c in self.candidates:
             if self._usable(c).count() > 0:
-                return self._usable(c).first
+                self._chosen = self._usable(c).first
+                return self._chosen
         return self.any  # matched between the wait and the count: the union still points at it
 
     def present(self) -> bool:

@@ -1,0 +1,73 @@
+"""The owner's income records (one row per sale, as recorded in their books)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from core.models import Base, UTCDateTime, new_id, utcnow
+
+INVOICES = ("special", "ordinary", "none")
+"""special = 增值税专用发票 (专票); ordinary = 普通发票 incl. electronic (普票); none = 未开票."""
+CATEGORIES = ("goods", "services")
+"""goods = 货物及劳务; services = 服务、不动产和无形资产 (the return's two columns)."""
+RATES = (Decimal("0"), Decimal("0.01"), Decimal("0.03"), Decimal("0.05"))
+"""The rates a small-scale taxpayer records: 0 = 免税, 1% (3% reduced), 3%, 5%."""
+
+
+class ExactDecimal(TypeDecorator):
+    """Numeric on real databases; text on SQLite, which would otherwise round-trip money through float."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int):
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value).quantize(Decimal(1).scaleb(-self.scale))
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(str(value))
+
+
+class IncomeRecord(Base):
+    """One sale. ``amount`` is stored exactly as recorded; ``tax_included`` says whether it contains the VAT.
+
+    Owners usually write down what the customer paid, so imported amounts are tax-inclusive unless the
+    column says 不含税; the return converts them (amount / (1 + rate), rounded to cents per record).
+    """
+
+    __tablename__ = "income_records"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    """The sale's date in the workspace's time zone."""
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2))
+    tax_included: Mapped[bool] = mapped_column(Boolean, default=True)
+    invoice: Mapped[str] = mapped_column(String(16), default="none")
+    """special | ordinary | none (see ``INVOICES``)"""
+    category: Mapped[str] = mapped_column(String(16))
+    """goods | services (see ``CATEGORIES``)"""
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal(5, 4))
+    """The rate charged/invoiced: 0 (exempt), 0.01, 0.03 or 0.05."""
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="manual")
+    """The import file's name, or "manual"."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return (f"IncomeRecord({self.day} {self.amount} {'含税' if self.tax_included else '不含税'} "
+                f"{self.invoice} {self.category} {self.rate})")

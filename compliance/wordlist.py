@@ -1,0 +1,114 @@
+"""Maintained word lists (``compliance/data/*.txt``) and finding their words in a text.
+
+File format (UTF-8, one entry a line)::
+
+    # comment                       ignored
+    @source 《…》第…条               where the list comes from (shown with every finding)
+    [terms]                         words to find
+    最好 => 很好 | 非常好            a term and its rewrites, first one preferred
+    100% =>                         empty rewrite: suggest deleting the words
+    治疗                            no rewrite: the message says what to do
+    [allow]                         harmless phrases that contain a term (最近 contains 最 …)
+    最近
+
+Matching is case-insensitive for ASCII, longest term first, and skips any match that lies inside an
+allowed phrase.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    term: str
+    """The list's spelling of the word (the text's own spelling is ``text[start:end]``)."""
+    rewrites: tuple[str, ...] | None
+    """None: no rewrite given; (): delete; otherwise the suggested replacements, best first."""
+
+
+@dataclass(frozen=True)
+class WordList:
+    name: str
+    source: str = ""
+    terms: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+
+    def find(self, text: str) -> list[Hit]:
+        """Non-overlapping matches, left to right, the longest term winning at each position."""
+        if not self.terms:
+            return []
+        folded = fold(text)
+        allowed = self.allowed_spans(folded)
+        hits = []
+        for m in _pattern(tuple(self.terms)).finditer(folded):
+            if any(a <= m.start() and m.end() <= b for a, b in allowed):
+                continue
+            term = self.canonical(m.group())
+            hits.append(Hit(m.start(), m.end(), term, self.terms[term]))
+        return hits
+
+    def allowed_spans(self, folded: str) -> list[tuple[int, int]]:
+        if not self.allow:
+            return []
+        # Overlapping search: an allowed phrase may start inside another one.
+        return [(m.start(), m.start() + len(m.group(1)))
+                for m in re.finditer(f"(?=({_alternation(self.allow)}))", folded)]
+
+    def canonical(self, folded_match: str) -> str:
+        return next(t for t in self.terms if fold(t) == folded_match)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII only, so every index in the folded text is the same index in the original."""
+    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(_alternation(words))
+
+
+def parse(name: str, text: str) -> WordList:
+    source, section = "", None
+    terms: dict[str, tuple[str, ...] | None] = {}
+    allow: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("@source"):
+            source = line.removeprefix("@source").strip()
+        elif re.fullmatch(r"\[\w+\]", line):
+            section = line[1:-1]
+        elif section == "terms":
+            word, arrow, rewrites = (p.strip() for p in line.partition("=>"))
+            terms[word] = tuple(r.strip() for r in rewrites.split("|") if r.strip()) if arrow else None
+        elif section == "allow":
+            allow.append(line)
+        else:
+            raise ValueError(f"{name}: line outside a [terms]/[allow] section: {line!r}")
+    return WordList(name, source, terms, tuple(allow))
+
+
+@lru_cache(maxsize=16)
+def load(name: str) -> WordList:
+    """``compliance/data/<name>.txt``, parsed once per process."""
+    return parse(name, (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def workspace_list(words) -> WordList:
+    """The owner's own banned words as a list (blank entries and duplicates dropped)."""
+    cleaned = dict.fromkeys(w.strip() for w in words if w and w.strip())
+    return WordList("workspace", "本店设置的禁用词", {w: None for w in cleaned})

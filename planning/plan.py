@@ -1,0 +1,107 @@
+"""What an employee proposes for a plain-language task: runs on sites at times with drafted content.
+
+A ``Plan`` is shown to the owner and nothing runs until it is confirmed. Its shape is checked by
+pydantic (known sites, a kind the site supports, aware times); ``Plan.problems(now)`` adds what depends
+on the moment of confirming: every time still in the future and every draft inside its site's limits,
+checked by the site's own validator (``sites/<site>/limits.py``), never by numbers copied here.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from core.content import Post, Timing
+from llm.client import Usage
+from sites.douyin.limits import limits as douyin_limits
+from sites.xiaohongshu.limits import limits as xhs_limits
+
+Site = Literal["xiaohongshu", "douyin", "taobao"]
+Kind = Literal["publish", "list_product"]
+
+SITE_LABELS: dict[str, str] = {"xiaohongshu": "小红书", "douyin": "抖音", "taobao": "淘宝"}
+KIND_LABELS: dict[str, str] = {"publish": "发布", "list_product": "上架商品"}
+KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), "list_product": ("taobao",)}
+"""Which sites each task kind runs on (the task catalogue the planners offer)."""
+SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image"}
+"""The post kind a draft is written for until the owner attaches media (decides e.g. Douyin's title cap)."""
+LIMITS = {"xiaohongshu": xhs_limits, "douyin": douyin_limits}
+"""Sites whose content rules exist as code. Taobao has none yet, so its drafts are not length-checked."""
+CONTENT_FIELDS = {"title", "body", "topics", "kind"}
+
+
+class Citation(BaseModel):
+    """A knowledge passage a draft relies on."""
+
+    doc_name: str
+    chunk_id: str
+
+
+class PlannedContent(BaseModel):
+    title: str = ""
+    body: str = ""
+    topics: list[str] = Field(default_factory=list)
+    """Topic names without ``#``."""
+    media: Literal["image", "video"] = "image"
+    price_yuan: float | None = None
+    """Listing price, for list_product only."""
+    author: str = ""
+    """Who wrote the draft: ``离线模板`` or ``模型 <name>``; shown to the owner."""
+
+
+class PlannedRun(BaseModel):
+    kind: Kind
+    site: Site
+    account_id: str | None = None
+    at: AwareDatetime | None = None
+    """When it runs, in the workspace zone; None: as soon as the plan is confirmed."""
+    time_text: str = ""
+    """The owner's own words for the time (``下周一上午10点``)."""
+    content: PlannedContent = Field(default_factory=PlannedContent)
+    citations: list[Citation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _site_runs_kind(self) -> "PlannedRun":
+        if self.site not in KIND_SITES[self.kind]:
+            raise ValueError(f"{SITE_LABELS[self.site]}不支持「{KIND_LABELS[self.kind]}」")
+        return self
+
+    def problems(self, now: datetime) -> list[str]:
+        """Why this run cannot be confirmed at ``now`` (zh-CN), empty when it can."""
+        where = f"{SITE_LABELS[self.site]}："
+        found = [f"{where}{e['message']}" for e in content_errors(self.site, self.content, now)]
+        if self.at is not None and self.at <= now:
+            found.append(f"{where}时间{self.at:%m月%d日 %H:%M}已经过了，请换个时间")
+        return found
+
+
+class Plan(BaseModel):
+    request: str
+    """What the owner typed."""
+    runs: list[PlannedRun] = Field(default_factory=list)
+    unknown: list[str] = Field(default_factory=list)
+    """Parts of the request that were not understood or could not be planned (zh-CN)."""
+    notes: list[str] = Field(default_factory=list)
+    """Assumptions made (a default time, a trimmed title …), shown with the plan (zh-CN)."""
+    author: str = ""
+    usage: Usage | None = None
+    """Model tokens and cost spent on this plan; None for the offline planner."""
+
+    def problems(self, now: datetime) -> list[str]:
+        if not self.runs:
+            return ["没有可以执行的任务"]
+        return [p for run in self.runs for p in run.problems(now)]
+
+    def ready(self, now: datetime) -> bool:
+        return not self.problems(now)
+
+
+def content_errors(site: str, content: PlannedContent, now: datetime) -> list[dict]:
+    """The site validator's field errors for the text of a draft (media are attached later)."""
+    limits = LIMITS.get(site)
+    if limits is None:
+        return []
+    post = Post(title=content.title, body=content.body, topics=content.topics, kind=content.media,
+                timing=Timing(mode="now"))
+    return [e for e in limits.validate(post, now) if e["field"] in CONTENT_FIELDS]

@@ -1,0 +1,101 @@
+// The VAT return form: computed lines kept live (9 = 10+11+12, 20 = 15−16, 22 = 20−21, 23–25 from 20),
+// 本年累计 = earlier quarters + this one, the same checks as the server on 提交申报, then a confirm
+// dialog and the submit. Amounts are handled in integer cents so that 0.1 + 0.2 stays 0.30.
+(function () {
+  "use strict";
+  var cfg = ETAX.cfg, msg = cfg.messages, COLS = Object.keys(cfg.cols);
+  var MONEY = /^\d+(\.\d{1,2})?$/;
+  var inputs = {};
+  document.querySelectorAll("input.cell").forEach(function (i) { inputs[i.dataset.key] = i; });
+
+  function cents(raw) {
+    raw = String(raw).trim() || "0";
+    if (!MONEY.test(raw)) return NaN;
+    var parts = raw.split("."), frac = ((parts[1] || "") + "00").slice(0, 2);
+    return parseInt(parts[0], 10) * 100 + parseInt(frac, 10);
+  }
+  function fmt(c) {
+    var abs = Math.abs(c), s = Math.floor(abs / 100) + "." + ("0" + (abs % 100)).slice(-2);
+    return c < 0 ? "-" + s : s;
+  }
+  function values() {
+    var v = {};
+    cfg.inputKeys.forEach(function (k) { var c = cents(inputs[k].value); v[k] = isNaN(c) ? 0 : c; });
+    COLS.forEach(function (c) {
+      v["9." + c] = v["10." + c] + v["11." + c] + v["12." + c];
+      v["20." + c] = v["15." + c] - v["16." + c];
+      v["22." + c] = v["20." + c] - v["21." + c];
+    });
+    var base = Math.max(v["20.goods"] + v["20.services"], 0);
+    Object.keys(cfg.surtax).forEach(function (n) { v[n] = Math.floor((base * cfg.surtax[n] + 500) / 1000); });
+    return v;
+  }
+  function refresh() {
+    var v = values();
+    Object.keys(v).forEach(function (k) {
+      if (inputs[k] && inputs[k].readOnly) inputs[k].value = fmt(v[k]);
+      var ytd = document.getElementById("r" + k.replace(".", "_") + "_ytd");
+      if (ytd) ytd.textContent = fmt(Math.round((cfg.prior[k] || 0) * 100) + v[k]);
+    });
+  }
+
+  function check() {
+    document.querySelectorAll(".is-error").forEach(function (i) { i.classList.remove("is-error"); });
+    for (var i = 0; i < cfg.inputKeys.length; i++) {
+      var key = cfg.inputKeys[i];
+      if (isNaN(cents(inputs[key].value))) {
+        inputs[key].classList.add("is-error");
+        var parts = key.split(".");
+        return msg.number.replace("{n}", parts[0]).replace("{item}", cfg.items[parts[0]])
+          .replace("{col}", cfg.cols[parts[1] || "goods"]);
+      }
+    }
+    var v = values(), c, total = 0, under = false;
+    for (i = 0; i < COLS.length; i++) {
+      c = COLS[i];
+      if (v["1." + c] < v["2." + c] + v["3." + c]) return msg.sum_1;
+      if (v["4." + c] < v["5." + c] + v["6." + c]) return msg.sum_4;
+      if (v["7." + c] < v["8." + c]) return msg.ge_7;
+      if (v["13." + c] < v["14." + c]) return msg.ge_13;
+    }
+    COLS.forEach(function (c) {
+      [1, 4, 7, 9, 13].forEach(function (n) { total += v[n + "." + c]; });
+      if (v["1." + c] - v["2." + c] > 0) under = true;
+    });
+    if (total <= Math.round(cfg.threshold * 100) && under) return msg.threshold;
+    if (cfg.reductionRule) {
+      for (i = 0; i < COLS.length; i++) {
+        c = COLS[i];
+        if (v["1." + c] && Math.abs(100 * v["16." + c] - 2 * v["1." + c]) > 100) return msg.reduction;
+      }
+    }
+    return null;
+  }
+
+  Object.keys(inputs).forEach(function (k) {
+    if (inputs[k].readOnly) return;
+    inputs[k].addEventListener("input", refresh);
+    inputs[k].addEventListener("blur", function () {  // 1200 → 1200.00, as the portal shows amounts
+      var c = cents(inputs[k].value);
+      if (!isNaN(c)) inputs[k].value = fmt(c);
+    });
+  });
+  refresh();
+
+  var button = document.querySelector(".submit-btn");
+  button.addEventListener("click", function () {
+    var problem = check();
+    if (problem) { ETAX.alert(problem); return; }
+    ETAX.confirm("确定要提交申报吗？").then(function (ok) {
+      if (!ok) return;
+      var body = {period: cfg.period, values: {}};
+      cfg.inputKeys.forEach(function (k) { body.values[k] = inputs[k].value.trim(); });
+      button.disabled = true;
+      ETAX.post(cfg.submitUrl, body).then(function (j) {
+        if (j.code === 0) { location.href = j.redirect; return; }
+        button.disabled = false;
+        ETAX.alert(j.msg);
+      }).catch(function () { button.disabled = false; ETAX.alert("网络异常，请稍后重试"); });
+    });
+  });
+})();

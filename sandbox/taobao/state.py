@@ -1,0 +1,168 @@
+"""The replica's in-memory world: sessions, SMS logins, materials, items, the slider, counters and faults.
+
+QR logins, sessions (``open_session``), ``session_expire_mid_flow`` and the submission counter come from the Xiaohongshu
+replica's ``World`` (same semantics, same lock); this subclass swaps in Taobao's switches and content.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+
+from sandbox.taobao.models import Item, Material
+from sandbox.xiaohongshu.state import SITE_TZ, World as BaseWorld
+
+__all__ = ["SITE_TZ", "Item", "Material", "World"]
+
+DEFAULT_FAULTS = {
+    "slider_pages": 0,            # the next N seller page loads show the baxia slider
+    "slider_submits": 0,          # the next N submits answer with the slider first
+    "slider_probability": 0.0,    # chance (0..1) of the slider on any page load or submit
+    "sms_required": True,         # password login asks for an SMS code
+    "submit_failed": 0,           # the next N valid submits fail with 系统繁忙，请稍后再试
+    "slow_upload": 0,             # extra milliseconds every material upload takes
+    "promotion_lock": False,      # price and stock are read-only (营销活动中)
+    "warning_dialog": True,       # submitting without description images asks 返回修改 / 确认提交
+    "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
+}
+DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
+                    "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100}
+INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")
+STR_SETTINGS = ("login_password", "locked_price")
+
+
+class World(BaseWorld):
+    def reset(self) -> None:
+        with self.lock:
+            super().reset()
+            self.faults = dict(DEFAULT_FAULTS)
+            self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
+            self.materials: dict[str, Material] = {}
+            self.items: list[Item] = []
+            self.sms_logins: dict[str, dict] = {}      # login ticket -> {"user", "code"}
+            self.last_sms_code: str | None = None
+            self.sliders: dict[str, str] = {}          # slider token -> cookie it blocks
+            self.slider_counts = {"shown": 0, "passed": 0, "failed": 0}
+
+    def configure(self, changes: dict) -> str | None:
+        with self.lock:
+            unknown = next((k for k in changes if k not in self.faults and k not in self.settings), None)
+            if unknown:
+                return unknown
+            for key, value in changes.items():
+                if key in INT_FAULTS or key == "locked_quantity":
+                    (self.faults if key in self.faults else self.settings)[key] = int(value)
+                elif key == "slider_probability":
+                    self.faults[key] = min(max(float(value), 0.0), 1.0)
+                elif key in self.faults or key == "delays":
+                    (self.faults if key in self.faults else self.settings)[key] = bool(value)
+                elif key in STR_SETTINGS:
+                    self.settings[key] = str(value)
+                else:
+                    self.settings[key] = float(value)
+            return None
+
+    # -- password + SMS login ----------------------------------------------------------------------
+    def new_sms_login(self, user: str) -> str:
+        ticket = secrets.token_hex(12)
+        with self.lock:
+            self.sms_logins[ticket] = {"user": user, "code": None}
+        return ticket
+
+    def send_sms(self, ticket: str) -> bool:
+        with self.lock:
+            login = self.sms_logins.get(ticket)
+            if not login:
+                return False
+            login["code"] = self.last_sms_code = f"{random.randint(0, 999999):06d}"
+            return True
+
+    def verify_sms(self, ticket: str, code: str) -> str | None:
+        """The session cookie when ``code`` is the one sent for this login ticket."""
+        with self.lock:
+            login = self.sms_logins.get(ticket)
+            if not login or not login["code"] or login["code"] != code:
+                return None
+            del self.sms_logins[ticket]
+            return self.open_session(login["user"])
+
+    # -- the baxia slider --------------------------------------------------------------------------
+    def _take(self, counter: str) -> bool:
+        if self.faults[counter] > 0:
+            self.faults[counter] -= 1
+            return True
+        return random.random() < self.faults["slider_probability"]
+
+    def maybe_slider(self, cookie: str, on: str) -> str | None:
+        """A slider token when this page load (``on="page"``) or submit (``"submit"``) must show the slider."""
+        with self.lock:
+            pending = self.slider_of(cookie)
+            if pending:
+                return pending
+            if not self._take("slider_pages" if on == "page" else "slider_submits"):
+                return None
+            token = secrets.token_hex(16)
+            self.sliders[token] = cookie
+            self.slider_counts["shown"] += 1
+            return token
+
+    def slider_of(self, cookie: str) -> str | None:
+        """The slider that currently blocks this session, if any."""
+        with self.lock:
+            return next((t for t, c in self.sliders.items() if c == cookie), None)
+
+    def slider_result(self, token: str, passed: bool) -> bool:
+        """Record one drag on slider ``token``; a pass lifts the block. False for an unknown token."""
+        with self.lock:
+            if token not in self.sliders:
+                return False
+            self.slider_counts["passed" if passed else "failed"] += 1
+            if passed:
+                del self.sliders[token]
+            return True
+
+    # -- materials and items -----------------------------------------------------------------------
+    def add_material(self, user: str, **kw) -> Material:
+        mat = Material(id=secrets.token_hex(10), user=user, **kw)
+        with self.lock:
+            self.materials[mat.id] = mat
+        return mat
+
+    def material(self, mat_id: str, user: str | None = None) -> Material | None:
+        with self.lock:
+            mat = self.materials.get(str(mat_id))
+            return mat if mat and (user is None or mat.user == user) else None
+
+    def materials_of(self, user: str) -> list[Material]:
+        with self.lock:
+            return [m for m in reversed(list(self.materials.values())) if m.user == user]
+
+    def take_submit_failure(self) -> bool:
+        with self.lock:
+            if self.faults["submit_failed"] > 0:
+                self.faults["submit_failed"] -= 1
+                return True
+            return False
+
+    def add_item(self, **kw) -> Item:
+        with self.lock:
+            taken = {i.id for i in self.items}
+            item_id = str(random.randint(6 * 10**11, 10**12 - 1))
+            while item_id in taken:
+                item_id = str(random.randint(6 * 10**11, 10**12 - 1))
+            item = Item(id=item_id, **kw)
+            self.items.insert(0, item)
+            return item
+
+    def items_of(self, user: str) -> list[Item]:
+        with self.lock:
+            return [i for i in self.items if i.user == user]
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {"submissions": self.submissions, "items": [i.public() for i in self.items],
+                    "faults": dict(self.faults), "settings": dict(self.settings),
+                    "slider": dict(self.slider_counts), "sms_code": self.last_sms_code}
+
+    def snapshot_items(self) -> list[Item]:
+        with self.lock:
+            return list(self.items)
