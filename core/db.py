@@ -1,6 +1,7 @@
 """Engine and session factory. SQLite by default (WAL, so the API, workers and schedulers share it)."""
 from __future__ import annotations
 
+import importlib
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import Base
 
+MODEL_MODULES = ("core.models", "knowledge.models", "books.models")
+"""Every module that declares tables: all are created together. Adding tables: one line here."""
+
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
@@ -19,6 +23,8 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
     Base.metadata.create_all(engine)
     return engine
 
