@@ -21,7 +21,7 @@ from core.db import session_factory, transaction
 from core.errors import ValidationFailed
 from core.models import Account, Approval, Employee, Run, Schedule, utcnow
 from core.queue import enqueue_run, redis_for
-from core.runs import create_run, set_status
+from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("scheduler")
@@ -71,7 +71,7 @@ def claim_ready(db: sessionmaker[Session], now: datetime) -> list[str]:
     candidates = or_(
         and_(Run.status.in_(("scheduled", "queued")), Run.not_before <= now,
              or_(Run.status == "scheduled", Run.updated_at <= now - STALE_QUEUED)),
-        and_(Run.status.in_(("running", "awaiting_code")), or_(Run.lease_until.is_(None), Run.lease_until < now),
+        and_(Run.status.in_(HELD_BY_A_WORKER), or_(Run.lease_until.is_(None), Run.lease_until < now),
              Run.updated_at <= now - timedelta(seconds=5)),
         and_(Run.status == "awaiting_approval", Run.id.in_(decided), Run.updated_at <= now - STALE_QUEUED),
         and_(Run.status == "awaiting_login", Run.account_id.in_(active)),
@@ -80,7 +80,7 @@ def claim_ready(db: sessionmaker[Session], now: datetime) -> list[str]:
     with db() as s:
         rows = s.execute(select(Run.id, Run.updated_at, Run.status).where(candidates)).all()
     for run_id, seen_at, status in rows:
-        new_status = "queued" if status in ("scheduled", "running", "awaiting_code", "awaiting_login") else status
+        new_status = "queued" if status in ("scheduled", "awaiting_login", *HELD_BY_A_WORKER) else status
         with db() as s, s.begin():
             won = s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
                             .values(status=new_status, updated_at=now)).rowcount

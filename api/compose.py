@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from fastapi import UploadFile
 from PIL import Image, UnidentifiedImageError
 
+import compliance
 from api.errors import FieldErrors, field_error
 from core.content import Post, Timing
 from core.errors import ValidationFailed
@@ -139,13 +141,27 @@ def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> t
     return accounts, employee
 
 
-def check_all(accounts: list[Account], post) -> None:
-    """Every target is checked before any run exists: one bad site means nothing is created."""
+def check_all(accounts: list[Account], post, banned: Iterable[str] = ()) -> list[dict]:
+    """Every target is checked before any run exists: one bad site means nothing is created.
+
+    Site limits first, then the compliance rules (Advertising Law terms, claims, the employee's banned
+    words): a blocking finding is a field error naming the span and the rule. Returns the warnings, for
+    the caller to store with the run (they show on the approval card).
+    """
     errors = []
     for a in accounts:
         try:
             validate_post(a.site, post)
         except ValidationFailed as e:
             errors += [{**err, "site": a.site} for err in e.errors]
+    found = compliance.check(post, None, banned)  # limits were checked above, by the sites themselves
+    errors += [compliance_error(f) for f in found if f.severity == "blocking"]
     if errors:
         raise FieldErrors(errors)
+    return [f.to_dict() for f in found if f.severity != "blocking"]
+
+
+def compliance_error(f: compliance.Finding) -> dict:
+    """A blocking finding as a field error: the field, the rule as its limit, the span and a rewrite."""
+    return {**field_error(f.field, f.rule, f"{f.message}（{f.source}）" if f.source else f.message),
+            "rule": f.rule, "span": [f.start, f.end], "text": f.text, "suggestion": f.suggestion}

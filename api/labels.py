@@ -11,6 +11,7 @@ RUN_STATUS = {
     "awaiting_login": "等待登录",
     "awaiting_approval": "待审批",
     "awaiting_code": "等待验证码",
+    "awaiting_human": "等待你在手机上操作",
     "published": "已发布",
     "suggested": "已生成建议",
     "rejected": "已驳回",
@@ -31,3 +32,16 @@ def site_label(site: str) -> str:
     from sites import SITES
 
     return SITES[site].label if site in SITES else site
+
+
+WEEKDAYS = "一二三四五六日"
+TASK_STATUS = {"pending": "待确认", "confirmed": "已确认"}
+KNOWLEDGE_KIND = {"txt": "文本", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
+
+
+def plan_time(dt: datetime | None, tz: str) -> str:
+    """A planned time as the owner reads it: ``11月30日 周一 10:00`` (empty: right after confirming)."""
+    if dt is None:
+        return "确认后立即执行"
+    local = dt.astimezone(ZoneInfo(tz))
+    return f"{local.month}月{local.day}日 周{WEEKDAYS[local.weekday()]} {local:%H:%M}"

@@ -11,9 +11,14 @@ from fastapi.templating import Jinja2Templates
 from api import auth
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
-from api.views import account_view, approval_view, employee_view, run_view, schedule_view
+from api.routes.knowledge import docs_view
+from api.routes.tasks import owned_task
+from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
+from employees.roster import ensure_roster
+from employees.settings import TONES
+from planning.models import TaskPlan
 from sites import SITES
 
 router = APIRouter(include_in_schema=False)
@@ -103,6 +108,28 @@ def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
 
 @router.get("/employees")
 def employees_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    employees = s.query(Employee).filter_by(workspace_id=ws.id)
+    employees = ensure_roster(s, ws.id)
+    s.commit()
     return _render(request, "employees.html", key, employees=[employee_view(e) for e in employees],
-                   modes=MODE_LABELS)
+                   modes=MODE_LABELS, tones=TONES)
+
+
+@router.get("/knowledge")
+def knowledge_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    return _render(request, "knowledge.html", key, docs=docs_view(s, ws.id, ws.timezone))
+
+
+@router.get("/tasks")
+def tasks_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    employees = ensure_roster(s, ws.id)
+    s.commit()
+    recent = s.query(TaskPlan).filter_by(workspace_id=ws.id).order_by(TaskPlan.created_at.desc()).limit(20)
+    return _render(request, "tasks.html", key, employees=[employee_view(e) for e in employees],
+                   tasks=[task_view(s, t, ws.timezone) for t in recent])
+
+
+@router.get("/tasks/{task_id}")
+def task_page(task_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+    task = owned_task(s, task_id, ws.id)
+    runs = [run_view(s, r, ws.timezone) for r in (s.get(Run, i) for i in task.run_ids) if r is not None]
+    return _render(request, "task.html", key, t=task_view(s, task, ws.timezone), runs=runs)

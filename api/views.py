@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+import compliance
 from api import labels
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
+from employees.roster import unavailable_notice
+from employees.tasking import findings
+from planning.models import TaskPlan
+from planning.plan import Plan, PlannedRun
+from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
 
 
@@ -15,6 +21,7 @@ def artifact_url(artifact_id: str | None) -> str | None:
 
 def account_view(s: Session, a: Account) -> dict:
     step = pending_step(s, Waiting(account_id=a.id)) if a.status == "logging_in" else None
+    step = step if step and step.kind == "code" else None
     return {"id": a.id, "site": a.site, "site_label": labels.site_label(a.site), "name": a.name,
             "status": a.status, "status_label": labels.ACCOUNT_STATUS.get(a.status, a.status),
             "login_qr": a.login_qr if a.status != "active" and not step else None,
@@ -23,8 +30,13 @@ def account_view(s: Session, a: Account) -> dict:
 
 def employee_view(e: Employee) -> dict:
     role = EMPLOYEES.get(e.role)
+    prefs = settings_of(role, e.settings)
+    notice = unavailable_notice(role)
     return {"id": e.id, "role": e.role, "name": e.name, "mode": e.mode, "mode_label": MODE_LABELS.get(e.mode),
-            "description": role.description if role else "", "sites": list(role.sites) if role else []}
+            "description": role.description if role else "", "sites": list(role.sites) if role else [],
+            "site_labels": [labels.site_label(site) for site in (role.sites if role else ())],
+            "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
+            "can_take_tasks": not notice, "notice": notice}
 
 
 def run_view(s: Session, r: Run, tz: str) -> dict:
@@ -55,7 +67,20 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
                         "topics": " ".join(run.content.get("topics", []))},
             "screenshot": artifact_url(shot.id if shot else None),
             "thumb": artifact_url(shot.thumb_id if shot else None),
-            "reason": a.reason, "created_at": labels.local_time(a.created_at, tz)}
+            "reason": a.reason, "created_at": labels.local_time(a.created_at, tz),
+            "findings": content_findings(s, run)}
+
+
+def content_findings(s: Session, run: Run) -> list[dict]:
+    """Compliance findings of the content as it stands, with the employee's own banned words. Runs are
+    queued only without blocking findings, so these are warnings (older runs were never checked)."""
+    employee = s.get(Employee, run.employee_id)
+    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words if employee else []
+    c = run.content
+    found = compliance.check(compliance.Draft(title=c.get("title", ""), body=c.get("body", ""),
+                                              topics=tuple(c.get("topics", []))), None, banned)
+    return [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
+             "severity_label": "提醒" if f.severity == "warning" else "违规"} for f in found]
 
 
 def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
@@ -63,3 +88,34 @@ def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
     return {"id": sc.id, "cron": sc.cron, "title": sc.content.get("title", ""), "account": account.name,
             "site_label": labels.site_label(account.site), "enabled": sc.enabled,
             "next_at": labels.local_time(sc.next_at, tz)}
+
+
+def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
+    """A plan as the owner reviews it: each run's site, account, time, draft, cited passages and findings."""
+    employee = s.get(Employee, task.employee_id)
+    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
+    plan = Plan.model_validate(task.plan)
+    accounts = s.query(Account).filter_by(workspace_id=task.workspace_id).order_by(Account.created_at).all()
+    return {"id": task.id, "status": task.status, "status_label": labels.TASK_STATUS.get(task.status, task.status),
+            "request": task.request, "employee": {"id": employee.id, "name": employee.name},
+            "author": plan.author, "usage": plan.usage.model_dump() if plan.usage else None,
+            "unknown": plan.unknown, "notes": plan.notes, "run_ids": task.run_ids,
+            "created_at": labels.local_time(task.created_at, tz),
+            "runs": [planned_run_view(run, i, task.passages, banned, accounts, tz) for i, run in enumerate(plan.runs)]}
+
+
+def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str], accounts: list[Account],
+                     tz: str) -> dict:
+    found = findings(run, banned)
+    choices = [{"id": a.id, "name": a.name} for a in accounts if a.site == run.site]
+    account = next((a for a in choices if a["id"] == run.account_id), None)
+    return {"index": i, "kind": run.kind, "site": run.site, "site_label": labels.site_label(run.site),
+            "account_id": account["id"] if account else None, "account": account["name"] if account else None,
+            "accounts": choices, "at": run.at.isoformat() if run.at else None, "at_label": labels.plan_time(run.at, tz),
+            "time_text": run.time_text, "title": run.content.title, "body": run.content.body,
+            "topics": run.content.topics, "topics_text": " ".join(run.content.topics), "author": run.content.author,
+            "citations": [{"doc_name": c.doc_name, "chunk_id": c.chunk_id,
+                           "text": passages.get(c.chunk_id, {}).get("text", "")} for c in run.citations],
+            "findings": [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
+                          "severity_label": "提醒" if f.severity == "warning" else "必须修改"} for f in found],
+            "blocking": compliance.has_blocking(found)}

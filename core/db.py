@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import Base
 
-MODEL_MODULES = ("core.models", "knowledge.models", "books.models")
+MODEL_MODULES = ("core.models", "knowledge.models", "books.models", "planning.models")
 """Every module that declares tables: all are created together. Adding tables: one line here."""
 
 

@@ -115,7 +115,8 @@ class Run(Base):
     site: Mapped[str] = mapped_column(String(32))
     mode: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32), default="scheduled")
-    """scheduled | queued | running | awaiting_login | awaiting_approval | awaiting_code | published |
+    """scheduled | queued | running | awaiting_login | awaiting_approval | awaiting_code | awaiting_human |
+    published |
     suggested | rejected | failed"""
     content: Mapped[dict] = mapped_column(JSON)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -158,10 +159,13 @@ class HumanStep(Base):
     """The run that waits, or None for an account's login (then ``account_id`` is set)."""
     account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(16), default="code")
+    """code (type what the site sent) | drag (slide the site's slider on a picture of the live page)"""
     prompt: Mapped[str] = mapped_column(Text)
+    screenshot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """For a drag: the picture of the live page the owner drags on."""
     status: Mapped[str] = mapped_column(String(16), default="pending")
     """pending | answered | used | expired"""
-    answer: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -10,7 +10,9 @@ from core.errors import ValidationFailed
 from core.models import Account, AuditLog, Employee, Run, utcnow
 
 TERMINAL = {"published", "suggested", "rejected", "failed"}
-WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code"}
+HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
+"""Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
+WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}
 
 
 def validate_post(site: str, post: Post, now: datetime | None = None) -> None:

@@ -1,4 +1,5 @@
-"""The demo workspace: an owner, the marketing employee and a Xiaohongshu account on the replica.
+"""The demo workspace: an owner, the five employees, a Xiaohongshu account on the replica and a sample
+product sheet in the knowledge base.
 
     python -m core.seed [--reset-password]
 
@@ -13,8 +14,23 @@ from core.db import session_factory, transaction
 from core.models import Account, Employee, User, Workspace
 from core.settings import Settings, get_settings
 from employees import EMPLOYEES
+from knowledge.store import add_document
 
 OWNER = "owner"
+SAMPLE_DOC = "示例-产品资料-桂花乌龙冷泡茶.md"
+SAMPLE_TEXT = """# 桂花乌龙冷泡茶 产品资料（示例）
+
+桂花乌龙冷泡茶是本店今年夏天的新品，选用福建安溪的乌龙茶和广西桂林的金桂窨制。
+
+## 冲泡方法
+一包茶包加500毫升常温矿泉水，放进冰箱冷藏4到6小时即可饮用，冷泡出来的茶汤清澈不苦涩。
+
+## 规格与价格
+每盒12包，每包3克，到手价39元。
+
+## 口感
+入口是桂花的甜香，回味是乌龙的焙火香，冰镇后更加清爽。
+"""
 
 
 def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, str | None]:
@@ -35,9 +51,10 @@ def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, st
         ws = Workspace(name="演示工作区", timezone=settings.timezone)
         s.add(ws)
         s.flush()
-        role = EMPLOYEES["marketing"]
-        s.add(Employee(workspace_id=ws.id, role=role.key, name=role.name, mode=role.default_mode))
+        for role in EMPLOYEES.values():  # marketing first: it is the one the demo story uses
+            s.add(Employee(workspace_id=ws.id, role=role.key, name=role.name, mode=role.default_mode, settings={}))
         s.add(Account(workspace_id=ws.id, site="xiaohongshu", name="demo", status="needs_login"))
+        add_document(s, ws.id, SAMPLE_DOC, SAMPLE_TEXT.encode("utf-8"))
         return OWNER, create_owner(s, ws.id, OWNER)
 
 

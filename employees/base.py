@@ -1,4 +1,5 @@
-"""What a digital employee is: a role, a default mode, and the workflows it may run."""
+"""What a digital employee is: a role with a persona, a default mode, the workflows it may run, and the
+settings the owner can change on the phone (``EmployeeSettings``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,9 +14,14 @@ class Role:
     name: str
     """The owner-facing title, e.g. 营销专员."""
     description: str
+    persona: str = ""
+    """The system prompt's persona (zh-CN): who the employee is and how it works."""
     default_mode: str = "semi_auto"
     workflows: tuple[str, ...] = ()
-    """Names in ``graphs.GRAPHS`` this employee may run."""
+    """Names in ``graphs.GRAPHS`` this employee may run (some may not exist yet: see ``coming_soon``)."""
     sites: tuple[str, ...] = ()
-    """Names in ``sites.SITES`` it works on."""
+    """Sites it works on (``sites.SITES`` keys, or a site whose adapter is still to come)."""
+    coming_soon: str = ""
+    """What the phone says while none of its workflows exists (e.g. 上架功能即将推出)."""
     settings: dict = field(default_factory=dict)
+    """Defaults of the owner's per-employee settings (see ``employees.settings``)."""

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from core.db import transaction
 from core.errors import BusinessError, NeedsHuman, OPCError
 from core.models import Account, Approval, Run, utcnow
-from core.runs import TERMINAL, set_status
+from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
 from graphs.publish.state import PublishContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
@@ -36,7 +36,7 @@ def execute(run_id: str, res: Resources) -> str:
     # The account's previous run usually is only finishing (closing its context): wait a moment for it
     # before putting this run back in the queue.
     if not lock.acquire(blocking=True, blocking_timeout=LOCK_WAIT_S):
-        if run.status in ("running", "awaiting_code"):
+        if run.status in HELD_BY_A_WORKER:
             return run.status  # its worker still holds the lock (or its lease has yet to expire)
         return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
     workbench = Workbench(res.runtime, res.vault)

@@ -1,4 +1,5 @@
-"""Hand a step to the owner while the worker keeps the site's page open: "the site asks for a code".
+"""Hand a step to the owner while the worker keeps the site's page open: "the site asks for a code",
+"the site wants its slider dragged" (``rpa.takeover``).
 
 Any adapter raises ``CodeRequired`` with the site's prompt; the caller asks ``ask_code``, which shows
 the prompt on the phone, waits for the owner's answer and returns it. The step belongs to a run (its
@@ -37,7 +38,14 @@ class Waiting:
 
 
 def ask_code(db: sessionmaker[Session], who: Waiting, prompt: str, timeout_s: int) -> str:
-    step_id = _open(db, who, prompt, timeout_s)
+    """The code the owner read from the SMS."""
+    return ask(db, who, "code", prompt, timeout_s, waited_for="验证码")
+
+
+def ask(db: sessionmaker[Session], who: Waiting, kind: str, prompt: str, timeout_s: int, *,
+        screenshot_id: str | None = None, waited_for: str = "你的操作") -> str:
+    """Open a step of ``kind`` for the owner and wait for the answer (used once, then wiped)."""
+    step_id = _open(db, who, kind, prompt, timeout_s, screenshot_id)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         code = _take_answer(db, step_id)
@@ -46,7 +54,7 @@ def ask_code(db: sessionmaker[Session], who: Waiting, prompt: str, timeout_s: in
         time.sleep(POLL_S)  # the owner types at human speed; nothing on the page changes meanwhile
     _expire(db, step_id)
     waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
-    raise HumanTimeout(f"等待验证码超过{waited}未输入，已停止，{who.giving_up}")
+    raise HumanTimeout(f"等待{waited_for}超过{waited}，已停止，{who.giving_up}")
 
 
 def answer(s: Session, step_id: str, code: str) -> bool:
@@ -61,15 +69,16 @@ def pending_step(s: Session, who: Waiting) -> HumanStep | None:
             .order_by(HumanStep.created_at.desc()).first())
 
 
-def _open(db, who: Waiting, prompt: str, timeout_s: int) -> str:
+def _open(db, who: Waiting, kind: str, prompt: str, timeout_s: int, screenshot_id: str | None) -> str:
     with transaction(db) as s:
         s.execute(update(HumanStep).where(who.steps(), HumanStep.status == "pending")
                   .values(status="expired"))  # a step left by a crashed job is stale
-        step = HumanStep(run_id=who.run_id, account_id=who.account_id, kind="code", prompt=prompt,
-                         expires_at=utcnow() + timedelta(seconds=timeout_s))
+        step = HumanStep(run_id=who.run_id, account_id=who.account_id, kind=kind, prompt=prompt,
+                         screenshot_id=screenshot_id, expires_at=utcnow() + timedelta(seconds=timeout_s))
         s.add(step)
         if who.run_id:
-            set_status(s, s.get(Run, who.run_id), "awaiting_code", reason=prompt)
+            status = "awaiting_code" if kind == "code" else "awaiting_human"
+            set_status(s, s.get(Run, who.run_id), status, reason=prompt)
         s.flush()
         return step.id
 

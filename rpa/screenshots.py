@@ -11,8 +11,10 @@ from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Page
+from sqlalchemy.orm import Session, sessionmaker
 
-from core.models import new_id
+from core.db import transaction
+from core.models import Artifact, new_id
 
 FULL_WIDTH = 1080
 FULL_QUALITY = 72
@@ -26,12 +28,28 @@ class Shot:
     thumb: Path
 
 
-def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True) -> Shot:
-    """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top."""
+def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True,
+            clip: dict | None = None) -> Shot:
+    """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top;
+    ``clip`` (a page rectangle) for one dialog the owner must act on."""
     # Chromium encodes a JPEG far faster than a PNG of the same page; quality 90 leaves Pillow a clean
     # source for the phone-sized re-encode.
-    raw = page.screenshot(full_page=full_page, type="jpeg", quality=90)
+    raw = page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=90)
     return save_shot(raw, dest, name or new_id())
+
+
+def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path, step: str,
+          full_page: bool = True, clip: dict | None = None) -> str:
+    """Capture and record the screenshot and its thumbnail as artifacts; the screenshot's artifact id."""
+    shot = capture(page, dest, f"{step}-{new_id()}", full_page, clip)
+    with transaction(db) as s:
+        thumb = Artifact(run_id=run_id, kind="thumbnail", path=str(shot.thumb), step=step)
+        s.add(thumb)
+        s.flush()
+        full = Artifact(run_id=run_id, kind="screenshot", path=str(shot.full), step=step, thumb_id=thumb.id)
+        s.add(full)
+        s.flush()
+        return full.id
 
 
 def save_shot(raw: bytes, dest: Path, name: str) -> Shot:

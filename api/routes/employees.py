@@ -1,35 +1,62 @@
-"""The workspace's digital employees and the mode each works in."""
+"""The workspace's digital employees: the mode each works in and its settings (tone, banned words,
+default sites). Listing adds the roles a workspace lacks, once."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from api.deps import DbDep, OwnerDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
 from api.views import employee_view
-from core.models import Employee
 from core.runs import audit
-from employees import MODES
+from core.models import Employee
+from employees import EMPLOYEES, MODES
+from employees.roster import ensure_roster
+from employees.settings import EmployeeSettings, settings_of, site_errors
 
 router = APIRouter(prefix="/api/employees", tags=["employees"])
 
 
 class EmployeeChange(BaseModel):
-    mode: str
+    mode: str | None = None
+    tone: str | None = None
+    banned_words: list[str] | str | None = None
+    default_sites: list[str] | None = None
 
 
 @router.get("")
 def list_employees(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    return {"employees": [employee_view(e) for e in s.query(Employee).filter_by(workspace_id=ws.id)]}
+    rows = ensure_roster(s, ws.id)
+    s.commit()
+    return {"employees": [employee_view(e) for e in rows]}
 
 
 @router.patch("/{employee_id}")
 def change_employee(employee_id: str, body: EmployeeChange, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     e = owned(s, Employee, employee_id, ws.id)
-    if body.mode not in MODES:
+    if body.mode is not None and body.mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
-    e.mode = body.mode
-    audit(s, ws.id, owner.username, "employee.mode", e.id, {"mode": body.mode})
+    changes = body.model_dump(exclude_none=True, exclude={"mode"})
+    if changes:
+        e.settings = _settings(e, changes).model_dump()
+    if body.mode is not None:
+        e.mode = body.mode
+    audit(s, ws.id, owner.username, "employee.changed", e.id, body.model_dump(exclude_none=True))
     s.commit()
     return employee_view(e)
+
+
+def _settings(e: Employee, changes: dict) -> EmployeeSettings:
+    role = EMPLOYEES.get(e.role)
+    try:
+        new = EmployeeSettings.model_validate({**settings_of(role, e.settings).model_dump(), **changes})
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        raise FieldErrors([field_error(field, "设置", first["msg"].removeprefix("Value error, "))]) from None
+    wrong = site_errors(role, new.default_sites) if role else new.default_sites
+    if wrong:
+        raise FieldErrors([field_error("default_sites", "、".join(role.sites if role else ()) or "无",
+                                       f"{e.name}不在这些平台工作：{'、'.join(wrong)}")])
+    return new

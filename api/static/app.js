@@ -25,7 +25,7 @@ function showErrors(root, detail) {
     p.dataset.field = err.field || "";
     p.textContent = err.message;
     box.appendChild(p);
-    const input = err.field && root.querySelector(`[name="${err.field}"]`);
+    const input = err.field && root.querySelector(`[name="${err.field}"], [data-error-for="${err.field}"]`);
     if (input) input.setAttribute("aria-invalid", "true");
   }
 }
@@ -122,7 +122,36 @@ function bindRunRefresh() {
   setTimeout(poll, 2000);
 }
 
+function bindTaskEdits() {
+  document.querySelectorAll("form[data-task-run]").forEach((form) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = (name) => form.elements[name].value;
+    const body = { title: v("title"), body: v("body"), topics: v("topics"), at: v("at") };
+    const res = await api("PATCH", form.dataset.taskRun, body);
+    if (!res.ok) return showErrors(form, res.data.detail);
+    location.reload();  // the plan is shown again with its new compliance findings
+  }));
+}
+
+function bindEmployeeSettings() {
+  document.querySelectorAll("form[data-employee-settings]").forEach((form) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "" };
+    if (form.querySelector('[name="default_sites"]')) body.default_sites = fd.getAll("default_sites");
+    const res = await api("PATCH", `/api/employees/${form.dataset.employeeSettings}`, body);
+    showErrors(form, res.ok ? [] : res.data.detail);
+    form.querySelector(".saved").hidden = !res.ok;
+  }));
+}
+
 function bindSmallActions() {
+  document.querySelectorAll("[data-delete-doc]").forEach((b) => b.addEventListener("click", async () => {
+    if (!confirm("删除后员工不会再引用这份资料，确定删除吗？")) return;
+    const res = await api("DELETE", `/api/knowledge/${b.dataset.deleteDoc}`);
+    if (!res.ok) return showErrors(b.closest("section"), res.data.detail);
+    location.reload();
+  }));
   document.querySelectorAll("[data-employee-mode]").forEach((sel) => sel.addEventListener("change", async () => {
     const res = await api("PATCH", `/api/employees/${sel.dataset.employeeMode}`, { mode: sel.value });
     if (!res.ok) showErrors(sel.closest("section"), res.data.detail);
@@ -143,4 +172,6 @@ document.addEventListener("DOMContentLoaded", () => {
   bindAccount();
   bindRunRefresh();
   bindSmallActions();
+  bindTaskEdits();
+  bindEmployeeSettings();
 });

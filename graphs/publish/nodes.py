@@ -18,12 +18,12 @@ from core import ledger
 from core.content import Post
 from core.db import transaction
 from core.errors import CodeRequired, ContentRejected, LoginRequired
-from core.models import Account, Approval, Artifact, Run
+from core.models import Account, Approval, Run
 from core.queue import enqueue_login
 from core.runs import set_status, validate_post
 from graphs.publish.state import PublishContext, PublishState
 from rpa.handoff import Waiting, ask_code
-from rpa.screenshots import capture
+from rpa.screenshots import shoot
 from sites import adapter_for
 
 # The site's clock and ours differ; a read-back looks a little further back than the intent.
@@ -47,15 +47,7 @@ def _run(ctx: PublishContext, run_id: str) -> Run:
 
 
 def _shoot(ctx: PublishContext, run: Run, page, step: str, full_page: bool = True) -> str:
-    shot = capture(page, ctx.settings.paths.artifacts / run.id, step, full_page)
-    with transaction(ctx.db) as s:
-        thumb = Artifact(run_id=run.id, kind="thumbnail", path=str(shot.thumb), step=step)
-        s.add(thumb)
-        s.flush()
-        full = Artifact(run_id=run.id, kind="screenshot", path=str(shot.full), step=step, thumb_id=thumb.id)
-        s.add(full)
-        s.flush()
-        return full.id
+    return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
 
 
 # -- nodes -------------------------------------------------------------------------------------

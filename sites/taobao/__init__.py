@@ -1,1 +1,196 @@
-"""The Taobao seller back-end (千牛 / 卖家中心): the product model and listing rules so far; the adapter comes later."""
+"""The Taobao seller back-end (千牛 / 卖家中心) adapter: page objects composed into listing intents.
+
+Listing is its own workflow (not ``SiteAdapter`` publishing) but keeps the shape: login intents,
+``fill(page, product) -> fields``, ``submit(page)``, ``find_listed(page, product, since)``. The publish
+form opens in a NEW TAB: ``fill`` keeps it as ``form_page`` and every later call finds it again in the
+page's browser context (``form_tab``), so the caller may keep passing the page it started with.
+
+Playwright's own errors stop here: every public method turns them into ``core.errors`` types.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from playwright.sync_api import Page
+
+from core.errors import PublishFailed
+from core.settings import Settings
+from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.taobao.errors import SITE, ValueNotSet
+from sites.taobao.limits import limits as taobao_limits
+from sites.taobao.pages import guards, login
+from sites.taobao.pages.category import CategoryPage
+from sites.taobao.pages.items import LISTS, ItemList, Listed
+from sites.taobao.pages.publish import PublishForm
+from sites.taobao.pages.sku import money
+from sites.taobao.pages.submit import Submitted, Submitter
+from sites.taobao.pages.urls import REAL_DOMAIN, REAL_HOSTS, SiteUrls
+from sites.taobao.product import Product
+
+__all__ = ["TaobaoAdapter", "Listed", "Submitted", "REAL_HOSTS"]
+
+# What the real seller pages reach besides the base host (item.upload.taobao.com). The three page hosts
+# and the login hosts are from real-sites.md; the static, upload and API hosts are GUESS.
+REAL_EXTRA_HOSTS = [
+    *(url.split("//", 1)[1] for url in REAL_HOSTS.values() if "item.upload" not in url),
+    "login.taobao.com", "passport.taobao.com", "g.alicdn.com", "img.alicdn.com", "gw.alicdn.com",
+    "assets.alicdn.com", "at.alicdn.com", "sucai.taobao.com", "stream-upload.taobao.com",
+    "h5api.m.taobao.com", "item.taobao.com",
+]
+
+
+class TaobaoAdapter:
+    name = "taobao"
+    label = "淘宝"
+    limits = taobao_limits
+
+    def __init__(self, base_url: str, settings: Settings | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.settings = settings or Settings()
+        self.urls = SiteUrls(self.base_url)
+        self.form_page: Page | None = None
+        """The publish form's tab, opened by ``fill``."""
+        self.warnings: list[str] = []
+        """Words of the warning dialogs confirmed during the last submit (also in ``Submitted``)."""
+
+    def allowed_hosts(self) -> list[str]:
+        return allowed_hosts(self.base_url, REAL_DOMAIN, REAL_EXTRA_HOSTS)
+
+    # -- login ---------------------------------------------------------------------------------
+    def open_login(self, page: Page) -> None:
+        with self._boundary(page):
+            login.LoginPage(page, self.urls).open()
+
+    def login_qr(self, page: Page) -> str | None:
+        with self._boundary(page):
+            return login.LoginPage(page, self.urls).qr_data_url()
+
+    def logged_in(self, page: Page) -> bool:
+        """True on the seller home; raises CodeRequired (SMS step) or BaxiaSlider (slider)."""
+        with self._boundary(page):
+            return login.LoginPage(page, self.urls).logged_in()
+
+    def enter_login_code(self, page: Page, code: str) -> None:
+        with self._boundary(page):
+            login.LoginPage(page, self.urls).enter_code(code)
+
+    def session_alive(self, page: Page) -> bool:
+        with self._boundary(page):
+            return login.session_alive(page, self.urls)
+
+    # -- listing -------------------------------------------------------------------------------
+    def fill(self, page: Page, product: Product) -> dict[str, str]:
+        """Category step, then the publish form in its new tab; returns the fields read back."""
+        with self._boundary(page):
+            category = CategoryPage(page, self.urls)
+            category.open()
+            category.search(product.category_keyword)
+            path = category.choose(product.category_path)
+            category.properties.fill(product.properties)
+            self.form_page = category.next()
+        with self._boundary(self.form_page):
+            return {"category": path, **self._fill_form(PublishForm(self.form_page, self.settings.upload_timeout_ms),
+                                                        product)}
+
+    def _fill_form(self, form: PublishForm, product: Product) -> dict[str, str]:
+        form.wait_ready()
+        props = form.properties.fill(product.properties)
+        fields = {"properties": "；".join(f"{k}：{v}" for k, v in props.items()),
+                  "title": form.set_title(product.title)}
+        if product.skus:
+            rows = form.sku.fill(product)
+            fields["skus"] = "；".join(f"{r['sku']} ¥{r['price']} ×{r['stock']}" for r in rows)
+            self._check_totals(form, product)
+        else:
+            form.set_price_and_stock(product.price, product.stock)
+        fields["price"], fields["stock"] = form.derived_totals()
+        if product.outer_id:
+            fields["outer_id"] = form.set_outer_id(product.outer_id)
+        fields["images"] = str(form.add_main_images(product.main_images))
+        if product.desc_images:
+            fields["desc_images"] = str(form.add_desc_images(product.desc_images))
+        at = site_wall_time(product.shelf_at) if product.shelf == "at" and product.shelf_at else None
+        fields["shelf"] = form.set_shelf(product.shelf, at)
+        self._check_unchanged(form, fields)
+        return fields
+
+    def _check_totals(self, form: PublishForm, product: Product) -> None:
+        price, stock = form.derived_totals()
+        for what, want, shown in (("一口价（SKU最低价）", money(product.listed_price()), price),
+                                  ("总库存（SKU库存之和）", str(product.total_stock()), stock)):
+            if shown != want:
+                raise ValueNotSet(f"{what}应为{want}，页面显示「{shown}」", field=what, wanted=want, shown=shown,
+                                  site=SITE, url=form.page.url)
+
+    def _check_unchanged(self, form: PublishForm, fields: dict[str, str]) -> None:
+        """The last look before the screenshot: every later change re-renders the form, so the typed
+        values are read once more."""
+        now = {"title": form.title.resolve().input_value(), "shelf": form.shelf_shown()}
+        now["price"], now["stock"] = form.derived_totals()
+        for key, shown in now.items():
+            if shown != fields[key]:
+                raise ValueNotSet(f"「{key}」填好后又变了：应为「{fields[key]}」，页面显示「{shown}」", field=key,
+                                  wanted=fields[key], shown=shown, site=SITE, url=form.page.url)
+
+    def form_tab(self, page: Page) -> Page:
+        """The publish form's tab (or the success page it turned into): ``page`` itself, ``form_page``, or
+        the newest such tab of ``page``'s context."""
+        tabs = [page, *reversed(page.context.pages)] + ([self.form_page] if self.form_page else [])
+        paths = (self.urls.path("publish"), self.urls.path("success"))
+        for tab in tabs:
+            if not tab.is_closed() and any(p in tab.url for p in paths):
+                return tab
+        raise PublishFailed("发布宝贝的表单已经关闭，需要重新填写", site=SITE, url=page.url)
+
+    def human_page(self, page: Page) -> Page:
+        """The tab a human taking over should see: the one with the slider, else the form, else ``page``."""
+        found = guards.slider_tab(page)
+        if found is not None:
+            return found
+        try:
+            return self.form_tab(page)
+        except PublishFailed:
+            return page
+
+    def submit(self, page: Page) -> Submitted:
+        """Press 提交宝贝信息 once; confirm warnings; the success page's item id. BaxiaSlider when the
+        slider holds the submit: after a human passed it, call ``resume_submit`` (never ``submit``)."""
+        self.warnings = []
+        form = self.form_tab(page)
+        with self._boundary(form):
+            return Submitter(form, self.warnings).press()
+
+    def resume_submit(self, page: Page) -> Submitted:
+        """The answer to the submit the slider held; the page re-sends it by itself after a pass."""
+        form = self.form_tab(page)
+        with self._boundary(form):
+            return Submitter(form, self.warnings).outcome()
+
+    # -- the slider (for a human take-over) ------------------------------------------------------
+    def slider_box(self, page: Page) -> dict | None:
+        """``{"knob": box, "track": box, "url"}`` in the slider tab's viewport coordinates; None if gone."""
+        with self._boundary(page):
+            return guards.slider_box(page)
+
+    def slider_gone(self, page: Page) -> bool:
+        with self._boundary(page):
+            return guards.slider_tab(page) is None
+
+    # -- read-back -----------------------------------------------------------------------------
+    def find_listed(self, page: Page, product: Product, since: datetime | None = None,
+                    item_id: str | None = None) -> Listed | None:
+        """The item in 出售中 / 仓库中: by ``item_id`` when known, else the newest row with the title.
+
+        ``since`` is accepted for the shape of the other adapters; the lists show no creation time."""
+        order = list(LISTS) if product.shelf == "now" else list(reversed(LISTS))
+        with self._boundary(page):
+            items = ItemList(page, self.urls)
+            for shelf in order:
+                items.open(shelf)
+                for row in items.items(shelf):
+                    if (row.item_id == item_id) if item_id else row.title == product.title.strip():
+                        return row
+        return None
+
+    def _boundary(self, page: Page):
+        return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

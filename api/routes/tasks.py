@@ -1,0 +1,221 @@
+"""Tasks in plain Chinese: the employee proposes a plan, the owner edits and confirms it, and only then
+are runs created, through the same path as a written note (``core.runs.create_run`` + enqueue).
+
+    POST  /api/tasks                      {employee_id, text} -> a pending plan (nothing queued)
+    GET   /api/tasks, /api/tasks/{id}     the plans / one plan with drafts, citations and findings
+    PATCH /api/tasks/{id}/runs/{i}        edit a draft, its account or time (re-checked on reading)
+    POST  /api/tasks/{id}/confirm         multipart: images_{i} (and account_{i}) per run; all or nothing
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from api import compose
+from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
+from api.errors import FieldErrors, field_error
+from api.scoped import owned
+from api.views import run_view, task_view
+from core.models import Account, Employee, Workspace, utcnow
+from core.queue import enqueue_run
+from core.runs import audit, create_run
+from employees import EMPLOYEES
+from employees.roster import unavailable_notice
+from employees.settings import settings_of
+from employees.tasking import plan_task, post_for
+from planning.models import TaskPlan
+from planning.plan import SITE_LABELS, Plan, PlannedRun
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+MAX_FORM_FILES = 100
+
+
+class NewTask(BaseModel):
+    employee_id: str
+    text: str = Field(min_length=2, max_length=500)
+
+
+class RunEdit(BaseModel):
+    title: str | None = Field(default=None, max_length=500)
+    body: str | None = Field(default=None, max_length=5000)
+    topics: list[str] | str | None = None
+    account_id: str | None = None
+    at: str | None = None
+    """Local time ``YYYY-MM-DDTHH:MM`` in the workspace zone; "" means right after confirming."""
+
+
+def owned_task(s, task_id: str, workspace_id: str) -> TaskPlan:
+    task = s.get(TaskPlan, task_id)
+    if task is None or task.workspace_id != workspace_id:
+        raise HTTPException(404, "没有这个任务计划")
+    return task
+
+
+def _pending(task: TaskPlan) -> None:
+    if task.status != "pending":
+        raise FieldErrors([field_error("status", "待确认", "这个计划已经确认过了，不能再修改或确认")], status=409)
+
+
+@router.post("", status_code=201)
+def create(body: NewTask, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    employee = owned(s, Employee, body.employee_id, ws.id)
+    plan, passages = plan_task(s, settings, ws, employee, body.text.strip())  # TaskRefused: a 422
+    task = TaskPlan(workspace_id=ws.id, employee_id=employee.id, request=plan.request,
+                    plan=plan.model_dump(mode="json"), passages=passages)
+    s.add(task)
+    s.flush()
+    audit(s, ws.id, owner.username, "task.planned", task.id, {"employee": employee.role, "runs": len(plan.runs)})
+    s.commit()
+    return task_view(s, task, ws.timezone)
+
+
+@router.get("")
+def list_tasks(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    rows = s.query(TaskPlan).filter_by(workspace_id=ws.id).order_by(TaskPlan.created_at.desc()).limit(50)
+    return {"tasks": [task_view(s, t, ws.timezone) for t in rows]}
+
+
+@router.get("/{task_id}")
+def get_task(task_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    return task_view(s, owned_task(s, task_id, ws.id), ws.timezone)
+
+
+@router.patch("/{task_id}/runs/{index}")
+def edit_run(task_id: str, index: int, body: RunEdit, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    task = owned_task(s, task_id, ws.id)
+    _pending(task)
+    plan = Plan.model_validate(task.plan)
+    if not 0 <= index < len(plan.runs):
+        raise HTTPException(404, "计划里没有这一项")
+    plan.runs[index] = _edited(s, ws, plan.runs[index], body)
+    task.plan = plan.model_dump(mode="json")  # a new dict: the JSON column sees the change
+    audit(s, ws.id, owner.username, "task.edited", task.id, {"run": index})
+    s.commit()
+    return task_view(s, task, ws.timezone)
+
+
+def _edited(s, ws: Workspace, run: PlannedRun, body: RunEdit) -> PlannedRun:
+    content = run.content.model_copy(update={k: v.strip() if k == "title" else v
+                                             for k, v in (("title", body.title), ("body", body.body)) if v is not None})
+    if body.topics is not None:
+        raw = body.topics if isinstance(body.topics, str) else " ".join(body.topics)
+        content = content.model_copy(update={"topics": compose.parse_topics(raw)})
+    update: dict = {"content": content}
+    if body.account_id is not None:
+        update["account_id"] = _account(s, ws.id, run, body.account_id, "account_id").id
+    if body.at is not None:
+        update["at"] = _local_time(body.at, ws.timezone) if body.at else None
+    return run.model_copy(update=update)
+
+
+def _account(s, workspace_id: str, run: PlannedRun, account_id: str, field: str) -> Account:
+    account = s.get(Account, account_id) if account_id else None
+    if account is None or account.workspace_id != workspace_id or account.site != run.site:
+        raise FieldErrors([field_error(field, f"本工作区的{SITE_LABELS[run.site]}账号",
+                                       f"请选择一个{SITE_LABELS[run.site]}账号")])
+    return account
+
+
+def _local_time(value: str, tz: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(tz))
+    except ValueError:
+        raise FieldErrors([field_error("at", "YYYY-MM-DD HH:MM", "时间格式不对")]) from None
+
+
+@router.post("/{task_id}/confirm", status_code=201)
+async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
+                  settings: SettingsDep) -> dict:
+    """Create every run of the plan or none: each is checked like a written note (limits + compliance)."""
+    task = owned_task(s, task_id, ws.id)
+    _pending(task)
+    employee = s.get(Employee, task.employee_id)
+    role = EMPLOYEES.get(employee.role)
+    if unavailable_notice(role):
+        raise FieldErrors([field_error("employee_id", "可接任务的员工", f"{employee.name}：{unavailable_notice(role)}")])
+    plan = Plan.model_validate(task.plan)
+    if not plan.runs:
+        raise FieldErrors([field_error("runs", "至少一项", "计划里没有可以执行的任务")])
+    form = await request.form(max_files=MAX_FORM_FILES)
+    targets = await _targets(s, ws.id, plan, form)
+    banned = settings_of(role, employee.settings).banned_words
+    folders: list = []
+    try:
+        checked = _checked(settings, targets, banned, folders)
+        runs = [create_run(s, account=a, employee=employee, post=p) for a, p, _ in checked]
+        for run, (_a, _p, warnings) in zip(runs, checked):
+            run.content = {**run.content, "compliance": warnings,
+                           "task": {"id": task.id, "author": plan.author, "shared_by": len(runs),
+                                    "usage": plan.usage.model_dump() if plan.usage else None}}
+        _mark_confirmed(s, task, [r.id for r in runs])
+        audit(s, ws.id, owner.username, "task.confirmed", task.id, {"runs": [r.id for r in runs]})
+        s.commit()
+    except BaseException:
+        s.rollback()
+        for folder in folders:
+            compose.discard(folder)
+        raise
+    for r in runs:
+        if r.status == "queued":
+            enqueue_run(settings, r.id)  # scheduled runs are started by the scheduler at their time
+    return {**task_view(s, task, ws.timezone), "created": [run_view(s, r, ws.timezone) for r in runs]}
+
+
+async def _targets(s, workspace_id: str, plan: Plan, form) -> list[tuple[PlannedRun, Account, list]]:
+    """Each run's account (chosen in the plan or in the form) and images, all read before anything is
+    written; every run's problems are reported together."""
+    out, errors = [], []
+    for i, run in enumerate(plan.runs):
+        label = f"第{i + 1}项（{SITE_LABELS[run.site]}）"
+        chosen = form.get(f"account_{i}") or run.account_id or ""
+        try:
+            account = _account(s, workspace_id, run, chosen, f"runs.{i}.account_id")
+        except FieldErrors as e:
+            errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
+            account = None
+        files = [f for f in form.getlist(f"images_{i}") if getattr(f, "filename", None)]
+        try:
+            images = await compose.read_images(files, field=f"runs.{i}.images")
+        except FieldErrors as e:
+            errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
+            images = []
+        if not files:
+            errors.append(field_error(f"runs.{i}.images", "至少1张", f"{label}：请上传图片后再确认"))
+        out.append((run, account, images))
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def _checked(settings, targets, banned: list[str], folders: list) -> list[tuple[Account, object, list[dict]]]:
+    """Stage each run's images (folders are recorded for the caller to discard on failure) and check
+    its post like ``POST /api/runs`` does; returns (account, post, warnings) or raises every error."""
+    checked, errors = [], []
+    for i, (run, account, images) in enumerate(targets):
+        folder, paths = compose.stage(settings, images)
+        folders.append(folder)
+        post = post_for(run, paths)
+        try:
+            checked.append((account, post, compose.check_all([account], post, banned)))
+        except FieldErrors as e:
+            errors += [_for_run(err, i, run) for err in e.errors]
+    if errors:
+        raise FieldErrors(errors)
+    return checked
+
+
+def _for_run(err: dict, i: int, run: PlannedRun) -> dict:
+    return {**err, "field": f"runs.{i}.{err['field']}", "run": i,
+            "message": f"第{i + 1}项（{SITE_LABELS[run.site]}）：{err['message']}"}
+
+
+def _mark_confirmed(s, task: TaskPlan, run_ids: list[str]) -> None:
+    """Compare-and-set: of two confirmations racing, one creates the runs and the other gets 409."""
+    done = (s.query(TaskPlan).filter_by(id=task.id, status="pending")
+            .update({"status": "confirmed", "run_ids": run_ids, "confirmed_at": utcnow()}, synchronize_session=False))
+    if done != 1:
+        raise FieldErrors([field_error("status", "待确认", "这个计划已经确认过了")], status=409)
+    s.expire(task, ["status", "run_ids", "confirmed_at"])  # read back after the commit

@@ -1,0 +1,62 @@
+"""The owner's per-employee settings: writing tone, banned words and default sites.
+
+Stored in ``Employee.settings`` (JSON). Reading merges the role's defaults under what the owner saved,
+so a role that gains a setting needs no migration; writing validates against the role (a default site
+must be one the role works on).
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from employees.base import Role
+
+TONES = ("活泼亲切", "专业简洁", "温暖走心", "幽默风趣", "耐心礼貌", "简洁清楚", "严谨清楚")
+BANNED_MAX = 100
+WORD_MAX = 20
+
+
+class EmployeeSettings(BaseModel):
+    tone: str = "活泼亲切"
+    """How drafts sound; given to the model with the persona (the offline templates have one voice)."""
+    banned_words: list[str] = Field(default_factory=list, max_length=BANNED_MAX)
+    """The owner's own banned words (competitors, retired names): a draft containing one is blocked."""
+    default_sites: list[str] = Field(default_factory=list)
+    """Where a task goes when the owner names no site."""
+
+    @field_validator("tone")
+    @classmethod
+    def _tone(cls, v: str) -> str:
+        if v not in TONES:
+            raise ValueError(f"语气只能是：{'、'.join(TONES)}")
+        return v
+
+    @field_validator("banned_words", mode="before")
+    @classmethod
+    def _words(cls, v):
+        words = split_words(v) if isinstance(v, str) else [str(w).strip() for w in v or []]
+        words = list(dict.fromkeys(w for w in words if w))
+        too_long = [w for w in words if len(w) > WORD_MAX]
+        if too_long:
+            raise ValueError(f"禁用词「{too_long[0]}」超过{WORD_MAX}字")
+        return words
+
+
+def split_words(text: str) -> list[str]:
+    """The phone sends banned words as one line separated by spaces, commas or 、."""
+    import re
+
+    return [w for w in re.split(r"[\s,，、;；]+", text or "") if w]
+
+
+def settings_of(role: Role | None, stored: dict | None) -> EmployeeSettings:
+    """The effective settings: the role's defaults, overridden by what the owner saved."""
+    merged = {**(role.settings if role else {}), **(stored or {})}
+    try:
+        return EmployeeSettings.model_validate(merged)
+    except ValueError:
+        return EmployeeSettings.model_validate(role.settings if role else {})
+
+
+def site_errors(role: Role, sites: list[str]) -> list[str]:
+    """Default sites the role does not work on."""
+    return [s for s in sites if s not in role.sites]

@@ -1,0 +1,109 @@
+"""Pressing ``提交宝贝信息`` and reading the site's answer.
+
+After the press the page may: show field errors (``.next-form-item-help``) with a toast → the content
+was refused; ask in a warning dialog (``返回修改`` / ``确认提交``) → we confirm and keep its words for the
+owner; put up the baxia slider → a human must drag it, and the page re-sends the submit by itself after
+a pass; toast ``系统繁忙`` → transient; send the window to the login wall; or go to the success page
+``/sell/v2/success.htm?primaryId=<id>`` (``商品提交成功 商品ID: <id>``) → the item id.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+
+from core.errors import ContentRejected, PublishFailed, SiteTimeout
+from sites.taobao.errors import SITE
+from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
+from sites.taobao.pages.locate import Fallback, visible
+
+SUCCESS_URL = re.compile(r"/sell/v2/success\.htm\?(?:.*&)?primaryId=(\d+)")
+SUCCESS_TEXT = "商品提交成功"
+BUSY = re.compile("系统繁忙|请稍后再试|网络异常")
+OUTCOME_S = 60
+"""How long the site may take to answer a press of 提交宝贝信息."""
+
+
+@dataclass
+class Submitted:
+    """What the success page said, and the warnings confirmed on the way (shown to the owner)."""
+
+    item_id: str
+    url: str
+    warnings: list[str] = field(default_factory=list)
+
+
+class Submitter:
+    def __init__(self, page: Page, warnings: list[str] | None = None):
+        self.page = page
+        self.warnings = warnings if warnings is not None else []
+        """Confirmed warnings are appended here (kept by the adapter across a slider pause)."""
+        self.wall = LoginWall(page)
+        self.button = Fallback(page, "提交宝贝信息", page.get_by_role("button", name="提交宝贝信息"),
+                               page.locator('button[_id="button-submit"]'))
+        self.dialog = visible(page.get_by_role("dialog").filter(has=page.get_by_role("button", name="确认提交")))
+        self.confirm = self.dialog.get_by_role("button", name="确认提交")
+        self.field_errors = visible(page.locator(".sell-field .next-form-item-help").filter(has_text=re.compile(r"\S")))
+        self.toasts = visible(page.locator(".next-message"))
+        self.success = visible(page.get_by_text(SUCCESS_TEXT))
+        self.slider = slider_frame(page)
+
+    def press(self) -> Submitted:
+        # A toast left by an earlier attempt (系统繁忙) must be gone, or it would read as this press's answer.
+        expect(self.toasts).to_have_count(0, timeout=10_000)
+        self.button.resolve().click()
+        return self.outcome()
+
+    def outcome(self) -> Submitted:
+        """Wait for the answer to a press already made (also after a human passed the slider)."""
+        signals = (self.success.or_(self.dialog).or_(self.slider).or_(self.field_errors).or_(self.toasts)
+                   .or_(self.wall.union))
+        deadline = time.monotonic() + OUTCOME_S
+        while time.monotonic() < deadline:
+            try:
+                signals.first.wait_for(timeout=(deadline - time.monotonic()) * 1000)
+            except PlaywrightTimeoutError:
+                break
+            if self.success.count() or SUCCESS_URL.search(self.page.url):
+                return self._succeeded()
+            if self.dialog.count():
+                self.warnings.append(self._confirm_warning())
+                continue
+            raise_if_slider(self.page, "submit")
+            self.wall.raise_if_up()
+            self._raise_refusal()
+            # The signal vanished before it could be read (a toast closing, the page navigating): wait on.
+        raise SiteTimeout("点了「提交宝贝信息」，但淘宝一直没有回应", site=SITE, url=self.page.url)
+
+    def _confirm_warning(self) -> str:
+        said = re.sub(r"\s+", " ", self.dialog.first.inner_text())
+        said = said.replace("返回修改", "").replace("确认提交", "").strip()
+        self.confirm.first.click()
+        expect(self.dialog).to_have_count(0)
+        return said
+
+    def _raise_refusal(self) -> None:
+        toasts = [t.strip() for t in self.toasts.all_inner_texts() if t.strip()]
+        if any(BUSY.search(t) for t in toasts):
+            raise PublishFailed(f"淘宝提示：{next(t for t in toasts if BUSY.search(t))}", site=SITE,
+                                url=self.page.url)
+        errors = [e.strip() for e in self.field_errors.all_inner_texts() if e.strip()]
+        if errors:
+            raise ContentRejected(f"淘宝提示：{'；'.join(dict.fromkeys(errors))}", site=SITE, url=self.page.url)
+        if toasts:
+            raise ContentRejected(f"淘宝提示：{'；'.join(toasts)}", site=SITE, url=self.page.url)
+
+    def _succeeded(self) -> Submitted:
+        try:
+            self.page.wait_for_url(SUCCESS_URL, timeout=10_000)
+        except PlaywrightTimeoutError as e:
+            # 提交成功 without the success URL: the item lists decide, never press twice.
+            raise PublishFailed("淘宝提示提交成功，但没有进入成功页，需在宝贝列表核对", site=SITE,
+                                url=self.page.url) from e
+        item_id = SUCCESS_URL.search(self.page.url).group(1)
+        shown = visible(self.page.get_by_text(re.compile(r"商品ID[:：]\s*\d+")))
+        if shown.count() and item_id not in shown.first.inner_text():
+            raise PublishFailed(f"成功页的商品ID与地址栏不一致（{item_id}）", site=SITE, url=self.page.url)
+        return Submitted(item_id=item_id, url=self.page.url, warnings=list(self.warnings))

@@ -1,0 +1,337 @@
+"""Tasks in plain Chinese over real HTTP (uvicorn, Redis, SQLite): the employee answers with a plan grounded
+in the uploaded knowledge and checked for compliance; nothing is queued until the owner confirms it with
+images; a confirmed plan becomes scheduled runs through the same path as a written note. With a model
+configured, the only fake is ``tests/fake_llm.py``'s local OpenAI-compatible server."""
+from __future__ import annotations
+
+import re
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+from rq import Queue
+
+from core.db import transaction
+from core.models import Account, Approval, Employee, Run
+from core.queue import redis_for
+from core.seed import seed_demo
+from core.settings import Settings
+from serve import Stack, free_port
+from sites.xiaohongshu.limits import title_length
+from tests.factories import make_image
+from tests.fake_llm import FAKE_MODEL, fake_llm, fake_llm_server  # noqa: F401
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.web_fixtures import Web, web  # noqa: F401  (module-scoped web server, no model)
+
+TZ = ZoneInfo("Asia/Shanghai")
+STORY = "下周一上午10点在小红书和抖音发一篇新品上市的帖子，产品是桂花乌龙冷泡茶"
+SHEET = ("桂花乌龙冷泡茶产品说明.txt",
+         "桂花乌龙冷泡茶：精选武夷山岩茶乌龙，加入桂林金桂窨制三次。\n"
+         "冷泡方法：一个茶包配500毫升矿泉水，冷藏6小时后饮用，清甜不苦涩。\n"
+         "规格：每盒15包，每包4克。".encode("utf-8"))
+PHONE = {"width": 390, "height": 844}
+
+
+def next_monday_10() -> datetime:
+    today = datetime.now(TZ).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime(monday.year, monday.month, monday.day, 10, 0, tzinfo=TZ)
+
+
+def label(dt: datetime) -> str:
+    return f"{dt.month}月{dt.day}日 周一 10:00"
+
+
+@pytest.fixture
+def client(web):
+    with closing(web.client()) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def marketing(web):
+    """The marketing employee's id, and a Douyin account next to the seeded Xiaohongshu one."""
+    with transaction(web.db) as s:
+        emp = s.query(Employee).filter_by(role="marketing").one()
+        if not s.query(Account).filter_by(workspace_id=emp.workspace_id, site="douyin").count():
+            s.add(Account(workspace_id=emp.workspace_id, site="douyin", name="我的抖音", status="active"))
+        return emp.id
+
+
+@pytest.fixture(scope="module")
+def sheet(web):
+    with closing(web.client()) as c:
+        resp = c.post("/api/knowledge", files={"file": (SHEET[0], SHEET[1], "text/plain")})
+        assert resp.status_code == 201, resp.text
+        return resp.json()
+
+
+def _queue(web) -> Queue:
+    return Queue(web.settings.queue_name, connection=redis_for(web.settings))
+
+
+def _runs(web) -> int:
+    with web.db() as s:
+        return s.query(Run).count()
+
+
+def _images(tmp_path, n: int, prefix: str) -> list:
+    return [("x", (f"{prefix}{i}.jpg", make_image(tmp_path / f"{prefix}{i}.jpg", size=(600, 800)).read_bytes(),
+                   "image/jpeg")) for i in range(n)]
+
+
+def _confirm_files(tmp_path, runs: int) -> list:
+    return [(f"images_{i}", f) for i in range(runs) for _, f in _images(tmp_path, 2, f"r{i}-")]
+
+
+def _plan(client, employee_id: str, text: str = STORY) -> dict:
+    resp = client.post("/api/tasks", json={"employee_id": employee_id, "text": text})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def test_the_story_without_a_model_is_planned_offline_and_runs_only_after_confirming(web, client, marketing, sheet,
+                                                                                      tmp_path):
+    runs_before = _runs(web)
+    plan = _plan(client, marketing)
+
+    assert plan["author"] == "离线模板" and plan["usage"] is None and plan["status_label"] == "待确认"
+    assert [r["site"] for r in plan["runs"]] == ["xiaohongshu", "douyin"]
+    when = next_monday_10()
+    for run in plan["runs"]:
+        assert run["at_label"] == label(when)
+        assert datetime.fromisoformat(run["at"]) == when
+        assert run["author"] == "离线模板" and run["account"]  # one account per site: picked
+        assert SHEET[0] in [c["doc_name"] for c in run["citations"]]
+        cited = next(c for c in run["citations"] if c["doc_name"] == SHEET[0])
+        assert "金桂" in cited["text"]
+        assert not run["blocking"], run["findings"]
+        assert "桂花乌龙冷泡茶" in run["title"] + run["body"]
+    xhs, douyin = plan["runs"]
+    assert title_length(xhs["title"]) <= 20 and len(xhs["body"]) <= 1000 and len(xhs["topics"]) <= 10
+    assert len(douyin["title"]) <= 20 and len(douyin["topics"]) <= 5  # an image-text post: images are attached
+    assert _runs(web) == runs_before and _queue(web).count == 0  # a plan queues nothing
+
+    page = client.get(f"/tasks/{plan['id']}").text
+    assert label(when) in page and SHEET[0] in page and "离线模板" in page
+
+    url = f"/api/tasks/{plan['id']}/confirm"
+    no_images = client.post(url, files=[("placeholder", ("", b"", "application/octet-stream"))])
+    assert no_images.status_code == 422, no_images.text
+    fields = {e["field"] for e in no_images.json()["detail"]}
+    assert {"runs.0.images", "runs.1.images"} <= fields
+    assert "第2项（抖音）" in " ".join(e["message"] for e in no_images.json()["detail"])
+    assert _runs(web) == runs_before and _queue(web).count == 0
+
+    ok = client.post(url, files=_confirm_files(tmp_path, 2))
+    assert ok.status_code == 201, ok.text
+    created = ok.json()["created"]
+    assert [r["site"] for r in created] == ["xiaohongshu", "douyin"]
+    assert {r["status_label"] for r in created} == {"已排期"}
+    assert {r["not_before"] for r in created} == {when.strftime("%Y-%m-%d %H:%M")}
+    assert ok.json()["status_label"] == "已确认" and _queue(web).count == 0  # the scheduler starts them on time
+    with web.db() as s:
+        stored = [s.get(Run, r["id"]) for r in created]
+        assert all(r.not_before == when.astimezone(timezone.utc) for r in stored)
+        assert [len(r.content["images"]) for r in stored] == [2, 2]
+        assert {r.mode for r in stored} == {"semi_auto"}  # the employee's mode
+        assert stored[0].content["task"]["author"] == "离线模板"
+
+    again = client.post(url, files=_confirm_files(tmp_path, 2))
+    assert again.status_code == 409
+    assert _runs(web) == runs_before + 2
+    assert client.patch(f"/api/tasks/{plan['id']}/runs/0", json={"title": "改"}).status_code == 409
+
+
+def test_a_draft_edited_to_an_absolute_claim_is_blocked_and_a_warning_reaches_the_approval_card(
+        web, client, marketing, sheet, tmp_path):
+    plan = _plan(client, marketing)
+    edit = client.patch(f"/api/tasks/{plan['id']}/runs/0", json={"body": "桂花乌龙冷泡茶，全网第一好喝！"})
+    assert edit.status_code == 200
+    finding = next(f for f in edit.json()["runs"][0]["findings"] if f["text"] == "全网第一")
+    assert (finding["rule"], finding["severity"], finding["start"]) == ("ad_law.absolute", "blocking", 8)
+    assert edit.json()["runs"][0]["blocking"]
+
+    before = _runs(web)
+    blocked = client.post(f"/api/tasks/{plan['id']}/confirm", files=_confirm_files(tmp_path, 2))
+    assert blocked.status_code == 422
+    err = next(e for e in blocked.json()["detail"] if e["field"] == "runs.0.body")
+    assert (err["rule"], err["span"], err["text"]) == ("ad_law.absolute", [8, 12], "全网第一")
+    assert "广告法" in err["message"] and err["suggestion"]
+    assert _runs(web) == before and _queue(web).count == 0
+
+    # The same words in a note written by hand are refused by POST /api/runs too.
+    with web.db() as s:
+        xhs = s.query(Account).filter_by(site="xiaohongshu").first().id
+    hand = client.post("/api/runs", data={"account_id": xhs, "employee_id": marketing, "title": "全网第一冷泡茶",
+                                          "body": "清香", "timing": "now"},
+                       files=[("images", f) for _, f in _images(tmp_path, 1, "hand")])
+    assert hand.status_code == 422
+    err = next(e for e in hand.json()["detail"] if e["rule"] == "ad_law.absolute")
+    assert (err["field"], err["span"]) == ("title", [0, 4])
+    assert _runs(web) == before
+
+    # A warning (a superlative that may be harmless) does not block: it is stored and shown at approval.
+    client.patch(f"/api/tasks/{plan['id']}/runs/0", json={"body": "桂花乌龙冷泡茶，今年最新的夏日茶饮。"})
+    ok = client.post(f"/api/tasks/{plan['id']}/confirm", files=_confirm_files(tmp_path, 2))
+    assert ok.status_code == 201, ok.text
+    run_id = ok.json()["created"][0]["id"]
+    with transaction(web.db) as s:
+        run = s.get(Run, run_id)
+        assert [w["text"] for w in run.content["compliance"]] == ["最新"]
+        run.status = "awaiting_approval"
+        approval = Approval(run_id=run_id, fields={"title": run.content["title"]})
+        s.add(approval)
+        s.flush()
+        approval_id = approval.id
+    card = client.get(f"/approvals/{approval_id}").text
+    assert "合规提醒" in card and "<mark>最新</mark>" in card and "绝对化用语" in card
+
+
+def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_message(web, client):
+    with web.db() as s:
+        finance = s.query(Employee).filter_by(role="finance").one().id
+    before = _runs(web)
+    resp = client.post("/api/tasks", json={"employee_id": finance, "text": "月底帮我把增值税报了"})
+    assert resp.status_code == 422
+    (err,) = resp.json()["detail"]
+    assert err["field"] == "employee_id" and "报税功能即将推出" in err["message"]
+    assert _runs(web) == before
+
+
+def test_a_site_the_employee_does_not_work_on_is_left_out_and_said(web, client, marketing, sheet):
+    plan = _plan(client, marketing, "明天下午3点在淘宝和小红书发桂花乌龙冷泡茶的笔记")
+    assert [r["site"] for r in plan["runs"]] == ["xiaohongshu"]
+    assert any("淘宝" in u for u in plan["unknown"]), plan["unknown"]
+
+
+# -- with a model -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def web_llm(tmp_path_factory, fake_llm_server):
+    """The web server with a model configured (the fake one), priced so the cost is not zero."""
+    data = tmp_path_factory.mktemp("web-llm")
+    stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
+                  douyin_port=free_port(), workers=0, replica_delays=False,
+                  extra_env={"OPC_LLM_BASE_URL": fake_llm_server.base_url, "OPC_LLM_MODEL": FAKE_MODEL,
+                             "OPC_LLM_API_KEY": "sk-test-9f8e7d6c5b4a", "OPC_LLM_MAX_RETRIES": "1",
+                             "OPC_LLM_TIMEOUT_S": "5", "OPC_LLM_PRICE_IN_PER_MTOK": "2",
+                             "OPC_LLM_PRICE_OUT_PER_MTOK": "8"})
+    _user, password = seed_demo(Settings(data_dir=data, sandbox=True))
+    stack.start_redis()
+    stack.start_web()
+    w = Web(stack, password)
+    with transaction(w.db) as s:
+        emp = s.query(Employee).filter_by(role="marketing").one()
+        s.add(Account(workspace_id=emp.workspace_id, site="douyin", name="我的抖音", status="active"))
+    yield w
+    stack.stop()
+
+
+def _publish_call(site: str, title: str, citations: list[int]) -> tuple[str, dict]:
+    return ("publish_post", {"site": site, "time_text": "下周一上午10点", "title": title,
+                             "body": "桂花香遇上乌龙茶，冷泡6小时，清甜不苦涩。", "topics": ["冷泡茶", "新品上市"],
+                             "citations": citations})
+
+
+def test_with_a_model_the_plan_comes_from_its_tool_calls_and_the_cost_is_recorded(web_llm, fake_llm, tmp_path):
+    with closing(web_llm.client()) as c:
+        assert c.post("/api/knowledge", files={"file": (SHEET[0], SHEET[1], "text/plain")}).status_code == 201
+        with web_llm.db() as s:
+            marketing = s.query(Employee).filter_by(role="marketing").one().id
+        c.patch(f"/api/employees/{marketing}", json={"tone": "温暖走心", "banned_words": "某某茶"})
+        fake_llm.reply_tool_calls(_publish_call("xiaohongshu", "桂花乌龙冷泡茶上新啦", [1]),
+                                  _publish_call("douyin", "夏天的第一杯冷泡茶", [1]), usage=(1200, 300))
+        plan = _plan(c, marketing)
+
+        (request,) = fake_llm.requests
+        assert request.body["model"] == FAKE_MODEL
+        assert request.tool_names == ["publish_post", "list_product"]
+        prompt = request.prompt_text
+        assert "营销专员" in prompt and "温暖走心" in prompt and "某某茶" in prompt  # persona + settings
+        assert SHEET[0] in prompt and "金桂窨制" in prompt  # the passages
+        assert STORY in prompt
+
+        assert plan["author"] == f"模型 {FAKE_MODEL}"
+        assert plan["usage"] == {"prompt_tokens": 1200, "completion_tokens": 300, "cost_yuan": 0.0048}
+        assert [r["title"] for r in plan["runs"]] == ["桂花乌龙冷泡茶上新啦", "夏天的第一杯冷泡茶"]
+        assert {r["at_label"] for r in plan["runs"]} == {label(next_monday_10())}
+        assert [c["doc_name"] for c in plan["runs"][0]["citations"]] == [SHEET[0]]
+        assert "第一" not in [f["text"] for f in plan["runs"][1]["findings"]]  # 第一杯 is an allowed ordinal
+        page = c.get(f"/tasks/{plan['id']}").text
+        assert FAKE_MODEL in page and "1500 tokens" in page and "¥0.0048" in page
+
+        ok = c.post(f"/api/tasks/{plan['id']}/confirm", files=_confirm_files(tmp_path, 2))
+        assert ok.status_code == 201, ok.text
+        with web_llm.db() as s:
+            for r in ok.json()["created"]:
+                task = s.get(Run, r["id"]).content["task"]
+                assert task["usage"]["cost_yuan"] == 0.0048 and task["shared_by"] == 2
+
+
+def test_when_the_model_is_down_the_offline_writer_plans_and_says_why(web_llm, fake_llm):
+    with closing(web_llm.client()) as c:
+        with web_llm.db() as s:
+            marketing = s.query(Employee).filter_by(role="marketing").one().id
+        fake_llm.fail(503, times=2)
+        plan = _plan(c, marketing)
+        assert plan["author"] == "离线模板" and len(plan["runs"]) == 2
+        assert "模型暂时用不了" in plan["notes"][0]
+
+
+# -- on the phone ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def phone(chromium):
+    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
+                               timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(15_000)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, marketing, sheet, phone, tmp_path):
+    page = phone
+    page.goto(f"{web.url}/login")
+    page.get_by_label("用户名").fill("owner")
+    page.get_by_label("密码").fill(web.password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+
+    page.get_by_label("交给").select_option(label="营销专员")
+    expect(page.get_by_role("option", name="财务助手（即将推出）")).to_be_disabled()
+    page.get_by_label(re.compile("^任务")).fill(STORY)
+    page.get_by_role("button", name="让员工出计划").click()
+    expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
+
+    when = label(next_monday_10())
+    runs = page.locator(".plan-run")
+    expect(runs).to_have_count(2)
+    expect(runs.nth(0).get_by_role("heading")).to_have_text("第1项 · 小红书")
+    expect(runs.nth(1).get_by_role("heading")).to_have_text("第2项 · 抖音")
+    expect(runs.nth(0).locator("dd[data-field=at]")).to_have_text(when)
+    expect(runs.nth(0).locator(".citations cite", has_text=SHEET[0]).first).to_be_visible()
+    expect(page.locator("#task-author")).to_contain_text("离线模板")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+
+    runs.nth(0).get_by_text("修改草稿").click()
+    runs.nth(0).get_by_label("标题").fill("桂花乌龙冷泡茶上新")
+    runs.nth(0).get_by_role("button", name="保存修改").click()
+    expect(runs.nth(0).locator("dd[data-field=title]")).to_have_text("桂花乌龙冷泡茶上新")
+
+    confirm = page.locator("#confirm")
+    confirm.get_by_role("button", name="确认并排期").click()  # without images: refused, naming the run
+    expect(confirm.locator(".errors [data-field='runs.0.images']")).to_contain_text("第1项（小红书）")
+    files = [str(make_image(tmp_path / f"phone{i}.jpg", size=(600, 800))) for i in range(2)]
+    confirm.get_by_label("第1项图片（小红书）").set_input_files(files)
+    confirm.get_by_label("第2项图片（抖音）").set_input_files(files[:1])
+    confirm.get_by_role("button", name="确认并排期").click()
+
+    expect(page.locator("#task-status")).to_have_text("已确认")
+    expect(page.get_by_role("link", name=re.compile("桂花乌龙冷泡茶上新"))).to_be_visible()
+    scheduled = page.locator(".list .item", has_text=next_monday_10().strftime("%Y-%m-%d 10:00"))
+    expect(scheduled).to_have_count(2)
+    expect(page.locator(".badge.s-scheduled")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
