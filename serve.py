@@ -60,6 +60,8 @@ class Stack:
     redis_port: int = 6379
     xhs_port: int = 8601
     douyin_port: int = 8602
+    taobao_port: int = 8603
+    etax_port: int = 8604
     workers: int = 1
     replica_delays: bool = True
     extra_env: dict = field(default_factory=dict)
@@ -73,7 +75,7 @@ class Stack:
             "OPC_DATA_DIR": str(self.data_dir),
             "OPC_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "OPC_SANDBOX": "true",
-            "OPC_SANDBOX_PORTS": json.dumps(self.replica_ports | {"taobao": 8603, "etax": 8604}),
+            "OPC_SANDBOX_PORTS": json.dumps(self.replica_ports),
             "XDG_CONFIG_HOME": str(self.data_dir / "browser" / "xdg"),
             "PYTHONPATH": str(ROOT),
         })
@@ -102,7 +104,8 @@ class Stack:
 
     @property
     def replica_ports(self) -> dict[str, int]:
-        return {"xiaohongshu": self.xhs_port, "douyin": self.douyin_port}
+        return {"xiaohongshu": self.xhs_port, "douyin": self.douyin_port, "taobao": self.taobao_port,
+                "etax": self.etax_port}
 
     def replica_url(self, site: str) -> str:
         return f"http://127.0.0.1:{self.replica_ports[site]}"

@@ -35,6 +35,8 @@ def site_label(site: str) -> str:
 
 
 WEEKDAYS = "一二三四五六日"
+ROLE_SITES = {"etax": "电子税务局"}
+"""Sites an employee works on that have no adapter (and so no label in ``sites.SITES``) yet."""
 TASK_STATUS = {"pending": "待确认", "confirmed": "已确认"}
 KNOWLEDGE_KIND = {"txt": "文本", "md": "Markdown", "docx": "Word", "pdf": "PDF"}
 

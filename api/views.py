@@ -8,7 +8,7 @@ from api import labels
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
-from employees.tasking import findings
+from employees.tasking import LISTING_PAGE, findings, not_confirmable
 from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
 from employees.settings import settings_of
@@ -34,7 +34,7 @@ def employee_view(e: Employee) -> dict:
     notice = unavailable_notice(role)
     return {"id": e.id, "role": e.role, "name": e.name, "mode": e.mode, "mode_label": MODE_LABELS.get(e.mode),
             "description": role.description if role else "", "sites": list(role.sites) if role else [],
-            "site_labels": [labels.site_label(site) for site in (role.sites if role else ())],
+            "site_labels": [labels.ROLE_SITES.get(site) or labels.site_label(site) for site in (role.sites if role else ())],
             "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
             "can_take_tasks": not notice, "notice": notice}
 
@@ -101,7 +101,8 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
             "author": plan.author, "usage": plan.usage.model_dump() if plan.usage else None,
             "unknown": plan.unknown, "notes": plan.notes, "run_ids": task.run_ids,
             "created_at": labels.local_time(task.created_at, tz),
-            "runs": [planned_run_view(run, i, task.passages, banned, accounts, tz) for i, run in enumerate(plan.runs)]}
+            "runs": [planned_run_view(run, i, task.passages, banned, accounts, tz) for i, run in enumerate(plan.runs)],
+            "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE}
 
 
 def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str], accounts: list[Account],
@@ -118,4 +119,4 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str],
                            "text": passages.get(c.chunk_id, {}).get("text", "")} for c in run.citations],
             "findings": [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
                           "severity_label": "提醒" if f.severity == "warning" else "必须修改"} for f in found],
-            "blocking": compliance.has_blocking(found)}
+            "blocking": compliance.has_blocking(found), "later": not_confirmable(run)}

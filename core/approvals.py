@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 from core.content import Post
 from core.errors import ValidationFailed
 from core.models import Approval, Run, utcnow
-from core.runs import audit, validate_post
+from core.runs import audit, validate_post, validate_product
 
-EDITABLE = ("title", "body", "topics")
+EDITABLE = {"publish": ("title", "body", "topics"), "listing": ("title",)}
+"""What the owner may change on the approval card, per workflow."""
 
 
 class AlreadyDecided(Exception):
@@ -25,11 +26,9 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     if approval.status != "pending":
         raise AlreadyDecided(approval.status)
     run = s.get(Run, approval.run_id)
-    edits = {k: v for k, v in (edits or {}).items() if k in EDITABLE and v is not None}
+    edits = {k: v for k, v in (edits or {}).items() if k in EDITABLE.get(run.graph, ()) and v is not None}
     if approve and edits:
-        post = Post.model_validate({**run.content, **edits})
-        validate_post(run.site, post)  # raises ValidationFailed before anything changes
-        run.content = post.model_dump(mode="json")
+        run.content = _edited(run, edits)  # raises ValidationFailed before anything changes
     status = "approved" if approve else "rejected"
     # Compare-and-set: two taps (or two phones) at once record one decision; the other gets AlreadyDecided.
     won = s.execute(update(Approval).where(Approval.id == approval.id, Approval.status == "pending")
@@ -41,6 +40,18 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
           {"edited": sorted(edits)} if edits else {})
     return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}
+
+
+def _edited(run: Run, edits: dict) -> dict:
+    if run.graph == "listing":
+        from sites.taobao.product import Product  # sites import playwright; keep core importable without it
+
+        product = Product.model_validate({**run.content, **edits})
+        validate_product(run.site, product)
+        return product.model_dump(mode="json")
+    post = Post.model_validate({**run.content, **edits})
+    validate_post(run.site, post)
+    return post.model_dump(mode="json")
 
 
 __all__ = ["decide", "AlreadyDecided", "ValidationFailed", "EDITABLE"]

@@ -18,7 +18,7 @@ from knowledge.store import add_document
 
 OWNER = "owner"
 SAMPLE_DOC = "示例-产品资料-桂花乌龙冷泡茶.md"
-SAMPLE_TEXT = """# 桂花乌龙冷泡茶 产品资料（示例）
+SAMPLE_TEXT = """# 产品资料
 
 桂花乌龙冷泡茶是本店今年夏天的新品，选用福建安溪的乌龙茶和广西桂林的金桂窨制。
 

@@ -29,6 +29,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's own calls home (autofill field types): not the page's, and never useful here.
+    "--disable-features=AutofillServerCommunication",
 ]
 # Without this Chromium keeps resolving Google hosts on a machine with no network.
 LOCAL_ONLY_RESOLVER = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
@@ -71,6 +73,8 @@ class Settings(BaseSettings):
     """Delay before each retry of a transient failure; its length caps the retries too."""
     lease_s: int = 60
     """A running run's lease; a worker renews it while alive. An expired lease means the worker died."""
+    listing_pace_s: int = 20
+    """Seconds between the runs of one imported product file (risk control flags bursts of listings)."""
     scheduler_tick_s: float = 2.0
     queue_name: str = "runs"
 

@@ -33,6 +33,10 @@ from planning.writer import fit
 
 KIND_WORKFLOWS = {"publish": "publish", "list_product": "listing"}
 """Which workflow (``graphs.GRAPHS``) carries out each kind of planned run."""
+CONFIRMABLE = {"publish"}
+"""Kinds a plan can turn into runs. A listing needs category, price, stock and main images the sentence
+does not give, so its draft (title, description) is shown and the owner lists it on the listing page."""
+LISTING_PAGE = "/listings/new"
 PASSAGES_K = 4
 CHECKED_PLATFORMS = ("xiaohongshu", "douyin", "taobao")
 
@@ -104,6 +108,13 @@ def _for_images(plan: Plan, run: PlannedRun) -> PlannedRun:
     content, notes = fit(run.site, run.content.model_copy(update={"media": "image"}))
     plan.notes += [n for n in notes if n not in plan.notes]
     return run.model_copy(update={"content": content})
+
+
+def not_confirmable(run: PlannedRun) -> str:
+    """Why this planned run cannot be confirmed from the plan ("" when it can)."""
+    if run.kind in CONFIRMABLE:
+        return ""
+    return "从计划直接上架即将推出：请在「上架商品」页面填写类目、价格、库存和主图后上架（标题可从这里复制）"
 
 
 def findings(run: PlannedRun, banned: list[str]) -> list[compliance.Finding]:

@@ -1,8 +1,9 @@
 """Workflows by name. Adding a workflow: one folder under ``graphs/`` and one line here."""
 from __future__ import annotations
 
-from graphs import publish
+from graphs import listing, publish
 
 GRAPHS = {
     "publish": publish.build,
+    "listing": listing.build,
 }

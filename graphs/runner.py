@@ -16,7 +16,7 @@ from core.db import transaction
 from core.errors import BusinessError, NeedsHuman, OPCError
 from core.models import Account, Approval, Run, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
-from graphs.publish.state import PublishContext
+from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
 from rpa.workbench import Workbench
@@ -92,7 +92,7 @@ def _invoke(res: Resources, run: Run, workbench: Workbench) -> None:
     graph = res.graphs[run.graph]
     config = {"configurable": {"thread_id": run.id}}
     value = _resume_value(res, run, graph, config)
-    graph.invoke(value, config, context=PublishContext(res.settings, res.db, workbench))
+    graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench))
 
 
 def _mark_running(res: Resources, run_id: str) -> None:

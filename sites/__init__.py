@@ -4,11 +4,13 @@ from __future__ import annotations
 from core.settings import Settings
 from sites.base import SiteAdapter
 from sites.douyin import DouyinAdapter
+from sites.taobao import TaobaoAdapter
 from sites.xiaohongshu import XiaohongshuAdapter
 
 SITES: dict[str, type[SiteAdapter]] = {
     "xiaohongshu": XiaohongshuAdapter,
     "douyin": DouyinAdapter,
+    "taobao": TaobaoAdapter,
 }
 
 

@@ -35,6 +35,8 @@ class SiteAdapter(Protocol):
     """Registry key, e.g. ``xiaohongshu``."""
     label: str
     """Shown to the owner, e.g. ``小红书``."""
+    workflows: tuple[str, ...]
+    """Names in ``graphs.GRAPHS`` the adapter serves (``publish``; ``listing`` for a shop ...)."""
     limits: Limits
 
     def __init__(self, base_url: str, settings: Settings | None = None) -> None: ...

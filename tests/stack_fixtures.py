@@ -76,7 +76,7 @@ def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xi
                **extra_env) -> Stack:
     data = tmp_path_factory.mktemp("stack")
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
-                  douyin_port=free_port(), workers=workers,
+                  douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
                   extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
                              **extra_env})

@@ -19,7 +19,7 @@ from books.vat import compute_return
 from core.errors import CodeRequired, ContentRejected, LoginRequired, SliderRequired
 from sandbox.scan import simulate_scan
 from sites.etax import EtaxAdapter
-from sites.etax.errors import AlreadyFiled, FaceCheckRequired, LoginRefused
+from sites.etax.errors import AlreadyFiled, FaceCheckRequired, LoginRefused, ReadBackMismatch
 from tests.core_fixtures import wait_until
 from tests.sandbox_fixtures import ReplicaControl, chromium, context, page, running_replica  # noqa: F401
 
@@ -194,6 +194,17 @@ def test_sales_under_the_threshold_in_line_1_are_rejected_in_the_portals_words(p
         etax.submit_return(page)
     assert str(rejected.value) == UNDER_THRESHOLD
     assert tx.state()["filings"] == []
+
+
+def test_a_figure_the_portal_computes_differently_is_caught_on_read_back(page, etax, tx):
+    log_in(etax, page)
+    etax.open_vat_return(page, Q3)
+    values = books_values(compute_return(q3_records(), Q3))
+    values[(20, "goods")] += D("0.01")  # books and portal disagree on a line the portal computes
+    with pytest.raises(ReadBackMismatch) as mismatch:
+        etax.fill_return(page, values)
+    assert mismatch.value.diffs == {(20, "goods"): (D("2500.01"), D("2500.00"))}
+    assert tx.state()["counters"]["submissions"] == 0
 
 
 # -- payment ------------------------------------------------------------------------------------------

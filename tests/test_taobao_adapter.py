@@ -109,7 +109,7 @@ def test_a_single_product_is_listed_now_with_exactly_the_typed_values(adapter, s
     assert tb.state()["submissions"] == 0  # filling never submits (no Enter anywhere in the form)
 
     done = adapter.submit(seller)  # the page the run started with: the adapter finds the form's tab
-    assert done.warnings == ["提示 描述中未添加图片，可能影响宝贝转化，确定要提交吗？"]
+    assert done.warnings == ["描述中未添加图片，可能影响宝贝转化，确定要提交吗？"]
     (item,) = tb.state()["items"]
     assert item["id"] == done.item_id
     assert (item["title"], item["price"], item["quantity"], item["outerId"], item["props"]) == (
@@ -172,7 +172,7 @@ def test_the_slider_on_submit_waits_for_a_human_drag_then_the_pending_submit_lis
     state = tb.state()
     assert [i["id"] for i in state["items"]] == [done.item_id]
     assert state["slider"]["passed"] == 1
-    assert done.warnings == ["提示 描述中未添加图片，可能影响宝贝转化，确定要提交吗？"]
+    assert done.warnings == ["描述中未添加图片，可能影响宝贝转化，确定要提交吗？"]
 
 
 def test_a_busy_site_is_a_transient_failure_and_the_next_press_lists_the_item(adapter, seller, tb, jpg):
@@ -197,3 +197,22 @@ def test_a_field_the_page_refuses_is_rejected_in_the_pages_own_words(adapter, se
 def test_a_brand_the_site_does_not_offer_is_rejected_on_the_category_step(adapter, seller, tb, jpg):
     with pytest.raises(ContentRejected, match="品牌「山寨牌」不在淘宝的品牌列表里"):
         adapter.fill(seller, phone_case(jpg, properties={"品牌": "山寨牌", "型号": "X"}))
+
+
+def test_a_slider_on_the_category_page_stops_the_fill_until_a_human_passes_it(adapter, seller, tb, jpg):
+    tb.faults(slider_pages=1)
+    with pytest.raises(BaxiaSlider) as raised:
+        adapter.fill(seller, phone_case(jpg))
+    assert raised.value.stage == "page" and not raised.value.resumes_submit
+    assert adapter.human_page(seller) is seller  # no form tab yet: the slider is over the category step
+    drag_like_a_person(seller, adapter.slider_box(seller))
+    wait_until(lambda: adapter.slider_gone(seller), timeout=10, what="the slider to go away")
+    assert adapter.fill(seller, phone_case(jpg))["title"] == "倍思手机壳 防摔 透明 iPhone15"
+    assert tb.state()["slider"] == {"shown": 1, "passed": 1, "failed": 0}
+
+
+def test_a_session_that_dies_during_the_image_upload_asks_for_a_login(adapter, seller, tb, jpg):
+    tb.faults(session_expire_mid_flow=True)
+    with pytest.raises(LoginRequired):
+        adapter.fill(seller, phone_case(jpg))
+    assert tb.state()["items"] == []

@@ -18,6 +18,7 @@ from core.models import Account, Approval, Employee, Run
 from core.queue import redis_for
 from core.seed import seed_demo
 from core.settings import Settings
+from graphs import GRAPHS
 from serve import Stack, free_port
 from sites.xiaohongshu.limits import title_length
 from tests.factories import make_image
@@ -201,6 +202,24 @@ def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_mes
     assert _runs(web) == before
 
 
+def test_the_sales_assistant_drafts_a_taobao_listing_and_says_where_to_list_it(web, client, sheet, tmp_path):
+    with web.db() as s:
+        sales = s.query(Employee).filter_by(role="sales").one().id
+    resp = client.post("/api/tasks", json={"employee_id": sales, "text": "明天在淘宝上架新品，产品是桂花乌龙冷泡茶"})
+    if "listing" not in GRAPHS:
+        assert resp.status_code == 422 and "上架功能即将推出" in resp.json()["detail"][0]["message"]
+        return
+    (run,) = resp.json()["runs"]
+    assert run["site"] == "taobao" and "桂花乌龙冷泡茶" in run["title"] and "上架商品" in run["later"]
+    assert not resp.json()["confirmable"]
+    page = client.get(f"/tasks/{resp.json()['id']}").text
+    assert "确认并排期" not in page and 'href="/listings/new"' in page
+    before = _runs(web)
+    refused = client.post(f"/api/tasks/{resp.json()['id']}/confirm", files=_confirm_files(tmp_path, 1))
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "runs.0.kind"
+    assert _runs(web) == before
+
+
 def test_a_site_the_employee_does_not_work_on_is_left_out_and_said(web, client, marketing, sheet):
     plan = _plan(client, marketing, "明天下午3点在淘宝和小红书发桂花乌龙冷泡茶的笔记")
     assert [r["site"] for r in plan["runs"]] == ["xiaohongshu"]
@@ -238,6 +257,8 @@ def _publish_call(site: str, title: str, citations: list[int]) -> tuple[str, dic
 
 def test_with_a_model_the_plan_comes_from_its_tool_calls_and_the_cost_is_recorded(web_llm, fake_llm, tmp_path):
     with closing(web_llm.client()) as c:
+        for sample in c.get("/api/knowledge").json()["docs"]:  # the seeded example: only the owner's sheet stays
+            assert c.delete(f"/api/knowledge/{sample['id']}").status_code == 200
         assert c.post("/api/knowledge", files={"file": (SHEET[0], SHEET[1], "text/plain")}).status_code == 201
         with web_llm.db() as s:
             marketing = s.query(Employee).filter_by(role="marketing").one().id

@@ -9,6 +9,7 @@ from api.errors import FieldErrors, field_error
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
 from core.approvals import AlreadyDecided, decide
+from core.models import Run
 from core.queue import enqueue_resume
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
@@ -30,6 +31,30 @@ class Decision(BaseModel):
 def list_approvals(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str = "pending") -> dict:
     rows = approvals_with_status(s, ws.id, status).limit(100).all()
     return {"approvals": [approval_view(s, a, ws.timezone) for a in rows]}
+
+
+class ApproveAll(BaseModel):
+    graph: str | None = Field(None, max_length=32)
+    """Only this workflow's cards (``listing`` for a product batch); None: every pending card."""
+
+
+@router.post("/approve-all")
+def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    """Approve every pending card as it is: each one passed the checks and shows its filled form."""
+    pending = approvals_with_status(s, ws.id, "pending").all()
+    approved = []
+    for approval in pending:
+        if body.graph and s.get(Run, approval.run_id).graph != body.graph:
+            continue
+        try:
+            payload = decide(s, approval, approve=True, actor=owner.username)
+            s.commit()
+        except AlreadyDecided:
+            s.rollback()  # decided meanwhile on another phone: leave it as it is
+            continue
+        enqueue_resume(settings, approval.run_id, payload)
+        approved.append(approval.id)
+    return {"approved": len(approved), "ids": approved}
 
 
 @router.get("/{approval_id}")

@@ -25,7 +25,7 @@ from core.runs import audit, create_run
 from employees import EMPLOYEES
 from employees.roster import unavailable_notice
 from employees.settings import settings_of
-from employees.tasking import plan_task, post_for
+from employees.tasking import not_confirmable, plan_task, post_for
 from planning.models import TaskPlan
 from planning.plan import SITE_LABELS, Plan, PlannedRun
 
@@ -139,6 +139,10 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     plan = Plan.model_validate(task.plan)
     if not plan.runs:
         raise FieldErrors([field_error("runs", "至少一项", "计划里没有可以执行的任务")])
+    later = [field_error(f"runs.{i}.kind", "发布", f"第{i + 1}项（{SITE_LABELS[r.site]}）：{not_confirmable(r)}")
+             for i, r in enumerate(plan.runs) if not_confirmable(r)]
+    if later:
+        raise FieldErrors(later)
     form = await request.form(max_files=MAX_FORM_FILES)
     targets = await _targets(s, ws.id, plan, form)
     banned = settings_of(role, employee.settings).banned_words

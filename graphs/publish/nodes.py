@@ -1,29 +1,25 @@
-"""Nodes of the publish workflow. Each returns a partial state update; routers return the next node.
+"""Nodes of the publish workflow: validate, fill, submit, verify. Each returns a partial state update.
 
-Side effects (browser, database, queue) live in ordinary nodes; the two ``interrupt()`` nodes do
-nothing else, because LangGraph re-runs an interrupted node from its start on resume.
+The login detour, the approval, the endings and the routers are shared by every workflow
+(``graphs.steps``).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from datetime import timedelta
-from typing import Literal
 
 from langgraph.runtime import Runtime
-from langgraph.types import interrupt
 
 from core import ledger
 from core.content import Post
 from core.db import transaction
 from core.errors import CodeRequired, ContentRejected, LoginRequired
-from core.models import Account, Approval, Run
-from core.queue import enqueue_login
-from core.runs import set_status, validate_post
-from graphs.publish.state import PublishContext, PublishState
+from core.models import Run
+from core.runs import validate_post
+from graphs.context import RunContext
+from graphs.publish.state import PublishState
+from graphs.steps import fingerprint, load_run, shoot_run
 from rpa.handoff import Waiting, ask_code
-from rpa.screenshots import shoot
 from sites import adapter_for
 
 # The site's clock and ours differ; a read-back looks a little further back than the intent.
@@ -33,102 +29,38 @@ READ_BACK_PAUSE_S = 1.5
 CODE_TRIES = 3
 
 
-def _fingerprint(post: dict) -> str:
-    return hashlib.sha256(json.dumps(post, sort_keys=True).encode()).hexdigest()
-
-
-def _adapter(ctx: PublishContext, run: Run):
+def _adapter(ctx: RunContext, run: Run):
     return adapter_for(run.site, ctx.settings)
 
 
-def _run(ctx: PublishContext, run_id: str) -> Run:
-    with ctx.db() as s:
-        return s.get(Run, run_id)
 
-
-def _shoot(ctx: PublishContext, run: Run, page, step: str, full_page: bool = True) -> str:
-    return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
-
-
-# -- nodes -------------------------------------------------------------------------------------
-
-def validate(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
+def validate(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
-    run = _run(ctx, state["run_id"])
+    run = load_run(ctx, state["run_id"])
     validate_post(run.site, Post.model_validate(run.content))
-    return {"post": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id)}
+    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id)}
 
 
-def request_login(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
+def fill(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
-    ctx.workbench.close()
-    with transaction(ctx.db) as s:
-        run = s.get(Run, state["run_id"])
-        account = s.get(Account, run.account_id)
-        set_status(s, run, "awaiting_login", reason="账号登录已失效，请在手机上扫码登录")
-        start_login = account.status != "logging_in"
-        account.status = "logging_in" if start_login else account.status
-    if start_login:
-        enqueue_login(ctx.settings, run.account_id)
-    return {}
-
-
-def wait_login(state: PublishState) -> PublishState:
-    interrupt({"kind": "login", "run_id": state["run_id"]})
-    return {"needs_login": False}
-
-
-def fill(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
-    ctx = runtime.context
-    run = _run(ctx, state["run_id"])
+    run = load_run(ctx, state["run_id"])
     adapter = _adapter(ctx, run)
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     try:
-        fields = adapter.fill(page, Post.model_validate(state["post"]))
+        fields = adapter.fill(page, Post.model_validate(state["content"]))
     except LoginRequired:
         return {"needs_login": True}
-    ctx.workbench.filled_with = _fingerprint(state["post"])
+    ctx.workbench.filled_with = fingerprint(state["content"])
     if run.mode == "auto":  # nobody looks at the filled form: the read-back's screenshot is the record
         return {"fields": fields}
-    return {"fields": fields, "screenshot_id": _shoot(ctx, run, page, "filled")}
+    return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
 
 
-def request_approval(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
+def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
-    ctx.workbench.close()  # no page is held while the owner decides
-    with transaction(ctx.db) as s:
-        run = s.get(Run, state["run_id"])
-        pending = s.query(Approval).filter_by(run_id=run.id, status="pending").first()
-        if pending is None:
-            s.add(Approval(run_id=run.id, fields=state["fields"], screenshot_id=state["screenshot_id"]))
-        set_status(s, run, "awaiting_approval")
-    return {}
-
-
-def approval(state: PublishState) -> PublishState:
-    decision = interrupt({"kind": "approval", "run_id": state["run_id"], "fields": state.get("fields")})
-    return {"decision": decision, "post": {**state["post"], **(decision.get("edits") or {})}}
-
-
-def reject(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
-    with transaction(runtime.context.db) as s:
-        run = s.get(Run, state["run_id"])
-        set_status(s, run, "rejected", reason=state["decision"].get("reason") or "主人拒绝了发布")
-    return {}
-
-
-def suggest(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
-    runtime.context.workbench.close()
-    with transaction(runtime.context.db) as s:
-        set_status(s, s.get(Run, state["run_id"]), "suggested", reason="仅建议模式：已填好表单，未发布")
-    return {}
-
-
-def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
-    ctx = runtime.context
-    run = _run(ctx, state["run_id"])
+    run = load_run(ctx, state["run_id"])
     adapter = _adapter(ctx, run)
-    post = Post.model_validate(state["post"])
+    post = Post.model_validate(state["content"])
     with ctx.db() as s:
         entry = ledger.get(s, run)
     if entry is not None and entry.status == "done":
@@ -141,9 +73,9 @@ def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
             return {"published": _record_done(ctx, run, found)}
         ctx.workbench.filled_with = None  # the read-back left the form: fill it again
     try:
-        if ctx.workbench.filled_with != _fingerprint(state["post"]):
+        if ctx.workbench.filled_with != fingerprint(state["content"]):
             adapter.fill(page, post)
-            ctx.workbench.filled_with = _fingerprint(state["post"])
+            ctx.workbench.filled_with = fingerprint(state["content"])
         with transaction(ctx.db) as s:
             ledger.record_intent(s, s.get(Run, run.id))
         try:
@@ -155,10 +87,10 @@ def submit(state: PublishState, runtime: Runtime[PublishContext]) -> PublishStat
     return {}  # the proof is the read-back in verify (with its screenshot of the site's own list)
 
 
-def _answer_codes(ctx: PublishContext, run: Run, adapter, page, asked: CodeRequired) -> None:
+def _answer_codes(ctx: RunContext, run: Run, adapter, page, asked: CodeRequired) -> None:
     """The site wants a code before it publishes: the owner types it on the phone, we enter it."""
     for _ in range(CODE_TRIES):
-        _shoot(ctx, run, page, "code")
+        shoot_run(ctx, run, page, "code")
         code = ask_code(ctx.db, Waiting(run_id=run.id), asked.message, ctx.settings.code_timeout_s)
         try:
             adapter.enter_code(page, code)
@@ -168,29 +100,22 @@ def _answer_codes(ctx: PublishContext, run: Run, adapter, page, asked: CodeRequi
     raise ContentRejected(f"验证码连续{CODE_TRIES}次不正确，已停止，没有发布", site=run.site, url=page.url)
 
 
-def verify(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
+def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
-    run = _run(ctx, state["run_id"])
+    run = load_run(ctx, state["run_id"])
     adapter = _adapter(ctx, run)
-    post = Post.model_validate(state["post"])
+    post = Post.model_validate(state["content"])
     with ctx.db() as s:
         since = ledger.get(s, run).intent_at - READ_BACK_MARGIN
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     found = _read_back(adapter, page, post, since=since)
     if found is not None:
         # The site's list, newest first: its visible top holds the post (a full page grows with every post).
-        _shoot(ctx, run, page, "verified", full_page=False)
+        shoot_run(ctx, run, page, "verified", full_page=False)
         ctx.workbench.save_session()
         return {"published": _record_done(ctx, run, found)}
     raise ContentRejected("网站提示发布成功，但在笔记列表中找不到这篇笔记（可能被平台风控拦截）",
                           site=run.site, url=page.url)
-
-
-def finish(state: PublishState, runtime: Runtime[PublishContext]) -> PublishState:
-    with transaction(runtime.context.db) as s:
-        run = s.get(Run, state["run_id"])
-        set_status(s, run, "published", external_id=state["published"]["external_id"])
-    return {}
 
 
 def _read_back(adapter, page, post: Post, since):
@@ -203,36 +128,7 @@ def _read_back(adapter, page, post: Post, since):
     return None
 
 
-def _record_done(ctx: PublishContext, run: Run, found) -> dict:
+def _record_done(ctx: RunContext, run: Run, found) -> dict:
     with transaction(ctx.db) as s:
         ledger.record_done(s, s.get(Run, run.id), found.external_id)
     return {"external_id": found.external_id, "title": found.title, "url": found.url}
-
-
-# -- routers -----------------------------------------------------------------------------------
-
-def after_validate(state: PublishState) -> Literal["request_login", "fill"]:
-    return "request_login" if state.get("needs_login") else "fill"
-
-
-def after_login(state: PublishState) -> Literal["submit", "fill"]:
-    decision = state.get("decision") or {}
-    return "submit" if decision.get("approved") else "fill"
-
-
-def after_fill(state: PublishState, runtime: Runtime[PublishContext]) -> Literal[
-        "request_login", "suggest", "submit", "request_approval"]:
-    if state.get("needs_login"):
-        return "request_login"
-    mode = _run(runtime.context, state["run_id"]).mode
-    return {"suggest": "suggest", "auto": "submit"}.get(mode, "request_approval")
-
-
-def after_approval(state: PublishState) -> Literal["submit", "reject"]:
-    return "submit" if state["decision"].get("approved") else "reject"
-
-
-def after_submit(state: PublishState) -> Literal["request_login", "finish", "verify"]:
-    if state.get("needs_login"):
-        return "request_login"
-    return "finish" if state.get("published") else "verify"

@@ -34,6 +34,8 @@ REAL_EXTRA_HOSTS = [
 
 
 class DouyinAdapter:
+    workflows = ("publish",)
+    """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "douyin"
     label = "抖音"
     limits = douyin_limits

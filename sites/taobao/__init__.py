@@ -40,6 +40,8 @@ REAL_EXTRA_HOSTS = [
 
 
 class TaobaoAdapter:
+    workflows = ("listing",)
+    """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "taobao"
     label = "淘宝"
     limits = taobao_limits
@@ -82,6 +84,7 @@ class TaobaoAdapter:
     def fill(self, page: Page, product: Product) -> dict[str, str]:
         """Category step, then the publish form in its new tab; returns the fields read back."""
         with self._boundary(page):
+            self._close_old_forms(page)
             category = CategoryPage(page, self.urls)
             category.open()
             category.search(product.category_keyword)
@@ -132,6 +135,13 @@ class TaobaoAdapter:
                 raise ValueNotSet(f"「{key}」填好后又变了：应为「{fields[key]}」，页面显示「{shown}」", field=key,
                                   wanted=fields[key], shown=shown, site=SITE, url=form.page.url)
 
+    def _close_old_forms(self, page: Page) -> None:
+        """A refill starts clean: an earlier attempt's form tab must not be taken for the new one."""
+        for tab in page.context.pages:
+            if tab is not page and not tab.is_closed() and self.urls.path("publish") in tab.url:
+                tab.close()
+        self.form_page = None
+
     def form_tab(self, page: Page) -> Page:
         """The publish form's tab (or the success page it turned into): ``page`` itself, ``form_page``, or
         the newest such tab of ``page``'s context."""
@@ -171,6 +181,11 @@ class TaobaoAdapter:
         """``{"knob": box, "track": box, "url"}`` in the slider tab's viewport coordinates; None if gone."""
         with self._boundary(page):
             return guards.slider_box(page)
+
+    def slider_retry(self, page: Page) -> None:
+        """Put a refused slider back to its start (the site's 点击框体重试), for the owner's next drag."""
+        with self._boundary(page):
+            guards.slider_retry(page)
 
     def slider_gone(self, page: Page) -> bool:
         with self._boundary(page):

@@ -29,6 +29,8 @@ REAL_EXTRA_HOSTS = [
 
 
 class XiaohongshuAdapter:
+    workflows = ("publish",)
+    """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "xiaohongshu"
     label = "小红书"
     limits = xhs_limits

@@ -64,8 +64,11 @@ def period_pattern(label: "str | Quarter") -> re.Pattern:
     ``/`` or ``年月日`` separators are accepted too)."""
     q = quarter(label)
 
+    def num(n: int) -> str:  # 7 → 07 or a lone 7 (a row's text runs its cells together: no \b)
+        return str(n) if n > 9 else rf"(?:0{n}|{n}(?!\d))"
+
     def day(d) -> str:
-        return rf"{d.year}\s*[-/年]\s*0?{d.month}\s*[-/月]\s*0?{d.day}(?!\d)"
+        return rf"{d.year}\s*[-/年]\s*{num(d.month)}\s*[-/月]\s*{num(d.day)}"
 
     return re.compile(rf"{day(q.start)}.*?{day(q.end)}", re.S)
 

@@ -17,7 +17,6 @@ from sites.etax.pages.guards import EXPIRY, first_shown
 from sites.etax.pages.locate import Fallback, goto, visible
 
 PATH = "/#/login"
-HOME = "/portal/home"
 SLIDER_WORDS = re.compile("滑块|拖动")
 
 

@@ -8,10 +8,11 @@ closed before any menu click.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import Locator, Page, expect
 
-from sites.etax.pages.guards import SessionWall
+from sites.etax.pages.guards import LOGIN_HASH, SessionWall
 from sites.etax.pages.locate import goto, visible
 
 HOME = "/portal/home"
@@ -54,7 +55,7 @@ class Portal:
         """Open a top-menu entry and click one of its items."""
         self.ensure()
         self.menubar.get_by_role("menuitem", name=top, exact=True).click()
-        visible(self.page.get_by_role("menuitem", name=item, exact=True)).first.click()
+        self._follow(visible(self.page.get_by_role("menuitem", name=item, exact=True)).first)
 
     def side(self, item: str) -> None:
         """A side-menu entry of the tax pages (申报清册, 税费缴纳, 申报信息查询)."""
@@ -62,8 +63,18 @@ class Portal:
         if not entry.count():
             self.menu("我要办税", "税费申报及缴纳")
             self.wait_ready(entry)
-        if entry.first.get_attribute("aria-current") != "page":  # already there: no reload
-            entry.first.click()
+        self._follow(entry.first)
+
+    def _follow(self, link: Locator) -> None:
+        """Click a menu link and wait until its page (or the login bounce) is the one shown, so that
+        no locator is asked on the page being left. A link to the page shown is not clicked."""
+        href = link.get_attribute("href")
+        target = urljoin(self.page.url, href) if href and href != "#" else None
+        if target == self.page.url:
+            return
+        link.click()
+        if target:
+            self.page.wait_for_url(lambda url: url == target or LOGIN_HASH in url, wait_until="domcontentloaded")
 
     def _side_item(self, item: str) -> Locator:
         return visible(self.page.get_by_role("menu").get_by_role("menuitem", name=item, exact=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from core.errors import LoginRequired
 from sites.taobao.errors import SITE, BaxiaSlider
@@ -22,6 +22,7 @@ WALL_TEXT = re.compile("亲，请登录|登录已失效")
 SLIDER_FRAME = "iframe#baxia-dialog-content, iframe[src*='/_____tmd_____/punish']"
 KNOB = "#nc_1_n1z"
 TRACK = "#nc_1__scale_text"
+SLIDER_FAILED = re.compile("验证失败|点击框体重试|出错了")  # the replica's words; the real ones vary (GUESS)
 
 
 class LoginWall:
@@ -60,6 +61,18 @@ def raise_if_slider(page: Page, stage: str) -> None:
     what = {"submit": "提交宝贝时", "login": "登录时"}.get(stage, "打开页面时")
     raise BaxiaSlider(f"淘宝{what}弹出了安全验证滑块（请按住滑块，拖动到最右边），需要您在手机上亲手拖动",
                       stage=stage, site=SITE, url=tab.url)
+
+
+def slider_retry(page: Page) -> None:
+    """After a refused drag the slider shows 验证失败，点击框体重试: a click on it puts the knob back.
+    That click answers nothing: the next drag is the owner's again."""
+    tab = slider_tab(page)
+    if tab is None:
+        return
+    failed = visible(tab.frame_locator(SLIDER_FRAME).first.get_by_text(SLIDER_FAILED))
+    if failed.count():
+        failed.first.click()
+        expect(failed).to_have_count(0)
 
 
 def slider_box(page: Page) -> dict | None:

@@ -51,22 +51,26 @@ class MaterialPicker:
             raise SiteTimeout("素材中心点了「完成」没有关闭", site=SITE, url=self.page.url) from e
 
     def _wait_uploaded(self, count: int) -> None:
-        # The picker lives in a frame and the login wall in the top page: one locator cannot cover both,
-        # so the wait goes in short slices that look at the wall in between.
-        deadline = time.monotonic() + self.timeout_s
+        self._until(lambda ms: expect(self.status).to_have_text(DONE, timeout=ms), self.timeout_s,
+                    f"图片上传超时（{count}张）")
+        self._raise_refused()
+        # A dead session also ends the upload (上传完成 with nothing picked) before the window goes to the
+        # login wall, so the picked count is watched the same way.
+        self._until(lambda ms: expect(self.picked).to_have_count(count, timeout=ms), 5,
+                    f"图片上传完成，但选中的不是{count}张")
+
+    def _until(self, check, timeout_s: float, failure: str) -> None:
+        """Run ``check`` in one-second slices, looking at the login wall in between: the picker lives in
+        a frame and the wall in the top page, so one locator cannot wait for both."""
+        deadline = time.monotonic() + timeout_s
         while True:
             try:
-                expect(self.status).to_have_text(DONE, timeout=1_000)
-                break
+                check(1_000)
+                return
             except AssertionError:
                 self.wall.raise_if_up()
                 if time.monotonic() >= deadline:
-                    raise SiteTimeout(f"图片上传超时（{count}张）", site=SITE, url=self.page.url) from None
-        self._raise_refused()
-        try:
-            expect(self.picked).to_have_count(count, timeout=5_000)
-        except AssertionError as e:
-            raise SiteTimeout(f"图片上传完成，但选中的不是{count}张", site=SITE, url=self.page.url) from e
+                    raise SiteTimeout(failure, site=SITE, url=self.page.url) from None
 
     def _raise_refused(self) -> None:
         said = self.error.inner_text().strip() if self.error.count() else ""

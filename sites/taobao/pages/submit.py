@@ -78,8 +78,9 @@ class Submitter:
         raise SiteTimeout("点了「提交宝贝信息」，但淘宝一直没有回应", site=SITE, url=self.page.url)
 
     def _confirm_warning(self) -> str:
-        said = re.sub(r"\s+", " ", self.dialog.first.inner_text())
-        said = said.replace("返回修改", "").replace("确认提交", "").strip()
+        body = self.dialog.first.locator(".next-dialog-body")  # the question itself, without 提示 and buttons
+        said = body.first.inner_text() if body.count() else self.dialog.first.inner_text()
+        said = re.sub(r"\s+", " ", said.replace("返回修改", "").replace("确认提交", "")).strip()
         self.confirm.first.click()
         expect(self.dialog).to_have_count(0)
         return said

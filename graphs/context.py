@@ -1,0 +1,18 @@
+"""What every workflow's nodes get through LangGraph's runtime context (never module globals)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.settings import Settings
+from rpa.workbench import Workbench
+
+
+@dataclass
+class RunContext:
+    """Run-scoped dependencies, passed to ``graph.invoke(..., context=...)``."""
+
+    settings: Settings
+    db: sessionmaker[Session]
+    workbench: Workbench

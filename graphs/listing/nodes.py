@@ -1,0 +1,136 @@
+"""Nodes of the listing workflow: validate, fill, submit, verify. Each returns a partial state update.
+
+Listing a product is irreversible like publishing a post: the ledger's intent is written before the
+press of 提交宝贝信息, and after a crash the shop's own item lists decide whether it went through. A
+risk-control slider is never dragged by us: the owner drags it on the phone (``rpa.takeover``).
+"""
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from core import ledger
+from core.db import transaction
+from core.errors import ContentRejected, LoginRequired, SliderRequired
+from core.models import Run
+from core.runs import validate_product
+from graphs.context import RunContext
+from graphs.listing.state import ListingState
+from graphs.steps import fingerprint, load_run, shoot_run
+from rpa.handoff import Waiting
+from rpa.takeover import take_over
+from sites import adapter_for
+from sites.taobao.product import Product
+
+SLIDER_PROMPT = "淘宝弹出了安全验证滑块，请按住滑块拖到最右边"
+SLIDER_WAIT_MS = 5_000
+"""How long the site may take to take the slider away after a good drag."""
+
+
+def validate(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    validate_product(run.site, Product.model_validate(run.content))
+    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id)}
+
+
+def fill(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = adapter_for(run.site, ctx.settings)
+    page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+    try:
+        fields = _fill(ctx, run, adapter, page, Product.model_validate(state["content"]))
+    except LoginRequired:
+        return {"needs_login": True}
+    ctx.workbench.filled_with = fingerprint(state["content"])
+    if run.mode == "auto":  # nobody looks at the filled form: the item list's screenshot is the record
+        return {"fields": fields}
+    return {"fields": fields, "screenshot_id": shoot_run(ctx, run, adapter.form_tab(page), "filled")}
+
+
+def _fill(ctx: RunContext, run: Run, adapter, page, product: Product) -> dict:
+    try:
+        return adapter.fill(page, product)
+    except SliderRequired:
+        # A slider on a page load leaves the form half done: the owner drags, then the form is filled anew.
+        owner_drags_slider(ctx, run, adapter, page)
+        return adapter.fill(page, product)
+
+
+def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = adapter_for(run.site, ctx.settings)
+    product = Product.model_validate(state["content"])
+    with ctx.db() as s:
+        entry = ledger.get(s, run)
+    if entry is not None and entry.status == "done":
+        return {"published": {"external_id": entry.external_id, "title": product.title}}
+    page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+    try:
+        if entry is not None:
+            # The press may have happened before a crash: the shop's own lists decide, never a second press.
+            found = adapter.find_listed(page, product)
+            if found is not None:
+                return {"published": _record_done(ctx, run, found.item_id, found.title)}
+        if ctx.workbench.filled_with != fingerprint(state["content"]):
+            _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
+            ctx.workbench.filled_with = fingerprint(state["content"])
+        with transaction(ctx.db) as s:
+            ledger.record_intent(s, s.get(Run, run.id))
+        try:
+            done = adapter.submit(page)
+        except SliderRequired:
+            owner_drags_slider(ctx, run, adapter, page)
+            done = adapter.resume_submit(page)  # the page sends the held submit again by itself
+    except LoginRequired:
+        return {"needs_login": True}
+    return {"submitted": {"item_id": done.item_id, "warnings": list(done.warnings)}}
+
+
+def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = adapter_for(run.site, ctx.settings)
+    product = Product.model_validate(state["content"])
+    item_id = state["submitted"]["item_id"]
+    page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+    found = adapter.find_listed(page, product, item_id=item_id)
+    if found is None:
+        raise ContentRejected(f"淘宝提示提交成功（商品ID {item_id}），但出售中和仓库中都找不到这件商品",
+                              site=run.site, url=page.url)
+    shoot_run(ctx, run, page, "verified", full_page=False)
+    ctx.workbench.save_session()
+    return {"published": _record_done(ctx, run, found.item_id, found.title)}
+
+
+def owner_drags_slider(ctx: RunContext, run: Run, adapter, page) -> None:
+    """The owner drags the slider on the phone; its picture is the slider's part of the page."""
+    take_over(ctx.db, Waiting(run_id=run.id), adapter.human_page(page), ctx.settings.paths.artifacts,
+              SLIDER_PROMPT, ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
+              passed=lambda: _gone_within(adapter, page, SLIDER_WAIT_MS), reset=lambda: adapter.slider_retry(page))
+
+
+def _gone_within(adapter, page, ms: int) -> bool:
+    waited = 0
+    while not adapter.slider_gone(page):
+        if waited >= ms:
+            return False
+        page.wait_for_timeout(250)  # the site checks the drag on its server before it removes the slider
+        waited += 250
+    return True
+
+
+def slider_area(box: dict | None) -> dict:
+    """The part of the page the owner sees: the track with room for the slider's texts around it."""
+    if box is None:
+        raise ContentRejected("滑块验证窗口不见了", site="taobao")
+    knob, track = box["knob"], box["track"]
+    x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
+    return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}
+
+
+def _record_done(ctx: RunContext, run: Run, item_id: str, title: str) -> dict:
+    with transaction(ctx.db) as s:
+        ledger.record_done(s, s.get(Run, run.id), item_id)
+    return {"external_id": item_id, "title": title, "url": None}

@@ -1,0 +1,28 @@
+"""State of the listing workflow (one LangGraph thread per run; thread id = run id)."""
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class ListingInput(TypedDict):
+    run_id: str
+    """The run to execute; the product is loaded from the database."""
+
+
+class ListingState(TypedDict, total=False):
+    run_id: str
+    """The run being executed."""
+    content: dict
+    """The product (``sites.taobao.product.Product`` as JSON), with the owner's edits merged in."""
+    needs_login: bool
+    """True when the saved session is missing or the site said it is dead."""
+    fields: dict
+    """Field values read back from the filled form, shown on the approval card."""
+    screenshot_id: str
+    """Artifact id of the filled form's screenshot."""
+    decision: dict
+    """The owner's decision: {"approved": bool, "edits": {...}, "reason": str}."""
+    submitted: dict
+    """What the success page said: {"item_id", "warnings"}."""
+    published: dict
+    """What read-back found: {"external_id", "title", "url"}."""

@@ -1,0 +1,121 @@
+"""Nodes every workflow shares: the login detour, the owner's approval, and the endings.
+
+A workflow's state keeps what it works on under ``content`` (a post, a product ...); the owner's
+edits on the approval card are merged into it. The ``interrupt()`` nodes do nothing else, because
+LangGraph re-runs an interrupted node from its start on resume.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from core.db import transaction
+from core.models import Account, Approval, Run
+from core.queue import enqueue_login
+from core.runs import set_status
+from graphs.context import RunContext
+from rpa.screenshots import shoot
+
+
+def fingerprint(content: dict) -> str:
+    """Identifies what an open page was filled with (``Workbench.filled_with``)."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def load_run(ctx: RunContext, run_id: str) -> Run:
+    with ctx.db() as s:
+        return s.get(Run, run_id)
+
+
+def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
+    return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
+
+
+def request_login(state: dict, runtime: Runtime[RunContext]) -> dict:
+    ctx = runtime.context
+    ctx.workbench.close()
+    with transaction(ctx.db) as s:
+        run = s.get(Run, state["run_id"])
+        account = s.get(Account, run.account_id)
+        set_status(s, run, "awaiting_login", reason="账号登录已失效，请在手机上扫码登录")
+        start_login = account.status != "logging_in"
+        account.status = "logging_in" if start_login else account.status
+    if start_login:
+        enqueue_login(ctx.settings, run.account_id)
+    return {}
+
+
+def wait_login(state: dict) -> dict:
+    interrupt({"kind": "login", "run_id": state["run_id"]})
+    return {"needs_login": False}
+
+
+def request_approval(state: dict, runtime: Runtime[RunContext]) -> dict:
+    ctx = runtime.context
+    ctx.workbench.close()  # no page is held while the owner decides
+    with transaction(ctx.db) as s:
+        run = s.get(Run, state["run_id"])
+        pending = s.query(Approval).filter_by(run_id=run.id, status="pending").first()
+        if pending is None:
+            s.add(Approval(run_id=run.id, fields=state["fields"], screenshot_id=state.get("screenshot_id")))
+        set_status(s, run, "awaiting_approval")
+    return {}
+
+
+def approval(state: dict) -> dict:
+    decision = interrupt({"kind": "approval", "run_id": state["run_id"], "fields": state.get("fields")})
+    return {"decision": decision, "content": {**state["content"], **(decision.get("edits") or {})}}
+
+
+def reject(state: dict, runtime: Runtime[RunContext]) -> dict:
+    with transaction(runtime.context.db) as s:
+        run = s.get(Run, state["run_id"])
+        set_status(s, run, "rejected", reason=state["decision"].get("reason") or "主人拒绝了这次操作")
+    return {}
+
+
+def suggest(state: dict, runtime: Runtime[RunContext]) -> dict:
+    runtime.context.workbench.close()
+    with transaction(runtime.context.db) as s:
+        set_status(s, s.get(Run, state["run_id"]), "suggested", reason="仅建议模式：已填好表单，未提交")
+    return {}
+
+
+def finish(state: dict, runtime: Runtime[RunContext]) -> dict:
+    with transaction(runtime.context.db) as s:
+        run = s.get(Run, state["run_id"])
+        set_status(s, run, "published", external_id=state["published"]["external_id"])
+    return {}
+
+
+# -- routers -----------------------------------------------------------------------------------
+
+def after_validate(state: dict) -> Literal["request_login", "fill"]:
+    return "request_login" if state.get("needs_login") else "fill"
+
+
+def after_login(state: dict) -> Literal["submit", "fill"]:
+    decision = state.get("decision") or {}
+    return "submit" if decision.get("approved") else "fill"
+
+
+def after_fill(state: dict, runtime: Runtime[RunContext]) -> Literal[
+        "request_login", "suggest", "submit", "request_approval"]:
+    if state.get("needs_login"):
+        return "request_login"
+    mode = load_run(runtime.context, state["run_id"]).mode
+    return {"suggest": "suggest", "auto": "submit"}.get(mode, "request_approval")
+
+
+def after_approval(state: dict) -> Literal["submit", "reject"]:
+    return "submit" if state["decision"].get("approved") else "reject"
+
+
+def after_submit(state: dict) -> Literal["request_login", "finish", "verify"]:
+    if state.get("needs_login"):
+        return "request_login"
+    return "finish" if state.get("published") else "verify"

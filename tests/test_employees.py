@@ -1,0 +1,91 @@
+"""The five employees as data, and on the phone: all five are listed (a workspace missing some gets them
+once), each role's registry names exist, roles whose workflow is not built say so, and the owner's
+per-employee settings are validated, saved and used by the compliance check."""
+from __future__ import annotations
+
+from contextlib import closing
+
+import httpx
+import pytest
+
+from api.auth import create_owner
+from core.db import transaction
+from core.models import Employee, Workspace
+from employees import EMPLOYEES, MODES
+from graphs import GRAPHS
+from tests.web_fixtures import web  # noqa: F401  (module-scoped web server, no model)
+
+FIVE = ["营销专员", "销售助理", "客服代表", "运营管家", "财务助手"]
+KNOWN_SITES = {"xiaohongshu", "douyin", "taobao", "etax"}
+
+
+def test_every_role_names_real_modes_and_sites_and_says_when_its_workflow_is_still_to_come():
+    assert [r.name for r in EMPLOYEES.values()] == FIVE
+    for key, role in EMPLOYEES.items():
+        assert role.key == key and role.default_mode in MODES and role.persona
+        assert set(role.sites) <= KNOWN_SITES
+        missing = [w for w in role.workflows if w not in GRAPHS]
+        if missing or not role.workflows:
+            assert "即将推出" in role.coming_soon, key  # says so instead of pretending
+    assert "publish" in GRAPHS and EMPLOYEES["marketing"].workflows == ("publish",)
+
+
+@pytest.fixture
+def client(web):
+    with closing(web.client()) as c:
+        yield c
+
+
+def test_all_five_are_listed_and_the_unbuilt_ones_say_so(web, client):
+    listed = client.get("/api/employees").json()["employees"]
+    assert [e["name"] for e in listed] == FIVE
+    by_name = {e["name"]: e for e in listed}
+    assert by_name["营销专员"]["can_take_tasks"] and not by_name["营销专员"]["notice"]
+    if "filing" not in GRAPHS:
+        assert not by_name["财务助手"]["can_take_tasks"] and "报税功能即将推出" in by_name["财务助手"]["notice"]
+    if "listing" not in GRAPHS:
+        assert "上架功能即将推出" in by_name["销售助理"]["notice"]
+    page = client.get("/employees").text
+    assert all(name in page for name in FIVE) and "即将推出" in page
+
+
+def test_a_workspace_made_before_the_five_gets_the_missing_ones_once(web):
+    with transaction(web.db) as s:
+        ws = Workspace(name="老店")
+        s.add(ws)
+        s.flush()
+        s.add(Employee(workspace_id=ws.id, role="marketing", name="营销专员", mode="auto"))
+        password = create_owner(s, ws.id, "old-shop")
+        ws_id = ws.id
+    with closing(httpx.Client(base_url=web.url, timeout=30)) as c:
+        c.post("/api/session", json={"username": "old-shop", "password": password}).raise_for_status()
+        for _ in range(2):
+            assert [e["name"] for e in c.get("/api/employees").json()["employees"]] == FIVE
+    with web.db() as s:
+        rows = s.query(Employee).filter_by(workspace_id=ws_id).all()
+        assert len(rows) == 5
+        assert next(e.mode for e in rows if e.role == "marketing") == "auto"  # the existing one is kept
+
+
+def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, client):
+    with web.db() as s:
+        marketing = s.query(Employee).filter_by(role="marketing", workspace_id=s.query(Workspace).first().id).one().id
+    url = f"/api/employees/{marketing}"
+    assert client.patch(url, json={"tone": "大声吆喝"}).json()["detail"][0]["field"] == "tone"
+    wrong = client.patch(url, json={"default_sites": ["etax"]})
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "default_sites"
+    ok = client.patch(url, json={"tone": "专业简洁", "banned_words": "隔壁茶铺，  老字号 隔壁茶铺",
+                                 "default_sites": ["xiaohongshu"]})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["settings"] == {"tone": "专业简洁", "banned_words": ["隔壁茶铺", "老字号"],
+                                     "default_sites": ["xiaohongshu"]}
+    assert client.get("/api/employees").json()["employees"][0]["settings"]["tone"] == "专业简洁"
+
+    # No site named: the employee's default site is used. Its own banned word blocks the draft.
+    plan = client.post("/api/tasks", json={"employee_id": marketing, "text": "明天上午10点发一篇老字号桂花糕的笔记"})
+    assert plan.status_code == 201, plan.text
+    (run,) = plan.json()["runs"]
+    assert run["site"] == "xiaohongshu" and "按员工设置发在小红书" in plan.json()["notes"][0]
+    banned = [f for f in run["findings"] if f["rule"] == "workspace.banned"]
+    assert banned and banned[0]["text"] == "老字号" and run["blocking"]
+    client.patch(url, json={"tone": "活泼亲切", "banned_words": [], "default_sites": ["xiaohongshu", "douyin"]})
