@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import transaction
 from core.models import Artifact, new_id
 
-FULL_WIDTH = 1080
+FULL_WIDTH = 1280
+"""The browser's own width: a viewport shot is re-encoded as it is, without a resize."""
 FULL_QUALITY = 72
 THUMB_WIDTH = 240
 THUMB_QUALITY = 60

@@ -98,7 +98,7 @@ def test_screenshots_are_compressed_jpegs_with_a_thumbnail_and_no_metadata(runti
         shot = capture(page, tmp_path, "filled")
     full, thumb = Image.open(shot.full), Image.open(shot.thumb)
     assert full.format == thumb.format == "JPEG"
-    assert full.width <= 1080 and thumb.width <= 240
+    assert full.width <= 1280 and thumb.width <= 240
     assert not full.info.get("exif") and not thumb.info.get("exif")
     assert shot.full.stat().st_size < 300_000
 
