@@ -10,13 +10,13 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, errors, pages
-from api.routes import (accounts, approvals, artifacts, employees, handoff, knowledge, listings, runs, schedules,
-                        session, tasks)
+from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, listings, runs,
+                        schedules, session, tasks)
 from core.db import session_factory
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
-           employees.router, handoff.router, knowledge.router, tasks.router, listings.router,
+           employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
            pages.router)
 
 SECURITY_HEADERS = {

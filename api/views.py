@@ -60,15 +60,18 @@ def _code_prompt(s: Session, r: Run) -> str | None:
 def approval_view(s: Session, a: Approval, tz: str) -> dict:
     shot = s.get(Artifact, a.screenshot_id) if a.screenshot_id else None
     run = s.get(Run, a.run_id)
-    fields = [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in (a.fields or {}).items()]
-    return {"id": a.id, "run": run_view(s, run, tz), "status": a.status,
+    raw = a.fields or {}
+    kind = raw.get("kind")  # a tax return's table or a payment: shown as such, not as field/value pairs
+    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()]
+    return {"id": a.id, "run": run_view(s, run, tz), "status": a.status, "graph": run.graph, "kind": kind,
+            "tax": raw if kind else None,
             "status_label": labels.APPROVAL_STATUS.get(a.status, a.status), "fields": fields,
             "content": {"title": run.content.get("title", ""), "body": run.content.get("body", ""),
                         "topics": " ".join(run.content.get("topics", []))},
             "screenshot": artifact_url(shot.id if shot else None),
             "thumb": artifact_url(shot.thumb_id if shot else None),
             "reason": a.reason, "created_at": labels.local_time(a.created_at, tz),
-            "findings": content_findings(s, run)}
+            "findings": content_findings(s, run) if run.graph == "publish" else []}
 
 
 def content_findings(s: Session, run: Run) -> list[dict]:

@@ -67,6 +67,21 @@ def create_listing_run(s: Session, *, account: Account, employee: Employee, prod
     return _new_run(s, account, employee, "listing", product.model_dump(mode="json"), mode, not_before)
 
 
+def create_filing_run(s: Session, *, account: Account, employee: Employee, period: str,
+                      taxpayer_kind: str = "enterprise", location: str = "city") -> Run:
+    """The quarter's return for one taxpayer account; at most one live filing per quarter and account.
+
+    Filing always waits for the owner (the return, then the payment), whatever the employee's mode."""
+    _refuse_unsupported(account, "tax_filing")
+    live = (s.query(Run).filter(Run.account_id == account.id, Run.graph == "tax_filing",
+                                Run.status.notin_(("failed", "rejected"))).all())
+    if any(r.content.get("period") == period for r in live):
+        raise ValidationFailed([{"field": "period", "limit": "每季度一次",
+                                 "message": f"{period}已经有申报任务了，不会重复申报"}], site=account.site)
+    content = {"period": period, "taxpayer_kind": taxpayer_kind, "location": location}
+    return _new_run(s, account, employee, "tax_filing", content, "semi_auto", None)
+
+
 def _new_run(s: Session, account: Account, employee: Employee, graph: str, content: dict, mode: str | None,
              not_before: datetime | None, **fields) -> Run:
     run = Run(workspace_id=account.workspace_id, account_id=account.id, employee_id=employee.id,

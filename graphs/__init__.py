@@ -1,9 +1,10 @@
 """Workflows by name. Adding a workflow: one folder under ``graphs/`` and one line here."""
 from __future__ import annotations
 
-from graphs import listing, publish
+from graphs import listing, publish, tax_filing
 
 GRAPHS = {
     "publish": publish.build,
     "listing": listing.build,
+    "tax_filing": tax_filing.build,
 }

@@ -17,8 +17,14 @@ from core.db import transaction
 from core.models import Account, Approval, Run
 from core.queue import enqueue_login
 from core.runs import set_status
+from core.errors import ContentRejected
 from graphs.context import RunContext
+from rpa.handoff import Waiting
 from rpa.screenshots import shoot
+from rpa.takeover import take_over
+
+SLIDER_WAIT_MS = 5_000
+"""How long a site may take to accept a good drag (it checks it on its server first)."""
 
 
 def fingerprint(content: dict) -> str:
@@ -33,6 +39,35 @@ def load_run(ctx: RunContext, run_id: str) -> Run:
 
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
     return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
+
+
+def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:
+    """The owner drags the site's slider on the phone (``rpa.takeover``); never solved by us.
+
+    The adapter names the tab to show (``human_page``), where the slider is (``slider_box``), whether the
+    site let us through (``slider_gone``) and how to put a refused slider back (``slider_retry``)."""
+    take_over(ctx.db, Waiting(run_id=run.id), adapter.human_page(page), ctx.settings.paths.artifacts, prompt,
+              ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
+              passed=lambda: _passed_within(adapter, page, SLIDER_WAIT_MS), reset=lambda: adapter.slider_retry(page))
+
+
+def _passed_within(adapter, page, ms: int) -> bool:
+    waited = 0
+    while not adapter.slider_gone(page):
+        if waited >= ms:
+            return False
+        page.wait_for_timeout(250)  # the site checks the drag on its server before it lets us through
+        waited += 250
+    return True
+
+
+def slider_area(box: dict | None) -> dict:
+    """The part of the page the owner sees: the track with room for the slider's texts around it."""
+    if box is None:
+        raise ContentRejected("滑块验证窗口不见了")
+    knob, track = box["knob"], box["track"]
+    x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
+    return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}
 
 
 def request_login(state: dict, runtime: Runtime[RunContext]) -> dict:

@@ -43,21 +43,33 @@ class Vault:
         self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._fernet = MultiFernet([Fernet(k) for k in _load_keys(settings)])
 
-    def _path(self, account_id: str) -> Path:
+    def _path(self, account_id: str, kind: str = "session") -> Path:
         if not account_id.isalnum():
             raise VaultError("bad account id")
-        return self._dir / f"{account_id}.session"
+        return self._dir / f"{account_id}.{kind}"
 
     def save(self, account_id: str, storage_state: dict) -> None:
-        token = self._fernet.encrypt(json.dumps(storage_state).encode())
-        tmp = self._path(account_id).with_suffix(".tmp")
+        self._write(self._path(account_id), storage_state)
+
+    def save_credentials(self, account_id: str, credentials: dict) -> None:
+        """A site's login (credit code, user, password) for sites that log in by password, not by QR."""
+        self._write(self._path(account_id, "credentials"), credentials)
+
+    def load_credentials(self, account_id: str) -> dict | None:
+        return self._read(self._path(account_id, "credentials"))
+
+    def _write(self, path: Path, secret: dict) -> None:
+        token = self._fernet.encrypt(json.dumps(secret).encode())
+        tmp = path.with_name(path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(token)
-        os.replace(tmp, self._path(account_id))
+        os.replace(tmp, path)
 
     def load(self, account_id: str) -> dict | None:
-        path = self._path(account_id)
+        return self._read(self._path(account_id))
+
+    def _read(self, path: Path) -> dict | None:
         if not path.exists():
             return None
         try:
@@ -70,11 +82,12 @@ class Vault:
 
     def delete(self, account_id: str) -> None:
         self._path(account_id).unlink(missing_ok=True)
+        self._path(account_id, "credentials").unlink(missing_ok=True)
 
     def rotate(self) -> int:
         """Re-encrypt every session with the newest key; returns how many were rewritten."""
         n = 0
-        for path in self._dir.glob("*.session"):
+        for path in [*self._dir.glob("*.session"), *self._dir.glob("*.credentials")]:
             path.write_bytes(self._fernet.rotate(path.read_bytes()))
             n += 1
         return n

@@ -4,6 +4,7 @@ from __future__ import annotations
 from core.settings import Settings
 from sites.base import SiteAdapter
 from sites.douyin import DouyinAdapter
+from sites.etax import EtaxAdapter
 from sites.taobao import TaobaoAdapter
 from sites.xiaohongshu import XiaohongshuAdapter
 
@@ -11,6 +12,7 @@ SITES: dict[str, type[SiteAdapter]] = {
     "xiaohongshu": XiaohongshuAdapter,
     "douyin": DouyinAdapter,
     "taobao": TaobaoAdapter,
+    "etax": EtaxAdapter,
 }
 
 

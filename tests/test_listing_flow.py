@@ -169,7 +169,7 @@ def test_the_slider_at_submit_is_dragged_by_the_owner_from_the_phone_and_the_ite
         assert phone.get(step["screenshot"]).headers["content-type"] == "image/jpeg"
         assert shop["replica"].state()["slider"]["shown"] == 1
         # What the owner sees: the track with its knob at the left (the worker's picture frames the track
-        # 24 px either side and the knob 96 px from the top, see graphs.listing.nodes.slider_area).
+        # 24 px either side and the knob 96 px from the top, see graphs.steps.slider_area).
         knob_w, knob_h, track_w = 40, 34, 300
         width, height = track_w + 48, knob_h + 160
         x0, y = (24 + knob_w / 2) / width, (96 + knob_h / 2) / height

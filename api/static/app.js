@@ -60,11 +60,11 @@ function bindApproval() {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const approve = ev.submitter && ev.submitter.value === "approve";
-    const v = (name) => form.elements[name].value;
+    const v = (name) => (form.elements[name] ? form.elements[name].value : null);
     const body = { approve, reason: v("reason") || null, edits: {} };
-    if (approve) {
-      body.edits = { title: v("title"), body: v("body"), topics: v("topics").split(/[\s,，#＃]+/).filter(Boolean) };
-    }
+    if (approve && v("title") !== null) body.edits.title = v("title");
+    if (approve && v("body") !== null) body.edits.body = v("body");
+    if (approve && v("topics") !== null) body.edits.topics = v("topics").split(/[\s,，#＃]+/).filter(Boolean);
     form.querySelectorAll("button").forEach((b) => (b.disabled = true));
     const res = await api("POST", `/api/approvals/${form.dataset.approval}/decision`, body);
     form.querySelectorAll("button").forEach((b) => (b.disabled = false));

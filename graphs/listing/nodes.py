@@ -15,15 +15,11 @@ from core.models import Run
 from core.runs import validate_product
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import fingerprint, load_run, shoot_run
-from rpa.handoff import Waiting
-from rpa.takeover import take_over
+from graphs.steps import fingerprint, load_run, owner_drags_slider, shoot_run
 from sites import adapter_for
 from sites.taobao.product import Product
 
 SLIDER_PROMPT = "淘宝弹出了安全验证滑块，请按住滑块拖到最右边"
-SLIDER_WAIT_MS = 5_000
-"""How long the site may take to take the slider away after a good drag."""
 
 
 def validate(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
@@ -53,7 +49,7 @@ def _fill(ctx: RunContext, run: Run, adapter, page, product: Product) -> dict:
         return adapter.fill(page, product)
     except SliderRequired:
         # A slider on a page load leaves the form half done: the owner drags, then the form is filled anew.
-        owner_drags_slider(ctx, run, adapter, page)
+        owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
         return adapter.fill(page, product)
 
 
@@ -81,7 +77,7 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         try:
             done = adapter.submit(page)
         except SliderRequired:
-            owner_drags_slider(ctx, run, adapter, page)
+            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
             done = adapter.resume_submit(page)  # the page sends the held submit again by itself
     except LoginRequired:
         return {"needs_login": True}
@@ -102,32 +98,6 @@ def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     shoot_run(ctx, run, page, "verified", full_page=False)
     ctx.workbench.save_session()
     return {"published": _record_done(ctx, run, found.item_id, found.title)}
-
-
-def owner_drags_slider(ctx: RunContext, run: Run, adapter, page) -> None:
-    """The owner drags the slider on the phone; its picture is the slider's part of the page."""
-    take_over(ctx.db, Waiting(run_id=run.id), adapter.human_page(page), ctx.settings.paths.artifacts,
-              SLIDER_PROMPT, ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
-              passed=lambda: _gone_within(adapter, page, SLIDER_WAIT_MS), reset=lambda: adapter.slider_retry(page))
-
-
-def _gone_within(adapter, page, ms: int) -> bool:
-    waited = 0
-    while not adapter.slider_gone(page):
-        if waited >= ms:
-            return False
-        page.wait_for_timeout(250)  # the site checks the drag on its server before it removes the slider
-        waited += 250
-    return True
-
-
-def slider_area(box: dict | None) -> dict:
-    """The part of the page the owner sees: the track with room for the slider's texts around it."""
-    if box is None:
-        raise ContentRejected("滑块验证窗口不见了", site="taobao")
-    knob, track = box["knob"], box["track"]
-    x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
-    return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}
 
 
 def _record_done(ctx: RunContext, run: Run, item_id: str, title: str) -> dict:

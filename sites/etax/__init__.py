@@ -31,6 +31,12 @@ Period = str | Quarter
 
 
 class EtaxAdapter:
+    workflows = ("tax_filing",)
+    """Names in ``graphs.GRAPHS`` this site's adapter serves."""
+    login_kind = "password"
+    """Signs in with the taxpayer's stored login (credit code, user, password), not with a QR scan."""
+    limits = None
+    """No content rules: what is filed is computed from the books (``books.vat``)."""
     name = SITE
     label = LABEL
 
@@ -75,6 +81,18 @@ class EtaxAdapter:
         """``{"knob": box, "track": box, "travel": px}`` in page coordinates, for replaying the owner's drag."""
         with self._boundary(page):
             return LoginPage(page, self.base_url).slider_box()
+
+    def human_page(self, page: Page) -> Page:
+        """The tab the owner must see for a slider: the login page itself."""
+        return page
+
+    def slider_gone(self, page: Page) -> bool:
+        """The portal accepted the drag (``验证通过``); it resets a refused slider by itself."""
+        with self._boundary(page):
+            return LoginPage(page, self.base_url).slider_passed.count() > 0
+
+    def slider_retry(self, page: Page) -> None:
+        """Nothing to press: a refused slider goes back to its start by itself."""
 
     def close_notices(self, page: Page) -> int:
         with self._boundary(page):

@@ -1,0 +1,273 @@
+"""Nodes of the tax-filing workflow. Each returns a partial state update; routers pick the next node.
+
+compute → login → fill (read the portal's figures, compare, fill, screenshot) → approval (always) →
+submit → verify_filed → [tax due: payment card → approval (always) → pay → verify_paid] → finish.
+Filing and paying are each written to the ledger before the press, and after a crash the portal's own
+lists decide whether the press happened: never a second filing or a second debit.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from langgraph.runtime import Runtime
+
+from books.compare import compare
+from books.periods import Quarter
+from books.rules import Taxpayer
+from books.store import records_in
+from books.vat import VatReturn, compute_return
+from core import ledger
+from core.db import transaction
+from core.errors import BusinessError, CodeRequired, ContentRejected, LoginRequired, SliderRequired
+from core.models import Run
+from core.runs import set_status
+from graphs.context import RunContext
+from graphs.steps import load_run, owner_drags_slider, shoot_run
+from graphs.tax_filing.state import FilingState
+from rpa.handoff import Waiting, ask, ask_code
+from sites import adapter_for
+from sites.etax.errors import AlreadyFiled, FaceCheckRequired
+
+LOGIN_STEPS = 6
+"""A slider, up to three codes and a face check: more than that is not a login any more."""
+SLIDER_PROMPT = "电子税务局登录要求拖动滑块，请按住滑块拖到最右边"
+
+
+def _adapter(ctx: RunContext, run: Run):
+    return adapter_for(run.site, ctx.settings)
+
+
+def _page(ctx: RunContext, run: Run, adapter):
+    return ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+
+
+def vat_return(ctx: RunContext, run: Run) -> VatReturn:
+    """The quarter's return from the books, the same every time it is asked (the records decide)."""
+    quarter = Quarter.parse(run.content["period"])
+    with ctx.db() as s:
+        records = records_in(s, run.workspace_id, quarter)
+    taxpayer = Taxpayer(kind=run.content.get("taxpayer_kind", "enterprise"),
+                        location=run.content.get("location", "city"))
+    return compute_return(records, quarter, taxpayer=taxpayer)
+
+
+# -- nodes -------------------------------------------------------------------------------------
+
+def compute(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    run = load_run(runtime.context, state["run_id"])
+    ret = vat_return(runtime.context, run)
+    broken = ret.check()
+    if broken:
+        raise ContentRejected("账本算出的申报表前后不一致：" + "；".join(broken), site=run.site)
+    return {"content": run.content, "tax_due": str(ret.tax_due), "needs_login": True}
+
+
+def login(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    page = _page(ctx, run, adapter)
+    adapter.open_login(page)
+    if not adapter.logged_in(page):
+        credentials = ctx.workbench.vault.load_credentials(run.account_id)
+        if not credentials:
+            raise BusinessError("没有保存电子税务局的登录信息，请在账号页填写", site=run.site)
+        _sign_in(ctx, run, adapter, page, credentials)
+    ctx.workbench.save_session()
+    return {"needs_login": False}
+
+
+def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> None:
+    """Type the login; every check the portal adds (slider, SMS code, face) goes to the owner's phone."""
+    def press_login() -> None:
+        adapter.log_in(page, credentials["credit_code"], credentials["user"], credentials["password"])
+
+    step = press_login
+    for _ in range(LOGIN_STEPS):
+        try:
+            step()
+            return
+        except FaceCheckRequired as asked:
+            _face_check(ctx, run, adapter, page, asked)
+            return
+        except SliderRequired:
+            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
+            step = press_login  # after the drag the portal wants 登录 pressed again
+        except CodeRequired as asked:
+            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), asked.message,
+                            ctx.settings.code_timeout_s)
+            step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
+    raise ContentRejected("电子税务局的登录验证一直没有通过，已停止，没有申报", site=run.site, url=page.url)
+
+
+def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequired) -> None:
+    """The tax app must scan the portal's QR (a face check): the owner does it and says so."""
+    shot = shoot_run(ctx, run, page, "face-check", full_page=False)
+    ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), "scan", asked.message, ctx.settings.code_timeout_s,
+        screenshot_id=shot, waited_for="人脸识别")
+    page.wait_for_url("**/portal/**", timeout=30_000)  # the portal moves on once the app confirmed
+    if not adapter.logged_in(page):
+        raise ContentRejected("人脸识别没有通过，已停止，没有申报", site=run.site, url=page.url)
+
+
+def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    page = _page(ctx, run, adapter)
+    ret = vat_return(ctx, run)
+    try:
+        rows = _fill_return(adapter, page, run, ret)
+    except LoginRequired:
+        return {"needs_login": True}
+    fields = {"kind": "vat_return", "period": ret.period.label, "tax_due": str(ret.tax_due),
+              "rows": [_row(r) for r in rows], "warnings": list(ret.warnings)}
+    return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
+
+
+def _fill_return(adapter, page, run: Run, ret: VatReturn):
+    adapter.close_notices(page)
+    adapter.open_vat_return(page, run.content["period"])
+    rows = compare(ret, adapter.read_prefilled(page))
+    adapter.fill_return(page, {key: line.value for key, line in ret.lines.items()})
+    return rows
+
+
+def _row(r) -> dict:
+    return {"line": r.line, "column": r.column_name, "item": r.item, "books": str(r.books),
+            "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule}
+
+
+def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    with ctx.db() as s:
+        entry = ledger.get(s, run, "file")
+    if entry is not None and entry.status == "done":
+        return {"filed": {"serial": entry.external_id}}
+    page = _page(ctx, run, adapter)
+    try:
+        if entry is not None:
+            # The press may have happened before a crash: the portal's filed list decides.
+            found = adapter.find_filed(page, run.content["period"])
+            if found is not None:
+                return {"filed": _done(ctx, run, "file", found.serial)}
+        try:
+            _fill_return(adapter, page, run, vat_return(ctx, run))  # the approval closed the page
+        except AlreadyFiled as e:
+            raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
+        with transaction(ctx.db) as s:
+            ledger.record_intent(s, s.get(Run, run.id), "file")
+        serial = adapter.submit_return(page)
+    except LoginRequired:
+        return {"needs_login": True}
+    return {"filed": {"serial": serial}}
+
+
+def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    page = _page(ctx, run, adapter)
+    found = adapter.find_filed(page, run.content["period"])
+    if found is None:
+        raise ContentRejected("提交后在申报信息查询里找不到这份申报表", site=run.site, url=page.url)
+    shoot_run(ctx, run, page, "filed", full_page=False)
+    filed = _done(ctx, run, "file", found.serial)
+    return {"filed": {**filed, "tax_due": str(found.tax_due or 0)}}
+
+
+def request_payment(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    """Paying is a second, separate approval: the amount and the bank agreement it is debited under."""
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    page = _page(ctx, run, adapter)
+    info = adapter.open_payment(page, run.content["period"])
+    fields = {"kind": "payment", "amount": str(info.amount), "bank": info.bank, "account": info.account_masked,
+              "agreement": info.agreement_no, "serial": info.serial}
+    return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "payment")}
+
+
+def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    with ctx.db() as s:
+        entry = ledger.get(s, run, "pay")
+    if entry is not None and entry.status == "done":
+        return {}
+    page = _page(ctx, run, adapter)
+    if entry is not None:
+        paid = adapter.find_payment(page, run.content["period"])
+        if paid is not None and paid.paid:
+            _done(ctx, run, "pay", paid.serial)
+            return {}
+    amount = Decimal(state["fields"]["amount"])  # what the owner approved; the adapter refuses any other
+    adapter.open_payment(page, run.content["period"])
+    with transaction(ctx.db) as s:
+        ledger.record_intent(s, s.get(Run, run.id), "pay")
+    adapter.pay(page, amount)
+    return {}
+
+
+def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    ctx = runtime.context
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    page = _page(ctx, run, adapter)
+    paid = adapter.find_payment(page, run.content["period"])
+    if paid is None or not paid.paid:
+        raise ContentRejected("缴款后在申报信息查询里没有看到「已缴款」", site=run.site, url=page.url)
+    shoot_run(ctx, run, page, "paid", full_page=False)
+    _done(ctx, run, "pay", paid.serial)
+    return {}
+
+
+def finish(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    with transaction(runtime.context.db) as s:
+        run = s.get(Run, state["run_id"])
+        paid = ledger.get(s, run, "pay")
+        reason = "已申报并缴款" if paid is not None and paid.status == "done" else "已申报，无需缴款"
+        set_status(s, run, "published", reason=reason, external_id=state["filed"]["serial"])
+    return {}
+
+
+def payment_rejected(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
+    with transaction(runtime.context.db) as s:
+        run = s.get(Run, state["run_id"])
+        why = state["decision"].get("reason") or "主人没有批准缴款"
+        set_status(s, run, "rejected", reason=f"已申报（序号{state['filed']['serial']}），未缴款：{why}",
+                   external_id=state["filed"]["serial"])
+    return {}
+
+
+def _done(ctx: RunContext, run: Run, action: str, serial: str) -> dict:
+    with transaction(ctx.db) as s:
+        ledger.record_done(s, s.get(Run, run.id), serial, action)
+    return {"serial": serial}
+
+
+# -- routers -----------------------------------------------------------------------------------
+
+def after_fill(state: FilingState) -> Literal["login", "request_approval"]:
+    return "login" if state.get("needs_login") else "request_approval"
+
+
+def after_login(state: FilingState) -> Literal["fill", "submit"]:
+    decision = state.get("decision") or {}
+    return "submit" if decision.get("approved") and not state.get("filed") else "fill"
+
+
+def after_submit(state: FilingState) -> Literal["login", "verify_filed"]:
+    return "login" if state.get("needs_login") else "verify_filed"
+
+
+def after_verify(state: FilingState) -> Literal["request_payment", "finish"]:
+    return "request_payment" if Decimal(state["filed"].get("tax_due") or state["tax_due"]) > 0 else "finish"
+
+
+def after_payment_approval(state: FilingState) -> Literal["pay", "payment_rejected"]:
+    return "pay" if state["decision"].get("approved") else "payment_rejected"
