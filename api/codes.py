@@ -1,11 +1,16 @@
-"""What the owner hands a waiting worker from the phone: a code the site sent, or a slider drag."""
+"""What the owner hands a waiting worker from the phone: a code the site sent, or an action (tap, drag,
+typed text) on the live page of a take-over."""
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.errors import FieldErrors, field_error
-from rpa.handoff import Waiting, answer, pending_step
+from rpa.handoff import Waiting, answer, pending_step, queue_action
+
+MAX_QUEUED = 5
+"""Actions that may wait for the worker at once: a finger is faster than a replayed drag, not faster
+than five of them."""
 
 
 class Code(BaseModel):
@@ -18,4 +23,18 @@ def hand_over(s: Session, who: Waiting, value: str, kind: str = "code") -> None:
     if step is None or step.kind != kind or not answer(s, step.id, value):
         field, what = ("code", "验证码") if kind == "code" else ("points", "滑块操作")
         raise FieldErrors([field_error(field, f"等待中的{what}", f"现在不需要{what}（可能已超时）")], status=409)
+    s.commit()
+
+
+def hand_action(s: Session, who: Waiting, action: dict) -> None:
+    """Queue the owner's action for the worker that holds the page; 409 when no take-over waits for one
+    (it passed, timed out, or never asked) or when too many actions are still waiting."""
+    step = pending_step(s, who)
+    outcome = queue_action(s, step.id, action, MAX_QUEUED) if step is not None and step.kind == "drag" else "closed"
+    if outcome == "closed":
+        raise FieldErrors([field_error("step", "等待中的接管", "现在没有需要你在手机上操作的页面（可能已通过或已超时）")],
+                          status=409)
+    if outcome == "busy":
+        raise FieldErrors([field_error("step", f"最多{MAX_QUEUED}个待做的操作", "前面的操作员工还没做完，请稍等再试")],
+                          status=409)
     s.commit()

@@ -17,6 +17,16 @@ RUN_STATUS = {
     "rejected": "已驳回",
     "failed": "失败",
 }
+DONE_BY_GRAPH = {"tax_filing": "已申报"}
+"""What "done" is called for a workflow other than publishing."""
+
+
+def run_status(graph: str, status: str) -> str:
+    if status == "published" and graph in DONE_BY_GRAPH:
+        return DONE_BY_GRAPH[graph]
+    return RUN_STATUS.get(status, status)
+
+
 ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请扫码）", "active": "已登录"}
 APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期"}
 TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}

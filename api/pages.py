@@ -13,6 +13,7 @@ from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
+from api.reminders import tax_reminder
 from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
@@ -44,7 +45,7 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
-                   accounts=[account_view(s, a) for a in accounts])
+                   accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws))
 
 
 @router.get("/approvals")

@@ -43,13 +43,20 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
     account = s.get(Account, r.account_id)
     thumb = (s.query(Artifact).filter_by(run_id=r.id, kind="thumbnail").order_by(Artifact.created_at.desc())
              .first())
-    return {"id": r.id, "site": r.site, "site_label": labels.site_label(r.site), "account": account.name,
+    return {"id": r.id, "graph": r.graph, "site": r.site, "site_label": labels.site_label(r.site),
+            "account": account.name,
             "mode": r.mode, "mode_label": MODE_LABELS.get(r.mode), "status": r.status,
-            "status_label": labels.RUN_STATUS.get(r.status, r.status), "reason": r.reason,
-            "external_id": r.external_id, "title": r.content.get("title", ""),
+            "status_label": labels.run_status(r.graph, r.status), "reason": r.reason,
+            "external_id": r.external_id, "title": _title(r),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
+
+
+def _title(r: Run) -> str:
+    if r.graph == "tax_filing":
+        return f"{r.content.get('period', '')} 增值税申报"
+    return r.content.get("title", "")
 
 
 def _code_prompt(s: Session, r: Run) -> str | None:

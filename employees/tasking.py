@@ -4,13 +4,18 @@
 
 The employee's persona and settings shape the prompt; the workspace's knowledge passages for the
 subject ground the drafts; runs the employee may not (or cannot yet) do are dropped with a sentence in
-``Plan.unknown``. ``findings`` runs the compliance checker on a planned draft; ``post_for`` turns a
-confirmed planned run into the same ``Post`` a written note becomes.
+``Plan.unknown``; no draft keeps a secret of the workspace (``planning.safety.scrub``). ``findings``
+runs the compliance checker on a planned draft; ``post_for`` turns a confirmed publish run into the
+same ``Post`` a written note becomes, ``product_for`` a confirmed listing run into the ``Product`` the
+listing form would have made, with the facts the owner typed at confirmation.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
 
 from sqlalchemy.orm import Session
 
@@ -29,14 +34,17 @@ from planning import make_plan
 from planning.llm_planner import persona_of
 from planning.plan import KIND_LABELS, SITE_LABELS, Plan, PlannedRun
 from planning.rules import understand
+from planning.safety import REDACTED, scrub
 from planning.writer import fit
+from sites.taobao.product import Product
 
 KIND_WORKFLOWS = {"publish": "publish", "list_product": "listing"}
 """Which workflow (``graphs.GRAPHS``) carries out each kind of planned run."""
-CONFIRMABLE = {"publish"}
-"""Kinds a plan can turn into runs. A listing needs category, price, stock and main images the sentence
-does not give, so its draft (title, description) is shown and the owner lists it on the listing page."""
+CONFIRMABLE = {"publish", "list_product"}
+"""Kinds a plan can turn into runs. A listing also needs category, brand, price, stock and main images
+the sentence does not give: the owner types them on the plan page when confirming (``ListingFacts``)."""
 LISTING_PAGE = "/listings/new"
+"""Where a product is listed by hand (linked from the plan page's listing items)."""
 PASSAGES_K = 4
 CHECKED_PLATFORMS = ("xiaohongshu", "douyin", "taobao")
 
@@ -77,7 +85,30 @@ def plan_task(s: Session, settings: Settings, workspace: Workspace, employee: Em
     plan.notes = notes + plan.notes
     plan.runs = [run for run in plan.runs if _allowed(plan, role, run)]
     plan.runs = [_for_images(plan, run) for run in plan.runs]
+    _without_secrets(plan, secret_values(settings))
     return plan, {p.chunk_id: {"doc_name": p.doc_name, "text": p.text} for p in passages}
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The secret values the settings hold (model key, vault keys, cookie key): never in a draft."""
+    values = []
+    for secret in (settings.llm_api_key, settings.vault_keys, settings.secret_key):
+        if secret is not None:
+            raw = secret.get_secret_value()
+            values += [raw, *(k.strip() for k in raw.split(","))]
+    return [v for v in dict.fromkeys(values) if v]
+
+
+def _without_secrets(plan: Plan, secrets: list[str]) -> None:
+    """Replace any secret value a draft contains (a model echoing one) and say so."""
+    for run in plan.runs:
+        fields = {"title": run.content.title, "body": run.content.body, "topics": "\n".join(run.content.topics)}
+        cleaned = {name: scrub(text, secrets) for name, text in fields.items()}
+        if any(found for _, found in cleaned.values()):
+            run.content = run.content.model_copy(update={
+                "title": cleaned["title"][0], "body": cleaned["body"][0],
+                "topics": [t for t in cleaned["topics"][0].split("\n") if t]})
+            plan.notes.append(f"{SITE_LABELS[run.site]}草稿里出现了密钥，已替换为{REDACTED}，请核对")
 
 
 def single_accounts(s: Session, workspace_id: str) -> dict[str, str]:
@@ -114,7 +145,7 @@ def not_confirmable(run: PlannedRun) -> str:
     """Why this planned run cannot be confirmed from the plan ("" when it can)."""
     if run.kind in CONFIRMABLE:
         return ""
-    return "从计划直接上架即将推出：请在「上架商品」页面填写类目、价格、库存和主图后上架（标题可从这里复制）"
+    return f"「{KIND_LABELS[run.kind]}」还不能从计划直接执行"
 
 
 def findings(run: PlannedRun, banned: list[str]) -> list[compliance.Finding]:
@@ -130,3 +161,47 @@ def post_for(run: PlannedRun, images: list[str]) -> Post:
     timing = Timing(mode="at", at=run.at.astimezone(timezone.utc)) if run.at else Timing(mode="now")
     return Post(title=run.content.title.strip(), body=run.content.body, topics=list(run.content.topics),
                 images=images, timing=timing, kind="image")
+
+
+class ListingFacts(BaseModel):
+    """What the owner types on the plan page for a listing: the facts a sentence does not give."""
+
+    category_keyword: str = ""
+    brand: str = ""
+    model: str = ""
+    price: str = ""
+    """As typed; empty means the price the plan found in the owner's sentence (if any)."""
+    stock: str = ""
+
+    def price_for(self, run: PlannedRun) -> Decimal | None:
+        raw = self.price.strip() or (str(run.content.price_yuan) if run.content.price_yuan is not None else "")
+        try:
+            return Decimal(raw) if raw else None
+        except InvalidOperation:
+            return None
+
+    def stock_value(self) -> int | None:
+        return int(self.stock.strip()) if self.stock.strip().isdigit() else None
+
+    def errors(self, run: PlannedRun) -> list[dict]:
+        """Field errors for a price or stock that is not a number (the site's rules check the rest)."""
+        errors = []
+        if self.price.strip() and self.price_for(run) is None:
+            errors.append({"field": "price", "limit": "数字", "message": "一口价请填写数字，例如 39.90"})
+        if self.stock.strip() and self.stock_value() is None:
+            errors.append({"field": "stock", "limit": "整数", "message": "库存请填写0或正整数"})
+        return errors
+
+
+def product_for(run: PlannedRun, facts: ListingFacts, images: list[str]) -> Product:
+    """The product a confirmed listing run lists: the draft's title, the owner's facts and images.
+    Its rules are the site's (``sites.taobao.limits``, checked again by ``core.runs.create_listing_run``)."""
+    props = {k: v.strip() for k, v in (("品牌", facts.brand), ("型号", facts.model)) if v.strip()}
+    return Product(category_keyword=facts.category_keyword.strip(), properties=props,
+                   title=run.content.title.strip(), main_images=images, price=facts.price_for(run),
+                   stock=facts.stock_value())
+
+
+def listing_not_before(run: PlannedRun) -> datetime | None:
+    """When a listing run starts (UTC): the plan's time; None means as soon as it is confirmed."""
+    return run.at.astimezone(timezone.utc) if run.at else None

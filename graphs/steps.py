@@ -17,7 +17,6 @@ from core.db import transaction
 from core.models import Account, Approval, Run
 from core.queue import enqueue_login
 from core.runs import set_status
-from core.errors import ContentRejected
 from graphs.context import RunContext
 from rpa.handoff import Waiting
 from rpa.screenshots import shoot
@@ -42,29 +41,22 @@ def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:
-    """The owner drags the site's slider on the phone (``rpa.takeover``); never solved by us.
+    """The owner takes over the site's slider from the phone (``rpa.takeover``); never solved by us.
 
     The adapter names the tab to show (``human_page``), where the slider is (``slider_box``), whether the
-    site let us through (``slider_gone``) and how to put a refused slider back (``slider_retry``)."""
+    site let us through (``slider_gone``) and how to put a refused slider back (``slider_retry``: the
+    owner could tap the site's 重试 box herself, but a slider that is back at its start at once is kinder)."""
     take_over(ctx.db, Waiting(run_id=run.id), adapter.human_page(page), ctx.settings.paths.artifacts, prompt,
               ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
-              passed=lambda: _passed_within(adapter, page, SLIDER_WAIT_MS), reset=lambda: adapter.slider_retry(page))
+              passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page),
+              judge_s=SLIDER_WAIT_MS / 1000)
 
 
-def _passed_within(adapter, page, ms: int) -> bool:
-    waited = 0
-    while not adapter.slider_gone(page):
-        if waited >= ms:
-            return False
-        page.wait_for_timeout(250)  # the site checks the drag on its server before it lets us through
-        waited += 250
-    return True
-
-
-def slider_area(box: dict | None) -> dict:
-    """The part of the page the owner sees: the track with room for the slider's texts around it."""
+def slider_area(box: dict | None) -> dict | None:
+    """The part of the page the owner sees: the track with room for the slider's texts around it.
+    None while the slider shows no track (e.g. its 验证失败 box stands in for it): keep the last picture."""
     if box is None:
-        raise ContentRejected("滑块验证窗口不见了")
+        return None
     knob, track = box["knob"], box["track"]
     x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
     return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}

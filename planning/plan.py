@@ -15,6 +15,8 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from core.content import Post, Timing
 from llm.client import Usage
 from sites.douyin.limits import limits as douyin_limits
+from sites.taobao.limits import limits as taobao_limits
+from sites.taobao.product import Product
 from sites.xiaohongshu.limits import limits as xhs_limits
 
 Site = Literal["xiaohongshu", "douyin", "taobao"]
@@ -27,7 +29,10 @@ KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), 
 SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image"}
 """The post kind a draft is written for until the owner attaches media (decides e.g. Douyin's title cap)."""
 LIMITS = {"xiaohongshu": xhs_limits, "douyin": douyin_limits}
-"""Sites whose content rules exist as code. Taobao has none yet, so its drafts are not length-checked."""
+"""Sites whose post rules exist as code (validators of ``core.content.Post``)."""
+TEXT_CHECKED = (*LIMITS, "taobao")
+"""Sites whose draft text is checked; Taobao's listing validator checks the title only (the rest of a
+product, category, price, stock and images, is given by the owner when confirming)."""
 CONTENT_FIELDS = {"title", "body", "topics", "kind"}
 
 
@@ -99,6 +104,9 @@ class Plan(BaseModel):
 
 def content_errors(site: str, content: PlannedContent, now: datetime) -> list[dict]:
     """The site validator's field errors for the text of a draft (media are attached later)."""
+    if site == "taobao":
+        product = Product(category_keyword="", title=content.title)
+        return [e for e in taobao_limits.validate(product, now) if e["field"] == "title"]
     limits = LIMITS.get(site)
     if limits is None:
         return []

@@ -26,6 +26,7 @@ KIND_WORDS = {
     "publish": re.compile(r"发布|发帖子?|帖子|笔记|视频|图文|发"),
 }
 NOW_WORDS = re.compile(r"立即|立刻|马上|现在")
+PRICE = re.compile(r"(?:售价|价格|卖|定价)?\s*(?P<p>\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)")
 STOP = r"，。,；;！!？?\s」”\"》"
 SUBJECT_PATTERNS = [
     re.compile(rf"(?:产品|商品|主角)(?:是|叫|为)[「“\"《]?(?P<s>[^{STOP}]+)"),
@@ -33,6 +34,7 @@ SUBJECT_PATTERNS = [
     re.compile(rf"关于(?P<s>[^{STOP}]+)"),
     re.compile(r"[「“\"《](?P<s>[^」”\"》]+)[」”\"》]"),
     re.compile(rf"(?:推广|介绍|宣传)(?:一下)?(?P<s>[^{STOP}]+)"),
+    re.compile(rf"(?:上架|上新)(?:一|1|几)?(?:款|个|件|批|套)?(?P<s>[^{STOP}]{{2,}})"),
 ]
 THEME = re.compile(r"发(?:布)?(?:一|1|两|2|几)?(?:篇|条|个|则)?(?P<t>[^，。,；;的\s]{2,12})的(?:帖子|笔记|视频|图文)")
 FILLER = re.compile(r"(?:在|和|跟|与|及|以及|还有|同时|并且|一篇|一条|一个|篇|条|个|的|请|帮我|帮忙|麻烦|给我|"
@@ -50,6 +52,8 @@ class Intent:
     subject: str = ""
     theme: str = ""
     now_words: bool = False
+    price: float | None = None
+    """A price in yuan the owner named (``售价39元``): prefills a listing's price."""
     leftover: list[str] = field(default_factory=list)
 
 
@@ -71,6 +75,10 @@ def understand(text: str, now: datetime) -> Intent:
     if theme:
         intent.theme = theme.group("t")
         spans.append(theme.span("t"))
+    price = PRICE.search(text)
+    if price and not _inside(price.span(), spans):
+        intent.price = float(price.group("p"))
+        spans.append(price.span())
     for m in NOW_WORDS.finditer(text):
         intent.now_words = True
         spans.append(m.span())
@@ -89,13 +97,15 @@ def plan(text: str, now: datetime, passages: Sequence[Passage] = (),
     if not intent.subject and not intent.theme:
         result.unknown.append("没说产品或主题是什么")
     for site in intent.sites:
-        kind = _kind_for(site, intent.kinds)
+        kind = kind_for(site, intent.kinds)
         if kind is None:
             wanted = "、".join(KIND_LABELS[k] for k in intent.kinds)
             can = "、".join(KIND_LABELS[k] for k, sites in KIND_SITES.items() if site in sites)
             result.unknown.append(f"{SITE_LABELS[site]}不能{wanted}，只能{can}")
             continue
         written = draft(intent.subject, site, passages, theme=intent.theme)
+        if kind == "list_product" and intent.price is not None:
+            written.content.price_yuan = intent.price
         result.runs.append(PlannedRun(
             kind=kind, site=site, account_id=(accounts or {}).get(site), content=written.content,
             citations=written.citations, at=intent.when.at if intent.when else None,
@@ -116,7 +126,7 @@ def time_notes(when: When | None, missing_matters: bool) -> list[str]:
     return []
 
 
-def _kind_for(site: str, kinds: list[str]) -> str | None:
+def kind_for(site: str, kinds: list[str]) -> str | None:
     """The kind this site runs: the one asked for when the site supports it; the site's only kind when
     nothing was asked (淘宝 alone means a listing) or when that kind was asked too (淘宝上架, 小红书发帖)."""
     own = [k for k, sites in KIND_SITES.items() if site in sites]

@@ -6,14 +6,19 @@ the prompt on the phone, waits for the owner's answer and returns it. The step b
 status becomes ``awaiting_code``) or, during a login, to the account (its page shows the prompt). The
 page cannot survive the job, so the wait happens inside the job and is bounded by
 ``Settings.code_timeout_s``.
+
+A live take-over (``rpa.takeover``) keeps one step open for many answers: the phone queues the owner's
+actions on it (``queue_action``), the worker takes them in order (``take_actions``) and closes the step
+when the site lets it through (``close_step``).
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
@@ -98,3 +103,58 @@ def _take_answer(db, step_id: str) -> str | None:
 def _expire(db, step_id: str) -> None:
     with transaction(db) as s:
         s.get(HumanStep, step_id).status = "expired"
+
+
+# -- a live step: many answers until the worker closes it ---------------------------------------------
+
+def open_step(db: sessionmaker[Session], who: Waiting, kind: str, prompt: str, timeout_s: int,
+              screenshot_id: str | None = None) -> str:
+    """Open a step that stays pending while the owner acts on it; the run shows ``awaiting_human``."""
+    return _open(db, who, kind, prompt, timeout_s, screenshot_id)
+
+
+def reprompt(db: sessionmaker[Session], step_id: str, prompt: str) -> None:
+    """Tell the owner something new on the open step (e.g. the site refused the last drag)."""
+    with transaction(db) as s:
+        step = s.get(HumanStep, step_id)
+        step.prompt = prompt
+        if step.run_id:
+            s.get(Run, step.run_id).reason = prompt
+
+
+def queue_action(s: Session, step_id: str, action: dict, limit: int) -> str:
+    """Append the owner's action to the open step (the caller commits): ``queued``, ``busy`` (``limit``
+    actions already wait, or the worker took the queue at this very moment) or ``closed``."""
+    live = (HumanStep.id == step_id, HumanStep.status == "pending", HumanStep.expires_at > utcnow())
+    row = s.execute(select(HumanStep.answer).where(*live)).first()
+    if row is None:
+        return "closed"
+    old = row[0]
+    actions = json.loads(old) if old else []
+    if len(actions) >= limit:
+        return "busy"
+    unchanged = HumanStep.answer.is_(None) if old is None else HumanStep.answer == old  # compare-and-set
+    done = s.execute(update(HumanStep).where(*live, unchanged).values(answer=json.dumps(actions + [action])))
+    return "queued" if done.rowcount else "busy"
+
+
+def take_actions(db: sessionmaker[Session], step_id: str) -> list[dict]:
+    """The actions queued on the open step, oldest first; the queue is emptied (nothing is kept)."""
+    with transaction(db) as s:
+        queued = s.execute(select(HumanStep.answer).where(HumanStep.id == step_id,
+                                                          HumanStep.status == "pending")).scalar()
+        if not queued:
+            return []
+        taken = s.execute(update(HumanStep).where(HumanStep.id == step_id, HumanStep.answer == queued)
+                          .values(answer=None)).rowcount
+        return json.loads(queued) if taken else []  # the phone added one meanwhile: next time
+
+
+def close_step(db: sessionmaker[Session], step_id: str, passed: bool) -> None:
+    """End the open step: the run goes on (``passed``) or the step expires; queued actions are wiped."""
+    with transaction(db) as s:
+        step = s.get(HumanStep, step_id)
+        step.status, step.answer = ("used" if passed else "expired"), None
+        if passed and step.run_id:
+            run = set_status(s, s.get(Run, step.run_id), "running")
+            run.reason = None

@@ -1,34 +1,53 @@
-"""The owner drags the site's slider on the phone; the worker replays that drag on the live page.
+"""A human takes over a paused page from the phone: sees it live, taps, drags and types into it.
 
-The project never solves a slider itself. When a site puts one up (Taobao's 安全验证, the tax bureau's
-login slider), the worker keeps the page open, shows the owner a picture of it, and waits. The phone
-records the owner's finger on that picture as points ``[x, y, t]``: x and y as fractions of the
-picture (0–1, so the phone's screen size does not matter), t in milliseconds since the finger went
-down. The picture is the slider's dialog (an ``Area`` of the page the adapter names), so it fills the
-phone's width; the worker maps the points back onto that area and moves the mouse through them with
-the owner's own timing: the site sees a human drag because it is one.
+The project never solves a slider (or any other check) itself. When a site puts one up (Taobao's
+安全验证, the tax bureau's login slider), the worker keeps the page open, shows the owner a live
+picture of the part that matters (an ``area`` of the page the adapter names) and waits. The phone
+sends what the owner's finger does on that picture:
+
+- a tap ``{x, y}``: a mouse click at that point;
+- a drag ``{points: [[x, y, t], ...]}``: pressed at the first point, moved through the others with the
+  owner's own timing (t in ms since the finger went down), released at the last: the site sees a
+  human drag because it is one;
+- typed text ``{text}``: typed into whatever has the focus (the owner taps the field first).
+
+x and y are fractions of the picture (0–1), so the phone's screen size does not matter. The worker
+re-shoots the area about every second while it waits, and replays actions in the order they came,
+until the site's own signal (``passed()``) says the check is done, the overall time is up
+(``HumanTimeout``), or too many drags were refused (``SliderNotPassed``).
 """
 from __future__ import annotations
 
-import json
+import hashlib
+import os
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 from playwright.sync_api import Page
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import BusinessError
-from rpa.handoff import Waiting, ask
-from rpa.screenshots import shoot
+from core.db import transaction
+from core.errors import BusinessError, HumanTimeout, PageChanged
+from core.models import Artifact, new_id
+from rpa.handoff import Waiting, close_step, open_step, reprompt, take_actions
+from rpa.screenshots import save_shot
 
-TRIES = 3
 MAX_DRAG_MS = 30_000
+MAX_TEXT = 200
+FAILED_DRAGS = 5
+"""Drags the site may refuse before the run stops: the owner is trying, but something is wrong."""
+JUDGE_S = 5.0
+"""How long a site may take to let a drag through (it checks it on its server first)."""
+REFRESH_S = 1.0
+TICK_S = 0.25
+TYPE_DELAY_MS = 60
+"""Typed text goes in key by key at a person's pace: sites watch their inputs' key events."""
 
 
 class SliderNotPassed(BusinessError):
-    """The owner's drags did not pass the site's check, several times in a row."""
+    """The owner's drags did not pass the site's check, several times."""
 
 
 class Drag(BaseModel):
@@ -47,45 +66,188 @@ class Drag(BaseModel):
         return points
 
 
+class Tap(BaseModel):
+    """A tap on the picture: a click at that point of the page."""
+
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+
+
+class Text(BaseModel):
+    """Text typed on the phone, for the field that has the focus on the page."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+    @field_validator("text")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        if any(not ch.isprintable() for ch in text):
+            raise ValueError("文字里不能有换行或控制字符")
+        return text
+
+
+Action = Drag | Tap | Text
+KINDS: dict[str, type[BaseModel]] = {"drag": Drag, "tap": Tap, "text": Text}
+
+
+def as_action(action: Action) -> dict:
+    """How an action waits in the step's queue."""
+    kind = next(k for k, model in KINDS.items() if isinstance(action, model))
+    return {"kind": kind, **action.model_dump()}
+
+
 def visible_area(page: Page) -> dict:
     size = page.viewport_size or {"width": 1280, "height": 900}
     return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
 
 
+def _at(area: dict, x: float, y: float) -> tuple[float, float]:
+    return area["x"] + x * area["width"], area["y"] + y * area["height"]
+
+
 def replay(page: Page, drag: Drag, area: dict) -> None:
     """Press at the first point, move through the rest with the recorded timing, release at the last."""
-    def move(x: float, y: float) -> None:
-        page.mouse.move(area["x"] + x * area["width"], area["y"] + y * area["height"])
-
     (x0, y0, _), rest = drag.points[0], drag.points[1:]
-    move(x0, y0)
+    page.mouse.move(*_at(area, x0, y0))
     page.mouse.down()
     start = time.monotonic()
     for x, y, t in rest:
         ahead = t / 1000 - (time.monotonic() - start)
         if ahead > 0:
             time.sleep(ahead)  # the owner's own pace is the point: a slider judges a drag by its timing
-        move(x, y)
+        page.mouse.move(*_at(area, x, y))
     page.mouse.up()
 
 
-def take_over(db: sessionmaker[Session], who: Waiting, page: Page, artifacts: Path, prompt: str,
-              timeout_s: int, area: Callable[[], dict], passed: Callable[[], bool],
-              reset: Callable[[], None] = lambda: None) -> None:
-    """Ask the owner to drag until ``passed()`` says the site let us through (``TRIES`` drags at most).
+def perform(page: Page, action: dict, area: dict) -> Literal["drag", "tap", "text"]:
+    """Replay one queued action on the page; its kind."""
+    kind = action["kind"]
+    done = KINDS[kind].model_validate({k: v for k, v in action.items() if k != "kind"})
+    if isinstance(done, Drag):
+        replay(page, done, area)
+    elif isinstance(done, Tap):
+        page.mouse.click(*_at(area, done.x, done.y))
+    else:
+        page.keyboard.type(done.text, delay=TYPE_DELAY_MS)
+    return kind
 
-    ``area()`` is the page rectangle the owner sees (the slider's dialog), asked anew for every try:
-    a failed drag may leave the dialog elsewhere. ``reset()`` puts a failed slider back to its start
-    (sites want a click on their 重试 box first; that click solves nothing)."""
-    for attempt in range(TRIES):
-        if attempt:
+
+class LivePicture:
+    """The picture the owner acts on: one artifact whose files are replaced when the page changes, so a
+    take-over of many minutes leaves one picture behind, not hundreds."""
+
+    def __init__(self, db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path):
+        self.db, self.run_id, self.page, self.dest = db, run_id, page, dest
+        self.full: Path | None = None
+        self.thumb: Path | None = None
+        self.digest = ""
+
+    def _raw(self, area: dict) -> bytes:
+        raw = self.page.screenshot(clip=area, type="jpeg", quality=90)
+        self.digest, before = hashlib.sha256(raw).hexdigest(), self.digest
+        return raw if self.digest != before else b""
+
+    def first(self, area: dict) -> str:
+        """Shoot the area and record it; the artifact id the step points at."""
+        shot = save_shot(self._raw(area), self.dest, f"live-{new_id()}")
+        self.full, self.thumb = shot.full, shot.thumb
+        with transaction(self.db) as s:
+            thumb = Artifact(run_id=self.run_id, kind="thumbnail", path=str(shot.thumb), step="takeover")
+            s.add(thumb)
+            s.flush()
+            full = Artifact(run_id=self.run_id, kind="screenshot", path=str(shot.full), step="takeover",
+                            thumb_id=thumb.id)
+            s.add(full)
+            s.flush()
+            return full.id
+
+    def refresh(self, area: dict) -> bool:
+        """Shoot again; when the page looks different, swap the files in place (atomically: the phone
+        may be fetching the old one). True when the picture changed."""
+        raw = self._raw(area)
+        if not raw:
+            return False
+        shot = save_shot(raw, self.dest, f"{self.full.stem}.next")
+        os.replace(shot.thumb, self.thumb)
+        os.replace(shot.full, self.full)
+        return True
+
+
+class _Drags:
+    """Judges the owner's drags by the site's answer: one not let through within ``judge_s`` (or followed
+    by another drag first) was refused; ``FAILED_DRAGS`` refusals stop the take-over."""
+
+    def __init__(self, judge_s: float, giving_up: str):
+        self.judge_s, self.giving_up = judge_s, giving_up
+        self.refused, self.until = 0, None
+
+    def made(self) -> None:
+        if self.until is not None:
+            self._refuse()
+        self.until = time.monotonic() + self.judge_s
+
+    def timed_out(self) -> bool:
+        """True once, when the last drag's time to pass has run out (it was refused)."""
+        if self.until is None or time.monotonic() < self.until:
+            return False
+        self.until = None
+        self._refuse()
+        return True
+
+    def _refuse(self) -> None:
+        self.refused += 1
+        if self.refused >= FAILED_DRAGS:
+            raise SliderNotPassed(f"滑块验证拖了{FAILED_DRAGS}次都没有通过，已停止，{self.giving_up}")
+
+    def prompt(self) -> str:
+        return (f"网站没有放行这次拖动（已{self.refused}次，最多{FAILED_DRAGS}次），"
+                "请看新画面再拖一次（按住滑块，匀速拖到最右边）")
+
+
+def take_over(db: sessionmaker[Session], who: Waiting, page: Page, artifacts: Path, prompt: str,
+              timeout_s: int, area: Callable[[], dict | None], passed: Callable[[], bool],
+              reset: Callable[[], None] = lambda: None, judge_s: float = JUDGE_S,
+              waited_for: str = "滑块验证") -> None:
+    """Let the owner act on the live page from the phone until ``passed()`` (the site's own, quick
+    signal) says the check is done.
+
+    ``area()`` is the page rectangle the owner sees, asked anew for every picture (None: not to be
+    found right now, keep the last one). ``reset()`` puts a refused slider back to its start for sites
+    that need it (a click on their 重试 box; that click solves nothing)."""
+    if passed():
+        return
+    where = area()
+    if where is None:
+        raise PageChanged(f"需要你操作的{waited_for}窗口不见了，已停止，{who.giving_up}", url=page.url)
+    picture = LivePicture(db, who.run_id, page, artifacts / (who.run_id or f"account-{who.account_id}"))
+    step_id = open_step(db, who, "drag", prompt, timeout_s, screenshot_id=picture.first(where))
+    waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
+    too_long = HumanTimeout(f"等待你在手机上完成{waited_for}超过{waited}，已停止，{who.giving_up}", url=page.url)
+    done = False
+    try:
+        _wait_for_the_site(db, step_id, page, picture, where, time.monotonic() + timeout_s, too_long,
+                           area, passed, reset, _Drags(judge_s, who.giving_up))
+        done = True
+    finally:
+        close_step(db, step_id, passed=done)
+
+
+def _wait_for_the_site(db, step_id: str, page: Page, picture: LivePicture, where: dict, deadline: float,
+                       too_long: HumanTimeout, area, passed, reset, drags: _Drags) -> None:
+    next_shot = time.monotonic() + REFRESH_S
+    while not passed():
+        if drags.timed_out():
             reset()
-        where = area()
-        shot_id = shoot(db, who.run_id, page, artifacts / (who.run_id or f"account-{who.account_id}"), "slider",
-                        clip=where)
-        answer = ask(db, who, "drag", prompt, timeout_s, screenshot_id=shot_id, waited_for="滑块验证")
-        replay(page, Drag.model_validate(json.loads(answer)), where)
-        if passed():
-            return
-        prompt = "网站没有放行这次拖动，请看新截图再拖一次（按住滑块，匀速拖到最右边）"
-    raise SliderNotPassed(f"滑块验证连续{TRIES}次没有通过，已停止，{who.giving_up}")
+            reprompt(db, step_id, drags.prompt())
+            next_shot = 0.0  # show the owner the refused (or reset) slider at once
+        if time.monotonic() >= deadline:
+            raise too_long
+        for action in take_actions(db, step_id):
+            if perform(page, action, where) == "drag":
+                drags.made()
+            next_shot = min(next_shot, time.monotonic() + TICK_S)  # the owner wants to see what it did
+        if time.monotonic() >= next_shot:
+            where = area() or where
+            picture.refresh(where)
+            next_shot = time.monotonic() + REFRESH_S
+        page.wait_for_timeout(TICK_S * 1000)  # the owner acts at human speed; the page keeps running

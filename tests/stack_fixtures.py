@@ -42,7 +42,8 @@ class Env:
                                     "sandbox": True, "sandbox_ports": stack.replica_ports})
         self.db = session_factory(self.settings.db_url)
         self.replica = Replica(stack.xhs_url)
-        self.replicas = {site: Replica(stack.replica_url(site)) for site in stack.replica_ports}
+        self.replicas = {site: Replica(stack.replica_url(site)) for site in stack.replica_ports
+                         if site in stack.procs}  # the replicas this stack started
 
     def run(self, run_id: str) -> Run:
         with self.db() as s:

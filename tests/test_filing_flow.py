@@ -56,7 +56,7 @@ def owner(env):
     phone = httpx.Client(base_url=env.stack.web_url, timeout=60)
     r = phone.post("/api/session", json={"username": f"owner{ws_id}", "password": PASSWORD})
     phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    r = phone.post("/api/accounts", json={"site": "etax", "name": "电子税务局", "credentials": LOGIN})
+    r = phone.post("/api/accounts", json={"site": "etax", "name": "电子税务局", **LOGIN})
     assert r.status_code == 201, r.text
     with closing(phone):
         yield {"phone": phone, "account": r.json()["id"], "bureau": bureau, "workspace": ws_id}

@@ -1,10 +1,16 @@
 """Taobao listings through the same queue, approval queue and ledger as posts, on real processes:
-one product from the phone, a sheet of products paced with "approve all", the slider dragged by the owner."""
+one product from the phone (with the site's warning shown on the run), a sheet of products paced with
+"approve all" (bad rows named, the rest listed), each shelf option, the slider dragged by the owner, and a
+worker killed mid-submit."""
 from __future__ import annotations
 
 import io
 import itertools
+import os
+import signal
 from contextlib import closing
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -12,7 +18,7 @@ from openpyxl import Workbook
 
 from api.auth import hash_password
 from core.db import transaction
-from core.models import Account, Approval, Employee, Run, User, Workspace
+from core.models import Account, Approval, Employee, LedgerEntry, Run, User, Workspace
 from tests.core_fixtures import wait_until
 from tests.factories import make_image
 from tests.stack_fixtures import Env, make_stack
@@ -89,6 +95,11 @@ def test_a_product_waits_for_approval_then_is_listed_once_with_its_item_id(env, 
     assert (item["title"], item["price"], item["quantity"], item["status"]) == ("倍思手机壳 防摔 透明", "19.90", 50,
                                                                                 item["status"])
     assert run.external_id == str(item["id"])
+    # No description images: the site warned, the employee confirmed, and the owner reads the warning.
+    assert "描述中未添加图片" in run.reason
+    with closing(_phone(env, shop)) as phone:
+        page = phone.get(f"/runs/{run_id}")
+    assert "描述中未添加图片" in page.text and str(item["id"]) in page.text
 
 
 def test_a_bad_product_is_refused_with_the_field_before_any_browser_work(env, shop):
@@ -111,49 +122,85 @@ def _sheet(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def test_a_sheet_becomes_one_paced_run_per_product_and_approve_all_lists_them(env, shop):
-    header = ["类目", "品牌", "型号", "属性:货号", "标题", "主图", "价格", "库存", "商家编码", "颜色分类", "尺码",
-              "上架方式"]
-    a, b = (p.name for p in shop["images"])
-    sheet = _sheet([header,
-                    ["手机壳", "倍思/Baseus", "X1", "", "防摔手机壳 黑色款", a, "29.90", "20", "CASE-1", "", "", "立刻上架"],
-                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "59.00", "5", "TEE-1", "白色", "M", "放入仓库"],
-                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "69.00", "7", "TEE-1", "白色", "L", "放入仓库"]])
+SHEET_HEADER = ["类目", "品牌", "型号", "属性:货号", "标题", "主图", "价格", "库存", "商家编码", "颜色分类", "尺码",
+                "上架方式"]
+
+
+def _import(env, shop, sheet: bytes, name: str = "products.xlsx") -> httpx.Response:
     with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings/import", data={"account_id": shop["account"], "employee_id": shop["employee"]},
-                       files=[("file", ("products.xlsx", sheet, "application/octet-stream")), *_images(shop, "images")])
-        assert r.status_code == 201, r.text
-        run_ids = [run["id"] for run in r.json()["runs"]]
-        assert len(run_ids) == 2
-        with env.db() as s:
-            starts = sorted(s.get(Run, i).not_before for i in run_ids)
-        assert (starts[1] - starts[0]).total_seconds() >= 1  # paced, not fired at once
-        for run_id in run_ids:
-            env.wait_status(run_id, "awaiting_approval", timeout=180)
-        r = phone.post("/api/approvals/approve-all", json={"graph": "listing"})
-        assert r.json()["approved"] == 2
+        return phone.post("/api/listings/import",
+                          data={"account_id": shop["account"], "employee_id": shop["employee"]},
+                          files=[("file", (name, sheet, "application/octet-stream")), *_images(shop, "images")])
+
+
+def test_a_sheet_of_ten_products_with_two_bad_rows_lists_eight_and_names_the_bad_rows(env, shop):
+    a, b = (p.name for p in shop["images"])
+
+    def case(n: int, price: str = "19.90", shelf: str = "立刻上架") -> list:
+        return ["手机壳", "倍思/Baseus", f"X{n}", "", f"批量手机壳{n}号", a, price, str(n), f"CASE-{n}", "", "", shelf]
+
+    sheet = _sheet([SHEET_HEADER, case(1), case(2), case(3),
+                    case(4, price="十九块"),                                                    # row 5: 价格
+                    case(5), case(6),
+                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "59.00", "5", "TEE-1", "白色", "M", "放入仓库"],
+                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "69.00", "7", "TEE-1", "白色", "L", "放入仓库"],
+                    ["手机壳", "倍思/Baseus", "X9", "", "超长" * 16, a, "9.90", "9", "CASE-9", "", "", ""],  # row 10: 标题
+                    case(7), case(8, shelf="放入仓库")])
+    r = _import(env, shop, sheet)
+    assert r.status_code == 201, r.text
+    errors = r.json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(5, "价格"), (10, "标题")]
+    assert all(f"第{e['row']}行「{e['column']}」" in e["message"] for e in errors)
+    run_ids = [run["id"] for run in r.json()["runs"]]
+    assert len(run_ids) == 8
+    with env.db() as s:
+        starts = sorted(s.get(Run, i).not_before for i in run_ids)
+    assert all((later - earlier).total_seconds() >= 1 for earlier, later in zip(starts, starts[1:]))  # paced
+    for run_id in run_ids:
+        env.wait_status(run_id, "awaiting_approval", timeout=240)
+    assert shop["replica"].state()["submissions"] == 0
+    with closing(_phone(env, shop)) as phone:
+        assert phone.post("/api/approvals/approve-all", json={"graph": "listing"}).json()["approved"] == 8
         assert phone.post("/api/approvals/approve-all", json={"graph": "listing"}).json()["approved"] == 0
     for run_id in run_ids:
-        run = env.wait_status(run_id, "published", "failed", timeout=180)
+        run = env.wait_status(run_id, "published", "failed", timeout=240)
         assert run.status == "published", run.reason
     items = {i["title"]: i for i in _items(shop)}
-    assert set(items) == {"防摔手机壳 黑色款", "纯棉短袖T恤"}
+    assert set(items) == {*(f"批量手机壳{n}号" for n in (1, 2, 3, 5, 6, 7, 8)), "纯棉短袖T恤"}
+    assert len(_items(shop)) == 8
     tee = items["纯棉短袖T恤"]
-    assert tee["quantity"] == 12 and len(tee["skus"]) == 2 and tee["shelf"] != items["防摔手机壳 黑色款"]["shelf"]
+    assert tee["quantity"] == 12 and len(tee["skus"]) == 2
+    assert (tee["shelf"], items["批量手机壳8号"]["shelf"], items["批量手机壳1号"]["shelf"]) == \
+        ("in_stock", "in_stock", "on_sale")  # 放入仓库 / 立刻上架
 
 
-def test_a_sheet_with_a_bad_row_creates_nothing_and_names_row_and_column(env, shop):
+def test_a_sheet_without_a_good_product_creates_nothing_and_names_row_and_column(env, shop):
     header = ["类目", "品牌", "标题", "主图", "价格", "库存"]
     a = shop["images"][0].name
-    sheet = _sheet([header, ["手机壳", "倍思/Baseus", "好手机壳", a, "19.90", "3"],
-                    ["手机壳", "倍思/Baseus", "坏价格手机壳", a, "-1", "3"]])
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings/import", data={"account_id": shop["account"], "employee_id": shop["employee"]},
-                       files=[("file", ("p.xlsx", sheet, "application/octet-stream")), *_images(shop, "images")])
+    sheet = _sheet([header, ["手机壳", "倍思/Baseus", "坏价格手机壳", a, "-1", "3"],
+                    ["手机壳", "", "没品牌手机壳", a, "9.90", "3"]])
+    r = _import(env, shop, sheet, "p.xlsx")
     assert r.status_code == 422
-    assert any("第3行" in d["message"] and "价格" in d["message"] for d in r.json()["detail"])
+    messages = [d["message"] for d in r.json()["detail"]]
+    assert any("第2行" in m and "价格" in m for m in messages)
+    assert any("第3行" in m and "品牌" in m for m in messages)
     with env.db() as s:
         assert s.query(Run).filter_by(account_id=shop["account"]).count() == 0
+
+
+def test_a_timed_shelf_keeps_the_wall_time_written_in_the_workspace_zone(env, shop):
+    at = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=2)).replace(hour=20, minute=30)
+    with closing(_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=_form(shop, title="定时上架的手机壳", shelf="at", mode="auto",
+                                                   shelf_at=at.strftime("%Y-%m-%dT%H:%M")), files=_images(shop))
+        assert r.status_code == 201, r.text
+    run = env.wait_status(r.json()["id"], "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    (item,) = _items(shop)
+    wall = at.strftime("%Y-%m-%d 20:30")
+    assert (item["startMode"], item["startAt"], item["shelf"], item["status"]) == \
+        ("timed", wall, "in_stock", f"定时上架 {wall}")
+    assert run.external_id == item["id"]
 
 
 def test_the_slider_at_submit_is_dragged_by_the_owner_from_the_phone_and_the_item_is_listed_once(env, shop):
@@ -184,3 +231,26 @@ def test_the_slider_at_submit_is_dragged_by_the_owner_from_the_phone_and_the_ite
     assert run.status == "published", run.reason
     assert shop["replica"].state()["slider"] == {"shown": 1, "passed": 1, "failed": 1}
     assert [i["title"] for i in _items(shop)] == ["滑块验证后的手机壳"]
+
+
+def test_a_worker_killed_while_the_submit_is_in_flight_leaves_exactly_one_item(env, shop):
+    shop["replica"].faults(delays=True)  # the site takes ~1 s to answer a submit: time to kill the worker
+    with closing(_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=_form(shop, title="被打断的手机壳", mode="auto"), files=_images(shop))
+        assert r.status_code == 201, r.text
+    run_id = r.json()["id"]
+    wait_until(lambda: shop["replica"].state()["submissions"] >= 1, timeout=120, every=0.05,
+               what="the press of 提交宝贝信息")
+    with env.db() as s:
+        assert s.get(LedgerEntry, f"{run_id}:submit").status == "intent"
+    name, worker = next((n, p) for n, p in env.stack.procs.items() if n.startswith("worker") and p.poll() is None)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    env.stack.procs.pop(name)
+    shop["replica"].faults(delays=False)
+    env.stack.start_worker()
+    run = env.wait_status(run_id, "published", "failed", timeout=180)
+    assert run.status == "published", run.reason
+    items = _items(shop)
+    assert [i["title"] for i in items] == ["被打断的手机壳"]
+    assert run.external_id == items[0]["id"]

@@ -48,7 +48,7 @@ def _add_account_by_qr(page, name, site_label="小红书"):
     page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
     page.get_by_label("平台").select_option(label=site_label)
     page.get_by_label("名称").fill(name)
-    page.get_by_role("button", name="添加并扫码登录").click()
+    page.get_by_role("button", name="添加账号").click()
     qr = page.get_by_role("img", name="登录二维码")
     # captured from the replica's login page by a worker
     expect(qr).to_have_attribute("src", re.compile(r"^data:image/png;base64,"), timeout=60_000)

@@ -18,7 +18,6 @@ from core.models import Account, Approval, Employee, Run
 from core.queue import redis_for
 from core.seed import seed_demo
 from core.settings import Settings
-from graphs import GRAPHS
 from serve import Stack, free_port
 from sites.xiaohongshu.limits import title_length
 from tests.factories import make_image
@@ -202,22 +201,68 @@ def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_mes
     assert _runs(web) == before
 
 
-def test_the_sales_assistant_drafts_a_taobao_listing_and_says_where_to_list_it(web, client, sheet, tmp_path):
-    with web.db() as s:
-        sales = s.query(Employee).filter_by(role="sales").one().id
-    resp = client.post("/api/tasks", json={"employee_id": sales, "text": "明天在淘宝上架新品，产品是桂花乌龙冷泡茶"})
-    if "listing" not in GRAPHS:
-        assert resp.status_code == 422 and "上架功能即将推出" in resp.json()["detail"][0]["message"]
-        return
-    (run,) = resp.json()["runs"]
-    assert run["site"] == "taobao" and "桂花乌龙冷泡茶" in run["title"] and "上架商品" in run["later"]
-    assert not resp.json()["confirmable"]
-    page = client.get(f"/tasks/{resp.json()['id']}").text
-    assert "确认并排期" not in page and 'href="/listings/new"' in page
+LISTING = "明天上午10点上架一款手机壳，倍思的磁吸透明款，售价39元"
+FACTS = {"category_0": "手机壳", "brand_0": "倍思", "model_0": "磁吸透明款", "stock_0": "200"}
+
+
+def tomorrow_10() -> datetime:
+    tomorrow = datetime.now(TZ).date() + timedelta(days=1)
+    return datetime(tomorrow.year, tomorrow.month, tomorrow.day, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture(scope="module")
+def sales(web):
+    """The sales assistant's id, and the workspace's one Taobao shop."""
+    with transaction(web.db) as s:
+        emp = s.query(Employee).filter_by(role="sales").one()
+        if not s.query(Account).filter_by(workspace_id=emp.workspace_id, site="taobao").count():
+            s.add(Account(workspace_id=emp.workspace_id, site="taobao", name="我的淘宝店", status="active"))
+        return emp.id
+
+
+def test_the_sales_assistant_plans_a_listing_that_confirming_with_the_product_facts_schedules(web, client, sales,
+                                                                                              tmp_path):
+    plan = _plan(client, sales, LISTING)
+    (run,) = plan["runs"]
+    assert (run["site"], run["kind"]) == ("taobao", "list_product") and "手机壳" in run["title"]
+    assert datetime.fromisoformat(run["at"]) == tomorrow_10() and run["account"] == "我的淘宝店"
+    assert plan["confirmable"]
+    page = client.get(f"/tasks/{plan['id']}").text
+    assert "确认并排期" in page
+    assert all(f'name="{name}"' in page for name in ("category_0", "brand_0", "model_0", "price_0", "stock_0",
+                                                     "images_0"))
+
+    url = f"/api/tasks/{plan['id']}/confirm"
     before = _runs(web)
-    refused = client.post(f"/api/tasks/{resp.json()['id']}/confirm", files=_confirm_files(tmp_path, 1))
-    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "runs.0.kind"
-    assert _runs(web) == before
+    missing = client.post(url, files=_confirm_files(tmp_path, 1))  # images, but no product facts
+    assert missing.status_code == 422, missing.text
+    errors = {e["field"]: e["message"] for e in missing.json()["detail"]}
+    assert {"runs.0.category_keyword", "runs.0.properties.品牌", "runs.0.stock"} <= set(errors)
+    assert "runs.0.price" not in errors  # 售价39元 was in the sentence
+    assert errors["runs.0.properties.品牌"].startswith("第1项（淘宝）")
+
+    long_title = client.patch(f"/api/tasks/{plan['id']}/runs/0", json={"title": "倍思磁吸透明手机壳" * 4})
+    assert long_title.status_code == 200
+    too_long = client.post(url, data={**FACTS, "stock_0": "很多"}, files=_confirm_files(tmp_path, 1))
+    assert too_long.status_code == 422
+    assert {e["field"] for e in too_long.json()["detail"]} == {"runs.0.title", "runs.0.stock"}
+    assert _runs(web) == before and _queue(web).count == 0
+
+    client.patch(f"/api/tasks/{plan['id']}/runs/0", json={"title": "倍思磁吸透明手机壳 防摔全包"})
+    ok = client.post(url, data=FACTS, files=_confirm_files(tmp_path, 1))
+    assert ok.status_code == 201, ok.text
+    (created,) = ok.json()["created"]
+    assert created["status_label"] == "已排期" and _queue(web).count == 0  # the scheduler starts it at 10:00
+    with web.db() as s:
+        stored = s.get(Run, created["id"])
+        assert (stored.graph, stored.site, stored.status) == ("listing", "taobao", "scheduled")
+        assert stored.not_before == tomorrow_10().astimezone(timezone.utc)
+        product = stored.content
+        assert product["title"] == "倍思磁吸透明手机壳 防摔全包" and product["category_keyword"] == "手机壳"
+        assert product["properties"] == {"品牌": "倍思", "型号": "磁吸透明款"}
+        assert float(product["price"]) == 39 and product["stock"] == 200 and len(product["main_images"]) == 2
+        assert product["task"]["description"] == run["body"]  # the drafted 描述 is kept with the run
+    assert _runs(web) == before + 1
 
 
 def test_a_site_the_employee_does_not_work_on_is_left_out_and_said(web, client, marketing, sheet):

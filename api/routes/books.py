@@ -16,15 +16,15 @@ from pydantic import BaseModel, Field
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
+from api.reminders import due_return, filed
 from api.scoped import owned
 from api.views import account_view, run_view
 from books.compare import compare
-from books.deadlines import reminder
 from books.periods import Quarter
 from books.store import import_file, records_in
 from books.vat import compute_return
 from core.errors import ValidationFailed
-from core.models import Account, Employee, Run
+from core.models import Account, Employee
 from core.queue import enqueue_run
 from core.runs import create_filing_run, supports
 
@@ -39,11 +39,6 @@ def _quarter(text: str | None, tz: str) -> Quarter:
         return Quarter.parse(text)
     except ValueError:
         raise FieldErrors([field_error("period", "YYYYQn", "所属期写法应为 2026Q3")]) from None
-
-
-def _filed(s, ws_id: str, quarter: Quarter) -> bool:
-    runs = s.query(Run).filter(Run.workspace_id == ws_id, Run.graph == "tax_filing", Run.status == "published")
-    return any(r.content.get("period") == str(quarter) for r in runs)
 
 
 @router.post("/api/books/import", status_code=201)
@@ -63,17 +58,13 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
 
 @router.get("/api/books/summary")
 def summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None) -> dict:
-    today = datetime.now(ZoneInfo(ws.timezone)).date()
-    due = reminder(today, filed=_filed(s, ws.id, Quarter.containing(today).previous()))
     quarter = _quarter(period, ws.timezone)
     records = records_in(s, ws.id, quarter)
     ret = compute_return(records, quarter)
     rows = [{"line": r.line, "column": r.column_name, "item": r.item, "value": str(r.books), "rule": r.rule}
             for r in compare(ret, {})]
-    return {"reminder": {"text": due.text, "state": due.state, "deadline": due.deadline.isoformat(),
-                         "days_left": due.days_left, "period": str(due.quarter)},
-            "period": str(quarter), "label": quarter.label, "records": len(records), "rows": rows,
-            "tax_due": str(ret.tax_due), "warnings": list(ret.warnings), "filed": _filed(s, ws.id, quarter)}
+    return {"reminder": due_return(s, ws), "period": str(quarter), "label": quarter.label, "records": len(records), "rows": rows,
+            "tax_due": str(ret.tax_due), "warnings": list(ret.warnings), "filed": filed(s, ws.id, quarter)}
 
 
 class NewFiling(BaseModel):

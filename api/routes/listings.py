@@ -1,7 +1,9 @@
-"""Listings: one product from the phone's form, or a CSV/XLSX of products (one run per product, paced).
+"""Listings: one product from the phone's form (with an optional SKU table), or a CSV/XLSX of products
+(one run per product, paced).
 
 Everything is checked before anything is stored: the images (real pictures), the shop's rules for every
-product, row and column for a file. One bad product in a file means no run is created at all.
+product, row and column for a file. A file's good products become runs and its bad rows come back as
+row/column errors in the same answer; a file without a single good product is refused as a whole.
 """
 from __future__ import annotations
 
@@ -20,17 +22,22 @@ from api.pages import _render
 from api.views import account_view, employee_view, run_view
 from core.errors import ValidationFailed
 from core.models import Account, Employee, utcnow
-from core.product_import import import_products
+from core.product_import import RowError, import_products
 from core.queue import enqueue_run
 from core.runs import create_listing_run, supports
 from employees import MODES
-from sites.taobao.product import Product
+from sites.taobao.product import Product, Sku
 
 router = APIRouter(tags=["listings"])
 
 Text = Annotated[str, Form(max_length=500)]
+LongText = Annotated[str, Form(max_length=2000)]
+Column = Annotated[list[str], Form()]
+"""One value per SKU row (or per dimension for ``sku_dims``): the phone's SKU table, column by column."""
 Files = Annotated[list[UploadFile], File()]
 SHEET_MAX_BYTES = 5 * 1024 * 1024
+SKU_ROWS_MAX = 100
+"""GUESS: far above what a shop lists from a phone; the site's own cap was not found."""
 
 
 def _target(s, ws_id: str, account_id: str, employee_id: str) -> tuple[Account, Employee]:
@@ -40,13 +47,22 @@ def _target(s, ws_id: str, account_id: str, employee_id: str) -> tuple[Account, 
     return accounts[0], employee
 
 
-def _decimal(raw: str, field: str) -> Decimal | None:
+def _decimal(raw: str, field: str, what: str = "价格") -> Decimal | None:
     if not raw.strip():
         return None
     try:
         return Decimal(raw.strip())
     except InvalidOperation:
-        raise FieldErrors([field_error(field, "数字", "请填写数字，例如 19.90")]) from None
+        raise FieldErrors([field_error(field, "数字", f"{what}请填写数字，例如 19.90")]) from None
+
+
+def _integer(raw: str, field: str, what: str = "库存") -> int | None:
+    if not raw.strip():
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise FieldErrors([field_error(field, "整数", f"{what}请填写整数")]) from None
 
 
 def _shelf_at(shelf: str, raw: str, tz: str) -> datetime | None:
@@ -58,24 +74,61 @@ def _shelf_at(shelf: str, raw: str, tz: str) -> datetime | None:
         raise FieldErrors([field_error("shelf_at", "YYYY-MM-DD HH:MM", "定时上架请填写上架时间")]) from None
 
 
+def _properties(brand: str, model: str, extra: str) -> dict[str, str]:
+    """品牌 and 型号 from their boxes, then any other 类目属性 written one per line as ``名称:值``."""
+    props = {k: v.strip() for k, v in (("品牌", brand), ("型号", model)) if v.strip()}
+    for n, line in enumerate(extra.splitlines(), 1):
+        if not line.strip():
+            continue
+        name, sep, value = line.replace("：", ":").partition(":")
+        if not sep or not name.strip() or not value.strip():
+            raise FieldErrors([field_error("props", "名称:值", f"其他类目属性第{n}行「{line.strip()}」请写成“名称:值”，"
+                                                            f"例如 货号:U1")])
+        props[name.strip()] = value.strip()
+    return props
+
+
+def _skus(dims: list[str], first: list[str], second: list[str], prices: list[str],
+          stocks: list[str]) -> tuple[list[str], list[Sku]]:
+    """The SKU table as the phone sent it: dimension names, then one value per row in each column."""
+    if max(len(dims), len(first), len(second), len(prices), len(stocks)) > SKU_ROWS_MAX:
+        raise FieldErrors([field_error("skus", f"≤ {SKU_ROWS_MAX}", f"一个商品最多{SKU_ROWS_MAX}个SKU")])
+    if not prices:
+        return [], []
+    named = [(i, d.strip()) for i, d in enumerate(dims[:2]) if d.strip()]
+    if not named:
+        raise FieldErrors([field_error("sku_dims", "必填", "有SKU时请填写规格名称，例如 颜色分类")])
+    if len({name for _, name in named}) < len(named):
+        raise FieldErrors([field_error("sku_dims", "不重复", "两个规格名称不能相同")])
+    columns = (first, second)
+
+    def cell(column: list[str], row: int) -> str:
+        return column[row] if row < len(column) else ""  # a missing cell reads as blank
+
+    skus = [Sku(options={name: cell(columns[i], row).strip() for i, name in named},
+                price=_decimal(prices[row], f"skus.{row}.price", f"第{row + 1}个SKU的价格"),
+                stock=_integer(cell(stocks, row), f"skus.{row}.stock", f"第{row + 1}个SKU的库存"))
+            for row in range(len(prices))]
+    return [name for _, name in named], skus
+
+
 @router.post("/api/listings", status_code=201)
 async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
                          account_id: Text, employee_id: Text, category_keyword: Text, title: Text,
-                         brand: Text = "", model: Text = "", price: Text = "", stock: Text = "",
-                         outer_id: Text = "", shelf: Text = "now", shelf_at: Text = "", mode: Text = "",
+                         brand: Text = "", model: Text = "", props: LongText = "", price: Text = "",
+                         stock: Text = "", outer_id: Text = "", shelf: Text = "now", shelf_at: Text = "",
+                         mode: Text = "", sku_dims: Column = (), sku_value_1: Column = (), sku_value_2: Column = (),
+                         sku_price: Column = (), sku_stock: Column = (),
                          main_images: Files = (), desc_images: Files = ()) -> dict:
     account, employee = _target(s, ws.id, account_id, employee_id)
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     mains = await compose.read_images(list(main_images), "main_images")
     descs = await compose.read_images(list(desc_images), "desc_images")
-    try:
-        stock_n = int(stock) if stock.strip() else None
-    except ValueError:
-        raise FieldErrors([field_error("stock", "整数", "库存请填写整数")]) from None
-    props = {k: v.strip() for k, v in (("品牌", brand), ("型号", model)) if v.strip()}
-    product = Product(category_keyword=category_keyword.strip(), properties=props, title=title.strip(),
-                      main_images=[n for n, _ in mains], price=_decimal(price, "price"), stock=stock_n,
+    dims, skus = _skus(list(sku_dims), list(sku_value_1), list(sku_value_2), list(sku_price), list(sku_stock))
+    product = Product(category_keyword=category_keyword.strip(), properties=_properties(brand, model, props),
+                      title=title.strip(), main_images=[n for n, _ in mains], price=_decimal(price, "price"),
+                      stock=_integer(stock, "stock"), skus=skus, sku_dimensions=dims,
                       outer_id=outer_id.strip() or None, desc_images=[n for n, _ in descs],
                       shelf=shelf if shelf in ("now", "at", "warehouse") else "now",
                       shelf_at=_shelf_at(shelf, shelf_at, ws.timezone))
@@ -96,10 +149,18 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
     return run_view(s, run, ws.timezone)
 
 
+def _row_error(e: RowError) -> dict:
+    """A sheet problem for the API: the usual field error plus the row and column on their own."""
+    return {**e.as_detail(), "row": e.row, "column": e.column}
+
+
 @router.post("/api/listings/import", status_code=201)
 async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
                           account_id: Text, employee_id: Text, file: UploadFile, images: Files = ()) -> dict:
-    """A sheet of products (one row per product or per SKU) and the pictures it names, by file name."""
+    """A sheet of products (one row per product or per SKU) and the pictures it names, by file name.
+
+    Answers ``{"runs": [...], "errors": [...]}``: a run per good product, and every bad row's problems with
+    its row and column, so the owner fixes only those rows. No good product at all: 422 with the errors."""
     account, employee = _target(s, ws.id, account_id, employee_id)
     data = await file.read(SHEET_MAX_BYTES + 1)
     if len(data) > SHEET_MAX_BYTES:
@@ -109,8 +170,9 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     try:
         result = import_products(file.filename or "", data, ws.timezone,
                                  files={name: path for (name, _), path in zip(pictures, paths)})
-        if result.errors:
-            raise FieldErrors([e.as_detail() for e in result.errors])
+        errors = [_row_error(e) for e in result.errors]
+        if not result.products:
+            raise FieldErrors(errors or [field_error("file", "≥ 1", "表格里没有可以上架的商品")])
         runs = []
         for i, product in enumerate(result.products):
             # Paced: a shop that lists fifty items in one minute looks like a bot to its risk control.
@@ -128,7 +190,7 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     for run in runs:
         if run.status == "queued":
             enqueue_run(settings, run.id)  # later ones are started by the scheduler at their time
-    return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
+    return {"runs": [run_view(s, r, ws.timezone) for r in runs], "errors": errors}
 
 
 @router.get("/listings/new", include_in_schema=False)

@@ -5,9 +5,14 @@ are runs created, through the same path as a written note (``core.runs.create_ru
     GET   /api/tasks, /api/tasks/{id}     the plans / one plan with drafts, citations and findings
     PATCH /api/tasks/{id}/runs/{i}        edit a draft, its account or time (re-checked on reading)
     POST  /api/tasks/{id}/confirm         multipart: images_{i} (and account_{i}) per run; all or nothing
+
+A listing run (销售助理's ``list_product``) also takes the facts its sentence did not give, per run:
+``category_{i}``, ``brand_{i}``, ``model_{i}``, ``price_{i}``, ``stock_{i}``; its images are the main
+images. It becomes ``core.runs.create_listing_run`` with the draft's title, at the plan's time.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,18 +24,43 @@ from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
 from api.views import run_view, task_view
-from core.models import Account, Employee, Workspace, utcnow
+from core.errors import ValidationFailed
+from core.models import Account, Employee, Run, Workspace, utcnow
 from core.queue import enqueue_run
-from core.runs import audit, create_run
+from core.runs import audit, create_listing_run, create_run, validate_product
 from employees import EMPLOYEES
 from employees.roster import unavailable_notice
 from employees.settings import settings_of
-from employees.tasking import not_confirmable, plan_task, post_for
+from employees.tasking import (ListingFacts, findings, listing_not_before, not_confirmable, plan_task, post_for,
+                               product_for)
 from planning.models import TaskPlan
 from planning.plan import SITE_LABELS, Plan, PlannedRun
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 MAX_FORM_FILES = 100
+LISTING_FACTS = {"category_keyword": "category", "brand": "brand", "model": "model", "price": "price",
+                 "stock": "stock"}
+"""ListingFacts field -> the form field's prefix (``category_0`` …)."""
+
+
+@dataclass
+class Target:
+    """One planned run with what the confirmation form gave it, read before anything is written."""
+
+    run: PlannedRun
+    account: Account | None
+    images: list
+    facts: ListingFacts | None = None
+
+
+@dataclass
+class Checked:
+    """A run ready to be created: its account, the post or product, and the compliance warnings."""
+
+    run: PlannedRun
+    account: Account
+    payload: object
+    warnings: list[dict]
 
 
 class NewTask(BaseModel):
@@ -149,11 +179,13 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     folders: list = []
     try:
         checked = _checked(settings, targets, banned, folders)
-        runs = [create_run(s, account=a, employee=employee, post=p) for a, p, _ in checked]
-        for run, (_a, _p, warnings) in zip(runs, checked):
-            run.content = {**run.content, "compliance": warnings,
-                           "task": {"id": task.id, "author": plan.author, "shared_by": len(runs),
-                                    "usage": plan.usage.model_dump() if plan.usage else None}}
+        runs = [_create(s, employee, c) for c in checked]
+        for run, c in zip(runs, checked):
+            origin = {"id": task.id, "author": plan.author, "shared_by": len(runs),
+                      "usage": plan.usage.model_dump() if plan.usage else None}
+            if c.run.kind == "list_product":
+                origin["description"] = c.run.content.body  # the drafted 描述, kept for the owner
+            run.content = {**run.content, "compliance": c.warnings, "task": origin}
         _mark_confirmed(s, task, [r.id for r in runs])
         audit(s, ws.id, owner.username, "task.confirmed", task.id, {"runs": [r.id for r in runs]})
         s.commit()
@@ -168,9 +200,9 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     return {**task_view(s, task, ws.timezone), "created": [run_view(s, r, ws.timezone) for r in runs]}
 
 
-async def _targets(s, workspace_id: str, plan: Plan, form) -> list[tuple[PlannedRun, Account, list]]:
-    """Each run's account (chosen in the plan or in the form) and images, all read before anything is
-    written; every run's problems are reported together."""
+async def _targets(s, workspace_id: str, plan: Plan, form) -> list[Target]:
+    """Each run's account (chosen in the plan or in the form), images and, for a listing, the facts,
+    all read before anything is written; every run's problems are reported together."""
     out, errors = [], []
     for i, run in enumerate(plan.runs):
         label = f"第{i + 1}项（{SITE_LABELS[run.site]}）"
@@ -180,35 +212,68 @@ async def _targets(s, workspace_id: str, plan: Plan, form) -> list[tuple[Planned
         except FieldErrors as e:
             errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
             account = None
+        listing = run.kind == "list_product"
+        field = f"runs.{i}.main_images" if listing else f"runs.{i}.images"
         files = [f for f in form.getlist(f"images_{i}") if getattr(f, "filename", None)]
         try:
-            images = await compose.read_images(files, field=f"runs.{i}.images")
+            images = await compose.read_images(files, field=field)
         except FieldErrors as e:
             errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
             images = []
         if not files:
-            errors.append(field_error(f"runs.{i}.images", "至少1张", f"{label}：请上传图片后再确认"))
-        out.append((run, account, images))
+            what = "主图" if listing else "图片"
+            errors.append(field_error(field, "至少1张", f"{label}：请上传{what}后再确认"))
+        facts = ListingFacts(**{k: str(form.get(f"{prefix}_{i}") or "") for k, prefix in LISTING_FACTS.items()}) \
+            if listing else None
+        out.append(Target(run, account, images, facts))
     if errors:
         raise FieldErrors(errors)
     return out
 
 
-def _checked(settings, targets, banned: list[str], folders: list) -> list[tuple[Account, object, list[dict]]]:
+def _checked(settings, targets: list[Target], banned: list[str], folders: list) -> list[Checked]:
     """Stage each run's images (folders are recorded for the caller to discard on failure) and check
-    its post like ``POST /api/runs`` does; returns (account, post, warnings) or raises every error."""
+    it like ``POST /api/runs`` or ``POST /api/listings`` would; returns every run or raises every error."""
     checked, errors = [], []
-    for i, (run, account, images) in enumerate(targets):
-        folder, paths = compose.stage(settings, images)
+    for i, t in enumerate(targets):
+        folder, paths = compose.stage(settings, t.images)
         folders.append(folder)
-        post = post_for(run, paths)
         try:
-            checked.append((account, post, compose.check_all([account], post, banned)))
+            if t.facts is None:
+                post = post_for(t.run, paths)
+                checked.append(Checked(t.run, t.account, post, compose.check_all([t.account], post, banned)))
+            else:
+                product = product_for(t.run, t.facts, paths)
+                checked.append(Checked(t.run, t.account, product, _listing_checks(t, product, banned)))
         except FieldErrors as e:
-            errors += [_for_run(err, i, run) for err in e.errors]
+            errors += [_for_run(err, i, t.run) for err in e.errors]
     if errors:
         raise FieldErrors(errors)
     return checked
+
+
+def _listing_checks(t: Target, product, banned: list[str]) -> list[dict]:
+    """The shop's rules (``sites.taobao.limits``), the plan's time and the compliance of the drafted title
+    and description; raises every problem at once, returns the compliance warnings."""
+    errors = t.facts.errors(t.run)
+    try:
+        validate_product(t.account.site, product)
+    except ValidationFailed as e:  # a field already refused as "not a number" is not also "missing"
+        errors += [err for err in e.errors if err["field"] not in {x["field"] for x in errors}]
+    if t.run.at is not None and t.run.at <= utcnow():
+        errors.append(field_error("at", "> 现在", f"时间{t.run.at:%m月%d日 %H:%M}已经过了，请换个时间"))
+    found = findings(t.run, banned)
+    errors += [compose.compliance_error(f) for f in found if f.severity == "blocking"]
+    if errors:
+        raise FieldErrors(errors)
+    return [f.to_dict() for f in found if f.severity != "blocking"]
+
+
+def _create(s, employee: Employee, c: Checked) -> Run:
+    if c.run.kind == "list_product":
+        return create_listing_run(s, account=c.account, employee=employee, product=c.payload,
+                                  not_before=listing_not_before(c.run))
+    return create_run(s, account=c.account, employee=employee, post=c.payload)
 
 
 def _for_run(err: dict, i: int, run: PlannedRun) -> dict:

@@ -1,6 +1,7 @@
-// The slider take-over: the site put up a slider; the owner drags it on a picture of the live page.
-// Points go out as [x, y, t]: x and y as fractions of the picture, t in ms since the finger went down,
-// so the worker can replay the drag on the real page with the owner's own pace.
+// The live take-over: a run (or a login) waits for the owner's own hand on the site's page.
+// The picture of the page is refreshed about every second; a tap on it becomes a click there, a drag is
+// sent as points [x, y, t] (x and y as fractions of the picture, t in ms since the finger went down) so
+// the worker replays it with the owner's own pace, and the text box types into what has the focus.
 "use strict";
 
 (function () {
@@ -13,71 +14,106 @@
   const prompt = box.querySelector(".drag-prompt");
   const trail = box.querySelector(".drag-trail");
   const errors = box.querySelector(".errors");
-  let shown = null, points = [], start = 0, busy = false;
+  const textForm = box.querySelector(".takeover-text");
+  const POLL_MS = 800, TAP_PX = 10, MIN_POINTS = 5;
+  let gesture = null, waiting = null, sending = 0;
 
   async function call(method, url, body) {
     const headers = { "X-CSRF-Token": CSRF };
     if (body) headers["Content-Type"] = "application/json";
-    const resp = await fetch(url, { method, headers, body: body && JSON.stringify(body), credentials: "same-origin" });
-    let data = {};
-    try { data = await resp.json(); } catch (e) { /* empty */ }
-    return { ok: resp.ok, data };
+    try {
+      const resp = await fetch(url, { method, headers, body: body && JSON.stringify(body), credentials: "same-origin" });
+      let data = {};
+      try { data = await resp.json(); } catch (e) { /* empty */ }
+      return { ok: resp.ok, data };
+    } catch (e) {
+      return { ok: false, data: { detail: [{ message: "网络不通，请检查网络后重试" }] } };
+    }
+  }
+
+  async function send(kind, body, what) {
+    sending += 1;
+    trail.textContent = `已发送${what}，员工正在网站上照做…`;
+    const res = await call("POST", `${base}/${kind}`, body);
+    sending -= 1;
+    if (!res.ok) {
+      errors.textContent = (res.data.detail || []).map((d) => d.message).join("；") || "发送失败，请重试";
+      trail.textContent = "";
+      return false;
+    }
+    errors.textContent = "";
+    return true;
+  }
+
+  // -- the picture: swapped only between gestures, so a finger never lands on a moving target ----------
+  function show(src) {
+    if (gesture) { waiting = src; return; }
+    waiting = null;
+    if (img.getAttribute("src") !== src) img.src = src;  // the old picture stays until the new one is loaded
   }
 
   function at(ev) {
     const r = img.getBoundingClientRect();
     const x = Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width));
     const y = Math.min(1, Math.max(0, (ev.clientY - r.top) / r.height));
-    return [x, y, Math.round(performance.now() - start)];
+    return [x, y, Math.round(performance.now() - gesture.start)];
   }
 
   surface.addEventListener("pointerdown", (ev) => {
-    if (busy) return;
+    if (gesture || !ev.isPrimary) return;
     ev.preventDefault();
     surface.setPointerCapture(ev.pointerId);
-    start = performance.now();
-    points = [at(ev)];
-    trail.textContent = "";
+    gesture = { id: ev.pointerId, start: performance.now(), x0: ev.clientX, y0: ev.clientY, moved: 0, points: [] };
+    gesture.points.push(at(ev));
   });
   surface.addEventListener("pointermove", (ev) => {
-    if (!points.length || busy) return;
+    if (!gesture || ev.pointerId !== gesture.id) return;
     ev.preventDefault();
-    points.push(at(ev));
+    gesture.moved = Math.max(gesture.moved, Math.hypot(ev.clientX - gesture.x0, ev.clientY - gesture.y0));
+    gesture.points.push(at(ev));
   });
-  surface.addEventListener("pointerup", async (ev) => {
-    if (!points.length || busy) return;
-    points.push(at(ev));
-    const drag = points;
-    points = [];
-    if (drag.length < 5) { trail.textContent = "请按住滑块，慢慢拖到最右边再松手"; return; }
-    busy = true;
-    trail.textContent = "已发送，员工正在网站上照你的手势拖动…";
-    const res = await call("POST", `${base}/drag`, { points: drag });
-    busy = false;
-    if (!res.ok) {
-      errors.textContent = (res.data.detail || []).map((d) => d.message).join("；") || "发送失败，请重试";
-      return;
+  surface.addEventListener("pointerup", (ev) => {
+    if (!gesture || ev.pointerId !== gesture.id) return;
+    gesture.points.push(at(ev));
+    const done = gesture;
+    gesture = null;
+    if (waiting) show(waiting);
+    if (done.moved < TAP_PX) {
+      const [x, y] = done.points[0];
+      send("tap", { x, y }, "点击");
+    } else if (done.points.length < MIN_POINTS) {
+      trail.textContent = "拖得太快了：请按住后慢慢拖动再松手";
+    } else {
+      send("drag", { points: done.points }, "拖动");
     }
-    errors.textContent = "";
-    box.hidden = true;
-    shown = null;
+  });
+  surface.addEventListener("pointercancel", () => {
+    gesture = null;
+    if (waiting) show(waiting);
+    trail.textContent = "拖动被打断了，请再试一次";
   });
 
+  textForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const input = textForm.querySelector("input");
+    const text = input.value;
+    if (!text) { errors.textContent = "请先输入文字"; return; }
+    if (await send("text", { text }, "文字")) input.value = "";
+  });
+
+  // -- what the run waits for: polled fast, so the picture is never more than a second old --------------
   async function poll() {
     const res = await call("GET", `${base}/step`);
     if (res.ok && res.data.kind === "drag") {
-      if (shown !== res.data.id) {
-        shown = res.data.id;
-        img.src = res.data.screenshot;
-        prompt.textContent = res.data.prompt;
-        trail.textContent = "";
-        box.hidden = false;
-      }
-    } else if (!busy) {
+      prompt.textContent = res.data.prompt;
+      show(res.data.screenshot);
+      if (!sending && !res.data.queued && trail.textContent.startsWith("已发送")) trail.textContent = "已照做，请看最新画面";
+      box.hidden = false;
+    } else if (res.ok && !gesture && !sending) {
       box.hidden = true;
-      shown = null;
+      img.removeAttribute("src");
     }
-    setTimeout(poll, 2000);
+    setTimeout(poll, POLL_MS);
   }
   poll();
 })();

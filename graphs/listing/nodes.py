@@ -81,7 +81,17 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
             done = adapter.resume_submit(page)  # the page sends the held submit again by itself
     except LoginRequired:
         return {"needs_login": True}
+    _show_warnings(ctx, run, done.warnings)
     return {"submitted": {"item_id": done.item_id, "warnings": list(done.warnings)}}
+
+
+def _show_warnings(ctx: RunContext, run: Run, warnings: list[str]) -> None:
+    """The site's warnings we confirmed at submit go on the run, where the owner reads them on the phone:
+    the item is listed, but the site thought something could be better (e.g. no description images)."""
+    if not warnings:
+        return
+    with transaction(ctx.db) as s:
+        s.get(Run, run.id).reason = f"提交时淘宝提示（已确认提交）：{'；'.join(dict.fromkeys(warnings))}"
 
 
 def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:

@@ -1,0 +1,31 @@
+"""What the finance assistant tells the owner on the dashboard: the return due, its deadline, overdue."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from books.deadlines import reminder
+from books.periods import Quarter
+from core.models import Account, Run, Workspace
+from core.runs import supports
+
+
+def tax_reminder(s: Session, ws: Workspace) -> dict | None:
+    """None for a workspace that files no taxes here (no tax-bureau account)."""
+    accounts = s.query(Account).filter_by(workspace_id=ws.id).all()
+    return due_return(s, ws) if any(supports(a.site, "tax_filing") for a in accounts) else None
+
+
+def filed(s: Session, ws_id: str, quarter: Quarter) -> bool:
+    runs = s.query(Run).filter_by(workspace_id=ws_id, graph="tax_filing", status="published")
+    return any(r.content.get("period") == str(quarter) for r in runs)
+
+
+def due_return(s: Session, ws: Workspace) -> dict:
+    """The return due now (the quarter that ended last) and how its deadline stands."""
+    today = datetime.now(ZoneInfo(ws.timezone)).date()
+    r = reminder(today, filed(s, ws.id, Quarter.containing(today).previous()))
+    return {"text": r.text, "state": r.state, "deadline": r.deadline.isoformat(), "days_left": r.days_left,
+            "period": str(r.quarter)}

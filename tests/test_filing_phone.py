@@ -1,0 +1,106 @@
+"""The quarterly return on a phone (390×844), against the whole service as real processes: the owner adds
+the tax-bureau login, sees the finance assistant's reminder, imports the quarter's income, starts the
+filing, approves the return (the portal's differing figure highlighted) and then the payment."""
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.core_fixtures import wait_until
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.test_phone_story import PHONE, _log_in
+from tests.web_fixtures import start_web_stack
+
+INCOME = """日期,金额,发票类型,类别,税率
+2026-07-10,202000,普票,货物,1%
+2026-08-20,101000,专票,服务,1%
+2026-09-05,50500,未开票,货物,1%
+"""
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    stack, password = start_web_stack(tmp_path_factory, replica=True, workers=1)
+    yield stack, password
+    stack.stop()
+
+
+@pytest.fixture
+def phone(chromium):
+    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
+                               timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(20_000)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _approve_card(page, stack, button: str) -> None:
+    """Open the approval queue until the card is there (the owner pulls to refresh), then the card."""
+    def card_listed() -> bool:
+        page.goto(f"{stack.web_url}/approvals")
+        return page.locator(".list a").count() > 0
+
+    wait_until(card_listed, timeout=120, every=1, what="a card in the approval queue")
+    page.locator(".list a").first.click()
+    expect(page.get_by_role("button", name=button)).to_be_visible()
+
+
+def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_path):
+    stack, password = service
+    bureau = stack.replica_url("etax")
+    httpx.post(f"{bureau}/__sandbox__/faults", json={"notices": 1, "current_period": "2026Q3"}).raise_for_status()
+    httpx.post(f"{bureau}/__sandbox__/prefill", json={"period": "2026Q3", "values": {"2.services": 90000}})
+    page = phone
+    _log_in(page, stack, password)
+
+    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
+    page.get_by_label("平台").select_option(label="电子税务局")
+    page.get_by_label("名称").fill("公司报税")
+    page.get_by_label("统一社会信用代码").fill("91310115MA1K4QXR7D")
+    page.get_by_label("用户名/手机号").fill("13800138000")
+    page.get_by_label("密码").fill("Etax@2026")
+    page.get_by_role("button", name="添加账号").click()
+    expect(page.locator("#account-status")).to_have_text("已登录")
+
+    page.get_by_role("navigation").get_by_role("link", name="首页").click()
+    reminder = page.locator("#tax-reminder")
+    expect(reminder).to_contain_text("2026年第3季度")  # today (Nov) the Q3 return is overdue or due
+    reminder.get_by_role("link", name="去申报").click()
+
+    income = tmp_path / "收入.csv"
+    income.write_bytes(INCOME.encode("gbk"))
+    page.get_by_label("文件").set_input_files(str(income))
+    page.get_by_role("button", name="导入").click()
+    expect(page.get_by_text("收入记录 3 条")).to_be_visible()
+    expect(page.get_by_text("应缴税费 ¥3710.00")).to_be_visible()
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="开始申报").click()
+    expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+    expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
+
+    _approve_card(page, stack, "批准申报")
+    differing = page.locator("#tax-table tr.differs").filter(has_text="第2栏")
+    expect(differing).to_contain_text("100000.00")
+    expect(differing).to_contain_text("90000.00")
+    expect(differing.get_by_text("不一致")).to_be_visible()
+    expect(page.locator("#tax-due")).to_have_text("¥3710.00")
+    assert httpx.get(f"{bureau}/__sandbox__/state").json()["counters"]["submissions"] == 0
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="批准申报").click()
+    expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+
+    _approve_card(page, stack, "批准缴款")
+    expect(page.locator("#payment [data-field=amount]")).to_have_text("¥3710.00")
+    page.get_by_role("button", name="批准缴款").click()
+    expect(page.locator("#run-status")).to_have_text("已申报", timeout=120_000)
+    expect(page.get_by_text("已申报并缴款")).to_be_visible()
+    state = httpx.get(f"{bureau}/__sandbox__/state").json()
+    assert len(state["filings"]) == 1 and len(state["payments"]) == 1
+    assert state["filings"][0]["values"]["2.services"] == 100000
