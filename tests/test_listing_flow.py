@@ -113,6 +113,19 @@ def test_a_bad_product_is_refused_with_the_field_before_any_browser_work(env, sh
     assert shop["replica"].state()["submissions"] == 0
 
 
+def test_a_bad_sku_row_is_refused_naming_the_row_and_the_field(env, shop):
+    skus = {"sku_dims": ["颜色分类", ""], "sku_value_1": ["黑色", "黑色"], "sku_price": ["9.90", "0"],
+            "sku_stock": ["1", "2"]}
+    with closing(_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data={**_form(shop, price="", stock=""), **skus}, files=_images(shop))
+        assert r.status_code == 422
+        assert {"skus.1.price", "skus.1.options"} <= {d["field"] for d in r.json()["detail"]}
+        r = phone.post("/api/listings", data={**_form(shop), **skus, "sku_dims": ["", ""]}, files=_images(shop))
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "sku_dims"
+    with env.db() as s:
+        assert s.query(Run).filter_by(account_id=shop["account"]).count() == 0
+
+
 def _sheet(rows: list[list]) -> bytes:
     wb = Workbook()
     for row in rows:
@@ -253,4 +266,5 @@ def test_a_worker_killed_while_the_submit_is_in_flight_leaves_exactly_one_item(e
     assert run.status == "published", run.reason
     items = _items(shop)
     assert [i["title"] for i in items] == ["被打断的手机壳"]
+    assert shop["replica"].state()["submissions"] == 1  # the new worker read the lists instead of pressing again
     assert run.external_id == items[0]["id"]

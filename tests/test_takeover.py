@@ -79,7 +79,7 @@ class Phone(threading.Thread):
 
     def red(self) -> int:
         """Pixels of the site's red 验证失败 box in the picture the owner sees."""
-        return sum(1 for r, g, b in self.picture().getdata() if r > 200 and g < 90 and b < 90)
+        return sum(1 for r, g, b in self.picture().getdata() if r > 180 and r - g > 80 and r - b > 80)
 
     def wait(self, what: str, ok, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -87,6 +87,7 @@ class Phone(threading.Thread):
             if self.step() is not None and ok():
                 return
             time.sleep(0.1)
+        self.picture().save(f"/tmp/takeover-{what[:12]}.png")
         raise AssertionError(f"the phone never saw {what}")
 
     def act(self, action) -> None:
