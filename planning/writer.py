@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from llm.client import LLM, Usage
 from llm.errors import ModelReplyInvalid
 from planning.plan import SITE_LABELS, SITE_MEDIA, TEXT_CHECKED, Citation, PlannedContent, content_errors
-from planning.safety import DATA_RULE, data_message, factual_lines, format_passages
+from planning.safety import DATA_RULE, data_message, factual_lines
 from sites.douyin.limits import limits as douyin_limits
 from sites.xiaohongshu.limits import limits as xhs_limits
 

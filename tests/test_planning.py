@@ -235,7 +235,9 @@ def test_model_plan_from_tool_calls(fake_llm):
     assert sent.tool_names == ["publish_post", "list_product"]
     system = sent.messages[0]["content"]
     assert "营销专员" in system and "2026年11月23日 周一 15:00" in system and "Asia/Shanghai" in system
-    assert "[1]（产品手册.docx）桂花乌龙冷泡茶选用福建高山乌龙" in system
+    # The passages are data: in their own user message, never in the system prompt.
+    assert "产品手册.docx" not in system
+    assert sent.messages[2]["role"] == "user" and "[1]（产品手册.docx）桂花乌龙冷泡茶选用福建高山乌龙" in sent.messages[2]["content"]
     assert sent.messages[1]["content"] == REQUEST
     assert [r.site for r in plan.runs] == ["xiaohongshu", "douyin"]
     assert all(r.at == at(11, 30, 10) for r in plan.runs)  # from time_text, not the model's "at"

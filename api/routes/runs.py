@@ -15,7 +15,8 @@ from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import create_run
 from rpa.handoff import Waiting
-from employees import MODES
+from employees import EMPLOYEES, MODES
+from employees.settings import settings_of
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 
@@ -44,8 +45,11 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         video_path = await compose.stage_video(folder, video)
         post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
                                   video=video_path, cover=cover_path)
-        compose.check_all(accounts, post)
+        banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
+        warnings = compose.check_all(accounts, post, banned)
         runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
+        for r in runs:
+            r.content = {**r.content, "compliance": warnings}  # shown on the approval card
         s.commit()
     except BaseException:
         s.rollback()

@@ -56,21 +56,26 @@
     const r = img.getBoundingClientRect();
     const x = Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width));
     const y = Math.min(1, Math.max(0, (ev.clientY - r.top) / r.height));
-    return [x, y, Math.round(performance.now() - gesture.start)];
+    const last = gesture.points.length ? gesture.points[gesture.points.length - 1][2] : 0;
+    return [x, y, Math.max(last, Math.round(ev.timeStamp - gesture.start))];  // the finger's own timing
   }
 
   surface.addEventListener("pointerdown", (ev) => {
     if (gesture || !ev.isPrimary) return;
     ev.preventDefault();
     surface.setPointerCapture(ev.pointerId);
-    gesture = { id: ev.pointerId, start: performance.now(), x0: ev.clientX, y0: ev.clientY, moved: 0, points: [] };
+    gesture = { id: ev.pointerId, start: ev.timeStamp, x0: ev.clientX, y0: ev.clientY, moved: 0, points: [] };
     gesture.points.push(at(ev));
   });
   surface.addEventListener("pointermove", (ev) => {
     if (!gesture || ev.pointerId !== gesture.id) return;
     ev.preventDefault();
-    gesture.moved = Math.max(gesture.moved, Math.hypot(ev.clientX - gesture.x0, ev.clientY - gesture.y0));
-    gesture.points.push(at(ev));
+    // A phone delivers moves once a frame; the ones in between come along as coalesced events.
+    const moves = (ev.getCoalescedEvents && ev.getCoalescedEvents().length) ? ev.getCoalescedEvents() : [ev];
+    for (const m of moves) {
+      gesture.moved = Math.max(gesture.moved, Math.hypot(m.clientX - gesture.x0, m.clientY - gesture.y0));
+      gesture.points.push(at(m));
+    }
   });
   surface.addEventListener("pointerup", (ev) => {
     if (!gesture || ev.pointerId !== gesture.id) return;
