@@ -159,13 +159,15 @@ class HumanStep(Base):
     """The run that waits, or None for an account's login (then ``account_id`` is set)."""
     account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(16), default="code")
-    """code (type what the site sent) | drag (slide the site's slider on a picture of the live page)"""
+    """code (type what the site sent) | drag (a live take-over: the owner taps, drags and types on a
+    refreshed picture of the page, see ``rpa.takeover``) | scan (the owner scans a QR with an app)"""
     prompt: Mapped[str] = mapped_column(Text)
     screenshot_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     """For a drag: the picture of the live page the owner drags on."""
     status: Mapped[str] = mapped_column(String(16), default="pending")
     """pending | answered | used | expired"""
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The owner's code (wiped once typed), or, for a take-over, the queue of actions not yet replayed."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -96,11 +96,6 @@ def as_action(action: Action) -> dict:
     return {"kind": kind, **action.model_dump()}
 
 
-def visible_area(page: Page) -> dict:
-    size = page.viewport_size or {"width": 1280, "height": 900}
-    return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
-
-
 def _at(area: dict, x: float, y: float) -> tuple[float, float]:
     return area["x"] + x * area["width"], area["y"] + y * area["height"]
 

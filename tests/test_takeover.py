@@ -23,7 +23,6 @@ from graphs.steps import slider_area
 from rpa.handoff import Waiting, queue_action
 from rpa.takeover import FAILED_DRAGS, Drag, SliderNotPassed, Tap, Text, as_action, take_over
 from sites.taobao.pages import guards
-from tests.core_fixtures import wait_until
 from tests.taobao_sandbox_fixtures import CATEGORY, HOME, chromium, context, open_logged_in, page, replica, tb  # noqa: F401
 
 SLIDER = "iframe#baxia-dialog-content"
@@ -87,7 +86,6 @@ class Phone(threading.Thread):
             if self.step() is not None and ok():
                 return
             time.sleep(0.1)
-        self.picture().save(f"/tmp/takeover-{what[:12]}.png")
         raise AssertionError(f"the phone never saw {what}")
 
     def act(self, action) -> None:
