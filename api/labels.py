@@ -17,7 +17,7 @@ RUN_STATUS = {
     "rejected": "已驳回",
     "failed": "失败",
 }
-DONE_BY_GRAPH = {"tax_filing": "已申报"}
+DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架"}
 """What "done" is called for a workflow other than publishing."""
 
 

@@ -268,3 +268,23 @@ def test_a_worker_killed_while_the_submit_is_in_flight_leaves_exactly_one_item(e
     assert [i["title"] for i in items] == ["被打断的手机壳"]
     assert shop["replica"].state()["submissions"] == 1  # the new worker read the lists instead of pressing again
     assert run.external_id == items[0]["id"]
+
+
+def test_an_sms_check_after_the_shop_qr_scan_is_answered_on_the_account_page(env, shop):
+    shop["replica"].faults(sms_after_scan=True)
+    with transaction(env.db) as s:
+        account = Account(workspace_id=shop["workspace"], site="taobao", name="tb-sms", status="needs_login")
+        s.add(account)
+        s.flush()
+        account_id = account.id
+    with closing(_phone(env, shop)) as phone:
+        assert phone.post(f"/api/accounts/{account_id}/login").status_code == 202
+        qr = wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["login_qr"], timeout=60, what="QR")
+        assert qr and phone.post(f"/api/accounts/{account_id}/simulate-scan").status_code == 200
+        prompt = wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["code_prompt"], timeout=60,
+                            what="the code prompt")
+        assert "短信" in prompt or "验证码" in prompt
+        code = httpx.get(f"{shop['replica'].url}/__sandbox__/sms-code").json()["code"]
+        assert phone.post(f"/api/accounts/{account_id}/code", json={"code": code}).status_code == 200
+        wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["status"] == "active", timeout=60,
+                   what="the shop logged in")

@@ -81,7 +81,7 @@ def test_owner_lists_a_product_with_skus_from_the_phone_and_sees_it_listed_with_
     _no_sideways_scrolling(page)
     page.get_by_role("button", name="批准上架").click()
     expect(page).to_have_url(run_url)
-    expect(page.locator("#run-status")).to_have_text("已发布", timeout=120_000)
+    expect(page.locator("#run-status")).to_have_text("已上架", timeout=120_000)
 
     (item,) = shop["replica"].state()["items"]
     expect(page.locator("#external-id")).to_have_text(item["id"])

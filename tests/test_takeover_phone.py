@@ -114,7 +114,7 @@ def test_the_owner_drags_the_slider_with_a_finger_on_the_phone_and_the_item_is_l
     assert replica.state()["slider"]["failed"] == 1  # nothing refused reached the browser
 
     _touch_drag(page, cdp, moves=30, wait_ms=30)  # the owner's slow, steady drag
-    expect(page.locator("#run-status")).to_have_text("已发布", timeout=120_000)
+    expect(page.locator("#run-status")).to_have_text("已上架", timeout=120_000)
     expect(takeover).to_be_hidden()
     assert replica.state()["slider"] == {"shown": 1, "passed": 1, "failed": 1}
     assert [i["title"] for i in _items(shop)] == ["手机上拖滑块的手机壳"]

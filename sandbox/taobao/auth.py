@@ -44,6 +44,10 @@ def router(world: World) -> APIRouter:
         status = world.qr_status(t)
         if status != "scanned":
             return {"success": True, "qrCodeStatus": "NEW" if status == "waiting" else "EXPIRED"}
+        if world.faults["sms_after_scan"]:  # risk control wants the phone's SMS too (GUESS of the status name)
+            ticket = world.hold_scanned(t)
+            return {"success": True, "qrCodeStatus": "NEED_SMS" if ticket else "EXPIRED", "ticket": ticket,
+                    "phone": MASKED_PHONE}
         cookie = world.confirm(t)
         if not cookie:
             return {"success": True, "qrCodeStatus": "EXPIRED"}

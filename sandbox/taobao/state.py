@@ -18,6 +18,7 @@ DEFAULT_FAULTS = {
     "slider_submits": 0,          # the next N submits answer with the slider first
     "slider_probability": 0.0,    # chance (0..1) of the slider on any page load or submit
     "sms_required": True,         # password login asks for an SMS code
+    "sms_after_scan": False,      # a scanned QR asks for an SMS code before the session starts
     "submit_failed": 0,           # the next N valid submits fail with 系统繁忙，请稍后再试
     "slow_upload": 0,             # extra milliseconds every material upload takes
     "promotion_lock": False,      # price and stock are read-only (营销活动中)
@@ -62,6 +63,15 @@ class World(BaseWorld):
             return None
 
     # -- password + SMS login ----------------------------------------------------------------------
+    def hold_scanned(self, token: str) -> str | None:
+        """A scanned QR whose login waits for an SMS code: an SMS ticket instead of a session."""
+        with self.lock:
+            qr = self.qr.get(token)
+            if not qr or not qr["user"]:
+                return None
+            del self.qr[token]
+            return self.new_sms_login(qr["user"])
+
     def new_sms_login(self, user: str) -> str:
         ticket = secrets.token_hex(12)
         with self.lock:

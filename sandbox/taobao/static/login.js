@@ -32,6 +32,7 @@
       .then(function (r) { return r.json(); })
       .then(function (j) {
         if (j.qrCodeStatus === "CONFIRMED") return done();
+        if (j.qrCodeStatus === "NEED_SMS") { ticket = j.ticket; $(".sms-check .phone").textContent = j.phone; return pane("sms"); }
         if (j.qrCodeStatus === "EXPIRED") expired.hidden = false;
         setTimeout(check, cfg.poll);
       })
