@@ -55,7 +55,7 @@ def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
         with transaction(db) as s:
             run = create_run(s, account=s.get(Account, sched.account_id), employee=s.get(Employee, sched.employee_id),
                              post=Post.model_validate(sched.content), mode=sched.mode, schedule_id=sched.id,
-                             slot_at=sched.next_at, graph=sched.graph)
+                             slot_at=sched.next_at)  # recurring work is publishing (Schedule.graph)
             return run.id
     except IntegrityError:
         return None  # another scheduler fired this slot
