@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
@@ -59,76 +60,46 @@ def _picture_response(s: Session, who: Waiting) -> Response:
     return Response(data, media_type=art.mime, headers={"Cache-Control": "no-store"})
 
 
-# -- a run ------------------------------------------------------------------------------------------
+# -- a run, or an account that is logging in: the same step either way -----------------------------
 
-def _run(s: Session, run_id: str, ws) -> Waiting:
-    return Waiting(run_id=owned(s, Run, run_id, ws.id).id)
-
-
-@router.get("/runs/{run_id}/step")
-def run_step(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    """What the run waits for from the owner right now, if anything."""
-    who = _run(s, run_id, ws)
-    return _step_view(s, pending_step(s, who), f"/api/runs/{run_id}")
+Waiter = Literal["runs", "accounts"]
+"""Who waits for the owner: ``/api/runs/{id}/…`` or ``/api/accounts/{id}/…``."""
 
 
-@router.get("/runs/{run_id}/step/picture")
-def run_step_picture(run_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> Response:
+def _who(s: Session, kind: Waiter, target_id: str, ws) -> Waiting:
+    if kind == "runs":
+        return Waiting(run_id=owned(s, Run, target_id, ws.id).id)
+    return Waiting(account_id=owned(s, Account, target_id, ws.id).id)
+
+
+@router.get("/{kind}/{target_id}/step")
+def step(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """What the run (or the account's login) waits for from the owner right now, if anything."""
+    return _step_view(s, pending_step(s, _who(s, kind, target_id, ws)), f"/api/{kind}/{target_id}")
+
+
+@router.get("/{kind}/{target_id}/step/picture")
+def step_picture(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> Response:
     """The newest picture of the page the owner is taking over (never cached: it changes every second)."""
-    return _picture_response(s, _run(s, run_id, ws))
+    return _picture_response(s, _who(s, kind, target_id, ws))
 
 
-@router.post("/runs/{run_id}/drag")
-def run_drag(run_id: str, body: Drag, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+@router.post("/{kind}/{target_id}/drag")
+def drag(kind: Waiter, target_id: str, body: Drag, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """The owner's drag on the picture; the waiting worker replays it on the live page with its timing."""
-    hand_action(s, _run(s, run_id, ws), as_action(body))
+    hand_action(s, _who(s, kind, target_id, ws), as_action(body))
     return {"ok": True}
 
 
-@router.post("/runs/{run_id}/tap")
-def run_tap(run_id: str, body: Tap, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+@router.post("/{kind}/{target_id}/tap")
+def tap(kind: Waiter, target_id: str, body: Tap, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """The owner's tap on the picture; the worker clicks that point of the live page."""
-    hand_action(s, _run(s, run_id, ws), as_action(body))
+    hand_action(s, _who(s, kind, target_id, ws), as_action(body))
     return {"ok": True}
 
 
-@router.post("/runs/{run_id}/text")
-def run_text(run_id: str, body: Text, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+@router.post("/{kind}/{target_id}/text")
+def text(kind: Waiter, target_id: str, body: Text, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """Text the owner typed; the worker types it into the field that has the focus."""
-    hand_action(s, _run(s, run_id, ws), as_action(body))
-    return {"ok": True}
-
-
-# -- an account that is logging in ------------------------------------------------------------------
-
-def _account(s: Session, account_id: str, ws) -> Waiting:
-    return Waiting(account_id=owned(s, Account, account_id, ws.id).id)
-
-
-@router.get("/accounts/{account_id}/step")
-def account_step(account_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    who = _account(s, account_id, ws)
-    return _step_view(s, pending_step(s, who), f"/api/accounts/{account_id}")
-
-
-@router.get("/accounts/{account_id}/step/picture")
-def account_step_picture(account_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> Response:
-    return _picture_response(s, _account(s, account_id, ws))
-
-
-@router.post("/accounts/{account_id}/drag")
-def account_drag(account_id: str, body: Drag, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    hand_action(s, _account(s, account_id, ws), as_action(body))
-    return {"ok": True}
-
-
-@router.post("/accounts/{account_id}/tap")
-def account_tap(account_id: str, body: Tap, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    hand_action(s, _account(s, account_id, ws), as_action(body))
-    return {"ok": True}
-
-
-@router.post("/accounts/{account_id}/text")
-def account_text(account_id: str, body: Text, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    hand_action(s, _account(s, account_id, ws), as_action(body))
+    hand_action(s, _who(s, kind, target_id, ws), as_action(body))
     return {"ok": True}

@@ -42,6 +42,13 @@ def _page(ctx: RunContext, run: Run, adapter):
     return ctx.workbench.page(run.account_id, adapter.allowed_hosts())
 
 
+def _at_portal(ctx: RunContext, state: FilingState):
+    """The run, its adapter and the open portal page (opened with the saved session when needed)."""
+    run = load_run(ctx, state["run_id"])
+    adapter = _adapter(ctx, run)
+    return run, adapter, _page(ctx, run, adapter)
+
+
 def vat_return(ctx: RunContext, run: Run) -> VatReturn:
     """The quarter's return from the books, the same every time it is asked (the records decide)."""
     quarter = Quarter.parse(run.content["period"])
@@ -65,9 +72,7 @@ def compute(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 def login(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
-    run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
-    page = _page(ctx, run, adapter)
+    run, adapter, page = _at_portal(ctx, state)
     adapter.open_login(page)
     if not adapter.logged_in(page):
         credentials = ctx.workbench.vault.load_credentials(run.account_id)
@@ -113,9 +118,7 @@ def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequir
 
 def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
-    run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
-    page = _page(ctx, run, adapter)
+    run, adapter, page = _at_portal(ctx, state)
     ret = vat_return(ctx, run)
     try:
         rows = _fill_return(adapter, page, run, ret)
@@ -168,9 +171,7 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
-    run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
-    page = _page(ctx, run, adapter)
+    run, adapter, page = _at_portal(ctx, state)
     found = adapter.find_filed(page, run.content["period"])
     if found is None:
         raise ContentRejected("提交后在申报信息查询里找不到这份申报表", site=run.site, url=page.url)
@@ -182,9 +183,7 @@ def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingStat
 def request_payment(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     """Paying is a second, separate approval: the amount and the bank agreement it is debited under."""
     ctx = runtime.context
-    run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
-    page = _page(ctx, run, adapter)
+    run, adapter, page = _at_portal(ctx, state)
     info = adapter.open_payment(page, run.content["period"])
     fields = {"kind": "payment", "amount": str(info.amount), "bank": info.bank, "account": info.account_masked,
               "agreement": info.agreement_no, "serial": info.serial}
@@ -215,9 +214,7 @@ def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
-    run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
-    page = _page(ctx, run, adapter)
+    run, adapter, page = _at_portal(ctx, state)
     paid = adapter.find_payment(page, run.content["period"])
     if paid is None or not paid.paid:
         raise ContentRejected("缴款后在申报信息查询里没有看到「已缴款」", site=run.site, url=page.url)

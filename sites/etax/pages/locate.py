@@ -9,35 +9,26 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Locator
 
 from books.periods import Quarter
-from core.errors import PageChanged, SiteTimeout
+
+from playwright.sync_api import Page
+
+from sites import locate
+from sites.locate import visible  # noqa: F401  (the page objects import it from here)
 from sites.etax.errors import LABEL, SITE
-from sites.xiaohongshu.pages import locate as xhs_locate
-
-CENT = Decimal("0.01")
 
 
-class Fallback(xhs_locate.Fallback):
-    def resolve(self, timeout: float | None = None) -> Locator:
-        try:
-            return super().resolve(timeout)
-        except PageChanged as e:
-            raise PageChanged(f"页面上找不到「{self.name}」，{LABEL}页面可能改版了", site=SITE,
-                              url=self.page.url) from e
+class Fallback(locate.Fallback):
+    site, label = SITE, LABEL
 
 
 def goto(page: Page, url: str) -> None:
-    """Navigate; a page that does not load is transient, never a changed page."""
-    try:
-        page.goto(url, wait_until="domcontentloaded")
-    except PlaywrightTimeoutError as e:
-        raise SiteTimeout(f"打开{LABEL}页面超时", site=SITE, url=url) from e
+    locate.goto(page, url, SITE, LABEL)
 
 
-def visible(locator: Locator) -> Locator:
-    return locator.filter(visible=True)
+CENT = Decimal("0.01")
 
 
 def money(text: str | None) -> Decimal | None:

@@ -1,38 +1,23 @@
-"""Fallback locators, navigation and typing, with Taobao's name on the errors.
+"""Fallback locators, navigation and typing, with Taobao's name on the errors (see ``sites.locate``).
 
-The waiting/picking logic lives once, in ``sites.xiaohongshu.pages.locate.Fallback``; here only the
-error it raises is re-labelled. ``type_in`` is how every text value reaches the form: the real inputs
-are React-controlled and ignore a script's ``.value =``, so values are typed as a person types them.
+``type_in`` is how every text value reaches the form: the real inputs are React-controlled and ignore a
+script's ``.value =``, so values are typed as a person types them.
 """
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Locator, Page
 
-from core.errors import PageChanged, SiteTimeout
+from sites import locate
+from sites.locate import visible  # noqa: F401  (the page objects import it from here)
 from sites.taobao.errors import SITE
-from sites.xiaohongshu.pages import locate as xhs_locate
 
 
-class Fallback(xhs_locate.Fallback):
-    def resolve(self, timeout: float | None = None) -> Locator:
-        try:
-            return super().resolve(timeout)
-        except PageChanged as e:
-            raise PageChanged(f"页面上找不到「{self.name}」，淘宝页面可能改版了", site=SITE,
-                              url=self.page.url) from e
+class Fallback(locate.Fallback):
+    site, label = SITE, "淘宝"
 
 
 def goto(page: Page, url: str) -> None:
-    """Navigate; a page that does not load is transient, never a changed page."""
-    try:
-        page.goto(url, wait_until="domcontentloaded")
-    except PlaywrightTimeoutError as e:
-        raise SiteTimeout(f"打开淘宝页面超时：{url}", site=SITE, url=url) from e
-
-
-def visible(locator: Locator) -> Locator:
-    """Only the rendered matches: the pages keep hidden panes (login tabs, empty error slots)."""
-    return locator.filter(visible=True)
+    locate.goto(page, url, SITE, "淘宝")
 
 
 def type_in(box: Locator, text: str) -> None:

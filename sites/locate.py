@@ -1,0 +1,81 @@
+"""Locating elements a real site renders in more than one way; shared by every site's page objects.
+
+A ``Fallback`` holds the candidate locators of one element, best first. It waits (Playwright's own
+auto-waiting, on the union of all candidates) until any of them is there, then picks the first
+candidate that matches, and keeps to it: one page shows one version of a control, so later uses skip
+the search (each count is a round trip to the browser). A wait that runs out means the page loaded but
+the element is not on it: ``PageChanged``, which a human must look at. Each site subclasses it with its
+own name (``sites/<site>/pages/locate.py``).
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
+
+from core.errors import PageChanged, SiteTimeout
+
+State = Literal["attached", "visible"]
+
+
+class Fallback:
+    site = ""
+    """The site's registry key, for the errors (a subclass per site sets it)."""
+    label = ""
+    """The site as the owner calls it (小红书 …): an owner never reads another site's name."""
+
+    def __init__(self, page: Page, name: str, *candidates: Locator, state: State = "visible"):
+        self.page = page
+        self.name = name
+        """What the owner would call it (shown in the error)."""
+        self.candidates = candidates
+        self.state = state
+        """``attached`` for elements that are hidden by design (file inputs)."""
+        self._chosen: Locator | None = None
+
+    @property
+    def union(self) -> Locator:
+        """Every element any candidate matches (for waiting on this element or another)."""
+        union = self.candidates[0]
+        for c in self.candidates[1:]:
+            union = union.or_(c)
+        return union
+
+    def _usable(self, loc: Locator) -> Locator:
+        return loc.filter(visible=True) if self.state == "visible" else loc
+
+    @property
+    def any(self) -> Locator:
+        return self._usable(self.union).first
+
+    def resolve(self, timeout: float | None = None) -> Locator:
+        """The first candidate present; ``PageChanged`` if none comes within the timeout."""
+        if self._chosen is not None:
+            return self._chosen
+        try:
+            self.any.wait_for(state="attached", timeout=timeout)
+        except PlaywrightTimeoutError as e:
+            raise PageChanged(f"页面上找不到「{self.name}」，{self.label}页面可能改版了", site=self.site,
+                              url=self.page.url) from e
+        for c in self.candidates:
+            if self._usable(c).count() > 0:
+                self._chosen = self._usable(c).first
+                return self._chosen
+        return self.any  # matched between the wait and the count: the union still points at it
+
+    def present(self) -> bool:
+        """Whether any candidate is there right now (no waiting)."""
+        return self.any.count() > 0
+
+
+def goto(page: Page, url: str, site: str, label: str) -> None:
+    """Navigate; a page that does not load is transient, never a changed page."""
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+    except PlaywrightTimeoutError as e:
+        raise SiteTimeout(f"打开{label}页面超时", site=site, url=url) from e
+
+
+def visible(locator: Locator) -> Locator:
+    """Only the rendered matches: real pages keep hidden copies (inactive tabs, closed modals)."""
+    return locator.filter(visible=True)
