@@ -113,6 +113,9 @@ def suggest(state: dict, runtime: Runtime[RunContext]) -> dict:
 
 
 def finish(state: dict, runtime: Runtime[RunContext]) -> dict:
+    # Done with the site: the context goes before the status says so, so the account's next run does not
+    # find this one still holding the browser.
+    runtime.context.workbench.close()
     with transaction(runtime.context.db) as s:
         run = s.get(Run, state["run_id"])
         set_status(s, run, "published", external_id=state["published"]["external_id"])

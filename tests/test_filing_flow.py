@@ -2,6 +2,7 @@
 bureau replica filled, two approvals (the return, then the payment), each step at most once."""
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import signal
@@ -14,6 +15,7 @@ import pytest
 from api.auth import hash_password
 from core.db import transaction
 from core.models import Employee, LedgerEntry, Run, User, Workspace
+from sandbox.scan import simulate_scan
 from tests.core_fixtures import wait_until
 from tests.stack_fixtures import Env, make_stack
 
@@ -197,3 +199,35 @@ def test_a_worker_killed_between_filing_and_read_back_files_exactly_once(env, ow
     assert len(owner["bureau"].state()["filings"]) == 1
     with env.db() as s:
         assert s.get(Run, run_id).external_id == owner["bureau"].state()["filings"][0]["serial"]
+
+
+def test_the_face_check_qr_is_shown_on_the_phone_and_the_owner_says_when_the_app_scanned_it(env, owner):
+    _import(owner, UNDER)
+    owner["bureau"].faults(face_check=True)
+    run_id = _start(owner)
+    phone = owner["phone"]
+    env.wait_status(run_id, "awaiting_human", timeout=120)
+    step = phone.get(f"/api/runs/{run_id}/step").json()
+    assert step["kind"] == "scan" and "扫" in step["prompt"]
+    picture = phone.get(step["screenshot"])
+    assert picture.headers["content-type"] == "image/png"
+    # The owner's tax app reads the QR (in the sandbox: the replica's scan endpoint stands in for the app).
+    simulate_scan(owner["bureau"].url, "data:image/png;base64," + base64.b64encode(picture.content).decode())
+    assert phone.post(f"/api/runs/{run_id}/scanned").status_code == 200
+    assert phone.post(f"/api/runs/{run_id}/scanned").status_code == 409  # nothing waits any more
+    card = _card(env, owner, run_id, "vat_return")
+    _decide(owner, card)
+    assert env.wait_status(run_id, "published", "failed", timeout=120).status == "published"
+
+
+def test_a_session_that_dies_mid_form_signs_in_again_and_files_once(env, owner):
+    _import(owner, UNDER)
+    owner["bureau"].faults(session_expire_mid_flow=True)
+    run_id = _start(owner)
+    card = _card(env, owner, run_id, "vat_return")
+    owner["bureau"].faults(session_expire_mid_flow=False)
+    _decide(owner, card)
+    run = env.wait_status(run_id, "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    state = owner["bureau"].state()
+    assert len(state["filings"]) == 1 and state["counters"]["logins"] >= 2

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api.codes import hand_action
+from api.codes import hand_action, hand_over
 from api.deps import DbDep, OwnerDep, UserDep, WorkspaceDep
 from api.scoped import owned
 from api.views import artifact_url
@@ -102,4 +102,11 @@ def tap(kind: Waiter, target_id: str, body: Tap, owner: OwnerDep, ws: WorkspaceD
 def text(kind: Waiter, target_id: str, body: Text, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """Text the owner typed; the worker types it into the field that has the focus."""
     hand_action(s, _who(s, kind, target_id, ws), as_action(body))
+    return {"ok": True}
+
+
+@router.post("/{kind}/{target_id}/scanned")
+def scanned(kind: Waiter, target_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """The owner says the app has scanned the site's QR (a face check); the worker checks the site."""
+    hand_over(s, _who(s, kind, target_id, ws), "scanned", kind="scan")
     return {"ok": True}

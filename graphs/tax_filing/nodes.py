@@ -7,6 +7,7 @@ lists decide whether the press happened: never a second filing or a second debit
 """
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from typing import Literal
 
@@ -20,7 +21,7 @@ from books.vat import VatReturn, compute_return
 from core import ledger
 from core.db import transaction
 from core.errors import BusinessError, CodeRequired, ContentRejected, LoginRequired, SliderRequired
-from core.models import Run
+from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
 from graphs.steps import load_run, owner_drags_slider, shoot_run
@@ -29,6 +30,8 @@ from rpa.handoff import Waiting, ask, ask_code
 from sites import adapter_for
 from sites.etax.errors import AlreadyFiled, FaceCheckRequired
 
+FACE_WAIT_S = 30
+"""How long the portal may take to notice the app's scan."""
 LOGIN_STEPS = 6
 """A slider, up to three codes and a face check: more than that is not a login any more."""
 SLIDER_PROMPT = "电子税务局登录要求拖动滑块，请按住滑块拖到最右边"
@@ -108,12 +111,27 @@ def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> Non
 
 def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequired) -> None:
     """The tax app must scan the portal's QR (a face check): the owner does it and says so."""
-    shot = shoot_run(ctx, run, page, "face-check", full_page=False)
+    qr = _keep_qr(ctx, run, asked.qr)
     ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), "scan", asked.message, ctx.settings.code_timeout_s,
-        screenshot_id=shot, waited_for="人脸识别")
-    page.wait_for_url("**/portal/**", timeout=30_000)  # the portal moves on once the app confirmed
-    if not adapter.logged_in(page):
-        raise ContentRejected("人脸识别没有通过，已停止，没有申报", site=run.site, url=page.url)
+        screenshot_id=qr, waited_for="人脸识别")
+    for _ in range(FACE_WAIT_S * 2):
+        if adapter.logged_in(page):
+            return
+        page.wait_for_timeout(500)  # the portal polls the app's answer and then moves on by itself
+    raise ContentRejected("扫码后电子税务局仍未放行（人脸识别没有通过），已停止，没有申报", site=run.site, url=page.url)
+
+
+def _keep_qr(ctx: RunContext, run: Run, data_url: str) -> str:
+    """The portal's own QR image, as it is (a re-encode could blur it for the app's camera)."""
+    folder = ctx.settings.paths.artifacts / run.id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"face-qr-{new_id()}.png"
+    path.write_bytes(base64.b64decode(data_url.split(",", 1)[1]))
+    with transaction(ctx.db) as s:
+        art = Artifact(run_id=run.id, kind="screenshot", path=str(path), mime="image/png", step="face-check")
+        s.add(art)
+        s.flush()
+        return art.id
 
 
 def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
