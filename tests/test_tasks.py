@@ -401,3 +401,40 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     expect(scheduled).to_have_count(2)
     expect(page.locator(".badge.s-scheduled")).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, fake_llm, phone, tmp_path):
+    """The story through the phone with the (fake) model writing: the model's drafts, edited, confirmed."""
+    fake_llm.reply_tool_calls(_publish_call("xiaohongshu", "桂花乌龙冷泡茶上新啦", [1]),
+                              _publish_call("douyin", "夏天的第一杯冷泡茶", [1]), usage=(900, 200))
+    page = phone
+    page.goto(f"{web_llm.url}/login")
+    page.get_by_label("用户名").fill("owner")
+    page.get_by_label("密码").fill(web_llm.password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    page.get_by_label("交给").select_option(label="营销专员")
+    page.get_by_label(re.compile("^任务")).fill(STORY)
+    page.get_by_role("button", name="让员工出计划").click()
+    expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
+    expect(page.locator("#task-author")).to_contain_text(FAKE_MODEL)
+    runs = page.locator(".plan-run")
+    expect(runs).to_have_count(2)
+    expect(runs.nth(0).locator("dd[data-field=title]")).to_have_text("桂花乌龙冷泡茶上新啦")
+    expect(runs.nth(1).locator("dd[data-field=at]")).to_have_text(label(next_monday_10()))
+    assert fake_llm.requests[-1].tool_names == ["publish_post", "list_product"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    runs.nth(1).get_by_text("修改草稿").click()
+    runs.nth(1).get_by_label("标题").fill("冷泡茶，夏天就喝这一杯")
+    runs.nth(1).get_by_role("button", name="保存修改").click()
+    expect(runs.nth(1).locator("dd[data-field=title]")).to_have_text("冷泡茶，夏天就喝这一杯")
+
+    files = [str(make_image(tmp_path / f"llm{i}.jpg", size=(600, 800))) for i in range(2)]
+    confirm = page.locator("#confirm")
+    confirm.get_by_label("第1项图片（小红书）").set_input_files(files)
+    confirm.get_by_label("第2项图片（抖音）").set_input_files(files[:1])
+    confirm.get_by_role("button", name="确认并排期").click()
+    expect(page.locator("#task-status")).to_have_text("已确认")
+    scheduled = page.locator(".list .item", has_text=next_monday_10().strftime("%Y-%m-%d 10:00"))
+    expect(scheduled).to_have_count(2)
