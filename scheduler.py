@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import logs, notify
 from core.content import Post
 from core.db import session_factory, transaction
 from core.errors import ValidationFailed
@@ -105,6 +106,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     claimed = fired + claim_ready(db, now)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)
+    notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
     return claimed
 
 
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="OPC Digital Staff scheduler")
     parser.add_argument("--once", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup()
     settings = get_settings()
     settings.paths.ensure()
     db, conn = session_factory(settings.db_url), redis_for(settings)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import logging
 
 from rq import SimpleWorker, Worker
 
+from core import logs
 from core.queue import queue_for, redis_for
 from core.settings import get_settings
 from rpa.process import Resources
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fork", action="store_true",
                         help="RQ's forking worker (a browser per job); for benchmarks only")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup()
     settings = get_settings()
     conn = redis_for(settings)
     if args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork

@@ -13,7 +13,7 @@ from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
-from api.reminders import tax_reminder
+from books.reminders import tax_reminder
 from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS

@@ -209,3 +209,15 @@ class AuditLog(Base):
     target: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notice(Base):
+    """A push sent to the owner (``core.notify``): one row per thing told, so it is told once."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(100))
+    """What was told: ``approval:<id>``, ``step:<id>``, ``tax:<period>:<due_soon|overdue>``"""
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
     """Seconds between the runs of one imported product file (risk control flags bursts of listings)."""
     scheduler_tick_s: float = 2.0
     queue_name: str = "runs"
+
+    # Pushes to the owner (core.notify): a group-bot webhook; its URL is its key, so it is a secret.
+    notify_webhook_url: SecretStr | None = None
+    notify_format: Literal["wecom", "feishu", "json"] = "wecom"
+    """wecom: 企业微信 and 钉钉 group bots (same text message shape); feishu: 飞书; json: {"text", "url"}."""
+    public_url: str | None = None
+    """The service's address as the owner's phone reaches it, for links in pushes (none: text only)."""
 
     # The language model: any OpenAI-compatible endpoint (presets in docs/llm.md). No model: offline writer.
     llm_base_url: str | None = None

@@ -52,6 +52,20 @@ def _approve_card(page, stack, button: str) -> None:
     expect(page.get_by_role("button", name=button)).to_be_visible()
 
 
+def _add_tax_account(page) -> None:
+    """The tax-bureau login, added once per service (the tests of this module share it)."""
+    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
+    if page.get_by_text("公司报税").count():
+        return
+    page.get_by_label("平台").select_option(label="电子税务局")
+    page.get_by_label("名称").fill("公司报税")
+    page.get_by_label("统一社会信用代码").fill("91310115MA1K4QXR7D")
+    page.get_by_label("用户名/手机号").fill("13800138000")
+    page.get_by_label("密码").fill("Etax@2026")
+    page.get_by_role("button", name="添加账号").click()
+    expect(page.locator("#account-status")).to_have_text("已登录")
+
+
 def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_path):
     stack, password = service
     bureau = stack.replica_url("etax")
@@ -60,14 +74,7 @@ def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_pat
     page = phone
     _log_in(page, stack, password)
 
-    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
-    page.get_by_label("平台").select_option(label="电子税务局")
-    page.get_by_label("名称").fill("公司报税")
-    page.get_by_label("统一社会信用代码").fill("91310115MA1K4QXR7D")
-    page.get_by_label("用户名/手机号").fill("13800138000")
-    page.get_by_label("密码").fill("Etax@2026")
-    page.get_by_role("button", name="添加账号").click()
-    expect(page.locator("#account-status")).to_have_text("已登录")
+    _add_tax_account(page)
 
     page.get_by_role("navigation").get_by_role("link", name="首页").click()
     reminder = page.locator("#tax-reminder")
@@ -104,3 +111,45 @@ def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_pat
     state = httpx.get(f"{bureau}/__sandbox__/state").json()
     assert len(state["filings"]) == 1 and len(state["payments"]) == 1
     assert state["filings"][0]["values"]["2.services"] == 100000
+
+
+UNDER_THRESHOLD = """日期,金额,发票类型,类别,税率
+2026-04-10,120000,普票,货物,1%
+2026-05-20,80000,未开票,服务,1%
+"""
+
+
+def test_owner_files_an_earlier_quarter_under_the_threshold_and_there_is_nothing_to_pay(service, phone, tmp_path):
+    stack, password = service
+    bureau = stack.replica_url("etax")
+    httpx.post(f"{bureau}/__sandbox__/faults", json={"current_period": "2026Q2"}).raise_for_status()
+    page = phone
+    _log_in(page, stack, password)
+    _add_tax_account(page)
+
+    page.goto(f"{stack.web_url}/finance")
+    page.get_by_role("navigation", name="所属期").get_by_role("link", name="上一季度").click()
+    expect(page.get_by_role("navigation", name="所属期")).to_contain_text("2026年第2季度")
+    income = tmp_path / "二季度收入.csv"
+    income.write_bytes(UNDER_THRESHOLD.encode("gbk"))
+    page.get_by_label("文件").set_input_files(str(income))
+    page.get_by_role("button", name="导入").click()
+    # The import brings the owner back to the quarter that ended last; step back to Q2 again.
+    page.goto(f"{stack.web_url}/finance?period=2026Q2")
+    expect(page.get_by_text("收入记录 2 条")).to_be_visible()
+    expect(page.get_by_text("应缴税费 ¥0.00")).to_be_visible()
+    expect(page.locator(".tax-table")).to_contain_text("第10栏")  # 小微企业免税销售额
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="开始申报").click()
+    expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+
+    _approve_card(page, stack, "批准申报")
+    expect(page.locator("#tax-due")).to_have_text("¥0.00")
+    page.get_by_role("button", name="批准申报").click()
+    expect(page.locator("#run-status")).to_have_text("已申报", timeout=120_000)
+    expect(page.get_by_text("已申报，无需缴款")).to_be_visible()
+    page.goto(f"{stack.web_url}/approvals")
+    expect(page.locator(".list a")).to_have_count(0)  # no payment card: nothing is due
+    state = httpx.get(f"{bureau}/__sandbox__/state").json()
+    q2 = [f for f in state["filings"] if f["period"] == "2026Q2"]
+    assert len(q2) == 1 and not [p for p in state["payments"] if p["serial"] == q2[0]["serial"]]

@@ -222,6 +222,28 @@ def test_the_warning_dialog_goes_back_or_submits_and_the_item_is_listed_on_sale(
     expect(row.locator(".item-status")).to_have_text("出售中")
 
 
+def test_each_warning_that_applies_asks_in_turn_and_going_back_at_any_sends_nothing(page, tb, jpg):
+    tb.faults(warning_low_price=True, warning_no_outer_id=True)
+    ready_form(page, tb, jpg, price="1.50")  # no description image, under 5.00, no 商家编码
+    dialog = page.get_by_role("dialog")
+    asked = ["描述中未添加图片", "一口价低于5.00元", "未填写商家编码"]
+    page.get_by_role("button", name=SUBMIT).click()
+    expect(dialog).to_contain_text(asked[0])
+    dialog.get_by_role("button", name="确认提交").click()
+    expect(dialog).to_contain_text(asked[1])
+    dialog.get_by_role("button", name="返回修改").click()
+    expect(dialog).to_have_count(0)
+    assert tb.state()["submissions"] == 0
+    page.get_by_role("button", name=SUBMIT).click()
+    for text in asked:
+        expect(dialog).to_contain_text(text)
+        dialog.get_by_role("button", name="确认提交").click()
+    item_id = success_id(page)
+    assert [i["id"] for i in tb.state()["items"]] == [item_id]
+    page.goto(tb.url + ON_SALE)
+    expect(page.locator(f'tr[data-item-id="{item_id}"] .item-price')).to_have_text("¥1.50")
+
+
 def test_timed_and_warehouse_items_wait_in_stock(page, tb, jpg):
     ready_form(page, tb, jpg)
     page.get_by_text("定时上架").click()

@@ -134,6 +134,17 @@ def test_a_sku_product_lists_every_combination_and_the_total_stock_is_their_sum(
         ("白色", "L", "59.00", 5), ("白色", "M", "59.00", 10), ("黑色", "L", "65.00", 3), ("黑色", "M", "49.90", 7)]
 
 
+def test_every_warning_dialog_is_confirmed_once_and_named_for_the_owner(adapter, seller, tb, jpg):
+    tb.faults(warning_low_price=True, warning_no_outer_id=True)
+    adapter.fill(seller, phone_case(jpg, price=Decimal("1.5"), outer_id=None))
+    done = adapter.submit(seller)
+    assert done.warnings == ["描述中未添加图片，可能影响宝贝转化，确定要提交吗？",
+                             "一口价低于5.00元，可能被判定为低价引流，确定要提交吗？",
+                             "未填写商家编码，将不便于库存管理，确定要提交吗？"]
+    state = tb.state()
+    assert (state["submissions"], [i["id"] for i in state["items"]]) == (1, [done.item_id])
+
+
 def test_put_in_the_warehouse_it_waits_in_stock(adapter, seller, tb, jpg):
     product = phone_case(jpg, shelf="warehouse", title="放入仓库的手机壳")
     assert adapter.fill(seller, product)["shelf"] == "放入仓库"

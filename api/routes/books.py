@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
-from api.reminders import due_return, filed
+from books.reminders import due_return, filed
 from api.scoped import owned
 from api.views import account_view, run_view
 from books.compare import compare
@@ -63,8 +63,10 @@ def summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None
     ret = compute_return(records, quarter)
     rows = [{"line": r.line, "column": r.column_name, "item": r.item, "value": str(r.books), "rule": r.rule}
             for r in compare(ret, {})]
+    last_ended = _quarter(None, ws.timezone)
     return {"reminder": due_return(s, ws), "period": str(quarter), "label": quarter.label, "records": len(records), "rows": rows,
-            "tax_due": str(ret.tax_due), "warnings": list(ret.warnings), "filed": filed(s, ws.id, quarter)}
+            "tax_due": str(ret.tax_due), "warnings": list(ret.warnings), "filed": filed(s, ws.id, quarter),
+            "previous": str(quarter.previous()), "next": str(quarter.next()) if quarter < last_ended else None}
 
 
 class NewFiling(BaseModel):
@@ -92,6 +94,9 @@ def start_filing(body: NewFiling, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
 
 
 @router.get("/finance", include_in_schema=False)
-def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
+                 period: str | None = None) -> HTMLResponse:
+    """The quarter that ended last, or an earlier one the owner stepped back to (a late or corrected return)."""
     accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id) if supports(a.site, "tax_filing")]
-    return _render(request, "finance.html", key, s=summary(user, ws, s), accounts=[account_view(s, a) for a in accounts])
+    return _render(request, "finance.html", key, s=summary(user, ws, s, period),
+                   accounts=[account_view(s, a) for a in accounts])

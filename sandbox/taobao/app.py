@@ -19,7 +19,7 @@ from sandbox.taobao import api, auth, baxia, catalog, control, pages
 from sandbox.taobao.category_page import category_page
 from sandbox.taobao.frames import picker_page
 from sandbox.taobao.publish_page import publish_page
-from sandbox.taobao.rules import COOKIE, MAX_MAIN_IMAGES, MSG
+from sandbox.taobao.rules import COOKIE, MAX_MAIN_IMAGES, MSG, warnings_on
 from sandbox.taobao.state import World
 from sandbox.xiaohongshu.qr import qr_data_url
 
@@ -123,7 +123,7 @@ def create_app(delays: bool = True) -> FastAPI:
             props = {}
         s, f = world.settings, world.faults
         config = {"leaf": leaf.public(), "keyProps": props if isinstance(props, dict) else {},
-                  "warning": f["warning_dialog"], "msg": MSG, "maxDays": s["schedule_max_days"],
+                  "warnings": warnings_on(f, s), "msg": MSG, "maxDays": s["schedule_max_days"],
                   "lock": {"price": s["locked_price"], "quantity": s["locked_quantity"]} if f["promotion_lock"] else None}
         return seller(request, who, "发布宝贝", publish_page(leaf), ("combobox.js", "images.js", "sku.js", "publish.js"),
                       config)

@@ -46,6 +46,20 @@ MSG = {  # GUESS unless the text is in real-sites.md
     "too_big": "图片大小不能超过{mb:g}M",
 }
 
+# The pre-submit warning dialogs (返回修改 / 确认提交), in the order the page shows them. Each has its own switch.
+WARNINGS = {  # GUESS: only the dialog and its buttons are in real-sites.md, not these sentences
+    "warning_dialog": "描述中未添加图片，可能影响宝贝转化，确定要提交吗？",
+    "warning_low_price": "一口价低于{below}元，可能被判定为低价引流，确定要提交吗？",
+    "warning_no_outer_id": "未填写商家编码，将不便于库存管理，确定要提交吗？",
+}
+
+
+def warnings_on(faults: dict, settings: dict) -> list[dict]:
+    """The warnings switched on, for the page: ``{"when": switch, "text": ..., "below": price}`` in order."""
+    below = settings["low_price"]
+    return [{"when": key, "text": text.format(below=below), "below": below}
+            for key, text in WARNINGS.items() if faults[key]]
+
 
 def title_length(title: str) -> int:
     """The title counter: a character above Latin-1 (Chinese, full-width) counts 2 per UTF-16 unit, others 1.

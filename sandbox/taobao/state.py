@@ -23,12 +23,15 @@ DEFAULT_FAULTS = {
     "slow_upload": 0,             # extra milliseconds every material upload takes
     "promotion_lock": False,      # price and stock are read-only (营销活动中)
     "warning_dialog": True,       # submitting without description images asks 返回修改 / 确认提交
+    "warning_low_price": False,   # a price under the low_price setting asks too (after the one above)
+    "warning_no_outer_id": False,  # an empty 商家编码 asks too (last)
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
-                    "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100}
+                    "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,
+                    "low_price": "5.00"}
 INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")
-STR_SETTINGS = ("login_password", "locked_price")
+STR_SETTINGS = ("login_password", "locked_price", "low_price")
 
 
 class World(BaseWorld):

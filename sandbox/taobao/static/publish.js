@@ -1,6 +1,6 @@
 // The publish form: 类目属性 (品牌 combobox + text props), controlled inputs, the title counter (a Chinese
 // character counts 2), SKU-driven 一口价 / 总库存, the 上架时间 radios, client checks with the same texts as
-// the server, the 描述中未添加图片 warning, and the submit (which the slider may hold until it is passed).
+// the server, the warnings (描述中未添加图片 and the others switched on), and the submit (which the slider may hold until it is passed).
 // Enter in any input submits the form, as on the real page.
 (function () {
   "use strict";
@@ -116,19 +116,26 @@
       return;
     }
     delete item._sku;
-    if (cfg.warning && !item.descImages.length) return warn(item);
-    send(item);
+    warn(item, cfg.warnings.filter(function (w) { return applies(w, item); }));
   }
-  function warn(item) {
+  function applies(w, item) {
+    if (w.when === "warning_dialog") return !item.descImages.length;
+    if (w.when === "warning_low_price") return parseFloat(item.price) < parseFloat(w.below);
+    return !item.outerId;  // warning_no_outer_id
+  }
+  // One dialog at a time: 确认提交 moves on to the next warning (or sends), 返回修改 drops the submit.
+  function warn(item, left) {
+    if (!left.length) return send(item);
     var d = document.createElement("div");
     d.className = "next-dialog-wrapper";
     d.innerHTML = '<div class="next-overlay-backdrop"></div><div class="next-dialog" role="dialog" aria-modal="true" aria-label="提示">' +
-      '<div class="next-dialog-header">提示</div><div class="next-dialog-body">描述中未添加图片，可能影响宝贝转化，确定要提交吗？</div>' +
+      '<div class="next-dialog-header">提示</div><div class="next-dialog-body"></div>' +
       '<div class="next-dialog-footer"><button type="button" class="next-btn back">返回修改</button>' +
       '<button type="button" class="next-btn next-btn-primary ok">确认提交</button></div></div>';
+    d.querySelector(".next-dialog-body").textContent = left[0].text;
     document.body.appendChild(d);
     d.querySelector(".back").addEventListener("click", function () { d.remove(); });
-    d.querySelector(".ok").addEventListener("click", function () { d.remove(); send(item); });
+    d.querySelector(".ok").addEventListener("click", function () { d.remove(); warn(item, left.slice(1)); });
   }
   function send(item) {
     busy = true;

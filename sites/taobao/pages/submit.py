@@ -82,7 +82,8 @@ class Submitter:
         said = body.first.inner_text() if body.count() else self.dialog.first.inner_text()
         said = re.sub(r"\s+", " ", said.replace("返回修改", "").replace("确认提交", "")).strip()
         self.confirm.first.click()
-        expect(self.dialog).to_have_count(0)
+        # The next warning may replace this one at once: wait for this question to go, not for every dialog.
+        expect(self.dialog.filter(has_text=said)).to_have_count(0)
         return said
 
     def _raise_refusal(self) -> None:

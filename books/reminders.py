@@ -12,10 +12,10 @@ from core.models import Account, Run, Workspace
 from core.runs import supports
 
 
-def tax_reminder(s: Session, ws: Workspace) -> dict | None:
+def tax_reminder(s: Session, ws: Workspace, now: datetime | None = None) -> dict | None:
     """None for a workspace that files no taxes here (no tax-bureau account)."""
     accounts = s.query(Account).filter_by(workspace_id=ws.id).all()
-    return due_return(s, ws) if any(supports(a.site, "tax_filing") for a in accounts) else None
+    return due_return(s, ws, now) if any(supports(a.site, "tax_filing") for a in accounts) else None
 
 
 def filed(s: Session, ws_id: str, quarter: Quarter) -> bool:
@@ -23,9 +23,9 @@ def filed(s: Session, ws_id: str, quarter: Quarter) -> bool:
     return any(r.content.get("period") == str(quarter) for r in runs)
 
 
-def due_return(s: Session, ws: Workspace) -> dict:
+def due_return(s: Session, ws: Workspace, now: datetime | None = None) -> dict:
     """The return due now (the quarter that ended last) and how its deadline stands."""
-    today = datetime.now(ZoneInfo(ws.timezone)).date()
+    today = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(ws.timezone)).date()
     r = reminder(today, filed(s, ws.id, Quarter.containing(today).previous()))
     return {"text": r.text, "state": r.state, "deadline": r.deadline.isoformat(), "days_left": r.days_left,
             "period": str(r.quarter)}

@@ -1,0 +1,138 @@
+"""Pushes to the owner's phone: a card waiting for approval, a step only the owner can do (a code, a
+slider, a scan), and the quarterly return coming due or overdue.
+
+They go to one group-bot webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain
+JSON for anything else), configured by ``OPC_NOTIFY_WEBHOOK_URL``; without it nothing is sent. The
+scheduler calls ``send_due`` on every tick. Each thing is told once: its ``Notice`` row is inserted (unique
+per workspace and key) before the send, so schedulers side by side or a restart never tell it twice; a
+failed send deletes the row again and the next tick retries.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from books.reminders import tax_reminder
+from core.db import transaction
+from core.models import Account, Approval, Employee, HumanStep, Notice, Run, Workspace
+from core.settings import Settings
+
+log = logging.getLogger("notify")
+
+SEND_TIMEOUT_S = 5.0
+TAX_STATES = {"due_soon", "overdue"}
+"""Reminder states worth a push; "upcoming" and "filed" stay on the dashboard only."""
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    text: str
+    path: str
+    """Where on the phone the owner acts, relative to the service's address."""
+
+
+def payload(fmt: str, text: str, url: str | None) -> dict:
+    """The webhook body: ``wecom`` (企业微信 and 钉钉 group bots), ``feishu`` (飞书), or ``json``."""
+    line = f"{text}\n{url}" if url else text
+    if fmt == "feishu":
+        return {"msg_type": "text", "content": {"text": line}}
+    if fmt == "json":
+        return {"text": text, "url": url}
+    return {"msgtype": "text", "text": {"content": line}}
+
+
+def _who(s: Session, run: Run) -> str:
+    employee = s.get(Employee, run.employee_id)
+    return employee.name if employee else "数字员工"
+
+
+def _what(run: Run) -> str:
+    from sites import SITES  # sites import playwright; keep core importable without it
+
+    c = run.content or {}
+    site = SITES[run.site].label if run.site in SITES else run.site
+    return f"{site}「{c.get('title') or c.get('period') or run.id}」"
+
+
+def approval_messages(s: Session, ws_id: str) -> list[Message]:
+    out = []
+    pending = (s.query(Approval, Run).join(Run, Run.id == Approval.run_id)
+               .filter(Run.workspace_id == ws_id, Approval.status == "pending"))
+    for approval, run in pending:
+        kind = (approval.fields or {}).get("kind")
+        asks = f"批准缴款 ¥{approval.fields.get('amount')}" if kind == "payment" else "审批"
+        out.append(Message(f"approval:{approval.id}", f"{_who(s, run)}请你{asks}：{_what(run)}",
+                           f"/approvals/{approval.id}"))
+    return out
+
+
+def step_messages(s: Session, ws_id: str, now: datetime) -> list[Message]:
+    """Steps that time out within minutes: the push is what lets the owner make it in time."""
+    out = []
+    steps = (s.query(HumanStep).outerjoin(Run, Run.id == HumanStep.run_id)
+             .outerjoin(Account, Account.id == HumanStep.account_id)
+             .filter(HumanStep.status == "pending", HumanStep.expires_at > now,
+                     (Run.workspace_id == ws_id) | (Account.workspace_id == ws_id)))
+    for step in steps:
+        path = f"/runs/{step.run_id}" if step.run_id else f"/accounts/{step.account_id}"
+        out.append(Message(f"step:{step.id}", f"需要你在手机上操作：{step.prompt}", path))
+    return out
+
+
+def tax_messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
+    due = tax_reminder(s, ws, now)
+    if not due or due["state"] not in TAX_STATES:
+        return []
+    return [Message(f"tax:{due['period']}:{due['state']}", f"财务助手提醒：{due['text']}", "/finance")]
+
+
+def messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
+    return [*approval_messages(s, ws.id), *step_messages(s, ws.id, now), *tax_messages(s, ws, now)]
+
+
+def _claim(db: sessionmaker[Session], ws_id: str, key: str) -> bool:
+    try:
+        with transaction(db) as s:
+            s.add(Notice(workspace_id=ws_id, key=key))
+        return True
+    except IntegrityError:
+        return False  # told already (or another scheduler is telling it right now)
+
+
+def _send(settings: Settings, message: Message) -> bool:
+    base = settings.public_url.rstrip("/") if settings.public_url else None
+    body = payload(settings.notify_format, message.text, f"{base}{message.path}" if base else None)
+    try:
+        r = httpx.post(settings.notify_webhook_url.get_secret_value(), json=body, timeout=SEND_TIMEOUT_S)
+        r.raise_for_status()
+        return True
+    except httpx.HTTPError as e:
+        # Never the URL: a bot webhook's address is its key.
+        log.warning("notice %s not sent (%s); retrying next tick", message.key, type(e).__name__)
+        return False
+
+
+def send_due(settings: Settings, db: sessionmaker[Session], now: datetime) -> list[str]:
+    """Tell what has not been told yet; the keys sent."""
+    if settings.notify_webhook_url is None:
+        return []
+    sent = []
+    with db() as s:
+        todo = [(ws.id, m) for ws in s.query(Workspace).all() for m in messages(s, ws, now)]
+        told = {(n.workspace_id, n.key) for n in s.query(Notice.workspace_id, Notice.key)}
+    for ws_id, message in todo:
+        if (ws_id, message.key) in told or not _claim(db, ws_id, message.key):
+            continue
+        if _send(settings, message):
+            sent.append(message.key)
+            continue
+        with transaction(db) as s:
+            s.execute(delete(Notice).where(Notice.workspace_id == ws_id, Notice.key == message.key))
+    return sent
