@@ -14,6 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.sandbox_fixtures import ReplicaControl, chromium, context, make_test_image, page, qr_token, running_replica  # noqa: F401
 
@@ -69,13 +70,26 @@ def form_url(cat_id: int = PHONE_CASE, props: dict | None = None) -> str:
     return f"/sell/v2/publish.htm?catId={cat_id}&keyProps={quote(json.dumps(props, ensure_ascii=False))}"
 
 
+def local_upload(page: Page, files: list, frame: str = "mainImagesGroup") -> None:
+    """本地上传 in the open picker, then the files into its chooser. Like a person, click again when the
+    first click opened nothing (the frame's script binds the button a moment after it shows)."""
+    button = page.frame_locator(f"iframe#{frame}").get_by_role("button", name="本地上传")
+    for _ in range(4):
+        try:
+            with page.expect_file_chooser(timeout=2_500) as chooser:
+                button.click()
+        except PlaywrightTimeoutError:
+            continue
+        chooser.value.set_files([str(f) for f in files])
+        return
+    raise AssertionError("本地上传 opened no file chooser")
+
+
 def add_main_images(page: Page, files: list[Path], done: bool = True) -> None:
     """The dashed 上传图片 slot → the picker iframe → 本地上传 (file chooser) → 完成."""
     page.locator("#struct-mainImagesGroup .image-empty").click()
     picker = page.frame_locator("iframe#mainImagesGroup")
-    with page.expect_file_chooser() as chooser:
-        picker.get_by_role("button", name="本地上传").click()
-    chooser.value.set_files([str(f) for f in files])
+    local_upload(page, files)
     expect(picker.locator(".sucai-status")).to_have_text("上传完成")
     if done:
         picker.get_by_role("button", name="完成").click()

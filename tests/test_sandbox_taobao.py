@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.taobao_sandbox_fixtures import (CATEGORY, HOME, IN_STOCK, ON_SALE, SUBMIT, TSHIRT, add_main_images,  # noqa: F401
                                            chromium, context, drag_slider, fill_basics, form_url, jpg, make_test_image,
-                                           open_logged_in, page, qr_token, ready_form, replica, scan_login_box,
+                                           local_upload, open_logged_in, page, qr_token, ready_form, replica, scan_login_box,
                                            submit_and_confirm, tb)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -165,9 +165,7 @@ def test_main_images_come_through_the_picker_iframe_file_chooser_and_gifs_are_re
     picker = page.frame_locator("iframe#mainImagesGroup")
     expect(picker.locator(".sucai-error")).to_contain_text("图片格式不支持，仅支持jpg、jpeg、png格式")
     expect(picker.locator(".pic-item")).to_have_count(0)
-    with page.expect_file_chooser() as chooser:
-        picker.get_by_role("button", name="本地上传").click()
-    chooser.value.set_files([str(make_test_image(tmp_path / "a.jpg")), str(make_test_image(tmp_path / "b.png", "PNG"))])
+    local_upload(page, [make_test_image(tmp_path / "a.jpg"), make_test_image(tmp_path / "b.png", "PNG")])
     expect(picker.locator(".pic-item.selected")).to_have_count(2)
     picker.get_by_role("button", name="完成").click()
     expect(page.locator("#struct-mainImagesGroup .drag-item img")).to_have_count(2)
@@ -362,9 +360,7 @@ def test_a_session_that_dies_mid_flow_sends_the_submit_to_the_login_wall(page, t
     page.goto(tb.url + form_url())
     fill_basics(page)
     page.locator("#struct-mainImagesGroup .image-empty").click()
-    with page.expect_file_chooser() as chooser:
-        page.frame_locator("iframe#mainImagesGroup").get_by_role("button", name="本地上传").click()
-    chooser.value.set_files(str(jpg))
+    local_upload(page, [jpg])
     page.wait_for_url("**/member/login.jhtml?redirectURL=*")
     expect(page.get_by_text("亲，请登录")).to_be_visible()
     assert "publish.htm" in page.url and tb.state()["items"] == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ContentRejected, SiteTimeout
 from sites.taobao.errors import SITE
@@ -17,6 +18,9 @@ from sites.taobao.pages.guards import LoginWall
 from sites.taobao.pages.locate import Fallback
 
 DONE = "上传完成"
+CHOOSER_TRIES, CHOOSER_WAIT_MS = 4, 2_500
+"""本地上传 shows before the frame's script has bound it (a slow frame): a click that opened no file
+chooser is made again, a few times."""
 
 
 class MaterialPicker:
@@ -39,9 +43,7 @@ class MaterialPicker:
         """Open the picker with ``opener``, upload ``paths`` through the file chooser, press 完成."""
         opener.click()
         expect(self.iframe).to_be_visible()
-        with self.page.expect_file_chooser() as chooser:
-            self.upload.resolve().click()
-        chooser.value.set_files(paths)
+        self._choose(paths)
         self._wait_uploaded(len(paths))
         self.done.click()
         try:
@@ -49,6 +51,17 @@ class MaterialPicker:
         except AssertionError as e:
             self._raise_refused()
             raise SiteTimeout("素材中心点了「完成」没有关闭", site=SITE, url=self.page.url) from e
+
+    def _choose(self, paths: list[str]) -> None:
+        for _ in range(CHOOSER_TRIES):
+            try:
+                with self.page.expect_file_chooser(timeout=CHOOSER_WAIT_MS) as chooser:
+                    self.upload.resolve().click()
+            except PlaywrightTimeoutError:
+                continue
+            chooser.value.set_files(paths)
+            return
+        raise SiteTimeout("素材中心的「本地上传」没有打开文件选择", site=SITE, url=self.page.url)
 
     def _wait_uploaded(self, count: int) -> None:
         self._until(lambda ms: expect(self.status).to_have_text(DONE, timeout=ms), self.timeout_s,
