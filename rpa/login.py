@@ -14,7 +14,7 @@ import time
 from sqlalchemy import update
 
 from core.db import transaction
-from core.errors import CodeRequired, HumanTimeout
+from core.errors import CodeRequired, HumanTimeout, PageChanged, SiteTimeout
 from core.models import Account, Run, utcnow
 from core.queue import enqueue_run
 from rpa.handoff import Waiting, ask_code
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 CODE_TRIES = 3
+LOOK_TRIES = 3
+"""Looks at the login page that may fail in a row: the page navigates home the moment the scan is
+confirmed, and a look that falls into that navigation finds neither the QR nor the home page."""
 
 
 def run_login(account_id: str, res: Resources) -> str:
@@ -48,7 +51,7 @@ def _login(account_id: str, res: Resources) -> str:
     with res.runtime.context(adapter.allowed_hosts()) as ctx:
         page = ctx.new_page()
         adapter.open_login(page)
-        shown = None
+        shown, failed_looks = None, 0
         while time.monotonic() < deadline:
             try:
                 if adapter.logged_in(page):
@@ -60,6 +63,13 @@ def _login(account_id: str, res: Resources) -> str:
                 if not _answer_codes(res, account_id, adapter, page, asked):
                     break
                 continue
+            except (PageChanged, SiteTimeout):
+                failed_looks += 1
+                if failed_looks >= LOOK_TRIES:
+                    raise
+                page.wait_for_timeout(POLL_S * 1000)
+                continue
+            failed_looks = 0
             if qr and qr != shown:
                 _show_qr(res, account_id, qr)
                 shown = qr

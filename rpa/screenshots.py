@@ -33,9 +33,8 @@ def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = T
             clip: dict | None = None) -> Shot:
     """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top;
     ``clip`` (a page rectangle) for one dialog the owner must act on."""
-    # Chromium encodes a JPEG far faster than a PNG of the same page; quality 90 leaves Pillow a clean
-    # source for the phone-sized re-encode.
-    raw = page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=90)
+    # Chromium encodes a JPEG far faster than a PNG of the same page, at the quality the phone gets.
+    raw = page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=FULL_QUALITY)
     return save_shot(raw, dest, name or new_id())
 
 
@@ -58,15 +57,33 @@ def save_shot(raw: bytes, dest: Path, name: str) -> Shot:
     dest.mkdir(parents=True, exist_ok=True)
     full, thumb = dest / f"{name}.jpg", dest / f"{name}.thumb.jpg"
     with Image.open(io.BytesIO(raw)) as img:
-        _resized(img.convert("RGB"), FULL_WIDTH).save(full, "JPEG", quality=FULL_QUALITY, optimize=True,
-                                                      progressive=True)
+        if img.format == "JPEG" and img.width <= FULL_WIDTH and bare_jpeg(raw):
+            full.write_bytes(raw)  # Chromium's own JPEG, nothing to strip: a re-encode would cost ~40 ms
+        else:
+            _resized(img.convert("RGB"), FULL_WIDTH).save(full, "JPEG", quality=FULL_QUALITY, optimize=True,
+                                                          progressive=True)
     with Image.open(io.BytesIO(raw)) as img:
         img.draft("RGB", (THUMB_WIDTH, THUMB_WIDTH))  # JPEG decodes at 1/2..1/8 scale: most of the cost saved
         _resized(img.convert("RGB"), THUMB_WIDTH).save(thumb, "JPEG", quality=THUMB_QUALITY, optimize=True)
     return Shot(full, thumb)
 
 
+def bare_jpeg(data: bytes) -> bool:
+    """Whether a JPEG carries nothing but the image: no APP1–APP15 (EXIF, XMP, ICC …) and no comment
+    segment before its scan. Only the JFIF header (APP0) is allowed."""
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the headers are over
+            return True
+        if 0xE1 <= marker <= 0xEF or marker == 0xFE:
+            return False
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return False
+
+
 def _resized(img: Image.Image, width: int) -> Image.Image:
-    if img.width <= width:
-        return img
-    return img.resize((width, round(img.height * width / img.width)), Image.LANCZOS, reducing_gap=2.0)
+    if img.width > width:
+        img = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS, reducing_gap=2.0)
+    img.info = {}  # Pillow writes a source's comment (and more) back on save unless told otherwise
+    return img

@@ -1,5 +1,6 @@
 """The browser runtime: the host fence, screenshots for the phone, and no Chromium left behind."""
 import http.server
+import io
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from PIL import Image
 
 from rpa.fence import proxy_settings
 from rpa.runtime import BrowserRuntime
-from rpa.screenshots import capture
+from rpa.screenshots import bare_jpeg, capture, save_shot
 from serve import ROOT, free_port
 from tests.core_fixtures import wait_until
 
@@ -100,7 +101,20 @@ def test_screenshots_are_compressed_jpegs_with_a_thumbnail_and_no_metadata(runti
     assert full.format == thumb.format == "JPEG"
     assert full.width <= 1280 and thumb.width <= 240
     assert not full.info.get("exif") and not thumb.info.get("exif")
+    assert bare_jpeg(shot.full.read_bytes()) and bare_jpeg(shot.thumb.read_bytes())
     assert shot.full.stat().st_size < 300_000
+
+
+def test_a_screenshot_that_carries_metadata_is_re_encoded_without_it(tmp_path):
+    exif = Image.Exif()
+    exif[0x010E] = "session=abc123"  # ImageDescription
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 400), "white").save(buf, "JPEG", exif=exif, comment=b"cookie=secret")
+    assert not bare_jpeg(buf.getvalue())
+    shot = save_shot(buf.getvalue(), tmp_path, "tagged")
+    data = shot.full.read_bytes()
+    assert bare_jpeg(data) and b"abc123" not in data and b"secret" not in data
+    assert Image.open(shot.full).size == (640, 400)
 
 
 def _descendants(pid: int) -> set[int]:

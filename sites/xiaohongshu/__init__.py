@@ -71,7 +71,12 @@ class XiaohongshuAdapter:
             form.upload_images(post.images)
             form.set_title(post.title)
             form.set_body(post.body)
-            skipped = [t for t in post.topics if not form.add_topic(t)]
+            skipped, text_before = [], bool(post.body.strip())
+            for topic in post.topics:
+                if form.add_topic(topic, after_text=text_before):
+                    text_before = True
+                else:
+                    skipped.append(topic)
             if post.timing.mode == "site" and post.timing.at is not None:
                 form.schedule(site_wall_time(post.timing.at))
             fields = form.read_back([t for t in post.topics if t not in skipped])

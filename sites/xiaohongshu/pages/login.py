@@ -40,8 +40,8 @@ class LoginWall:
         return self.box.or_(self.expired_notice)
 
     def up(self) -> bool:
-        return (on_login_url(self.page) or self.box.first.is_visible()
-                or self.expired_notice.first.is_visible())
+        # One round trip for both signs: this is asked after every step of a form.
+        return on_login_url(self.page) or self.union.filter(visible=True).count() > 0
 
     def raise_if_up(self) -> None:
         if self.up():

@@ -87,16 +87,20 @@ class PublishPage:
     # -- filling -----------------------------------------------------------------------------------
     def upload_images(self, paths: list[str]) -> None:
         """One file at a time; the next waits until the previews show every image so far."""
+        field = self._image_input()
         for n, path in enumerate(paths, 1):
-            self._image_input().set_input_files(path)
+            field.set_input_files(path)
             try:
                 # The n-th preview, or the login wall when the session died during the upload.
                 expect(self.previews.nth(n - 1).or_(self.wall.union).first).to_be_visible(
                     timeout=self.upload_timeout_ms)
-                self.wall.raise_if_up()
-                expect(self.previews).to_have_count(n)
             except AssertionError as e:
                 raise SiteTimeout(f"第{n}张图片上传后预览没有出现", site=SITE, url=self.page.url) from e
+            self.wall.raise_if_up()
+        try:
+            expect(self.previews).to_have_count(len(paths))
+        except AssertionError as e:
+            raise SiteTimeout(f"预览中的图片不是{len(paths)}张", site=SITE, url=self.page.url) from e
 
     def _image_input(self):
         found = self.file_input.resolve()
@@ -111,9 +115,7 @@ class PublishPage:
         self.title.resolve().fill(title)
 
     def set_body(self, body: str) -> None:
-        editor = self.body.resolve()
-        editor.click()
-        self.page.keyboard.press("ControlOrMeta+A")
+        self.body.resolve().press("ControlOrMeta+A")  # focuses the editor and selects what it holds
         self.page.keyboard.press("Delete")
         for i, line in enumerate(body.split("\n")):
             if i:
@@ -121,12 +123,11 @@ class PublishPage:
             if line:
                 self.page.keyboard.insert_text(line)
 
-    def add_topic(self, name: str) -> bool:
-        """Type ``#name`` and pick the site's suggestion; without one, remove the text and say so."""
-        editor = self.body.resolve()
-        editor.click()
-        self.page.keyboard.press("ControlOrMeta+End")
-        typed = (" " if editor.inner_text().strip() else "") + f"#{name}"
+    def add_topic(self, name: str, after_text: bool = True) -> bool:
+        """Type ``#name`` at the end of the body (after a space when text comes before it) and pick the
+        site's suggestion; without one, remove the text and say so."""
+        self.body.resolve().press("ControlOrMeta+End")  # focuses the editor, caret to the end
+        typed = (" " if after_text else "") + f"#{name}"
         self.page.keyboard.type(typed)
         try:
             self.topic_items.first.wait_for(state="visible", timeout=TOPIC_WAIT_MS)
@@ -209,6 +210,8 @@ class PublishPage:
             signals.first.wait_for(state="visible")
         except PlaywrightTimeoutError as e:
             raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url) from e
+        if SUCCESS_URL.search(self.page.url):  # the success page itself: nothing more to ask the page
+            return
         if self.page.get_by_text(SUCCESS_TEXT).filter(visible=True).count():
             self._confirm_success_url()
             return
