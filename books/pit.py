@@ -86,6 +86,18 @@ def compute_prepayment(records: Iterable[Sale], period: Quarter, figures: dict[i
     return _cumulative(records, period, figures, rules, individual_business, chosen, paid is None)
 
 
+def with_paid(ret: PitReturn, paid: Decimal) -> PitReturn:
+    """The same return with another 已缴税额 (the portal's record of what the year's A表 paid)."""
+    paid = cents(paid)
+    if paid == ret.value("paid"):
+        return ret
+    lines = {**ret.lines, "paid": Line(paid, "本年已缴税额：税局记录的本年已预缴税额")}
+    due = lines["tax"].value - lines["relief"].value - paid
+    lines["due"] = Line(due, ret.lines["due"].rule, ret.lines["due"].sources)
+    kept = [w for w in ret.warnings if not w.startswith("本期计算为多缴")]
+    return PitReturn(ret.period, ret.individual_business, lines, kept + _warnings(ZERO, ZERO, due))
+
+
 def _cumulative(records: list[Sale], period: Quarter, figures: dict[int, Figures], rules: PitRules,
                 individual_business: bool, paid: Decimal, paid_derived: bool = True) -> PitReturn:
     start, months = Quarter(period.year, 1).start, 3 * period.q

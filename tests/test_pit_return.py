@@ -114,3 +114,13 @@ def test_figures_typed_by_the_owner_are_checked_field_by_field_then_stored_and_r
         assert figures_of_year(s, ws, 2026) == {1: Figures(D("2000.00"), D("0.00"), D("0.00")),
                                                2: Figures(D("10.00"), D("0.00"), D("2.00"))}
         assert figures_of_year(s, ws, 2025) == {}
+
+
+def test_every_form_the_api_accepts_has_a_workflow_entry():
+    import re
+
+    from api.routes.books import NewFiling
+    from graphs.tax_filing.forms import FORMS
+
+    pattern = NewFiling.model_fields["form"].metadata[0].pattern
+    assert set(re.fullmatch(r"\^\((.*)\)\$", pattern)[1].split("|")) == set(FORMS)
