@@ -139,5 +139,5 @@ def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
                  period: str | None = None) -> HTMLResponse:
     """The quarter that ended last, or an earlier one the owner stepped back to (a late or corrected return)."""
     accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id) if supports(a.site, "tax_filing")]
-    return _render(request, "finance.html", key, s=summary(user, ws, s, period),
+    return _render(request, "finance.html", key, s=summary(user, ws, s, period), pit=pit_summary(user, ws, s, period),
                    accounts=[account_view(s, a) for a in accounts])
