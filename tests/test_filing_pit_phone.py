@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)

@@ -8,7 +8,7 @@ import pytest
 
 from books.models import IncomeRecord
 from books.periods import Quarter
-from books.pit import Figures, compute_prepayment
+from books.pit import Figures, compute_prepayment, with_paid
 from books.pit_rules import PitRules
 from books.pit_store import figures_of_year, set_figures
 from core.db import session_factory, transaction
@@ -22,6 +22,10 @@ def sale(day: date, amount: str) -> IncomeRecord:
     """A tax-exclusive sale, so the income figure is the amount itself."""
     return IncomeRecord(id=f"r{next(_ids)}", day=day, amount=D(amount), tax_included=False, invoice="none",
                         category="services", rate=D("0.01"))
+
+
+def values(ret) -> dict:
+    return {k: line.value for k, line in ret.lines.items()}
 
 
 def test_a_loss_quarter_owes_nothing():
@@ -64,6 +68,10 @@ def test_an_individual_business_halves_and_a_later_quarter_crossing_a_band_subtr
     assert q2.value("paid") == D("1250.00") and q2.value("due") == D("4500.00")
     told = compute_prepayment(records, Quarter(2026, 2), figures, paid=D("3000"))  # the portal's own record
     assert told.value("due") == D("2750.00") and told.check() == []
+    assert values(with_paid(q2, D("3000"))) == values(told)
+    overpaid = with_paid(q2, D("6000"))  # 11,500 − 5,750 − 6,000 < 0: nothing now, and the owner is told why
+    assert overpaid.value("due") == D("-250.00") and overpaid.tax_due == 0
+    assert any("不退税" in w for w in overpaid.warnings) and overpaid.check() == []
 
 
 def test_the_halving_stops_at_two_million_of_taxable_income():
