@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from books.models import QuarterFigures
+from books.models import IncomeRecord, QuarterFigures
 from books.periods import Quarter
 from books.pit import OWNER_TYPED, Figures
+from books.store import records_in
 from core.errors import ValidationFailed
 
 LABELS = {"costs": "成本费用", "loss_offset": "弥补以前年度亏损", "special_deductions": "专项扣除"}
@@ -60,3 +61,9 @@ def figures_of_year(session: Session, workspace_id: str, year: int) -> dict[int,
     rows = session.scalars(select(QuarterFigures).where(QuarterFigures.workspace_id == workspace_id,
                                                         QuarterFigures.period.like(f"{year}Q%")))
     return {Quarter.parse(r.period).q: Figures(r.costs, r.loss_offset, r.special_deductions) for r in rows}
+
+
+def year_to_date(session: Session, workspace_id: str, period: Quarter) -> tuple[list[IncomeRecord], dict[int, Figures]]:
+    """What the A表 of ``period`` is computed from: the year's records to the quarter's end, the typed figures."""
+    records = [r for q in range(1, period.q + 1) for r in records_in(session, workspace_id, Quarter(period.year, q))]
+    return records, figures_of_year(session, workspace_id, period.year)

@@ -22,7 +22,7 @@ from api.views import account_view, run_view
 from books.compare import compare
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, Figures, compute_prepayment
-from books.pit_store import figures_of_year, set_figures
+from books.pit_store import set_figures, year_to_date
 from books.store import import_file, records_in
 from books.vat import compute_return
 from core.errors import ValidationFailed
@@ -105,8 +105,7 @@ def put_pit_figures(body: PitFigures, owner: OwnerDep, ws: WorkspaceDep, s: DbDe
 def pit_summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None) -> dict:
     """The quarter's A表 as the books compute it (已缴税额 from the books' earlier quarters)."""
     quarter = _quarter(period, ws.timezone)
-    records = [r for q in range(1, quarter.q + 1) for r in records_in(s, ws.id, Quarter(quarter.year, q))]
-    figures = figures_of_year(s, ws.id, quarter.year)
+    records, figures = year_to_date(s, ws.id, quarter)
     ret = compute_prepayment(records, quarter, figures)
     mine = figures.get(quarter.q, Figures())
     return {"period": str(quarter), "label": quarter.label, "tax_due": str(ret.tax_due), "warnings": ret.warnings,

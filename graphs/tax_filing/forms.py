@@ -13,7 +13,7 @@ from typing import Any, Callable
 from books.compare import compare
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, PitReturn, compute_prepayment, with_paid
-from books.pit_store import figures_of_year
+from books.pit_store import year_to_date
 from books.rules import Taxpayer
 from books.store import records_in
 from books.vat import VatReturn, compute_return
@@ -70,8 +70,7 @@ def pit_return(ctx: RunContext, run: Run) -> PitReturn:
     """The year's records up to the quarter's end and the owner's quarterly figures; 已缴税额 from the books."""
     quarter = Quarter.parse(run.content["period"])
     with ctx.db() as s:
-        records = [r for q in range(1, quarter.q + 1) for r in records_in(s, run.workspace_id, Quarter(quarter.year, q))]
-        figures = figures_of_year(s, run.workspace_id, quarter.year)
+        records, figures = year_to_date(s, run.workspace_id, quarter)
     return compute_prepayment(records, quarter, figures, individual_business=run.content.get("individual_business", True))
 
 
