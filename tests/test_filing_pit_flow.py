@@ -4,6 +4,8 @@ return, then the payment), nothing submitted on rejection."""
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 from contextlib import closing
 from decimal import Decimal
 
@@ -12,7 +14,8 @@ import pytest
 
 from api.auth import hash_password
 from core.db import transaction
-from core.models import Employee, User, Workspace
+from core.models import Employee, LedgerEntry, Run, User, Workspace
+from tests.core_fixtures import wait_until
 from tests.stack_fixtures import Env, make_stack
 from tests.test_filing_flow import _card, _decide, _import
 
@@ -115,3 +118,32 @@ def test_a_rejected_prepayment_submits_nothing(env, owner):
     assert run.status == "rejected" and "成本还没录完" in run.reason
     state = owner["bureau"].state()
     assert state["counters"]["submissions"] == 0 and state["filings"] == [] and state["payments"] == []
+
+
+def test_a_worker_killed_between_filing_and_read_back_files_the_a_form_exactly_once(env, owner):
+    _books(owner)
+    run_id = _start(owner)
+    card = _card(env, owner, run_id, "pit_return")
+    owner["bureau"].faults(slow=3000)  # the portal takes its time after the press: time to kill the worker
+    _decide(owner, card)
+
+    def filed_intent():
+        with env.db() as s:
+            return s.get(LedgerEntry, f"{run_id}:file") is not None
+
+    wait_until(filed_intent, timeout=90, what="the filing's ledger intent")
+    worker = next(p for name, p in env.stack.procs.items() if name.startswith("worker") and p.poll() is None)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    owner["bureau"].faults(slow=0)
+    env.stack.start_worker()
+    pay = _card(env, owner, run_id, "payment")  # the A表 was found filed in the portal's list, not filed again
+    (filing,) = owner["bureau"].state()["filings"]
+    assert pay["tax"]["serial"] == filing["serial"]
+    _decide(owner, pay, approve=False, reason="下周再缴")
+    run = env.wait_status(run_id, "rejected", "failed", timeout=120)
+    assert run.status == "rejected" and filing["serial"] in run.reason
+    state = owner["bureau"].state()
+    assert len(state["filings"]) == 1 and state["payments"] == []
+    with env.db() as s:
+        assert s.get(Run, run_id).external_id == filing["serial"]
