@@ -55,7 +55,8 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
 
 def _title(r: Run) -> str:
     if r.graph == "tax_filing":
-        return f"{r.content.get('period', '')} 增值税申报"
+        what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
+        return f"{r.content.get('period', '')} {what}"
     return r.content.get("title", "")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -71,3 +71,24 @@ class IncomeRecord(Base):
     def __repr__(self) -> str:
         return (f"IncomeRecord({self.day} {self.amount} {'含税' if self.tax_included else '不含税'} "
                 f"{self.invoice} {self.category} {self.rate})")
+
+
+class QuarterFigures(Base):
+    """What the owner types once per quarter for the business-income prepayment (the books hold income only).
+
+    One row per workspace and quarter; the A表 sums the quarters of the year up to the one being filed.
+    """
+
+    __tablename__ = "pit_quarter_figures"
+    __table_args__ = (UniqueConstraint("workspace_id", "period"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    """``2026Q1``"""
+    costs: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2), default=Decimal("0"))
+    """成本费用 of the quarter"""
+    loss_offset: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2), default=Decimal("0"))
+    """弥补以前年度亏损 claimed in the quarter"""
+    special_deductions: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2), default=Decimal("0"))
+    """专项扣除 of the quarter"""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -18,9 +18,10 @@ def tax_reminder(s: Session, ws: Workspace, now: datetime | None = None) -> dict
     return due_return(s, ws, now) if any(supports(a.site, "tax_filing") for a in accounts) else None
 
 
-def filed(s: Session, ws_id: str, quarter: Quarter) -> bool:
+def filed(s: Session, ws_id: str, quarter: Quarter, form: str = "vat") -> bool:
+    """Whether the quarter's return ``form`` was filed here (runs from before forms existed are VAT)."""
     runs = s.query(Run).filter_by(workspace_id=ws_id, graph="tax_filing", status="published")
-    return any(r.content.get("period") == str(quarter) for r in runs)
+    return any(r.content.get("period") == str(quarter) and r.content.get("form", "vat") == form for r in runs)
 
 
 def due_return(s: Session, ws: Workspace, now: datetime | None = None) -> dict:

@@ -68,17 +68,20 @@ def create_listing_run(s: Session, *, account: Account, employee: Employee, prod
 
 
 def create_filing_run(s: Session, *, account: Account, employee: Employee, period: str,
-                      taxpayer_kind: str = "enterprise", location: str = "city") -> Run:
-    """The quarter's return for one taxpayer account; at most one live filing per quarter and account.
+                      taxpayer_kind: str = "enterprise", location: str = "city", form: str = "vat",
+                      individual_business: bool = True) -> Run:
+    """The quarter's return ``form`` (vat | pit_business) for one taxpayer account; at most one live filing
+    per form, quarter and account.
 
     Filing always waits for the owner (the return, then the payment), whatever the employee's mode."""
     _refuse_unsupported(account, "tax_filing")
     live = (s.query(Run).filter(Run.account_id == account.id, Run.graph == "tax_filing",
                                 Run.status.notin_(("failed", "rejected"))).all())
-    if any(r.content.get("period") == period for r in live):
+    if any(r.content.get("period") == period and r.content.get("form", "vat") == form for r in live):
         raise ValidationFailed([{"field": "period", "limit": "每季度一次",
-                                 "message": f"{period}已经有申报任务了，不会重复申报"}], site=account.site)
-    content = {"period": period, "taxpayer_kind": taxpayer_kind, "location": location}
+                                 "message": f"{period}已经有这张申报表的申报任务了，不会重复申报"}], site=account.site)
+    content = {"period": period, "form": form, "taxpayer_kind": taxpayer_kind, "location": location,
+               "individual_business": individual_business}
     return _new_run(s, account, employee, "tax_filing", content, "semi_auto", None)
 
 

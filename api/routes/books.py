@@ -21,6 +21,8 @@ from api.scoped import owned
 from api.views import account_view, run_view
 from books.compare import compare
 from books.periods import Quarter
+from books.pit import LINES as PIT_LINES, Figures, compute_prepayment
+from books.pit_store import set_figures, year_to_date
 from books.store import import_file, records_in
 from books.vat import compute_return
 from core.errors import ValidationFailed
@@ -73,6 +75,43 @@ class NewFiling(BaseModel):
     account_id: str = Field(max_length=32)
     period: str = Field(max_length=16)
     taxpayer_kind: str = Field("enterprise", pattern="^(enterprise|individual)$")
+    form: str = Field("vat", pattern="^(vat|pit_business)$")
+    """vat: 增值税（小规模）; pit_business: 个人所得税经营所得 A表"""
+    individual_business: bool = True
+    """A表 only: 个体工商户 (the halving applies) rather than 个人独资企业 / partnership."""
+
+
+class PitFigures(BaseModel):
+    period: str = Field(max_length=16)
+    costs: str = Field("0", max_length=20)
+    loss_offset: str = Field("0", max_length=20)
+    special_deductions: str = Field("0", max_length=20)
+
+
+@router.put("/api/books/pit-figures")
+def put_pit_figures(body: PitFigures, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """The quarter's 成本费用, 弥补以前年度亏损 and 专项扣除 (the books hold income only); replaces earlier ones."""
+    quarter = _quarter(body.period, ws.timezone)
+    try:
+        figures = set_figures(s, ws.id, quarter, body.model_dump(exclude={"period"}))
+        s.commit()
+    except ValidationFailed as e:
+        s.rollback()
+        raise FieldErrors(e.errors) from None
+    return {"period": str(quarter), **{k: str(v) for k, v in figures.__dict__.items()}}
+
+
+@router.get("/api/books/pit")
+def pit_summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None) -> dict:
+    """The quarter's A表 as the books compute it (已缴税额 from the books' earlier quarters)."""
+    quarter = _quarter(period, ws.timezone)
+    records, figures = year_to_date(s, ws.id, quarter)
+    ret = compute_prepayment(records, quarter, figures)
+    mine = figures.get(quarter.q, Figures())
+    return {"period": str(quarter), "label": quarter.label, "tax_due": str(ret.tax_due), "warnings": ret.warnings,
+            "figures": {k: str(v) for k, v in mine.__dict__.items()},
+            "rows": [{"item": PIT_LINES[k], "value": f"{line.value:.0%}" if k == "rate" else str(line.value),
+                      "rule": line.rule} for k, line in ret.lines.items()]}
 
 
 @router.post("/api/filings", status_code=201)
@@ -84,7 +123,8 @@ def start_filing(body: NewFiling, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
         raise FieldErrors([field_error("employee", "财务助手", "工作区里没有财务助手")])
     try:
         run = create_filing_run(s, account=account, employee=employee, period=str(quarter),
-                                taxpayer_kind=body.taxpayer_kind)
+                                taxpayer_kind=body.taxpayer_kind, form=body.form,
+                                individual_business=body.individual_business)
         s.commit()
     except ValidationFailed as e:
         s.rollback()
@@ -98,5 +138,5 @@ def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
                  period: str | None = None) -> HTMLResponse:
     """The quarter that ended last, or an earlier one the owner stepped back to (a late or corrected return)."""
     accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id) if supports(a.site, "tax_filing")]
-    return _render(request, "finance.html", key, s=summary(user, ws, s, period),
+    return _render(request, "finance.html", key, s=summary(user, ws, s, period), pit=pit_summary(user, ws, s, period),
                    accounts=[account_view(s, a) for a in accounts])

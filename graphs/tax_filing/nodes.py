@@ -1,4 +1,4 @@
-"""Nodes of the tax-filing workflow. Each returns a partial state update; routers pick the next node.
+"""Nodes of the tax-filing workflow (any return in ``forms.FORMS``: the run's content names it). Each returns a partial state update; routers pick the next node.
 
 compute → login → fill (read the portal's figures, compare, fill, screenshot) → approval (always) →
 submit → verify_filed → [tax due: payment card → approval (always) → pay → verify_paid] → finish.
@@ -13,11 +13,6 @@ from typing import Literal
 
 from langgraph.runtime import Runtime
 
-from books.compare import compare
-from books.periods import Quarter
-from books.rules import Taxpayer
-from books.store import records_in
-from books.vat import VatReturn, compute_return
 from core import ledger
 from core.db import transaction
 from core.errors import BusinessError, CodeRequired, ContentRejected, LoginRequired, SliderRequired
@@ -25,6 +20,7 @@ from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
 from graphs.steps import load_run, owner_drags_slider, shoot_run
+from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa.handoff import Waiting, ask, ask_code
 from sites import adapter_for
@@ -52,21 +48,11 @@ def _at_portal(ctx: RunContext, state: FilingState):
     return run, adapter, _page(ctx, run, adapter)
 
 
-def vat_return(ctx: RunContext, run: Run) -> VatReturn:
-    """The quarter's return from the books, the same every time it is asked (the records decide)."""
-    quarter = Quarter.parse(run.content["period"])
-    with ctx.db() as s:
-        records = records_in(s, run.workspace_id, quarter)
-    taxpayer = Taxpayer(kind=run.content.get("taxpayer_kind", "enterprise"),
-                        location=run.content.get("location", "city"))
-    return compute_return(records, quarter, taxpayer=taxpayer)
-
-
 # -- nodes -------------------------------------------------------------------------------------
 
 def compute(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     run = load_run(runtime.context, state["run_id"])
-    ret = vat_return(runtime.context, run)
+    ret = form_of(run).compute(runtime.context, run)
     broken = ret.check()
     if broken:
         raise ContentRejected("账本算出的申报表前后不一致：" + "；".join(broken), site=run.site)
@@ -137,33 +123,26 @@ def _keep_qr(ctx: RunContext, run: Run, data_url: str) -> str:
 def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
-    ret = vat_return(ctx, run)
+    form = form_of(run)
+    ret = form.compute(ctx, run)
     try:
-        rows = _fill_return(adapter, page, run, ret)
+        filled = _fill_return(form, adapter, page, run, ret)
     except LoginRequired:
         return {"needs_login": True}
-    fields = {"kind": "vat_return", "period": ret.period.label, "tax_due": str(ret.tax_due),
-              "rows": [_row(r) for r in rows], "warnings": list(ret.warnings)}
+    fields = {"kind": form.card, "title": form.title, "period": ret.period.label, "tax_due": str(filled.tax_due),
+              "rows": filled.rows, "warnings": list(ret.warnings)}
     return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
 
 
-def _fill_return(adapter, page, run: Run, ret: VatReturn):
+def _fill_return(form: ReturnForm, adapter, page, run: Run, ret) -> Filled:
     adapter.close_notices(page)
-    adapter.open_vat_return(page, run.content["period"])
-    rows = compare(ret, adapter.read_prefilled(page))
-    adapter.fill_return(page, {key: line.value for key, line in ret.lines.items()})
-    return rows
-
-
-def _row(r) -> dict:
-    return {"line": r.line, "column": r.column_name, "item": r.item, "books": str(r.books),
-            "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule}
+    return form.fill(adapter, page, run, ret)
 
 
 def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
+    adapter, form = _adapter(ctx, run), form_of(run)
     with ctx.db() as s:
         entry = ledger.get(s, run, "file")
     if entry is not None and entry.status == "done":
@@ -172,11 +151,11 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     try:
         if entry is not None:
             # The press may have happened before a crash: the portal's filed list decides.
-            found = adapter.find_filed(page, run.content["period"])
+            found = adapter.find_filed(page, run.content["period"], form.title)
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
-            _fill_return(adapter, page, run, vat_return(ctx, run))  # the approval closed the page
+            _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
         with transaction(ctx.db) as s:
@@ -190,7 +169,7 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
-    found = adapter.find_filed(page, run.content["period"])
+    found = adapter.find_filed(page, run.content["period"], form_of(run).title)
     if found is None:
         raise ContentRejected("提交后在申报信息查询里找不到这份申报表", site=run.site, url=page.url)
     shoot_run(ctx, run, page, "filed", full_page=False)
@@ -202,7 +181,7 @@ def request_payment(state: FilingState, runtime: Runtime[RunContext]) -> FilingS
     """Paying is a second, separate approval: the amount and the bank agreement it is debited under."""
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
-    info = adapter.open_payment(page, run.content["period"])
+    info = adapter.open_payment(page, run.content["period"], form_of(run).title)
     fields = {"kind": "payment", "amount": str(info.amount), "bank": info.bank, "account": info.account_masked,
               "agreement": info.agreement_no, "serial": info.serial}
     return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "payment")}
@@ -211,19 +190,19 @@ def request_payment(state: FilingState, runtime: Runtime[RunContext]) -> FilingS
 def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    adapter = _adapter(ctx, run)
+    adapter, title = _adapter(ctx, run), form_of(run).title
     with ctx.db() as s:
         entry = ledger.get(s, run, "pay")
     if entry is not None and entry.status == "done":
         return {}
     page = _page(ctx, run, adapter)
     if entry is not None:
-        paid = adapter.find_payment(page, run.content["period"])
+        paid = adapter.find_payment(page, run.content["period"], title)
         if paid is not None and paid.paid:
             _done(ctx, run, "pay", paid.serial)
             return {}
     amount = Decimal(state["fields"]["amount"])  # what the owner approved; the adapter refuses any other
-    adapter.open_payment(page, run.content["period"])
+    adapter.open_payment(page, run.content["period"], title)
     with transaction(ctx.db) as s:
         ledger.record_intent(s, s.get(Run, run.id), "pay")
     adapter.pay(page, amount)
@@ -233,7 +212,7 @@ def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
-    paid = adapter.find_payment(page, run.content["period"])
+    paid = adapter.find_payment(page, run.content["period"], form_of(run).title)
     if paid is None or not paid.paid:
         raise ContentRejected("缴款后在申报信息查询里没有看到「已缴款」", site=run.site, url=page.url)
     shoot_run(ctx, run, page, "paid", full_page=False)

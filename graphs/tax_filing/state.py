@@ -13,9 +13,10 @@ class FilingState(TypedDict, total=False):
     run_id: str
     """The run being executed."""
     content: dict
-    """The run's content: {"period": "2026Q3", "taxpayer_kind", "location"}."""
+    """The run's content: {"period": "2026Q3", "form": "vat" | "pit_business" (``forms.FORMS``; none = vat),
+    and per form "taxpayer_kind", "location" (VAT) or "individual_business" (A表)}."""
     tax_due: str
-    """What the books say is due (VAT + surtaxes), as a decimal string."""
+    """What the books say is due (VAT + surtaxes, or the A表's 应补), as a decimal string."""
     needs_login: bool
     """True when the portal's session is gone; the login node signs in again with the stored login."""
     fields: dict

@@ -3,6 +3,7 @@
 
 - POST /api/portal/notice/close   one notice pop-up closed
 - POST /api/declare/vat/submit    {"period", "values": {"1.goods": "…", …}}: files the return → ``serial``, ``redirect``
+- POST /api/declare/pit/submit    {"period", "values": {"income": "…", …}}: files the 经营所得 A表, same answers
 - POST /api/pay/submit            {"serial"}: debits the agreement account → ``voucher``, ``redirect``
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sandbox.etax import vat
+from sandbox.etax import pit, vat
 from sandbox.etax.config import COOKIE, mask_account
 from sandbox.etax.state import World
 
@@ -56,6 +57,31 @@ def router(world: World) -> APIRouter:
         if world.take_fault("submit_failed"):
             return fail("申报失败：系统繁忙，请稍后重试")
         filing = world.ledger.file(code, period, {k: values.get(k) for k in vat.input_keys()})
+        if not filing:  # a second submit that raced the first
+            return fail(REFILED)
+        return {"code": 0, "serial": filing.serial, "taxDue": filing.tax_due,
+                "redirect": f"/portal/declare/result?serial={filing.serial}"}
+
+    @api.post("/declare/pit/submit")
+    async def submit_pit(request: Request):
+        world.count("submissions")
+        body = await request.json()
+        code = world.api_user(request.cookies.get(COOKIE))
+        if not code:
+            return expired()
+        await world.pause(0.8)
+        period = str(body.get("period", ""))
+        values = body.get("values") if isinstance(body.get("values"), dict) else {}
+        if period != world.settings["current_period"] or not world.taxpayer(code).get("pit_business"):
+            return fail("该所属期不在申报期内")
+        if world.ledger.filing_of(code, period, "pit"):
+            return fail(REFILED)
+        msg = pit.validate(values, period, world.ledger.pit_paid(code, period))
+        if msg:
+            return fail(msg)
+        if world.take_fault("submit_failed"):
+            return fail("申报失败：系统繁忙，请稍后重试")
+        filing = world.ledger.file_pit(code, period, {k: values.get(k) for k in pit.INPUTS})
         if not filing:  # a second submit that raced the first
             return fail(REFILED)
         return {"code": 0, "serial": filing.serial, "taxDue": filing.tax_due,

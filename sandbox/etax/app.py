@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.etax import api, auth, control, pages, pay_pages
+from sandbox.etax import api, auth, control, pages, pay_pages, pit_page
 from sandbox.etax.config import COOKIE, SLIDER_TRAVEL
 from sandbox.etax.form_page import form_page
 from sandbox.etax.state import World
@@ -67,7 +67,19 @@ def create_app(delays: bool = True) -> FastAPI:
         if not tp:
             return expired()
         period = world.settings["current_period"]
-        return page(pages.declare_list_page(tp, period, world.ledger.filing_of(tp["credit_code"], period)))
+        ledger, code = world.ledger, tp["credit_code"]
+        return page(pages.declare_list_page(tp, period, ledger.filing_of(code, period),
+                                            ledger.filing_of(code, period, "pit")))
+
+    @app.get("/portal/declare/pit")
+    async def pit_form(request: Request, period: str = ""):
+        tp = await taxpayer(request)
+        if not tp:
+            return expired()
+        if period != world.settings["current_period"] or not tp.get("pit_business"):
+            return RedirectResponse(LIST, status_code=302)
+        world.doom_if_faulty(request.cookies.get(COOKIE))
+        return page(pit_page.form_page(tp, period, world.ledger.pit_paid(tp["credit_code"], period)))
 
     @app.get("/portal/declare/vat")
     async def vat_form(request: Request, period: str = ""):

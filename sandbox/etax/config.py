@@ -27,8 +27,10 @@ TAXPAYERS = [
      "bank": "中国工商银行上海张江支行", "account": "6222021001123456789", "agreement": "3101150000012345"},
     {"credit_code": "92330106MA2H8LW31N", "user": "zhanglan", "password": "Lan#2026tax",
      "name": "杭州西湖区张兰小吃店", "phone": "13900139000",
-     "bank": "中国建设银行杭州西湖支行", "account": "6217001540009876543", "agreement": "3301060000067890"},
+     "bank": "中国建设银行杭州西湖支行", "account": "6217001540009876543", "agreement": "3301060000067890",
+     "pit_business": True},
 ]
+# pit_business: an individual business (个体工商户) that files the 经营所得 A表 each quarter.
 TAXPAYER_KEYS = ("credit_code", "user", "password", "name", "phone", "bank", "account", "agreement")
 
 DEFAULT_SETTINGS = {
@@ -62,7 +64,8 @@ def coerce_setting(key: str, value):
             if missing or len(str(tp["credit_code"])) != 18:
                 raise ValueError(f"taxpayer needs an 18-char credit_code, user, password, name: {tp}")
             base = {"phone": "13800000000", "bank": "中国银行", "account": "6216600000000000000", "agreement": "0"}
-            out.append({**base, **{k: str(tp[k]) for k in TAXPAYER_KEYS if k in tp}})
+            out.append({**base, **{k: str(tp[k]) for k in TAXPAYER_KEYS if k in tp},
+                        "pit_business": bool(tp.get("pit_business"))})
         return out
     return float(value)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from sandbox.etax import vat
+from sandbox.etax import pit, vat
 from sandbox.etax.records import Filing
 
 SITE = "国家税务总局上海市电子税务局"
@@ -123,16 +123,24 @@ def home_page(taxpayer: dict, notices: int) -> str:
     return layout("首页", body, taxpayer, scripts=("notice.js",))
 
 
-def declare_list_page(taxpayer: dict, period: str, filing: Filing | None) -> str:
+def declare_row(n: int, title: str, period: str, filing: Filing | None, href: str) -> str:
     status = "已申报" if filing else "未申报"
     action = ('<a class="t-link" href="/portal/query/filed">查看</a>' if filing else
-              f'<a class="t-link" href="/portal/declare/vat?period={period}">填写申报表</a>')
-    rows = (f'<tr data-period="{period}"><td>1</td><td class="name">{vat.TITLE}</td><td class="period">'
+              f'<a class="t-link" href="{href}?period={period}">填写申报表</a>')
+    return (f'<tr data-period="{period}"><td>{n}</td><td class="name">{title}</td><td class="period">'
             f'{vat.period_text(period)}</td><td class="deadline">{vat.deadline(period)}</td>'
-            f'<td class="status">{status}</td><td class="action">{action}</td></tr>'
-            f'<tr data-period="{period}-fs"><td>2</td><td class="name">财务报表报送与信息采集（小企业会计准则）</td>'
-            f'<td class="period">{vat.period_text(period)}</td><td class="deadline">{vat.deadline(period)}</td>'
-            '<td class="status">未申报</td><td class="action"><a class="t-link unavailable" href="#">填写申报表</a></td></tr>')
+            f'<td class="status">{status}</td><td class="action">{action}</td></tr>')
+
+
+def declare_list_page(taxpayer: dict, period: str, filing: Filing | None, pit_filing: Filing | None = None) -> str:
+    """The VAT return, then the A表 for an individual business (``pit_business``), then a return not offered."""
+    rows = declare_row(1, vat.TITLE, period, filing, "/portal/declare/vat")
+    if taxpayer.get("pit_business"):
+        rows += declare_row(2, pit.TITLE, period, pit_filing, "/portal/declare/pit")
+    rows += (f'<tr data-period="{period}-fs"><td>{2 + bool(taxpayer.get("pit_business"))}</td>'
+             '<td class="name">财务报表报送与信息采集（小企业会计准则）</td>'
+             f'<td class="period">{vat.period_text(period)}</td><td class="deadline">{vat.deadline(period)}</td>'
+             '<td class="status">未申报</td><td class="action"><a class="t-link unavailable" href="#">填写申报表</a></td></tr>')
     body = f"""<h2 class="page-title">申报清册</h2>
 <p class="tip">按期应申报：以下为本期应申报的税费，请在申报期限内完成申报。</p>
 <table class="t-table declare-list" aria-label="申报清册"><thead><tr><th>序号</th><th>申报表名称</th><th>所属期</th>
@@ -144,7 +152,7 @@ def result_page(taxpayer: dict, filing: Filing) -> str:
     pay = (f'<a class="t-button t-button--theme-primary" href="/portal/pay/confirm?serial={filing.serial}">立即缴款</a>'
            if filing.pay_status == "未缴款" else "")
     body = f"""<div class="result success"><div class="icon">✓</div><h2 class="result-title">申报成功</h2>
-<dl class="result-info"><dt>申报表名称</dt><dd>{vat.TITLE}</dd>
+<dl class="result-info"><dt>申报表名称</dt><dd>{filing.title}</dd>
 <dt>所属期</dt><dd>{vat.period_text(filing.period)}</dd>
 <dt>申报序号</dt><dd id="declare-serial">{filing.serial}</dd>
 <dt>应补（退）税额</dt><dd><span id="tax-due">{filing.tax_due:.2f}</span> 元</dd>
@@ -155,7 +163,7 @@ def result_page(taxpayer: dict, filing: Filing) -> str:
 
 def filed_page(taxpayer: dict, filings: list[Filing]) -> str:
     rows = "".join(
-        f'<tr data-serial="{f.serial}"><td class="period">{vat.period_text(f.period)}</td><td class="name">{vat.TITLE}</td>'
+        f'<tr data-serial="{f.serial}"><td class="period">{vat.period_text(f.period)}</td><td class="name">{f.title}</td>'
         f'<td class="serial">{f.serial}</td><td class="filed-at">{f.filed_at}</td><td class="tax-due">{f.tax_due:.2f}</td>'
         f'<td class="pay-status">{f.pay_status}</td></tr>' for f in filings)
     empty = "" if filings else '<tr class="empty"><td colspan="6">暂无数据</td></tr>'

@@ -14,7 +14,7 @@ from sandbox.etax.records import Filing, Payment
 
 def unpaid_page(taxpayer: dict, filings: list[Filing]) -> str:
     rows = "".join(
-        f'<tr data-serial="{f.serial}"><td class="period">{vat.period_text(f.period)}</td><td class="name">{vat.TITLE}</td>'
+        f'<tr data-serial="{f.serial}"><td class="period">{vat.period_text(f.period)}</td><td class="name">{f.title}</td>'
         f'<td class="serial">{f.serial}</td><td class="amount">{f.tax_due:.2f}</td><td class="deadline">{vat.deadline(f.period)}</td>'
         f'<td class="action"><a class="t-link" href="/portal/pay/confirm?serial={f.serial}">立即缴款</a></td></tr>'
         for f in filings)
@@ -29,7 +29,7 @@ def unpaid_page(taxpayer: dict, filings: list[Filing]) -> str:
 def confirm_page(taxpayer: dict, filing: Filing) -> str:
     body = f"""<h2 class="page-title">税费缴纳</h2>
 <section class="pay-info"><h3>缴款信息</h3><dl>
- <dt>申报表名称</dt><dd>{vat.TITLE}</dd><dt>所属期</dt><dd>{vat.period_text(filing.period)}</dd>
+ <dt>申报表名称</dt><dd>{filing.title}</dd><dt>所属期</dt><dd>{vat.period_text(filing.period)}</dd>
  <dt>申报序号</dt><dd>{filing.serial}</dd>
  <dt>应缴金额</dt><dd><span id="pay-amount">{filing.tax_due:.2f}</span> 元</dd></dl></section>
 <section class="agreement"><h3>缴款方式：三方协议缴款</h3><dl>

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sandbox.etax import vat
+from sandbox.etax import pit, vat
 from sandbox.xiaohongshu.state import SITE_TZ
 
 
@@ -28,6 +28,11 @@ class Filing:
     filed_at: str = field(default_factory=now_text)
     voucher: str | None = None   # 电子缴税凭证号 once paid
     paid_at: str | None = None
+    form: str = "vat"            # "vat" | "pit": which return this is (one filing per form and quarter)
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.form]
 
     @property
     def pay_status(self) -> str:
@@ -37,7 +42,7 @@ class Filing:
 
     def public(self) -> dict:
         return {"serial": self.serial, "credit_code": self.credit_code, "period": self.period,
-                "period_text": vat.period_text(self.period), "name": vat.TITLE, "values": dict(self.values),
+                "period_text": vat.period_text(self.period), "name": self.title, "form": self.form, "values": dict(self.values),
                 "tax_due": self.tax_due, "filed_at": self.filed_at, "pay_status": self.pay_status,
                 "voucher": self.voucher, "paid_at": self.paid_at}
 
@@ -54,6 +59,9 @@ class Payment:
 
     def public(self) -> dict:
         return dict(self.__dict__)
+
+
+TITLES = {"vat": vat.TITLE, "pit": pit.TITLE}
 
 
 def digits(n: int, lead: str) -> str:
@@ -80,9 +88,10 @@ class Ledger:
             return dict(self.prefills.get((period, credit_code)) or self.prefills.get((period, None)) or {})
 
     # -- returns -------------------------------------------------------------------------------------
-    def filing_of(self, credit_code: str, period: str) -> Filing | None:
+    def filing_of(self, credit_code: str, period: str, form: str = "vat") -> Filing | None:
         with self.lock:
-            return next((f for f in self.filings if f.credit_code == credit_code and f.period == period), None)
+            return next((f for f in self.filings if f.credit_code == credit_code and f.period == period
+                         and f.form == form), None)
 
     def by_serial(self, credit_code: str, serial: str) -> Filing | None:
         with self.lock:
@@ -96,7 +105,7 @@ class Ledger:
     def year_before(self, credit_code: str, period: str) -> dict[str, float]:
         """Sums of each line over the taxpayer's filed returns of earlier quarters of the same year."""
         with self.lock:
-            earlier = [f for f in self.filings if f.credit_code == credit_code
+            earlier = [f for f in self.filings if f.credit_code == credit_code and f.form == "vat"
                        and f.period[:4] == period[:4] and f.period < period]
             return {k: round(sum(f.values[k] for f in earlier), 2) for k in vat.keys()}
 
@@ -108,6 +117,23 @@ class Ledger:
                 return None
             filing = Filing(digits(20, "1003"), credit_code, period, vat.as_numbers(full),
                             float(vat.tax_due(full)))
+            self.filings.append(filing)
+            return filing
+
+    def pit_paid(self, credit_code: str, period: str) -> float:
+        """已缴税额 of an A表: what the taxpayer's A表 of earlier quarters of the year had to pay."""
+        with self.lock:
+            return round(sum(f.tax_due for f in self.filings if f.credit_code == credit_code and f.form == "pit"
+                             and f.period[:4] == period[:4] and f.period < period), 2)
+
+    def file_pit(self, credit_code: str, period: str, values: dict) -> Filing | None:
+        """Record an A表 (every field recomputed here); None when the quarter's A表 was already filed."""
+        with self.lock:
+            if self.filing_of(credit_code, period, "pit"):
+                return None
+            full = pit.compute(values, self.pit_paid(credit_code, period))
+            filing = Filing(digits(20, "1005"), credit_code, period, pit.as_numbers(full), float(pit.tax_due(full)),
+                            form="pit")
             self.filings.append(filing)
             return filing
 

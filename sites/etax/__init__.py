@@ -19,10 +19,11 @@ from core.settings import Settings
 from sites.common import boundary
 from sites.etax.errors import LABEL, SITE
 from sites.etax.pages.declare import DeclareList
-from sites.etax.pages.filed import Filed, FiledList
+from sites.etax.pages.filed import VAT_TITLE, Filed, FiledList
 from sites.etax.pages.locate import period_pattern, quarter, visible
 from sites.etax.pages.login import LoginPage
 from sites.etax.pages.payment import PaymentInfo, PaymentPage, UnpaidList
+from sites.etax.pages.pit_form import PIT_TITLE, PitForm
 from sites.etax.pages.portal import Portal
 from sites.etax.pages.vat_form import Key, VatForm
 
@@ -127,24 +128,46 @@ class EtaxAdapter:
         with self._boundary(page):
             return VatForm(page).fill(values)
 
-    def submit_return(self, page: Page) -> str:
+    def submit_return(self, page: Page) -> str:  # the VAT return or the A表: the same 提交申报
         """提交申报 → 确定 → 申报成功; the 申报序号. Refusals: ContentRejected with the portal's words."""
         with self._boundary(page):
             return VatForm(page).submit()
 
-    def find_filed(self, page: Page, period: Period) -> Filed | None:
+    def find_filed(self, page: Page, period: Period, name: str = VAT_TITLE) -> Filed | None:
+        """The quarter's return ``name`` in 申报信息查询; None when it is not listed."""
         with self._boundary(page):
             listing = FiledList(page, self.base_url)
             listing.open()
-            return listing.find(period)
+            return listing.find(period, name)
+
+    # -- the business-income prepayment (经营所得 A表) ---------------------------------------------------
+    def open_pit_return(self, page: Page, period: Period) -> None:
+        """申报清册 → the quarter's A表. ``AlreadyFiled`` (with the filed row) when it shows 已申报."""
+        with self._boundary(page):
+            listing = DeclareList(page, self.base_url)
+            listing.open()
+            listing.open_return(period, PIT_TITLE)
+            PitForm(page).ready()
+            if not visible(page.get_by_text(period_pattern(period))).count():
+                raise PageChanged(f"打开的A表不是{quarter(period).label}的", site=SITE, url=page.url)
+
+    def read_pit_prefilled(self, page: Page) -> dict[str, Decimal]:
+        """Every A表 field as the portal shows it now (已缴税额 is the portal's own record)."""
+        with self._boundary(page):
+            return PitForm(page).read()
+
+    def fill_pit_return(self, page: Page, values: dict[str, Decimal]) -> dict[str, Decimal]:
+        """Type the A表's editable fields; every field of ``values`` must read back as given."""
+        with self._boundary(page):
+            return PitForm(page).fill(values)
 
     # -- payment -------------------------------------------------------------------------------
-    def open_payment(self, page: Page, period: Period) -> PaymentInfo:
-        """未缴款 → 立即缴款 for the quarter; what the debit will be. ``NoPaymentDue`` when not listed."""
+    def open_payment(self, page: Page, period: Period, name: str = VAT_TITLE) -> PaymentInfo:
+        """未缴款 → 立即缴款 for the quarter's return ``name``; what the debit will be. ``NoPaymentDue`` when not listed."""
         with self._boundary(page):
             unpaid = UnpaidList(page, self.base_url)
             unpaid.open()
-            unpaid.start_payment(period)
+            unpaid.start_payment(period, name)
             pay_page = PaymentPage(page)
             pay_page.ready()
             return pay_page.info()
@@ -154,9 +177,9 @@ class EtaxAdapter:
         with self._boundary(page):
             return PaymentPage(page).pay(amount)
 
-    def find_payment(self, page: Page, period: Period) -> Filed | None:
+    def find_payment(self, page: Page, period: Period, name: str = VAT_TITLE) -> Filed | None:
         """The quarter's row in the filed list; its ``pay_status`` / ``paid`` is the payment read-back."""
-        return self.find_filed(page, period)
+        return self.find_filed(page, period, name)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, LABEL)  # Playwright's errors stop here (sites.common)

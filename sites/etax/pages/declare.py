@@ -32,20 +32,20 @@ class DeclareList:
     def row(self, period: "str | Quarter", name: str = VAT_TITLE) -> Locator:
         return self.table.resolve().locator("tr").filter(has_text=name).filter(has_text=period_pattern(period))
 
-    def open_return(self, period: "str | Quarter") -> None:
-        """Click 填写申报表 on the quarter's VAT return; refuse a quarter not listed or already filed."""
+    def open_return(self, period: "str | Quarter", name: str = VAT_TITLE) -> None:
+        """Click 填写申报表 on the quarter's return ``name``; refuse a quarter not listed or already filed."""
         label = quarter(period).label
-        row = self.row(period)
+        row = self.row(period, name)
         if not row.count():
-            raise ReturnNotListed(f"{LABEL}的申报清册里没有{label}的增值税申报表（可能不在申报期内）",
+            raise ReturnNotListed(f"{LABEL}的申报清册里没有{label}的{name}（可能不在申报期内）",
                                   site=SITE, url=self.page.url)
         text = row.first.inner_text()
         if "已申报" in text:
-            raise AlreadyFiled(f"{label}的增值税已经申报过了，不能重复申报", self._filed(row.first, period),
+            raise AlreadyFiled(f"{label}的{name}已经申报过了，不能重复申报", self._filed(row.first, period, name),
                                site=SITE, url=self.page.url)
         row.first.get_by_role("link", name=re.compile("填写申报表|填写|申报")).first.click()
 
-    def _filed(self, row: Locator, period: "str | Quarter"):
+    def _filed(self, row: Locator, period: "str | Quarter", name: str):
         """What the filed list says about the quarter, via the row's 查看 (or the menu)."""
         view = row.get_by_role("link", name="查看")
         filed = FiledList(self.page, self.base_url)
@@ -54,4 +54,4 @@ class DeclareList:
             filed.portal.wait_ready(filed.table.any)
         else:
             filed.open()
-        return filed.find(period)
+        return filed.find(period, name)

@@ -47,12 +47,12 @@ class UnpaidList:
         self.portal.side("税费缴纳")
         self.portal.wait_ready(self.table.any)
 
-    def start_payment(self, period: "str | Quarter") -> None:
-        """Click 立即缴款 on the quarter's VAT row; ``NoPaymentDue`` when it is not on the list."""
-        row = (self.table.resolve().locator("tr").filter(has_text=VAT_TITLE)
+    def start_payment(self, period: "str | Quarter", name: str = VAT_TITLE) -> None:
+        """Click 立即缴款 on the quarter's row of return ``name``; ``NoPaymentDue`` when it is not on the list."""
+        row = (self.table.resolve().locator("tr").filter(has_text=name)
                .filter(has_text=period_pattern(period)))
         if not row.count():
-            raise NoPaymentDue(f"未缴款列表里没有{quarter(period).label}的增值税", site=SITE, url=self.page.url)
+            raise NoPaymentDue(f"未缴款列表里没有{quarter(period).label}的{name}", site=SITE, url=self.page.url)
         row.first.get_by_role("link", name="立即缴款").click()
 
 
