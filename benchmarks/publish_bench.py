@@ -195,7 +195,8 @@ def approve_latency(env: Env, accounts, images, n: int) -> list[float]:
 
 
 def fmt(xs: list[float]) -> str:
-    return f"mean {statistics.mean(xs):.2f}s, median {statistics.median(xs):.2f}s, n={len(xs)}"
+    return (f"mean {statistics.mean(xs):.2f}s, median {statistics.median(xs):.2f}s, max {max(xs):.2f}s, "
+            f"n={len(xs)}")
 
 
 def main() -> None:
