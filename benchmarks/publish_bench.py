@@ -27,12 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from rq import Worker as RQWorker  # noqa: E402
 
 from core.approvals import decide  # noqa: E402
 from core.content import Post  # noqa: E402
 from core.db import transaction  # noqa: E402
 from core.models import Account, Approval, LedgerEntry  # noqa: E402
-from core.queue import enqueue_resume  # noqa: E402
+from core.queue import enqueue_resume, redis_for  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
 from serve import Stack, free_port  # noqa: E402
 from tests.factories import make_image, seed_workspace  # noqa: E402
@@ -76,11 +77,27 @@ def start(tmp: Path, workers: int, worker_args: list[str] | None = None) -> Env:
     tmp.mkdir(parents=True, exist_ok=True)
     stack.start_redis()
     stack.start_replica()
-    for i in range(workers):
-        stack._spawn(f"worker-{i}", [sys.executable, str(ROOT / "worker.py"), "--name", f"bench-{i}-{time.time_ns()}",
-                                     *(worker_args or [])])
+    env = Env(stack)
+    add_workers(env, workers, worker_args)
     stack.start_scheduler()
-    return Env(stack)
+    return env
+
+
+def add_workers(env: Env, n: int, worker_args: list[str] | None = None) -> None:
+    first = sum(1 for name in env.stack.procs if name.startswith("worker-"))
+    for i in range(first, first + n):
+        env.stack._spawn(f"worker-{i}", [sys.executable, str(ROOT / "worker.py"), "--name",
+                                         f"bench-{i}-{time.time_ns()}", *(worker_args or [])])
+
+
+def wait_workers(env: Env, n: int, timeout_s: float = 60) -> None:
+    """Until ``n`` workers listen: a worker registers once its browser is warm."""
+    conn = redis_for(env.settings)
+    deadline = time.monotonic() + timeout_s
+    while RQWorker.count(connection=conn) < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"fewer than {n} workers after {timeout_s}s")
+        time.sleep(0.1)
 
 
 def login_accounts(env: Env, n: int) -> list[tuple[str, str]]:
@@ -209,13 +226,16 @@ def main() -> None:
     images = [str(make_image(tmp / f"img{i}.jpg")) for i in range(2)]
     lines = [f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}"]
 
-    env = start(tmp / "simple", workers=args.concurrency)
+    # One worker while runs go one at a time (as the raw script does); the others join for throughput.
+    env = start(tmp / "simple", workers=1)
     try:
         accounts = login_accounts(env, args.concurrency)
         serial, raw = interleaved(env, accounts[0], images, args.runs)
         lines.append(f"stack, 1 run at a time: {fmt(serial)}")
         lines.append(f"raw Playwright script:  {fmt(raw)}")
         lines.append(f"ratio stack/raw (mean): {statistics.mean(serial) / statistics.mean(raw):.2f}")
+        add_workers(env, args.concurrency - 1)
+        wait_workers(env, args.concurrency)
         t0 = time.monotonic()
         stack_runs(env, accounts, images, args.runs * args.concurrency)
         elapsed = time.monotonic() - t0

@@ -1,4 +1,5 @@
-"""Nodes of the tax-filing workflow (any return in ``forms.FORMS``: the run's content names it). Each returns a partial state update; routers pick the next node.
+"""Nodes of the tax-filing workflow, for any return in ``forms.FORMS`` (the run's content names it).
+Each returns a partial state update; routers pick the next node.
 
 compute → login → fill (read the portal's figures, compare, fill, screenshot) → approval (always) →
 submit → verify_filed → [tax due: payment card → approval (always) → pay → verify_paid] → finish.
