@@ -37,8 +37,9 @@ def router(world: World) -> APIRouter:
             return expired()
         return {"code": 0, "left": world.close_notice(cookie)}
 
-    @api.post("/declare/vat/submit")
-    async def submit(request: Request):
+    async def file_return(request: Request, form: str, offered, check, record):
+        """Both returns answer alike: a dead session, a period not open (or a form the taxpayer does not
+        file), a second filing, the form's own checks, the switchable failure, then the serial."""
         world.count("submissions")
         body = await request.json()
         code = world.api_user(request.cookies.get(COOKIE))
@@ -47,45 +48,37 @@ def router(world: World) -> APIRouter:
         await world.pause(0.8)
         period = str(body.get("period", ""))
         values = body.get("values") if isinstance(body.get("values"), dict) else {}
-        if period != world.settings["current_period"]:
+        if period != world.settings["current_period"] or not offered(code):
             return fail("该所属期不在申报期内")
-        if world.ledger.filing_of(code, period):
+        if world.ledger.filing_of(code, period, form):
             return fail(REFILED)
-        msg = vat.validate(values, world.settings["threshold"], world.settings["reduction_rule"])
+        msg = check(code, period, values)
         if msg:
             return fail(msg)
         if world.take_fault("submit_failed"):
             return fail("申报失败：系统繁忙，请稍后重试")
-        filing = world.ledger.file(code, period, {k: values.get(k) for k in vat.input_keys()})
+        filing = record(code, period, values)
         if not filing:  # a second submit that raced the first
             return fail(REFILED)
         return {"code": 0, "serial": filing.serial, "taxDue": filing.tax_due,
                 "redirect": f"/portal/declare/result?serial={filing.serial}"}
 
+    @api.post("/declare/vat/submit")
+    async def submit(request: Request):
+        return await file_return(
+            request, "vat", offered=lambda code: True,
+            check=lambda code, period, values: vat.validate(values, world.settings["threshold"],
+                                                            world.settings["reduction_rule"]),
+            record=lambda code, period, values: world.ledger.file(
+                code, period, {k: values.get(k) for k in vat.input_keys()}))
+
     @api.post("/declare/pit/submit")
     async def submit_pit(request: Request):
-        world.count("submissions")
-        body = await request.json()
-        code = world.api_user(request.cookies.get(COOKIE))
-        if not code:
-            return expired()
-        await world.pause(0.8)
-        period = str(body.get("period", ""))
-        values = body.get("values") if isinstance(body.get("values"), dict) else {}
-        if period != world.settings["current_period"] or not world.taxpayer(code).get("pit_business"):
-            return fail("该所属期不在申报期内")
-        if world.ledger.filing_of(code, period, "pit"):
-            return fail(REFILED)
-        msg = pit.validate(values, period, world.ledger.pit_paid(code, period))
-        if msg:
-            return fail(msg)
-        if world.take_fault("submit_failed"):
-            return fail("申报失败：系统繁忙，请稍后重试")
-        filing = world.ledger.file_pit(code, period, {k: values.get(k) for k in pit.INPUTS})
-        if not filing:  # a second submit that raced the first
-            return fail(REFILED)
-        return {"code": 0, "serial": filing.serial, "taxDue": filing.tax_due,
-                "redirect": f"/portal/declare/result?serial={filing.serial}"}
+        return await file_return(
+            request, "pit", offered=lambda code: bool(world.taxpayer(code).get("pit_business")),
+            check=lambda code, period, values: pit.validate(values, period, world.ledger.pit_paid(code, period)),
+            record=lambda code, period, values: world.ledger.file_pit(
+                code, period, {k: values.get(k) for k in pit.INPUTS}))
 
     @api.post("/pay/submit")
     async def pay(request: Request):
