@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import httpx
 import pytest
 
 from books.compare import compare, differences
@@ -21,34 +20,14 @@ from sandbox.scan import simulate_scan
 from sites.etax import EtaxAdapter
 from sites.etax.errors import AlreadyFiled, FaceCheckRequired, LoginRefused, ReadBackMismatch
 from tests.core_fixtures import wait_until
-from tests.sandbox_fixtures import ReplicaControl, chromium, context, page, running_replica  # noqa: F401
+from tests.etax_sandbox_fixtures import replica, tx  # noqa: F401  (the replica process, reset per test)
+from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
 
 CODE, USER, PASSWORD = "91310115MA1K4QXR7D", "13800138000", "Etax@2026"
 Q3 = Quarter(2026, 3)
 D = Decimal
 UNDER_THRESHOLD = ("您本期销售额未达起征点（季度销售额未超过30万元），请将本期不含税销售额填写在第10栏“小微企业免税销售额”"
                    "或第11栏“未达起征点销售额”中，不应填写在第1栏。")
-
-
-class EtaxControl(ReplicaControl):
-    def sms_code(self) -> str | None:
-        return httpx.get(f"{self.url}/__sandbox__/sms-code", timeout=10).json()["code"]
-
-    def prefill(self, period: str, values: dict) -> None:
-        self._post("prefill", {"period": period, "values": values}).raise_for_status()
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with running_replica("sandbox.etax") as control:
-        yield EtaxControl(control.url)
-
-
-@pytest.fixture
-def tx(replica):
-    replica.reset()
-    replica.faults(notices=0, current_period="2026Q3")
-    return replica
 
 
 @pytest.fixture

@@ -14,17 +14,11 @@ from core.errors import ContentRejected
 from sites.etax import EtaxAdapter
 from sites.etax.errors import AlreadyFiled, ReadBackMismatch, ReturnNotListed
 from sites.etax.pages.pit_form import PIT_TITLE
-from tests.sandbox_fixtures import chromium, context, page, running_replica  # noqa: F401
-from tests.test_sandbox_etax import EtaxControl
+from tests.etax_sandbox_fixtures import replica  # noqa: F401  (the replica process)
+from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
 
 CODE, USER, PASSWORD = "92330106MA2H8LW31N", "zhanglan", "Lan#2026tax"
 Q3 = Quarter(2026, 3)
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with running_replica("sandbox.etax") as control:
-        yield EtaxControl(control.url)
 
 
 @pytest.fixture

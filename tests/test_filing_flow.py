@@ -3,24 +3,18 @@ bureau replica filled, two approvals (the return, then the payment), each step a
 from __future__ import annotations
 
 import base64
-import itertools
 import os
 import signal
-from contextlib import closing
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from api.auth import hash_password
-from core.db import transaction
-from core.models import Employee, LedgerEntry, Run, User, Workspace
+from core.models import LedgerEntry, Run
 from sandbox.scan import simulate_scan
 from tests.core_fixtures import wait_until
-from tests.stack_fixtures import Env, make_stack
+from tests.filing_fixtures import decide, env, finance_owner, import_income, pending_card, start_filing  # noqa: F401
 
-_n = itertools.count()
-PASSWORD = "owner-pass-123"
 LOGIN = {"credit_code": "91310115MA1K4QXR7D", "user": "13800138000", "password": "Etax@2026"}
 PERIOD = "2026Q3"
 OVER = """日期,金额,发票类型,类别,税率
@@ -34,69 +28,19 @@ UNDER = """日期,金额,发票类型,类别,税率
 """
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("etax",), OPC_CODE_TIMEOUT_S="60")
-    yield Env(stack)
-    stack.stop()
-
-
 @pytest.fixture
 def owner(env):
     """A workspace with its finance assistant, the owner on the phone, and a tax-bureau account."""
-    bureau = env.replicas["etax"]
-    bureau.reset()
-    bureau.faults(notices=1, current_period=PERIOD)
-    n = next(_n)
-    with transaction(env.db) as s:
-        ws = Workspace(name=f"公司{n}")
-        s.add(ws)
-        s.flush()
-        s.add_all([Employee(workspace_id=ws.id, role="finance", name="财务助手", mode="auto"),
-                   User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
-        ws_id = ws.id
-    phone = httpx.Client(base_url=env.stack.web_url, timeout=60)
-    r = phone.post("/api/session", json={"username": f"owner{ws_id}", "password": PASSWORD})
-    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    r = phone.post("/api/accounts", json={"site": "etax", "name": "电子税务局", **LOGIN})
-    assert r.status_code == 201, r.text
-    with closing(phone):
-        yield {"phone": phone, "account": r.json()["id"], "bureau": bureau, "workspace": ws_id}
-
-
-def _import(owner, csv: str) -> None:
-    r = owner["phone"].post("/api/books/import", files={"file": ("income.csv", csv.encode("gbk"), "text/csv")})
-    assert r.status_code == 201, r.text
-
-
-def _start(owner) -> str:
-    r = owner["phone"].post("/api/filings", json={"account_id": owner["account"], "period": PERIOD})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-def _card(env, owner, run_id, kind: str) -> dict:
-    """The run's pending card of ``kind`` once it is on the phone's approval queue."""
-    def pending():
-        cards = owner["phone"].get("/api/approvals").json()["approvals"]
-        found = [c for c in cards if c["run"]["id"] == run_id and c["kind"] == kind]
-        assert env.run(run_id).status not in ("failed", "rejected"), env.run(run_id).reason
-        return found[0] if found else None
-    return wait_until(pending, timeout=120, what=f"a {kind} card")
-
-
-def _decide(owner, card, approve=True, reason=None) -> None:
-    r = owner["phone"].post(f"/api/approvals/{card['id']}/decision", json={"approve": approve, "reason": reason})
-    assert r.status_code == 200, r.text
+    yield from finance_owner(env, LOGIN, "公司", PERIOD)
 
 
 def test_a_quarter_with_tax_due_is_filed_and_paid_after_two_approvals_with_differences_highlighted(env, owner):
-    _import(owner, OVER)
+    import_income(owner, OVER)
     # The portal knows a different invoiced figure than the books.
     httpx.post(f"{owner['bureau'].url}/__sandbox__/prefill",
                json={"period": PERIOD, "values": {"2.services": 90000}}).raise_for_status()
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "vat_return")
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
     assert owner["bureau"].state()["counters"]["submissions"] == 0  # nothing filed before the owner says so
     rows = {(r["line"], r["column"]): r for r in card["tax"]["rows"]}
     invoiced = rows[(2, "服务、不动产和无形资产")]
@@ -106,12 +50,12 @@ def test_a_quarter_with_tax_due_is_filed_and_paid_after_two_approvals_with_diffe
     assert Decimal(card["tax"]["tax_due"]) > 0 and card["screenshot"]
     page = owner["phone"].get(f"/approvals/{card['id']}").text
     assert "不一致" in page and "税局预填" in page
-    _decide(owner, card)
-    pay = _card(env, owner, run_id, "payment")
+    decide(owner, card)
+    pay = pending_card(env, owner, run_id, "payment")
     assert pay["tax"]["amount"] == card["tax"]["tax_due"] and pay["tax"]["agreement"]
     (filing,) = owner["bureau"].state()["filings"]
     assert filing["values"]["2.services"] == 100000 and owner["bureau"].state()["payments"] == []
-    _decide(owner, pay)
+    decide(owner, pay)
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     state = owner["bureau"].state()
@@ -120,12 +64,12 @@ def test_a_quarter_with_tax_due_is_filed_and_paid_after_two_approvals_with_diffe
 
 
 def test_a_quarter_under_the_threshold_is_filed_with_nothing_to_pay(env, owner):
-    _import(owner, UNDER)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "vat_return")
+    import_income(owner, UNDER)
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
     lines = {r["line"] for r in card["tax"]["rows"]}
     assert 10 in lines and 1 not in lines and Decimal(card["tax"]["tax_due"]) == 0
-    _decide(owner, card)
+    decide(owner, card)
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     assert "无需缴款" in run.reason
@@ -134,10 +78,10 @@ def test_a_quarter_under_the_threshold_is_filed_with_nothing_to_pay(env, owner):
 
 
 def test_a_rejected_return_submits_nothing(env, owner):
-    _import(owner, OVER)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "vat_return")
-    _decide(owner, card, approve=False, reason="数字不对，我再核一下")
+    import_income(owner, OVER)
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
+    decide(owner, card, approve=False, reason="数字不对，我再核一下")
     run = env.wait_status(run_id, "rejected", "failed", timeout=60)
     assert run.status == "rejected" and "数字不对" in run.reason
     assert owner["bureau"].state()["counters"]["submissions"] == 0
@@ -146,9 +90,9 @@ def test_a_rejected_return_submits_nothing(env, owner):
 
 
 def test_the_login_slider_and_sms_code_are_done_on_the_phone(env, owner):
-    _import(owner, UNDER)
+    import_income(owner, UNDER)
     owner["bureau"].faults(slider=True, sms_required=True)
-    run_id = _start(owner)
+    run_id = start_filing(owner, PERIOD)
     phone = owner["phone"]
     env.wait_status(run_id, "awaiting_human", timeout=120)
     step = phone.get(f"/api/runs/{run_id}/step").json()
@@ -161,9 +105,9 @@ def test_the_login_slider_and_sms_code_are_done_on_the_phone(env, owner):
     env.wait_status(run_id, "awaiting_code", timeout=60)
     code = httpx.get(f"{owner['bureau'].url}/__sandbox__/sms-code").json()["code"]
     assert phone.post(f"/api/runs/{run_id}/code", json={"code": code}).status_code == 200
-    card = _card(env, owner, run_id, "vat_return")
+    card = pending_card(env, owner, run_id, "vat_return")
     assert owner["bureau"].state()["counters"]["slider_passes"] == 1
-    _decide(owner, card)
+    decide(owner, card)
     assert env.wait_status(run_id, "published", "failed", timeout=120).status == "published"
 
 
@@ -178,11 +122,11 @@ def test_bad_records_are_refused_with_row_and_column_and_nothing_is_added(env, o
 
 
 def test_a_worker_killed_between_filing_and_read_back_files_exactly_once(env, owner):
-    _import(owner, UNDER)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "vat_return")
+    import_income(owner, UNDER)
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
     owner["bureau"].faults(slow=3000)  # the portal takes its time after the press: time to kill the worker
-    _decide(owner, card)
+    decide(owner, card)
 
     def filed_intent():
         with env.db() as s:
@@ -202,9 +146,9 @@ def test_a_worker_killed_between_filing_and_read_back_files_exactly_once(env, ow
 
 
 def test_the_face_check_qr_is_shown_on_the_phone_and_the_owner_says_when_the_app_scanned_it(env, owner):
-    _import(owner, UNDER)
+    import_income(owner, UNDER)
     owner["bureau"].faults(face_check=True)
-    run_id = _start(owner)
+    run_id = start_filing(owner, PERIOD)
     phone = owner["phone"]
     env.wait_status(run_id, "awaiting_human", timeout=120)
     step = phone.get(f"/api/runs/{run_id}/step").json()
@@ -215,18 +159,18 @@ def test_the_face_check_qr_is_shown_on_the_phone_and_the_owner_says_when_the_app
     simulate_scan(owner["bureau"].url, "data:image/png;base64," + base64.b64encode(picture.content).decode())
     assert phone.post(f"/api/runs/{run_id}/scanned").status_code == 200
     assert phone.post(f"/api/runs/{run_id}/scanned").status_code == 409  # nothing waits any more
-    card = _card(env, owner, run_id, "vat_return")
-    _decide(owner, card)
+    card = pending_card(env, owner, run_id, "vat_return")
+    decide(owner, card)
     assert env.wait_status(run_id, "published", "failed", timeout=120).status == "published"
 
 
 def test_a_session_that_dies_mid_form_signs_in_again_and_files_once(env, owner):
-    _import(owner, UNDER)
+    import_income(owner, UNDER)
     owner["bureau"].faults(session_expire_mid_flow=True)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "vat_return")
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
     owner["bureau"].faults(session_expire_mid_flow=False)
-    _decide(owner, card)
+    decide(owner, card)
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     state = owner["bureau"].state()

@@ -3,24 +3,16 @@ Chromium): income imported and costs typed on the phone, the prepayment computed
 return, then the payment), nothing submitted on rejection."""
 from __future__ import annotations
 
-import itertools
 import os
 import signal
-from contextlib import closing
 from decimal import Decimal
 
-import httpx
 import pytest
 
-from api.auth import hash_password
-from core.db import transaction
-from core.models import Employee, LedgerEntry, Run, User, Workspace
+from core.models import LedgerEntry, Run
 from tests.core_fixtures import wait_until
-from tests.stack_fixtures import Env, make_stack
-from tests.test_filing_flow import _card, _decide, _import
+from tests.filing_fixtures import decide, env, finance_owner, import_income, pending_card, start_filing  # noqa: F401
 
-_n = itertools.count()
-PASSWORD = "owner-pass-123"
 LOGIN = {"credit_code": "92330106MA2H8LW31N", "user": "zhanglan", "password": "Lan#2026tax"}  # a 个体工商户
 PERIOD = "2026Q3"
 INCOME = """日期,金额,发票类型,类别,税率
@@ -31,47 +23,16 @@ INCOME = """日期,金额,发票类型,类别,税率
 − 15,000 = 120,000 → 20% − 10,500 = 13,500; halved for an individual business → 6,750 due."""
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("etax",), OPC_CODE_TIMEOUT_S="60")
-    yield Env(stack)
-    stack.stop()
-
-
 @pytest.fixture
 def owner(env):
-    bureau = env.replicas["etax"]
-    bureau.reset()
-    bureau.faults(notices=1, current_period=PERIOD)
-    n = next(_n)
-    with transaction(env.db) as s:
-        ws = Workspace(name=f"小吃店{n}")
-        s.add(ws)
-        s.flush()
-        s.add_all([Employee(workspace_id=ws.id, role="finance", name="财务助手", mode="auto"),
-                   User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
-        ws_id = ws.id
-    phone = httpx.Client(base_url=env.stack.web_url, timeout=60)
-    r = phone.post("/api/session", json={"username": f"owner{ws_id}", "password": PASSWORD})
-    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    r = phone.post("/api/accounts", json={"site": "etax", "name": "电子税务局", **LOGIN})
-    assert r.status_code == 201, r.text
-    with closing(phone):
-        yield {"phone": phone, "account": r.json()["id"], "bureau": bureau}
+    yield from finance_owner(env, LOGIN, "小吃店", PERIOD)
 
 
 def _books(owner) -> None:
-    _import(owner, INCOME)
+    import_income(owner, INCOME)
     r = owner["phone"].put("/api/books/pit-figures",
                            json={"period": PERIOD, "costs": "120000", "special_deductions": "15000"})
     assert r.status_code == 200, r.text
-
-
-def _start(owner) -> str:
-    r = owner["phone"].post("/api/filings", json={"account_id": owner["account"], "period": PERIOD,
-                                                  "form": "pit_business"})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
 
 
 def test_bad_cost_figures_are_refused_with_the_field_before_any_run(env, owner):
@@ -84,8 +45,8 @@ def test_bad_cost_figures_are_refused_with_the_field_before_any_run(env, owner):
 
 def test_a_prepayment_with_tax_due_is_filed_and_paid_after_two_approvals(env, owner):
     _books(owner)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "pit_return")
+    run_id = start_filing(owner, PERIOD, "pit_business")
+    card = pending_card(env, owner, run_id, "pit_return")
     assert owner["bureau"].state()["counters"]["submissions"] == 0  # nothing filed before the owner says so
     rows = {r["item"]: r for r in card["tax"]["rows"]}
     assert rows["收入总额"]["submit"] == "300000.00" and rows["应纳税所得额"]["submit"] == "120000.00"
@@ -94,12 +55,12 @@ def test_a_prepayment_with_tax_due_is_filed_and_paid_after_two_approvals(env, ow
     assert card["tax"]["tax_due"] == "6750.00" and card["screenshot"]
     page = owner["phone"].get(f"/approvals/{card['id']}").text
     assert "个人所得税经营所得纳税申报表（A表）" in page and "批准申报" in page
-    _decide(owner, card)
-    pay = _card(env, owner, run_id, "payment")
+    decide(owner, card)
+    pay = pending_card(env, owner, run_id, "payment")
     assert pay["tax"]["amount"] == "6750.00"
     (filing,) = owner["bureau"].state()["filings"]
     assert filing["form"] == "pit" and filing["values"]["tax"] == 13500.0 and owner["bureau"].state()["payments"] == []
-    _decide(owner, pay)
+    decide(owner, pay)
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     state = owner["bureau"].state()
@@ -110,10 +71,10 @@ def test_a_prepayment_with_tax_due_is_filed_and_paid_after_two_approvals(env, ow
 
 def test_a_rejected_prepayment_submits_nothing(env, owner):
     _books(owner)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "pit_return")
+    run_id = start_filing(owner, PERIOD, "pit_business")
+    card = pending_card(env, owner, run_id, "pit_return")
     assert Decimal(card["tax"]["tax_due"]) == Decimal("6750.00")
-    _decide(owner, card, approve=False, reason="成本还没录完")
+    decide(owner, card, approve=False, reason="成本还没录完")
     run = env.wait_status(run_id, "rejected", "failed", timeout=60)
     assert run.status == "rejected" and "成本还没录完" in run.reason
     state = owner["bureau"].state()
@@ -122,10 +83,10 @@ def test_a_rejected_prepayment_submits_nothing(env, owner):
 
 def test_a_worker_killed_between_filing_and_read_back_files_the_a_form_exactly_once(env, owner):
     _books(owner)
-    run_id = _start(owner)
-    card = _card(env, owner, run_id, "pit_return")
+    run_id = start_filing(owner, PERIOD, "pit_business")
+    card = pending_card(env, owner, run_id, "pit_return")
     owner["bureau"].faults(slow=3000)  # the portal takes its time after the press: time to kill the worker
-    _decide(owner, card)
+    decide(owner, card)
 
     def filed_intent():
         with env.db() as s:
@@ -137,10 +98,10 @@ def test_a_worker_killed_between_filing_and_read_back_files_the_a_form_exactly_o
     worker.wait()
     owner["bureau"].faults(slow=0)
     env.stack.start_worker()
-    pay = _card(env, owner, run_id, "payment")  # the A表 was found filed in the portal's list, not filed again
+    pay = pending_card(env, owner, run_id, "payment")  # the A表 was found filed in the portal's list, not filed again
     (filing,) = owner["bureau"].state()["filings"]
     assert pay["tax"]["serial"] == filing["serial"]
-    _decide(owner, pay, approve=False, reason="下周再缴")
+    decide(owner, pay, approve=False, reason="下周再缴")
     run = env.wait_status(run_id, "rejected", "failed", timeout=120)
     assert run.status == "rejected" and filing["serial"] in run.reason
     state = owner["bureau"].state()

@@ -9,32 +9,12 @@ import httpx
 import pytest
 from playwright.sync_api import Error as PlaywrightError, Page, expect
 
-from tests.sandbox_fixtures import ReplicaControl, chromium, context, page, qr_token, running_replica  # noqa: F401
+from tests.etax_sandbox_fixtures import replica, tx  # noqa: F401  (the replica process, reset per test)
+from tests.sandbox_fixtures import chromium, context, page, qr_token  # noqa: F401
 
 CODE, USER, PASSWORD, NAME = "91310115MA1K4QXR7D", "13800138000", "Etax@2026", "上海青禾文化传播有限公司"
 TITLE = "增值税及附加税费申报表（小规模纳税人适用）"
 VALID = {"1.goods": "400000", "3.goods": "400000", "15.goods": "12000", "16.goods": "8000"}  # tax due 4240.00
-
-
-class EtaxControl(ReplicaControl):
-    def sms_code(self) -> str | None:
-        return httpx.get(f"{self.url}/__sandbox__/sms-code", timeout=10).json()["code"]
-
-    def prefill(self, period: str, values: dict) -> None:
-        self._post("prefill", {"period": period, "values": values}).raise_for_status()
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with running_replica("sandbox.etax") as control:
-        yield EtaxControl(control.url)
-
-
-@pytest.fixture
-def tx(replica):
-    replica.reset()
-    replica.faults(notices=0, current_period="2026Q3")
-    return replica
 
 
 def cell(page: Page, key: str):

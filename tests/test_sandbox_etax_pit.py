@@ -8,27 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.sandbox_fixtures import chromium, context, page, running_replica  # noqa: F401
-from tests.test_sandbox_etax import EtaxControl, refusal, submit
+from tests.etax_sandbox_fixtures import replica, tx  # noqa: F401  (the replica process, reset per test)
+from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
+from tests.test_sandbox_etax import refusal, submit
 
 CODE, USER, PASSWORD = "92330106MA2H8LW31N", "zhanglan", "Lan#2026tax"
 TITLE = "个人所得税经营所得纳税申报表（A表）"
 # 300,000 − 120,000 = 180,000; − 45,000 (9 months) − 15,000 = 120,000 → 20% − 10,500 = 13,500; halved: 6,750 due.
 VALID = {"income": "300000", "costs": "120000", "investor_deduction": "45000", "special_deductions": "15000",
          "relief": "6750"}
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with running_replica("sandbox.etax") as control:
-        yield EtaxControl(control.url)
-
-
-@pytest.fixture
-def tx(replica):
-    replica.reset()
-    replica.faults(notices=0, current_period="2026Q3")
-    return replica
 
 
 def log_in(page: Page, tx, code: str = CODE, user: str = USER, password: str = PASSWORD) -> None:
