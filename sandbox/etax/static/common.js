@@ -70,7 +70,52 @@
     if (cfg.bounceMs) setTimeout(toLogin, cfg.bounceMs);  // the expiry page
   }
 
+  // Amounts of a return are handled in integer cents, so that 0.1 + 0.2 stays 0.30.
+  var MONEY = /^\d+(\.\d{1,2})?$/;
+  function cents(raw) {
+    raw = String(raw).trim() || "0";
+    if (!MONEY.test(raw)) return NaN;
+    var parts = raw.split("."), frac = ((parts[1] || "") + "00").slice(0, 2);
+    return parseInt(parts[0], 10) * 100 + parseInt(frac, 10);
+  }
+  function fmt(c) {
+    var abs = Math.abs(c), s = Math.floor(abs / 100) + "." + ("0" + (abs % 100)).slice(-2);
+    return c < 0 ? "-" + s : s;
+  }
+
+  // A return's form: its cells by key; each typed cell recomputes the form and shows 1200 as 1200.00 on
+  // blur, as the portal does; 提交申报 runs the page's own check (when it has one), asks to confirm, submits,
+  // and goes to the result page or shows the portal's message.
+  function declaration(refresh, check) {
+    var cells = {};
+    document.querySelectorAll("input.cell").forEach(function (i) { cells[i.dataset.key] = i; });
+    cfg.inputKeys.forEach(function (k) {
+      cells[k].addEventListener("input", refresh);
+      cells[k].addEventListener("blur", function () {
+        var c = cents(cells[k].value);
+        if (!isNaN(c)) cells[k].value = fmt(c);
+      });
+    });
+    var button = document.querySelector(".submit-btn");
+    button.addEventListener("click", function () {
+      var problem = check ? check() : null;
+      if (problem) { alert(problem); return; }
+      confirm("确定要提交申报吗？").then(function (ok) {
+        if (!ok) return;
+        var body = {period: cfg.period, values: {}};
+        cfg.inputKeys.forEach(function (k) { body.values[k] = cells[k].value.trim(); });
+        button.disabled = true;
+        post(cfg.submitUrl, body).then(function (j) {
+          if (j.code === 0) { location.href = j.redirect; return; }
+          button.disabled = false;
+          alert(j.msg);
+        }).catch(function () { button.disabled = false; alert("网络异常，请稍后重试"); });
+      });
+    });
+    return cells;
+  }
+
   window.ETAX = {cfg: cfg, el: el, toast: toast, dialog: dialog, alert: alert, confirm: confirm, post: post,
-                 expired: expired, EXPIRED: EXPIRED};
+                 expired: expired, EXPIRED: EXPIRED, cents: cents, fmt: fmt, declaration: declaration};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wireMenu); else wireMenu();
 })();

@@ -1,23 +1,11 @@
 // The VAT return form: computed lines kept live (9 = 10+11+12, 20 = 15−16, 22 = 20−21, 23–25 from 20),
-// 本年累计 = earlier quarters + this one, the same checks as the server on 提交申报, then a confirm
-// dialog and the submit. Amounts are handled in integer cents so that 0.1 + 0.2 stays 0.30.
+// 本年累计 = earlier quarters + this one, the same checks as the server on 提交申报 (the confirm dialog
+// and the submit are ETAX.declaration's).
 (function () {
   "use strict";
-  var cfg = ETAX.cfg, msg = cfg.messages, COLS = Object.keys(cfg.cols);
-  var MONEY = /^\d+(\.\d{1,2})?$/;
-  var inputs = {};
-  document.querySelectorAll("input.cell").forEach(function (i) { inputs[i.dataset.key] = i; });
+  var cfg = ETAX.cfg, msg = cfg.messages, COLS = Object.keys(cfg.cols), cents = ETAX.cents, fmt = ETAX.fmt;
+  var inputs = ETAX.declaration(refresh, check);
 
-  function cents(raw) {
-    raw = String(raw).trim() || "0";
-    if (!MONEY.test(raw)) return NaN;
-    var parts = raw.split("."), frac = ((parts[1] || "") + "00").slice(0, 2);
-    return parseInt(parts[0], 10) * 100 + parseInt(frac, 10);
-  }
-  function fmt(c) {
-    var abs = Math.abs(c), s = Math.floor(abs / 100) + "." + ("0" + (abs % 100)).slice(-2);
-    return c < 0 ? "-" + s : s;
-  }
   function values() {
     var v = {};
     cfg.inputKeys.forEach(function (k) { var c = cents(inputs[k].value); v[k] = isNaN(c) ? 0 : c; });
@@ -72,30 +60,5 @@
     return null;
   }
 
-  Object.keys(inputs).forEach(function (k) {
-    if (inputs[k].readOnly) return;
-    inputs[k].addEventListener("input", refresh);
-    inputs[k].addEventListener("blur", function () {  // 1200 → 1200.00, as the portal shows amounts
-      var c = cents(inputs[k].value);
-      if (!isNaN(c)) inputs[k].value = fmt(c);
-    });
-  });
   refresh();
-
-  var button = document.querySelector(".submit-btn");
-  button.addEventListener("click", function () {
-    var problem = check();
-    if (problem) { ETAX.alert(problem); return; }
-    ETAX.confirm("确定要提交申报吗？").then(function (ok) {
-      if (!ok) return;
-      var body = {period: cfg.period, values: {}};
-      cfg.inputKeys.forEach(function (k) { body.values[k] = inputs[k].value.trim(); });
-      button.disabled = true;
-      ETAX.post(cfg.submitUrl, body).then(function (j) {
-        if (j.code === 0) { location.href = j.redirect; return; }
-        button.disabled = false;
-        ETAX.alert(j.msg);
-      }).catch(function () { button.disabled = false; ETAX.alert("网络异常，请稍后重试"); });
-    });
-  });
 })();
