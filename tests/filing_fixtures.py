@@ -4,6 +4,8 @@ account, imported income, filings started, approval cards found and decided."""
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 from contextlib import closing
 from typing import Iterator
 
@@ -12,7 +14,7 @@ import pytest
 
 from api.auth import hash_password
 from core.db import transaction
-from core.models import Employee, User, Workspace
+from core.models import Employee, LedgerEntry, User, Workspace
 from tests.core_fixtures import wait_until
 from tests.stack_fixtures import Env, make_stack
 
@@ -75,3 +77,21 @@ def pending_card(env: Env, owner, run_id, kind: str) -> dict:
 def decide(owner, card, approve=True, reason=None) -> None:
     r = owner["phone"].post(f"/api/approvals/{card['id']}/decision", json={"approve": approve, "reason": reason})
     assert r.status_code == 200, r.text
+
+
+def approve_and_kill_the_worker_at_the_press(env: Env, owner, run_id: str, card: dict) -> None:
+    """Approve the return, SIGKILL the worker once the filing's intent is in the ledger (the portal is
+    slowed so the press is still under way), and start a fresh worker on a portal back at speed."""
+    owner["bureau"].faults(slow=3000)
+    decide(owner, card)
+
+    def filed_intent():
+        with env.db() as s:
+            return s.get(LedgerEntry, f"{run_id}:file") is not None
+
+    wait_until(filed_intent, timeout=90, what="the filing's ledger intent")
+    worker = next(p for name, p in env.stack.procs.items() if name.startswith("worker") and p.poll() is None)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    owner["bureau"].faults(slow=0)
+    env.stack.start_worker()

@@ -3,17 +3,15 @@ bureau replica filled, two approvals (the return, then the payment), each step a
 from __future__ import annotations
 
 import base64
-import os
-import signal
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from core.models import LedgerEntry, Run
+from core.models import Run
 from sandbox.scan import simulate_scan
-from tests.core_fixtures import wait_until
-from tests.filing_fixtures import decide, env, finance_owner, import_income, pending_card, start_filing  # noqa: F401
+from tests.filing_fixtures import (approve_and_kill_the_worker_at_the_press, decide, env,  # noqa: F401
+                                   finance_owner, import_income, pending_card, start_filing)
 
 LOGIN = {"credit_code": "91310115MA1K4QXR7D", "user": "13800138000", "password": "Etax@2026"}
 PERIOD = "2026Q3"
@@ -125,19 +123,7 @@ def test_a_worker_killed_between_filing_and_read_back_files_exactly_once(env, ow
     import_income(owner, UNDER)
     run_id = start_filing(owner, PERIOD)
     card = pending_card(env, owner, run_id, "vat_return")
-    owner["bureau"].faults(slow=3000)  # the portal takes its time after the press: time to kill the worker
-    decide(owner, card)
-
-    def filed_intent():
-        with env.db() as s:
-            return s.get(LedgerEntry, f"{run_id}:file") is not None
-
-    wait_until(filed_intent, timeout=90, what="the filing's ledger intent")
-    worker = next(p for name, p in env.stack.procs.items() if name.startswith("worker") and p.poll() is None)
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
-    owner["bureau"].faults(slow=0)
-    env.stack.start_worker()
+    approve_and_kill_the_worker_at_the_press(env, owner, run_id, card)
     run = env.wait_status(run_id, "published", "failed", timeout=180)
     assert run.status == "published", run.reason
     assert len(owner["bureau"].state()["filings"]) == 1

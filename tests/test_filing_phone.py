@@ -52,16 +52,21 @@ def _approve_card(page, stack, button: str) -> None:
     expect(page.get_by_role("button", name=button)).to_be_visible()
 
 
-def _add_tax_account(page) -> None:
-    """The tax-bureau login, added once per service (the tests of this module share it)."""
+COMPANY = ("公司报税", "91310115MA1K4QXR7D", "13800138000", "Etax@2026")
+"""The replica's company taxpayer: the account's name, credit code, user and password."""
+
+
+def _add_tax_account(page, login: tuple[str, str, str, str] = COMPANY) -> None:
+    """A tax-bureau login, added once per service (the tests of a module share it)."""
+    name, credit_code, user, password = login
     page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
-    if page.get_by_text("公司报税").count():
+    if page.get_by_text(name).count():
         return
     page.get_by_label("平台").select_option(label="电子税务局")
-    page.get_by_label("名称").fill("公司报税")
-    page.get_by_label("统一社会信用代码").fill("91310115MA1K4QXR7D")
-    page.get_by_label("用户名/手机号").fill("13800138000")
-    page.get_by_label("密码").fill("Etax@2026")
+    page.get_by_label("名称").fill(name)
+    page.get_by_label("统一社会信用代码").fill(credit_code)
+    page.get_by_label("用户名/手机号").fill(user)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="添加账号").click()
     expect(page.locator("#account-status")).to_have_text("已登录")
 

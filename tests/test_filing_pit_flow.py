@@ -3,15 +3,13 @@ Chromium): income imported and costs typed on the phone, the prepayment computed
 return, then the payment), nothing submitted on rejection."""
 from __future__ import annotations
 
-import os
-import signal
 from decimal import Decimal
 
 import pytest
 
-from core.models import LedgerEntry, Run
-from tests.core_fixtures import wait_until
-from tests.filing_fixtures import decide, env, finance_owner, import_income, pending_card, start_filing  # noqa: F401
+from core.models import Run
+from tests.filing_fixtures import (approve_and_kill_the_worker_at_the_press, decide, env,  # noqa: F401
+                                   finance_owner, import_income, pending_card, start_filing)
 
 LOGIN = {"credit_code": "92330106MA2H8LW31N", "user": "zhanglan", "password": "Lan#2026tax"}  # a 个体工商户
 PERIOD = "2026Q3"
@@ -85,19 +83,7 @@ def test_a_worker_killed_between_filing_and_read_back_files_the_a_form_exactly_o
     _books(owner)
     run_id = start_filing(owner, PERIOD, "pit_business")
     card = pending_card(env, owner, run_id, "pit_return")
-    owner["bureau"].faults(slow=3000)  # the portal takes its time after the press: time to kill the worker
-    decide(owner, card)
-
-    def filed_intent():
-        with env.db() as s:
-            return s.get(LedgerEntry, f"{run_id}:file") is not None
-
-    wait_until(filed_intent, timeout=90, what="the filing's ledger intent")
-    worker = next(p for name, p in env.stack.procs.items() if name.startswith("worker") and p.poll() is None)
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
-    owner["bureau"].faults(slow=0)
-    env.stack.start_worker()
+    approve_and_kill_the_worker_at_the_press(env, owner, run_id, card)
     pay = pending_card(env, owner, run_id, "payment")  # the A表 was found filed in the portal's list, not filed again
     (filing,) = owner["bureau"].state()["filings"]
     assert pay["tax"]["serial"] == filing["serial"]

@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.test_filing_phone import _approve_card, _no_sideways_scroll, phone, service  # noqa: F401
+from tests.test_filing_phone import _add_tax_account, _approve_card, _no_sideways_scroll, phone, service  # noqa: F401
 from tests.test_phone_story import _log_in
 
 INCOME = """日期,金额,发票类型,类别,税率
@@ -18,15 +18,8 @@ INCOME = """日期,金额,发票类型,类别,税率
 """
 
 
-def _add_business_account(page) -> None:
-    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
-    page.get_by_label("平台").select_option(label="电子税务局")
-    page.get_by_label("名称").fill("小吃店报税")
-    page.get_by_label("统一社会信用代码").fill("92330106MA2H8LW31N")
-    page.get_by_label("用户名/手机号").fill("zhanglan")
-    page.get_by_label("密码").fill("Lan#2026tax")
-    page.get_by_role("button", name="添加账号").click()
-    expect(page.locator("#account-status")).to_have_text("已登录")
+BUSINESS = ("小吃店报税", "92330106MA2H8LW31N", "zhanglan", "Lan#2026tax")
+"""The replica's individual business (个体工商户), which files the A表."""
 
 
 def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(service, phone, tmp_path):
@@ -35,7 +28,7 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     httpx.post(f"{bureau}/__sandbox__/faults", json={"notices": 0, "current_period": "2026Q3"}).raise_for_status()
     page = phone
     _log_in(page, stack, password)
-    _add_business_account(page)
+    _add_tax_account(page, BUSINESS)
     page.goto(f"{stack.web_url}/finance?period=2026Q3")
     income = tmp_path / "收入.csv"
     income.write_bytes(INCOME.encode("gbk"))
