@@ -21,15 +21,15 @@ def cell(page: Page, key: str):
     return page.locator("#r" + key.replace(".", "_"))
 
 
-def fill_login(page: Page, tx, password: str = PASSWORD) -> None:
+def fill_login(page: Page, tx, password: str = PASSWORD, code: str = CODE, user: str = USER) -> None:
     page.goto(tx.url + "/#/login")
-    page.get_by_label("统一社会信用代码/纳税人识别号").fill(CODE)
-    page.get_by_label("居民身份证号码/手机号码/用户名").fill(USER)
+    page.get_by_label("统一社会信用代码/纳税人识别号").fill(code)
+    page.get_by_label("居民身份证号码/手机号码/用户名").fill(user)
     page.get_by_label("个人用户密码").fill(password)
 
 
-def log_in(page: Page, tx) -> None:
-    fill_login(page, tx)
+def log_in(page: Page, tx, code: str = CODE, user: str = USER, password: str = PASSWORD) -> None:
+    fill_login(page, tx, password, code, user)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/portal/home")
 
@@ -63,10 +63,11 @@ def fling_slider(page: Page, steps: int = 14, distance: float = 260) -> None:
     page.mouse.up()
 
 
-def open_return(page: Page, tx) -> None:
+def open_return(page: Page, tx, title: str = TITLE) -> None:
+    """The return ``title`` opened from 申报清册."""
     page.goto(tx.url + "/portal/declare/list")
-    page.locator("tr", has_text=TITLE).get_by_role("link", name="填写申报表").click()
-    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    page.locator("tr", has_text=title).get_by_role("link", name="填写申报表").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
 
 
 def fill_return(page: Page, values: dict) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.etax_sandbox_fixtures import replica, tx  # noqa: F401  (the replica process, reset per test)
 from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
-from tests.test_sandbox_etax import refusal, submit
+from tests.test_sandbox_etax import log_in as etax_log_in, open_return, refusal, submit
 
 CODE, USER, PASSWORD = "92330106MA2H8LW31N", "zhanglan", "Lan#2026tax"
 TITLE = "个人所得税经营所得纳税申报表（A表）"
@@ -20,18 +20,8 @@ VALID = {"income": "300000", "costs": "120000", "investor_deduction": "45000", "
 
 
 def log_in(page: Page, tx, code: str = CODE, user: str = USER, password: str = PASSWORD) -> None:
-    page.goto(tx.url + "/#/login")
-    page.get_by_label("统一社会信用代码/纳税人识别号").fill(code)
-    page.get_by_label("居民身份证号码/手机号码/用户名").fill(user)
-    page.get_by_label("个人用户密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/portal/home")
-
-
-def open_form(page: Page, tx) -> None:
-    page.goto(tx.url + "/portal/declare/list")
-    page.locator("tr", has_text=TITLE).get_by_role("link", name="填写申报表").click()
-    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    """Logged in as the individual business unless told otherwise."""
+    etax_log_in(page, tx, code, user, password)
 
 
 def fill(page: Page, values: dict) -> None:
@@ -45,7 +35,7 @@ def _name(key: str) -> str:
 
 
 def file_form(page: Page, tx, values: dict = VALID) -> str:
-    open_form(page, tx)
+    open_return(page, tx, TITLE)
     fill(page, values)
     submit(page)
     expect(page.get_by_role("heading", name="申报成功")).to_be_visible()
@@ -70,7 +60,7 @@ def test_the_returns_due_list_offers_the_a_form_to_an_individual_business_only(p
 
 def test_computed_fields_follow_the_inputs_with_the_annual_table_on_the_cumulative_income(page, tx):
     log_in(page, tx)
-    open_form(page, tx)
+    open_return(page, tx, TITLE)
     fill(page, {"income": "300000", "costs": "120000", "investor_deduction": "45000", "special_deductions": "15000"})
     expect(page.get_by_label("利润总额")).to_have_value("180000.00")
     expect(page.get_by_label("应纳税所得额")).to_have_value("120000.00")
@@ -93,7 +83,7 @@ def test_computed_fields_follow_the_inputs_with_the_annual_table_on_the_cumulati
 def test_broken_relations_are_refused_by_the_server_with_the_portal_message_and_nothing_is_filed(page, tx, values,
                                                                                                message):
     log_in(page, tx)
-    open_form(page, tx)
+    open_return(page, tx, TITLE)
     fill(page, values)
     submit(page)
     expect(refusal(page)).to_contain_text(message)
@@ -139,7 +129,7 @@ def test_a_later_quarter_shows_what_earlier_quarters_paid_and_a_quarter_is_filed
     # Q2: 100,000 − 30,000 (6 months) = 70,000 → 10% − 1,500 = 5,500, halved: 2,750 due.
     file_form(page, tx, {"income": "100000", "investor_deduction": "30000", "relief": "2750"})
     tx.faults(current_period="2026Q3")
-    open_form(page, tx)
+    open_return(page, tx, TITLE)
     expect(page.get_by_label("已缴税额")).to_have_value("2750.00")
     fill(page, VALID)
     expect(page.get_by_label("应补（退）税额")).to_have_value("4000.00")  # 13,500 − 6,750 − 2,750
