@@ -110,13 +110,7 @@ class EtaxAdapter:
     # -- the VAT return ----------------------------------------------------------------------------
     def open_vat_return(self, page: Page, period: Period) -> None:
         """申报清册 → the quarter's return. ``AlreadyFiled`` (with the filed row) when it shows 已申报."""
-        with self._boundary(page):
-            listing = DeclareList(page, self.base_url)
-            listing.open()
-            listing.open_return(period)
-            VatForm(page).ready()
-            if not visible(page.get_by_text(period_pattern(period))).count():
-                raise PageChanged(f"打开的申报表不是{quarter(period).label}的", site=SITE, url=page.url)
+        self._open_form(page, period, VAT_TITLE, VatForm(page), "申报表")
 
     def read_prefilled(self, page: Page) -> dict[Key, Decimal]:
         """Every cell as the portal shows it now (call right after ``open_vat_return``)."""
@@ -143,13 +137,17 @@ class EtaxAdapter:
     # -- the business-income prepayment (经营所得 A表) ---------------------------------------------------
     def open_pit_return(self, page: Page, period: Period) -> None:
         """申报清册 → the quarter's A表. ``AlreadyFiled`` (with the filed row) when it shows 已申报."""
+        self._open_form(page, period, PIT_TITLE, PitForm(page), "A表")
+
+    def _open_form(self, page: Page, period: Period, title: str, form: VatForm, what: str) -> None:
+        """申报清册 → the return ``title`` of the quarter, ready, and showing that quarter."""
         with self._boundary(page):
             listing = DeclareList(page, self.base_url)
             listing.open()
-            listing.open_return(period, PIT_TITLE)
-            PitForm(page).ready()
+            listing.open_return(period, title)
+            form.ready()
             if not visible(page.get_by_text(period_pattern(period))).count():
-                raise PageChanged(f"打开的A表不是{quarter(period).label}的", site=SITE, url=page.url)
+                raise PageChanged(f"打开的{what}不是{quarter(period).label}的", site=SITE, url=page.url)
 
     def read_pit_prefilled(self, page: Page) -> dict[str, Decimal]:
         """Every A表 field as the portal shows it now (已缴税额 is the portal's own record)."""
