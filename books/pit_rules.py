@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from books.rules import Dated, _on
+from books.rules import Dated, InForce, in_force
 from core.errors import BusinessError
 
 D = Decimal
@@ -34,29 +34,19 @@ class Bracket:
 
 
 @dataclass(frozen=True)
-class DatedTable:
-    start: date
-    end: date
+class DatedTable(InForce):
     brackets: tuple[Bracket, ...]
     source: str
 
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
 
 @dataclass(frozen=True)
-class Halving:
+class Halving(InForce):
     """A cut of the tax on the part of taxable income up to ``limit`` (individual businesses only)."""
 
-    start: date
-    end: date
     share: Decimal
     """The part of that tax that is forgiven (0.5 = 减半)."""
     limit: Decimal
     source: str
-
-    def covers(self, day: date) -> bool:
-        return self.start <= day <= self.end
 
 
 TABLES = (
@@ -97,19 +87,19 @@ class PitRules:
     halvings: tuple[Halving, ...] = HALVINGS
 
     def table(self, day: date) -> DatedTable:
-        found = next((t for t in self.tables if t.covers(day)), None)
+        found = in_force(self.tables, day)
         if found is None:
             raise BusinessError(f"没有 {day} 适用的经营所得税率表，请先补充规则再计算")
         return found
 
     def investor_deduction(self, day: date) -> Dated:
-        found = _on(self.investor_deductions, day)
+        found = in_force(self.investor_deductions, day)
         if found is None:
             raise BusinessError(f"没有 {day} 适用的投资者减除费用标准，请先补充规则再计算")
         return found
 
     def halving(self, day: date) -> Halving | None:
-        return next((h for h in self.halvings if h.covers(day)), None)
+        return in_force(self.halvings, day)
 
 
 def bracket_for(table: DatedTable, income: Decimal) -> Bracket:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from core.errors import BusinessError
 
@@ -16,16 +17,25 @@ D = Decimal
 
 
 @dataclass(frozen=True)
-class Dated:
-    """A value in force from ``start`` to ``end`` (both inclusive)."""
+class InForce:
+    """A rule in force from ``start`` to ``end`` (both inclusive)."""
 
     start: date
     end: date
-    value: Decimal
-    source: str
 
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+R = TypeVar("R", bound=InForce)
+
+
+@dataclass(frozen=True)
+class Dated(InForce):
+    """A value in force from ``start`` to ``end``, with the public text it comes from."""
+
+    value: Decimal
+    source: str
 
 
 THRESHOLDS = (
@@ -69,21 +79,22 @@ class VatRules:
     surcharge_rates: dict = field(default_factory=lambda: {"education": D("0.03"), "local_education": D("0.02")})
 
     def threshold(self, day: date) -> Dated:
-        found = _on(self.thresholds, day)
+        found = in_force(self.thresholds, day)
         if found is None:
             raise BusinessError(f"没有 {day} 适用的小规模纳税人免税起征点规定，请先补充规则再计算")
         return found
 
     def reduced_rate(self, day: date) -> Dated | None:
         """The reduction of the 3% rate in force on ``day``, if any."""
-        return _on(self.reduced_rates, day)
+        return in_force(self.reduced_rates, day)
 
     def relief(self, day: date) -> Dated | None:
-        return _on(self.surcharge_relief, day)
+        return in_force(self.surcharge_relief, day)
 
 
-def _on(values: tuple[Dated, ...], day: date) -> Dated | None:
-    return next((v for v in values if v.covers(day)), None)
+def in_force(rules: tuple[R, ...], day: date) -> R | None:
+    """The rule of ``rules`` that covers ``day``, if any."""
+    return next((r for r in rules if r.covers(day)), None)
 
 
 CITY_TAX_RATES = {"city": D("0.07"), "county": D("0.05"), "other": D("0.01")}
