@@ -1,8 +1,9 @@
 """Locating elements a real site renders in more than one way; shared by every site's page objects.
 
-A ``Fallback`` holds the candidate locators of one element, best first. It waits (Playwright's own
-auto-waiting, on the union of all candidates) until any of them is there, then picks the first
-candidate that matches, and keeps to it: one page shows one version of a control, so later uses skip
+A ``Fallback`` holds the candidate locators of one element, best first. It takes the best candidate
+if it is there already; otherwise it waits (Playwright's own auto-waiting, on the union of all
+candidates) until any of them is there, then picks the first candidate that matches. It keeps to its
+choice: one page shows one version of a control, so later uses skip
 the search (each count is a round trip to the browser). A wait that runs out means the page loaded but
 the element is not on it: ``PageChanged``, which a human must look at. Each site subclasses it with its
 own name (``sites/<site>/pages/locate.py``).
@@ -32,6 +33,8 @@ class Fallback:
         self.state = state
         """``attached`` for elements that are hidden by design (file inputs)."""
         self._chosen: Locator | None = None
+        self.chosen_index: int | None = None
+        """Which candidate ``resolve`` settled on (None: not yet, or only the union matched)."""
 
     @property
     def union(self) -> Locator:
@@ -52,16 +55,24 @@ class Fallback:
         """The first candidate present; ``PageChanged`` if none comes within the timeout."""
         if self._chosen is not None:
             return self._chosen
+        # Look before waiting: on a loaded form the best candidate is usually there already, and one
+        # count is half the round trips of a wait followed by a count (each is a trip to the browser).
+        if (found := self._present(self.candidates[:1])) is not None:
+            return found
         try:
             self.any.wait_for(state="attached", timeout=timeout)
         except PlaywrightTimeoutError as e:
             raise PageChanged(f"页面上找不到「{self.name}」，{self.label}页面可能改版了", site=self.site,
                               url=self.page.url) from e
-        for c in self.candidates:
+        return self._present(self.candidates) or self.any  # or: it matched between the wait and the count
+
+    def _present(self, candidates) -> Locator | None:
+        """The first of ``candidates`` on the page now, remembered as the chosen one."""
+        for c in candidates:
             if self._usable(c).count() > 0:
-                self._chosen = self._usable(c).first
+                self._chosen, self.chosen_index = self._usable(c).first, self.candidates.index(c)
                 return self._chosen
-        return self.any  # matched between the wait and the count: the union still points at it
+        return None
 
     def present(self) -> bool:
         """Whether any candidate is there right now (no waiting)."""

@@ -60,18 +60,18 @@ class NotesPage:
             self.wall.raise_if_up()
             raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
                               url=self.page.url) from e
-        self.wall.raise_if_up()
 
     def notes(self) -> list[NoteRow]:
         """Rows of the first row pattern the page uses, top (newest) first.
 
         All rows are read in one round trip: a busy account lists hundreds of notes, and a call per
-        attribute per row made read-back grow with the account's history."""
+        attribute per row made read-back grow with the account's history. Rows mean a live session;
+        only a page without any is asked whether it is the login wall."""
         for candidate in self.rows.candidates:
-            rows = candidate.filter(visible=True)
-            if rows.count():
-                raws = rows.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])
+            raws = candidate.filter(visible=True).evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])
+            if raws:
                 return [self._row(raw) for raw in raws]
+        self.wall.raise_if_up()
         return []
 
     def find(self, title: str, since: datetime | None = None) -> NoteRow | None:

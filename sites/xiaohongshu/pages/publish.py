@@ -15,7 +15,7 @@ from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, ex
 from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
 from sites.xiaohongshu.errors import SITE, ScheduleNotSet
 from sites.xiaohongshu.pages.locate import Fallback, goto
-from sites.xiaohongshu.pages.login import LoginWall
+from sites.xiaohongshu.pages.login import LoginWall, on_login_url
 
 PATH = "/publish/publish?from=homepage&target=image"
 SUCCESS_URL = re.compile(r"/publish/success")
@@ -39,10 +39,12 @@ class PublishPage:
         self.wall = LoginWall(page)
         # Reached through /publish/publish?source= the video tab is active; this tab switches to images.
         self.image_tab = page.locator(".creator-tab").filter(has_text="上传图文")
+        # Image inputs first (the site's accepts ``.jpg,.jpeg,.png,.webp``), by a selector that also finds
+        # the edit form's "add more" input once the upload step is gone; the bare class last, since on the
+        # video tab it is the video input.
         self.file_input = Fallback(page, "图片上传框",
-                                   page.locator("input.upload-input[accept*='image']"),
-                                   page.locator("input[type=file][accept*='image']"),
                                    page.locator("input[type=file][accept*='.jpg']"),
+                                   page.locator("input[type=file][accept*='image']"),
                                    page.locator("input.upload-input"), state="attached")
         self.previews = page.locator(".img-preview-area .pr")
         self.title = Fallback(page, "标题", page.get_by_placeholder("填写标题"),
@@ -95,8 +97,13 @@ class PublishPage:
                 expect(self.previews.nth(n - 1).or_(self.wall.union).first).to_be_visible(
                     timeout=self.upload_timeout_ms)
             except AssertionError as e:
+                self.wall.raise_if_up()
                 raise SiteTimeout(f"第{n}张图片上传后预览没有出现", site=SITE, url=self.page.url) from e
-            self.wall.raise_if_up()
+            if on_login_url(self.page):
+                break
+        # Which of the two came is asked once: a wall that came up mid-way also answers every later
+        # image's wait at once, and uploading into a dead form publishes nothing.
+        self.wall.raise_if_up()
         try:
             expect(self.previews).to_have_count(len(paths))
         except AssertionError as e:
@@ -104,10 +111,12 @@ class PublishPage:
 
     def _image_input(self):
         found = self.file_input.resolve()
+        if self.file_input.chosen_index != len(self.file_input.candidates) - 1:
+            return found  # the selector itself says the input takes images
         accept = found.get_attribute("accept") or ""
         if not re.search(r"image|jpe?g|png|webp", accept) and self.image_tab.count():
             self.image_tab.first.click()  # the video tab was active
-            found = Fallback(self.page, "图片上传框", *self.file_input.candidates[:3], state="attached").resolve()
+            found = Fallback(self.page, "图片上传框", *self.file_input.candidates[:-1], state="attached").resolve()
         return found
 
     def set_title(self, title: str) -> None:
@@ -192,12 +201,11 @@ class PublishPage:
         """Click 发布 / 定时发布 once it is enabled, then wait for the site's answer."""
         button = self.publish_button.resolve()
         try:
-            expect(button).to_be_enabled()
-            expect(button).not_to_have_class(DISABLED_CLASS)
-        except AssertionError as e:
+            expect(button).not_to_have_class(DISABLED_CLASS)  # the site greys it out by class
+            self.close_popovers()
+            button.click()  # Playwright's click also waits for a disabled button to become enabled
+        except (AssertionError, PlaywrightTimeoutError) as e:
             raise SiteTimeout("发布按钮一直不可点击", site=SITE, url=self.page.url) from e
-        self.close_popovers()
-        button.click()
         self._wait_outcome()
 
     def _wait_outcome(self) -> None:
