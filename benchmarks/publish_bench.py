@@ -34,6 +34,7 @@ from core.content import Post  # noqa: E402
 from core.db import transaction  # noqa: E402
 from core.models import Account, Approval, LedgerEntry  # noqa: E402
 from core.queue import enqueue_resume, redis_for  # noqa: E402
+from rpa.runtime import VIEWPORT  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
 from serve import Stack, free_port  # noqa: E402
 from tests.factories import make_image, seed_workspace  # noqa: E402
@@ -149,10 +150,13 @@ def stack_runs(env: Env, accounts, images, n: int, mode: str = "auto") -> list[f
 
 
 class RawScript:
-    """The same clicks with plain Playwright: warm browser, fresh context with the session per run."""
+    """The same clicks with plain Playwright: warm browser, fresh context with the session per run, the
+    same page size, language and time zone as the stack's contexts (the pages render the same), and
+    none of the stack's checks, fence, screenshot or records."""
 
     def __init__(self, env: Env, account_id: str, images: list[str]):
         self.state = Vault(env.settings).load(account_id)
+        self.timezone = env.settings.timezone
         self.base, self.images = env.stack.xhs_url, images
         self._pw = sync_playwright().start()
         self.browser = self._pw.chromium.launch(executable_path=env.settings.chromium_path,
@@ -160,7 +164,8 @@ class RawScript:
 
     def run(self, i: int) -> float:
         t0 = time.monotonic()
-        ctx = self.browser.new_context(storage_state=self.state)
+        ctx = self.browser.new_context(storage_state=self.state, viewport=VIEWPORT, locale="zh-CN",
+                                       timezone_id=self.timezone)
         page = ctx.new_page()
         page.goto(self.base + "/publish/publish?from=homepage&target=image")
         for k, path in enumerate(self.images, 1):

@@ -21,6 +21,7 @@ from rpa.runtime import BrowserRuntime
 from sandbox.scan import simulate_scan
 from serve import free_port, wait_http
 from sites.xiaohongshu import XiaohongshuAdapter
+from sites.xiaohongshu.pages.publish import PublishPage
 from tests.core_fixtures import wait_until
 from tests.factories import make_image
 
@@ -143,6 +144,18 @@ def test_fill_reads_back_every_field_then_one_submit_creates_exactly_one_note(ad
     assert found is not None
     assert found.external_id == str(notes[0]["id"])
     assert found.title == post.title
+
+
+def test_a_body_the_editor_already_holds_is_replaced_not_appended_to(adapter, logged_in, images, control):
+    """The site may restore a draft into the editor: the post's body takes its place, nothing of it stays."""
+    form = PublishPage(logged_in, adapter.base_url)
+    form.open()
+    form.upload_images(images[:1])
+    form.set_body("旧草稿第一行\n旧草稿第二行")
+    form.set_body("新的正文\n第二行")
+    assert form.read_back([])["body"].split() == ["新的正文", "第二行"]
+    form.set_body("")
+    assert form.read_back([])["body"] == ""
 
 
 def test_find_published_says_none_for_a_title_that_was_never_posted(adapter, logged_in, control):

@@ -124,8 +124,11 @@ class PublishPage:
         self.title.resolve().fill(title)
 
     def set_body(self, body: str) -> None:
-        self.body.resolve().press("ControlOrMeta+A")  # focuses the editor and selects what it holds
-        self.page.keyboard.press("Delete")
+        # Focuses the editor and selects what it holds (a draft the site restored); the first typed
+        # text replaces the selection, only an empty body has to delete it.
+        self.body.resolve().press("ControlOrMeta+A")
+        if not body:
+            self.page.keyboard.press("Delete")
         for i, line in enumerate(body.split("\n")):
             if i:
                 self.page.keyboard.press("Enter")
