@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -89,6 +90,10 @@ def test_auto_mode_publishes_without_asking(env, shop):
     assert len(_notes(env)) == 1
     with env.db() as s:
         assert s.query(Approval).filter_by(run_id=run_id).count() == 0
+        # The record of the site's own list is there as soon as the run says published.
+        shot = s.query(Artifact).filter_by(run_id=run_id, kind="screenshot", step="verified").one()
+        assert Path(shot.path).stat().st_size > 0
+        assert Path(s.get(Artifact, shot.thumb_id).path).stat().st_size > 0
 
 
 def test_suggest_only_fills_the_form_but_never_submits(env, shop):

@@ -21,6 +21,7 @@ from rpa.runtime import BrowserRuntime
 from sandbox.scan import simulate_scan
 from serve import free_port, wait_http
 from sites.xiaohongshu import XiaohongshuAdapter
+from sites.xiaohongshu.pages.notes import READ_ROWS_MAX, NotesPage
 from sites.xiaohongshu.pages.publish import PublishPage
 from tests.core_fixtures import wait_until
 from tests.factories import make_image
@@ -156,6 +157,16 @@ def test_a_body_the_editor_already_holds_is_replaced_not_appended_to(adapter, lo
     assert form.read_back([])["body"].split() == ["新的正文", "第二行"]
     form.set_body("")
     assert form.read_back([])["body"] == ""
+
+
+def test_the_note_list_is_read_from_its_rendered_rows_newest_fifty_only(adapter, page):
+    """Hidden copies (another tab, a closed dialog) are not notes; a long history is not read to its end."""
+    hidden = '<div data-note-id="hidden1" data-note-title="藏起来的" style="display:none"></div>'
+    rows = "".join(f'<div data-note-id="n{i}" data-note-title="笔记{i}">笔记{i}</div>'
+                   for i in range(READ_ROWS_MAX + 10))
+    page.set_content(f"<div class='tab' style='visibility:hidden'>{hidden}</div>{rows}")
+    notes = NotesPage(page, adapter.base_url).notes()
+    assert [n.note_id for n in notes] == [f"n{i}" for i in range(READ_ROWS_MAX)]
 
 
 def test_find_published_says_none_for_a_title_that_was_never_posted(adapter, logged_in, control):

@@ -58,7 +58,7 @@ class XiaohongshuAdapter:
     def session_alive(self, page: Page) -> bool:
         with self._boundary(page):
             try:
-                publish.PublishPage(page, self.base_url).open()
+                publish.PublishPage(page, self.base_url, timeout_ms=self.settings.browser_timeout_ms).open()
             except LoginRequired:
                 return False
             return True
@@ -66,7 +66,8 @@ class XiaohongshuAdapter:
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:
         with self._boundary(page):
-            form = publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms)
+            form = publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms,
+                                       self.settings.browser_timeout_ms)
             form.open()
             form.upload_images(post.images)
             form.set_title(post.title)
@@ -86,11 +87,11 @@ class XiaohongshuAdapter:
 
     def submit(self, page: Page) -> None:
         with self._boundary(page):
-            publish.PublishPage(page, self.base_url).publish()
+            publish.PublishPage(page, self.base_url, timeout_ms=self.settings.browser_timeout_ms).publish()
 
     def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
         with self._boundary(page):
-            notes_page = notes.NotesPage(page, self.base_url)
+            notes_page = notes.NotesPage(page, self.base_url, self.settings.browser_timeout_ms)
             notes_page.open()
             row = notes_page.find(post.title, since)
             return Published(external_id=row.note_id, title=row.title, url=row.url) if row else None

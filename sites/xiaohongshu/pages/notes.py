@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from core.errors import PageChanged
 from sites.common import newest_match, parse_site_time
 from sites.xiaohongshu.errors import SITE
-from sites.xiaohongshu.pages.locate import Fallback, goto
+from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall
 
 PATH = "/new/note-manager"  # GUESS (see module docstring)
@@ -25,8 +25,14 @@ EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据"
 ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
 TITLE_CSS = "[data-note-title], .title, [class*='title']"
 TIME_CSS = "[data-note-time], time, .time, [class*='time']"
-# Per row: the id, title, time and link, preferring explicit data attributes, then the CSS fallbacks.
-READ_ROWS_JS = """(rows, [titleCss, timeCss]) => rows.map(row => {
+READ_ROWS_MAX = 50
+"""A read-back looks for a post made minutes ago: the newest rows are enough, however long the history."""
+# Per rendered row (as Playwright's visible: a box, not visibility:hidden), newest first and at most
+# READ_ROWS_MAX: the id, title, time and link, preferring explicit data attributes, then the CSS fallbacks.
+READ_ROWS_JS = """(rows, [titleCss, timeCss, max]) => rows.filter(row => {
+  const box = row.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(row).visibility !== 'hidden';
+}).slice(0, max).map(row => {
   const title = row.querySelector(titleCss), time = row.querySelector(timeCss), link = row.querySelector('a[href]');
   return {
     id: row.getAttribute('data-note-id'), impression: row.getAttribute('data-impression'),
@@ -44,9 +50,10 @@ class NoteRow:
 
 
 class NotesPage:
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str, timeout_ms: float = 30_000):
         self.page = page
         self.base_url = base_url
+        self.timeout_ms = timeout_ms
         self.wall = LoginWall(page)
         self.rows = Fallback(page, "笔记列表", *(page.locator(css) for css in ROW_CSS))
         self.empty = page.get_by_text(EMPTY_TEXT)
@@ -55,7 +62,7 @@ class NotesPage:
         goto(self.page, self.base_url + PATH)
         waiting = self.rows.union.or_(self.empty).or_(self.wall.union).filter(visible=True).first
         try:
-            waiting.wait_for()
+            wait_until_there(waiting, self.timeout_ms)
         except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
             self.wall.raise_if_up()
             raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
@@ -64,11 +71,12 @@ class NotesPage:
     def notes(self) -> list[NoteRow]:
         """Rows of the first row pattern the page uses, top (newest) first.
 
-        All rows are read in one round trip: a busy account lists hundreds of notes, and a call per
-        attribute per row made read-back grow with the account's history. Rows mean a live session;
-        only a page without any is asked whether it is the login wall."""
+        The rows are read in one round trip, in the page: a busy account lists hundreds of notes, and a
+        call per attribute per row (or Playwright's visibility filter over every row) made read-back grow
+        with the account's history. Rows mean a live session; only a page without any is asked whether
+        it is the login wall."""
         for candidate in self.rows.candidates:
-            raws = candidate.filter(visible=True).evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS])
+            raws = candidate.evaluate_all(READ_ROWS_JS, [TITLE_CSS, TIME_CSS, READ_ROWS_MAX])
             if raws:
                 return [self._row(raw) for raw in raws]
         self.wall.raise_if_up()

@@ -8,19 +8,22 @@ control (quill vs. tiptap editor, radio vs. switch for 定时发布) each elemen
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
 
 from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
 from sites.xiaohongshu.errors import SITE, ScheduleNotSet
-from sites.xiaohongshu.pages.locate import Fallback, goto
+from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall, on_login_url
 
 PATH = "/publish/publish?from=homepage&target=image"
 SUCCESS_URL = re.compile(r"/publish/success")
 PUBLISH_LABEL = re.compile(r"^\s*(定时)?发布\s*$")
 DISABLED_CLASS = re.compile(r"(^|\s)(submit-)?disabled(\s|$)")
+OUTCOME_LOOK_MS = 250
+"""While waiting for the success page, how often to look for a message on this page instead."""
 TOPIC_WAIT_MS = 5_000
 """How long a topic suggestion may take before the topic is skipped (the site sometimes sends none)."""
 
@@ -32,10 +35,12 @@ RESTRICTED_TEXT = re.compile("账号异常|账号已被限制|账号被封禁|�
 
 
 class PublishPage:
-    def __init__(self, page: Page, base_url: str, upload_timeout_ms: float = 120_000):
+    def __init__(self, page: Page, base_url: str, upload_timeout_ms: float = 120_000, timeout_ms: float = 30_000):
         self.page = page
         self.base_url = base_url
         self.upload_timeout_ms = upload_timeout_ms
+        self.timeout_ms = timeout_ms
+        """How long the page may take to show what an action leads to (the browser's timeout)."""
         self.wall = LoginWall(page)
         # Reached through /publish/publish?source= the video tab is active; this tab switches to images.
         self.image_tab = page.locator(".creator-tab").filter(has_text="上传图文")
@@ -76,12 +81,14 @@ class PublishPage:
                                        page.get_by_role("button", name=PUBLISH_LABEL),
                                        page.locator("button.publishBtn"))
         self.popovers = page.locator("div.d-popover").filter(visible=True)
+        self._caret_at_body_end = False
+        """Right after ``set_body`` typed into the editor: the caret is where the first topic goes."""
 
     # -- opening -----------------------------------------------------------------------------------
     def open(self) -> None:
         goto(self.page, self.base_url + PATH)
         try:
-            self.file_input.union.or_(self.wall.union).first.wait_for(state="attached")
+            wait_until_there(self.file_input.union.or_(self.wall.union).first, self.timeout_ms, "attached")
         except PlaywrightTimeoutError as e:
             raise SiteTimeout("发布页没有加载出来", site=SITE, url=self.page.url) from e
         self.wall.raise_if_up()
@@ -94,9 +101,8 @@ class PublishPage:
             field.set_input_files(path)
             try:
                 # The n-th preview, or the login wall when the session died during the upload.
-                expect(self.previews.nth(n - 1).or_(self.wall.union).first).to_be_visible(
-                    timeout=self.upload_timeout_ms)
-            except AssertionError as e:
+                wait_until_there(self.previews.nth(n - 1).or_(self.wall.union).first, self.upload_timeout_ms)
+            except PlaywrightTimeoutError as e:
                 self.wall.raise_if_up()
                 raise SiteTimeout(f"第{n}张图片上传后预览没有出现", site=SITE, url=self.page.url) from e
             if on_login_url(self.page):
@@ -134,15 +140,18 @@ class PublishPage:
                 self.page.keyboard.press("Enter")
             if line:
                 self.page.keyboard.insert_text(line)
+        self._caret_at_body_end = True
 
     def add_topic(self, name: str, after_text: bool = True) -> bool:
         """Type ``#name`` at the end of the body (after a space when text comes before it) and pick the
         site's suggestion; without one, remove the text and say so."""
-        self.body.resolve().press("ControlOrMeta+End")  # focuses the editor, caret to the end
+        if not self._caret_at_body_end:  # a picked suggestion may have taken the focus
+            self.body.resolve().press("ControlOrMeta+End")  # focuses the editor, caret to the end
+        self._caret_at_body_end = False
         typed = (" " if after_text else "") + f"#{name}"
         self.page.keyboard.type(typed)
         try:
-            self.topic_items.first.wait_for(state="visible", timeout=TOPIC_WAIT_MS)
+            wait_until_there(self.topic_items.first, TOPIC_WAIT_MS)
         except PlaywrightTimeoutError:
             for _ in typed:
                 self.page.keyboard.press("Backspace")
@@ -212,16 +221,21 @@ class PublishPage:
         self._wait_outcome()
 
     def _wait_outcome(self) -> None:
+        """The site answers a click by moving to its success page, or with a message on this page."""
         texts = {SUCCESS_TEXT: None, FAILED_TEXT: PublishFailed, REJECTED_TEXT: ContentRejected,
                  RESTRICTED_TEXT: AccountRestricted}
         signals = self.wall.union
         for text in texts:
-            signals = signals.or_(self.page.get_by_text(text).filter(visible=True))
-        try:
-            signals.first.wait_for(state="visible")
-        except PlaywrightTimeoutError as e:
-            raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url) from e
-        if SUCCESS_URL.search(self.page.url):  # the success page itself: nothing more to ask the page
+            signals = signals.or_(self.page.get_by_text(text))
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while not self._reached_success_page(OUTCOME_LOOK_MS):
+            if self._shown(signals.filter(visible=True)):
+                break
+            if time.monotonic() > deadline:
+                raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url)
+        else:
+            return  # the success page itself: nothing more to ask the page
+        if SUCCESS_URL.search(self.page.url):
             return
         if self.page.get_by_text(SUCCESS_TEXT).filter(visible=True).count():
             self._confirm_success_url()
@@ -231,6 +245,21 @@ class PublishPage:
             shown = self.page.get_by_text(text).filter(visible=True)
             if error is not None and shown.count():
                 raise error(f"小红书提示：{shown.first.inner_text().strip()}", site=SITE, url=self.page.url)
+
+    def _reached_success_page(self, within_ms: float) -> bool:
+        # Known the moment the navigation commits: no waiting for the new page to load and be searchable.
+        try:
+            self.page.wait_for_url(SUCCESS_URL, wait_until="commit", timeout=within_ms)
+        except PlaywrightTimeoutError:
+            return False
+        return True
+
+    @staticmethod
+    def _shown(locator) -> bool:
+        try:
+            return locator.count() > 0
+        except PlaywrightError:  # the page went away under the look (to the success page): look again
+            return False
 
     def _confirm_success_url(self) -> None:
         try:
