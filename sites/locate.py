@@ -19,14 +19,15 @@ from core.errors import PageChanged, SiteTimeout
 
 State = Literal["attached", "visible"]
 
-QUICK_SLICE_MS = 250
+QUICK_SLICE_MS = 100
 """Playwright looks again for an awaited element 0, 20, 70, 170, 270, 770 ms … into a wait, but every
-50 ms in a wait of at most 250 ms. The pages answer an action in 50–150 ms, so a long wait taken as a row
-of 250 ms ones sees the answer up to 100 ms sooner (measured: docs/benchmarks.md)."""
+20 ms in a wait of at most 100 ms. The pages answer an action in 50–150 ms, so a long wait taken as a row
+of 100 ms ones sees the answer up to 100 ms sooner (measured: docs/benchmarks.md); a slow page costs one
+more look every 100 ms."""
 
 
 def wait_until_there(locator: Locator, timeout_ms: float, state: State = "visible") -> None:
-    """``locator.wait_for`` that notices the element within ~50 ms at any point of a wait of any length;
+    """``locator.wait_for`` that notices the element within ~20 ms at any point of a wait of any length;
     Playwright's ``TimeoutError`` once ``timeout_ms`` has passed."""
     deadline = time.monotonic() + timeout_ms / 1000
     while True:

@@ -6,16 +6,19 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from rpa.fence import proxy_settings
 from rpa.runtime import BrowserRuntime
 from rpa.screenshots import bare_jpeg, capture, save_shot
 from rpa.workbench import Workbench
 from serve import ROOT, free_port
+from sites.locate import wait_until_there
 from tests.core_fixtures import wait_until
 
 
@@ -141,6 +144,19 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_quick_wait_sees_an_element_that_comes_after_several_of_its_slices_and_times_out_at_its_limit(
+        runtime):
+    with runtime.context(["127.0.0.1"]) as ctx:
+        page = ctx.new_page()
+        page.set_content("<script>setTimeout(() => document.body.innerHTML = '<p id=late>到了</p>', 450)</script>")
+        wait_until_there(page.locator("#late"), timeout_ms=5_000)  # 450 ms: the fifth 100 ms slice
+        assert page.locator("#late").inner_text() == "到了"
+        started = time.monotonic()
+        with pytest.raises(PlaywrightTimeoutError):
+            wait_until_there(page.locator("#never"), timeout_ms=350)
+        assert 0.3 < time.monotonic() - started < 10  # its own limit, not the browser's 30 s
 
 
 def test_work_handed_to_later_is_done_when_the_workbench_closes_and_its_failure_is_only_logged(caplog):
