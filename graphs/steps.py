@@ -19,7 +19,7 @@ from core.queue import enqueue_login
 from core.runs import set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
-from rpa.screenshots import grab, record, shoot
+from rpa.screenshots import shoot
 from rpa.takeover import take_over
 
 SLIDER_WAIT_MS = 5_000
@@ -38,13 +38,6 @@ def load_run(ctx: RunContext, run_id: str) -> Run:
 
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
     return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
-
-
-def record_run_later(ctx: RunContext, run: Run, page, step: str) -> None:
-    """A screenshot of the page's visible part as a record nobody waits for (a read-back's list): grabbed
-    now, encoded and stored on a thread while the job saves the session and closes the page."""
-    ctx.workbench.later(record, ctx.db, run.id, grab(page, full_page=False), ctx.settings.paths.artifacts / run.id,
-                        step)
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:
@@ -120,9 +113,8 @@ def suggest(state: dict, runtime: Runtime[RunContext]) -> dict:
 
 
 def finish(state: dict, runtime: Runtime[RunContext]) -> dict:
-    # Done with the site: the context goes (and the read-back's screenshot is stored) before the status
-    # says so, so the account's next run does not find this one still holding the browser, and the phone
-    # finds the record with the published run.
+    # Done with the site: the context goes before the status says so, so the account's next run does not
+    # find this one still holding the browser.
     runtime.context.workbench.close()
     with transaction(runtime.context.db) as s:
         run = s.get(Run, state["run_id"])

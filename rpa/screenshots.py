@@ -29,31 +29,22 @@ class Shot:
     thumb: Path
 
 
-def grab(page: Page, full_page: bool = True, clip: dict | None = None) -> bytes:
-    """The page as Chromium's JPEG. ``full_page`` for a form the owner must see whole; the visible part
-    for a record of a list's top; ``clip`` (a page rectangle) for one dialog the owner must act on."""
+def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True,
+            clip: dict | None = None) -> Shot:
+    """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top;
+    ``clip`` (a page rectangle) for one dialog the owner must act on."""
     # Chromium encodes a JPEG far faster than a PNG of the same page, at the quality the phone gets.
     # caret="initial": hiding the text caret costs a style injected into every frame and removed again
     # (~15 ms a shot), for a blinking line the owner would not miss.
-    return page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=FULL_QUALITY,
-                           caret="initial")
-
-
-def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True,
-            clip: dict | None = None) -> Shot:
-    return save_shot(grab(page, full_page, clip), dest, name or new_id())
+    raw = page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=FULL_QUALITY,
+                          caret="initial")
+    return save_shot(raw, dest, name or new_id())
 
 
 def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path, step: str,
           full_page: bool = True, clip: dict | None = None) -> str:
     """Capture and record the screenshot and its thumbnail as artifacts; the screenshot's artifact id."""
-    return record(db, run_id, grab(page, full_page, clip), dest, step)
-
-
-def record(db: sessionmaker[Session], run_id: str | None, raw: bytes, dest: Path, step: str) -> str:
-    """Store a grabbed screenshot and its thumbnail as the run's artifacts; the screenshot's artifact id.
-    Needs no page: it may run on another thread while the job goes on (``Workbench.later``)."""
-    shot = save_shot(raw, dest, f"{step}-{new_id()}")
+    shot = capture(page, dest, f"{step}-{new_id()}", full_page, clip)
     with transaction(db) as s:
         thumb = Artifact(run_id=run_id, kind="thumbnail", path=str(shot.thumb), step=step)
         s.add(thumb)

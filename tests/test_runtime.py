@@ -16,7 +16,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from rpa.fence import proxy_settings
 from rpa.runtime import BrowserRuntime
 from rpa.screenshots import bare_jpeg, capture, save_shot
-from rpa.workbench import Workbench
 from serve import ROOT, free_port
 from sites.locate import wait_until_there
 from tests.core_fixtures import wait_until
@@ -157,25 +156,6 @@ def test_a_quick_wait_sees_an_element_that_comes_after_several_of_its_slices_and
         with pytest.raises(PlaywrightTimeoutError):
             wait_until_there(page.locator("#never"), timeout_ms=350)
         assert 0.3 < time.monotonic() - started < 10  # its own limit, not the browser's 30 s
-
-
-def test_work_handed_to_later_is_done_when_the_workbench_closes_and_its_failure_is_only_logged(caplog):
-    done = []
-
-    def slow_store(name):
-        threading.Event().wait(0.3)  # stands for an encode and an insert that outlast the caller
-        done.append(name)
-
-    def broken_store():
-        raise OSError("disk full")
-
-    bench = Workbench(runtime=None, vault=None)
-    bench.later(slow_store, "verified")
-    bench.later(broken_store)
-    assert done == []  # the job went on without waiting
-    bench.close()
-    assert done == ["verified"]
-    assert "broken_store failed" in caplog.text
 
 
 def test_chromium_does_not_outlive_a_worker_killed_with_sigkill(core_settings):

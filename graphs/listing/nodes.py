@@ -15,7 +15,7 @@ from core.models import Run
 from core.runs import validate_product
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import fingerprint, load_run, owner_drags_slider, record_run_later, shoot_run
+from graphs.steps import fingerprint, load_run, owner_drags_slider, shoot_run
 from sites import adapter_for
 from sites.taobao.product import Product
 
@@ -105,7 +105,7 @@ def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     if found is None:
         raise ContentRejected(f"淘宝提示提交成功（商品ID {item_id}），但出售中和仓库中都找不到这件商品",
                               site=run.site, url=page.url)
-    record_run_later(ctx, run, page, "verified")
+    shoot_run(ctx, run, page, "verified", full_page=False)
     ctx.workbench.save_session()
     return {"published": _record_done(ctx, run, found.item_id, found.title)}
 

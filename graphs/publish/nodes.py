@@ -18,7 +18,7 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import fingerprint, load_run, record_run_later, shoot_run
+from graphs.steps import fingerprint, load_run, shoot_run
 from rpa.handoff import Waiting, ask_code
 from sites import adapter_for
 
@@ -111,7 +111,7 @@ def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     found = _read_back(adapter, page, post, since=since)
     if found is not None:
         # The site's list, newest first: its visible top holds the post (a full page grows with every post).
-        record_run_later(ctx, run, page, "verified")
+        shoot_run(ctx, run, page, "verified", full_page=False)
         ctx.workbench.save_session()
         return {"published": _record_done(ctx, run, found)}
     raise ContentRejected("网站提示发布成功，但在笔记列表中找不到这篇笔记（可能被平台风控拦截）",
