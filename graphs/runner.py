@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from langgraph.types import Command
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from core.db import transaction
 from core.errors import BusinessError, NeedsHuman, OPCError
@@ -41,8 +42,7 @@ def execute(run_id: str, res: Resources) -> str:
         return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
     workbench = Workbench(res.runtime, res.vault)
     try:
-        with Lease(res.db, run_id, lock, res.settings.lease_s):
-            _mark_running(res, run_id)
+        with Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running):
             _invoke(res, run, workbench)
     except BusinessError as e:
         _fail(res, run_id, e)
@@ -95,9 +95,8 @@ def _invoke(res: Resources, run: Run, workbench: Workbench) -> None:
     graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench))
 
 
-def _mark_running(res: Resources, run_id: str) -> None:
-    with transaction(res.db) as s:
-        set_status(s, s.get(Run, run_id), "running", reason=None)
+def _mark_running(s: Session, run_id: str) -> None:
+    set_status(s, s.get(Run, run_id), "running", reason=None)
 
 
 def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
+from typing import Callable
 
 from redis import Redis
 from redis.lock import Lock
@@ -30,14 +31,20 @@ def account_lock(conn: Redis, account_id: str, lease_s: int) -> Lock:
 
 
 class Lease:
-    def __init__(self, db: sessionmaker[Session], run_id: str, lock: Lock, lease_s: int):
+    def __init__(self, db: sessionmaker[Session], run_id: str, lock: Lock, lease_s: int,
+                 on_start: Callable[[Session, str], None] | None = None):
         self.db, self.run_id, self.lock, self.lease_s = db, run_id, lock, lease_s
+        self.on_start = on_start
+        """Written in the lease's first transaction (the run's status): one commit, not two."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_forever, daemon=True, name=f"lease-{run_id}")
 
     def __enter__(self) -> "Lease":
-        self._renew()
-        self._thread.start()
+        with self.db() as s, s.begin():
+            self._write_until(s)
+            if self.on_start is not None:
+                self.on_start(s, self.run_id)
+        self._thread.start()  # the lock was just taken: the first renewal is due a third of a lease on
         return self
 
     def __exit__(self, *exc) -> None:
@@ -48,9 +55,12 @@ class Lease:
 
     def _renew(self) -> None:
         with self.db() as s, s.begin():
-            s.execute(update(Run).where(Run.id == self.run_id)
-                      .values(lease_until=utcnow() + timedelta(seconds=self.lease_s)))
+            self._write_until(s)
         self.lock.reacquire()
+
+    def _write_until(self, s: Session) -> None:
+        s.execute(update(Run).where(Run.id == self.run_id)
+                  .values(lease_until=utcnow() + timedelta(seconds=self.lease_s)))
 
     def _renew_forever(self) -> None:
         while not self._stop.wait(self.lease_s / 3):
