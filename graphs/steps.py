@@ -14,12 +14,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from core.db import transaction
-from core.models import Account, Approval, Run
+from core.models import Account, Approval, Run, new_id
 from core.queue import enqueue_login
 from core.runs import set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
-from rpa.screenshots import shoot
+from rpa.screenshots import Shot, capture, shoot
 from rpa.takeover import take_over
 
 SLIDER_WAIT_MS = 5_000
@@ -38,6 +38,12 @@ def load_run(ctx: RunContext, run_id: str) -> Run:
 
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
     return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
+
+
+def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> Shot:
+    """A screenshot saved with the run's artifacts but not yet recorded: ``add_artifacts`` records it in the
+    transaction of whatever the step records with it."""
+    return capture(page, ctx.settings.paths.artifacts / run.id, f"{step}-{new_id()}", full_page)
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:

@@ -46,13 +46,19 @@ def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path,
     """Capture and record the screenshot and its thumbnail as artifacts; the screenshot's artifact id."""
     shot = capture(page, dest, f"{step}-{new_id()}", full_page, clip)
     with transaction(db) as s:
-        thumb = Artifact(run_id=run_id, kind="thumbnail", path=str(shot.thumb), step=step)
-        s.add(thumb)
-        s.flush()
-        full = Artifact(run_id=run_id, kind="screenshot", path=str(shot.full), step=step, thumb_id=thumb.id)
-        s.add(full)
-        s.flush()
-        return full.id
+        return add_artifacts(s, run_id, shot, step)
+
+
+def add_artifacts(s: Session, run_id: str | None, shot: Shot, step: str) -> str:
+    """Record a captured screenshot and its thumbnail in the caller's transaction (a step that records
+    more, as a read-back, commits once); the screenshot's artifact id."""
+    thumb = Artifact(run_id=run_id, kind="thumbnail", path=str(shot.thumb), step=step)
+    s.add(thumb)
+    s.flush()
+    full = Artifact(run_id=run_id, kind="screenshot", path=str(shot.full), step=step, thumb_id=thumb.id)
+    s.add(full)
+    s.flush()
+    return full.id
 
 
 def save_shot(raw: bytes, dest: Path, name: str) -> Shot:

@@ -18,8 +18,9 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import fingerprint, load_run, shoot_run
+from graphs.steps import capture_run, fingerprint, load_run, shoot_run
 from rpa.handoff import Waiting, ask_code
+from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
 
 # The site's clock and ours differ; a read-back looks a little further back than the intent.
@@ -27,6 +28,8 @@ READ_BACK_MARGIN = timedelta(minutes=2)
 READ_BACK_TRIES = 4
 READ_BACK_PAUSE_S = 1.5
 CODE_TRIES = 3
+READ_BACK_STEP = "verified"
+"""The step name of the site's own list, as screenshotted once the post is found there."""
 
 
 def _adapter(ctx: RunContext, run: Run):
@@ -111,9 +114,9 @@ def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     found = _read_back(adapter, page, post, since=since)
     if found is not None:
         # The site's list, newest first: its visible top holds the post (a full page grows with every post).
-        shoot_run(ctx, run, page, "verified", full_page=False)
+        shot = capture_run(ctx, run, page, READ_BACK_STEP, full_page=False)
         ctx.workbench.save_session()
-        return {"published": _record_done(ctx, run, found)}
+        return {"published": _record_done(ctx, run, found, shot)}
     raise ContentRejected("网站提示发布成功，但在笔记列表中找不到这篇笔记（可能被平台风控拦截）",
                           site=run.site, url=page.url)
 
@@ -128,7 +131,10 @@ def _read_back(adapter, page, post: Post, since):
     return None
 
 
-def _record_done(ctx: RunContext, run: Run, found) -> dict:
+def _record_done(ctx: RunContext, run: Run, found, shot: Shot | None = None) -> dict:
+    """The ledger says done (with the read-back's screenshot, in the same commit)."""
     with transaction(ctx.db) as s:
+        if shot is not None:
+            add_artifacts(s, run.id, shot, READ_BACK_STEP)
         ledger.record_done(s, s.get(Run, run.id), found.external_id)
     return {"external_id": found.external_id, "title": found.title, "url": found.url}
