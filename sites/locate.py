@@ -3,9 +3,9 @@
 A ``Fallback`` holds the candidate locators of one element, best first. It takes the best candidate
 if it is there already; otherwise it waits (Playwright's own auto-waiting, on the union of all
 candidates) until any of them is there, then picks the first candidate that matches. It keeps to its
-choice: one page shows one version of a control, so later uses skip
-the search (each count is a round trip to the browser). A wait that runs out means the page loaded but
-the element is not on it: ``PageChanged``, which a human must look at. Each site subclasses it with its
+choice: one page shows one version of a control, so later uses skip the search (each count is a round
+trip to the browser). A wait that runs out means the page loaded but the element is not on it:
+``PageChanged``, which a human must look at. Each site subclasses it with its
 own name (``sites/<site>/pages/locate.py``).
 """
 from __future__ import annotations

@@ -58,7 +58,7 @@ class XiaohongshuAdapter:
     def session_alive(self, page: Page) -> bool:
         with self._boundary(page):
             try:
-                publish.PublishPage(page, self.base_url, timeout_ms=self.settings.browser_timeout_ms).open()
+                self._publish_page(page).open()
             except LoginRequired:
                 return False
             return True
@@ -66,8 +66,7 @@ class XiaohongshuAdapter:
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:
         with self._boundary(page):
-            form = publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms,
-                                       self.settings.browser_timeout_ms)
+            form = self._publish_page(page)
             form.open()
             form.upload_images(post.images)
             form.set_title(post.title)
@@ -87,7 +86,7 @@ class XiaohongshuAdapter:
 
     def submit(self, page: Page) -> None:
         with self._boundary(page):
-            publish.PublishPage(page, self.base_url, timeout_ms=self.settings.browser_timeout_ms).publish()
+            self._publish_page(page).publish()
 
     def find_published(self, page: Page, post: Post, since: datetime) -> Published | None:
         with self._boundary(page):
@@ -95,6 +94,10 @@ class XiaohongshuAdapter:
             notes_page.open()
             row = notes_page.find(post.title, since)
             return Published(external_id=row.note_id, title=row.title, url=row.url) if row else None
+
+    def _publish_page(self, page: Page) -> publish.PublishPage:
+        return publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms,
+                                   self.settings.browser_timeout_ms)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

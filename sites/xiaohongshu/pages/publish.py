@@ -227,13 +227,7 @@ class PublishPage:
         signals = self.wall.union
         for text in texts:
             signals = signals.or_(self.page.get_by_text(text))
-        deadline = time.monotonic() + self.timeout_ms / 1000
-        while not self._reached_success_page(OUTCOME_LOOK_MS):
-            if self._shown(signals.filter(visible=True)):
-                break
-            if time.monotonic() > deadline:
-                raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url)
-        else:
+        if self._reached_success_page_or_message(signals.filter(visible=True)):
             return  # the success page itself: nothing more to ask the page
         if SUCCESS_URL.search(self.page.url):
             return
@@ -246,13 +240,20 @@ class PublishPage:
             if error is not None and shown.count():
                 raise error(f"小红书提示：{shown.first.inner_text().strip()}", site=SITE, url=self.page.url)
 
-    def _reached_success_page(self, within_ms: float) -> bool:
-        # Known the moment the navigation commits: no waiting for the new page to load and be searchable.
-        try:
-            self.page.wait_for_url(SUCCESS_URL, wait_until="commit", timeout=within_ms)
-        except PlaywrightTimeoutError:
-            return False
-        return True
+    def _reached_success_page_or_message(self, messages) -> bool:
+        """True once the success page's navigation commits (no waiting for that page to load and be
+        searchable); False once one of ``messages`` shows on this page; ``SiteTimeout`` if neither comes."""
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while True:
+            try:
+                self.page.wait_for_url(SUCCESS_URL, wait_until="commit", timeout=OUTCOME_LOOK_MS)
+                return True
+            except PlaywrightTimeoutError:
+                pass
+            if self._shown(messages):
+                return False
+            if time.monotonic() > deadline:
+                raise SiteTimeout("点了发布，但网站一直没有回应", site=SITE, url=self.page.url)
 
     @staticmethod
     def _shown(locator) -> bool:
