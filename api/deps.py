@@ -34,7 +34,7 @@ class NotLoggedIn(Exception):
 
 
 def _user(request: Request, s: DbDep, key: KeyDep) -> User:
-    user_id = auth.read_session(key, request.cookies.get(auth.COOKIE))
+    user_id = auth.read_session(s, key, request.cookies.get(auth.COOKIE))
     user = s.get(User, user_id) if user_id else None
     if user is None:
         raise NotLoggedIn()

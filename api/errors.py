@@ -17,8 +17,8 @@ def field_error(field: str, limit: str, message: str) -> dict:
 class FieldErrors(Exception):
     """Bad input found by a router; answered with 422 and the list of field errors."""
 
-    def __init__(self, errors: list[dict], status: int = 422):
-        self.errors, self.status = errors, status
+    def __init__(self, errors: list[dict], status: int = 422, headers: dict | None = None):
+        self.errors, self.status, self.headers = errors, status, headers
 
 
 def _pydantic_error(e: dict) -> dict:
@@ -38,7 +38,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(FieldErrors)
     async def _fields(_req: Request, e: FieldErrors):
-        return JSONResponse({"detail": e.errors}, status_code=e.status)
+        return JSONResponse({"detail": e.errors}, status_code=e.status, headers=e.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, e: RequestValidationError):

@@ -221,3 +221,24 @@ class Notice(Base):
     key: Mapped[str] = mapped_column(String(100))
     """What was told: ``approval:<id>``, ``step:<id>``, ``tax:<period>:<due_soon|overdue>``"""
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A logged-in browser. The cookie carries the id; only its SHA-256 is stored, so a copy of the database
+    cannot be replayed as a cookie. Deleting the row logs that browser out (logout, password change)."""
+
+    __tablename__ = "login_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """One refused login, counted per user name and per address to slow guessing down (``api.login_guard``)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    """``user:<name>`` or ``addr:<client address>``"""
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

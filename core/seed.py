@@ -35,7 +35,7 @@ SAMPLE_TEXT = """# 产品资料
 
 def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, str | None]:
     """Returns (username, one-time password or None when the owner already existed)."""
-    from api.auth import create_owner, hash_password  # the API owns how passwords are kept
+    from api.auth import create_owner, set_password  # the API owns how passwords are kept
 
     settings.paths.ensure()
     with transaction(session_factory(settings.db_url)) as s:
@@ -46,7 +46,7 @@ def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, st
             import secrets
 
             password = secrets.token_urlsafe(9)
-            owner.password_hash = hash_password(password)
+            set_password(s, owner, password)  # and every browser logged in with the old one is logged out
             return OWNER, password
         ws = Workspace(name="演示工作区", timezone=settings.timezone)
         s.add(ws)
