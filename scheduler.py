@@ -21,6 +21,7 @@ from core.content import Post
 from core.db import session_factory, transaction
 from core.errors import ValidationFailed
 from core.models import Account, Approval, Employee, Run, Schedule, utcnow
+from core.private import restrict_process
 from core.queue import enqueue_run, redis_for
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="OPC Digital Staff scheduler")
     parser.add_argument("--once", action="store_true")
     args = parser.parse_args(argv)
+    restrict_process()
     logs.setup()
     settings = get_settings()
     settings.paths.ensure()

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from core.private import UMASK, private_dir, restrict_process
+
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
 
@@ -91,9 +93,10 @@ class Stack:
         return f"http://127.0.0.1:{self.xhs_port}"
 
     def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
-        log = open(self.data_dir / f"{name}.log", "ab")
+        log = os.fdopen(os.open(self.data_dir / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        # umask: whatever the child writes (databases, screenshots, Chromium's profile) is owner-only.
         proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, umask=UMASK)
         self.procs[name] = proc
         return proc
 
@@ -131,7 +134,7 @@ class Stack:
         return self._spawn(name, [PY, str(ROOT / "scheduler.py")])
 
     def start(self, redis: bool = True) -> "Stack":
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         if redis:
             self.start_redis()
         for site in self.replica_ports:
@@ -171,7 +174,8 @@ def main() -> None:
     args = parser.parse_args()
     stack = Stack(Path(args.data_dir).resolve(), web_port=args.port, web_host=args.host,
                   redis_port=args.redis_port, workers=args.workers)
-    stack.data_dir.mkdir(parents=True, exist_ok=True)
+    restrict_process()
+    private_dir(stack.data_dir)
     os.environ.update(stack.env)
     from core.seed import seed_demo  # after env: seeding reads the same settings as the services
     from core.settings import get_settings

@@ -15,6 +15,7 @@ import atexit
 from rq import SimpleWorker, Worker
 
 from core import logs
+from core.private import restrict_process
 from core.queue import queue_for, redis_for
 from core.settings import get_settings
 from rpa.process import Resources
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fork", action="store_true",
                         help="RQ's forking worker (a browser per job); for benchmarks only")
     args = parser.parse_args(argv)
+    restrict_process()
     logs.setup()
     settings = get_settings()
     conn = redis_for(settings)

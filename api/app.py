@@ -13,6 +13,7 @@ from api import auth, errors, pages
 from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, listings, runs,
                         schedules, session, tasks)
 from core.db import session_factory
+from core.private import restrict_process
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
@@ -55,4 +56,5 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
+    restrict_process()
     return create_app(get_settings())

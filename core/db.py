@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import Base
+from core.private import private_file
 
 MODEL_MODULES = ("core.models", "knowledge.models", "books.models", "planning.models")
 """Every module that declares tables: all are created together. Adding tables: one line here."""
@@ -19,6 +20,8 @@ MODEL_MODULES = ("core.models", "knowledge.models", "books.models", "planning.mo
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            private_file(url.removeprefix("sqlite:///"))
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -134,8 +134,10 @@ class DataPaths:
         self.browser = root / "browser"
 
     def ensure(self) -> None:
+        from core.private import private_dir
+
         for p in (self.root, self.sessions, self.artifacts, self.uploads, self.browser):
-            p.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(p)
 
 
 def get_settings() -> Settings:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from core.private import private_file
 from core.settings import Settings
 
 
@@ -20,7 +20,7 @@ def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     else:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        private_file(target)
         conn = sqlite3.connect(target, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         # No fsync per step: a power cut may lose the last checkpoint, which only repeats a node; the
