@@ -32,6 +32,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     # Chromium's own calls home (autofill field types): not the page's, and never useful here.
     "--disable-features=AutofillServerCommunication",
+    # WebRTC's UDP goes around any proxy, so around the host fence: only proxied UDP is allowed, and the
+    # fence's proxy carries none. A page cannot reach a STUN/TURN server or leak the machine's addresses.
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
 # Without this Chromium keeps resolving Google hosts on a machine with no network.
 LOCAL_ONLY_RESOLVER = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"

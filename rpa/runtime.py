@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 VIEWPORT = {"width": 1280, "height": 900}
 
 
+BROWSER_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+               "XDG_RUNTIME_DIR", "FONTCONFIG_PATH", "FONTCONFIG_FILE", "DISPLAY")
+
+
+def browser_env() -> dict[str, str]:
+    """What Chromium is told of the environment: only what it needs to run and render. The service's own
+    variables (the model's key, the webhook URL, the vault keys) never reach a process that runs pages."""
+    return {k: os.environ[k] for k in BROWSER_ENV if k in os.environ}
+
+
 class BrowserRuntime:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -44,7 +54,8 @@ class BrowserRuntime:
 
     def _launch(self) -> None:
         self._browser = self._pw.chromium.launch(executable_path=self.settings.chromium_path,
-                                                 args=self.settings.chromium_args(), headless=True)
+                                                 args=self.settings.chromium_args(), headless=True,
+                                                 env=browser_env())
 
     @property
     def blocked(self) -> list[str]:

@@ -62,9 +62,16 @@ def newest_match(rows: Iterable[Row], title: str, since: datetime | None) -> Row
 
 def allowed_hosts(base_url: str, real_domain: str, real_extra_hosts: list[str]) -> list[str]:
     """The base URL's host, plus the hosts the real pages load from when it is the real site (a replica
-    needs only its own host)."""
+    needs only its own host and port)."""
     host = urlsplit(base_url).hostname or ""
-    return [host, *real_extra_hosts] if host.endswith(real_domain) else [host]
+    return [host, *real_extra_hosts] if host.endswith(real_domain) else [fence_entry(base_url)]
+
+
+def fence_entry(base_url: str) -> str:
+    """The fence's entry for a base URL: ``host:port`` when the URL names a port. A replica on loopback
+    shares its host with the product's own API and Redis; only the port tells them apart."""
+    parts = urlsplit(base_url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or ""
 
 
 @contextmanager

@@ -62,7 +62,7 @@ def test_adapter_identity():
     adapter = DouyinAdapter("https://creator.douyin.com")
     assert (adapter.name, adapter.label) == ("douyin", "抖音")
     assert "creator.douyin.com" in adapter.allowed_hosts()
-    assert DouyinAdapter("http://127.0.0.1:8602/").allowed_hosts() == ["127.0.0.1"]
+    assert DouyinAdapter("http://127.0.0.1:8602/").allowed_hosts() == ["127.0.0.1:8602"]
 
 
 def test_video_title_of_30_passes_and_31_is_rejected(post):

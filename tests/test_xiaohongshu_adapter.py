@@ -101,8 +101,8 @@ def a_post(images, **kw) -> Post:
     return Post(**{**base, **kw})
 
 
-def test_allowed_hosts_of_the_replica_is_its_own_host_only(adapter):
-    assert adapter.allowed_hosts() == ["127.0.0.1"]
+def test_allowed_hosts_of_the_replica_is_its_own_host_and_port_only(adapter):
+    assert adapter.allowed_hosts() == [adapter.base_url.removeprefix("http://")]
 
 
 def test_the_real_site_is_fenced_to_xiaohongshu_hosts():

@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 from books.periods import Quarter
 from core.errors import LoginRequired, PageChanged
 from core.settings import Settings
-from sites.common import boundary
+from sites.common import boundary, fence_entry
 from sites.etax.errors import LABEL, SITE
 from sites.etax.pages.declare import DeclareList
 from sites.etax.pages.filed import VAT_TITLE, Filed, FiledList
@@ -50,7 +50,7 @@ class EtaxAdapter:
         ``tpass.<province>.chinatax.gov.cn``, the pair real-sites.md §4 names)."""
         host = urlsplit(self.base_url).hostname or ""
         if not host.endswith("chinatax.gov.cn"):
-            return [host]
+            return [fence_entry(self.base_url)]
         first, _, rest = host.partition(".")
         return [host, *(f"{twin}.{rest}" for twin in ("tpass", "etax") if twin != first)]
 
