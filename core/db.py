@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,7 +29,42 @@ def engine_for(url: str) -> Engine:
     for module in MODEL_MODULES:
         importlib.import_module(module)
     Base.metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """The one schema upgrade the project does: a column added to a model is added to an existing table.
+
+    ``create_all`` makes missing tables only, so a data dir from an earlier version would fail on the
+    first query that names a new column. New columns must therefore be nullable or carry a scalar
+    default (written as the column's SQL default); anything else (a renamed or retyped column) needs a
+    written migration.
+    """
+    existing = inspect(engine)
+    tables = set(existing.get_table_names())
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            have = {c["name"] for c in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.default.arg if column.default is not None and column.default.is_scalar else None
+                sql = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
+                if default is not None:
+                    sql += f" DEFAULT {_literal(default)}"
+                conn.execute(text(sql))
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

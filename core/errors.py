@@ -15,6 +15,8 @@
         ├── LoginRequired          the saved session is dead: QR login on the phone
         ├── CodeRequired           the site asks for an SMS code
         └── SliderRequired         a captcha/slider/face check: never solved by us
+    LeaseLost                      this worker no longer holds the run (its lease ran out, another worker
+                                   took it): it stops touching the page and changes nothing
 
 Playwright's own errors are wrapped at the adapter boundary; HTTP errors exist only in ``api/``.
 """
@@ -96,3 +98,7 @@ class SliderRequired(NeedsHuman):
 
 class HumanTimeout(BusinessError):
     pass
+
+
+class LeaseLost(OPCError):
+    """Not the run's failure: the run goes on in the worker that holds it now. Never retried, never recorded."""

@@ -127,6 +127,9 @@ class Run(Base):
     schedule_id: Mapped[str | None] = mapped_column(ForeignKey("schedules.id"), nullable=True)
     slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lease_token: Mapped[int] = mapped_column(Integer, default=0)
+    """The fencing token: raised by one each time a worker takes the run. A worker may change the run, or
+    press anything irreversible for it, only while the run still carries the token it took (``rpa.lease``)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.ledger import Fence
 from core.settings import Settings
 from rpa.workbench import Workbench
 
@@ -16,3 +17,5 @@ class RunContext:
     settings: Settings
     db: sessionmaker[Session]
     workbench: Workbench
+    fence: Fence
+    """The run's lease: every irreversible step's intent and every status change check it (``rpa.lease``)."""

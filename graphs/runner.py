@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from core.db import transaction
-from core.errors import BusinessError, NeedsHuman, OPCError
+from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
 from core.models import Account, Approval, Run, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
 from graphs.context import RunContext
@@ -41,16 +41,20 @@ def execute(run_id: str, res: Resources) -> str:
             return run.status  # its worker still holds the lock (or its lease has yet to expire)
         return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
     workbench = Workbench(res.runtime, res.vault)
+    lease = Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running)
+    workbench.fence = lease
     try:
-        with Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running):
-            _invoke(res, run, workbench)
+        with lease:
+            _invoke(res, run, workbench, lease)
+    except LeaseLost:
+        log.warning("run %s: taken by another worker while this one was stalled; leaving it alone", run_id)
     except BusinessError as e:
-        _fail(res, run_id, e)
+        _owned(res, lease, lambda s: _fail(s, run_id, e))
     except NeedsHuman as e:
-        _fail(res, run_id, e, prefix="需要人工处理：")
+        _owned(res, lease, lambda s: _fail(s, run_id, e, prefix="需要人工处理："))
     except Exception as e:  # transient by type, or an unexpected error: retried with limits
         log.warning("run %s: %s", run_id, type(e).__name__)
-        _retry_or_fail(res, run_id, e)
+        _owned(res, lease, lambda s: _retry_or_fail(res, s, run_id, e))
     finally:
         workbench.close()
         try:
@@ -88,33 +92,44 @@ def _resume_value(res: Resources, run: Run, graph, config) -> object:
     return Command(resume={"logged_in": True})
 
 
-def _invoke(res: Resources, run: Run, workbench: Workbench) -> None:
+def _invoke(res: Resources, run: Run, workbench: Workbench, lease: Lease) -> None:
     graph = res.graphs[run.graph]
     config = {"configurable": {"thread_id": run.id}}
     value = _resume_value(res, run, graph, config)
-    graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench))
+    graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench, lease))
 
 
 def _mark_running(s: Session, run_id: str) -> None:
     set_status(s, s.get(Run, run_id), "running", reason=None)
 
 
-def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:
-    with transaction(res.db) as s:
-        set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+def _owned(res: Resources, lease: Lease, change) -> None:
+    """An ending written only while this worker still holds the run: a stalled worker that wakes up after
+    another took over (and maybe finished) the run must not set it back (compare-and-set on the token)."""
+    try:
+        with transaction(res.db) as s:
+            lease.check(s)
+            change(s)
+    except LeaseLost:
+        log.warning("run %s: taken by another worker; its status is not this worker's to change", lease.run_id)
 
 
-def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:
+def _fail(s: Session, run_id: str, e: OPCError, prefix: str = "") -> None:
+    set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+
+
+def _retry_or_fail(res: Resources, s: Session, run_id: str, e: Exception) -> None:
     reason = getattr(e, "message", None) or f"临时错误：{type(e).__name__}"
-    with transaction(res.db) as s:
-        run = s.get(Run, run_id)
-        backoff = res.settings.retry_backoff_s
-        if run.attempts >= min(res.settings.transient_retries, len(backoff)):
-            set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
-            return
-        delay = backoff[run.attempts]
-        set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
-                   not_before=utcnow() + timedelta(seconds=delay))
+    run = s.get(Run, run_id)
+    if run.status in TERMINAL:  # the graph finished it before the error (e.g. closing the page): it stays
+        return
+    backoff = res.settings.retry_backoff_s
+    if run.attempts >= min(res.settings.transient_retries, len(backoff)):
+        set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
+        return
+    delay = backoff[run.attempts]
+    set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
+               not_before=utcnow() + timedelta(seconds=delay))
 
 
 DEFERRABLE = ("queued", "scheduled", "awaiting_approval", "awaiting_login")

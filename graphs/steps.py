@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from contextlib import contextmanager
+from typing import Iterator, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
+from sqlalchemy.orm import Session
 
+from core import ledger
 from core.db import transaction
-from core.models import Account, Approval, Run, new_id
+from core.models import Account, Approval, LedgerEntry, Run, new_id
 from core.queue import enqueue_login
 from core.runs import set_status
 from graphs.context import RunContext
@@ -29,6 +32,26 @@ SLIDER_WAIT_MS = 5_000
 def fingerprint(content: dict) -> str:
     """Identifies what an open page was filled with (``Workbench.filled_with``)."""
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@contextmanager
+def owned(ctx: RunContext) -> Iterator[Session]:
+    """A transaction in which this worker still holds the run (``rpa.lease``): every status a node sets is
+    written through one, so a worker that was paused past its lease changes nothing."""
+    with transaction(ctx.db) as s:
+        ctx.fence.check(s)
+        yield s
+
+
+def claim_press(ctx: RunContext, run: Run, action: str = "submit") -> LedgerEntry:
+    """Right before an irreversible press: the ledger's intent, written only while this worker holds the run.
+    Press only when the entry says ``intent``; ``done`` means the press happened and was read back."""
+    with transaction(ctx.db) as s:
+        entry = ledger.record_intent(s, s.get(Run, run.id), action, fence=ctx.fence)
+    # Once more after the commit, on the worker's own clock: a pause inside the commit must not be
+    # followed by a press the next worker may already have made. What is left is the press call itself.
+    ctx.fence.ensure_held()
+    return entry
 
 
 def load_run(ctx: RunContext, run_id: str) -> Run:
@@ -71,7 +94,7 @@ def slider_area(box: dict | None) -> dict | None:
 def request_login(state: dict, runtime: Runtime[RunContext]) -> dict:
     ctx = runtime.context
     ctx.workbench.close()
-    with transaction(ctx.db) as s:
+    with owned(ctx) as s:
         run = s.get(Run, state["run_id"])
         account = s.get(Account, run.account_id)
         set_status(s, run, "awaiting_login", reason="账号登录已失效，请在手机上扫码登录")
@@ -90,7 +113,7 @@ def wait_login(state: dict) -> dict:
 def request_approval(state: dict, runtime: Runtime[RunContext]) -> dict:
     ctx = runtime.context
     ctx.workbench.close()  # no page is held while the owner decides
-    with transaction(ctx.db) as s:
+    with owned(ctx) as s:
         run = s.get(Run, state["run_id"])
         pending = s.query(Approval).filter_by(run_id=run.id, status="pending").first()
         if pending is None:
@@ -105,7 +128,7 @@ def approval(state: dict) -> dict:
 
 
 def reject(state: dict, runtime: Runtime[RunContext]) -> dict:
-    with transaction(runtime.context.db) as s:
+    with owned(runtime.context) as s:
         run = s.get(Run, state["run_id"])
         set_status(s, run, "rejected", reason=state["decision"].get("reason") or "主人拒绝了这次操作")
     return {}
@@ -113,7 +136,7 @@ def reject(state: dict, runtime: Runtime[RunContext]) -> dict:
 
 def suggest(state: dict, runtime: Runtime[RunContext]) -> dict:
     runtime.context.workbench.close()
-    with transaction(runtime.context.db) as s:
+    with owned(runtime.context) as s:
         set_status(s, s.get(Run, state["run_id"]), "suggested", reason="仅建议模式：已填好表单，未提交")
     return {}
 
@@ -122,7 +145,7 @@ def finish(state: dict, runtime: Runtime[RunContext]) -> dict:
     # Done with the site: the context goes before the status says so, so the account's next run does not
     # find this one still holding the browser.
     runtime.context.workbench.close()
-    with transaction(runtime.context.db) as s:
+    with owned(runtime.context) as s:
         run = s.get(Run, state["run_id"])
         set_status(s, run, "published", external_id=state["published"]["external_id"])
     return {}

@@ -1,20 +1,31 @@
-"""A run's lease and its account lock, renewed by a thread while the worker lives.
+"""A run's lease, its fencing token and its account lock, renewed by a thread while the worker lives.
 
 If the worker is killed, renewal stops: the lock frees itself after ``lease_s`` and the scheduler's
-sweep sees the expired lease and takes the run up again.
+sweep sees the expired lease and takes the run up again. A worker that was only paused (SIGSTOP, a
+swapped-out machine, a long GC) may wake up after that hand-over, still believing it holds the run.
+Fencing keeps it from doing harm:
+
+- taking the run raises its ``lease_token`` by one; this worker keeps the value it got;
+- a renewal, every status change and every irreversible step's ledger intent check, in their own
+  transaction, that the run still carries that token (``Lease.check``); a mismatch raises ``LeaseLost``;
+- without a database round trip, ``Lease.ensure_held`` refuses once the lease's own time has run out
+  (monotonic clock, so a pause counts) or a renewal found the token taken: the workbench asks it before
+  handing out the page, so a stale worker stops touching the site at its next step.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from typing import Callable
 
 from redis import Redis
 from redis.lock import Lock
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import LeaseLost
 from core.models import Run, utcnow
 
 log = logging.getLogger(__name__)
@@ -23,6 +34,10 @@ log = logging.getLogger(__name__)
 LOCK_POLL_S = 0.02
 """How often a run waiting for its account's lock asks again: the previous run is usually only closing
 its browser context, a matter of milliseconds (redis-py's default of 0.1 s was a tenth of a second lost)."""
+
+SAFETY = 0.8
+"""The share of a lease this worker counts on: the scheduler sees the lease expire on the database's clock,
+so this worker stops believing in it a little earlier than that."""
 
 
 def account_lock(conn: Redis, account_id: str, lease_s: int) -> Lock:
@@ -36,35 +51,71 @@ class Lease:
         self.db, self.run_id, self.lock, self.lease_s = db, run_id, lock, lease_s
         self.on_start = on_start
         """Written in the lease's first transaction (the run's status): one commit, not two."""
+        self.token: int | None = None
+        self._lost = threading.Event()
+        self._held_until = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_forever, daemon=True, name=f"lease-{run_id}")
 
     def __enter__(self) -> "Lease":
+        started = time.monotonic()
         with self.db() as s, s.begin():
-            self._write_until(s)
+            s.execute(update(Run).where(Run.id == self.run_id)
+                      .values(lease_token=Run.lease_token + 1, lease_until=self._until()))
+            self.token = s.execute(select(Run.lease_token).where(Run.id == self.run_id)).scalar_one()
             if self.on_start is not None:
                 self.on_start(s, self.run_id)
+        self._held_until = started + self.lease_s * SAFETY
         self._thread.start()  # the lock was just taken: the first renewal is due a third of a lease on
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-        with self.db() as s, s.begin():
-            s.execute(update(Run).where(Run.id == self.run_id).values(lease_until=None))
+        if self.held():
+            with self.db() as s, s.begin():
+                s.execute(update(Run).where(Run.id == self.run_id, Run.lease_token == self.token)
+                          .values(lease_until=None))
+
+    # -- the fence -------------------------------------------------------------------------------
+    def held(self) -> bool:
+        return not self._lost.is_set() and time.monotonic() < self._held_until
+
+    def ensure_held(self) -> None:
+        if not self.held():
+            raise LeaseLost(f"任务 {self.run_id} 已由另一个工作进程接手")
+
+    def check(self, s: Session) -> None:
+        """In the caller's transaction: the run still carries this worker's token. The no-op update takes
+        the row's write lock, so no other worker can take the run until that transaction ends."""
+        self.ensure_held()
+        done = s.execute(update(Run).where(Run.id == self.run_id, Run.lease_token == self.token)
+                         .values(lease_token=Run.lease_token))
+        if done.rowcount != 1:
+            self._lost.set()
+            raise LeaseLost(f"任务 {self.run_id} 已由另一个工作进程接手")
+
+    # -- renewal ---------------------------------------------------------------------------------
+    def _until(self):
+        return utcnow() + timedelta(seconds=self.lease_s)
 
     def _renew(self) -> None:
+        started = time.monotonic()
         with self.db() as s, s.begin():
-            self._write_until(s)
+            done = s.execute(update(Run).where(Run.id == self.run_id, Run.lease_token == self.token)
+                             .values(lease_until=self._until()))
+            if done.rowcount != 1:
+                self._lost.set()
+                log.warning("run %s was taken by another worker; this one stops", self.run_id)
+                return
         self.lock.reacquire()
-
-    def _write_until(self, s: Session) -> None:
-        s.execute(update(Run).where(Run.id == self.run_id)
-                  .values(lease_until=utcnow() + timedelta(seconds=self.lease_s)))
+        # The token was still ours when the row was written: nobody took the run, so it is held again
+        # from then on, even if a pause had made it lapse on this worker's clock.
+        self._held_until = started + self.lease_s * SAFETY
 
     def _renew_forever(self) -> None:
-        while not self._stop.wait(self.lease_s / 3):
+        while not self._stop.wait(self.lease_s / 3) and not self._lost.is_set():
             try:
                 self._renew()
-            except Exception:  # a missed renewal only shortens the lease; the next one may work
+            except Exception:  # a missed renewal only shortens the lease; held() notices when it runs out
                 log.exception("lease renewal failed for run %s", self.run_id)

@@ -25,8 +25,12 @@ class Workbench:
         self._account: str | None = None
         self.filled_with: str | None = None
         """Fingerprint of the content the open page was filled with (None: not filled)."""
+        self.fence = None
+        """The run's lease (``rpa.lease.Lease``): once it is lost, no node gets the page again."""
 
     def page(self, account_id: str, allowed_hosts: list[str]) -> Page:
+        if self.fence is not None:
+            self.fence.ensure_held()
         if self._page is not None and self._account == account_id and not self._page.is_closed():
             return self._page
         self.close()

@@ -15,7 +15,7 @@ from core.models import Run
 from core.runs import validate_product
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import fingerprint, load_run, owner_drags_slider, shoot_run
+from graphs.steps import claim_press, fingerprint, load_run, owner_drags_slider, shoot_run
 from sites import adapter_for
 from sites.taobao.product import Product
 
@@ -72,8 +72,9 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
             ctx.workbench.filled_with = fingerprint(state["content"])
-        with transaction(ctx.db) as s:
-            ledger.record_intent(s, s.get(Run, run.id))
+        claim = claim_press(ctx, run)
+        if claim.status == "done":  # another worker pressed and read it back meanwhile
+            return {"published": {"external_id": claim.external_id, "title": product.title}}
         try:
             done = adapter.submit(page)
         except SliderRequired:

@@ -18,7 +18,7 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import capture_run, fingerprint, load_run, shoot_run
+from graphs.steps import capture_run, claim_press, fingerprint, load_run, shoot_run
 from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -79,8 +79,9 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             adapter.fill(page, post)
             ctx.workbench.filled_with = fingerprint(state["content"])
-        with transaction(ctx.db) as s:
-            ledger.record_intent(s, s.get(Run, run.id))
+        claim = claim_press(ctx, run)
+        if claim.status == "done":  # another worker pressed and read it back meanwhile
+            return {"published": {"external_id": claim.external_id, "title": post.title}}
         try:
             adapter.submit(page)
         except CodeRequired as asked:

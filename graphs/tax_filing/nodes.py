@@ -20,7 +20,7 @@ from core.errors import BusinessError, CodeRequired, ContentRejected, LoginRequi
 from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
-from graphs.steps import load_run, owner_drags_slider, shoot_run
+from graphs.steps import claim_press, load_run, owned, owner_drags_slider, shoot_run
 from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa.handoff import Waiting, ask, ask_code
@@ -159,8 +159,9 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
-        with transaction(ctx.db) as s:
-            ledger.record_intent(s, s.get(Run, run.id), "file")
+        claim = claim_press(ctx, run, "file")
+        if claim.status == "done":  # another worker filed and read it back meanwhile
+            return {"filed": {"serial": claim.external_id}}
         serial = adapter.submit_return(page)
     except LoginRequired:
         return {"needs_login": True}
@@ -204,8 +205,8 @@ def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             return {}
     amount = Decimal(state["fields"]["amount"])  # what the owner approved; the adapter refuses any other
     adapter.open_payment(page, run.content["period"], title)
-    with transaction(ctx.db) as s:
-        ledger.record_intent(s, s.get(Run, run.id), "pay")
+    if claim_press(ctx, run, "pay").status == "done":  # another worker paid and read it back meanwhile
+        return {}
     adapter.pay(page, amount)
     return {}
 
@@ -222,7 +223,7 @@ def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState
 
 
 def finish(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
-    with transaction(runtime.context.db) as s:
+    with owned(runtime.context) as s:
         run = s.get(Run, state["run_id"])
         paid = ledger.get(s, run, "pay")
         reason = "已申报并缴款" if paid is not None and paid.status == "done" else "已申报，无需缴款"
@@ -231,7 +232,7 @@ def finish(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 
 def payment_rejected(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
-    with transaction(runtime.context.db) as s:
+    with owned(runtime.context) as s:
         run = s.get(Run, state["run_id"])
         why = state["decision"].get("reason") or "主人没有批准缴款"
         set_status(s, run, "rejected", reason=f"已申报（序号{state['filed']['serial']}），未缴款：{why}",

@@ -1,0 +1,129 @@
+"""Exactly once even when a worker stalls: a worker paused past its lease changes nothing and presses
+nothing once another worker has taken its run (fencing tokens), and a ``done`` press is never rewritten."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from sqlalchemy import select
+
+from core import ledger
+from core.content import Post
+from core.db import session_factory, transaction
+from core.errors import LeaseLost
+from core.models import Account, AuditLog, Run
+from core.runs import create_run
+from core.models import Employee
+from rpa.lease import Lease, account_lock
+from tests.core_fixtures import core_settings, redis_conn, redis_server, wait_until  # noqa: F401
+from tests.factories import make_image, seed_workspace
+from tests.stack_fixtures import Env, make_stack
+
+
+@pytest.fixture
+def run_row(core_settings, tmp_path):  # noqa: F811
+    db = session_factory(core_settings.db_url)
+    _ws, emp, acc = seed_workspace(db)
+    image = str(make_image(tmp_path / "a.jpg"))
+    with transaction(db) as s:
+        run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
+                         post=Post(title="桂花乌龙", body="清香", images=[image]))
+    return db, run.id, acc
+
+
+def _lease(db, run_id, acc, redis_conn, lease_s=3) -> Lease:  # noqa: F811
+    lock = account_lock(redis_conn, f"{acc}-{time.monotonic_ns()}", lease_s)
+    assert lock.acquire()
+    return Lease(db, run_id, lock, lease_s)
+
+
+def test_each_hand_over_raises_the_token_and_the_old_holder_is_fenced_off(run_row, redis_conn):  # noqa: F811
+    db, run_id, acc = run_row
+    first = _lease(db, run_id, acc, redis_conn).__enter__()
+    second = _lease(db, run_id, acc, redis_conn).__enter__()  # the scheduler handed the run over
+    assert second.token == first.token + 1
+    with transaction(db) as s:
+        with pytest.raises(LeaseLost):
+            ledger.record_intent(s, s.get(Run, run_id), fence=first)
+    assert not first.held()
+    with transaction(db) as s:
+        assert ledger.record_intent(s, s.get(Run, run_id), fence=second).status == "intent"
+    with db() as s:
+        assert s.execute(select(Run.lease_token).where(Run.id == run_id)).scalar_one() == second.token
+    second.__exit__(None, None, None)
+    first.__exit__(None, None, None)
+
+
+def test_a_done_press_is_never_turned_back_into_an_intent(run_row, redis_conn):  # noqa: F811
+    db, run_id, acc = run_row
+    lease = _lease(db, run_id, acc, redis_conn).__enter__()
+    with transaction(db) as s:
+        ledger.record_intent(s, s.get(Run, run_id), fence=lease)
+        ledger.record_done(s, s.get(Run, run_id), "note-1")
+    with transaction(db) as s:
+        entry = ledger.record_intent(s, s.get(Run, run_id), fence=lease)
+        assert (entry.status, entry.external_id) == ("done", "note-1")
+        assert ledger.record_done(s, s.get(Run, run_id), "note-2").external_id == "note-1"
+    lease.__exit__(None, None, None)
+
+
+def test_a_lease_that_ran_out_on_the_workers_own_clock_is_not_held(run_row, redis_conn):  # noqa: F811
+    db, run_id, acc = run_row
+    lease = _lease(db, run_id, acc, redis_conn, lease_s=1).__enter__()
+    lease._stop.set()  # as if the renewal thread were frozen with the rest of the process
+    time.sleep(1.0)
+    with pytest.raises(LeaseLost):
+        lease.ensure_held()
+    lease.__exit__(None, None, None)
+
+
+# -- end to end: SIGSTOP the worker mid-run, past its lease -------------------------------------
+
+@pytest.fixture(scope="module")
+def stall_env(tmp_path_factory):
+    stack = make_stack(tmp_path_factory, workers=1)
+    yield Env(stack)
+    stack.stop()
+
+
+def test_a_worker_paused_past_its_lease_never_posts_a_second_time(stall_env, tmp_path):
+    from core.approvals import decide
+    from core.models import Approval
+    from core.queue import enqueue_resume
+
+    env = stall_env
+    env.replica.reset()
+    _ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
+    env.qr_login(acc, user=f"stall-{acc}")
+    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
+    run_id = env.start_run(acc, emp, Post(title="桂花乌龙冷泡茶上新", body="清香回甘。", images=images,
+                                          topics=["冷泡茶"]), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    # Every upload of the re-fill after the approval takes 3 s: the worker is caught before its press.
+    env.replica.faults(slow_upload=3000)
+    with transaction(env.db) as s:
+        payload = decide(s, s.query(Approval).filter_by(run_id=run_id, status="pending").one(), approve=True)
+    enqueue_resume(env.settings, run_id, payload)
+    env.wait_status(run_id, "running", timeout=30)
+    stalled = env.stack.procs["worker-1"]
+    time.sleep(1.0)  # inside the re-fill's first upload
+    os.killpg(stalled.pid, signal.SIGSTOP)
+    try:
+        env.replica.faults(slow_upload=0)
+        env.stack.start_worker()  # the scheduler hands the run to this one once the lease runs out
+        run = env.wait_status(run_id, "published", "failed", timeout=90)
+        assert run.status == "published", run.reason
+    finally:
+        os.killpg(stalled.pid, signal.SIGCONT)
+    published_at = time.time()
+    time.sleep(12)  # the stalled worker wakes, finishes its upload, and reaches its press
+    notes = [n for n in env.replica.state()["notes"] if n["title"] == "桂花乌龙冷泡茶上新"]
+    assert len(notes) == 1, notes
+    run = env.run(run_id)
+    assert run.status == "published" and run.external_id == notes[0]["id"]
+    with env.db() as s:
+        later = [a.action for a in s.query(AuditLog).filter(AuditLog.target == run_id).all()
+                 if a.at.timestamp() > published_at]
+    assert later == [], later  # nothing set the finished run back (no loop of run.running)
