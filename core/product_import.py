@@ -90,6 +90,12 @@ class _Group:
     source: dict[str, int] = field(default_factory=dict)
 
 
+MAX_ROWS = 2000
+"""Rows of products (or SKUs) in one sheet, after the header."""
+MAX_COLUMNS = 64
+"""Columns read from a sheet: the template has about twenty; anything past this is ignored."""
+
+
 def import_products(name: str, data: bytes, tz: tzinfo | str, *, now: datetime | None = None,
                     files: Mapping[str, str] | None = None) -> ImportResult:
     """Read a .csv/.xlsx into validated products. ``tz`` is the workspace zone the sheet's times are written in;
@@ -148,7 +154,7 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
     else:
         raise _Unreadable("CSV 文件的编码无法识别：请用 UTF-8 或 GBK 保存")
     try:
-        return list(enumerate(csv.reader(io.StringIO(text, newline="")), 1))
+        return _bounded((row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text, newline=""))))
     except csv.Error as e:
         raise _Unreadable(f"CSV 文件格式有误，无法读取（{e}）") from e
 
@@ -159,9 +165,19 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     except Exception as e:  # openpyxl raises zip, XML and key errors alike for a broken file
         raise _Unreadable("无法打开这个 .xlsx 文件：文件可能已损坏，或不是 Excel 表格") from e
     try:
-        return [(r, list(cells)) for r, cells in enumerate(book.active.iter_rows(values_only=True), 1)]
+        # max_col: a sheet may declare its size as A1:XFD1048576; read_only mode would pad every row to it.
+        return _bounded(book.active.iter_rows(values_only=True, max_col=MAX_COLUMNS))
     finally:
         book.close()
+
+
+def _bounded(rows) -> list[tuple[int, list]]:
+    table = []
+    for number, cells in enumerate(rows, 1):
+        if number > MAX_ROWS + 1:
+            raise _Unreadable(f"表格超过{MAX_ROWS}行商品：请分成几个文件上传")
+        table.append((number, list(cells)))
+    return table
 
 
 def _text(value: object) -> str:

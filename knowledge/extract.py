@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import unicodedata
 import zipfile
 
@@ -16,8 +17,15 @@ from knowledge.errors import KnowledgeError
 
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB
-MAX_CHARS = 1_000_000
-"""A guard on extracted text: far beyond any brand guide, small enough to index in memory."""
+MAX_CHARS = 300_000
+"""A guard on extracted text: far beyond any brand guide (a 300-page book), small enough to cut into words
+and index in a few seconds."""
+MAX_BLOCKS = 20_000
+"""Paragraphs and tables of a Word file: a real document has hundreds; a file of tens of thousands of empty
+paragraphs is made to keep the server busy."""
+MAX_PAGES = 500
+MAX_SECONDS = 20
+"""Reading one file may take this long at most (it runs beside the web server's requests, never on its loop)."""
 KINDS = ("txt", "md", "docx", "pdf")
 
 # Control characters other than tab/newline mean the bytes are not really text.
@@ -90,19 +98,29 @@ def _docx(data: bytes) -> str:
     from docx import Document
     from docx.opc.exceptions import OpcError
     from docx.table import Table
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, OpcError, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError, XMLSyntaxError) as e:
         raise _unreadable("不是有效的 Word（.docx）文件") from e
     lines = []
-    for block in document.iter_inner_content():
+    # ``Paragraph.style`` scans every style of the document on each call (seconds for a few thousand
+    # paragraphs): resolve each style id once.
+    style_names: dict[str | None, str] = {}
+    deadline = time.monotonic() + MAX_SECONDS
+    for count, block in enumerate(document.iter_inner_content(), 1):
+        if count > MAX_BLOCKS or time.monotonic() > deadline:
+            raise KnowledgeError("file", f"≤ {MAX_BLOCKS}段", f"文档段落太多（超过{MAX_BLOCKS}段），请拆分后再上传")
         if isinstance(block, Table):
             lines += _table_rows(block)
             lines.append("")
             continue
         text = block.text.strip()
-        style = (block.style.name if block.style is not None else "") or ""
+        style_id = block._p.style
+        if style_id not in style_names:
+            style_names[style_id] = (block.style.name if block.style is not None else "") or ""
+        style = style_names[style_id]
         if text and (style.startswith("Heading") or style == "Title"):
             lines += ["", f"# {text}"]
         else:
@@ -134,7 +152,14 @@ def _pdf(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise KnowledgeError("file", "未加密", "PDF 设置了密码，请去掉密码后再上传")
-        return "\n\n".join(page.extract_text() or "" for page in reader.pages)
+        if len(reader.pages) > MAX_PAGES:
+            raise KnowledgeError("file", f"≤ {MAX_PAGES}页", f"PDF 超过{MAX_PAGES}页，请拆分后再上传")
+        deadline, texts = time.monotonic() + MAX_SECONDS, []
+        for page in reader.pages:
+            if time.monotonic() > deadline:
+                raise KnowledgeError("file", f"≤ {MAX_SECONDS}秒", "PDF 太复杂，读取时间过长，请拆分或另存后再上传")
+            texts.append(page.extract_text() or "")
+        return "\n\n".join(texts)
     except (PdfReadError, ValueError, KeyError, TypeError) as e:
         raise _unreadable("PDF 内容损坏") from e
 

@@ -31,10 +31,12 @@ def docs_view(s, workspace_id: str, tz: str) -> list[dict]:
 
 
 @router.post("", status_code=201)
-async def upload(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, file: Annotated[UploadFile | None, File()] = None) -> dict:
+def upload(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, file: Annotated[UploadFile | None, File()] = None) -> dict:
+    """A plain ``def``: FastAPI runs it in its thread pool, so reading and indexing a large document never
+    holds up the event loop (and with it every other request, /healthz included)."""
     if file is None or not file.filename:
         raise FieldErrors([field_error("file", "必填", "请选择要上传的文件")])
-    data = await file.read(MAX_BYTES + 1)
+    data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:  # refused before extraction, without reading the rest of the upload
         raise FieldErrors([field_error("file", f"≤ {MAX_BYTES // MB} MB", f"文件超过{MAX_BYTES // MB}MB，请拆分后再上传")])
     try:
