@@ -142,3 +142,121 @@ def test_a_post_whose_worker_was_down_beyond_the_grace_fails_naming_its_time_and
     assert run.reason == (f"计划{_local(due)}发布，开始时已晚了3小时5分钟，超过允许的30分钟，没有发布。"
                           "如仍要发布，请重新安排时间")
     assert _posted(env, site) == [] and env.replicas[site].state()["submissions"] == 0
+
+
+# -- the rule itself, without a browser --------------------------------------------------------------
+
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)  # Monday 10:00 in Shanghai
+
+
+@pytest.fixture
+def db(core_settings):
+    from core.db import session_factory
+
+    return session_factory(core_settings.db_url)
+
+
+def _post(tmp_path, timing: Timing) -> Post:
+    return Post(title="春日咖啡", body="正文", images=[str(make_image(tmp_path / "a.jpg"))], timing=timing)
+
+
+def _run_at(db, tmp_path, slot: datetime, graph: str = "publish") -> str:
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
+                         post=_post(tmp_path, Timing(mode="at", at=utcnow() + timedelta(hours=1))))
+        run.slot_at, run.graph = slot, graph
+        return run.id
+
+
+@pytest.mark.parametrize("late, note", [
+    (timedelta(seconds=40), None),
+    (timedelta(minutes=12, seconds=5), "计划2026-12-07 10:00发布，实际晚了12分钟（允许晚30分钟以内）"),
+    (timedelta(minutes=30), "计划2026-12-07 10:00发布，实际晚了30分钟（允许晚30分钟以内）"),
+])
+def test_a_run_that_starts_within_the_grace_goes_ahead_with_a_note_from_a_minute_late(db, tmp_path, late, note):
+    from core.runs import late_start
+
+    run_id = _run_at(db, tmp_path, NOW)
+    with db() as s:
+        assert late_start(s, s.get(Run, run_id), NOW + late, timedelta(minutes=30)) == note
+
+
+def test_a_run_that_starts_beyond_the_grace_is_refused_with_the_time_and_the_delay(db, tmp_path):
+    from core.errors import ValidationFailed
+    from core.runs import late_start
+
+    run_id = _run_at(db, tmp_path, NOW, graph="listing")
+    with db() as s, pytest.raises(ValidationFailed) as refused:
+        late_start(s, s.get(Run, run_id), NOW + timedelta(days=1, hours=2, minutes=7), timedelta(minutes=30))
+    (err,) = refused.value.errors
+    assert err["field"] == "timing"
+    assert err["message"] == ("计划2026-12-07 10:00上架，开始时已晚了1天2小时，超过允许的30分钟，没有上架。"
+                              "如仍要上架，请重新安排时间")
+
+
+def test_a_run_without_a_time_is_never_late(db, tmp_path):
+    from core.runs import late_start
+
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
+                         post=_post(tmp_path, Timing(mode="now")))
+        assert late_start(s, run, utcnow() + timedelta(days=3), timedelta(minutes=30)) is None
+
+
+def test_a_timed_post_and_a_planned_listing_keep_their_time_as_the_slot(db, tmp_path):
+    from core.runs import create_listing_run
+    from sites.taobao.product import Product
+
+    at = utcnow() + timedelta(hours=2)
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        account, employee = s.get(Account, acc), s.get(Employee, emp)
+        post = create_run(s, account=account, employee=employee, post=_post(tmp_path, Timing(mode="at", at=at)))
+        shop = Account(workspace_id=ws, site="taobao", name="店铺", status="active")
+        s.add(shop)
+        s.flush()
+        product = Product(category_keyword="茶叶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
+                          main_images=[str(make_image(tmp_path / "m.jpg", size=(800, 800)))], price="39", stock=10)
+        listing = create_listing_run(s, account=shop, employee=employee, product=product, at=at)
+        paced = create_listing_run(s, account=shop, employee=employee, product=product,
+                                   not_before=utcnow() + timedelta(seconds=20))
+        assert (post.status, post.not_before, post.slot_at) == ("scheduled", at, at)
+        assert (listing.status, listing.not_before, listing.slot_at) == ("scheduled", at, at)
+        assert paced.slot_at is None  # pacing only holds a run back: it has no time of the owner's to miss
+
+
+def test_a_past_time_is_refused_when_the_owner_sends_it_but_not_when_its_run_starts(tmp_path):
+    from core.errors import ValidationFailed
+    from core.runs import validate_post
+
+    post = _post(tmp_path, Timing(mode="at", at=NOW - timedelta(minutes=5)))
+    for site in ("xiaohongshu", "douyin"):
+        with pytest.raises(ValidationFailed, match="发布时间必须晚于现在"):
+            validate_post(site, post, NOW)
+        validate_post(site, post, NOW, starting=True)
+
+
+@pytest.mark.parametrize("site, label, earliest", [("xiaohongshu", "小红书", "1小时"), ("douyin", "抖音", "2小时")])
+def test_a_site_scheduled_post_whose_run_starts_too_close_to_its_time_fails_naming_it(tmp_path, site, label,
+                                                                                         earliest):
+    """``site`` timing is the site's own scheduled publish: the site takes only times inside its window, so a run
+    that starts too late for it says so (and posts nothing) rather than send a time the site refuses."""
+    post = _post(tmp_path, Timing(mode="site", at=NOW + timedelta(minutes=20)))
+    (err,) = SITES[site].limits.validate(post, NOW, starting=True)
+    assert err["message"] == (f"{label}定时发布时间2026-12-07 10:20离现在已不足{earliest}，"
+                              f"{label}只接受{earliest}后到14天内的时间，没有发布")
+    assert SITES[site].limits.validate(post, NOW - timedelta(hours=3), starting=True) == []
+
+
+def test_a_timed_listing_whose_run_starts_after_its_shelf_time_fails_naming_it(tmp_path):
+    from sites.taobao.product import Product
+
+    product = Product(category_keyword="茶叶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
+                      main_images=[str(make_image(tmp_path / "m.jpg", size=(800, 800)))], price="39", stock=10,
+                      shelf="at", shelf_at=NOW - timedelta(minutes=3))
+    (err,) = SITES["taobao"].limits.validate(product, NOW, starting=True)
+    assert err["message"] == "定时上架时间2026-12-07 09:57已经过了，淘宝不接受过去的时间，没有上架"
+    (err,) = SITES["taobao"].limits.validate(product, NOW)
+    assert err["message"] == "上架时间必须晚于现在"
