@@ -260,3 +260,18 @@ def test_a_timed_listing_whose_run_starts_after_its_shelf_time_fails_naming_it(t
     assert err["message"] == "定时上架时间2026-12-07 09:57已经过了，淘宝不接受过去的时间，没有上架"
     (err,) = SITES["taobao"].limits.validate(product, NOW)
     assert err["message"] == "上架时间必须晚于现在"
+
+
+def test_a_recurring_slot_the_scheduler_missed_is_judged_by_the_same_rule(db, tmp_path):
+    from core.errors import ValidationFailed
+    from core.models import Schedule
+    from core.runs import late_start
+    from scheduler import fire_recurring
+
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        s.add(Schedule(workspace_id=ws, account_id=acc, employee_id=emp, cron="0 10 * * *",
+                       content=_post(tmp_path, Timing()).model_dump(mode="json"), next_at=NOW))
+    (run_id,) = fire_recurring(db, NOW + timedelta(hours=2))  # the scheduler was down at 10:00
+    with db() as s, pytest.raises(ValidationFailed, match="计划2026-12-07 10:00发布，开始时已晚了2小时"):
+        late_start(s, s.get(Run, run_id), NOW + timedelta(hours=2), timedelta(minutes=30))
