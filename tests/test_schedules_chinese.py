@@ -139,10 +139,15 @@ def phone(chromium, web):  # noqa: F811
 def test_the_owner_writes_a_rule_in_chinese_on_the_phone_and_stopping_it_asks_first(web, phone, tmp_path):  # noqa: F811
     phone.goto(f"{web.url}/schedules")
     form = phone.locator("form[data-api='/api/schedules']")
-    form.get_by_label("重复规则").fill("工作日早上9点")
+    form.get_by_label("重复规则").fill("每周八早上9点")
     form.get_by_label("标题").fill("早安冷泡茶")
     form.get_by_label("正文").fill("每天一杯")
     form.get_by_label("图片").set_input_files(str(make_image(tmp_path / "m.jpg", size=(400, 500))))
+    form.get_by_role("button", name="保存").click()
+    expect(form.get_by_role("alert")).to_contain_text("重复规则「每周八早上9点」看不懂")
+    expect(form.get_by_label("重复规则")).to_have_attribute("aria-invalid", "true")
+
+    form.get_by_label("重复规则").fill("工作日早上9点")
     form.get_by_role("button", name="保存").click()
     item = phone.locator(".list .item", has_text="早安冷泡茶")
     expect(item).to_contain_text("工作日（周一至周五） 09:00")
