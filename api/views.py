@@ -11,6 +11,7 @@ from employees.roster import unavailable_notice
 from employees.tasking import LISTING_PAGE, findings, not_confirmable
 from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
+from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
 
@@ -95,10 +96,12 @@ def content_findings(s: Session, run: Run) -> list[dict]:
 
 
 def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
+    """A schedule as the owner reads it: its rule in Chinese; a stopped one has no next time."""
     account = s.get(Account, sc.account_id)
-    return {"id": sc.id, "cron": sc.cron, "title": sc.content.get("title", ""), "account": account.name,
+    return {"id": sc.id, "cron": sc.cron, "rule_label": recurrence.describe(sc.cron),
+            "title": sc.content.get("title", ""), "account": account.name,
             "site_label": labels.site_label(account.site), "enabled": sc.enabled,
-            "next_at": labels.local_time(sc.next_at, tz)}
+            "next_at": labels.local_time(sc.next_at, tz) if sc.enabled else None}
 
 
 def task_view(s: Session, task: TaskPlan, tz: str) -> dict:

@@ -1,37 +1,41 @@
 """Run life cycle: create a run (validated, nothing half-saved) and move it between states."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from core.content import Post
 from core.errors import ValidationFailed
-from core.models import Account, AuditLog, Employee, Run, utcnow
+from core.models import Account, AuditLog, Employee, Run, Workspace, utcnow
 
 TERMINAL = {"published", "suggested", "rejected", "failed"}
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
 """Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
 WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}
+ON_TIME = timedelta(minutes=1)
+"""A timed run that starts within this of its slot is on time (the scheduler's tick and the queue take seconds)."""
 
 
-def validate_post(site: str, post: Post, now: datetime | None = None) -> None:
-    """Raise ValidationFailed with field-level errors before any browser work."""
+def validate_post(site: str, post: Post, now: datetime | None = None, *, starting: bool = False) -> None:
+    """Raise ValidationFailed with field-level errors before any browser work. ``starting``: the run is
+    starting, its time is due by design (see ``sites.checks.timing_errors`` and ``late_start``)."""
     from sites import SITES  # sites import playwright; keep core importable without it
 
     if not supports(site, "publish"):
         raise ValidationFailed([{"field": "account_id", "limit": "publish",
                                  "message": f"{SITES[site].label if site in SITES else site}账号不能发帖"}], site=site)
-    errors = SITES[site].limits.validate(post, now or utcnow())
+    errors = SITES[site].limits.validate(post, now or utcnow(), starting=starting)
     if errors:
         raise ValidationFailed(errors, site=site)
 
 
-def validate_product(site: str, product, now: datetime | None = None) -> None:
+def validate_product(site: str, product, now: datetime | None = None, *, starting: bool = False) -> None:
     """The listing rules of the site (``sites.<site>.limits``), all problems at once."""
     from sites import SITES
 
-    errors = SITES[site].limits.validate(product, now or utcnow())
+    errors = SITES[site].limits.validate(product, now or utcnow(), starting=starting)
     if errors:
         raise ValidationFailed(errors, site=site)
 
@@ -53,18 +57,53 @@ def create_run(s: Session, *, account: Account, employee: Employee, post: Post, 
                not_before: datetime | None = None, schedule_id: str | None = None,
                slot_at: datetime | None = None) -> Run:
     validate_post(account.site, post)
-    if not_before is None and post.timing.mode == "at":
-        not_before = post.timing.at  # our scheduler starts the run then; the site publishes at once
+    if post.timing.mode == "at":
+        # Our scheduler starts the run then and the site publishes at once; the time is the run's slot, by
+        # which ``late_start`` judges a run that starts late.
+        not_before, slot_at = not_before or post.timing.at, slot_at or post.timing.at
     return _new_run(s, account, employee, "publish", post.model_dump(mode="json"), mode, not_before,
                     schedule_id=schedule_id, slot_at=slot_at)
 
 
 def create_listing_run(s: Session, *, account: Account, employee: Employee, product, mode: str | None = None,
-                       not_before: datetime | None = None) -> Run:
-    """One product to list (``sites.taobao.product.Product``), checked against the site's rules first."""
+                       not_before: datetime | None = None, at: datetime | None = None) -> Run:
+    """One product to list (``sites.taobao.product.Product``), checked against the site's rules first.
+
+    ``not_before`` only holds the run back (pacing); ``at`` is the owner's time (a plan's): the run starts
+    then and ``late_start`` judges it by that time."""
     _refuse_unsupported(account, "listing")
     validate_product(account.site, product)
-    return _new_run(s, account, employee, "listing", product.model_dump(mode="json"), mode, not_before)
+    return _new_run(s, account, employee, "listing", product.model_dump(mode="json"), mode, not_before or at,
+                    slot_at=at)
+
+
+def late_start(s: Session, run: Run, now: datetime, grace: timedelta) -> str | None:
+    """How late a timed run starts: its slot (``slot_at``: a post's or a plan's time, a schedule's slot)
+    against ``now``. Within ``grace`` it goes ahead with the note this returns (None when it is on time);
+    later than that it fails with ``ValidationFailed`` naming the planned time and the delay, before
+    anything is done on the site. The rule is in docs/architecture.md ("Timed posts")."""
+    if run.slot_at is None or now - run.slot_at < ON_TIME:
+        return None
+    tz = s.get(Workspace, run.workspace_id).timezone
+    planned = run.slot_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    verb = "上架" if run.graph == "listing" else "发布"
+    late = delay_text(now - run.slot_at)
+    if now - run.slot_at > grace:
+        raise ValidationFailed([{"field": "timing", "limit": f"晚于计划不超过{delay_text(grace)}",
+                                 "message": f"计划{planned}{verb}，开始时已晚了{late}，超过允许的"
+                                            f"{delay_text(grace)}，没有{verb}。如仍要{verb}，请重新安排时间"}],
+                               site=run.site)
+    return f"计划{planned}{verb}，实际晚了{late}（允许晚{delay_text(grace)}以内）"
+
+
+def delay_text(d: timedelta) -> str:
+    """``12分钟``, ``2小时5分钟``, ``3天1小时``: the largest unit and the next, rounded down to the minute."""
+    minutes = int(d.total_seconds() // 60)
+    parts = [(minutes // 1440, "天"), (minutes // 60 % 24, "小时"), (minutes % 60, "分钟")]
+    first = next((i for i, (n, _) in enumerate(parts) if n), None)
+    if first is None:
+        return "不到1分钟"
+    return "".join(f"{n}{unit}" for n, unit in parts[first:first + 2] if n)
 
 
 def create_filing_run(s: Session, *, account: Account, employee: Employee, period: str,

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     """Delay before each retry of a transient failure; its length caps the retries too."""
     lease_s: int = 60
     """A running run's lease; a worker renews it while alive. An expired lease means the worker died."""
+    late_grace_min: int = 30
+    """A timed run (a post or listing at a set time, a schedule's slot) that starts later than its time by at
+    most this many minutes still goes ahead, with a note saying how late; later than that it fails with a
+    reason and nothing is done (docs/architecture.md, "Timed posts")."""
     listing_pace_s: int = 20
     """Seconds between the runs of one imported product file (risk control flags bursts of listings)."""
     scheduler_tick_s: float = 2.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Iterator, Literal
 
 from langgraph.runtime import Runtime
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from core import ledger
 from core.db import transaction
-from core.models import Account, Approval, LedgerEntry, Run, new_id
+from core.models import Account, Approval, LedgerEntry, Run, new_id, utcnow
 from core.queue import enqueue_login
-from core.runs import set_status
+from core.runs import late_start, set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
 from rpa.screenshots import Shot, capture, shoot
@@ -67,6 +68,17 @@ def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = Tr
     """A screenshot saved with the run's artifacts but not yet recorded: ``add_artifacts`` records it in the
     transaction of whatever the step records with it."""
     return capture(page, ctx.settings.paths.artifacts / run.id, f"{step}-{new_id()}", full_page)
+
+
+def timed_start(ctx: RunContext, run: Run) -> dict:
+    """A timed run's first node asks how late it starts (``core.runs.late_start``): on time, nothing; late
+    within the grace, a note on the run, kept in the state so ``finish`` shows it with the result; later,
+    ``ValidationFailed`` fails the run before any browser work."""
+    with owned(ctx) as s:
+        note = late_start(s, run, utcnow(), timedelta(minutes=ctx.settings.late_grace_min))
+        if note:
+            s.get(Run, run.id).reason = note  # seen while the run fills and waits for approval
+    return {"note": note} if note else {}
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:
@@ -147,7 +159,10 @@ def finish(state: dict, runtime: Runtime[RunContext]) -> dict:
     runtime.context.workbench.close()
     with owned(runtime.context) as s:
         run = s.get(Run, state["run_id"])
-        set_status(s, run, "published", external_id=state["published"]["external_id"])
+        # A resumed job starts with no reason on the run: the late note comes back from the state, before
+        # whatever the submit noted (the site's warnings).
+        note = "；".join(dict.fromkeys(n for n in (state.get("note"), run.reason) if n)) or None
+        set_status(s, run, "published", reason=note, external_id=state["published"]["external_id"])
     return {}
 
 

@@ -1,9 +1,10 @@
-"""Recurring posts: the same content on a cron slot in the workspace's time zone."""
+"""Recurring posts: the same content on a repeating time in the workspace's time zone, written in plain
+Chinese (「每周一上午10点」, read by ``planning.recurrence``) or as cron, and stored as cron."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from croniter import croniter
+from croniter import CroniterError
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api import compose
@@ -13,6 +14,7 @@ from api.scoped import owned
 from api.views import schedule_view
 from core.content import Timing
 from core.models import Schedule, utcnow
+from planning.recurrence import EXAMPLES, RecurrenceError, parse
 from scheduler import next_slot
 
 router = APIRouter(prefix="/api/schedules", tags=["schedules"])
@@ -32,8 +34,7 @@ async def create_schedule(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
                           body: Annotated[str, Form(max_length=5000)] = "",
                           topics: Annotated[str, Form(max_length=1000)] = "", mode: Annotated[str, Form()] = "",
                           images: Annotated[list[UploadFile], File()] = []) -> dict:  # noqa: B006
-    if not croniter.is_valid(cron):
-        raise FieldErrors([field_error("cron", "cron 表达式", "重复规则格式不对，例如 0 10 * * 1 表示每周一10点")])
+    rule, first = _rule(cron, ws.timezone)
     (account,), employee = compose.targets(s, ws.id, [account_id], employee_id)
     data = await compose.read_images(images)
     folder = None
@@ -41,9 +42,8 @@ async def create_schedule(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
         folder, paths = compose.stage(settings, data)
         post = compose.build_post(title=title, body=body, topics=topics, timing=Timing(), images=paths)
         compose.check_all([account], post)
-        sc = Schedule(workspace_id=ws.id, account_id=account.id, employee_id=employee.id, cron=cron,
-                      timezone=ws.timezone, mode=mode or None, content=post.model_dump(mode="json"),
-                      next_at=next_slot(cron, ws.timezone, utcnow()))
+        sc = Schedule(workspace_id=ws.id, account_id=account.id, employee_id=employee.id, cron=rule,
+                      timezone=ws.timezone, mode=mode or None, content=post.model_dump(mode="json"), next_at=first)
         s.add(sc)
         s.commit()
     except BaseException:
@@ -51,6 +51,20 @@ async def create_schedule(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
         compose.discard(folder)
         raise
     return schedule_view(s, sc, ws.timezone)
+
+
+def _rule(text: str, tz: str):
+    """The owner's rule as cron and its first slot; refused (422, field 重复规则) when unreadable or when it
+    never comes round (0 0 31 2 *: there is no 31 February)."""
+    try:
+        rule = parse(text)
+    except RecurrenceError as e:
+        raise FieldErrors([field_error("cron", "每天/每周几/每月几号 + 时间，或 cron", str(e))]) from None
+    try:
+        return rule.cron, next_slot(rule.cron, tz, utcnow())
+    except (CroniterError, ValueError):
+        raise FieldErrors([field_error("cron", "会到来的时间", f"重复规则「{text.strip()}」永远不会到来（例如2月没有31日），"
+                                                          f"请换一个，例如{EXAMPLES}")]) from None
 
 
 @router.delete("/{schedule_id}")

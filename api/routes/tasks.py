@@ -272,7 +272,7 @@ def _listing_checks(t: Target, product, banned: list[str]) -> list[dict]:
 def _create(s, employee: Employee, c: Checked) -> Run:
     if c.run.kind == "list_product":
         return create_listing_run(s, account=c.account, employee=employee, product=c.payload,
-                                  not_before=listing_not_before(c.run))
+                                  at=listing_not_before(c.run))
     return create_run(s, account=c.account, employee=employee, post=c.payload)
 
 

@@ -157,6 +157,7 @@ function bindSmallActions() {
     if (!res.ok) showErrors(sel.closest("section"), res.data.detail);
   }));
   document.querySelectorAll("[data-delete-schedule]").forEach((b) => b.addEventListener("click", async () => {
+    if (!confirm(b.dataset.confirm)) return;  // stopping is asked first
     const res = await api("DELETE", `/api/schedules/${b.dataset.deleteSchedule}`);
     if (res.ok) location.reload();
   }));

@@ -15,7 +15,7 @@ from core.models import Run
 from core.runs import validate_product
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import claim_press, fingerprint, load_run, owner_drags_slider, shoot_run
+from graphs.steps import claim_press, fingerprint, load_run, owner_drags_slider, shoot_run, timed_start
 from sites import adapter_for
 from sites.taobao.product import Product
 
@@ -25,8 +25,9 @@ SLIDER_PROMPT = "淘宝弹出了安全验证滑块，请按住滑块拖到最右
 def validate(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    validate_product(run.site, Product.model_validate(run.content))
-    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id)}
+    validate_product(run.site, Product.model_validate(run.content), starting=True)
+    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id),
+            **timed_start(ctx, run)}
 
 
 def fill(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:

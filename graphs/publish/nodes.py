@@ -18,7 +18,7 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import capture_run, claim_press, fingerprint, load_run, shoot_run
+from graphs.steps import capture_run, claim_press, fingerprint, load_run, shoot_run, timed_start
 from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -40,8 +40,9 @@ def _adapter(ctx: RunContext, run: Run):
 def validate(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    validate_post(run.site, Post.model_validate(run.content))
-    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id)}
+    validate_post(run.site, Post.model_validate(run.content), starting=True)
+    return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id),
+            **timed_start(ctx, run)}
 
 
 def fill(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:

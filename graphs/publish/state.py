@@ -16,6 +16,8 @@ class PublishState(TypedDict, total=False):
     """The post to publish (``core.content.Post`` as JSON), with the owner's edits merged in."""
     needs_login: bool
     """True when the saved session is missing or the site said it is dead."""
+    note: str
+    """How late a timed run started (within the grace), shown on the run with its result."""
     fields: dict
     """Field values read back from the filled form, shown on the approval card."""
     screenshot_id: str

@@ -49,11 +49,12 @@ class DouyinLimits:
     schedule_max: timedelta = timedelta(days=14)
     """Sources disagree (one says about a week): build an instance with ``timedelta(days=7)`` if needed."""
 
-    def validate(self, post: Post, now: datetime) -> list[dict]:
-        """Field errors ``{"field", "limit", "message"}``; empty when the post can be published."""
+    def validate(self, post: Post, now: datetime, *, starting: bool = False) -> list[dict]:
+        """Field errors ``{"field", "limit", "message"}``; empty when the post can be published.
+        ``starting``: checked again when its run starts, not when the owner sends it (see ``timing_errors``)."""
         media = self._video(post) if post.kind == "video" else self._images(post)
         return [*self._title(post), *self._body(post), *media, *self._cover(post),
-                *self._topics(post), *self._timing(post, now)]
+                *self._topics(post), *self._timing(post, now, starting)]
 
     def _title(self, post: Post) -> list[dict]:
         # The site lets a title be empty, but read-back (作品管理) finds the post by its title.
@@ -129,8 +130,8 @@ class DouyinLimits:
                                      f"话题「{t}」超过{self.topic_max_chars}字"))
         return errors
 
-    def _timing(self, post: Post, now: datetime) -> list[dict]:
-        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "抖音")
+    def _timing(self, post: Post, now: datetime, starting: bool) -> list[dict]:
+        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "抖音", starting=starting)
 
 
 limits = DouyinLimits()

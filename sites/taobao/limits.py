@@ -17,6 +17,7 @@ from PIL import Image
 
 from core.errors import ValidationFailed
 from sites.checks import aware, error, image_format, span
+from sites.common import site_wall_time
 from sites.taobao.product import Product, Sku
 
 MB = 1024 * 1024
@@ -65,11 +66,12 @@ class TaobaoLimits:
     """Hook: more required 类目属性 for the product's category. Only the site knows them (the category
     step marks them); an adapter that learned them can build a ``TaobaoLimits`` with its own hook."""
 
-    def validate(self, product: Product, now: datetime) -> list[dict]:
-        """Field errors ``{"field", "limit", "message"}``, all at once; empty when the product can be listed."""
+    def validate(self, product: Product, now: datetime, *, starting: bool = False) -> list[dict]:
+        """Field errors ``{"field", "limit", "message"}``, all at once; empty when the product can be listed.
+        ``starting``: checked again when its run starts, not when the owner sends it (see ``_shelf``)."""
         return [*self._category(product), *self._title(product), *self._money(product),
                 *self._skus(product), *self._images(product), *self._desc(product),
-                *self._shelf(product, now)]
+                *self._shelf(product, now, starting)]
 
     # -- category and title ----------------------------------------------------------------------
     def _category(self, p: Product) -> list[dict]:
@@ -189,12 +191,17 @@ class TaobaoLimits:
         return errors
 
     # -- shelf time --------------------------------------------------------------------------------
-    def _shelf(self, p: Product, now: datetime) -> list[dict]:
+    def _shelf(self, p: Product, now: datetime, starting: bool) -> list[dict]:
+        """定时上架 is the site's own timer: the time must still be ahead when the run fills the form (the
+        site refuses a past one), so a run that starts after it fails, naming the time, and lists nothing."""
         if p.shelf != "at":
             return []
         if p.shelf_at is None:
             return [error("shelf_at", "必填", "定时上架需要填写上架时间")]
         ahead = aware(p.shelf_at) - aware(now)
+        if ahead <= self.shelf_min and starting:
+            return [error("shelf_at", "> 现在", f"定时上架时间{site_wall_time(p.shelf_at)}已经过了，"
+                                                 "淘宝不接受过去的时间，没有上架")]
         if ahead <= self.shelf_min:
             return [error("shelf_at", "> 现在", "上架时间必须晚于现在")]
         if ahead > self.shelf_max:

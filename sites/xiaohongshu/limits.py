@@ -38,10 +38,11 @@ class XhsLimits:
     schedule_min: timedelta = timedelta(hours=1)
     schedule_max: timedelta = timedelta(days=14)
 
-    def validate(self, post: Post, now: datetime) -> list[dict]:
-        """Field errors ``{"field", "limit", "message"}``; empty when the post can be published."""
+    def validate(self, post: Post, now: datetime, *, starting: bool = False) -> list[dict]:
+        """Field errors ``{"field", "limit", "message"}``; empty when the post can be published.
+        ``starting``: checked again when its run starts, not when the owner sends it (see ``timing_errors``)."""
         return [*self._kind(post), *self._title(post), *self._body(post), *self._images(post),
-                *self._topics(post), *self._timing(post, now)]
+                *self._topics(post), *self._timing(post, now, starting)]
 
     def _kind(self, post: Post) -> list[dict]:
         if post.kind != "image":
@@ -98,8 +99,8 @@ class XhsLimits:
                                      f"话题「{t}」超过{self.topic_max_chars}字"))
         return errors
 
-    def _timing(self, post: Post, now: datetime) -> list[dict]:
-        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "小红书")
+    def _timing(self, post: Post, now: datetime, starting: bool) -> list[dict]:
+        return timing_errors(post.timing, now, (self.schedule_min, self.schedule_max), "小红书", starting=starting)
 
 
 limits = XhsLimits()
