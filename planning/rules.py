@@ -49,7 +49,7 @@ NOW_WORDS = re.compile(r"立即|立刻|马上|现在")
 PRICE = re.compile(r"(?:售价|价格|卖|定价|标价)?\s*(?P<p>\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)"
                    r"(?:\s*(?:一|每|/)\s*(?:盒|包|袋|件|个|罐|瓶|套|斤))?")
 STOP = r"，。,；;！!？?\s」”\"》"
-OWNERS = re.compile(r"^(?:我们家的?|我们的?|咱们家的?|咱们的?|咱家的?|我家的?|我的|本店的?|店里的?|自家的?|自己的?)")
+OWNERS = re.compile(r"^(?:关于)?(?:我们家的?|我们的?|咱们家的?|咱们的?|咱家的?|我家的?|我的|本店的?|店里的?|自家的?|自己的?)")
 SUBJECT_PATTERNS = [
     re.compile(rf"(?:产品|商品|主角)(?:是|叫|为)[「“\"《]?(?P<s>[^{STOP}]+)"),
     re.compile(rf"关于(?P<s>[^{STOP}]+?)的(?:帖子|笔记|视频|图文|内容)"),
@@ -62,8 +62,11 @@ SUBJECT_PATTERNS = [
 ]
 THEME = re.compile(r"发(?:布)?(?:一|1|两|2|几)?(?:篇|条|个|则)?(?P<t>[^，。,；;的\s]{2,12})的(?:帖子|笔记|视频|图文)")
 AVOID = re.compile(rf"(?:不要|别|不用|不必|勿|不)(?:再)?(?:提|写|说|讲|出现|放)(?:到|上)?(?P<a>[^{STOP}]{{1,12}})")
-EMPHASIS = re.compile(rf"(?:突出|强调|着重(?:写|讲|说)?|重点(?:写|讲|说|介绍|突出)?|多(?:写|讲|说)(?:点|些)?|主打|侧重|"
-                      rf"提一下|提到|写上|加上|说说|讲讲|写写)(?:一下)?(?P<e>[^{STOP}]{{2,12}})")
+TELL = r"(?:写写|讲讲|说说|聊聊|介绍|突出|写|讲|说|聊)"
+EMPHASIS = re.compile(rf"(?:突出|强调|着重{TELL}?|重点{TELL}?|多{TELL}(?:点|些|一些)?|主打|侧重|"
+                      rf"提一下|提到|写上|加上|说说|讲讲|写写|聊聊)(?:一下)?(?P<e>[^{STOP}]{{2,12}})")
+ASPECT = re.compile(r"^(?P<s>.{2,}?)的(?P<a>冲泡方法|泡法|喝法|口感|规格|价格|用法|卖点|特点|亮点|包装|产地|做法)$")
+"""「桂花乌龙冷泡茶的冲泡方法」: the product, and what to stress about it."""
 FILLER = re.compile(r"(?:在|和|跟|与|及|以及|还有|同时|并且|一篇|一条|一个|篇|条|个|的|请|帮我|帮忙|麻烦|给我|把|"
                     r"一下|上|里|吧|呢|哦|啊|都|要|去|各|分别|是|平台|到|时间|时候|后台|那边)+")
 SPLIT = re.compile(r"[\x00，。,；;！!？?、\s]+")
@@ -126,6 +129,11 @@ def understand(text: str, now: datetime) -> Intent:
         spans.append(theme.span("t"))
     if intent.theme == intent.subject:
         intent.theme = ""
+    aspect = ASPECT.match(intent.subject or intent.theme)
+    if aspect:
+        intent.theme = intent.theme if intent.subject else ""  # the aspect was in the theme: no theme is left
+        intent.subject = aspect.group("s")
+        intent.asks = Asks(stress=(aspect.group("a"), *intent.asks.stress), avoid=intent.asks.avoid)
     price = PRICE.search(text)
     if price and not _inside(price.span(), spans):
         intent.price = float(price.group("p"))
@@ -139,7 +147,7 @@ def understand(text: str, now: datetime) -> Intent:
 
 def clean_subject(words: str) -> str:
     """The product or theme without the owner's possessive: 「我们的桂花乌龙冷泡茶」 is 桂花乌龙冷泡茶 in a title."""
-    return OWNERS.sub("", words.strip()).strip()
+    return OWNERS.sub("", words.strip()).removeprefix("关于").strip()
 
 
 def _asks(text: str, spans: list[tuple[int, int]]) -> Asks:
