@@ -42,7 +42,7 @@ CANNOT = [
 ]
 """Verbs for work the task catalogue has no workflow for: said plainly, never planned as something else."""
 KIND_VERBS = {"list_product": re.compile(r"上架|上新"), "file_tax": KIND_WORDS["file_tax"],
-              "publish": re.compile(r"发布|发帖|发(?:一|1|两|2)?(?:篇|条|个)|发到|发在")}
+              "publish": re.compile(r"发布|发(?!货|票|现)")}
 """Next to a verb no workflow does, a kind counts only when asked with its own verb: in 「把那篇笔记删掉」
 the 笔记 is what to delete, not a note to publish."""
 NOW_WORDS = re.compile(r"立即|立刻|马上|现在")
@@ -64,7 +64,7 @@ THEME = re.compile(r"发(?:布)?(?:一|1|两|2|几)?(?:篇|条|个|则)?(?P<t>[^
 AVOID = re.compile(rf"(?:不要|别|不用|不必|勿|不)(?:再)?(?:提|写|说|讲|出现|放)(?:到|上)?(?P<a>[^{STOP}]{{1,12}})")
 TELL = r"(?:写写|讲讲|说说|聊聊|介绍|突出|写|讲|说|聊)"
 EMPHASIS = re.compile(rf"(?:突出|强调|着重{TELL}?|重点{TELL}?|多{TELL}(?:点|些|一些)?|主打|侧重|"
-                      rf"提一下|提到|写上|加上|说说|讲讲|写写|聊聊)(?:一下)?(?P<e>[^{STOP}]{{2,12}})")
+                      rf"提一下|提到|写上|加上|说说|讲讲|写写|聊聊)(?:一下)?(?:是|在于|放在)?(?P<e>[^{STOP}]{{2,12}})")
 ASPECT = re.compile(r"^(?P<s>.{2,}?)的(?P<a>冲泡方法|泡法|喝法|口感|规格|价格|用法|卖点|特点|亮点|包装|产地|做法)$")
 """「桂花乌龙冷泡茶的冲泡方法」: the product, and what to stress about it."""
 FILLER = re.compile(r"(?:在|和|跟|与|及|以及|还有|同时|并且|一篇|一条|一个|篇|条|个|的|请|帮我|帮忙|麻烦|给我|把|"

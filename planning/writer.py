@@ -110,7 +110,9 @@ def draft(subject: str, site: str, passages: Sequence[Passage] = (), theme: str 
         content.price_yuan = listing_price
     used = list({id(p): p for _, p in facts}.values())
     content, notes = fit(site, content.model_copy(update={"author": AUTHOR_OFFLINE}))
-    if focus and not any(_mentions(line, ask_terms(focus)) for line in lines):
+    if not lines:
+        notes.append(f"资料库里没有找到关于「{subject}」的资料，{SITE_LABELS[site]}草稿只有模板，请补充产品细节")
+    elif focus and not any(_mentions(line, ask_terms(focus)) for line in lines):
         notes.append(f"资料里没有找到关于「{focus}」的内容，草稿里这一点请自己补充")
     return Draft(content=content, citations=cite(used), notes=notes)
 

@@ -441,3 +441,15 @@ def test_a_seasonal_claim_out_of_season_is_dropped_and_the_rest_of_the_sentence_
     assert "今年夏天" in draft("桂花乌龙冷泡茶", "xiaohongshu", summer, now=at(7, 1)).content.body
     december = draft("桂花乌龙冷泡茶", "xiaohongshu", summer, now=DECEMBER).content.body
     assert "夏天" not in december and "桂花乌龙冷泡茶选用福建安溪的乌龙茶" in december
+
+
+def test_a_draft_about_a_product_the_knowledge_does_not_have_says_so_instead_of_borrowing_facts():
+    written = draft("老字号桂花糕", "xiaohongshu", PASSAGES, now=DECEMBER)  # shares only 「桂花」 with the tea
+    assert written.citations == [] and "福建" not in written.content.body
+    assert "资料库里没有找到关于「老字号桂花糕」的资料，小红书草稿只有模板，请补充产品细节" in written.notes
+
+
+def test_an_edit_request_next_to_a_post_is_said_and_the_post_still_planned():
+    plan = rules.plan("帮我修改一下文案然后发小红书，产品是桂花乌龙冷泡茶", NOW, PASSAGES)
+    assert [(r.kind, r.site) for r in plan.runs] == [("publish", "xiaohongshu")]
+    assert any(u.startswith("「修改」") for u in plan.unknown)
