@@ -93,6 +93,8 @@ class Scope:
         self.text = re.sub(r"\s+", "", text)
         self.when = intent.when
         self.said_now = intent.now_words
+        self.price = intent.price
+        """The price the owner named (39元一盒): a listing's price, whatever the model wrote."""
         self.wanted = {(site, kind_for(site, intent.kinds, intent.cannot)) for site in intent.sites}
         self.cannot = [words for words, _ in intent.cannot]
         """The owner's verbs no workflow does (改价): a model answering them with another task is refused."""
@@ -165,7 +167,8 @@ def _add_call(result: Plan, call: ToolCall, now: datetime, scope: Scope, passage
         content = PlannedContent(title=str(args.get("title") or "").strip(),
                                  body=str(args.get("body") or "").strip(),
                                  topics=clean_topics([str(t) for t in args.get("topics") or []]),
-                                 media=SITE_MEDIA[site], price_yuan=args.get("price_yuan"), author=f"模型 {model}")
+                                 media=SITE_MEDIA[site], author=f"模型 {model}",
+                                 price_yuan=scope.price if scope.price is not None else args.get("price_yuan"))
         content, trimmed = fit(site, content)
         run = PlannedRun(kind=kind, site=site, account_id=accounts.get(site), at=at, time_text=time_text,
                          content=content, citations=cite(pick_cited(passages, args.get("citations"))))

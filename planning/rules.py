@@ -208,8 +208,8 @@ def plan(text: str, now: datetime, passages: Sequence[Passage] = (),
             citations=written.citations, at=intent.when.at if intent.when else None,
             time_text=intent.when.text if intent.when else ""))
         result.notes += [n for n in written.notes if n not in result.notes]
-    drafted = [r for r in result.runs if r.kind != "file_tax"]
-    result.notes += time_notes(intent.when, bool(drafted) and not intent.now_words)
+    if any(r.kind != "file_tax" for r in result.runs):  # a filing has no time of its own (said above)
+        result.notes += time_notes(intent.when, not intent.now_words)
     return result
 
 

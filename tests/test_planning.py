@@ -453,3 +453,11 @@ def test_an_edit_request_next_to_a_post_is_said_and_the_post_still_planned():
     plan = rules.plan("帮我修改一下文案然后发小红书，产品是桂花乌龙冷泡茶", NOW, PASSAGES)
     assert [(r.kind, r.site) for r in plan.runs] == [("publish", "xiaohongshu")]
     assert any(u.startswith("「修改」") for u in plan.unknown)
+
+
+def test_a_listing_price_the_owner_named_wins_over_the_models(fake_llm):
+    fake_llm.reply_tool_calls(("list_product", {"site": "taobao", "time_text": "明天下午", "title": "桂花乌龙冷泡茶 12包",
+                                                "body": "冷泡4小时", "price_yuan": 29.9}))
+    plan = llm_plan(LLM.from_settings(fake_llm.settings()), PERSONA, "明天下午把桂花乌龙冷泡茶上架到淘宝，39元一盒", NOW)
+    (run,) = plan.runs
+    assert (run.kind, run.content.price_yuan, run.at) == ("list_product", 39.0, at(11, 24, 15))
