@@ -465,6 +465,31 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_owner_hands_a_filing_to_the_finance_assistant_on_the_phone(web, finance, phone):
+    page = phone
+    page.goto(f"{web.url}/login")
+    page.get_by_label("用户名").fill("owner")
+    page.get_by_label("密码").fill(web.password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    page.get_by_label("交给").select_option(label="财务助手")
+    page.get_by_label(re.compile("^任务")).fill("去年第四季度的增值税报了")
+    page.get_by_role("button", name="让员工出计划").click()
+    expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
+
+    year = datetime.now(TZ).year - 1
+    item = page.locator(".plan-run")
+    expect(item).to_have_count(1)
+    expect(item.get_by_role("heading")).to_have_text("第1项 · 电子税务局")
+    expect(item.locator("dd[data-field=title]")).to_have_text(f"{year}年第4季度 增值税及附加税费申报表（小规模纳税人）")
+    expect(page.get_by_text("即将推出")).to_have_count(0)
+    page.locator("#confirm").get_by_role("button", name="确认并排期").click()
+    expect(page.locator("#task-status")).to_have_text("已确认")
+    expect(page.locator(".list .item", has_text="电子税务局")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _queue(web).empty()
+
+
 def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, fake_llm, phone, tmp_path):
     """The story through the phone with the (fake) model writing: the model's drafts, edited, confirmed."""
     fake_llm.reply_tool_calls(_publish_call("xiaohongshu", "桂花乌龙冷泡茶上新啦", [1]),
