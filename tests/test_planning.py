@@ -430,6 +430,12 @@ def test_a_quarter_that_has_not_ended_is_not_filed():
 
 # -- the owner's words in a draft --------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("words", "subject"), [("我们的桂花乌龙冷泡茶", "桂花乌龙冷泡茶"), ("我们店的桂花乌龙冷泡茶", "桂花乌龙冷泡茶"),
+                                              ("关于我家桂花糕", "桂花糕"), ("我爱桂花", "我爱桂花")])
+def test_the_owners_possessive_is_no_part_of_a_product_name(words, subject):
+    assert rules.clean_subject(words) == subject
+
+
 def test_the_owners_possessive_and_the_verb_stay_out_of_the_subject():
     assert rules.understand("推广一下我们的桂花乌龙冷泡茶，发小红书", NOW).subject == "桂花乌龙冷泡茶"
     listing = rules.understand("明天下午把桂花乌龙冷泡茶上架到淘宝，39元一盒", NOW)
