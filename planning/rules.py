@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from planning import filing
@@ -63,6 +63,8 @@ SUBJECT_PATTERNS = [
 ]
 THEME = re.compile(r"发(?:布)?(?:一|1|两|2|几)?(?:篇|条|个|则)?(?P<t>[^，。,；;的\s]{2,12})的(?:帖子|笔记|视频|图文)")
 AVOID = re.compile(rf"(?:不要|别|不用|不必|勿|不)(?:再)?(?:提|写|说|讲|出现|放)(?:到|上)?(?P<a>[^{STOP}]{{1,12}})")
+SHORT = re.compile(r"(?:写得?|篇幅)?(?:简短|精简|短)(?:一)?(?:点|些)|别太长|不要太长")
+TONE = re.compile(r"(?:写得?|语气)?(?:活泼|正式|专业|温暖|幽默|可爱|俏皮|走心|高级|接地气)(?:一)?(?:点|些)")
 TELL = r"(?:写写|讲讲|说说|聊聊|介绍|突出|写|讲|说|聊)"
 EMPHASIS = re.compile(rf"(?:突出|强调|着重{TELL}?|重点{TELL}?|多{TELL}(?:点|些|一些)?|主打|侧重|"
                       rf"提一下|提到|写上|加上|说说|讲讲|写写|聊聊)(?:一下)?(?:是|在于|放在)?(?P<e>[^{STOP}]{{2,12}})")
@@ -134,7 +136,7 @@ def understand(text: str, now: datetime) -> Intent:
     if aspect:
         intent.theme = intent.theme if intent.subject else ""  # the aspect was in the theme: no theme is left
         intent.subject = aspect.group("s")
-        intent.asks = Asks(stress=(aspect.group("a"), *intent.asks.stress), avoid=intent.asks.avoid)
+        intent.asks = replace(intent.asks, stress=(aspect.group("a"), *intent.asks.stress))
     price = PRICE.search(text)
     if price and not _inside(price.span(), spans):
         intent.price = float(price.group("p"))
@@ -160,7 +162,9 @@ def _asks(text: str, spans: list[tuple[int, int]]) -> Asks:
         if not _inside(m.span(), spans):
             stress.append(clean_subject(m.group("e")))
             spans.append(m.span())
-    return Asks(stress=tuple(stress), avoid=tuple(avoid))
+    short, tone = SHORT.search(text), TONE.search(text)
+    spans += [m.span() for m in (short, tone) if m]
+    return Asks(stress=tuple(stress), avoid=tuple(avoid), short=bool(short), tone=tone.group(0) if tone else "")
 
 
 def cannot_do(intent: Intent) -> list[str]:

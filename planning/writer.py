@@ -75,6 +75,10 @@ class Asks:
 
     stress: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
+    short: bool = False
+    """写短一点: two facts instead of four."""
+    tone: str = ""
+    """A tone she asked for (活泼一点); the templates have one voice, so the draft says it did not follow it."""
 
 
 SYNONYMS = {"送人": ("送礼", "送给", "伴手礼", "长辈"), "送礼": ("送人", "送给", "伴手礼", "长辈"),
@@ -100,7 +104,7 @@ def draft(subject: str, site: str, passages: Sequence[Passage] = (), theme: str 
         subject, theme = theme, ""
     if not subject:
         raise ValueError("a draft needs a subject or a theme")
-    facts = pick_facts(subject, passages, asks=asks, now=now or _now())
+    facts = pick_facts(subject, passages, 2 if asks.short else 4, asks=asks, now=now or _now())
     lines = [text for text, _ in facts]
     focus = asks.stress[0] if asks.stress else ""
     builders: dict[str, Callable[[str, str, str, list[str]], PlannedContent]] = {
@@ -114,6 +118,8 @@ def draft(subject: str, site: str, passages: Sequence[Passage] = (), theme: str 
         notes.append(f"资料库里没有找到关于「{subject}」的资料，{SITE_LABELS[site]}草稿只有模板，请补充产品细节")
     elif focus and not any(_mentions(line, ask_terms(focus)) for line in lines):
         notes.append(f"资料里没有找到关于「{focus}」的内容，草稿里这一点请自己补充")
+    if asks.tone:
+        notes.append(f"离线模板只有一种语气，「{asks.tone}」没有照做，请在计划里改写（配置模型后会按要求的语气写）")
     return Draft(content=content, citations=cite(used), notes=notes)
 
 

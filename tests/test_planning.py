@@ -467,3 +467,17 @@ def test_a_listing_price_the_owner_named_wins_over_the_models(fake_llm):
     plan = llm_plan(LLM.from_settings(fake_llm.settings()), PERSONA, "明天下午把桂花乌龙冷泡茶上架到淘宝，39元一盒", NOW)
     (run,) = plan.runs
     assert (run.kind, run.content.price_yuan, run.at) == ("list_product", 39.0, at(11, 24, 15))
+
+
+def test_asked_to_keep_it_short_the_draft_has_two_facts_and_a_tone_it_cannot_follow_is_said():
+    sheet = [Chunk("桂花乌龙冷泡茶选用福建高山乌龙。冷水浸泡4小时即可饮用。每盒12包。入口有桂花甜香。", "产品手册.docx", 3)]
+
+    def facts(text):
+        body = rules.plan(text, DECEMBER, sheet).runs[0].content.body
+        return [line for line in body.splitlines() if line and line[0] in "✨🌿💡📌"]
+
+    assert len(facts("在小红书发桂花乌龙冷泡茶")) == 4
+    assert len(facts("在小红书发桂花乌龙冷泡茶，写短一点")) == 2
+    plan = rules.plan("在小红书发桂花乌龙冷泡茶，活泼一点", DECEMBER, sheet)
+    assert "离线模板只有一种语气，「活泼一点」没有照做，请在计划里改写（配置模型后会按要求的语气写）" in plan.notes
+    assert not [u for u in plan.unknown if u.startswith("没看懂")]
