@@ -470,7 +470,7 @@ def test_a_listing_price_the_owner_named_wins_over_the_models(fake_llm):
 
 
 def test_asked_to_keep_it_short_the_draft_has_two_facts_and_a_tone_it_cannot_follow_is_said():
-    sheet = [Chunk("桂花乌龙冷泡茶选用福建高山乌龙。冷水浸泡4小时即可饮用。每盒12包。入口有桂花甜香。", "产品手册.docx", 3)]
+    sheet = [Chunk("桂花乌龙冷泡茶选用福建高山乌龙。冷水浸泡4小时即可饮用。每盒12包，每包3克。入口有桂花甜香。", "产品手册.docx", 3)]
 
     def facts(text):
         body = rules.plan(text, DECEMBER, sheet).runs[0].content.body
