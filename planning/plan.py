@@ -29,8 +29,7 @@ KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), 
                                           "file_tax": ("etax",)}
 """Which sites each task kind runs on (the task catalogue the planners offer)."""
 FORM_LABELS: dict[str, str] = {"vat": "增值税及附加税费申报表（小规模纳税人）", "pit_business": "个人所得税经营所得申报表（A表）"}
-SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image",
-                                                    "etax": "image"}
+SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image"}
 """The post kind a draft is written for until the owner attaches media (decides e.g. Douyin's title cap)."""
 LIMITS = {"xiaohongshu": xhs_limits, "douyin": douyin_limits}
 """Sites whose post rules exist as code (validators of ``core.content.Post``)."""
