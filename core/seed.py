@@ -1,5 +1,6 @@
-"""The demo workspace: an owner, the five employees, a Xiaohongshu account on the replica and a sample
-product sheet in the knowledge base.
+"""The demo workspace: an owner, the five employees, a Xiaohongshu account on the replica and two sample
+product sheets in the knowledge base (a summer cold-brew tea and an autumn gift box: two products that
+share words, as a real shop's do).
 
     python -m core.seed [--reset-password]
 
@@ -31,6 +32,21 @@ SAMPLE_TEXT = """# 产品资料
 ## 口感
 入口是桂花的甜香，回味是乌龙的焙火香，冰镇后更加清爽。
 """
+GIFT_DOC = "示例-产品资料-桂花红茶礼盒.md"
+GIFT_TEXT = """# 产品资料
+
+桂花红茶礼盒是本店今年秋天的新品，选用福建武夷山的正山小种红茶，用桂林金桂窨制三次。
+
+## 规格与价格
+每盒两罐，每罐100克，礼盒价168元，附手提袋和贺卡。
+
+## 冲泡方法
+用90度左右的热水冲泡，3克茶叶配200毫升水，每泡约20秒，可以续泡五到六次。
+
+## 送礼
+烫金桂花纹样的礼盒，适合中秋、教师节和拜访长辈时送人，可以免费代写贺卡。
+"""
+SAMPLE_DOCS = {SAMPLE_DOC: SAMPLE_TEXT, GIFT_DOC: GIFT_TEXT}
 
 
 def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, str | None]:
@@ -54,7 +70,8 @@ def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, st
         for role in EMPLOYEES.values():  # marketing first: it is the one the demo story uses
             s.add(Employee(workspace_id=ws.id, role=role.key, name=role.name, mode=role.default_mode, settings={}))
         s.add(Account(workspace_id=ws.id, site="xiaohongshu", name="demo", status="needs_login"))
-        add_document(s, ws.id, SAMPLE_DOC, SAMPLE_TEXT.encode("utf-8"))
+        for name, text in SAMPLE_DOCS.items():
+            add_document(s, ws.id, name, text.encode("utf-8"))
         return OWNER, create_owner(s, ws.id, OWNER)
 
 

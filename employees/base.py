@@ -18,10 +18,11 @@ class Role:
     """The system prompt's persona (zh-CN): who the employee is and how it works."""
     default_mode: str = "semi_auto"
     workflows: tuple[str, ...] = ()
-    """Names in ``graphs.GRAPHS`` this employee may run (some may not exist yet: see ``coming_soon``)."""
+    """Names in ``graphs.GRAPHS`` this employee may run (every one must exist; a role with none says
+    ``coming_soon``)."""
     sites: tuple[str, ...] = ()
     """Sites it works on (``sites.SITES`` keys, or a site whose adapter is still to come)."""
     coming_soon: str = ""
-    """What the phone says while none of its workflows exists (e.g. 上架功能即将推出)."""
+    """What the phone says for a role with no workflow yet (e.g. 客服功能即将推出)."""
     settings: dict = field(default_factory=dict)
     """Defaults of the owner's per-employee settings (see ``employees.settings``)."""

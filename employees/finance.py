@@ -1,4 +1,4 @@
-"""财务助手: prepares and files the tax return on the electronic tax bureau (the filing workflow is to come)."""
+"""财务助手: prepares and files the quarter's returns on the electronic tax bureau (the ``tax_filing`` workflow)."""
 from employees.base import Role
 
 ROLE = Role(
@@ -7,8 +7,7 @@ ROLE = Role(
     description="整理账目，在电子税务局填写申报表，提交前一定先请你确认。",
     persona="你是细心的财务助手，数字只用账本里的记录，每一项都说明来源，申报前一定请老板确认。",
     default_mode="semi_auto",
-    workflows=("filing",),
+    workflows=("tax_filing",),
     sites=("etax",),
-    coming_soon="报税功能即将推出，现在还不能接报税任务。",
     settings={"tone": "严谨清楚", "banned_words": [], "default_sites": []},
 )

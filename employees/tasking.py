@@ -33,16 +33,17 @@ from llm.client import LLM
 from planning import make_plan
 from planning.llm_planner import persona_of
 from planning.plan import KIND_LABELS, SITE_LABELS, Plan, PlannedRun
-from planning.rules import understand
+from planning.rules import needs_writing, understand
 from planning.safety import REDACTED, scrub
 from planning.writer import fit
 from sites.taobao.product import Product
 
-KIND_WORKFLOWS = {"publish": "publish", "list_product": "listing"}
+KIND_WORKFLOWS = {"publish": "publish", "list_product": "listing", "file_tax": "tax_filing"}
 """Which workflow (``graphs.GRAPHS``) carries out each kind of planned run."""
-CONFIRMABLE = {"publish", "list_product"}
+CONFIRMABLE = {"publish", "list_product", "file_tax"}
 """Kinds a plan can turn into runs. A listing also needs category, brand, price, stock and main images
-the sentence does not give: the owner types them on the plan page when confirming (``ListingFacts``)."""
+the sentence does not give: the owner types them on the plan page when confirming (``ListingFacts``).
+A filing needs nothing more: its figures come from the books, and the return waits for approval."""
 LISTING_PAGE = "/listings/new"
 """Where a product is listed by hand (linked from the plan page's listing items)."""
 PASSAGES_K = 4
@@ -75,10 +76,11 @@ def plan_task(s: Session, settings: Settings, workspace: Workspace, employee: Em
     now = now or datetime.now(ZoneInfo(workspace.timezone))
     intent = understand(text, now)
     asked, notes = text, []
-    if not intent.sites and prefs.default_sites:
+    if not intent.sites and not intent.cannot and prefs.default_sites:
         shown = "和".join(SITE_LABELS.get(site, site) for site in prefs.default_sites)
         asked, notes = f"{text}，发在{shown}", [f"没说平台，按员工设置发在{shown}"]
-    passages = search(s, workspace.id, intent.subject or intent.theme or text, k=PASSAGES_K)
+    passages = search(s, workspace.id, intent.subject or intent.theme or text, k=PASSAGES_K) \
+        if needs_writing(asked, now) else []
     plan = make_plan(asked, now, llm=LLM.from_settings(settings), persona=persona(role, prefs),
                      passages=passages, accounts=single_accounts(s, workspace.id))
     plan.request = text
@@ -149,7 +151,10 @@ def not_confirmable(run: PlannedRun) -> str:
 
 
 def findings(run: PlannedRun, banned: list[str]) -> list[compliance.Finding]:
-    """Compliance findings for a planned draft; image counts wait for the images (at confirmation)."""
+    """Compliance findings for a planned draft; image counts wait for the images (at confirmation). A
+    filing publishes no text of ours: nothing to check."""
+    if run.kind == "file_tax":
+        return []
     draft = compliance.Draft(title=run.content.title, body=run.content.body, topics=tuple(run.content.topics),
                              kind="note")
     platform = run.site if run.site in CHECKED_PLATFORMS else None

@@ -11,14 +11,14 @@ from llm.errors import ModelRefused, ModelUnavailable
 from planning import llm_planner, rules
 from planning.plan import Citation, Plan, PlannedContent, PlannedRun
 from planning.when import When, resolve
-from planning.writer import AUTHOR_OFFLINE, Draft, Passage, draft, llm_draft
+from planning.writer import AUTHOR_OFFLINE, Asks, Draft, Passage, draft, llm_draft
 
 
 def make_plan(text: str, now: datetime, *, llm: LLM | None = None, persona: str = "",
               passages: Sequence[Passage] = (), accounts: Mapping[str, str] | None = None) -> Plan:
     """The model's plan, or the offline one (with a note saying why) when there is no usable model."""
-    if llm is None:
-        return rules.plan(text, now, passages, accounts)
+    if llm is None or not rules.needs_writing(text, now):
+        return rules.plan(text, now, passages, accounts)  # a filing or a refusal has nothing to write
     try:
         return llm_planner.plan(llm, persona, text, now, passages, accounts)
     except (ModelUnavailable, ModelRefused) as e:
@@ -27,5 +27,5 @@ def make_plan(text: str, now: datetime, *, llm: LLM | None = None, persona: str 
         return offline
 
 
-__all__ = ["AUTHOR_OFFLINE", "Citation", "Draft", "Passage", "Plan", "PlannedContent", "PlannedRun", "When",
+__all__ = ["AUTHOR_OFFLINE", "Asks", "Citation", "Draft", "Passage", "Plan", "PlannedContent", "PlannedRun", "When",
            "draft", "llm_draft", "make_plan", "resolve"]

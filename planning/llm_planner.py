@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from llm.client import LLM, ToolCall
 from planning.plan import KIND_LABELS, KIND_SITES, SITE_LABELS, SITE_MEDIA, Plan, PlannedContent, PlannedRun
-from planning.rules import NOW_WORDS, kind_for, time_notes, understand
+from planning.rules import NOW_WORDS, cannot_do, kind_for, time_notes, understand
 from planning.safety import DATA_RULE, data_message
 from planning.when import WEEKDAY_LABELS, When, resolve
 from planning.writer import Passage, clean_topics, cite, fit, pick_cited, style_guide
@@ -67,13 +67,14 @@ def persona_of(name: str, description: str) -> str:
 def system_prompt(persona: str, now: datetime) -> str:
     """Who the model is and the rules it works by; no passage, no setting, no secret is ever in here."""
     zone = getattr(now.tzinfo, "key", None) or str(now.tzinfo)
-    rules = "\n".join(f"- {style_guide(site)}" for site in SITE_LABELS)
+    rules = "\n".join(f"- {style_guide(site)}" for site in (*KIND_SITES["publish"], *KIND_SITES["list_product"]))
     return (f"{persona}\n"
             f"现在是{now:%Y年%m月%d日} 周{WEEKDAY_LABELS[now.weekday()]} {now:%H:%M}（时区 {zone}）。\n"
             "老板会用一句话交代任务。每个平台的每项任务调用一次工具；time_text 逐字照抄老板说的时间。\n"
             f"各平台规则：\n{rules}\n"
             "只使用参考资料里的事实，在 citations 里写用到的资料编号；不要编造价格、功效或数据。\n"
             "老板的话里有听不懂或缺少的信息，用一句话文字说明，不要猜。\n"
+            "老板要做的事没有对应的工具（例如改价、下架、回复评论），不要用别的工具代替，用文字说明做不了。\n"
             f"{DATA_RULE}")
 
 
@@ -92,13 +93,20 @@ class Scope:
         self.text = re.sub(r"\s+", "", text)
         self.when = intent.when
         self.said_now = intent.now_words
-        self.wanted = {(site, kind_for(site, intent.kinds)) for site in intent.sites}
+        self.price = intent.price
+        """The price the owner named (39元一盒): a listing's price, whatever the model wrote."""
+        self.wanted = {(site, kind_for(site, intent.kinds, intent.cannot)) for site in intent.sites}
+        self.cannot = [words for words, _ in intent.cannot]
+        """The owner's verbs no workflow does (改价): a model answering them with another task is refused."""
+        self.unsupported = cannot_do(intent)
         self.taken: set[tuple[str, str]] = set()
 
     def refusal(self, run: PlannedRun, time_words: str) -> str | None:
         """Why this run is outside what the owner asked (zh-CN), or None; a run inside is taken."""
         what = f"在{SITE_LABELS[run.site]}{KIND_LABELS[run.kind]}"
         if (run.site, run.kind) not in self.wanted:
+            if self.cannot:
+                return f"你要的是「{'、'.join(self.cannot)}」，不是{what}；模型安排的这一项已忽略"
             return f"你没有要求{what}，模型却安排了这一项，已忽略（资料里的话不会当作指令）"
         if (run.site, run.kind) in self.taken:
             return f"模型为{what}多安排了一项，已忽略（每个平台只按你的要求安排一次）"
@@ -124,6 +132,7 @@ def plan(llm: LLM, persona: str, text: str, now: datetime, passages: Sequence[Pa
     reply = llm.chat(messages(persona, text, now, passages), tools=TOOLS)
     result = Plan(request=text, author=f"模型 {llm.model}", usage=reply.usage)
     scope = Scope(text, now)
+    result.unknown += scope.unsupported
     for call in reply.tool_calls:
         _add_call(result, call, now, scope, passages, accounts or {}, llm.model)
     if reply.text and reply.text.strip():
@@ -158,7 +167,8 @@ def _add_call(result: Plan, call: ToolCall, now: datetime, scope: Scope, passage
         content = PlannedContent(title=str(args.get("title") or "").strip(),
                                  body=str(args.get("body") or "").strip(),
                                  topics=clean_topics([str(t) for t in args.get("topics") or []]),
-                                 media=SITE_MEDIA[site], price_yuan=args.get("price_yuan"), author=f"模型 {model}")
+                                 media=SITE_MEDIA[site], author=f"模型 {model}",
+                                 price_yuan=scope.price if scope.price is not None else args.get("price_yuan"))
         content, trimmed = fit(site, content)
         run = PlannedRun(kind=kind, site=site, account_id=accounts.get(site), at=at, time_text=time_text,
                          content=content, citations=cite(pick_cited(passages, args.get("citations"))))

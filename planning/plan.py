@@ -19,13 +19,16 @@ from sites.taobao.limits import limits as taobao_limits
 from sites.taobao.product import Product
 from sites.xiaohongshu.limits import limits as xhs_limits
 
-Site = Literal["xiaohongshu", "douyin", "taobao"]
-Kind = Literal["publish", "list_product"]
+Site = Literal["xiaohongshu", "douyin", "taobao", "etax"]
+Kind = Literal["publish", "list_product", "file_tax"]
+Form = Literal["vat", "pit_business"]
 
-SITE_LABELS: dict[str, str] = {"xiaohongshu": "小红书", "douyin": "抖音", "taobao": "淘宝"}
-KIND_LABELS: dict[str, str] = {"publish": "发布", "list_product": "上架商品"}
-KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), "list_product": ("taobao",)}
+SITE_LABELS: dict[str, str] = {"xiaohongshu": "小红书", "douyin": "抖音", "taobao": "淘宝", "etax": "电子税务局"}
+KIND_LABELS: dict[str, str] = {"publish": "发布", "list_product": "上架商品", "file_tax": "报税"}
+KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), "list_product": ("taobao",),
+                                          "file_tax": ("etax",)}
 """Which sites each task kind runs on (the task catalogue the planners offer)."""
+FORM_LABELS: dict[str, str] = {"vat": "增值税及附加税费申报表（小规模纳税人）", "pit_business": "个人所得税经营所得申报表（A表）"}
 SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image"}
 """The post kind a draft is written for until the owner attaches media (decides e.g. Douyin's title cap)."""
 LIMITS = {"xiaohongshu": xhs_limits, "douyin": douyin_limits}
@@ -51,6 +54,10 @@ class PlannedContent(BaseModel):
     media: Literal["image", "video"] = "image"
     price_yuan: float | None = None
     """Listing price, for list_product only."""
+    period: str = ""
+    """The quarter a return is for (``2026Q3``), for file_tax only."""
+    form: Form | None = None
+    """Which return, for file_tax only."""
     author: str = ""
     """Who wrote the draft: ``离线模板`` or ``模型 <name>``; shown to the owner."""
 
@@ -70,6 +77,8 @@ class PlannedRun(BaseModel):
     def _site_runs_kind(self) -> "PlannedRun":
         if self.site not in KIND_SITES[self.kind]:
             raise ValueError(f"{SITE_LABELS[self.site]}不支持「{KIND_LABELS[self.kind]}」")
+        if self.kind == "file_tax" and not (self.content.period and self.content.form):
+            raise ValueError("报税要写明所属季度和申报表")
         return self
 
     def problems(self, now: datetime) -> list[str]:

@@ -9,10 +9,12 @@ aware datetime in ``now``'s time zone (the workspace's), the matched span, and w
   a period alone (明天下午) takes its usual hour; a bare 1–6点 means the afternoon (nobody posts at 3 am)
 - exact offsets: 两小时后 半小时后 30分钟后
 
-A date without a clock gets ``DEFAULT_TIME`` and ``time_assumed``. A time that is already past rolls
-forward only where the owner left the day open (a clock alone → tomorrow, today's weekday → next week);
-an explicit day in the past (今天上午9点 at 15:00, 本周一) is returned with ``past`` set, for the plan to
-report rather than silently move.
+A date without a clock gets ``DEFAULT_TIME`` and ``time_assumed``. Relative days resolve to
+their next occurrence: a weekday of this week that is already over (这周五 said on a Sunday) is next
+week's, with ``rolled_over`` set for the plan to say so; a time that is already past rolls forward where
+the owner left the day open (a clock alone → tomorrow, today's weekday → next week). A day that is today
+or named outright with a time already past (今天上午9点 at 15:00, 本周一 on a Monday afternoon) is
+returned with ``past`` set: the plan asks for another time rather than guess.
 """
 from __future__ import annotations
 
@@ -83,6 +85,8 @@ class _Day:
     roll_days: int = 0
     period: str | None = None
     """A period the day word implies (今晚 → 晚上)."""
+    moved: bool = False
+    """The day the words name this week was already over, so the next one was taken (这周五 on a Sunday)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,12 @@ def _weekday(m: re.Match, now: datetime) -> _Day:
     prefix = m.group("pre")
     if prefix:
         weeks = 2 if prefix.startswith("下下") else 1 if prefix.startswith("下") else 0
-        return _Day(m.start(), m.end(), monday + timedelta(weeks=weeks, days=target))
+        day = monday + timedelta(weeks=weeks, days=target)
+        if weeks == 0 and m.group("d") == "末" and today == 6:
+            return _Day(m.start(), m.end(), now.date())  # 这周末 said on a Sunday: today
+        if day < now.date():  # 这周五 said on a Sunday: nobody plans a post for two days ago
+            return _Day(m.start(), m.end(), day + timedelta(weeks=1), moved=True)
+        return _Day(m.start(), m.end(), day)
     ahead = (target - today) % 7
     return _Day(m.start(), m.end(), now.date() + timedelta(days=ahead), roll_days=7 if ahead == 0 else 0)
 
@@ -208,7 +217,7 @@ def _combine(text: str, now: datetime, day: _Day, clock: _Clock | None) -> When 
     if hour is None or not 0 <= minute < 60:
         return None
     at = datetime.combine(day.day, time(0), tzinfo=now.tzinfo) + timedelta(hours=hour, minutes=minute)
-    rolled = past = False
+    rolled, past = day.moved, False
     if at <= now:
         if day.roll_days:
             at, rolled = at + timedelta(days=day.roll_days), True

@@ -1,5 +1,5 @@
 """The five employees as data, and on the phone: all five are listed (a workspace missing some gets them
-once), each role's registry names exist, roles whose workflow is not built say so, and the owner's
+once), every workflow a role names exists in GRAPHS, only roles with no workflow say so, and the owner's
 per-employee settings are validated, saved and used by the compliance check."""
 from __future__ import annotations
 
@@ -19,15 +19,16 @@ FIVE = ["营销专员", "销售助理", "客服代表", "运营管家", "财务�
 KNOWN_SITES = {"xiaohongshu", "douyin", "taobao", "etax"}
 
 
-def test_every_role_names_real_modes_and_sites_and_says_when_its_workflow_is_still_to_come():
+def test_every_role_names_real_modes_and_sites_and_every_workflow_it_names_exists():
     assert [r.name for r in EMPLOYEES.values()] == FIVE
     for key, role in EMPLOYEES.items():
         assert role.key == key and role.default_mode in MODES and role.persona
         assert set(role.sites) <= KNOWN_SITES
-        missing = [w for w in role.workflows if w not in GRAPHS]
-        if missing or not role.workflows:
-            assert "即将推出" in role.coming_soon, key  # says so instead of pretending
-    assert "publish" in GRAPHS and EMPLOYEES["marketing"].workflows == ("publish",)
+        assert [w for w in role.workflows if w not in GRAPHS] == [], key  # a name that runs nothing is a lie
+        assert bool(role.workflows) != bool(role.coming_soon), key  # "coming soon" only where nothing runs yet
+    assert EMPLOYEES["marketing"].workflows == ("publish",)
+    assert EMPLOYEES["sales"].workflows == ("listing",)
+    assert EMPLOYEES["finance"].workflows == ("tax_filing",)
 
 
 @pytest.fixture
@@ -36,17 +37,16 @@ def client(web):
         yield c
 
 
-def test_all_five_are_listed_and_the_unbuilt_ones_say_so(web, client):
+def test_all_five_are_listed_and_only_the_unbuilt_ones_say_coming_soon(web, client):
     listed = client.get("/api/employees").json()["employees"]
     assert [e["name"] for e in listed] == FIVE
     by_name = {e["name"]: e for e in listed}
-    assert by_name["营销专员"]["can_take_tasks"] and not by_name["营销专员"]["notice"]
-    if "filing" not in GRAPHS:
-        assert not by_name["财务助手"]["can_take_tasks"] and "报税功能即将推出" in by_name["财务助手"]["notice"]
-    if "listing" not in GRAPHS:
-        assert "上架功能即将推出" in by_name["销售助理"]["notice"]
+    for name in ("营销专员", "销售助理", "财务助手"):
+        assert by_name[name]["can_take_tasks"] and not by_name[name]["notice"], name
+    for name in ("客服代表", "运营管家"):
+        assert not by_name[name]["can_take_tasks"] and "即将推出" in by_name[name]["notice"], name
     page = client.get("/employees").text
-    assert all(name in page for name in FIVE) and "即将推出" in page
+    assert all(name in page for name in FIVE) and "报税功能即将推出" not in page
 
 
 def test_a_workspace_made_before_the_five_gets_the_missing_ones_once(web):

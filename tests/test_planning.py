@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -109,6 +109,37 @@ def test_an_explicit_day_in_the_past_is_reported_not_moved():
     when = resolve("今天上午9点", NOW)
     assert when.at == at(11, 23, 9) and when.past and not when.rolled_over
     assert resolve("本周一", NOW).past
+
+
+WEEK = [datetime(2026, 11, 30 + d, 15, 0, tzinfo=SH) if d < 1 else datetime(2026, 12, d, 15, 0, tzinfo=SH)
+        for d in range(7)]  # Monday 30 November … Sunday 6 December, each at 15:00
+
+
+@pytest.mark.parametrize("now", WEEK, ids=[f"周{'一二三四五六日'[n.weekday()]}" for n in WEEK])
+@pytest.mark.parametrize("words", ["这周五晚上8点", "本周五晚上8点", "周五晚上8点", "星期五晚上8点", "这个礼拜五晚上8点"])
+def test_this_weeks_friday_is_the_next_friday_whatever_day_it_is_said(now, words):
+    when = resolve(f"{words}在小红书发", now)
+    assert when.at > now and when.at.weekday() == 4 and (when.at.hour, when.at.minute) == (20, 0)
+    assert when.at - now < timedelta(days=7), when.label()  # the next Friday evening, not last week's
+    assert not when.past
+
+
+@pytest.mark.parametrize("now", WEEK, ids=[f"周{'一二三四五六日'[n.weekday()]}" for n in WEEK])
+def test_next_weeks_friday_is_after_the_coming_monday(now):
+    when = resolve("下周五上午10点发", now)
+    monday = (now + timedelta(days=7 - now.weekday())).date()
+    assert when.at.date() == monday + timedelta(days=4) and when.at > now
+
+
+def test_a_plan_for_this_friday_said_on_sunday_says_it_moved_to_the_coming_friday():
+    sunday = WEEK[6]
+    plan = rules.plan("这周五晚上8点在小红书发一篇桂花乌龙冷泡茶的笔记", sunday, PASSAGES)
+    assert plan.runs[0].at == at(12, 11, 20) and plan.ready(sunday)
+    assert "「这周五晚上8点」已经过了，按下一个 12月11日 周五 20:00 安排，请核对" in plan.notes
+
+
+def test_this_weeks_weekend_said_on_sunday_is_today():
+    assert resolve("这周末晚上8点发", WEEK[6]).at == at(12, 6, 20)
 
 
 def test_text_without_a_time_gives_none():
@@ -318,3 +349,135 @@ def test_llm_draft_that_is_not_json_raises_a_business_error(fake_llm):
     fake_llm.reply_text("好的，这是草稿：标题……")
     with pytest.raises(ModelReplyInvalid):
         llm_draft(LLM.from_settings(fake_llm.settings()), PERSONA, "桂花乌龙冷泡茶", "xiaohongshu", PASSAGES)
+
+
+# -- what the catalogue cannot do -----------------------------------------------------------------------
+
+REPRICE = "去淘宝后台把桂花图案手机壳改价到19.9元"
+
+
+@pytest.mark.parametrize("text", [REPRICE, "把淘宝上的桂花图案手机壳下架", "回复一下小红书上的评论",
+                                  "把昨天小红书那篇笔记删掉", "淘宝那边给买家发货"])
+def test_a_request_no_workflow_does_is_said_and_never_planned_as_another_task(text):
+    plan = rules.plan(text, NOW, PASSAGES, accounts={"taobao": "shop"})
+    assert plan.runs == [], [(r.kind, r.content.title) for r in plan.runs]
+    said = "\n".join(plan.unknown)
+    assert "现在还做不了，没有安排别的任务代替" in said and "一次性的后台代办任务还没有推出" in said
+    assert "我们的新品" not in said
+
+
+def test_the_reprice_request_names_the_verb_and_what_can_be_done_instead():
+    (said,) = rules.plan(REPRICE, NOW).unknown
+    assert said.startswith("「改价」（修改已上架商品的价格）现在还做不了")
+    assert "在淘宝上架商品" in said and "请在淘宝后台自己操作" in said
+
+
+def test_a_model_answering_a_reprice_with_a_listing_is_refused(fake_llm):
+    fake_llm.reply_tool_calls(("list_product", {"site": "taobao", "time_text": "", "title": "我们的新品",
+                                                "body": "新品上架", "price_yuan": 19.9}))
+    plan = llm_plan(LLM.from_settings(fake_llm.settings()), PERSONA, REPRICE, NOW, PASSAGES)
+    assert plan.runs == []
+    assert "你要的是「改价」，不是在淘宝上架商品；模型安排的这一项已忽略" in plan.unknown
+    assert any("「改价」（修改已上架商品的价格）现在还做不了" in u for u in plan.unknown)
+    assert "不要用别的工具代替" in fake_llm.requests[0].messages[0]["content"]
+
+
+def test_make_plan_asks_no_model_for_a_request_with_nothing_to_write(fake_llm):
+    llm = LLM.from_settings(fake_llm.settings())
+    for text in (REPRICE, "把上季度增值税报了"):
+        assert make_plan(text, NOW, llm=llm).author == AUTHOR_OFFLINE
+    assert fake_llm.requests == []
+
+
+def test_a_post_without_a_product_or_theme_asks_instead_of_inventing_one():
+    plan = rules.plan("明天在小红书发一篇笔记", NOW, PASSAGES)
+    assert plan.runs == [] and "没说产品或主题是什么" in plan.unknown
+
+
+# -- filing ---------------------------------------------------------------------------------------------
+
+DECEMBER = datetime(2026, 12, 6, 15, 0, tzinfo=SH)
+
+
+def test_last_quarters_vat_becomes_a_filing_plan_on_the_tax_bureau():
+    plan = rules.plan("把上季度增值税报了", DECEMBER, accounts={"etax": "acc-etax"})
+    (run,) = plan.runs
+    assert (run.kind, run.site, run.account_id, run.at) == ("file_tax", "etax", "acc-etax", None)
+    assert (run.content.period, run.content.form) == ("2026Q3", "vat")
+    assert run.content.title == "2026年第3季度 增值税及附加税费申报表（小规模纳税人）"
+    assert "提交前会把填好的表和截图发给你审批" in run.content.body
+    assert plan.unknown == [] and plan.ready(DECEMBER)
+
+
+def test_business_income_means_the_a_form_of_the_last_ended_quarter():
+    plan = rules.plan("报一下经营所得", DECEMBER)
+    (run,) = plan.runs
+    assert (run.content.period, run.content.form) == ("2026Q3", "pit_business")
+    assert "没说哪个季度，按上季度（2026年第3季度）申报" in plan.notes
+
+
+@pytest.mark.parametrize(("text", "period"), [("报一下2026年第二季度的增值税", "2026Q2"), ("三季度增值税申报", "2026Q3"),
+                                              ("帮我报税", "2026Q3"), ("去年第四季度的增值税报了", "2025Q4")])
+def test_the_quarter_is_read_from_the_owners_words(text, period):
+    (run,) = rules.plan(text, DECEMBER).runs
+    assert run.content.period == period
+
+
+def test_a_quarter_that_has_not_ended_is_not_filed():
+    plan = rules.plan("把本季度增值税报了", DECEMBER)
+    assert plan.runs == [] and plan.unknown == ["2026年第4季度还没有结束，要到1月1日以后才能申报"]
+
+
+# -- the owner's words in a draft --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("words", "subject"), [("我们的桂花乌龙冷泡茶", "桂花乌龙冷泡茶"), ("我们店的桂花乌龙冷泡茶", "桂花乌龙冷泡茶"),
+                                              ("关于我家桂花糕", "桂花糕"), ("我爱桂花", "我爱桂花")])
+def test_the_owners_possessive_is_no_part_of_a_product_name(words, subject):
+    assert rules.clean_subject(words) == subject
+
+
+def test_the_owners_possessive_and_the_verb_stay_out_of_the_subject():
+    assert rules.understand("推广一下我们的桂花乌龙冷泡茶，发小红书", NOW).subject == "桂花乌龙冷泡茶"
+    listing = rules.understand("明天下午把桂花乌龙冷泡茶上架到淘宝，39元一盒", NOW)
+    assert (listing.subject, listing.price, listing.leftover) == ("桂花乌龙冷泡茶", 39.0, [])
+
+
+def test_a_seasonal_claim_out_of_season_is_dropped_and_the_rest_of_the_sentence_kept():
+    summer = [Chunk("桂花乌龙冷泡茶是本店今年夏天的新品，选用福建安溪的乌龙茶。", "产品资料.md", 1)]
+    assert "今年夏天" in draft("桂花乌龙冷泡茶", "xiaohongshu", summer, now=at(7, 1)).content.body
+    december = draft("桂花乌龙冷泡茶", "xiaohongshu", summer, now=DECEMBER).content.body
+    assert "夏天" not in december and "桂花乌龙冷泡茶选用福建安溪的乌龙茶" in december
+
+
+def test_a_draft_about_a_product_the_knowledge_does_not_have_says_so_instead_of_borrowing_facts():
+    written = draft("老字号桂花糕", "xiaohongshu", PASSAGES, now=DECEMBER)  # shares only 「桂花」 with the tea
+    assert written.citations == [] and "福建" not in written.content.body
+    assert "资料库里没有找到关于「老字号桂花糕」的资料，小红书草稿只有模板，请补充产品细节" in written.notes
+
+
+def test_an_edit_request_next_to_a_post_is_said_and_the_post_still_planned():
+    plan = rules.plan("帮我修改一下文案然后发小红书，产品是桂花乌龙冷泡茶", NOW, PASSAGES)
+    assert [(r.kind, r.site) for r in plan.runs] == [("publish", "xiaohongshu")]
+    assert any(u.startswith("「修改」") for u in plan.unknown)
+
+
+def test_a_listing_price_the_owner_named_wins_over_the_models(fake_llm):
+    fake_llm.reply_tool_calls(("list_product", {"site": "taobao", "time_text": "明天下午", "title": "桂花乌龙冷泡茶 12包",
+                                                "body": "冷泡4小时", "price_yuan": 29.9}))
+    plan = llm_plan(LLM.from_settings(fake_llm.settings()), PERSONA, "明天下午把桂花乌龙冷泡茶上架到淘宝，39元一盒", NOW)
+    (run,) = plan.runs
+    assert (run.kind, run.content.price_yuan, run.at) == ("list_product", 39.0, at(11, 24, 15))
+
+
+def test_asked_to_keep_it_short_the_draft_has_two_facts_and_a_tone_it_cannot_follow_is_said():
+    sheet = [Chunk("桂花乌龙冷泡茶选用福建高山乌龙。冷水浸泡4小时即可饮用。每盒12包，每包3克。入口有桂花甜香。", "产品手册.docx", 3)]
+
+    def facts(text):
+        body = rules.plan(text, DECEMBER, sheet).runs[0].content.body
+        return [line for line in body.splitlines() if line and line[0] in "✨🌿💡📌"]
+
+    assert len(facts("在小红书发桂花乌龙冷泡茶")) == 4
+    assert len(facts("在小红书发桂花乌龙冷泡茶，写短一点")) == 2
+    plan = rules.plan("在小红书发桂花乌龙冷泡茶，活泼一点", DECEMBER, sheet)
+    assert "离线模板只有一种语气，「活泼一点」没有照做，请在计划里改写（配置模型后会按要求的语气写）" in plan.notes
+    assert not [u for u in plan.unknown if u.startswith("没看懂")]

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from rq import Queue
 
+from books.periods import Quarter
 from core.db import transaction
 from core.models import Account, Approval, Employee, Run
 from core.queue import redis_for
@@ -192,13 +193,73 @@ def test_a_draft_edited_to_an_absolute_claim_is_blocked_and_a_warning_reaches_th
 
 def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_message(web, client):
     with web.db() as s:
-        finance = s.query(Employee).filter_by(role="finance").one().id
+        service = s.query(Employee).filter_by(role="service").one().id
     before = _runs(web)
-    resp = client.post("/api/tasks", json={"employee_id": finance, "text": "月底帮我把增值税报了"})
+    resp = client.post("/api/tasks", json={"employee_id": service, "text": "回复一下买家的咨询"})
     assert resp.status_code == 422
     (err,) = resp.json()["detail"]
-    assert err["field"] == "employee_id" and "报税功能即将推出" in err["message"]
+    assert err["field"] == "employee_id" and "客服功能即将推出" in err["message"]
     assert _runs(web) == before
+
+
+@pytest.fixture(scope="module")
+def finance(web):
+    """The finance assistant's id, and the workspace's one tax-bureau account."""
+    with transaction(web.db) as s:
+        emp = s.query(Employee).filter_by(role="finance").one()
+        if not s.query(Account).filter_by(workspace_id=emp.workspace_id, site="etax").count():
+            s.add(Account(workspace_id=emp.workspace_id, site="etax", name="我的电子税务局", status="active"))
+        return emp.id
+
+
+def test_the_finance_assistant_plans_last_quarters_vat_and_confirming_starts_the_filing(web, client, finance):
+    last = Quarter.containing(datetime.now(TZ).date()).previous()
+    plan = _plan(client, finance, "把上季度增值税报了")
+    (run,) = plan["runs"]
+    assert (run["kind"], run["site"], run["account"]) == ("file_tax", "etax", "我的电子税务局")
+    assert run["title"] == f"{last.label} 增值税及附加税费申报表（小规模纳税人）" and plan["confirmable"]
+    assert plan["unknown"] == [] and "即将推出" not in str(plan)
+    page = client.get(f"/tasks/{plan['id']}").text
+    assert "申报表" in page and 'name="images_0"' not in page  # nothing to attach: the figures are the books'
+
+    before = _runs(web)
+    ok = client.post(f"/api/tasks/{plan['id']}/confirm", files=[("placeholder", ("", b"", "application/octet-stream"))])
+    assert ok.status_code == 201, ok.text
+    (created,) = ok.json()["created"]
+    with web.db() as s:
+        stored = s.get(Run, created["id"])
+        assert (stored.graph, stored.site, stored.status, stored.mode) == ("tax_filing", "etax", "queued", "semi_auto")
+        assert (stored.content["period"], stored.content["form"]) == (str(last), "vat")
+    assert _runs(web) == before + 1 and _queue(web).count == 1
+
+    again = _plan(client, finance, "把上季度增值税报了")  # the same return twice: refused, nothing created
+    twice = client.post(f"/api/tasks/{again['id']}/confirm", files=[("placeholder", ("", b"", "application/octet-stream"))])
+    assert twice.status_code == 422
+    assert "不会重复申报" in twice.json()["detail"][0]["message"] and _runs(web) == before + 1
+    _queue(web).empty()  # no worker in this module: leave the queue as the next test expects it
+
+
+def test_business_income_is_planned_as_the_a_form_and_the_owner_picks_the_taxpayer_kind(web, client, finance):
+    plan = _plan(client, finance, "报一下经营所得")
+    (run,) = plan["runs"]
+    assert run["title"].endswith("个人所得税经营所得申报表（A表）")
+    assert any("按上季度" in n for n in plan["notes"])
+    assert 'name="individual_business_0"' in client.get(f"/tasks/{plan['id']}").text
+    ok = client.post(f"/api/tasks/{plan['id']}/confirm", data={"individual_business_0": "false"})
+    assert ok.status_code == 201, ok.text
+    with web.db() as s:
+        stored = s.get(Run, ok.json()["created"][0]["id"])
+        assert (stored.content["form"], stored.content["individual_business"]) == ("pit_business", False)
+    _queue(web).empty()
+
+
+def test_a_reprice_for_the_sales_assistant_is_said_and_plans_no_listing(web, client, sales):
+    plan = _plan(client, sales, "去淘宝后台把桂花图案手机壳改价到19.9元")
+    assert plan["runs"] == []
+    assert any("「改价」" in u and "没有安排别的任务代替" in u for u in plan["unknown"])
+    assert "我们的新品" not in str(plan)
+    page = client.get(f"/tasks/{plan['id']}").text
+    assert "现在还做不了" in page and "确认并排期" not in page
 
 
 LISTING = "明天上午10点上架一款手机壳，倍思的磁吸透明款，售价39元"
@@ -367,7 +428,8 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
 
     page.get_by_label("交给").select_option(label="营销专员")
-    expect(page.get_by_role("option", name="财务助手（即将推出）")).to_be_disabled()
+    expect(page.get_by_role("option", name="客服代表（即将推出）")).to_be_disabled()
+    expect(page.get_by_role("option", name="财务助手", exact=True)).to_be_enabled()
     page.get_by_label(re.compile("^任务")).fill(STORY)
     page.get_by_role("button", name="让员工出计划").click()
     expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
@@ -401,6 +463,31 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     expect(scheduled).to_have_count(2)
     expect(page.locator(".badge.s-scheduled")).to_have_count(2)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_owner_hands_a_filing_to_the_finance_assistant_on_the_phone(web, finance, phone):
+    page = phone
+    page.goto(f"{web.url}/login")
+    page.get_by_label("用户名").fill("owner")
+    page.get_by_label("密码").fill(web.password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    page.get_by_label("交给").select_option(label="财务助手")
+    page.get_by_label(re.compile("^任务")).fill("去年第四季度的增值税报了")
+    page.get_by_role("button", name="让员工出计划").click()
+    expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
+
+    year = datetime.now(TZ).year - 1
+    item = page.locator(".plan-run")
+    expect(item).to_have_count(1)
+    expect(item.get_by_role("heading")).to_have_text("第1项 · 电子税务局")
+    expect(item.locator("dd[data-field=title]")).to_have_text(f"{year}年第4季度 增值税及附加税费申报表（小规模纳税人）")
+    expect(page.get_by_text("即将推出")).to_have_count(0)
+    page.locator("#confirm").get_by_role("button", name="确认并排期").click()
+    expect(page.locator("#task-status")).to_have_text("已确认")
+    expect(page.locator(".list .item", has_text="电子税务局")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _queue(web).empty()
 
 
 def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, fake_llm, phone, tmp_path):

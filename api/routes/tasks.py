@@ -9,6 +9,11 @@ are runs created, through the same path as a written note (``core.runs.create_ru
 A listing run (销售助理's ``list_product``) also takes the facts its sentence did not give, per run:
 ``category_{i}``, ``brand_{i}``, ``model_{i}``, ``price_{i}``, ``stock_{i}``; its images are the main
 images. It becomes ``core.runs.create_listing_run`` with the draft's title, at the plan's time.
+
+A filing run (财务助手's ``file_tax``) takes no images: it becomes ``core.runs.create_filing_run`` for the
+plan's quarter and return on the workspace's tax-bureau account (``individual_business_{i}`` for an A表:
+``true`` 个体工商户, ``false`` 个人独资企业/合伙企业); the return waits for the owner's approval before it is
+submitted, like one started from the finance page.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ from api.views import run_view, task_view
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, Workspace, utcnow
 from core.queue import enqueue_run
-from core.runs import audit, create_listing_run, create_run, validate_product
+from core.runs import audit, create_filing_run, create_listing_run, create_run, validate_product
 from employees import EMPLOYEES
 from employees.roster import unavailable_notice
 from employees.settings import settings_of
@@ -51,6 +56,8 @@ class Target:
     account: Account | None
     images: list
     facts: ListingFacts | None = None
+    individual_business: bool = True
+    """A表 only: 个体工商户 (the halving applies) rather than 个人独资企业 / partnership."""
 
 
 @dataclass
@@ -120,6 +127,8 @@ def edit_run(task_id: str, index: int, body: RunEdit, owner: OwnerDep, ws: Works
     plan = Plan.model_validate(task.plan)
     if not 0 <= index < len(plan.runs):
         raise HTTPException(404, "计划里没有这一项")
+    if plan.runs[index].kind == "file_tax":
+        raise FieldErrors([field_error("kind", "发布或上架", "报税这一项没有草稿可改：申报表按账本填写，提交前会请你审批")])
     plan.runs[index] = _edited(s, ws, plan.runs[index], body)
     task.plan = plan.model_dump(mode="json")  # a new dict: the JSON column sees the change
     audit(s, ws.id, owner.username, "task.edited", task.id, {"run": index})
@@ -179,7 +188,7 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     folders: list = []
     try:
         checked = _checked(settings, targets, banned, folders)
-        runs = [_create(s, employee, c) for c in checked]
+        runs = [_create(s, employee, c, i) for i, c in enumerate(checked)]
         for run, c in zip(runs, checked):
             origin = {"id": task.id, "author": plan.author, "shared_by": len(runs),
                       "usage": plan.usage.model_dump() if plan.usage else None}
@@ -212,6 +221,9 @@ async def _targets(s, workspace_id: str, plan: Plan, form) -> list[Target]:
         except FieldErrors as e:
             errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
             account = None
+        if run.kind == "file_tax":  # nothing to attach: the figures come from the books
+            out.append(Target(run, account, [], individual_business=form.get(f"individual_business_{i}") != "false"))
+            continue
         listing = run.kind == "list_product"
         field = f"runs.{i}.main_images" if listing else f"runs.{i}.images"
         files = [f for f in form.getlist(f"images_{i}") if getattr(f, "filename", None)]
@@ -236,6 +248,9 @@ def _checked(settings, targets: list[Target], banned: list[str], folders: list) 
     it like ``POST /api/runs`` or ``POST /api/listings`` would; returns every run or raises every error."""
     checked, errors = [], []
     for i, t in enumerate(targets):
+        if t.run.kind == "file_tax":
+            checked.append(Checked(t.run, t.account, t.individual_business, []))
+            continue
         folder, paths = compose.stage(settings, t.images)
         folders.append(folder)
         try:
@@ -269,7 +284,13 @@ def _listing_checks(t: Target, product, banned: list[str]) -> list[dict]:
     return [f.to_dict() for f in found if f.severity != "blocking"]
 
 
-def _create(s, employee: Employee, c: Checked) -> Run:
+def _create(s, employee: Employee, c: Checked, i: int) -> Run:
+    if c.run.kind == "file_tax":
+        try:  # a second live filing of the same quarter and return is refused here, with the page's words
+            return create_filing_run(s, account=c.account, employee=employee, period=c.run.content.period,
+                                     form=c.run.content.form, individual_business=c.payload)
+        except ValidationFailed as e:
+            raise FieldErrors([_for_run(err, i, c.run) for err in e.errors]) from None
     if c.run.kind == "list_product":
         return create_listing_run(s, account=c.account, employee=employee, product=c.payload,
                                   at=listing_not_before(c.run))
