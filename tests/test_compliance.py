@@ -61,7 +61,7 @@ def test_ascii_terms_match_case_insensitively_at_their_real_position():
 def test_medical_claims_are_blocking():
     findings = check(Draft(title="喝了能降血压", body="坚持饮用可以治疗失眠，还是减肥神器。"), None)
     assert spans(findings, "medical_claim") == [("title", 3, 6, "降血压"), ("body", 6, 8, "治疗"),
-                                                ("body", 13, 17, "减肥神器")]
+                                                ("body", 8, 10, "失眠"), ("body", 13, 17, "减肥神器")]
     assert {f.severity for f in findings} == {"blocking"}
     assert "食品安全法》第七十三条" in findings[0].source
 
