@@ -1,6 +1,9 @@
 """Precision and recall of the checker on a labelled corpus (``tests/data/compliance_corpus.tsv``).
 
-    .venv/bin/python -m compliance.evaluate [corpus.tsv]      prints the figures and every miss
+    .venv/bin/python -m compliance.evaluate [corpus.tsv …]    prints the figures and every miss
+
+Without arguments it reads the corpus the tests assert on and the held-out set (sentences written after
+the rules were last changed, never used to change them), which says how the checker does on new text.
 
 A sentence counts as flagged when the checker reports any claim finding on it (blocking or warning):
 platform limits, promotion periods and the workspace's own words are other questions, not measured here.
@@ -15,6 +18,7 @@ from compliance.check import check
 from compliance.draft import Draft
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "compliance_corpus.tsv"
+HOLDOUT = CORPUS.with_suffix(".holdout.tsv")
 CLAIM_RULES = {"ad_law.absolute", "ad_law.superlative", "medical_claim", "financial_claim", "contact"}
 
 
@@ -87,4 +91,5 @@ def report(rows) -> str:
 
 
 if __name__ == "__main__":
-    print(report(read_corpus(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)))
+    for path in [Path(p) for p in sys.argv[1:]] or [CORPUS, HOLDOUT]:
+        print(f"== {path.name}\n{report(read_corpus(path))}\n")
