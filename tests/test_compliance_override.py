@@ -3,13 +3,16 @@ ordinary text passes, an overridable finding asks for her reason and, given one,
 (on the run, the run page, the approval card and in the audit log); a hard block stays a block."""
 from __future__ import annotations
 
+import re
 from contextlib import closing
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import transaction
 from core.models import Account, Approval, AuditLog, Employee, Run
 from tests.factories import make_image
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
 from tests.web_fixtures import Web, web  # noqa: F401  (module-scoped web server, no model)
 
 
@@ -99,6 +102,35 @@ def test_a_hard_block_is_refused_even_with_a_reason(web, client, tmp_path, targe
     assert _runs(web) == before
 
 
-def test_the_compose_page_offers_the_reason_field(client):
-    page = client.get("/compose").text
-    assert 'name="override_reason"' in page and "仍要发布的理由" in page
+def test_on_the_phone_the_owner_is_asked_for_a_reason_gives_it_and_sees_it_on_the_run(web, chromium, tmp_path,
+                                                                                       target):
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                               locale="zh-CN", timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(15_000)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{web.url}/login")
+        page.get_by_label("用户名").fill("owner")
+        page.get_by_label("密码").fill(web.password)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", name="待审批")).to_be_visible()
+        page.goto(f"{web.url}/compose")
+        page.locator("select[name=employee_id]").select_option(target["employee_id"])
+        page.get_by_label("标题").fill("桂花乌龙冲泡指南")
+        page.get_by_label("正文").fill("第一泡20秒出汤。这款壳防摔性能行业第一。")
+        page.get_by_label(re.compile("^图片")).set_input_files(str(make_image(tmp_path / "p.jpg", size=(600, 800))))
+        page.get_by_role("button", name="交给员工").click()
+        errors = page.locator(".errors")
+        expect(errors).to_contain_text("需确认：「第一」属于绝对化用语")
+        expect(errors.locator("[data-field=override_reason]")).to_contain_text("请填写「仍要发布的理由」")
+        expect(page.get_by_label(re.compile("^仍要发布的理由"))).to_have_attribute("aria-invalid", "true")
+
+        page.get_by_label(re.compile("^仍要发布的理由")).fill("壳的防摔测试排名有第三方报告")
+        page.get_by_role("button", name="交给员工").click()
+        expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+        expect(page.locator("#compliance-override")).to_contain_text(
+            "合规提醒「第一」已由owner于")
+        expect(page.locator("#compliance-override")).to_contain_text("理由：壳的防摔测试排名有第三方报告")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        ctx.close()
