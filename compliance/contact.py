@@ -20,7 +20,7 @@ PATTERNS = (
     ("微信号", re.compile(r"(?:加|➕|\+)\s*(?:微信|威信|薇信|V信|v信|vx|VX|wx|WX|微|v|V)(?![A-Za-z0-9])")),
     ("QQ号", re.compile(r"(?:QQ|qq|扣扣)\s*(?:号|群)?\s*[:：]?\s*\d{5,11}")),
     ("电子邮箱", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
-    ("网址", re.compile(r"(?:https?://|www\.)[^\s，。！？、；\u4e00-\u9fff]+", re.IGNORECASE)),
+    ("网址", re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+", re.IGNORECASE)),
     ("电话号码", re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)|(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")),
 )
 
@@ -32,6 +32,8 @@ def contact_findings(field: str, text: str) -> list[Finding]:
             start, end = m.span()
             while start < end and text[start].isspace():
                 start += 1
+            while end > start and text[end - 1] in ".,;:!?":  # the sentence's punctuation, not the link's
+                end -= 1
             if any(a < end and start < b for a, b in taken):
                 continue
             taken.append((start, end))

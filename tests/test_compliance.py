@@ -204,6 +204,8 @@ def test_words_the_law_names_are_hard_blocks_and_ambiguous_words_can_be_overridd
     ("详情咨询QQ：123456789。", "QQ：123456789"),
     ("批发请发邮件到tea@example.com。", "tea@example.com"),
     ("点这个链接下单：https://shop.example.com/t/123 更便宜", "https://shop.example.com/t/123"),
+    ("店铺官网是www.example.cn，欢迎来逛", "www.example.cn"),
+    ('链接见"http://tea.example.cn/a?b=1".', "http://tea.example.cn/a?b=1"),
 ])
 def test_contact_details_and_links_are_overridable_findings_with_their_exact_span(text, found):
     findings = check(Draft(body=text), None)
