@@ -3,7 +3,7 @@
 A word list finds 第一 in 第一泡, 最好 in 不是最好的, 100% in 100%纯棉. Each rule here looks at the characters
 around one match and says whether it is an ordinary use, not a claim about the product. The rules only
 ever drop a match, and only for a shape of sentence that is not a claim (an ordinal, a negation, a work's
-title, a stated limit, a fabric's composition), so they cost no recall on real claims.
+title, a stated limit, a fabric's composition), so they cost little recall on real claims.
 """
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ RANK_BEFORE = re.compile(r"(?:全网|全国|全球|国内|世界|业内|行业|�
 # A value put first (品质第一，…) is a motto, not a comparison with other shops' goods.
 MOTTO = re.compile(r"(?:品质|质量|安全|顾客|客户|用户|服务|健康|诚信)$")
 MOTTO_END = re.compile(r"(?:[，。！、；,.!;\s]|的原则|的理念|$)")
-# A negation right before the word: 不是最好的, 不敢说是最好, 并非唯一, 不能治疗 …
-NEGATION = re.compile(r"(?:不是|并非|并不是|不算|算不上|称不上|谈不上|不敢说|不能|不可|无法)(?:说是|是|当|做)?$|不$")
+# A negation right before the word: 不是最好的, 不敢说是最好, 并非唯一, 不能治疗, 不保本 …
+NEGATION = re.compile(r"(?:不是|并非|并不是|不算|算不上|称不上|谈不上|不敢说|不能|不可|无法)(?:说是|是|当|做)?$")
+# ... but a bare 不 before a disease is the claim itself (喝了就不失眠), so it counts for the other lists only.
+BARE_NOT = re.compile(r"不$")
+CURES = "medical_claims"
 # 最高/最低 stating a limit or a setting: 最低不要低于4度, 水温最高90度, 最高可减50元, 最低档位.
 LIMIT_NEXT = re.compile(r"(?:不|可|只|温|起|档|挡|速|\d|[一二两三四五六七八九十])")
 # 最好 is "had better" before a verb (最好用矿泉水, 最好补涂), a claim before 的, at the end, or as 最好喝/最好看.
@@ -30,10 +33,13 @@ BEST_CLAIM_NEXT = re.compile(r"(?:的|[看吃喝用穿闻听玩卖](?:的|了|�
 COMPOSITION_NEXT = re.compile(r"\s*(?:纯)?(?:棉|羊毛|羊绒|真丝|桑蚕丝|蚕丝|亚麻|涤纶|聚酯纤维|莫代尔|天丝|锦纶|牛皮|羊皮|果汁|原汁)")
 
 
-def harmless(text: str, start: int, end: int, term: str) -> bool:
-    """True when ``text[start:end]`` (a match of ``term``) is an ordinary use in its sentence."""
+def harmless(text: str, start: int, end: int, term: str, list_name: str = "ad_law_absolute") -> bool:
+    """True when ``text[start:end]`` (a match of ``term`` from ``list_name``) is an ordinary use in its
+    sentence."""
     before, after = text[max(0, start - 8):start], text[end:end + 6]
     if in_title(text, start, end) or NEGATION.search(before):
+        return True
+    if list_name != CURES and BARE_NOT.search(before):
         return True
     if term == "第一":
         if ORDINAL_NEXT.match(after) and not RANK_BEFORE.search(before):

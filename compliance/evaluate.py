@@ -3,7 +3,7 @@
     .venv/bin/python -m compliance.evaluate [corpus.tsv …]    prints the figures and every miss
 
 Without arguments it reads the corpus the tests assert on and the held-out set (sentences written after
-the rules were last changed, never used to change them), which says how the checker does on new text.
+the last round of rule changes, never used to change the rules), which says how the checker does on new text.
 
 A sentence counts as flagged when the checker reports any claim finding on it (blocking or warning):
 platform limits, promotion periods and the workspace's own words are other questions, not measured here.

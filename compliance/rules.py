@@ -30,7 +30,7 @@ class ListRule:
 
 def claims(words: WordList, text: str) -> list[Hit]:
     """The list's matches in ``text`` that its context does not make harmless (``compliance.context``)."""
-    return [h for h in words.find(text) if not harmless(text, h.start, h.end, h.term)]
+    return [h for h in words.find(text) if not harmless(text, h.start, h.end, h.term, words.name)]
 
 
 LIST_RULES = (

@@ -179,7 +179,7 @@ def test_negations_titles_limits_and_fabric_content_are_not_claims():
                  "冷泡茶最好用矿泉水。", "理财有风险，不保本，请谨慎。"):
         assert check(Draft(body=text), None) == [], text
     for text, word in (("我用过最好用的防晒霜。", "最好"), ("这款茶最好喝，", "最好"), ("100%有效的花草茶。", "100%"),
-                       ("100%纯天然，无添加。", "100%"), ("档次最高。", "最高")):
+                       ("100%纯天然，无添加。", "100%"), ("档次最高。", "最高"), ("喝了就不失眠。", "失眠")):
         assert [f.text for f in check(Draft(body=text), None)] == [word], text
 
 
