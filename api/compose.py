@@ -18,10 +18,11 @@ from fastapi import UploadFile
 from PIL import Image, UnidentifiedImageError
 
 import compliance
+from compliance import overrides
 from api.errors import FieldErrors, field_error
 from core.content import Post, Timing
 from core.errors import ValidationFailed
-from core.models import Account, Employee
+from core.models import Account, Employee, utcnow
 from core.runs import validate_post
 from core.settings import Settings
 
@@ -141,12 +142,14 @@ def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> t
     return accounts, employee
 
 
-def check_all(accounts: list[Account], post, banned: Iterable[str] = ()) -> list[dict]:
+def check_all(accounts: list[Account], post, banned: Iterable[str] = (), override_reason: str = "") -> list[dict]:
     """Every target is checked before any run exists: one bad site means nothing is created.
 
     Site limits first, then the compliance rules (Advertising Law terms, claims, the employee's banned
-    words): a blocking finding is a field error naming the span and the rule. Returns the warnings, for
-    the caller to store with the run (they show on the approval card).
+    words): a blocking finding is a field error naming the span and the rule. An overridable one is not,
+    when the owner gave ``override_reason``; without one, the reason itself is asked for. Returns the
+    warnings and the overridden findings (``"overridden": true``), for the caller to store with the run
+    (they show on the approval card).
     """
     errors = []
     for a in accounts:
@@ -155,13 +158,26 @@ def check_all(accounts: list[Account], post, banned: Iterable[str] = ()) -> list
         except ValidationFailed as e:
             errors += [{**err, "site": a.site} for err in e.errors]
     found = compliance.check(post, None, banned)  # limits were checked above, by the sites themselves
-    errors += [compliance_error(f) for f in found if f.severity == "blocking"]
+    blocking = [f for f in found if f.severity == "blocking"]
+    overridable = [f for f in blocking if f.overridable]
+    overriding = bool(override_reason.strip()) and len(override_reason) <= overrides.REASON_MAX
+    errors += [compliance_error(f) for f in blocking if not (f.overridable and overriding)]
+    errors += overrides.reason_errors(override_reason, overridable)
     if errors:
         raise FieldErrors(errors)
-    return [f.to_dict() for f in found if f.severity != "blocking"]
+    return [{**f.to_dict(), "overridden": f.severity == "blocking"} for f in found]
 
 
 def compliance_error(f: compliance.Finding) -> dict:
-    """A blocking finding as a field error: the field, the rule as its limit, the span and a rewrite."""
-    return {**field_error(f.field, f.rule, f"{f.message}（{f.source}）" if f.source else f.message),
-            "rule": f.rule, "span": [f.start, f.end], "text": f.text, "suggestion": f.suggestion}
+    """A blocking finding as a field error: the field, the rule as its limit, the span, a rewrite and
+    whether the owner may publish it anyway with a reason (``overridable``)."""
+    kind = "需确认" if f.overridable else "违规"
+    return {**field_error(f.field, f.rule, f"{kind}：{f.message}（{f.source}）" if f.source else f"{kind}：{f.message}"),
+            "rule": f.rule, "span": [f.start, f.end], "text": f.text, "suggestion": f.suggestion,
+            "overridable": f.overridable}
+
+
+def override_record(checked: list[dict], reason: str, by: str) -> dict | None:
+    """What a run stores when the owner published past overridable findings (None when she did not)."""
+    overridden = [f for f in checked if f.get("overridden")]
+    return overrides.record(overridden, reason, by, utcnow()) if overridden else None

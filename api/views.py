@@ -1,10 +1,13 @@
 """The JSON shapes the phone reads. Never includes a secret: sessions stay in the vault."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 import compliance
 from api import labels
+from compliance import overrides
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
@@ -51,7 +54,17 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "external_id": r.external_id, "title": _title(r),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
-            "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
+            "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r),
+            "compliance_override": _override_view(r.content.get("compliance_override"), tz)}
+
+
+def _override_view(override: dict | None, tz: str) -> dict | None:
+    """The owner's override of compliance findings, as the run page shows it (local time, the words)."""
+    if not override:
+        return None
+    return {"reason": override["reason"], "by": override["by"],
+            "at": labels.local_time(datetime.fromisoformat(override["at"]), tz),
+            "words": "、".join(f"「{text}」" for _rule, _field, text in override["findings"])}
 
 
 def _title(r: Run) -> str:
@@ -85,14 +98,17 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
 
 def content_findings(s: Session, run: Run) -> list[dict]:
     """Compliance findings of the content as it stands, with the employee's own banned words. Runs are
-    queued only without blocking findings, so these are warnings (older runs were never checked)."""
+    queued only without blocking findings or with the owner's override of them, so these are warnings and
+    the findings she confirmed, with her reason (older runs were never checked)."""
     employee = s.get(Employee, run.employee_id)
     banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words if employee else []
     c = run.content
     found = compliance.check(compliance.Draft(title=c.get("title", ""), body=c.get("body", ""),
                                               topics=tuple(c.get("topics", []))), None, banned)
+    override = c.get("compliance_override")
     return [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
-             "severity_label": "提醒" if f.severity == "warning" else "违规"} for f in found]
+             "severity_label": overrides.severity_label(f, override),
+             "override_reason": override["reason"] if overrides.covers(override, f) else None} for f in found]
 
 
 def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
@@ -133,5 +149,5 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str],
             "citations": [{"doc_name": c.doc_name, "chunk_id": c.chunk_id,
                            "text": passages.get(c.chunk_id, {}).get("text", "")} for c in run.citations],
             "findings": [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
-                          "severity_label": "提醒" if f.severity == "warning" else "必须修改"} for f in found],
+                          "severity_label": overrides.severity_label(f)} for f in found],
             "blocking": compliance.has_blocking(found), "later": not_confirmable(run)}

@@ -51,6 +51,9 @@ class Finding:
     message: str
     suggestion: str | None = None
     source: str = ""
+    overridable: bool = False
+    """A blocking finding the owner may publish anyway, with a reason (``compliance.overrides``); a hard
+    block (the words the law names, medical and financial claims, the workspace's own words) never is."""
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from compliance.contact import contact_findings
+from compliance.context import harmless
 from compliance.draft import Finding
 from compliance.wordlist import Hit, WordList, fold, load, workspace_list
 
@@ -23,7 +25,12 @@ class ListRule:
     def findings(self, field: str, text: str) -> list[Finding]:
         words = load(self.list_name)
         return [hit_finding(self.rule, "blocking", field, text, hit, self.message, words.source)
-                for hit in words.find(text)]
+                for hit in claims(words, text)]
+
+
+def claims(words: WordList, text: str) -> list[Hit]:
+    """The list's matches in ``text`` that its context does not make harmless (``compliance.context``)."""
+    return [h for h in words.find(text) if not harmless(text, h.start, h.end, h.term, words.name)]
 
 
 LIST_RULES = (
@@ -44,7 +51,7 @@ def hit_finding(rule: str, severity: str, field: str, text: str, hit: Hit, messa
             message += "，可改为" + "或".join(f"「{r}」" for r in hit.rewrites)
         else:
             message += "，建议删除"
-    return Finding(rule, severity, field, hit.start, hit.end, found, message, suggestion, source)
+    return Finding(rule, severity, field, hit.start, hit.end, found, message, suggestion, source, hit.overridable)
 
 
 # "最" + a Chinese character that neither a term nor an allowed phrase covers (最新, 最美 …).
@@ -58,7 +65,7 @@ def zui_warnings(field: str, text: str) -> list[Finding]:
     covered = [(h.start, h.end) for h in words.find(text)] + words.allowed_spans(folded)
     findings = []
     for m in _ZUI.finditer(text):
-        if any(a <= m.start() < b for a, b in covered):
+        if any(a <= m.start() < b for a, b in covered) or harmless(text, m.start(), m.end(), m.group()):
             continue
         findings.append(Finding(
             "ad_law.superlative", "warning", field, m.start(), m.end(), m.group(),
@@ -97,4 +104,5 @@ def content_findings(texts: dict[str, str], extra_banned) -> list[Finding]:
             findings += rule.findings(field, text)
         findings += zui_warnings(field, text)
         findings += workspace_findings(field, text, own)
+        findings += contact_findings(field, text)
     return findings + promotion_warnings(texts)

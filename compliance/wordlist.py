@@ -8,6 +8,8 @@ File format (UTF-8, one entry a line)::
     最好 => 很好 | 非常好            a term and its rewrites, first one preferred
     100% =>                         empty rewrite: suggest deleting the words
     治疗                            no rewrite: the message says what to do
+    [review]                        words that are usually a claim but have ordinary uses too: the same
+    唯一 => 少有的                  format as [terms]; a match blocks unless the owner overrides it
     [allow]                         harmless phrases that contain a term (最近 contains 最 …)
     最近
 
@@ -32,6 +34,8 @@ class Hit:
     """The list's spelling of the word (the text's own spelling is ``text[start:end]``)."""
     rewrites: tuple[str, ...] | None
     """None: no rewrite given; (): delete; otherwise the suggested replacements, best first."""
+    overridable: bool = False
+    """A ``[review]`` term: the owner may publish it anyway, with a reason."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class WordList:
     source: str = ""
     terms: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
     allow: tuple[str, ...] = ()
+    review: frozenset[str] = frozenset()
+    """The terms listed under ``[review]`` (they are in ``terms`` too)."""
 
     def find(self, text: str) -> list[Hit]:
         """Non-overlapping matches, left to right, the longest term winning at each position."""
@@ -52,7 +58,7 @@ class WordList:
             if any(a <= m.start() and m.end() <= b for a, b in allowed):
                 continue
             term = self.canonical(m.group())
-            hits.append(Hit(m.start(), m.end(), term, self.terms[term]))
+            hits.append(Hit(m.start(), m.end(), term, self.terms[term], term in self.review))
         return hits
 
     def allowed_spans(self, folded: str) -> list[tuple[int, int]]:
@@ -84,6 +90,7 @@ def parse(name: str, text: str) -> WordList:
     source, section = "", None
     terms: dict[str, tuple[str, ...] | None] = {}
     allow: list[str] = []
+    review: set[str] = set()
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -92,14 +99,16 @@ def parse(name: str, text: str) -> WordList:
             source = line.removeprefix("@source").strip()
         elif re.fullmatch(r"\[\w+\]", line):
             section = line[1:-1]
-        elif section == "terms":
+        elif section in ("terms", "review"):
             word, arrow, rewrites = (p.strip() for p in line.partition("=>"))
             terms[word] = tuple(r.strip() for r in rewrites.split("|") if r.strip()) if arrow else None
+            if section == "review":
+                review.add(word)
         elif section == "allow":
             allow.append(line)
         else:
-            raise ValueError(f"{name}: line outside a [terms]/[allow] section: {line!r}")
-    return WordList(name, source, terms, tuple(allow))
+            raise ValueError(f"{name}: line outside a [terms]/[review]/[allow] section: {line!r}")
+    return WordList(name, source, terms, tuple(allow), frozenset(review))
 
 
 @lru_cache(maxsize=16)

@@ -61,7 +61,7 @@ def test_ascii_terms_match_case_insensitively_at_their_real_position():
 def test_medical_claims_are_blocking():
     findings = check(Draft(title="喝了能降血压", body="坚持饮用可以治疗失眠，还是减肥神器。"), None)
     assert spans(findings, "medical_claim") == [("title", 3, 6, "降血压"), ("body", 6, 8, "治疗"),
-                                                ("body", 13, 17, "减肥神器")]
+                                                ("body", 8, 10, "失眠"), ("body", 13, 17, "减肥神器")]
     assert {f.severity for f in findings} == {"blocking"}
     assert "食品安全法》第七十三条" in findings[0].source
 
@@ -158,3 +158,62 @@ def test_word_list_files_state_their_source_and_parse():
     assert "最近" in load("ad_law_absolute").allow
     with pytest.raises(ValueError):
         parse("bad", "最好 => 很好\n")  # a term outside any section is a mistake, not silently ignored
+
+
+def test_ordinals_and_counts_are_not_absolute_terms():
+    """Issue 12: 「第一泡20秒」 was blocked as the banned 「第一」 with the rewrite 「领先」."""
+    for text in ("第一泡20秒出汤，第二泡加10秒。", "第一次喝乌龙的朋友可以从这款入门。", "冲泡第一步：先温杯。",
+                 "第一天泡好放冰箱。", "成分表第一位是水。", "我们的第一家线下店开在杭州。", "品质第一，诚信经营。"):
+        assert check(Draft(body=text), None) == [], text
+
+
+def test_a_ranking_is_still_a_claim_even_with_a_counter_after_it():
+    for text, word in (("行业第一的茶叶供应链。", "第一"), ("除螨率第一。", "第一"), ("业内第一家做冷泡茶的。", "第一"),
+                       ("全国第一家做冷泡茶包的品牌。", "全国第一"), ("本店的羊毛衫质量第一名。", "第一")):
+        assert [f.text for f in check(Draft(body=text), None)] == [word], text
+
+
+def test_negations_titles_limits_and_fabric_content_are_not_claims():
+    for text in ("我们不是最便宜的，但每个壳都经过质检。", "这款茶我不敢说是最好的。", "书单：《最好的时光》里的那杯茶。",
+                 "冷泡的水温最低不要低于4度。", "100%纯棉面料，贴身穿不扎。", "面料成分：100%桑蚕丝。",
+                 "冷泡茶最好用矿泉水。", "理财有风险，不保本，请谨慎。"):
+        assert check(Draft(body=text), None) == [], text
+    for text, word in (("我用过最好用的防晒霜。", "最好"), ("这款茶最好喝，", "最好"), ("100%有效的花草茶。", "100%"),
+                       ("100%纯天然，无添加。", "100%"), ("档次最高。", "最高"), ("喝了就不失眠。", "失眠")):
+        assert [f.text for f in check(Draft(body=text), None)] == [word], text
+
+
+def test_words_the_law_names_are_hard_blocks_and_ambiguous_words_can_be_overridden():
+    hard = check(Draft(body="国家级工艺，最佳口感，全网第一，能治疗失眠，保本稳赚。"), None)
+    assert [f.text for f in hard if not f.overridable] == ["国家级", "最佳", "全网第一", "治疗", "保本", "稳赚"]
+    assert all(f.severity == "blocking" for f in hard)
+    soft = check(Draft(body="防摔性能行业第一，唯一的桂花图案，100%防摔，加微信tea_2025领券。"), None)
+    assert [(f.text, f.severity, f.overridable) for f in soft] == [
+        ("第一", "blocking", True), ("唯一", "blocking", True), ("100%", "blocking", True),
+        ("加微信tea_2025", "blocking", True)]
+    mine = check(Draft(body="比喜茶更香"), None, ["喜茶"])
+    assert [(f.rule, f.overridable) for f in mine] == [("workspace.banned", False)]  # her list: she edits it
+
+
+@pytest.mark.parametrize("text, found", [
+    ("团购请加V信：guihua_tea，备注小红书。", "加V信：guihua_tea"),
+    ("vx：lingling88，拉你进福利群。", "vx：lingling88"),
+    ("评论区不方便说，私我加微。", "加微"),
+    ("有问题直接打电话138 1234 5678，随时在线。", "138 1234 5678"),
+    ("门店电话0571-88886666。", "0571-88886666"),
+    ("详情咨询QQ：123456789。", "QQ：123456789"),
+    ("批发请发邮件到tea@example.com。", "tea@example.com"),
+    ("点这个链接下单：https://shop.example.com/t/123 更便宜", "https://shop.example.com/t/123"),
+    ("店铺官网是www.example.cn，欢迎来逛", "www.example.cn"),
+    ('链接见"http://tea.example.cn/a?b=1".', "http://tea.example.cn/a?b=1"),
+])
+def test_contact_details_and_links_are_overridable_findings_with_their_exact_span(text, found):
+    findings = check(Draft(body=text), None)
+    assert [(f.rule, f.text, f.overridable, f.suggestion) for f in findings] == [("contact", found, True, "")]
+    assert text[findings[0].start:findings[0].end] == found and "站外引流" in findings[0].message
+
+
+def test_ids_sizes_and_models_are_not_contact_details():
+    for text in ("下单时请备注手机型号，比如iPhone 15 Pro。", "防晒指数SPF50+，PA++++。", "一年卖出500000件，订单号20250601123456。",
+                 "每盒净含量200克。"):
+        assert check(Draft(body=text), None) == [], text

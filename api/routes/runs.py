@@ -13,7 +13,7 @@ from api.scoped import owned
 from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
-from core.runs import create_run
+from core.runs import audit, create_run
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
 from employees.settings import settings_of
@@ -31,7 +31,17 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                  publish_at: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "",
                  images: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI reads it)
                  video: Annotated[UploadFile | None, File()] = None,
-                 cover: Annotated[UploadFile | None, File()] = None) -> dict:
+                 cover: Annotated[UploadFile | None, File()] = None,
+                 override_reason: Annotated[str, Form(max_length=5000, description=(
+                     "仍要发布的理由: publishes past the overridable compliance findings (需确认: 第一, 唯一, contact "
+                     "details …; never 违规 hard blocks). Recorded on the run (content.compliance_override: reason, "
+                     "by, at, findings) and in the audit log. ≤ 200 characters; asked for by a 422 error on field "
+                     "override_reason when such findings exist and it is empty."))] = "") -> dict:
+    """Write a post for one or more accounts: one run each, all or none.
+
+    A 422 lists every problem at once; a compliance error carries ``rule``, ``span``, ``text``,
+    ``suggestion`` and ``overridable`` (the owner may publish it anyway by sending ``override_reason``).
+    """
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
@@ -46,10 +56,15 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
                                   video=video_path, cover=cover_path)
         banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
-        warnings = compose.check_all(accounts, post, banned)
+        checked = compose.check_all(accounts, post, banned, override_reason)
+        override = compose.override_record(checked, override_reason, owner.username)
         runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
         for r in runs:
-            r.content = {**r.content, "compliance": warnings}  # shown on the approval card
+            r.content = {**r.content, "compliance": checked}  # shown on the approval card
+            if override:
+                r.content = {**r.content, "compliance_override": override}
+                audit(s, ws.id, owner.username, "compliance.overridden", r.id,
+                      {"reason": override["reason"], "findings": override["findings"]})
         s.commit()
     except BaseException:
         s.rollback()
