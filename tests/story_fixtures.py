@@ -134,7 +134,11 @@ def _card(page: Page, texts):
 def approve(page: Page, button: str) -> str:
     """Press the card's approve button; the phone goes to the run's page. Returns that page's address."""
     page.get_by_role("button", name=button).click()
-    expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+    try:
+        expect(page).to_have_url(re.compile(r"/runs/\w+$"), timeout=60_000)
+    except AssertionError:
+        raise AssertionError(f"「{button}」 did not go through; the card says: "
+                             f"{page.locator('form .errors').all_inner_texts()}") from None
     return page.url
 
 

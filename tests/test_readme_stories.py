@@ -124,7 +124,7 @@ def test_a_task_given_in_pai_huo_is_planned_from_the_product_sheet_confirmed_and
     request = f"下周一上午10点在小红书和抖音发一篇新品上市的帖子，产品是{TEA}"
     page.get_by_label(re.compile("^任务")).fill(request)
     page.get_by_role("button", name="让员工出计划").click()
-    expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
+    expect(page).to_have_url(re.compile(r"/tasks/\w+$"), timeout=90_000)  # she reads the documents first
     expect(page.locator("#task-status")).to_have_text("待确认")
 
     slot = _next_monday_10(datetime.now(SHANGHAI))
@@ -195,7 +195,7 @@ def test_the_tea_product_of_the_sample_sheet_is_listed_on_taobao_from_the_phone(
     approve(page, "批准上架")
     expect_run_status(page, "已上架")
     (item,) = [i for i in replica(demo, "taobao").state()["items"] if i["title"] == title]
-    assert "乌龙" in item["cat_path"], item["cat_path"]
+    assert "乌龙" in item["catPath"], item["catPath"]
     assert (item["price"], item["quantity"], item["props"].get("产地")) == ("39.00", 200, "福建安溪")
     expect_read_back(page, "商品ID", item["id"])
     no_sideways_scroll(page)
