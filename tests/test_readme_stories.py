@@ -204,7 +204,9 @@ def test_the_tea_product_of_the_sample_sheet_is_listed_on_taobao_from_the_phone(
 def _income(quarter: Quarter) -> str:
     """A quarter of a small shop's income, as the owner exports it: mostly 普票 and unbilled sales, and one
     company customer's gift boxes on a 专票 (30,300 元 at 1% = 30,000 元 of sales)."""
-    day = lambda n: (quarter.start + timedelta(days=n)).isoformat()  # noqa: E731
+    def day(n: int) -> str:
+        return (quarter.start + timedelta(days=n)).isoformat()
+
     return ("日期,金额,发票类型,类别,税率,备注\n"
             f"{day(9)},120000,普票,货物,1%,淘宝店铺销售\n"
             f"{day(40)},30300,专票,货物,1%,企业客户礼盒团购\n"
