@@ -90,7 +90,7 @@ def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> Non
             owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
             step = press_login  # after the drag the portal wants 登录 pressed again
         except CodeRequired as asked:
-            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), asked.message,
+            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence), asked.message,
                             ctx.settings.code_timeout_s)
             step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
     raise ContentRejected("电子税务局的登录验证一直没有通过，已停止，没有申报", site=run.site, url=page.url)
@@ -99,7 +99,7 @@ def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> Non
 def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequired) -> None:
     """The tax app must scan the portal's QR (a face check): the owner does it and says so."""
     qr = _keep_qr(ctx, run, asked.qr)
-    ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), "scan", asked.message, ctx.settings.code_timeout_s,
+    ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence), "scan", asked.message, ctx.settings.code_timeout_s,
         screenshot_id=qr, waited_for="人脸识别")
     for _ in range(FACE_WAIT_S * 2):
         if adapter.logged_in(page):
