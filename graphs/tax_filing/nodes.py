@@ -21,7 +21,7 @@ from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
 from graphs.steps import load_run, owner_drags_slider, shoot_run
-from graphs.tax_filing.forms import Filled, ReturnForm, form_of
+from graphs.tax_filing.forms import Filled, ReturnForm, approved_figures, form_of
 from graphs.tax_filing.state import FilingState
 from rpa.handoff import Waiting, ask, ask_code
 from sites import adapter_for
@@ -132,6 +132,8 @@ def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
         return {"needs_login": True}
     fields = {"kind": form.card, "title": form.title, "period": ret.period.label, "tax_due": str(filled.tax_due),
               "rows": filled.rows, "warnings": list(ret.warnings)}
+    if filled.mismatch:
+        fields["mismatch"] = filled.mismatch
     return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
 
 
@@ -156,15 +158,24 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
-            _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
+            filled = _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
+        _refuse_unapproved(run, filled, state.get("fields") or {})
         with transaction(ctx.db) as s:
             ledger.record_intent(s, s.get(Run, run.id), "file")
         serial = adapter.submit_return(page)
     except LoginRequired:
         return {"needs_login": True}
     return {"filed": {"serial": serial}}
+
+
+def _refuse_unapproved(run: Run, filled: Filled, card: dict) -> None:
+    """The portal's own figures are filed only when they are the ones the owner approved on the card."""
+    if filled.mismatch and approved_figures(filled.mismatch) != approved_figures(card.get("mismatch")):
+        now = "；".join(m["text"] for m in filled.mismatch["lines"])
+        raise ContentRejected(f"电子税务局自动算出的数字和你批准时不一样，没有申报：{now}。请核对账本后重新开始申报",
+                              site=run.site)
 
 
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
