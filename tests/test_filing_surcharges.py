@@ -85,15 +85,29 @@ def test_a_portal_that_computes_a_surcharge_differently_explains_it_and_files_it
     assert done["paid"] == 530.0
 
 
+def test_books_edited_after_approval_are_not_filed_with_figures_the_owner_did_not_see(env, owner):
+    import_income(owner, SPECIAL_UNDER)
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
+    # A sale added after the card was shown: what would be filed is no longer what was approved.
+    added = owner["phone"].post("/api/books/records", json={"day": "2026-09-01", "amount": "10100", "invoice": "专票",
+                                                           "category": "服务", "rate": "1%"})
+    assert added.status_code == 201, added.text
+    decide(owner, card)
+    run = env.wait_status(run_id, "published", "failed", "rejected", timeout=120)
+    assert run.status == "failed" and "和你批准时不一样" in run.reason and "没有申报" in run.reason
+    assert "第1栏" in run.reason and "批准时50000.00，现在60000.00" in run.reason
+    assert owner["bureau"].state()["counters"]["submissions"] == 0
+
+
 def test_a_portal_figure_that_changes_after_approval_is_not_filed(env, owner):
     owner["bureau"].faults(education_exempt_up_to=0)
     import_income(owner, SPECIAL_UNDER)
     run_id = start_filing(owner, PERIOD)
     card = pending_card(env, owner, run_id, "vat_return")
     assert card["tax"]["mismatch"]
-    # A sale added after the card was shown: the portal's figures are no longer the approved ones.
-    import_income(owner, "日期,金额,发票类型,类别,税率\n2026-09-01,10100,专票,服务,1%\n")
+    owner["bureau"].faults(education_exempt_up_to=300000)  # the portal now computes lines 24/25 otherwise
     decide(owner, card)
     run = env.wait_status(run_id, "published", "failed", "rejected", timeout=120)
-    assert run.status == "failed" and "和你批准时不一样" in run.reason and "没有申报" in run.reason
+    assert run.status == "failed" and "第24栏" in run.reason and "批准时7.50，现在0.00" in run.reason
     assert owner["bureau"].state()["counters"]["submissions"] == 0

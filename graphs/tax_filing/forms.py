@@ -33,7 +33,7 @@ class Filled:
     """What the filled form makes due (the portal's own figures, e.g. 已缴税额, included)."""
     mismatch: dict | None = None
     """Figures the portal computes itself that differ from the books' (``books.compare.explain``): the card
-    explains them, and the return is filed with them only when the owner approved exactly these."""
+    explains them, and the return is filed with them only when the owner approved exactly these rows."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,6 @@ def fill_vat(adapter, page, run: Run, ret: VatReturn) -> Filled:
     return Filled([{"line": r.line, "column": r.column_name, "item": r.item, "books": str(r.books),
                     "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule}
                    for r in rows], portal_tax_due(ret, theirs), explain(ret, theirs) if theirs else None)
-
-
-def approved_figures(mismatch: dict | None) -> list[tuple]:
-    """What identifies the portal's figures an owner approved: (line, column, books, portal) per line."""
-    return [(m["line"], m["column"], m["books"], m["portal"]) for m in (mismatch or {}).get("lines", [])]
 
 
 # -- the business-income prepayment (经营所得 A表) --------------------------------------------------------

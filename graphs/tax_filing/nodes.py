@@ -21,7 +21,7 @@ from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
 from graphs.steps import load_run, owner_drags_slider, shoot_run
-from graphs.tax_filing.forms import Filled, ReturnForm, approved_figures, form_of
+from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa.handoff import Waiting, ask, ask_code
 from sites import adapter_for
@@ -171,11 +171,19 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 
 def _refuse_unapproved(run: Run, filled: Filled, card: dict) -> None:
-    """The portal's own figures are filed only when they are the ones the owner approved on the card."""
-    if filled.mismatch and approved_figures(filled.mismatch) != approved_figures(card.get("mismatch")):
-        now = "；".join(m["text"] for m in filled.mismatch["lines"])
-        raise ContentRejected(f"电子税务局自动算出的数字和你批准时不一样，没有申报：{now}。请核对账本后重新开始申报",
-                              site=run.site)
+    """What is filed is what the owner approved: the books may have been edited, or the portal may compute
+    differently, since the card was shown. Then nothing is filed and the run says what changed."""
+    def submitted(rows: list[dict]) -> dict[tuple, str]:
+        return {(r["line"], r["column"]): r["submit"] for r in rows if r["submit"] not in ("0", "0.00")}
+
+    approved, now = submitted(card.get("rows") or []), submitted(filled.rows)
+    if approved != now:
+        items = {r["line"]: r["item"] for r in filled.rows} | {r["line"]: r["item"] for r in card.get("rows") or []}
+        changed = "；".join(f"第{line}栏{items[line]}{f'（{col}）' if col and col != '合计' else ''}："
+                           f"批准时{approved.get((line, col), '0.00')}，现在{now.get((line, col), '0.00')}"
+                           for line, col in sorted(set(approved) | set(now)) if approved.get((line, col)) != now.get((line, col)))
+        raise ContentRejected(f"要申报的数字和你批准时不一样了（账本或电子税务局的数字有变化），没有申报：{changed}。"
+                              "请重新开始申报，再审批一次", site=run.site)
 
 
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
