@@ -61,6 +61,20 @@ def test_a_quarter_whose_surcharges_need_per_column_rounding_is_filed_to_the_cen
     assert done["paid"] == 3672.04
 
 
+def test_doubled_books_at_exactly_30wan_are_filed_with_the_education_surcharges_exempt(env, owner):
+    import_income(owner, SPECIAL_UNDER)
+    again = owner["phone"].post("/api/books/import", data={"duplicates": "import"},
+                                files={"file": ("income.csv", SPECIAL_UNDER.encode("gbk"), "text/csv")})
+    assert again.status_code == 201 and again.json()["added"] == 2  # the owner chose to import it twice
+    run_id = start_filing(owner, PERIOD)
+    card = pending_card(env, owner, run_id, "vat_return")
+    # 300,000.00 of sales: "不超过30万" — still exempt; line 20 = 1,000.00, city tax 70.00 halved.
+    assert "mismatch" not in card["tax"] and card["tax"]["tax_due"] == "1035.00"
+    done = file_and_pay(env, owner, run_id, card)
+    values = done["filing"]["values"]
+    assert (values["23"], values["24"], values["25"]) == (35.0, 0.0, 0.0) and done["paid"] == 1035.0
+
+
 def test_a_portal_that_computes_a_surcharge_differently_explains_it_and_files_its_figure_only_when_approved(env, owner):
     # A portal that does not apply the education-surcharge exemption (as the replica did before).
     owner["bureau"].faults(education_exempt_up_to=0)
