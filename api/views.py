@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 import compliance
 from api import labels
+from books.periods import Quarter
 from compliance import overrides
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
@@ -70,8 +71,16 @@ def _override_view(override: dict | None, tz: str) -> dict | None:
 def _title(r: Run) -> str:
     if r.graph == "tax_filing":
         what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
-        return f"{r.content.get('period', '')} {what}"
+        return f"{_period_label(r.content.get('period', ''))}{what}"
     return r.content.get("title", "")
+
+
+def _period_label(period: str) -> str:
+    """``2026Q3`` as the owner reads it: 2026年第3季度."""
+    try:
+        return Quarter.parse(period).label
+    except ValueError:
+        return period
 
 
 def _code_prompt(s: Session, r: Run) -> str | None:

@@ -132,6 +132,8 @@ def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
         return {"needs_login": True}
     fields = {"kind": form.card, "title": form.title, "period": ret.period.label, "tax_due": str(filled.tax_due),
               "rows": filled.rows, "warnings": list(ret.warnings)}
+    if filled.mismatch:
+        fields["mismatch"] = filled.mismatch
     return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
 
 
@@ -156,9 +158,10 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
-            _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
+            filled = _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
+        _refuse_unapproved(run, filled, state.get("fields") or {})
         claim = claim_press(ctx, run, "file")
         if claim.status == "done":  # another worker filed and read it back meanwhile
             return {"filed": {"serial": claim.external_id}}
@@ -166,6 +169,22 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     except LoginRequired:
         return {"needs_login": True}
     return {"filed": {"serial": serial}}
+
+
+def _refuse_unapproved(run: Run, filled: Filled, card: dict) -> None:
+    """What is filed is what the owner approved: the books may have been edited, or the portal may compute
+    differently, since the card was shown. Then nothing is filed and the run says what changed."""
+    def submitted(rows: list[dict]) -> dict[tuple, str]:
+        return {(r["line"], r["column"]): r["submit"] for r in rows if r["submit"] not in ("0", "0.00")}
+
+    approved, now = submitted(card.get("rows") or []), submitted(filled.rows)
+    if approved != now:
+        items = {r["line"]: r["item"] for r in filled.rows} | {r["line"]: r["item"] for r in card.get("rows") or []}
+        changed = "；".join(f"第{line}栏{items[line]}{f'（{col}）' if col and col != '合计' else ''}："
+                           f"批准时{approved.get((line, col), '0.00')}，现在{now.get((line, col), '0.00')}"
+                           for line, col in sorted(set(approved) | set(now)) if approved.get((line, col)) != now.get((line, col)))
+        raise ContentRejected(f"要申报的数字和你批准时不一样了（账本或电子税务局的数字有变化），没有申报：{changed}。"
+                              "请重新开始申报，再审批一次", site=run.site)
 
 
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
