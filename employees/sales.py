@@ -1,4 +1,4 @@
-"""销售助理: lists products on the Taobao seller center (the listing workflow is still to come)."""
+"""销售助理: lists products on the Taobao seller center (the listing workflow)."""
 from employees.base import Role
 
 ROLE = Role(
@@ -11,5 +11,5 @@ ROLE = Role(
     workflows=("listing",),
     sites=("taobao",),
     coming_soon="淘宝上架功能即将推出，现在还不能接上架任务。",
-    settings={"tone": "专业简洁", "banned_words": [], "default_sites": ["taobao"]},
+    settings={"tone": "专业简洁", "banned_words": [], "default_sites": ["taobao"], "allowed_warnings": []},
 )

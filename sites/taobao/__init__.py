@@ -90,8 +90,9 @@ class TaobaoAdapter:
             self._close_old_forms(page)
             category = CategoryPage(page, self.urls)
             category.open()
-            category.search(product.category_keyword)
-            path = category.choose(product.category_path)
+            keyword, wanted = product.category_query()
+            category.search(keyword)
+            path = category.choose(keyword, wanted)
             category.properties.fill(product.properties)
             self.form_page = category.next()
         with self._boundary(self.form_page):
