@@ -119,6 +119,7 @@ def test_a_submit_warning_she_has_not_allowed_is_shown_on_a_card_before_it_is_co
         assert shop["replica"].state()["submissions"] == 0
         (card,) = phone.get("/api/approvals").json()["approvals"]
         assert card["site_warning"] == NO_DESC_IMAGES and card["screenshot"]
+        assert phone.post("/api/approvals/approve-all", json={}).json()["approved"] == 0  # one by one only
         assert phone.get(card["screenshot"]).headers["content-type"] == "image/jpeg"
         page = phone.get(f"/approvals/{card['id']}").text
         assert f"提交时淘宝提示：「{NO_DESC_IMAGES}」" in page
