@@ -140,10 +140,14 @@ class TaobaoAdapter:
                                   wanted=fields[key], shown=shown, site=SITE, url=form.page.url)
 
     def _close_old_forms(self, page: Page) -> None:
-        """A refill starts clean: an earlier attempt's form tab must not be taken for the new one."""
+        """A refill starts clean: an earlier attempt's form tab (or the success page it became) must not be
+        taken for the new one. ``page`` comes to the front: Chromium slows the timers of a background tab,
+        and the category step's search and combobox run on them."""
+        paths = (self.urls.path("publish"), self.urls.path("success"))
         for tab in page.context.pages:
-            if tab is not page and not tab.is_closed() and self.urls.path("publish") in tab.url:
+            if tab is not page and not tab.is_closed() and any(p in tab.url for p in paths):
                 tab.close()
+        page.bring_to_front()
         self.form_page = None
 
     def form_tab(self, page: Page) -> Page:
