@@ -83,7 +83,7 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         with transaction(ctx.db) as s:
             ledger.record_intent(s, s.get(Run, run.id))
         try:
-            done = _press(ctx, run, adapter, page, [*allowed_warnings(ctx, run), *seen])
+            done = _press(ctx, run, adapter, page, [*_allowed_warnings(ctx, run), *seen])
         except WarningNeedsOwner as w:
             return _ask_about_warning(ctx, run, adapter, page, state, w, seen)
     except LoginRequired:
@@ -124,7 +124,7 @@ def _seen_warnings(state: ListingState) -> list[str]:
     return seen
 
 
-def allowed_warnings(ctx: RunContext, run: Run) -> list[str]:
+def _allowed_warnings(ctx: RunContext, run: Run) -> list[str]:
     """Warning kinds the owner allowed in the employee's settings (``sites.taobao.warnings``)."""
     with ctx.db() as s:
         employee = s.get(Employee, run.employee_id)
