@@ -30,8 +30,9 @@ SUCCESS_TEXT = "商品提交成功"
 BUSY = re.compile("系统繁忙|请稍后再试|网络异常")
 OUTCOME_S = 30
 """How long the site may take to answer a press of 提交宝贝信息 (the replica answers in well under 1 s)."""
-SCRIPT_ERROR_GRACE_S = 3
-"""After a script error on the page, how long another answer may still come before the error is the answer."""
+SCRIPT_ERROR_GRACE_S = 8
+"""After a script error on the page, how long another answer may still come before the error is the answer
+(a real page may throw in some unrelated script and still answer the submit)."""
 SLICE_MS = 500
 """The wait for an answer is cut in slices so that a script error (an event, not an element) is seen."""
 
@@ -108,8 +109,8 @@ class Submitter:
             self._raise_refusal()
             # The signal vanished before it could be read (a toast closing, the page navigating): wait on.
         if self.script_errors:
-            raise PageChanged(f"点了「提交宝贝信息」后淘宝页面出错，没有进入成功页（页面脚本错误：{self.script_errors[0]}）",
-                              site=SITE, url=self.page.url)
+            raise PageChanged(f"点了「提交宝贝信息」后淘宝页面出错，没有进入成功页（页面脚本错误：{self.script_errors[0]}）；"
+                              "可在千牛后台的出售中和仓库中核对", site=SITE, url=self.page.url)
         raise PageChanged(f"点了「提交宝贝信息」后淘宝{OUTCOME_S}秒没有回应，没有看到成功页；请先在千牛后台的"
                           "出售中和仓库中核对这件商品，再决定是否重试", site=SITE, url=self.page.url)
 
