@@ -18,6 +18,7 @@ from planning.plan import Plan, PlannedRun
 from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
+from sites.taobao.warnings import WARNING_KINDS
 
 
 def artifact_url(artifact_id: str | None) -> str | None:
@@ -41,6 +42,8 @@ def employee_view(e: Employee) -> dict:
             "description": role.description if role else "", "sites": list(role.sites) if role else [],
             "site_labels": [labels.ROLE_SITES.get(site) or labels.site_label(site) for site in (role.sites if role else ())],
             "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
+            "warning_kinds": [{"kind": k, "label": label, "allowed": k in prefs.allowed_warnings}
+                              for k, (label, _) in WARNING_KINDS.items()] if "taobao" in getattr(role, "sites", ()) else [],
             "can_take_tasks": not notice, "notice": notice}
 
 
@@ -93,9 +96,10 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
     run = s.get(Run, a.run_id)
     raw = a.fields or {}
     kind = raw.get("kind")  # a tax return's table or a payment: shown as such, not as field/value pairs
-    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()]
+    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()
+                              if k != "site_warning"]  # a listing's warning is shown on its own, above
     return {"id": a.id, "run": run_view(s, run, tz), "status": a.status, "graph": run.graph, "kind": kind,
-            "tax": raw if kind else None,
+            "tax": raw if kind else None, "site_warning": raw.get("site_warning"),
             "status_label": labels.APPROVAL_STATUS.get(a.status, a.status), "fields": fields,
             "content": {"title": run.content.get("title", ""), "body": run.content.get("body", ""),
                         "topics": " ".join(run.content.get("topics", []))},

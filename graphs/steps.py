@@ -189,7 +189,9 @@ def after_approval(state: dict) -> Literal["submit", "reject"]:
     return "submit" if state["decision"].get("approved") else "reject"
 
 
-def after_submit(state: dict) -> Literal["request_login", "finish", "verify"]:
+def after_submit(state: dict) -> Literal["request_login", "request_approval", "finish", "verify"]:
     if state.get("needs_login"):
         return "request_login"
+    if state.get("site_warning"):
+        return "request_approval"  # the site asked 确定要提交吗？: the owner answers on a card first
     return "finish" if state.get("published") else "verify"
