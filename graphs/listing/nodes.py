@@ -19,7 +19,7 @@ from employees import EMPLOYEES
 from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import claim_press, fingerprint, load_run, owner_drags_slider, shoot_run, timed_start
+from graphs.steps import claim_press, fingerprint, load_run, owned, owner_drags_slider, shoot_run, timed_start
 from sites import adapter_for
 from sites.taobao.product import Product
 from sites.taobao.warnings import WarningNeedsOwner
@@ -139,7 +139,7 @@ def _ask_about_warning(ctx: RunContext, run: Run, adapter, page, state: ListingS
     the dialog. Nothing was sent (the dialog is left unanswered and the page closed), so the ledger's intent
     only makes the next submit read the lists first."""
     shot = shoot_run(ctx, run, adapter.form_tab(page), "warning", full_page=False)
-    with transaction(ctx.db) as s:
+    with owned(ctx) as s:
         s.get(Run, run.id).reason = f"提交时淘宝提示：「{w.text}」，等你确认后才会提交"
     return {"site_warning": {"text": w.text, "kind": w.kind}, "seen_warnings": seen, "screenshot_id": shot,
             "fields": {**(state.get("fields") or {}), "site_warning": w.text}}
@@ -150,7 +150,7 @@ def _show_warnings(ctx: RunContext, run: Run, warnings: list[str]) -> None:
     the item is listed, but the site thought something could be better (e.g. no description images)."""
     if not warnings:
         return
-    with transaction(ctx.db) as s:
+    with owned(ctx) as s:
         s.get(Run, run.id).reason = f"提交时淘宝提示（已确认提交）：{'；'.join(dict.fromkeys(warnings))}"
 
 
