@@ -1,8 +1,10 @@
 """Words and times as the owner sees them (zh-CN, the workspace's time zone)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from books.periods import Quarter
 
 RUN_STATUS = {
     "scheduled": "已排期",
@@ -31,7 +33,52 @@ ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请�
 APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期"}
 TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}
 FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图片", "timing": "发布时间", "schedule": "发布时间",
-         "cover": "封面", "video": "视频"}
+         "cover": "封面", "video": "视频", "media": "素材", "skipped_topics": "没加上的话题",
+         # a listing's card (``sites.taobao`` reads these back from the publish form)
+         "category": "类目", "properties": "类目属性", "skus": "销售规格", "price": "一口价（元）", "stock": "总库存（件）",
+         "outer_id": "商家编码", "desc_images": "描述图", "shelf": "上架时间"}
+FIELD_BY_GRAPH = {"listing": {"title": "宝贝标题", "images": "主图"}}
+"""Where a workflow calls a field otherwise (a product's images are its 主图)."""
+COUNTED = {"images": "张", "desc_images": "张"}
+"""Fields whose value is a count, and its unit."""
+
+
+def field_label(graph: str, key: str) -> str:
+    return FIELD_BY_GRAPH.get(graph, {}).get(key) or FIELD.get(key, key)
+
+
+def field_value(key: str, value) -> str:
+    text = str(value)
+    return f"{text}{COUNTED[key]}" if key in COUNTED and text.isdigit() else text
+
+
+RESULT_ID = {"xiaohongshu": "笔记ID", "douyin": "作品ID", "taobao": "商品ID", "etax": "申报序号"}
+"""What each site calls the id of what it published, listed or filed."""
+
+
+def result_id(site: str) -> str:
+    return RESULT_ID.get(site, "编号")
+
+
+ZONES = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "Asia/Hong_Kong": "香港时间",
+         "Asia/Taipei": "台北时间", "Asia/Tokyo": "东京时间", "Asia/Singapore": "新加坡时间"}
+
+
+def zone_label(tz: str) -> str:
+    """A time zone as the owner calls it (北京时间), else its offset from UTC."""
+    if tz in ZONES:
+        return ZONES[tz]
+    offset = datetime.now(ZoneInfo(tz)).utcoffset() or timedelta(0)
+    hours, rest = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    return f"UTC{'-' if offset < timedelta(0) else '+'}{hours}{f':{rest:02d}' if rest else ''}"
+
+
+def period_label(period: str) -> str:
+    """A filing period (``2026Q3``) as the owner reads it: 2026年第3季度."""
+    try:
+        return Quarter.parse(period).label
+    except ValueError:
+        return period
 
 
 def local_time(dt: datetime | None, tz: str) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api import auth
+from api import auth, labels
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
@@ -66,7 +66,8 @@ def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
     accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "compose.html", key, accounts=[account_view(s, a) for a in accounts],
-                   employees=[employee_view(e) for e in employees], modes=MODE_LABELS, timezone=ws.timezone)
+                   employees=[employee_view(e) for e in employees], modes=MODE_LABELS,
+                   timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/runs")
@@ -104,7 +105,7 @@ def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "schedules.html", key, schedules=[schedule_view(s, sc, ws.timezone) for sc in rows],
                    accounts=[account_view(s, a) for a in accounts], employees=[employee_view(e) for e in employees],
-                   timezone=ws.timezone)
+                   timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/employees")

@@ -39,6 +39,10 @@ def employee_view(e: Employee) -> dict:
             "can_take_tasks": not notice, "notice": notice}
 
 
+FAILED = ("failed", "rejected")
+"""Statuses whose reason is a failure (shown in red); any other status's reason is a note."""
+
+
 def run_view(s: Session, r: Run, tz: str) -> dict:
     account = s.get(Account, r.account_id)
     thumb = (s.query(Artifact).filter_by(run_id=r.id, kind="thumbnail").order_by(Artifact.created_at.desc())
@@ -47,7 +51,9 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "account": account.name,
             "mode": r.mode, "mode_label": MODE_LABELS.get(r.mode), "status": r.status,
             "status_label": labels.run_status(r.graph, r.status), "reason": r.reason,
-            "external_id": r.external_id, "title": _title(r),
+            "reason_class": "reason" if r.status in FAILED else "note",
+            "external_id": r.external_id, "external_id_label": labels.result_id(r.site), "title": _title(r),
+            "period": labels.period_label(r.content.get("period", "")),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
@@ -56,7 +62,7 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
 def _title(r: Run) -> str:
     if r.graph == "tax_filing":
         what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
-        return f"{r.content.get('period', '')} {what}"
+        return f"{labels.period_label(r.content.get('period', ''))} {what}"
     return r.content.get("title", "")
 
 
@@ -70,7 +76,8 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
     run = s.get(Run, a.run_id)
     raw = a.fields or {}
     kind = raw.get("kind")  # a tax return's table or a payment: shown as such, not as field/value pairs
-    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()]
+    fields = [] if kind else [{"key": k, "label": labels.field_label(run.graph, k), "value": labels.field_value(k, v)}
+                              for k, v in raw.items()]
     return {"id": a.id, "run": run_view(s, run, tz), "status": a.status, "graph": run.graph, "kind": kind,
             "tax": raw if kind else None,
             "status_label": labels.APPROVAL_STATUS.get(a.status, a.status), "fields": fields,
