@@ -14,7 +14,8 @@ from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
 from books.reminders import tax_reminder
-from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
+from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
+                       task_view)
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
@@ -81,6 +82,7 @@ def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: 
     run = owned(s, Run, run_id, ws.id)
     approval = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at.desc()).first()
     return _render(request, "run.html", key, run=run_view(s, run, ws.timezone), content=run.content,
+                   shots=run_shots(s, run),
                    approval=approval_view(s, approval, ws.timezone) if approval else None)
 
 

@@ -13,6 +13,7 @@ from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
+from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP
 
 
 def artifact_url(artifact_id: str | None) -> str | None:
@@ -57,6 +58,16 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
+
+
+def run_shots(s: Session, r: Run) -> dict:
+    """The run's record for its page: the form as it was sent (after the owner's edits) and the page it
+    failed on, each the latest of its kind (None when there is none)."""
+    def latest(step: str) -> str | None:
+        shot = (s.query(Artifact).filter_by(run_id=r.id, kind="screenshot", step=step)
+                .order_by(Artifact.created_at.desc()).first())
+        return artifact_url(shot.id if shot else None)
+    return {"submitted": latest(SUBMITTED_STEP), "failed": latest(FAILED_STEP) if r.status == "failed" else None}
 
 
 def _title(r: Run) -> str:

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from core.db import transaction
 from core.errors import BusinessError, NeedsHuman, OPCError
-from core.models import Account, Approval, Run, utcnow
+from core.models import Account, Approval, Run, new_id, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
+from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture
 from rpa.workbench import Workbench
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,12 @@ def execute(run_id: str, res: Resources) -> str:
         with Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running):
             _invoke(res, run, workbench)
     except BusinessError as e:
-        _fail(res, run_id, e)
+        _fail(res, run_id, e, shot=_failure_shot(res, run_id, workbench))
     except NeedsHuman as e:
-        _fail(res, run_id, e, prefix="需要人工处理：")
+        _fail(res, run_id, e, prefix="需要人工处理：", shot=_failure_shot(res, run_id, workbench))
     except Exception as e:  # transient by type, or an unexpected error: retried with limits
         log.warning("run %s: %s", run_id, type(e).__name__)
-        _retry_or_fail(res, run_id, e)
+        _retry_or_fail(res, run_id, e, workbench)
     finally:
         workbench.close()
         try:
@@ -99,22 +100,44 @@ def _mark_running(s: Session, run_id: str) -> None:
     set_status(s, s.get(Run, run_id), "running", reason=None)
 
 
-def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:
+def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "", shot: Shot | None = None) -> None:
     with transaction(res.db) as s:
-        set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+        _record_failure(s, s.get(Run, run_id), f"{prefix}{e.message}", shot)
 
 
-def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:
+def _retry_or_fail(res: Resources, run_id: str, e: Exception, workbench: Workbench) -> None:
     reason = getattr(e, "message", None) or f"临时错误：{type(e).__name__}"
+    backoff = res.settings.retry_backoff_s
+    with res.db() as s:  # the run is leased to this job: its attempts do not change meanwhile
+        final = s.get(Run, run_id).attempts >= min(res.settings.transient_retries, len(backoff))
+    shot = _failure_shot(res, run_id, workbench) if final else None
     with transaction(res.db) as s:
         run = s.get(Run, run_id)
-        backoff = res.settings.retry_backoff_s
-        if run.attempts >= min(res.settings.transient_retries, len(backoff)):
-            set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
+        if final:
+            _record_failure(s, run, f"重试{run.attempts}次后仍失败：{reason}", shot)
             return
         delay = backoff[run.attempts]
         set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
                    not_before=utcnow() + timedelta(seconds=delay))
+
+
+def _failure_shot(res: Resources, run_id: str, workbench: Workbench) -> Shot | None:
+    """The site's page as the run failed on it (its message, the half-filled form), for the owner to see why.
+    Best effort: a page that died with the run has nothing to show."""
+    page = workbench.live_page()
+    if page is None:
+        return None
+    try:
+        return capture(page, res.settings.paths.artifacts / run_id, f"{FAILED_STEP}-{new_id()}")
+    except Exception as e:
+        log.warning("run %s: no failure screenshot (%s)", run_id, type(e).__name__)
+        return None
+
+
+def _record_failure(s: Session, run: Run, reason: str, shot: Shot | None) -> None:
+    if shot is not None:
+        add_artifacts(s, run.id, shot, FAILED_STEP)
+    set_status(s, run, "failed", reason=reason)
 
 
 DEFERRABLE = ("queued", "scheduled", "awaiting_approval", "awaiting_login")

@@ -19,7 +19,7 @@ from core.queue import enqueue_login
 from core.runs import set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
-from rpa.screenshots import Shot, capture, shoot
+from rpa.screenshots import SUBMITTED_STEP, Shot, capture, shoot
 from rpa.takeover import take_over
 
 SLIDER_WAIT_MS = 5_000
@@ -44,6 +44,13 @@ def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = Tr
     """A screenshot saved with the run's artifacts but not yet recorded: ``add_artifacts`` records it in the
     transaction of whatever the step records with it."""
     return capture(page, ctx.settings.paths.artifacts / run.id, f"{step}-{new_id()}", full_page)
+
+
+def capture_submitted(ctx: RunContext, run: Run, page) -> Shot | None:
+    """The form about to be sent, for the run's record: the approval's screenshot shows the form before the
+    owner's edits, this one what the site got. Auto runs skip it (nobody approved a form; the read-back's
+    screenshot is their record)."""
+    return None if run.mode == "auto" else capture_run(ctx, run, page, SUBMITTED_STEP)
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:

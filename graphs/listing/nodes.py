@@ -15,7 +15,8 @@ from core.models import Run
 from core.runs import validate_product
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import fingerprint, load_run, owner_drags_slider, shoot_run
+from graphs.steps import capture_submitted, fingerprint, load_run, owner_drags_slider, shoot_run
+from rpa.screenshots import SUBMITTED_STEP, add_artifacts
 from sites import adapter_for
 from sites.taobao.product import Product
 
@@ -72,7 +73,10 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
             ctx.workbench.filled_with = fingerprint(state["content"])
+        shot = capture_submitted(ctx, run, adapter.form_tab(page))
         with transaction(ctx.db) as s:
+            if shot is not None:
+                add_artifacts(s, run.id, shot, SUBMITTED_STEP)
             ledger.record_intent(s, s.get(Run, run.id))
         try:
             done = adapter.submit(page)

@@ -18,9 +18,9 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import capture_run, fingerprint, load_run, shoot_run
+from graphs.steps import capture_run, capture_submitted, fingerprint, load_run, shoot_run
 from rpa.handoff import Waiting, ask_code
-from rpa.screenshots import Shot, add_artifacts
+from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts
 from sites import adapter_for
 
 # The site's clock and ours differ; a read-back looks a little further back than the intent.
@@ -79,7 +79,10 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             adapter.fill(page, post)
             ctx.workbench.filled_with = fingerprint(state["content"])
+        shot = capture_submitted(ctx, run, page)
         with transaction(ctx.db) as s:
+            if shot is not None:
+                add_artifacts(s, run.id, shot, SUBMITTED_STEP)
             ledger.record_intent(s, s.get(Run, run.id))
         try:
             adapter.submit(page)
