@@ -2,6 +2,7 @@
 with the page's CSRF token, so a page view never changes state."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -30,7 +31,29 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 def _render(request: Request, name: str, key: bytes | None = None, **ctx) -> HTMLResponse:
     token = request.cookies.get(auth.COOKIE)
     csrf = auth.csrf_token(key, token) if key and token else ""
-    return templates.TemplateResponse(request, name, {"csrf": csrf, "path": request.url.path, **ctx})
+    return templates.TemplateResponse(request, name, {"csrf": csrf, "path": request.url.path,
+                                                      "upload_limits": upload_limits(), **ctx})
+
+
+@cache
+def upload_limits() -> dict[str, int]:
+    """The largest file each upload field takes, for the page to check before sending: the field's name
+    (``images``), or the form's API and the name where one name means different files (``/api/knowledge file``).
+    A post's images go to every chosen site, so the strictest site's limit is the one checked."""
+    # imported here: those routers import this module
+    from api.compose import MAX_UPLOAD_BYTES, VIDEO_MAX_BYTES
+    from api.routes.books import MAX_SHEET_BYTES
+    from api.routes.listings import SHEET_MAX_BYTES
+    from knowledge.extract import MAX_BYTES as DOC_MAX_BYTES
+
+    posting = [SITES[k].limits for k in SITES if "publish" in SITES[k].workflows]
+    image = min([MAX_UPLOAD_BYTES, *(getattr(lim, "image_max_bytes", MAX_UPLOAD_BYTES) for lim in posting)])
+    video = min([VIDEO_MAX_BYTES, *(getattr(lim, "video_max_bytes", VIDEO_MAX_BYTES) for lim in posting)])
+    product_image = min(MAX_UPLOAD_BYTES, SITES["taobao"].limits.image_max_bytes)
+    return {"images": image, "cover": image, "video": video, "main_images": product_image,
+            "desc_images": product_image, "/api/listings/import images": product_image,
+            "/api/listings/import file": SHEET_MAX_BYTES, "/api/books/import file": MAX_SHEET_BYTES,
+            "/api/knowledge file": DOC_MAX_BYTES}
 
 
 @router.get("/login")
