@@ -52,6 +52,33 @@ def field_value(key: str, value) -> str:
     return f"{text}{COUNTED[key]}" if key in COUNTED and text.isdigit() else text
 
 
+INPUT = {"account_id": "账号", "employee_id": "员工", "mode": "模式", "publish_at": "发布时间", "period": "所属期",
+         "name": "名称", "site": "平台", "text": "任务内容", "reason": "原因", "username": "用户名", "password": "密码",
+         "file": "文件", "code": "验证码", "category_keyword": "类目关键词", "brand": "品牌", "model": "型号",
+         "cron": "重复规则", "at": "时间", "tone": "写作语气", "banned_words": "禁用词", "costs": "成本费用",
+         "loss_offset": "弥补以前年度亏损", "special_deductions": "专项扣除", "credit_code": "统一社会信用代码",
+         "user": "用户名/手机号", "approve": "审批结果", "edits": "修改内容"}
+"""The phone's form inputs, for the errors the request's own parsing finds (before any field rule)."""
+INPUT_ERRORS = {
+    "missing": "{label}必填", "string_too_long": "{label}最多{max_length}字", "string_too_short": "{label}至少{min_length}字",
+    "int_parsing": "{label}应为整数", "int_type": "{label}应为整数", "float_parsing": "{label}应为数字",
+    "decimal_parsing": "{label}应为数字", "bool_parsing": "{label}应为是或否", "bool_type": "{label}应为是或否",
+    "less_than_equal": "{label}不能大于{le}", "greater_than_equal": "{label}不能小于{ge}",
+    "less_than": "{label}应小于{lt}", "greater_than": "{label}应大于{gt}", "too_long": "{label}最多{max_length}项",
+    "datetime_parsing": "{label}的时间写法不对", "datetime_from_date_parsing": "{label}的时间写法不对",
+    "date_parsing": "{label}的日期写法不对", "json_invalid": "提交的内容无法识别，请刷新页面后重试",
+}
+
+
+def input_error(name: str, kind: str, ctx: dict) -> str:
+    """The Chinese message for an input the request's parsing refused (pydantic's error type and context)."""
+    label = INPUT.get(name) or FIELD.get(name) or "此项"
+    try:
+        return INPUT_ERRORS[kind].format(label=label, **ctx)
+    except (KeyError, IndexError):
+        return f"{label}填写有误"
+
+
 RESULT_ID = {"xiaohongshu": "笔记ID", "douyin": "作品ID", "taobao": "商品ID", "etax": "申报序号"}
 """What each site calls the id of what it published, listed or filed."""
 

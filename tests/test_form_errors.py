@@ -95,3 +95,14 @@ def test_a_site_refusing_a_file_names_it_as_the_owner_named_it(web, tmp_path):
     assert r.status_code == 422, r.text
     messages = [e["message"] for e in r.json()["detail"] if e["field"] == "images"]
     assert any("动起来的图.gif" in m for m in messages), messages
+
+
+def test_an_input_the_request_itself_refuses_is_explained_in_chinese_by_its_field(web):
+    phone = web.client()
+    with web.db() as s:
+        account = s.query(Account).filter_by(site="xiaohongshu").first().id
+    r = phone.post("/api/runs", data={"account_id": account, "title": "标" * 501})
+    assert r.status_code == 422, r.text
+    messages = {e["field"]: e["message"] for e in r.json()["detail"]}
+    assert messages["title"] == "标题最多500字"
+    assert messages["employee_id"] == "员工必填"

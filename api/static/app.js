@@ -9,7 +9,12 @@ async function api(method, url, body) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(body);
   }
-  const resp = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  let resp;
+  try {
+    resp = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  } catch (e) {  // offline, or the server went away: the form stays as filled, to send again
+    return { ok: false, status: 0, data: { detail: [{ message: "网络不通，请检查网络后再试" }] } };
+  }
   let data = {};
   try { data = await resp.json(); } catch (e) { /* empty body */ }
   return { ok: resp.ok, status: resp.status, data };
