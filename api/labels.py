@@ -1,6 +1,7 @@
 """Words and times as the owner sees them (zh-CN, the workspace's time zone)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,8 +40,9 @@ FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图
          "outer_id": "商家编码", "desc_images": "描述图", "shelf": "上架时间"}
 FIELD_BY_GRAPH = {"listing": {"title": "宝贝标题", "images": "主图"}}
 """Where a workflow calls a field otherwise (a product's images are its 主图)."""
-COUNTED = {"images": "张", "desc_images": "张"}
-"""Fields whose value is a count, and its unit."""
+UNITS = {"images": "张", "desc_images": "张"}
+"""Fields whose value is a bare count, and its unit (a price or a stock has its unit in its label: the
+owner compares it with the site's form, which shows the bare number)."""
 
 
 def field_label(graph: str, key: str) -> str:
@@ -49,7 +51,7 @@ def field_label(graph: str, key: str) -> str:
 
 def field_value(key: str, value) -> str:
     text = str(value)
-    return f"{text}{COUNTED[key]}" if key in COUNTED and text.isdigit() else text
+    return f"{text}{UNITS[key]}" if key in UNITS and re.fullmatch(r"\d+(\.\d+)?", text) else text
 
 
 INPUT = {"account_id": "账号", "employee_id": "员工", "mode": "模式", "publish_at": "发布时间", "period": "所属期",

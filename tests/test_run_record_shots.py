@@ -12,7 +12,7 @@ from api.auth import hash_password
 from core.approvals import decide
 from core.content import Post
 from core.db import transaction
-from core.models import Account, Approval, Artifact, LedgerEntry, User
+from core.models import Account, Approval, Artifact, Employee, LedgerEntry, User
 from core.queue import enqueue_resume
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
@@ -23,7 +23,7 @@ _n = itertools.count()
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, workers=1, web=True)
+    stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("xiaohongshu", "taobao"))
     yield Env(stack)
     stack.stop()
 
@@ -39,7 +39,9 @@ def shop(env, tmp_path):
         s.add(User(workspace_id=ws, username=f"owner-shots{n}", password_hash=hash_password(PASSWORD)))
     env.qr_login(acc, user=f"shop-{acc}")
     phone = httpx.Client(base_url=env.stack.web_url, timeout=30)
-    phone.post("/api/session", json={"username": f"owner-shots{n}", "password": PASSWORD}).raise_for_status()
+    r = phone.post("/api/session", json={"username": f"owner-shots{n}", "password": PASSWORD})
+    r.raise_for_status()
+    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
     yield {"employee": emp, "account": acc, "images": images, "phone": phone}
     phone.close()
@@ -106,3 +108,38 @@ def test_a_failed_run_keeps_the_page_it_failed_on_and_the_runs_list_says_why(env
     item = runs[runs.index(f'href="/runs/{run_id}"'):]
     item = item[:item.index("</li>")]
     assert run.reason in item and "发布失败" in run.reason
+
+
+def test_a_listing_approved_with_a_new_title_keeps_the_form_as_sent(env, shop, tmp_path):
+    taobao = env.replicas["taobao"]
+    taobao.reset()
+    with transaction(env.db) as s:
+        ws = s.get(Account, shop["account"]).workspace_id
+        store = Account(workspace_id=ws, site="taobao", name=f"tb{next(_n)}", status="needs_login")
+        sales = Employee(workspace_id=ws, role="sales", name="销售助理", mode="semi_auto")
+        s.add_all([store, sales])
+        s.flush()
+        store_id, sales_id = store.id, sales.id
+    env.qr_login(store_id, user=f"tb-{store_id}")
+    images = [make_image(tmp_path / f"main{i}.jpg", size=(800, 800), text=str(i)) for i in range(2)]
+    form = {"account_id": store_id, "employee_id": sales_id, "category_keyword": "手机壳", "brand": "倍思/Baseus",
+            "model": "iPhone 15", "title": "倍思手机壳 防摔 透明", "price": "19.90", "stock": "50", "shelf": "now"}
+    phone = shop["phone"]
+    r = phone.post("/api/listings", data=form, files=[("main_images", (p.name, p.read_bytes(), "image/jpeg"))
+                                                       for p in images])
+    assert r.status_code == 201, r.text
+    run_id = r.json()["id"]
+    env.wait_status(run_id, "awaiting_approval", timeout=120)
+    (card,) = [c for c in phone.get("/api/approvals").json()["approvals"] if c["run"]["id"] == run_id]
+    r = phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True, "edits": {"title": "倍思手机壳 改过的标题"}})
+    assert r.status_code == 200, r.text
+    run = env.wait_status(run_id, "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    assert [i["title"] for i in taobao.state()["items"]] == ["倍思手机壳 改过的标题"]
+
+    (sent,) = _shots(env, run_id, "submitted")
+    with env.db() as s:
+        decided = s.query(Approval).filter_by(run_id=run_id).one().decided_at
+        intent = s.query(LedgerEntry).filter_by(run_id=run_id).one().intent_at
+    assert decided <= sent.created_at <= intent
+    assert f'id="submitted-shot" src="/api/artifacts/{sent.id}"' in phone.get(f"/runs/{run_id}").text
