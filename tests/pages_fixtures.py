@@ -15,6 +15,8 @@ from books.store import records_in
 from books.vat import compute_return
 from core.db import transaction
 from core.models import Account, Approval, Employee, Run, Schedule, Workspace, utcnow
+from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, save_shot
+from tests.factories import make_image
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace)
 
 PERIOD = "2026Q3"
@@ -38,6 +40,12 @@ def _run(s, ws: Workspace, account: Account, employee: Employee, graph: str, sta
     s.add(run)
     s.flush()
     return run
+
+
+def _shot(s, web, run: Run, step: str) -> None:
+    """A screenshot of the run's page, recorded as the run's nodes record theirs."""
+    raw = make_image(web.settings.paths.artifacts / run.id / f"{step}.png", size=(1280, 900), fmt="PNG").read_bytes()
+    add_artifacts(s, run.id, save_shot(raw, web.settings.paths.artifacts / run.id, step), step)
 
 
 def _post(title: str, **kw) -> dict:
@@ -120,7 +128,10 @@ def demo(web):  # noqa: F811
              reason="提交时淘宝提示（已确认提交）：描述中未添加图片")
         _run(s, ws, etax, finance, "tax_filing", "published", {"period": "2026Q2", "form": "vat"},
              external_id="10013126000012345678")
-        _run(s, ws, xhs, marketing, "publish", "failed", _post("发布失败的笔记"), reason="重试3次后仍失败：发布失败，请稍后重试")
+        failed = _run(s, ws, xhs, marketing, "publish", "failed", _post("发布失败的笔记"),
+                      reason="重试3次后仍失败：发布失败，请稍后重试")
+        _shot(s, web, done, SUBMITTED_STEP)
+        _shot(s, web, failed, FAILED_STEP)
         _run(s, ws, xhs, marketing, "publish", "suggested", _post("只填好不提交"), reason="仅建议模式：已填好表单，未提交")
         at = utcnow() + timedelta(days=1)
         _run(s, ws, douyin, marketing, "publish", "scheduled",
