@@ -72,14 +72,31 @@ async def read_images(files: list[UploadFile], field: str = "images") -> list[tu
     return out
 
 
+OWN_NAME_MAX = 80
+UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f/\\]")
+
+
+def own_name(name: str, fallback: str) -> str:
+    """The owner's file name, safe as one path segment: every check on the staged file (a site's size or
+    format rule) names the file as she chose it, not as we stored it."""
+    name = UNSAFE_IN_NAME.sub("_", Path(name.replace("\\", "/")).name).strip(". ")
+    stem, suffix = Path(name).stem, Path(name).suffix[:8]
+    return f"{stem[:OWN_NAME_MAX]}{suffix}" if stem else fallback
+
+
+def _staged(folder: Path, slot: str, name: str, fallback: str) -> Path:
+    """Each file in a folder of its own: two uploads may share a name."""
+    (folder / slot).mkdir(mode=0o700)
+    return folder / slot / own_name(name, fallback)
+
+
 def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, list[str]]:
     """Write the uploads into a fresh folder; returns it (to delete on failure) and the file paths."""
     folder = settings.paths.uploads / uuid.uuid4().hex
     folder.mkdir(parents=True, mode=0o700)
     paths: list[str] = []
     for i, (name, data) in enumerate(images, 1):
-        suffix = Path(name).suffix.lower()[:6] or ".img"
-        path = folder / f"{i:02d}{suffix}"
+        path = _staged(folder, f"{i:02d}", name, f"{i:02d}{Path(name).suffix.lower()[:6] or '.img'}")
         path.write_bytes(data)
         paths.append(str(path.resolve()))
     return folder, paths
@@ -89,7 +106,7 @@ def stage_cover(folder: Path, cover: list[tuple[str, bytes]]) -> str | None:
     if not cover:
         return None
     name, data = cover[0]
-    path = folder / f"cover{Path(name).suffix.lower()[:6] or '.jpg'}"
+    path = _staged(folder, "cover", name, f"cover{Path(name).suffix.lower()[:6] or '.jpg'}")
     path.write_bytes(data)
     return str(path.resolve())
 
@@ -108,7 +125,7 @@ async def stage_video(folder: Path, upload: UploadFile | None, field: str = "vid
     """Stream a video into the staging folder (it can be gigabytes), refusing what is not a video."""
     if upload is None or not upload.filename:
         return None
-    path = folder / f"{field}{Path(upload.filename).suffix.lower()[:6] or '.mp4'}"
+    path = _staged(folder, field, upload.filename, f"{field}{Path(upload.filename).suffix.lower()[:6] or '.mp4'}")
     size = 0
     with path.open("wb") as out:
         while chunk := await upload.read(CHUNK):

@@ -6,6 +6,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
+from api import labels
 from api.deps import NotLoggedIn
 from core.errors import ValidationFailed
 
@@ -27,8 +28,7 @@ def _pydantic_error(e: dict) -> dict:
     ctx = e.get("ctx") or {}
     limit = next((f"{k} {v}" for k, v in ctx.items() if k in ("max_length", "min_length", "le", "ge", "lt", "gt")),
                  e.get("type", "格式"))
-    message = "此项必填" if e.get("type") == "missing" else f"{field} 格式不对：{e.get('msg')}"
-    return field_error(field, limit, message)
+    return field_error(field, limit, labels.input_error(loc[-1] if loc else "", e.get("type", ""), ctx))
 
 
 def install(app: FastAPI) -> None:

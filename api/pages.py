@@ -2,19 +2,21 @@
 with the page's CSRF token, so a page view never changes state."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api import auth
+from api import auth, labels
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
 from books.reminders import tax_reminder
-from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
+from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
+                       task_view)
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
@@ -29,7 +31,29 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 def _render(request: Request, name: str, key: bytes | None = None, **ctx) -> HTMLResponse:
     token = request.cookies.get(auth.COOKIE)
     csrf = auth.csrf_token(key, token) if key and token else ""
-    return templates.TemplateResponse(request, name, {"csrf": csrf, "path": request.url.path, **ctx})
+    return templates.TemplateResponse(request, name, {"csrf": csrf, "path": request.url.path,
+                                                      "upload_limits": upload_limits(), **ctx})
+
+
+@cache
+def upload_limits() -> dict[str, int]:
+    """The largest file each upload field takes, for the page to check before sending: the field's name
+    (``images``), or the form's API and the name where one name means different files (``/api/knowledge file``).
+    A post's images go to every chosen site, so the strictest site's limit is the one checked."""
+    # imported here: those routers import this module
+    from api.compose import MAX_UPLOAD_BYTES, VIDEO_MAX_BYTES
+    from api.routes.books import MAX_SHEET_BYTES
+    from api.routes.listings import SHEET_MAX_BYTES
+    from knowledge.extract import MAX_BYTES as DOC_MAX_BYTES
+
+    posting = [SITES[k].limits for k in SITES if "publish" in SITES[k].workflows]
+    image = min([MAX_UPLOAD_BYTES, *(getattr(lim, "image_max_bytes", MAX_UPLOAD_BYTES) for lim in posting)])
+    video = min([VIDEO_MAX_BYTES, *(getattr(lim, "video_max_bytes", VIDEO_MAX_BYTES) for lim in posting)])
+    product_image = min(MAX_UPLOAD_BYTES, SITES["taobao"].limits.image_max_bytes)
+    return {"images": image, "cover": image, "video": video, "main_images": product_image,
+            "desc_images": product_image, "/api/listings/import images": product_image,
+            "/api/listings/import file": SHEET_MAX_BYTES, "/api/books/import file": MAX_SHEET_BYTES,
+            "/api/knowledge file": DOC_MAX_BYTES}
 
 
 @router.get("/login")
@@ -66,7 +90,8 @@ def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
     accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "compose.html", key, accounts=[account_view(s, a) for a in accounts],
-                   employees=[employee_view(e) for e in employees], modes=MODE_LABELS, timezone=ws.timezone)
+                   employees=[employee_view(e) for e in employees], modes=MODE_LABELS,
+                   timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/runs")
@@ -80,6 +105,7 @@ def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: 
     run = owned(s, Run, run_id, ws.id)
     approval = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at.desc()).first()
     return _render(request, "run.html", key, run=run_view(s, run, ws.timezone), content=run.content,
+                   shots=run_shots(s, run),
                    approval=approval_view(s, approval, ws.timezone) if approval else None)
 
 
@@ -104,7 +130,7 @@ def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "schedules.html", key, schedules=[schedule_view(s, sc, ws.timezone) for sc in rows],
                    accounts=[account_view(s, a) for a in accounts], employees=[employee_view(e) for e in employees],
-                   timezone=ws.timezone)
+                   timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/employees")

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 import compliance
 from api import labels
-from books.periods import Quarter
 from compliance import overrides
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
@@ -18,6 +17,7 @@ from planning.plan import Plan, PlannedRun
 from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
+from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP
 from sites.taobao.warnings import WARNING_KINDS
 
 
@@ -47,6 +47,10 @@ def employee_view(e: Employee) -> dict:
             "can_take_tasks": not notice, "notice": notice}
 
 
+FAILED = ("failed", "rejected")
+"""Statuses whose reason is a failure (shown in red); any other status's reason is a note."""
+
+
 def run_view(s: Session, r: Run, tz: str) -> dict:
     account = s.get(Account, r.account_id)
     thumb = (s.query(Artifact).filter_by(run_id=r.id, kind="thumbnail").order_by(Artifact.created_at.desc())
@@ -55,7 +59,9 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "account": account.name,
             "mode": r.mode, "mode_label": MODE_LABELS.get(r.mode), "status": r.status,
             "status_label": labels.run_status(r.graph, r.status), "reason": r.reason,
-            "external_id": r.external_id, "title": _title(r),
+            "reason_class": "reason" if r.status in FAILED else "note",
+            "external_id": r.external_id, "external_id_label": labels.result_id(r.site), "title": _title(r),
+            "period": labels.period_label(r.content.get("period", "")),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r),
@@ -71,19 +77,21 @@ def _override_view(override: dict | None, tz: str) -> dict | None:
             "words": "、".join(f"「{text}」" for _rule, _field, text in override["findings"])}
 
 
+def run_shots(s: Session, r: Run) -> dict:
+    """The run's record for its page: the form as it was sent (after the owner's edits) and the page it
+    failed on, each the latest of its kind (None when there is none)."""
+    def latest(step: str) -> str | None:
+        shot = (s.query(Artifact).filter_by(run_id=r.id, kind="screenshot", step=step)
+                .order_by(Artifact.created_at.desc()).first())
+        return artifact_url(shot.id if shot else None)
+    return {"submitted": latest(SUBMITTED_STEP), "failed": latest(FAILED_STEP) if r.status == "failed" else None}
+
+
 def _title(r: Run) -> str:
     if r.graph == "tax_filing":
         what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
-        return f"{_period_label(r.content.get('period', ''))}{what}"
+        return f"{labels.period_label(r.content.get('period', ''))}{what}"
     return r.content.get("title", "")
-
-
-def _period_label(period: str) -> str:
-    """``2026Q3`` as the owner reads it: 2026年第3季度."""
-    try:
-        return Quarter.parse(period).label
-    except ValueError:
-        return period
 
 
 def _code_prompt(s: Session, r: Run) -> str | None:
@@ -96,8 +104,8 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
     run = s.get(Run, a.run_id)
     raw = a.fields or {}
     kind = raw.get("kind")  # a tax return's table or a payment: shown as such, not as field/value pairs
-    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()
-                              if k != "site_warning"]  # a listing's warning is shown on its own, above
+    fields = [] if kind else [{"key": k, "label": labels.field_label(run.graph, k), "value": labels.field_value(k, v)}
+                              for k, v in raw.items() if k != "site_warning"]  # a listing's warning: shown above
     return {"id": a.id, "run": run_view(s, run, tz), "status": a.status, "graph": run.graph, "kind": kind,
             "tax": raw if kind else None, "site_warning": raw.get("site_warning"),
             "status_label": labels.APPROVAL_STATUS.get(a.status, a.status), "fields": fields,

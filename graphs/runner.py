@@ -7,6 +7,7 @@ one account from overlapping; the checkpoint and the ledger keep finished steps 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from datetime import timedelta
 
 from langgraph.types import Command
@@ -15,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from core.db import transaction
 from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
-from core.models import Account, Approval, Run, utcnow
+from core.models import Account, Approval, Run, new_id, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
+from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture
 from rpa.workbench import Workbench
 
 log = logging.getLogger(__name__)
@@ -49,12 +51,15 @@ def execute(run_id: str, res: Resources) -> str:
     except LeaseLost:
         log.warning("run %s: taken by another worker while this one was stalled; leaving it alone", run_id)
     except BusinessError as e:
-        _owned(res, lease, lambda s: _fail(s, run_id, e))
+        shot = _failure_shot(res, run_id, workbench)
+        _owned(res, lease, partial(_fail, run_id=run_id, e=e, shot=shot))
     except NeedsHuman as e:
-        _owned(res, lease, lambda s: _fail(s, run_id, e, prefix="需要人工处理："))
+        shot = _failure_shot(res, run_id, workbench)
+        _owned(res, lease, partial(_fail, run_id=run_id, e=e, prefix="需要人工处理：", shot=shot))
     except Exception as e:  # transient by type, or an unexpected error: retried with limits
         log.warning("run %s: %s", run_id, type(e).__name__)
-        _owned(res, lease, lambda s: _retry_or_fail(res, s, run_id, e))
+        shot = _failure_shot(res, run_id, workbench) if _last_try(res, run_id) else None
+        _owned(res, lease, partial(_retry_or_fail, res, run_id=run_id, e=e, shot=shot))
     finally:
         workbench.close()
         try:
@@ -114,22 +119,47 @@ def _owned(res: Resources, lease: Lease, change) -> None:
         log.warning("run %s: taken by another worker; its status is not this worker's to change", lease.run_id)
 
 
-def _fail(s: Session, run_id: str, e: OPCError, prefix: str = "") -> None:
-    set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+def _fail(s: Session, run_id: str, e: OPCError, prefix: str = "", shot: Shot | None = None) -> None:
+    _record_failure(s, s.get(Run, run_id), f"{prefix}{e.message}", shot)
 
 
-def _retry_or_fail(res: Resources, s: Session, run_id: str, e: Exception) -> None:
+def _last_try(res: Resources, run_id: str) -> bool:
+    with res.db() as s:  # the run is leased to this job: its attempts do not change meanwhile
+        attempts = s.get(Run, run_id).attempts
+    return attempts >= min(res.settings.transient_retries, len(res.settings.retry_backoff_s))
+
+
+def _retry_or_fail(res: Resources, s: Session, run_id: str, e: Exception, shot: Shot | None) -> None:
     reason = getattr(e, "message", None) or f"临时错误：{type(e).__name__}"
     run = s.get(Run, run_id)
     if run.status in TERMINAL:  # the graph finished it before the error (e.g. closing the page): it stays
         return
     backoff = res.settings.retry_backoff_s
     if run.attempts >= min(res.settings.transient_retries, len(backoff)):
-        set_status(s, run, "failed", reason=f"重试{run.attempts}次后仍失败：{reason}")
+        _record_failure(s, run, f"重试{run.attempts}次后仍失败：{reason}", shot)
         return
     delay = backoff[run.attempts]
     set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,
                not_before=utcnow() + timedelta(seconds=delay))
+
+
+def _failure_shot(res: Resources, run_id: str, workbench: Workbench) -> Shot | None:
+    """The site's page as the run failed on it (its message, the half-filled form), for the owner to see why.
+    Best effort: a page that died with the run has nothing to show."""
+    page = workbench.live_page()
+    if page is None:
+        return None
+    try:
+        return capture(page, res.settings.paths.artifacts / run_id, f"{FAILED_STEP}-{new_id()}")
+    except Exception as e:
+        log.warning("run %s: no failure screenshot (%s)", run_id, type(e).__name__)
+        return None
+
+
+def _record_failure(s: Session, run: Run, reason: str, shot: Shot | None) -> None:
+    if shot is not None:
+        add_artifacts(s, run.id, shot, FAILED_STEP)
+    set_status(s, run, "failed", reason=reason)
 
 
 DEFERRABLE = ("queued", "scheduled", "awaiting_approval", "awaiting_login")

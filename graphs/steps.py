@@ -23,7 +23,7 @@ from core.queue import enqueue_login
 from core.runs import late_start, set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
-from rpa.screenshots import Shot, capture, shoot
+from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
 from rpa.takeover import take_over
 
 SLIDER_WAIT_MS = 5_000
@@ -44,11 +44,14 @@ def owned(ctx: RunContext) -> Iterator[Session]:
         yield s
 
 
-def claim_press(ctx: RunContext, run: Run, action: str = "submit") -> LedgerEntry:
+def claim_press(ctx: RunContext, run: Run, action: str = "submit", shot: Shot | None = None) -> LedgerEntry:
     """Right before an irreversible press: the ledger's intent, written only while this worker holds the run.
-    Press only when the entry says ``intent``; ``done`` means the press happened and was read back."""
+    Press only when the entry says ``intent``; ``done`` means the press happened and was read back. ``shot``
+    (the form as it is about to be sent, ``capture_submitted``) is recorded in the same commit."""
     with transaction(ctx.db) as s:
         entry = ledger.record_intent(s, s.get(Run, run.id), action, fence=ctx.fence)
+        if shot is not None and entry.status == "intent":
+            add_artifacts(s, run.id, shot, SUBMITTED_STEP)
     # Once more after the commit, on the worker's own clock: a pause inside the commit must not be
     # followed by a press the next worker may already have made. What is left is the press call itself.
     ctx.fence.ensure_held()
@@ -79,6 +82,13 @@ def timed_start(ctx: RunContext, run: Run) -> dict:
         if note:
             s.get(Run, run.id).reason = note  # seen while the run fills and waits for approval
     return {"note": note} if note else {}
+
+
+def capture_submitted(ctx: RunContext, run: Run, page) -> Shot | None:
+    """The form about to be sent, for the run's record: the approval's screenshot shows the form before the
+    owner's edits, this one what the site got. Auto runs skip it (nobody approved a form; the read-back's
+    screenshot is their record)."""
+    return None if run.mode == "auto" else capture_run(ctx, run, page, SUBMITTED_STEP)
 
 
 def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) -> None:

@@ -21,6 +21,11 @@ FULL_WIDTH = 1280
 FULL_QUALITY = 72
 THUMB_WIDTH = 240
 THUMB_QUALITY = 60
+SUBMITTED_STEP = "submitted"
+"""The step of a run's record the phone shows: the form as it was sent, shot right before the irreversible
+click (after the owner's edits were typed) ..."""
+FAILED_STEP = "failed"
+"""... and the site's page at the moment the run failed."""
 
 
 @dataclass

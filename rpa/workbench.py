@@ -40,6 +40,11 @@ class Workbench:
         self._account = account_id
         return self._page
 
+    def live_page(self) -> Page | None:
+        """The newest open tab of the job's context (a site may have opened its form in a new one), if any."""
+        tabs = [p for p in self._ctx.pages if not p.is_closed()] if self._ctx is not None else []
+        return tabs[-1] if tabs else None
+
     def save_session(self) -> None:
         """Store the context's cookies back: sites refresh them as we go."""
         if self._ctx is not None and self._account is not None:

@@ -512,6 +512,7 @@ def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, f
     assert fake_llm.requests[-1].tool_names == ["publish_post", "list_product"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+    runs.nth(1).get_by_role("heading").click()  # only the first run's section starts open
     runs.nth(1).get_by_text("修改草稿").click()
     runs.nth(1).get_by_label("标题").fill("冷泡茶，夏天就喝这一杯")
     runs.nth(1).get_by_role("button", name="保存修改").click()

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from api import compose
+from api import compose, labels
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
@@ -208,4 +208,4 @@ def listing_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
                 if supports(a.site, "listing")]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).all()
     return _render(request, "listing.html", key, accounts=[account_view(s, a) for a in accounts],
-                   employees=[employee_view(e) for e in employees], timezone=ws.timezone)
+                   employees=[employee_view(e) for e in employees], timezone=labels.zone_label(ws.timezone))

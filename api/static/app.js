@@ -9,26 +9,108 @@ async function api(method, url, body) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(body);
   }
-  const resp = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  let resp;
+  try {
+    resp = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  } catch (e) {  // offline, or the server went away: the form stays as filled, to send again
+    return { ok: false, status: 0, data: { detail: [{ message: "网络不通，请检查网络后再试" }] } };
+  }
   let data = {};
   try { data = await resp.json(); } catch (e) { /* empty body */ }
   return { ok: resp.ok, status: resp.status, data };
 }
 
+function errorMessage(text, field) {
+  const p = document.createElement("p");
+  p.dataset.field = field || "";
+  p.textContent = text;
+  return p;
+}
+
+function fieldOf(root, field) {
+  if (!field) return null;
+  const name = CSS.escape(field);
+  return root.querySelector(`[name="${name}"], [data-error-for="${name}"]`);
+}
+
+// Every error at once: each next to its field (and all of them in the form's list by its button, where the
+// thumb is), the page scrolled to the first field that needs a change.
 function showErrors(root, detail) {
   const box = root.querySelector(".errors");
   root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-  if (!box) return;
-  box.replaceChildren();
+  root.querySelectorAll(".field-error").forEach((el) => el.remove());
+  if (box) box.replaceChildren();
+  let first = null;
   for (const err of detail || [{ message: "出错了，请稍后重试" }]) {
-    const p = document.createElement("p");
-    p.dataset.field = err.field || "";
-    p.textContent = err.message;
-    box.appendChild(p);
-    const input = err.field && root.querySelector(`[name="${err.field}"], [data-error-for="${err.field}"]`);
-    if (input) input.setAttribute("aria-invalid", "true");
+    if (box) box.appendChild(errorMessage(err.message, err.field));
+    const input = fieldOf(root, err.field);
+    if (!input) continue;
+    input.setAttribute("aria-invalid", "true");
+    const near = errorMessage(err.message, err.field);
+    near.className = "field-error";
+    const anchor = input.closest("label") || input;
+    let last = anchor;  // after the field's earlier messages: they read in the order they came
+    while (last.nextElementSibling && last.nextElementSibling.classList.contains("field-error")) {
+      last = last.nextElementSibling;
+    }
+    last.after(near);
+    first = first || input;
+  }
+  const target = first || (box && box.childElementCount ? box : null);
+  if (target) {
+    target.scrollIntoView({ block: "center" });
+    if (target === first && typeof first.focus === "function") first.focus({ preventScroll: true });
   }
 }
+
+// Upload limits (per field, from the sites' own rules) checked before anything is sent: a photo too big
+// is named by the owner's own file name, without waiting for the upload.
+const UPLOAD_LIMITS = JSON.parse(document.querySelector('meta[name="upload-limits"]')?.content || "{}");
+
+function sizeText(bytes) {
+  const units = [[1024 ** 3, "GB"], [1024 ** 2, "MB"], [1024, "KB"]];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))}${unit}`;
+  }
+  return `${bytes}字节`;
+}
+
+function uploadLimit(form, input) {
+  const field = (input.dataset.errorFor || input.name).split(".").pop().replace(/_\d+$/, "");
+  const api = form.dataset.api || form.dataset.import || "";
+  return UPLOAD_LIMITS[`${api} ${field}`] || UPLOAD_LIMITS[field] || 0;
+}
+
+function fileErrors(form) {
+  const errors = [];
+  form.querySelectorAll('input[type="file"]').forEach((input) => {
+    const limit = uploadLimit(form, input);
+    for (const file of limit ? input.files : []) {
+      if (file.size > limit) {
+        errors.push({ field: input.dataset.errorFor || input.name,
+                      message: `「${file.name}」有${sizeText(file.size)}，超过了${sizeText(limit)}的上限，请换一张或压缩后再选` });
+      }
+    }
+  });
+  return errors;
+}
+
+function bindFileChecks() {
+  document.querySelectorAll('form input[type="file"]').forEach((input) => input.addEventListener("change", () => {
+    const form = input.closest("form");
+    const errors = fileErrors(form);
+    if (errors.length) return showErrors(form, errors);
+    // every file fits now: only the size messages go (another field's error stays until the next send)
+    form.querySelectorAll('input[type="file"]').forEach((el) => {
+      const field = el.dataset.errorFor || el.name;
+      el.removeAttribute("aria-invalid");
+      form.querySelectorAll(`.field-error[data-field="${CSS.escape(field)}"], .errors [data-field="${CSS.escape(field)}"]`)
+        .forEach((p) => p.remove());
+    });
+  }));
+}
+
+window.opc = { showErrors, fileErrors };
 
 function formBody(form) {
   const fd = new FormData(form);
@@ -44,6 +126,8 @@ function bindApiForms() {
   document.querySelectorAll("form[data-api]").forEach((form) => {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
+      const tooBig = fileErrors(form);
+      if (tooBig.length) return showErrors(form, tooBig);
       const button = form.querySelector('button[type="submit"]');
       button.disabled = true;
       const res = await api(form.dataset.method || "POST", form.dataset.api, formBody(form));
@@ -170,6 +254,7 @@ function bindSmallActions() {
 
 document.addEventListener("DOMContentLoaded", () => {
   bindApiForms();
+  bindFileChecks();
   bindApproval();
   bindAccount();
   bindRunRefresh();

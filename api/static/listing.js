@@ -111,6 +111,8 @@
   function bindImport(form) {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
+      const tooBig = window.opc.fileErrors(form);  // app.js: sizes checked before the upload
+      if (tooBig.length) return window.opc.showErrors(form, tooBig);
       const button = form.querySelector('button[type="submit"]');
       button.disabled = true;
       let data = {};

@@ -12,14 +12,15 @@ from langgraph.runtime import Runtime
 
 from core import ledger
 from core.db import transaction
-from core.errors import BusinessError, ContentRejected, LoginRequired, SliderRequired, TransientError
+from core.errors import ContentRejected, LoginRequired, SliderRequired
 from core.models import Employee, Run
 from core.runs import validate_product
 from employees import EMPLOYEES
 from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import claim_press, fingerprint, load_run, owned, owner_drags_slider, shoot_run, timed_start
+from graphs.steps import (capture_submitted, claim_press, fingerprint, load_run, owned, owner_drags_slider,
+                          shoot_run, timed_start)
 from sites import adapter_for
 from sites.taobao.product import Product
 from sites.taobao.warnings import WarningNeedsOwner
@@ -81,7 +82,7 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
             ctx.workbench.filled_with = fingerprint(state["content"])
-        claim = claim_press(ctx, run)
+        claim = claim_press(ctx, run, shot=capture_submitted(ctx, run, adapter.form_tab(page)))
         if claim.status == "done":  # another worker pressed and read it back meanwhile
             return {"published": {"external_id": claim.external_id, "title": product.title}}
         try:
@@ -96,24 +97,13 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
 
 
 def _press(ctx: RunContext, run: Run, adapter, page, allowed: list[str]):
-    """提交宝贝信息 (and the owner's drag when the slider holds it). A failure keeps a picture of the page
-    as it was, the owner's first clue to what the site showed."""
+    """提交宝贝信息 (and the owner's drag when the slider holds it). A failure's picture of the page is the
+    runner's (``graphs.runner._failure_shot``: the newest tab, the one the site answered in)."""
     try:
-        try:
-            return adapter.submit(page, allowed=allowed)
-        except SliderRequired:
-            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
-            return adapter.resume_submit(page)  # the page sends the held submit again by itself
-    except (BusinessError, TransientError):
-        _shoot_failure(ctx, run, adapter, page)
-        raise
-
-
-def _shoot_failure(ctx: RunContext, run: Run, adapter, page) -> None:
-    try:
-        shoot_run(ctx, run, adapter.human_page(page), "failed", full_page=False)
-    except Exception:  # noqa: BLE001 - a closed page must not hide the error being reported
-        log.warning("run %s: no screenshot of the failure", run.id)
+        return adapter.submit(page, allowed=allowed)
+    except SliderRequired:
+        owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
+        return adapter.resume_submit(page)  # the page sends the held submit again by itself
 
 
 def _seen_warnings(state: ListingState) -> list[str]:

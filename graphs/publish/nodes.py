@@ -18,7 +18,7 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import capture_run, claim_press, fingerprint, load_run, shoot_run, timed_start
+from graphs.steps import capture_run, capture_submitted, claim_press, fingerprint, load_run, shoot_run, timed_start
 from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -80,7 +80,7 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
             adapter.fill(page, post)
             ctx.workbench.filled_with = fingerprint(state["content"])
-        claim = claim_press(ctx, run)
+        claim = claim_press(ctx, run, shot=capture_submitted(ctx, run, page))
         if claim.status == "done":  # another worker pressed and read it back meanwhile
             return {"published": {"external_id": claim.external_id, "title": post.title}}
         try:
