@@ -85,6 +85,8 @@ def _tax_rows(s, ws_id: str) -> tuple[dict, dict]:
 def demo(web):  # noqa: F811
     """The demo workspace with a run of every workflow in every state the phone shows, and a card of every kind."""
     phone = web.client()
+    # An individual business: its finance page has every section (the 经营所得 A表 too) for the walk to read.
+    assert phone.put("/api/books/taxpayer", json={"entity": "individual_business"}).status_code == 200
     r = phone.post("/api/books/import", files={"file": ("收入.csv", INCOME.encode("gbk"), "text/csv")})
     assert r.status_code == 201, r.text
     r = phone.post("/api/tasks", json={"employee_id": _employee_id(web, "marketing"),

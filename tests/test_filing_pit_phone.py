@@ -31,6 +31,7 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     _add_tax_account(page, BUSINESS)
     page.goto(f"{stack.web_url}/finance?period=2026Q3")
     expect(page.locator("#pit")).to_have_count(0)  # a 有限公司 (the default) files no A表
+    page.locator("#taxpayer-section > summary").click()  # a setting, folded at the page's end
     page.get_by_label("纳税人类型").select_option(label="个体工商户")
     page.get_by_role("button", name="保存纳税人类型").click()
     expect(page.locator("#pit")).to_be_visible()
@@ -40,6 +41,7 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     page.get_by_role("button", name="导入").click()
     expect(page.get_by_text("收入记录 2 条")).to_be_visible()
 
+    page.locator("#pit > summary").click()  # the A表's figures and costs fold under its heading
     figures = page.locator("#pit-figures")
     figures.get_by_label("成本费用（元）").fill("12万")
     figures.get_by_role("button", name="保存成本和扣除").click()

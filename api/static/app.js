@@ -133,9 +133,25 @@ function bindApiForms() {
       const res = await api(form.dataset.method || "POST", form.dataset.api, formBody(form));
       button.disabled = false;
       if (!res.ok) return showErrors(form, res.data.detail);
-      location.href = form.dataset.next.replace("{id}", firstId(res.data));
+      go(form.dataset.next.replace("{id}", firstId(res.data)));
     });
   });
+}
+
+// A "next" that names a section (#records) reloads the page there, with that section unfolded: a page
+// whose URL differs only by its hash would otherwise not reload at all.
+function go(url) {
+  const next = new URL(url, location.href);
+  const samePage = next.pathname === location.pathname && next.search === location.search;
+  location.href = next.href;
+  if (samePage && next.hash) location.reload();
+}
+
+function openHashTarget() {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (!target) return;
+  for (let el = target; el; el = el.parentElement) if (el.tagName === "DETAILS") el.open = true;
+  target.scrollIntoView();
 }
 
 function bindApproval() {
@@ -253,6 +269,7 @@ function bindSmallActions() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  openHashTarget();
   bindApiForms();
   bindFileChecks();
   bindApproval();
