@@ -14,6 +14,7 @@ from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
 from books.reminders import tax_reminder
+from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import account_view, approval_view, employee_view, run_view, schedule_view, task_view
 from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
@@ -51,7 +52,8 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
 @router.get("/approvals")
 def approvals_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     rows = approvals_with_status(s, ws.id)
-    return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows])
+    return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows],
+                   one_by_one=sorted(ONE_BY_ONE), one_by_one_note=ONE_BY_ONE_NOTE)
 
 
 @router.get("/approvals/{approval_id}")

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 import compliance
 from api import labels
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
+from core.undo import CANCELLABLE, RETRYABLE
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
 from employees.tasking import LISTING_PAGE, findings, not_confirmable
@@ -50,7 +51,16 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "external_id": r.external_id, "title": _title(r),
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
-            "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r)}
+            "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r),
+            "account_id": r.account_id, "can_cancel": r.status in CANCELLABLE, "can_retry": r.status in RETRYABLE,
+            "edit_url": _edit_url(r)}
+
+
+def _edit_url(r: Run) -> str | None:
+    """「改好再发」: the run's form again, filled in from it (a rejected or failed post or listing)."""
+    if r.status not in ("failed", "rejected", "cancelled"):
+        return None
+    return {"publish": f"/compose?from={r.id}", "listing": f"/listings/new?from={r.id}"}.get(r.graph)
 
 
 def _title(r: Run) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.db import transaction
 from core.errors import BusinessError, NeedsHuman, OPCError
 from core.models import Account, Approval, Run, utcnow
-from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
+from core.runs import HELD_BY_A_WORKER, TERMINAL, audit, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
@@ -44,6 +44,8 @@ def execute(run_id: str, res: Resources) -> str:
     try:
         with Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running):
             _invoke(res, run, workbench)
+    except NotStartable:
+        pass  # cancelled (or finished by another worker) after the first look: nothing reaches the site
     except BusinessError as e:
         _fail(res, run_id, e)
     except NeedsHuman as e:
@@ -81,7 +83,7 @@ def _resume_value(res: Resources, run: Run, graph, config) -> object:
     kind = snapshot.interrupts[0].value.get("kind")
     if kind == "approval":
         with res.db() as s:
-            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status != "pending")
+            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status.in_(("approved", "rejected")))
                  .order_by(Approval.decided_at.desc()).first())
         return Command(resume={"approved": a.status == "approved", "edits": a.edits or {},
                                "reason": a.reason, "approval_id": a.id})
@@ -95,8 +97,20 @@ def _invoke(res: Resources, run: Run, workbench: Workbench) -> None:
     graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench))
 
 
+class NotStartable(Exception):
+    """The run ended (the owner cancelled it) between the first look and the claim."""
+
+
 def _mark_running(s: Session, run_id: str) -> None:
-    set_status(s, s.get(Run, run_id), "running", reason=None)
+    """Claim the run: a compare-and-set, so a cancel (``core.undo.cancel``, the same column) and this
+    claim never both win. Everything the worker does on the site comes after this."""
+    claimed = s.execute(update(Run).where(Run.id == run_id, Run.status.notin_(TERMINAL))
+                        .values(status="running", reason=None, updated_at=utcnow())
+                        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise NotStartable(run_id)
+    run = s.get(Run, run_id)
+    audit(s, run.workspace_id, "system", "run.running", run.id, {})
 
 
 def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:

@@ -1,4 +1,4 @@
-"""Runs: write a post for one or more accounts (one run each), list runs, read one."""
+"""Runs: write a post for one or more accounts (one run each), list runs, read one, cancel or retry one."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -14,6 +14,7 @@ from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import create_run
+from core.undo import Refused, cancel, retry
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
 from employees.settings import settings_of
@@ -85,4 +86,33 @@ def enter_code(run_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: Db
     """The code the site sent to the owner's phone; the waiting worker types it in."""
     run = owned(s, Run, run_id, ws.id)
     hand_over(s, Waiting(run_id=run.id), body.code)
+    return run_view(s, run, ws.timezone)
+
+
+@router.post("/{run_id}/cancel")
+def cancel_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """Stop a run that has not reached the site (queued, timed, waiting for login or approval)."""
+    run = owned(s, Run, run_id, ws.id)
+    try:
+        cancel(s, run, owner.username)
+        s.commit()
+    except Refused as e:
+        s.rollback()
+        raise FieldErrors([field_error("status", "未提交的任务", e.message)], status=409) from None
+    return run_view(s, run, ws.timezone)
+
+
+@router.post("/{run_id}/retry")
+def retry_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    """Run a failed run again: the same run, so a click that may have reached the site is checked on the
+    site's own list first and never repeated (``core.undo``)."""
+    run = owned(s, Run, run_id, ws.id)
+    try:
+        queue = retry(s, run, owner.username)
+        s.commit()
+    except Refused as e:
+        s.rollback()
+        raise FieldErrors([field_error("status", "失败的任务", e.message)], status=409) from None
+    if queue:
+        enqueue_run(settings, run.id)  # if Redis is away, the scheduler picks the queued run up
     return run_view(s, run, ws.timezone)

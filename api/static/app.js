@@ -110,9 +110,38 @@ function bindAccount() {
   });
 }
 
+function bindApproveAll() {
+  const box = document.querySelector("[data-approve-all]");
+  if (!box) return;
+  const button = box.querySelector("button");
+  button.addEventListener("click", async () => {
+    if (!confirm("批准列表里的全部内容（申报表和缴款除外）？")) return;
+    button.disabled = true;
+    const res = await api("POST", "/api/approvals/approve-all", {});
+    if (!res.ok) { button.disabled = false; return showErrors(box, res.data.detail); }
+    const note = box.querySelector(".done-note");
+    note.textContent = res.data.message;
+    note.hidden = false;
+    setTimeout(() => location.reload(), 1500);
+  });
+}
+
+function bindRunActions() {
+  const box = document.querySelector("[data-run-actions]");
+  if (!box) return;
+  box.querySelectorAll("[data-run-action]").forEach((b) => b.addEventListener("click", async () => {
+    if (b.dataset.confirm && !confirm(b.dataset.confirm)) return;
+    b.disabled = true;
+    const res = await api("POST", `/api/runs/${box.dataset.runActions}/${b.dataset.runAction}`);
+    b.disabled = false;
+    if (!res.ok) return showErrors(box, res.data.detail);
+    location.reload();
+  }));
+}
+
 function bindRunRefresh() {
   const box = document.querySelector("[data-run]");
-  const settled = ["published", "suggested", "rejected", "failed"];
+  const settled = ["published", "suggested", "rejected", "failed", "cancelled"];
   if (!box || settled.includes(box.dataset.status)) return;
   const poll = async () => {
     const res = await api("GET", `/api/runs/${box.dataset.run}`);
@@ -169,6 +198,8 @@ function bindSmallActions() {
 document.addEventListener("DOMContentLoaded", () => {
   bindApiForms();
   bindApproval();
+  bindApproveAll();
+  bindRunActions();
   bindAccount();
   bindRunRefresh();
   bindSmallActions();
