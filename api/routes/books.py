@@ -25,6 +25,7 @@ from books.pit import LINES as PIT_LINES, Figures, compute_prepayment
 from books.pit_store import set_figures, year_to_date
 from books.store import import_file, records_in
 from books.vat import compute_return
+from core.accounts import live_accounts
 from core.errors import ValidationFailed
 from core.models import Account, Employee
 from core.queue import enqueue_run
@@ -137,6 +138,6 @@ def start_filing(body: NewFiling, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
 def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
                  period: str | None = None) -> HTMLResponse:
     """The quarter that ended last, or an earlier one the owner stepped back to (a late or corrected return)."""
-    accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id) if supports(a.site, "tax_filing")]
+    accounts = [a for a in live_accounts(s, ws.id) if supports(a.site, "tax_filing")]
     return _render(request, "finance.html", key, s=summary(user, ws, s, period), pit=pit_summary(user, ws, s, period),
                    accounts=[account_view(s, a) for a in accounts])

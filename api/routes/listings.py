@@ -20,6 +20,7 @@ from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
+from core.accounts import default_account, live_accounts
 from core.errors import ValidationFailed
 from core.models import Account, Employee, utcnow
 from core.product_import import RowError, import_products
@@ -195,8 +196,7 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
 
 @router.get("/listings/new", include_in_schema=False)
 def listing_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
-                if supports(a.site, "listing")]
+    accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if supports(a.site, "listing")]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).all()
-    return _render(request, "listing.html", key, accounts=[account_view(s, a) for a in accounts],
+    return _render(request, "listing.html", key, accounts=accounts, default_account=default_account(accounts),
                    employees=[employee_view(e) for e in employees], timezone=ws.timezone)

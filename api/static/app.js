@@ -81,7 +81,13 @@ function bindAccount() {
     const status = document.getElementById("account-status");
     status.textContent = a.status_label;
     status.className = `badge a-${a.status}`;
-    document.getElementById("qr-box").hidden = a.status === "active" || !!a.code_prompt;
+    const byPassword = !!box.dataset.byPassword;
+    document.getElementById("qr-box").hidden = a.status === "active" || !!a.code_prompt || (byPassword && !a.login_qr);
+    const checking = document.getElementById("checking");
+    if (checking) checking.hidden = a.status !== "logging_in" || !!a.login_qr || !!a.code_prompt;
+    const note = document.getElementById("login-note");
+    note.textContent = a.login_note || "";
+    note.hidden = !a.login_note;
     const codeBox = document.getElementById("code-box");
     codeBox.hidden = !a.code_prompt;  // the input itself is left alone: never wipe a half-typed code
     document.getElementById("code-prompt").textContent = a.code_prompt || "";
@@ -93,7 +99,8 @@ function bindAccount() {
   const poll = async () => {
     const res = await api("GET", `/api/accounts/${id}`);
     if (res.ok) render(res.data);
-    if (!res.ok || res.data.status !== "active") setTimeout(poll, 2000);
+    const settled = res.ok && (res.data.status === "active" || (box.dataset.byPassword && res.data.status === "needs_login"));
+    if (!settled) setTimeout(poll, 2000);
   };
   poll();
   const scan = document.getElementById("simulate-scan");
@@ -103,7 +110,9 @@ function bindAccount() {
   });
   document.getElementById("relogin").addEventListener("click", async () => {
     document.getElementById("qr-wait").textContent = "正在打开登录页，获取二维码…";
-    const res = await api("POST", `/api/accounts/${id}/login`);
+    const fields = document.getElementById("relogin-fields");
+    const login = fields ? Object.fromEntries([...fields.querySelectorAll("input")].map((i) => [i.name, i.value])) : null;
+    const res = await api("POST", `/api/accounts/${id}/login`, login && Object.values(login).some(Boolean) ? login : undefined);
     if (!res.ok) return showErrors(box, res.data.detail);
     render(res.data);
     poll();
@@ -188,6 +197,12 @@ function bindSmallActions() {
   document.querySelectorAll("[data-delete-schedule]").forEach((b) => b.addEventListener("click", async () => {
     const res = await api("DELETE", `/api/schedules/${b.dataset.deleteSchedule}`);
     if (res.ok) location.reload();
+  }));
+  document.querySelectorAll("[data-delete-account]").forEach((box) => box.querySelector("button").addEventListener("click", async () => {
+    if (!confirm("删除后这个账号还没提交的任务会一起取消，确定删除吗？")) return;
+    const res = await api("DELETE", `/api/accounts/${box.dataset.deleteAccount}`);
+    if (!res.ok) return showErrors(box, res.data.detail);
+    location.href = "/accounts";
   }));
   document.querySelectorAll("[data-logout]").forEach((b) => b.addEventListener("click", async () => {
     await api("DELETE", "/api/session");
