@@ -3,12 +3,13 @@ with the page's CSRF token, so a page view never changes state."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api import auth
+from api import auth, resend
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
@@ -65,10 +66,16 @@ def approval_page(approval_id: str, request: Request, user: UserDep, ws: Workspa
 
 
 @router.get("/compose")
-def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep, settings: SettingsDep,
+                 from_run: Annotated[str | None, Query(alias="from", max_length=32)] = None) -> HTMLResponse:
+    """The new-note form; ``?from=<run>`` (「改好再发」) fills it from a failed, rejected or cancelled run."""
     accounts = [account_view(s, a) for a in live_accounts(s, ws.id)]
+    draft = resend.note_draft(settings, resend.source_run(s, from_run, ws.id, "publish")) if from_run else None
+    chosen = default_account(accounts)
+    if draft and any(a["id"] == draft["account_id"] and a["status"] == "active" for a in accounts):
+        chosen = draft["account_id"]  # the account the note was for, unless it is logged out now
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
-    return _render(request, "compose.html", key, accounts=accounts, default_account=default_account(accounts),
+    return _render(request, "compose.html", key, accounts=accounts, default_account=chosen, draft=draft,
                    employees=[employee_view(e) for e in employees], modes=MODE_LABELS, timezone=ws.timezone)
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse
 
-from api import compose
+from api import compose, resend
 from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
@@ -32,12 +33,19 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                  publish_at: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "",
                  images: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI reads it)
                  video: Annotated[UploadFile | None, File()] = None,
-                 cover: Annotated[UploadFile | None, File()] = None) -> dict:
+                 cover: Annotated[UploadFile | None, File()] = None,
+                 from_run: Annotated[str, Form(max_length=32)] = "",
+                 keep_images: Annotated[list[int], Form()] = []) -> dict:  # noqa: B006
+    """A new note; with ``from_run`` (「改好再发」) the pictures of that run listed in ``keep_images`` come first."""
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
     when = compose.parse_timing(timing, publish_at, ws.timezone)
-    data = await compose.read_images(images)
+    kept = []
+    if from_run:
+        kept = resend.kept_images(settings, resend.source_run(s, from_run, ws.id, "publish"), "images",
+                                  keep_images, "images")
+    data = kept + await compose.read_images(images)
     cover_data = await compose.read_images([cover] if cover else [], field="cover")
     folder = None
     try:
@@ -116,3 +124,13 @@ def retry_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings
     if queue:
         enqueue_run(settings, run.id)  # if Redis is away, the scheduler picks the queued run up
     return run_view(s, run, ws.timezone)
+
+
+@router.get("/{run_id}/images/{key}/{index}")
+def stored_image(run_id: str, key: str, index: int, user: UserDep, ws: WorkspaceDep, s: DbDep,
+                 settings: SettingsDep) -> FileResponse:
+    """A picture the run was given (shown on 「改好再发」 so the owner keeps or drops it)."""
+    stored = resend.stored_images(settings, owned(s, Run, run_id, ws.id), key)
+    if not 0 <= index < len(stored):
+        raise HTTPException(404, "没有这张图片")
+    return FileResponse(stored[index], headers={"Cache-Control": "private, max-age=3600"})
