@@ -42,9 +42,9 @@ def image_views(settings: Settings, run: Run, key: str) -> list[dict]:
             for i, _ in enumerate(stored_images(settings, run, key))]
 
 
-def kept_images(settings: Settings, run: Run, key: str, keep: list[int], field: str) -> list[tuple[str, bytes]]:
-    """(name, bytes) of the old pictures the owner kept, in the order she kept them."""
-    stored = stored_images(settings, run, key)
+def kept_images(settings: Settings, run: Run | None, key: str, keep: list[int], field: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the old pictures the owner kept, in the order she kept them (none without a run)."""
+    stored = stored_images(settings, run, key) if run is not None else []
     if any(i < 0 or i >= len(stored) for i in keep):
         raise FieldErrors([field_error(field, f"0–{len(stored) - 1}", "原来的图片已经不在了，请重新选择图片")])
     return [(stored[i].name, stored[i].read_bytes()) for i in keep]
@@ -56,3 +56,21 @@ def note_draft(settings: Settings, run: Run) -> dict:
     return {"run_id": run.id, "account_id": run.account_id, "title": c.get("title", ""), "body": c.get("body", ""),
             "topics": " ".join(c.get("topics") or []), "images": image_views(settings, run, "images"),
             "reason": run.reason}
+
+
+def listing_draft(settings: Settings, run: Run) -> dict:
+    """The listing form's starting values from a listing run (``sites.taobao.product.Product`` as stored)."""
+    c = run.content
+    props = dict(c.get("properties") or {})
+    brand, model = props.pop("品牌", ""), props.pop("型号", "")
+    dims = list(c.get("sku_dimensions") or []) or list(((c.get("skus") or [{}])[0].get("options") or {}))
+    skus = [{"values": [(sku.get("options") or {}).get(d, "") for d in dims[:2]],
+             "price": sku.get("price") or "", "stock": "" if sku.get("stock") is None else sku["stock"]}
+            for sku in c.get("skus") or []]
+    return {"run_id": run.id, "account_id": run.account_id, "reason": run.reason,
+            "category_keyword": c.get("category_keyword", ""), "brand": brand, "model": model,
+            "props": "\n".join(f"{k}:{v}" for k, v in props.items()), "title": c.get("title", ""),
+            "price": c.get("price") or "", "stock": "" if c.get("stock") is None else c["stock"],
+            "outer_id": c.get("outer_id") or "", "sku_dims": (dims + ["", ""])[:2], "skus": skus,
+            "main_images": image_views(settings, run, "main_images"),
+            "desc_images": image_views(settings, run, "desc_images")}

@@ -42,6 +42,7 @@
       relabel();
     });
     dims.forEach((dim) => dim.addEventListener("input", relabel));
+    relabel();  // rows the page came with (「改好再发」) get their labels and error names too
   }
 
   function showImportResult(form, data) {
