@@ -21,6 +21,7 @@ from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
 from rpa.workbench import Workbench
+from sites.etax.errors import LoginRefused
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ def execute(run_id: str, res: Resources) -> str:
             _invoke(res, run, workbench)
     except NotStartable:
         pass  # cancelled (or finished by another worker) after the first look: nothing reaches the site
+    except LoginRefused as e:  # the portal refused the stored login: the account shows it too
+        _fail(res, run_id, e)
+        _login_refused(res, run.account_id, e)
     except BusinessError as e:
         _fail(res, run_id, e)
     except NeedsHuman as e:
@@ -116,6 +120,14 @@ def _mark_running(s: Session, run_id: str) -> None:
 def _fail(res: Resources, run_id: str, e: OPCError, prefix: str = "") -> None:
     with transaction(res.db) as s:
         set_status(s, s.get(Run, run_id), "failed", reason=f"{prefix}{e.message}")
+
+
+def _login_refused(res: Resources, account_id: str, e: LoginRefused) -> None:
+    """A run's sign-in is a real check of the account's login too (``core.accounts.last_check``)."""
+    with transaction(res.db) as s:
+        account = s.get(Account, account_id)
+        account.status = "needs_login"
+        audit(s, account.workspace_id, "system", "account.login_refused", account_id, {"reason": e.message})
 
 
 def _retry_or_fail(res: Resources, run_id: str, e: Exception) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from sandbox.etax.config import TAXPAYERS
 from tests.core_fixtures import wait_until
-from tests.filing_fixtures import env, finance_owner  # noqa: F401  (module-scoped stack with the etax replica)
+from tests.filing_fixtures import env, finance_owner, start_filing  # noqa: F401  (module-scoped etax stack)
 
 LOGIN = {"credit_code": "91310115MA1K4QXR7D", "user": "13800138000", "password": "Etax@2026"}
 
@@ -53,3 +54,17 @@ def test_relogin_checks_again_and_passes_the_portals_sms_code_from_the_phone(env
     code = httpx.get(f"{env.stack.replica_url('etax')}/__sandbox__/sms-code", timeout=10).json()["code"]
     assert owner["phone"].post(f"/api/accounts/{owner['account']}/code", json={"code": code}).status_code == 200
     assert _wait_account(owner, "active")["status_label"] == "已登录"
+
+
+def test_a_filing_refused_at_sign_in_shows_the_refusal_on_the_account_too(env, right_password):
+    owner = right_password
+    assert _wait_account(owner, "active", "needs_login")["status"] == "active"
+    changed = [{**tp, "password": "Changed@2027"} for tp in TAXPAYERS]  # changed on the portal meanwhile
+    owner["bureau"].faults(taxpayers=changed)
+    run_id = start_filing(owner, "2026Q3")
+    wait_until(lambda: env.run(run_id).status in ("failed", "awaiting_approval", "published"), timeout=120,
+               what="the filing to stop")
+    assert env.run(run_id).status == "failed" and "用户名或密码错误" in env.run(run_id).reason
+    account = owner["phone"].get(f"/api/accounts/{owner['account']}").json()
+    assert account["status_label"] == "需要登录"
+    assert account["login_note"] == "电子税务局拒绝登录：用户名或密码错误"

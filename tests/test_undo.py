@@ -71,6 +71,13 @@ def test_a_run_that_has_not_reached_the_site_is_cancelled_and_audited(web, clien
     assert "已取消" in page and "取消任务" not in page
 
 
+def test_a_run_waiting_for_login_links_to_its_accounts_login_page(web, client, ids, tmp_path):
+    run_id = _run(web, ids, tmp_path, "awaiting_login")
+    page = client.get(f"/runs/{run_id}").text
+    assert f'<a class="button" href="/accounts/{ids["account"]}">去登录账号' in page
+    assert "取消任务" in page
+
+
 def test_a_run_the_worker_holds_is_not_cancelled_and_the_owner_reads_why(web, client, ids, tmp_path):
     for status in ("running", "awaiting_code"):
         run_id = _run(web, ids, tmp_path, status)
