@@ -9,9 +9,9 @@ site asks for an SMS code after the scan, the account's phone page asks the owne
 
 A password login is checked on the site itself when the account is added and at every 重新登录: the
 account shows 已登录 only after the site let us in, and the site's refusal (「用户名或密码错误」) in its own
-words otherwise (recorded as the account's last check, ``core.accounts.last_check``). Whatever the site adds on top
-goes to the owner's phone: the SMS code, the slider (a take-over), the face check's QR (shown like a
-login QR, and scanned with the tax app).
+words otherwise (recorded as the account's last check, ``core.accounts.last_check``). Whatever the site
+adds on top goes to the owner's phone: the SMS code, the slider (a take-over), the face check's QR (shown
+like a login QR, and scanned with the tax app).
 """
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ import time
 from sqlalchemy import update
 
 from core.db import transaction
-from core.errors import BusinessError, CodeRequired, HumanTimeout, NeedsHuman, PageChanged, SiteTimeout, SliderRequired
+from core.accounts import DELETED
+from core.errors import (BusinessError, CodeRequired, HumanTimeout, NeedsHuman, PageChanged, SiteTimeout,
+                         SliderRequired)
 from core.models import Account, Run, utcnow
 from core.queue import enqueue_run
 from core.runs import audit
@@ -50,6 +52,10 @@ def run_login(account_id: str, res: Resources) -> str:
         return "already_running"
     try:
         return _login(account_id, res)
+    except Exception:
+        # Whatever went wrong, the account must not stay 登录中 with no job behind it.
+        _give_up(res, account_id, "登录时出错，请重新登录")
+        raise
     finally:
         lock.release()
 
@@ -67,6 +73,9 @@ def _login(account_id: str, res: Resources) -> str:
                 if not _sign_in(res, account_id, adapter, page):
                     _give_up(res, account_id, "登录验证没有完成，已停止")
                     return "timeout"
+            except HumanTimeout as late:
+                _give_up(res, account_id, late.message)
+                return "timeout"
             except BusinessError as refused:  # the site's own words: 用户名或密码错误, 账号已锁定 ...
                 _give_up(res, account_id, refused.message, "account.login_refused")
                 return "refused"
@@ -74,6 +83,8 @@ def _login(account_id: str, res: Resources) -> str:
         while time.monotonic() < deadline:
             try:
                 if adapter.logged_in(page):
+                    if _deleted(res, account_id):
+                        return "deleted"  # deleted meanwhile: its session must not come back
                     res.vault.save(account_id, ctx.storage_state())
                     _activate(res, account_id)
                     return "active"
@@ -145,9 +156,16 @@ def _answer_codes(res: Resources, account_id: str, adapter, page, asked: CodeReq
     return False
 
 
+def _deleted(res: Resources, account_id: str) -> bool:
+    with res.db() as s:
+        return s.get(Account, account_id).status == DELETED
+
+
 def _show_qr(res: Resources, account_id: str, qr: str) -> None:
     with transaction(res.db) as s:
         account = s.get(Account, account_id)
+        if account.status == DELETED:
+            return
         account.login_qr, account.login_qr_at, account.status = qr, utcnow(), "logging_in"
 
 
@@ -165,5 +183,7 @@ def _activate(res: Resources, account_id: str) -> None:
 def _give_up(res: Resources, account_id: str, reason: str, action: str = "account.login_timeout") -> None:
     with transaction(res.db) as s:
         account = s.get(Account, account_id)
+        if account.status == DELETED:
+            return
         account.status, account.login_qr = "needs_login", None
         audit(s, account.workspace_id, "system", action, account_id, {"reason": reason})
