@@ -61,6 +61,7 @@ def test_a_filing_refused_at_sign_in_shows_the_refusal_on_the_account_too(env, r
     assert _wait_account(owner, "active", "needs_login")["status"] == "active"
     changed = [{**tp, "password": "Changed@2027"} for tp in TAXPAYERS]  # changed on the portal meanwhile
     owner["bureau"].faults(taxpayers=changed)
+    owner["bureau"].expire_sessions()  # so the filing signs in with the stored password
     run_id = start_filing(owner, "2026Q3")
     wait_until(lambda: env.run(run_id).status in ("failed", "awaiting_approval", "published"), timeout=120,
                what="the filing to stop")
