@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, errors, pages
@@ -30,7 +32,9 @@ SECURITY_HEADERS = {
 
 def create_app(settings: Settings) -> FastAPI:
     settings.paths.ensure()
-    app = FastAPI(title="OPC 数字员工", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    # The docs page is our own (``_docs_page``): FastAPI's loads Swagger UI from a CDN with an inline script,
+    # which the CSP blocks and an offline machine cannot reach.
+    app = FastAPI(title="OPC 数字员工", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.db = session_factory(settings.db_url)
     app.state.signing_key = auth.signing_key(settings)
@@ -38,6 +42,8 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/api/static-docs", StaticFiles(directory=DOCS_ASSETS), name="static-docs")
+    app.get("/api/docs", include_in_schema=False)(_docs_page)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
@@ -53,6 +59,23 @@ def create_app(settings: Settings) -> FastAPI:
         return {"ok": True}
 
     return app
+
+
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+"""Swagger UI 5 (OpenAPI 3.1, what FastAPI writes) as pip package ``fastapi-offline`` ships it; only its files
+are used: its page starts Swagger UI with an inline script."""
+DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>OPC 数字员工 · 接口文档</title>
+<link rel="stylesheet" href="/api/static-docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/static-docs/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>"""
+"""Swagger UI served by the service itself and started by a script file, not an inline one: the page works
+under the same CSP as every other page, with no internet."""
+
+
+def _docs_page() -> HTMLResponse:
+    return HTMLResponse(DOCS_PAGE)
 
 
 def app_from_env() -> FastAPI:

@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 import compliance
 from compliance import overrides
 from api.errors import FieldErrors, field_error
+from core.accounts import DELETED
 from core.content import Post, Timing
 from core.errors import ValidationFailed
 from core.models import Account, Employee, utcnow
@@ -151,7 +152,7 @@ def build_post(*, title: str, body: str, topics: str, timing: Timing, images: li
 
 def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> tuple[list[Account], Employee]:
     accounts = [s.get(Account, a) for a in dict.fromkeys(account_ids)]
-    if not accounts or any(a is None or a.workspace_id != workspace_id for a in accounts):
+    if not accounts or any(a is None or a.workspace_id != workspace_id or a.status == DELETED for a in accounts):
         raise FieldErrors([field_error("account_id", "本工作区的账号", "请选择要发布的账号")])
     employee = s.get(Employee, employee_id)
     if employee is None or employee.workspace_id != workspace_id:

@@ -19,6 +19,7 @@ RUN_STATUS = {
     "suggested": "已生成建议",
     "rejected": "已驳回",
     "failed": "失败",
+    "cancelled": "已取消",
 }
 DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架"}
 """What "done" is called for a workflow other than publishing."""
@@ -30,8 +31,8 @@ def run_status(graph: str, status: str) -> str:
     return RUN_STATUS.get(status, status)
 
 
-ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请扫码）", "active": "已登录"}
-APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期"}
+ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请扫码）", "active": "已登录", "deleted": "已删除"}
+APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期", "cancelled": "已取消"}
 TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}
 FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图片", "timing": "发布时间", "schedule": "发布时间",
          "cover": "封面", "video": "视频", "media": "素材", "skipped_topics": "没加上的话题",

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api import auth, labels
+from api import auth, labels, resend
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
 from books.reminders import tax_reminder
+from core.accounts import DELETED, default_account, live_accounts
+from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
                        task_view)
 from core.models import Account, Approval, Employee, Run, Schedule
@@ -65,7 +68,7 @@ def login_page(request: Request) -> HTMLResponse:
 def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     pending = approvals_with_status(s, ws.id)
     runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
-    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
+    accounts = live_accounts(s, ws.id)
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
@@ -75,7 +78,8 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
 @router.get("/approvals")
 def approvals_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     rows = approvals_with_status(s, ws.id)
-    return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows])
+    return _render(request, "approvals.html", key, approvals=[approval_view(s, a, ws.timezone) for a in rows],
+                   one_by_one=sorted(ONE_BY_ONE), one_by_one_note=ONE_BY_ONE_NOTE)
 
 
 @router.get("/approvals/{approval_id}")
@@ -86,10 +90,16 @@ def approval_page(approval_id: str, request: Request, user: UserDep, ws: Workspa
 
 
 @router.get("/compose")
-def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
+def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep, settings: SettingsDep,
+                 from_run: Annotated[str | None, Query(alias="from", max_length=32)] = None) -> HTMLResponse:
+    """The new-note form; ``?from=<run>`` (「改好再发」) fills it from a failed, rejected or cancelled run."""
+    accounts = [account_view(s, a) for a in live_accounts(s, ws.id)]
+    draft = resend.note_draft(settings, resend.source_run(s, from_run, ws.id, "publish")) if from_run else None
+    chosen = default_account(accounts)
+    if draft and any(a["id"] == draft["account_id"] and a["status"] == "active" for a in accounts):
+        chosen = draft["account_id"]  # the account the note was for, unless it is logged out now
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
-    return _render(request, "compose.html", key, accounts=[account_view(s, a) for a in accounts],
+    return _render(request, "compose.html", key, accounts=accounts, default_account=chosen, draft=draft,
                    employees=[employee_view(e) for e in employees], modes=MODE_LABELS,
                    timezone=labels.zone_label(ws.timezone))
 
@@ -111,8 +121,7 @@ def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: 
 
 @router.get("/accounts")
 def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    accounts = s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
-    return _render(request, "accounts.html", key, accounts=[account_view(s, a) for a in accounts],
+    return _render(request, "accounts.html", key, accounts=[account_view(s, a) for a in live_accounts(s, ws.id)],
                    sites=[(k, v.label) for k, v in SITES.items()])
 
 
@@ -120,13 +129,15 @@ def accounts_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, k
 def account_page(account_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
                  settings: SettingsDep) -> HTMLResponse:
     a = owned(s, Account, account_id, ws.id)
+    if a.status == DELETED:
+        raise HTTPException(404, "这个账号已删除")
     return _render(request, "account.html", key, a=account_view(s, a), sandbox=settings.sandbox)
 
 
 @router.get("/schedules")
 def schedules_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     rows = s.query(Schedule).filter_by(workspace_id=ws.id).order_by(Schedule.created_at)
-    accounts = s.query(Account).filter_by(workspace_id=ws.id)
+    accounts = live_accounts(s, ws.id)
     employees = s.query(Employee).filter_by(workspace_id=ws.id)
     return _render(request, "schedules.html", key, schedules=[schedule_view(s, sc, ws.timezone) for sc in rows],
                    accounts=[account_view(s, a) for a in accounts], employees=[employee_view(e) for e in employees],

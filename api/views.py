@@ -9,6 +9,9 @@ import compliance
 from api import labels
 from compliance import overrides
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
+from core.accounts import last_check, live_accounts
+from core.undo import CANCELLABLE, RETRYABLE
+from sites import SITES
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
 from employees.tasking import LISTING_PAGE, findings, not_confirmable
@@ -28,10 +31,16 @@ def artifact_url(artifact_id: str | None) -> str | None:
 def account_view(s: Session, a: Account) -> dict:
     step = pending_step(s, Waiting(account_id=a.id)) if a.status == "logging_in" else None
     step = step if step and step.kind == "code" else None
+    by_password = getattr(SITES.get(a.site), "login_kind", "qr") == "password"
+    status_label = labels.ACCOUNT_STATUS.get(a.status, a.status)
+    if by_password and a.status == "logging_in":
+        status_label = "正在网站上核对账号密码"
+    check = last_check(s, a.id) if a.status == "needs_login" else None
     return {"id": a.id, "site": a.site, "site_label": labels.site_label(a.site), "name": a.name,
-            "status": a.status, "status_label": labels.ACCOUNT_STATUS.get(a.status, a.status),
+            "status": a.status, "status_label": status_label, "by_password": by_password,
             "login_qr": a.login_qr if a.status != "active" and not step else None,
-            "code_prompt": step.prompt if step else None}
+            "code_prompt": step.prompt if step else None,
+            "login_note": (check.detail or {}).get("reason") if check and check.action != "account.login_ok" else None}
 
 
 def employee_view(e: Employee) -> dict:
@@ -65,7 +74,9 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "timing": labels.TIMING.get(r.content.get("timing", {}).get("mode", "now")),
             "created_at": labels.local_time(r.created_at, tz), "not_before": labels.local_time(r.not_before, tz),
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r),
-            "compliance_override": _override_view(r.content.get("compliance_override"), tz)}
+            "compliance_override": _override_view(r.content.get("compliance_override"), tz),
+            "account_id": r.account_id, "can_cancel": r.status in CANCELLABLE, "can_retry": r.status in RETRYABLE,
+            "edit_url": _edit_url(r)}
 
 
 def _override_view(override: dict | None, tz: str) -> dict | None:
@@ -85,6 +96,13 @@ def run_shots(s: Session, r: Run) -> dict:
                 .order_by(Artifact.created_at.desc()).first())
         return artifact_url(shot.id if shot else None)
     return {"submitted": latest(SUBMITTED_STEP), "failed": latest(FAILED_STEP) if r.status == "failed" else None}
+
+
+def _edit_url(r: Run) -> str | None:
+    """「改好再发」: the run's form again, filled in from it (a rejected or failed post or listing)."""
+    if r.status not in ("failed", "rejected", "cancelled"):
+        return None
+    return {"publish": f"/compose?from={r.id}", "listing": f"/listings/new?from={r.id}"}.get(r.graph)
 
 
 def _title(r: Run) -> str:
@@ -146,7 +164,7 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
     employee = s.get(Employee, task.employee_id)
     banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
     plan = Plan.model_validate(task.plan)
-    accounts = s.query(Account).filter_by(workspace_id=task.workspace_id).order_by(Account.created_at).all()
+    accounts = live_accounts(s, task.workspace_id).all()
     return {"id": task.id, "status": task.status, "status_label": labels.TASK_STATUS.get(task.status, task.status),
             "request": task.request, "employee": {"id": employee.id, "name": employee.name},
             "author": plan.author, "usage": plan.usage.model_dump() if plan.usage else None,

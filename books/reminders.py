@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from books.deadlines import reminder
 from books.periods import Quarter
-from core.models import Account, Run, Workspace
+from core.accounts import live_accounts
+from core.models import Run, Workspace
 from core.runs import supports
 
 
 def tax_reminder(s: Session, ws: Workspace, now: datetime | None = None) -> dict | None:
     """None for a workspace that files no taxes here (no tax-bureau account)."""
-    accounts = s.query(Account).filter_by(workspace_id=ws.id).all()
+    accounts = live_accounts(s, ws.id).all()
     return due_return(s, ws, now) if any(supports(a.site, "tax_filing") for a in accounts) else None
 
 

@@ -11,6 +11,9 @@ from core.runs import audit, validate_post, validate_product
 
 EDITABLE = {"publish": ("title", "body", "topics"), "listing": ("title",)}
 """What the owner may change on the approval card, per workflow."""
+ONE_BY_ONE = frozenset({"tax_filing"})
+"""Workflows whose cards (a tax return, a payment) are only ever approved one by one, never by 全部批准."""
+ONE_BY_ONE_NOTE = "申报表和缴款涉及税款，需要逐条打开核对后审批，「全部批准」不会批准它们"
 
 
 class AlreadyDecided(Exception):
@@ -56,4 +59,4 @@ def _edited(run: Run, edits: dict) -> dict:
     return post.model_dump(mode="json")
 
 
-__all__ = ["decide", "AlreadyDecided", "ValidationFailed", "EDITABLE"]
+__all__ = ["decide", "AlreadyDecided", "ValidationFailed", "EDITABLE", "ONE_BY_ONE", "ONE_BY_ONE_NOTE"]

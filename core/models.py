@@ -117,7 +117,7 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(32), default="scheduled")
     """scheduled | queued | running | awaiting_login | awaiting_approval | awaiting_code | awaiting_human |
     published |
-    suggested | rejected | failed"""
+    suggested | rejected | failed | cancelled (by the owner, before anything reached the site: ``core.undo``)"""
     content: Mapped[dict] = mapped_column(JSON)
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """The site's id of what was published (note id, item id ...)."""
@@ -140,7 +140,7 @@ class Approval(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    """pending | approved | rejected | expired"""
+    """pending | approved | rejected | expired | cancelled (its run was cancelled)"""
     fields: Mapped[dict] = mapped_column(JSON)
     """The values read back from the filled form."""
     screenshot_id: Mapped[str | None] = mapped_column(ForeignKey("artifacts.id"), nullable=True)

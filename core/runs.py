@@ -10,7 +10,7 @@ from core.content import Post
 from core.errors import ValidationFailed
 from core.models import Account, AuditLog, Employee, Run, Workspace, utcnow
 
-TERMINAL = {"published", "suggested", "rejected", "failed"}
+TERMINAL = {"published", "suggested", "rejected", "failed", "cancelled"}
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
 """Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
 WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}
@@ -115,7 +115,7 @@ def create_filing_run(s: Session, *, account: Account, employee: Employee, perio
     Filing always waits for the owner (the return, then the payment), whatever the employee's mode."""
     _refuse_unsupported(account, "tax_filing")
     live = (s.query(Run).filter(Run.account_id == account.id, Run.graph == "tax_filing",
-                                Run.status.notin_(("failed", "rejected"))).all())
+                                Run.status.notin_(("failed", "rejected", "cancelled"))).all())
     if any(r.content.get("period") == period and r.content.get("form", "vat") == form for r in live):
         raise ValidationFailed([{"field": "period", "limit": "每季度一次",
                                  "message": f"{period}已经有这张申报表的申报任务了，不会重复申报"}], site=account.site)

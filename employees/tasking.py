@@ -20,9 +20,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 import compliance
+from core.accounts import live_accounts
 from core.content import Post, Timing
 from core.errors import ValidationFailed
-from core.models import Account, Employee, Workspace
+from core.models import Employee, Workspace
 from core.settings import Settings
 from employees import EMPLOYEES
 from employees.base import Role
@@ -116,7 +117,7 @@ def _without_secrets(plan: Plan, secrets: list[str]) -> None:
 def single_accounts(s: Session, workspace_id: str) -> dict[str, str]:
     """site -> account id, for each site where the workspace has exactly one account (else: ask)."""
     by_site: dict[str, list[str]] = {}
-    for a in s.query(Account).filter_by(workspace_id=workspace_id).order_by(Account.created_at):
+    for a in live_accounts(s, workspace_id):
         by_site.setdefault(a.site, []).append(a.id)
     return {site: ids[0] for site, ids in by_site.items() if len(ids) == 1}
 

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from core.db import transaction
 from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
 from core.models import Account, Approval, Run, new_id, utcnow
-from core.runs import HELD_BY_A_WORKER, TERMINAL, set_status
+from core.runs import HELD_BY_A_WORKER, TERMINAL, audit, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
 from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture
 from rpa.workbench import Workbench
+from sites.etax.errors import LoginRefused
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,12 @@ def execute(run_id: str, res: Resources) -> str:
             _invoke(res, run, workbench, lease)
     except LeaseLost:
         log.warning("run %s: taken by another worker while this one was stalled; leaving it alone", run_id)
+    except NotStartable:
+        pass  # cancelled (or finished by another worker) after the first look: nothing reaches the site
+    except LoginRefused as e:  # the portal refused the stored login: the account shows it too
+        shot = _failure_shot(res, run_id, workbench)
+        _owned(res, lease, partial(_fail, run_id=run_id, e=e, shot=shot))
+        _login_refused(res, run.account_id, e)
     except BusinessError as e:
         shot = _failure_shot(res, run_id, workbench)
         _owned(res, lease, partial(_fail, run_id=run_id, e=e, shot=shot))
@@ -90,7 +97,7 @@ def _resume_value(res: Resources, run: Run, graph, config) -> object:
     kind = snapshot.interrupts[0].value.get("kind")
     if kind == "approval":
         with res.db() as s:
-            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status != "pending")
+            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status.in_(("approved", "rejected")))
                  .order_by(Approval.decided_at.desc()).first())
         return Command(resume={"approved": a.status == "approved", "edits": a.edits or {},
                                "reason": a.reason, "approval_id": a.id})
@@ -104,8 +111,20 @@ def _invoke(res: Resources, run: Run, workbench: Workbench, lease: Lease) -> Non
     graph.invoke(value, config, context=RunContext(res.settings, res.db, workbench, lease))
 
 
+class NotStartable(Exception):
+    """The run ended (the owner cancelled it) between the first look and the claim."""
+
+
 def _mark_running(s: Session, run_id: str) -> None:
-    set_status(s, s.get(Run, run_id), "running", reason=None)
+    """Claim the run: a compare-and-set, so a cancel (``core.undo.cancel``, the same column) and this
+    claim never both win. Everything the worker does on the site comes after this."""
+    claimed = s.execute(update(Run).where(Run.id == run_id, Run.status.notin_(TERMINAL))
+                        .values(status="running", reason=None, updated_at=utcnow())
+                        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise NotStartable(run_id)
+    run = s.get(Run, run_id)
+    audit(s, run.workspace_id, "system", "run.running", run.id, {})
 
 
 def _owned(res: Resources, lease: Lease, change) -> None:
@@ -127,6 +146,14 @@ def _last_try(res: Resources, run_id: str) -> bool:
     with res.db() as s:  # the run is leased to this job: its attempts do not change meanwhile
         attempts = s.get(Run, run_id).attempts
     return attempts >= min(res.settings.transient_retries, len(res.settings.retry_backoff_s))
+
+
+def _login_refused(res: Resources, account_id: str, e: LoginRefused) -> None:
+    """A run's sign-in is a real check of the account's login too (``core.accounts.last_check``)."""
+    with transaction(res.db) as s:
+        account = s.get(Account, account_id)
+        account.status = "needs_login"
+        audit(s, account.workspace_id, "system", "account.login_refused", account_id, {"reason": e.message})
 
 
 def _retry_or_fail(res: Resources, s: Session, run_id: str, e: Exception, shot: Shot | None) -> None:

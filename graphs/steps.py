@@ -24,7 +24,7 @@ from core.runs import late_start, set_status
 from graphs.context import RunContext
 from rpa.handoff import Waiting
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
-from rpa.takeover import take_over
+from rpa.takeover import slider_area, take_over  # noqa: F401  (slider_area: the run's and the login's)
 
 SLIDER_WAIT_MS = 5_000
 """How long a site may take to accept a good drag (it checks it on its server first)."""
@@ -101,16 +101,6 @@ def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) ->
               ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
               passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page),
               judge_s=SLIDER_WAIT_MS / 1000)
-
-
-def slider_area(box: dict | None) -> dict | None:
-    """The part of the page the owner sees: the track with room for the slider's texts around it.
-    None while the slider shows no track (e.g. its 验证失败 box stands in for it): keep the last picture."""
-    if box is None:
-        return None
-    knob, track = box["knob"], box["track"]
-    x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
-    return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}
 
 
 def request_login(state: dict, runtime: Runtime[RunContext]) -> dict:

@@ -1,10 +1,17 @@
-"""The QR login job: put the site's login QR on the owner's phone and wait for the scan.
+"""The login job: put the site's login QR on the owner's phone and wait for the scan, or, for a site that
+logs in by password (the tax bureau), sign in with the stored login to check it.
 
 The QR is captured from the site's own login page (refreshed when it expires) and stored on the
 account so the phone page can show it. Once the site lets us in, the context's storage_state goes
 into the vault and every run of the account that was waiting for the login is queued again. When the
 site asks for an SMS code after the scan, the account's phone page asks the owner for it
 (``rpa.handoff``) and the worker types it into the site's prompt.
+
+A password login is checked on the site itself when the account is added and at every 重新登录: the
+account shows 已登录 only after the site let us in, and the site's refusal (「用户名或密码错误」) in its own
+words otherwise (recorded as the account's last check, ``core.accounts.last_check``). Whatever the site
+adds on top goes to the owner's phone: the SMS code, the slider (a take-over), the face check's QR (shown
+like a login QR, and scanned with the tax app).
 """
 from __future__ import annotations
 
@@ -14,17 +21,23 @@ import time
 from sqlalchemy import update
 
 from core.db import transaction
-from core.errors import CodeRequired, HumanTimeout, PageChanged, SiteTimeout
+from core.accounts import DELETED
+from core.errors import (BusinessError, CodeRequired, HumanTimeout, NeedsHuman, PageChanged, SiteTimeout,
+                         SliderRequired)
 from core.models import Account, Run, utcnow
 from core.queue import enqueue_run
+from core.runs import audit
 from rpa.handoff import Waiting, ask_code
 from rpa.process import Resources
+from rpa.takeover import slider_area, take_over
 from sites import adapter_for
 
 log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 CODE_TRIES = 3
+LOGIN_STEPS = 6
+"""A slider, up to three codes and a face check: more than that is not a login any more."""
 LOOK_TRIES = 3
 """Looks at the login page that may fail in a row: the page navigates home the moment the scan is
 confirmed, and a look that falls into that navigation finds neither the QR nor the home page."""
@@ -39,6 +52,10 @@ def run_login(account_id: str, res: Resources) -> str:
         return "already_running"
     try:
         return _login(account_id, res)
+    except Exception:
+        # Whatever went wrong, the account must not stay 登录中 with no job behind it.
+        _give_up(res, account_id, "登录时出错，请重新登录")
+        raise
     finally:
         lock.release()
 
@@ -51,10 +68,23 @@ def _login(account_id: str, res: Resources) -> str:
     with res.runtime.context(adapter.allowed_hosts()) as ctx:
         page = ctx.new_page()
         adapter.open_login(page)
+        if getattr(adapter, "login_kind", "qr") == "password":
+            try:
+                if not _sign_in(res, account_id, adapter, page):
+                    _give_up(res, account_id, "登录验证没有完成，已停止")
+                    return "timeout"
+            except HumanTimeout as late:
+                _give_up(res, account_id, late.message)
+                return "timeout"
+            except BusinessError as refused:  # the site's own words: 用户名或密码错误, 账号已锁定 ...
+                _give_up(res, account_id, refused.message, "account.login_refused")
+                return "refused"
         shown, failed_looks = None, 0
         while time.monotonic() < deadline:
             try:
                 if adapter.logged_in(page):
+                    if _deleted(res, account_id):
+                        return "deleted"  # deleted meanwhile: its session must not come back
                     res.vault.save(account_id, ctx.storage_state())
                     _activate(res, account_id)
                     return "active"
@@ -74,8 +104,40 @@ def _login(account_id: str, res: Resources) -> str:
                 _show_qr(res, account_id, qr)
                 shown = qr
             page.wait_for_timeout(POLL_S * 1000)  # the owner scans at human speed; the page polls on its own
-    _give_up(res, account_id)
+    _give_up(res, account_id, "登录超时：没有等到扫码，请重新登录")
     return "timeout"
+
+
+def _sign_in(res: Resources, account_id: str, adapter, page) -> bool:
+    """Type the stored login and press 登录; every check the site adds goes to the owner's phone.
+    True once the site let us in or shows its face-check QR (the caller's QR loop shows and waits for it)."""
+    credentials = res.vault.load_credentials(account_id)
+    if not credentials:
+        raise BusinessError("没有保存登录信息，请删除这个账号后重新添加，填写账号和密码")
+    who = Waiting(account_id=account_id, giving_up="登录已取消")
+
+    def press_login() -> None:
+        adapter.log_in(page, credentials["credit_code"], credentials["user"], credentials["password"])
+
+    step = press_login
+    for _ in range(LOGIN_STEPS):
+        try:
+            step()
+            return True
+        except SliderRequired as asked:
+            take_over(res.db, who, adapter.human_page(page), res.settings.paths.artifacts, asked.message,
+                      res.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
+                      passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page))
+            step = press_login  # after the drag the site wants 登录 pressed again
+        except CodeRequired as asked:
+            try:
+                code = ask_code(res.db, who, asked.message, res.settings.code_timeout_s)
+            except HumanTimeout:
+                return False
+            step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
+        except NeedsHuman:  # the face check: its QR is shown by the caller's loop, like a login QR
+            return True
+    return False
 
 
 def _answer_codes(res: Resources, account_id: str, adapter, page, asked: CodeRequired) -> bool:
@@ -94,9 +156,16 @@ def _answer_codes(res: Resources, account_id: str, adapter, page, asked: CodeReq
     return False
 
 
+def _deleted(res: Resources, account_id: str) -> bool:
+    with res.db() as s:
+        return s.get(Account, account_id).status == DELETED
+
+
 def _show_qr(res: Resources, account_id: str, qr: str) -> None:
     with transaction(res.db) as s:
         account = s.get(Account, account_id)
+        if account.status == DELETED:
+            return
         account.login_qr, account.login_qr_at, account.status = qr, utcnow(), "logging_in"
 
 
@@ -104,13 +173,17 @@ def _activate(res: Resources, account_id: str) -> None:
     with transaction(res.db) as s:
         account = s.get(Account, account_id)
         account.status, account.login_qr, account.logged_in_at = "active", None, utcnow()
+        audit(s, account.workspace_id, "system", "account.login_ok", account_id)
         waiting = [r.id for r in s.query(Run).filter_by(account_id=account_id, status="awaiting_login")]
         s.execute(update(Run).where(Run.id.in_(waiting)).values(status="queued", updated_at=utcnow()))
     for run_id in waiting:
         enqueue_run(res.settings, run_id, res.redis)
 
 
-def _give_up(res: Resources, account_id: str) -> None:
+def _give_up(res: Resources, account_id: str, reason: str, action: str = "account.login_timeout") -> None:
     with transaction(res.db) as s:
         account = s.get(Account, account_id)
+        if account.status == DELETED:
+            return
         account.status, account.login_qr = "needs_login", None
+        audit(s, account.workspace_id, "system", action, account_id, {"reason": reason})

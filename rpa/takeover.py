@@ -127,6 +127,16 @@ def perform(page: Page, action: dict, area: dict) -> Literal["drag", "tap", "tex
     return kind
 
 
+def slider_area(box: dict | None) -> dict | None:
+    """The part of the page the owner sees: the track with room for the slider's texts around it.
+    None while the slider shows no track (e.g. its 验证失败 box stands in for it): keep the last picture."""
+    if box is None:
+        return None
+    knob, track = box["knob"], box["track"]
+    x, y = max(0, track["x"] - 24), max(0, knob["y"] - 96)
+    return {"x": x, "y": y, "width": track["width"] + 48, "height": knob["height"] + 160}
+
+
 class LivePicture:
     """The picture the owner acts on: one artifact whose files are replaced when the page changes, so a
     take-over of many minutes leaves one picture behind, not hundreds."""

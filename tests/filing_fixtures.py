@@ -47,6 +47,9 @@ def finance_owner(env: Env, login: dict, shop: str, period: str) -> Iterator[dic
     phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     r = phone.post("/api/accounts", json={"site": "etax", "name": "电子税务局", **login})
     assert r.status_code == 201, r.text
+    # Adding the login has a worker sign in with it on the portal: the owner files once that check is done.
+    wait_until(lambda: phone.get(f"/api/accounts/{r.json()['id']}").json()["status"] != "logging_in",
+               timeout=90, what="the tax bureau login to be checked")
     with closing(phone):
         yield {"phone": phone, "account": r.json()["id"], "bureau": bureau, "workspace": ws_id}
 

@@ -90,6 +90,7 @@ def test_a_rejected_return_submits_nothing(env, owner):
 def test_the_login_slider_and_sms_code_are_done_on_the_phone(env, owner):
     import_income(owner, UNDER)
     owner["bureau"].faults(slider=True, sms_required=True)
+    owner["bureau"].expire_sessions()  # the session of the account's check is gone: the run signs in
     run_id = start_filing(owner, PERIOD)
     phone = owner["phone"]
     env.wait_status(run_id, "awaiting_human", timeout=120)
@@ -134,6 +135,7 @@ def test_a_worker_killed_between_filing_and_read_back_files_exactly_once(env, ow
 def test_the_face_check_qr_is_shown_on_the_phone_and_the_owner_says_when_the_app_scanned_it(env, owner):
     import_income(owner, UNDER)
     owner["bureau"].faults(face_check=True)
+    owner["bureau"].expire_sessions()  # the session of the account's check is gone: the run signs in
     run_id = start_filing(owner, PERIOD)
     phone = owner["phone"]
     env.wait_status(run_id, "awaiting_human", timeout=120)

@@ -68,7 +68,8 @@ def _add_tax_account(page, login: tuple[str, str, str, str] = COMPANY) -> None:
     page.get_by_label("用户名/手机号").fill(user)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="添加账号").click()
-    expect(page.locator("#account-status")).to_have_text("已登录")
+    # A worker signs in on the portal with it first: 已登录 only once the portal let it in.
+    expect(page.locator("#account-status")).to_have_text("已登录", timeout=90_000)
 
 
 def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_path):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api import labels
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
-from core.approvals import AlreadyDecided, decide
+from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE, AlreadyDecided, decide
 from core.models import Run
 from core.queue import enqueue_resume
 
@@ -40,11 +41,16 @@ class ApproveAll(BaseModel):
 
 @router.post("/approve-all")
 def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
-    """Approve every pending card as it is: each one passed the checks and shows its filled form."""
+    """Approve every pending card as it is: each one passed the checks and shows its filled form.
+    Tax returns and payments are left for the owner to approve one by one; the answer says how many."""
     pending = approvals_with_status(s, ws.id, "pending").all()
-    approved = []
+    approved, left = [], 0
     for approval in pending:
-        if body.graph and s.get(Run, approval.run_id).graph != body.graph:
+        graph = s.get(Run, approval.run_id).graph
+        if body.graph and graph != body.graph:
+            continue
+        if graph in ONE_BY_ONE:
+            left += 1
             continue
         if (approval.fields or {}).get("site_warning"):
             continue  # the site's 确定要提交吗？ is answered only on its own card, after she read it
@@ -56,7 +62,10 @@ def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
             continue
         enqueue_resume(settings, approval.run_id, payload)
         approved.append(approval.id)
-    return {"approved": len(approved), "ids": approved}
+    message = f"已批准{len(approved)}条"
+    if left:
+        message += f"；另有{left}条申报/缴款没有批准：{ONE_BY_ONE_NOTE}"
+    return {"approved": len(approved), "ids": approved, "left_one_by_one": left, "message": message}
 
 
 @router.get("/{approval_id}")
@@ -76,7 +85,10 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         s.commit()
     except AlreadyDecided as e:
         s.rollback()
-        raise FieldErrors([field_error("approval", "待审批", f"这条审批已处理（{e}）")], status=409) from None
+        s.refresh(approval)
+        what = ("这条任务已经取消，不会再提交" if approval.status == "cancelled"
+                else f"这条审批已处理（{labels.APPROVAL_STATUS.get(approval.status, '已处理')}）")
+        raise FieldErrors([field_error("approval", "待审批", what)], status=409) from None
     except BaseException:
         s.rollback()
         raise

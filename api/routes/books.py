@@ -34,6 +34,7 @@ from books.store import (DUPLICATE_CHOICES, DuplicateRows, delete_record, get_re
                          update_record, add_records)
 from books.vat import compute_return
 from books.vat_text import pct
+from core.accounts import live_accounts
 from core.errors import BusinessError, ValidationFailed
 from core.models import Account, Employee, Workspace
 from core.queue import enqueue_run
@@ -330,7 +331,7 @@ def finance_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
                  period: str | None = None) -> HTMLResponse:
     """The quarter that ended last, or an earlier one the owner stepped back to (a late or corrected return).
     A period the books cannot show gives the last ended quarter with a note saying why."""
-    accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id) if supports(a.site, "tax_filing")]
+    accounts = [a for a in live_accounts(s, ws.id) if supports(a.site, "tax_filing")]
     notice = None
     try:
         summed = summary(user, ws, s, period)

@@ -12,14 +12,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from api import compose, labels
+from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
+from core.accounts import default_account, live_accounts
 from core.errors import ValidationFailed
 from core.models import Account, Employee, utcnow
 from core.product_import import RowError, import_products
@@ -36,6 +37,8 @@ LongText = Annotated[str, Form(max_length=2000)]
 Column = Annotated[list[str], Form()]
 """One value per SKU row (or per dimension for ``sku_dims``): the phone's SKU table, column by column."""
 Files = Annotated[list[UploadFile], File()]
+Kept = Annotated[list[int], Form()]
+"""Indexes of a run's stored pictures the owner kept (「改好再发」, ``api.resend``)."""
 SHEET_MAX_BYTES = 5 * 1024 * 1024
 SKU_ROWS_MAX = 100
 """GUESS: far above what a shop lists from a phone; the site's own cap was not found."""
@@ -121,12 +124,17 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
                          stock: Text = "", outer_id: Text = "", shelf: Text = "now", shelf_at: Text = "",
                          mode: Text = "", sku_dims: Column = (), sku_value_1: Column = (), sku_value_2: Column = (),
                          sku_price: Column = (), sku_stock: Column = (),
-                         main_images: Files = (), desc_images: Files = ()) -> dict:
+                         main_images: Files = (), desc_images: Files = (), from_run: Text = "",
+                         keep_main_images: Kept = (), keep_desc_images: Kept = ()) -> dict:
+    """One product; with ``from_run`` (「改好再发」) that run's kept pictures come before the new ones."""
     account, employee = _target(s, ws.id, account_id, employee_id)
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
-    mains = await compose.read_images(list(main_images), "main_images")
-    descs = await compose.read_images(list(desc_images), "desc_images")
+    source = resend.source_run(s, from_run, ws.id, "listing") if from_run else None
+    mains = (resend.kept_images(settings, source, "main_images", list(keep_main_images), "main_images")
+             + await compose.read_images(list(main_images), "main_images"))
+    descs = (resend.kept_images(settings, source, "desc_images", list(keep_desc_images), "desc_images")
+             + await compose.read_images(list(desc_images), "desc_images"))
     dims, skus = _skus(list(sku_dims), list(sku_value_1), list(sku_value_2), list(sku_price), list(sku_stock))
     product = Product(category_keyword=category_keyword.strip(), category_path=category_path.strip() or None,
                       properties=_properties(brand, model, props),
@@ -203,9 +211,14 @@ def category_candidates(user: UserDep, keyword: str = "") -> dict:
 
 
 @router.get("/listings/new", include_in_schema=False)
-def listing_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    accounts = [a for a in s.query(Account).filter_by(workspace_id=ws.id).order_by(Account.created_at)
-                if supports(a.site, "listing")]
+def listing_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep, settings: SettingsDep,
+                 from_run: Annotated[str | None, Query(alias="from", max_length=32)] = None) -> HTMLResponse:
+    """The listing form; ``?from=<run>`` (「改好再发」) fills it from a failed, rejected or cancelled listing."""
+    accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if supports(a.site, "listing")]
+    draft = resend.listing_draft(settings, resend.source_run(s, from_run, ws.id, "listing")) if from_run else None
+    chosen = default_account(accounts)
+    if draft and any(a["id"] == draft["account_id"] and a["status"] == "active" for a in accounts):
+        chosen = draft["account_id"]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).all()
-    return _render(request, "listing.html", key, accounts=[account_view(s, a) for a in accounts],
+    return _render(request, "listing.html", key, accounts=accounts, default_account=chosen, draft=draft,
                    employees=[employee_view(e) for e in employees], timezone=labels.zone_label(ws.timezone))

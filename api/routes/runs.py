@@ -1,11 +1,12 @@
-"""Runs: write a post for one or more accounts (one run each), list runs, read one."""
+"""Runs: write a post for one or more accounts (one run each), list runs, read one, cancel or retry one."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse
 
-from api import compose
+from api import compose, resend
 from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
@@ -14,6 +15,7 @@ from api.views import run_view
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import audit, create_run
+from core.undo import Refused, cancel, retry
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
 from employees.settings import settings_of
@@ -32,12 +34,15 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                  images: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI reads it)
                  video: Annotated[UploadFile | None, File()] = None,
                  cover: Annotated[UploadFile | None, File()] = None,
+                 from_run: Annotated[str, Form(max_length=32)] = "",
+                 keep_images: Annotated[list[int], Form()] = [],  # noqa: B006
                  override_reason: Annotated[str, Form(max_length=5000, description=(
                      "仍要发布的理由: publishes past the overridable compliance findings (需确认: 第一, 唯一, contact "
                      "details …; never 违规 hard blocks). Recorded on the run (content.compliance_override: reason, "
                      "by, at, findings) and in the audit log. ≤ 200 characters; asked for by a 422 error on field "
                      "override_reason when such findings exist and it is empty."))] = "") -> dict:
-    """Write a post for one or more accounts: one run each, all or none.
+    """Write a post for one or more accounts: one run each, all or none. With ``from_run`` (「改好再发」) the
+    pictures of that run listed in ``keep_images`` come first.
 
     A 422 lists every problem at once; a compliance error carries ``rule``, ``span``, ``text``,
     ``suggestion`` and ``overridable`` (the owner may publish it anyway by sending ``override_reason``).
@@ -46,7 +51,11 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
     when = compose.parse_timing(timing, publish_at, ws.timezone)
-    data = await compose.read_images(images)
+    kept = []
+    if from_run:
+        kept = resend.kept_images(settings, resend.source_run(s, from_run, ws.id, "publish"), "images",
+                                  keep_images, "images")
+    data = kept + await compose.read_images(images)
     cover_data = await compose.read_images([cover] if cover else [], field="cover")
     folder = None
     try:
@@ -101,3 +110,42 @@ def enter_code(run_id: str, body: Code, owner: OwnerDep, ws: WorkspaceDep, s: Db
     run = owned(s, Run, run_id, ws.id)
     hand_over(s, Waiting(run_id=run.id), body.code)
     return run_view(s, run, ws.timezone)
+
+
+@router.post("/{run_id}/cancel")
+def cancel_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """Stop a run that has not reached the site (queued, timed, waiting for login or approval)."""
+    run = owned(s, Run, run_id, ws.id)
+    try:
+        cancel(s, run, owner.username)
+        s.commit()
+    except Refused as e:
+        s.rollback()
+        raise FieldErrors([field_error("status", "未提交的任务", e.message)], status=409) from None
+    return run_view(s, run, ws.timezone)
+
+
+@router.post("/{run_id}/retry")
+def retry_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    """Run a failed run again: the same run, so a click that may have reached the site is checked on the
+    site's own list first and never repeated (``core.undo``)."""
+    run = owned(s, Run, run_id, ws.id)
+    try:
+        queue = retry(s, run, owner.username)
+        s.commit()
+    except Refused as e:
+        s.rollback()
+        raise FieldErrors([field_error("status", "失败的任务", e.message)], status=409) from None
+    if queue:
+        enqueue_run(settings, run.id)  # if Redis is away, the scheduler picks the queued run up
+    return run_view(s, run, ws.timezone)
+
+
+@router.get("/{run_id}/images/{key}/{index}")
+def stored_image(run_id: str, key: str, index: int, user: UserDep, ws: WorkspaceDep, s: DbDep,
+                 settings: SettingsDep) -> FileResponse:
+    """A picture the run was given (shown on 「改好再发」 so the owner keeps or drops it)."""
+    stored = resend.stored_images(settings, owned(s, Run, run_id, ws.id), key)
+    if not 0 <= index < len(stored):
+        raise HTTPException(404, "没有这张图片")
+    return FileResponse(stored[index], headers={"Cache-Control": "private, max-age=3600"})

@@ -181,7 +181,13 @@ function bindAccount() {
     const status = document.getElementById("account-status");
     status.textContent = a.status_label;
     status.className = `badge a-${a.status}`;
-    document.getElementById("qr-box").hidden = a.status === "active" || !!a.code_prompt;
+    const byPassword = !!box.dataset.byPassword;
+    document.getElementById("qr-box").hidden = a.status === "active" || !!a.code_prompt || (byPassword && !a.login_qr);
+    const checking = document.getElementById("checking");
+    if (checking) checking.hidden = a.status !== "logging_in" || !!a.login_qr || !!a.code_prompt;
+    const note = document.getElementById("login-note");
+    note.textContent = a.login_note || "";
+    note.hidden = !a.login_note;
     const codeBox = document.getElementById("code-box");
     codeBox.hidden = !a.code_prompt;  // the input itself is left alone: never wipe a half-typed code
     document.getElementById("code-prompt").textContent = a.code_prompt || "";
@@ -193,7 +199,8 @@ function bindAccount() {
   const poll = async () => {
     const res = await api("GET", `/api/accounts/${id}`);
     if (res.ok) render(res.data);
-    if (!res.ok || res.data.status !== "active") setTimeout(poll, 2000);
+    const settled = res.ok && (res.data.status === "active" || (box.dataset.byPassword && res.data.status === "needs_login"));
+    if (!settled) setTimeout(poll, 2000);
   };
   poll();
   const scan = document.getElementById("simulate-scan");
@@ -203,16 +210,47 @@ function bindAccount() {
   });
   document.getElementById("relogin").addEventListener("click", async () => {
     document.getElementById("qr-wait").textContent = "正在打开登录页，获取二维码…";
-    const res = await api("POST", `/api/accounts/${id}/login`);
+    const fields = document.getElementById("relogin-fields");
+    const login = fields ? Object.fromEntries([...fields.querySelectorAll("input")].map((i) => [i.name, i.value])) : null;
+    const res = await api("POST", `/api/accounts/${id}/login`, login && Object.values(login).some(Boolean) ? login : undefined);
     if (!res.ok) return showErrors(box, res.data.detail);
     render(res.data);
     poll();
   });
 }
 
+function bindApproveAll() {
+  const box = document.querySelector("[data-approve-all]");
+  if (!box) return;
+  const button = box.querySelector("button");
+  button.addEventListener("click", async () => {
+    if (!confirm("批准列表里的全部内容（申报表和缴款除外）？")) return;
+    button.disabled = true;
+    const res = await api("POST", "/api/approvals/approve-all", {});
+    if (!res.ok) { button.disabled = false; return showErrors(box, res.data.detail); }
+    const note = box.querySelector(".done-note");
+    note.textContent = res.data.message;
+    note.hidden = false;
+    setTimeout(() => location.reload(), 1500);
+  });
+}
+
+function bindRunActions() {
+  const box = document.querySelector("[data-run-actions]");
+  if (!box) return;
+  box.querySelectorAll("[data-run-action]").forEach((b) => b.addEventListener("click", async () => {
+    if (b.dataset.confirm && !confirm(b.dataset.confirm)) return;
+    b.disabled = true;
+    const res = await api("POST", `/api/runs/${box.dataset.runActions}/${b.dataset.runAction}`);
+    b.disabled = false;
+    if (!res.ok) return showErrors(box, res.data.detail);
+    location.reload();
+  }));
+}
+
 function bindRunRefresh() {
   const box = document.querySelector("[data-run]");
-  const settled = ["published", "suggested", "rejected", "failed"];
+  const settled = ["published", "suggested", "rejected", "failed", "cancelled"];
   if (!box || settled.includes(box.dataset.status)) return;
   const poll = async () => {
     const res = await api("GET", `/api/runs/${box.dataset.run}`);
@@ -262,6 +300,12 @@ function bindSmallActions() {
     const res = await api("DELETE", `/api/schedules/${b.dataset.deleteSchedule}`);
     if (res.ok) location.reload();
   }));
+  document.querySelectorAll("[data-delete-account]").forEach((box) => box.querySelector("button").addEventListener("click", async () => {
+    if (!confirm("删除后这个账号还没提交的任务会一起取消，确定删除吗？")) return;
+    const res = await api("DELETE", `/api/accounts/${box.dataset.deleteAccount}`);
+    if (!res.ok) return showErrors(box, res.data.detail);
+    location.href = "/accounts";
+  }));
   document.querySelectorAll("[data-logout]").forEach((b) => b.addEventListener("click", async () => {
     await api("DELETE", "/api/session");
     location.href = "/login";
@@ -273,6 +317,8 @@ document.addEventListener("DOMContentLoaded", () => {
   bindApiForms();
   bindFileChecks();
   bindApproval();
+  bindApproveAll();
+  bindRunActions();
   bindAccount();
   bindRunRefresh();
   bindSmallActions();

@@ -43,6 +43,7 @@
       relabel();
     });
     dims.forEach((dim) => dim.addEventListener("input", relabel));
+    relabel();  // rows the page came with (「改好再发」) get their labels and error names too
   }
 
   // The known categories the word fits: several → a required choice; one or none → no choice (the path is

@@ -20,6 +20,7 @@ DEFAULT_FAULTS = {
     "publish_failed": 0,               # the next N submissions fail with 发布失败，请稍后重试
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "suggestions_missing": False,      # topic suggestions never come
+    "notes_hidden": False,             # 笔记管理 lists no note (published ones held back, e.g. under review)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True}
 INT_FAULTS = ("slow_upload", "publish_failed")
@@ -197,7 +198,7 @@ class World:
 
     def notes_of(self, user: str) -> list[Note]:
         with self.lock:
-            return [n for n in self.notes if n.user == user]
+            return [n for n in self.notes if n.user == user and not self.faults["notes_hidden"]]
 
     def snapshot_notes(self) -> list[Note]:
         with self.lock:
