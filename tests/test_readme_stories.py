@@ -136,7 +136,7 @@ def test_a_task_given_in_pai_huo_is_planned_from_the_product_sheet_confirmed_and
         expect(item.locator("dd[data-field=at]")).to_have_text(f"{slot.month}月{slot.day}日 周一 10:00")
         expect(item.locator("cite").first).to_have_text(SAMPLE_DOC)  # drafted from the sample product sheet
         expect(item.locator("dd[data-field=body]")).to_contain_text(TEA)
-        titles[site] = item.locator("dd[data-field=title]").inner_text().strip()
+        titles[site] = item.locator("dd[data-field=title]").text_content().strip()
     no_sideways_scroll(page)
 
     confirm = page.locator("#confirm")
