@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from core.models import new_id
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 32
+"""Columns read from a sheet: the template has about ten; anything past this is ignored."""
 
 HEADERS = {
     "day": ("日期", "开票日期", "收入日期", "交易日期", "收款日期", "业务日期", "时间"),
@@ -93,7 +96,8 @@ def _xlsx_rows(data: bytes) -> list[list]:
     except Exception as e:  # openpyxl raises many kinds for a damaged or non-xlsx file
         raise _Unreadable(f"无法读取Excel文件（{type(e).__name__}），请另存为 .xlsx 或 .csv") from None
     try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        # max_col: a sheet may declare A1:XFD1048576, and read_only mode would pad every row to it.
+        return _bounded(book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS))
     finally:
         book.close()
 
@@ -109,7 +113,13 @@ def _csv_rows(data: bytes) -> list[list]:
         raise _Unreadable("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return _bounded(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _bounded(rows) -> list[list]:
+    """At most one row past the limit (the header and MAX_ROWS records), so the limit is reported without
+    reading, or holding, a sheet of a million rows."""
+    return [list(r) for r in itertools.islice(rows, MAX_ROWS + 2)]
 
 
 def _title(cell) -> str:

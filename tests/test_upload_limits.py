@@ -98,3 +98,19 @@ def test_a_sheet_longer_than_the_row_limit_is_refused_whole():
     result = import_products("商品.xlsx", _sheet(MAX_ROWS + 1), "Asia/Shanghai")
     assert result.products == []
     assert result.errors[0].message == f"表格超过{MAX_ROWS}行商品：请分成几个文件上传"
+
+
+def test_an_income_sheet_that_declares_sixteen_thousand_columns_is_read_within_bounds():
+    from books.importer import MAX_ROWS as INCOME_ROWS, import_records
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "金额", "发票类型", "类别", "税率"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    claims = _rewrite(buf.getvalue(), "xl/worksheets/sheet1.xml",
+                      lambda body: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', body))
+    assert import_records("收入.xlsx", claims).records == []
+    too_long = "日期,金额,发票类型,类别,税率\n" + "2026-07-01,100,普票,货物,1%\n" * (INCOME_ROWS + 1)
+    result = import_records("收入.csv", too_long.encode())
+    assert result.records == [] and result.errors[0].message == f"一次最多导入{INCOME_ROWS}行"

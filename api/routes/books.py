@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
@@ -128,7 +129,8 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
     if len(data) > MAX_SHEET_BYTES:
         raise FieldErrors([field_error("file", f"≤ {MAX_SHEET_BYTES // 2**20} MB", "表格文件太大")])
     try:
-        done = import_file(s, ws.id, file.filename or "", data, ws.timezone, duplicates)
+        # Parsing a sheet is CPU work: in the thread pool, so the event loop keeps answering other requests.
+        done = await run_in_threadpool(import_file, s, ws.id, file.filename or "", data, ws.timezone, duplicates)
         s.commit()
     except ValidationFailed as e:
         s.rollback()

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
@@ -179,8 +180,9 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     pictures = await compose.read_images(list(images), "images")
     folder, paths = compose.stage(settings, pictures)
     try:
-        result = import_products(file.filename or "", data, ws.timezone,
-                                 files={name: path for (name, _), path in zip(pictures, paths)})
+        # Parsing a sheet is CPU work: in the thread pool, so the event loop keeps answering other requests.
+        result = await run_in_threadpool(import_products, file.filename or "", data, ws.timezone,
+                                         files={name: path for (name, _), path in zip(pictures, paths)})
         errors = [_row_error(e) for e in result.errors]
         if not result.products:
             raise FieldErrors(errors or [field_error("file", "≥ 1", "表格里没有可以上架的商品")])
