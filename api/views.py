@@ -40,6 +40,7 @@ def employee_view(e: Employee) -> dict:
             "description": role.description if role else "", "sites": list(role.sites) if role else [],
             "site_labels": [labels.ROLE_SITES.get(site) or labels.site_label(site) for site in (role.sites if role else ())],
             "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
+            "allowed_text": " ".join(prefs.allowed_contacts),
             "can_take_tasks": not notice, "notice": notice}
 
 
@@ -101,10 +102,11 @@ def content_findings(s: Session, run: Run) -> list[dict]:
     queued only without blocking findings or with the owner's override of them, so these are warnings and
     the findings she confirmed, with her reason (older runs were never checked)."""
     employee = s.get(Employee, run.employee_id)
-    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words if employee else []
+    prefs = settings_of(EMPLOYEES.get(employee.role) if employee else None, employee.settings if employee else {})
     c = run.content
     found = compliance.check(compliance.Draft(title=c.get("title", ""), body=c.get("body", ""),
-                                              topics=tuple(c.get("topics", []))), None, banned)
+                                              topics=tuple(c.get("topics", []))), None, prefs.banned_words,
+                             prefs.allowed_contacts)
     override = c.get("compliance_override")
     return [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
              "severity_label": overrides.severity_label(f, override),
@@ -123,7 +125,7 @@ def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
 def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
     """A plan as the owner reviews it: each run's site, account, time, draft, cited passages and findings."""
     employee = s.get(Employee, task.employee_id)
-    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
+    prefs = settings_of(EMPLOYEES.get(employee.role), employee.settings)
     plan = Plan.model_validate(task.plan)
     accounts = s.query(Account).filter_by(workspace_id=task.workspace_id).order_by(Account.created_at).all()
     return {"id": task.id, "status": task.status, "status_label": labels.TASK_STATUS.get(task.status, task.status),
@@ -131,13 +133,13 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
             "author": plan.author, "usage": plan.usage.model_dump() if plan.usage else None,
             "unknown": plan.unknown, "notes": plan.notes, "run_ids": task.run_ids,
             "created_at": labels.local_time(task.created_at, tz),
-            "runs": [planned_run_view(run, i, task.passages, banned, accounts, tz) for i, run in enumerate(plan.runs)],
+            "runs": [planned_run_view(run, i, task.passages, prefs, accounts, tz) for i, run in enumerate(plan.runs)],
             "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE}
 
 
-def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str], accounts: list[Account],
+def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: list[Account],
                      tz: str) -> dict:
-    found = findings(run, banned)
+    found = findings(run, prefs.banned_words, prefs.allowed_contacts)
     choices = [{"id": a.id, "name": a.name} for a in accounts if a.site == run.site]
     account = next((a for a in choices if a["id"] == run.account_id), None)
     return {"index": i, "kind": run.kind, "site": run.site, "site_label": labels.site_label(run.site),

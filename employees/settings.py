@@ -13,6 +13,8 @@ from employees.base import Role
 TONES = ("活泼亲切", "专业简洁", "温暖走心", "幽默风趣", "耐心礼貌", "简洁清楚", "严谨清楚")
 BANNED_MAX = 100
 WORD_MAX = 20
+ALLOWED_MAX = 20
+CONTACT_MAX = 100
 
 
 class EmployeeSettings(BaseModel):
@@ -22,6 +24,9 @@ class EmployeeSettings(BaseModel):
     """The owner's own banned words (competitors, retired names): a draft containing one is blocked."""
     default_sites: list[str] = Field(default_factory=list)
     """Where a task goes when the owner names no site."""
+    allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
+    """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a
+    draft may carry these; any other WeChat id, phone number, QQ, e-mail or link is a compliance finding."""
 
     @field_validator("tone")
     @classmethod
@@ -39,6 +44,26 @@ class EmployeeSettings(BaseModel):
         if too_long:
             raise ValueError(f"禁用词「{too_long[0]}」超过{WORD_MAX}字")
         return words
+
+
+    @field_validator("allowed_contacts", mode="before")
+    @classmethod
+    def _contacts(cls, v):
+        items = split_words(v) if isinstance(v, str) else [str(w).strip() for w in v or []]
+        items = list(dict.fromkeys(_contact(w) for w in items if w))
+        bad = [w for w in items if len(w) > CONTACT_MAX or not w.isprintable() or not w.isascii()]
+        if bad:
+            raise ValueError(f"允许的联系方式「{bad[0][:CONTACT_MAX]}」不对：请填写微信号、QQ号、手机号、邮箱或网站域名，"
+                             f"每项不超过{CONTACT_MAX}个字符")
+        return items
+
+
+def _contact(item: str) -> str:
+    """A domain is kept as its host: ``https://Shop.example.com/a`` allows ``shop.example.com``."""
+    item = item.strip().lower()
+    if "://" in item:
+        item = item.split("://", 1)[1].split("/", 1)[0]
+    return item.removeprefix("www.")
 
 
 def split_words(text: str) -> list[str]:
@@ -60,3 +85,13 @@ def settings_of(role: Role | None, stored: dict | None) -> EmployeeSettings:
 def site_errors(role: Role, sites: list[str]) -> list[str]:
     """Default sites the role does not work on."""
     return [s for s in sites if s not in role.sites]
+
+
+def of_employee(employee) -> EmployeeSettings:
+    """The effective settings of a stored ``Employee`` (None: the defaults)."""
+    from employees import EMPLOYEES  # the package imports this module's siblings, not this module
+
+    if employee is None:
+        return EmployeeSettings()
+    return settings_of(EMPLOYEES.get(employee.role), employee.settings)
+

@@ -137,7 +137,8 @@ function bindEmployeeSettings() {
   document.querySelectorAll("form[data-employee-settings]").forEach((form) => form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const fd = new FormData(form);
-    const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "" };
+    const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "",
+                   allowed_contacts: fd.get("allowed_contacts") || "" };
     if (form.querySelector('[name="default_sites"]')) body.default_sites = fd.getAll("default_sites");
     const res = await api("PATCH", `/api/employees/${form.dataset.employeeSettings}`, body);
     showErrors(form, res.ok ? [] : res.data.detail);
