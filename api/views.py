@@ -12,9 +12,9 @@ from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
 from employees.tasking import LISTING_PAGE, findings, not_confirmable
+from planning import provenance, recurrence
 from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
-from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
 
@@ -94,7 +94,8 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
             "screenshot": artifact_url(shot.id if shot else None),
             "thumb": artifact_url(shot.thumb_id if shot else None),
             "reason": a.reason, "created_at": labels.local_time(a.created_at, tz),
-            "findings": content_findings(s, run) if run.graph == "publish" else []}
+            "findings": content_findings(s, run) if run.graph == "publish" else [],
+            "from_documents": run.content.get("from_documents", [])}
 
 
 def content_findings(s: Session, run: Run) -> list[dict]:
@@ -152,4 +153,12 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: l
                            "text": passages.get(c.chunk_id, {}).get("text", "")} for c in run.citations],
             "findings": [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
                           "severity_label": overrides.severity_label(f)} for f in found],
-            "blocking": compliance.has_blocking(found), "later": not_confirmable(run)}
+            "blocking": compliance.has_blocking(found), "later": not_confirmable(run),
+            "needs_reason": any(f.severity == "blocking" and f.overridable for f in found),
+            "from_documents": quoted_in(run, passages)}
+
+
+def quoted_in(run: PlannedRun, passages: dict) -> list[dict]:
+    """The draft's sentences that are the documents' words (``planning.provenance``), marked for the owner."""
+    return provenance.quoted({"title": run.content.title, "body": run.content.body},
+                             [(p.get("doc_name", ""), p.get("text", "")) for p in passages.values()])

@@ -21,8 +21,7 @@ RULE_LABELS = {"contact": "联系方式或链接", "injection": "像是写给AI�
 
 def held(content: dict, banned: Iterable[str] = (), allowed: Iterable[str] = ()) -> list[Finding]:
     """The findings in a run's content (a post or a product) that an auto run must show the owner first."""
-    draft = Draft(title=content.get("title", ""), body=content.get("body") or content.get("description") or "",
-                  topics=tuple(content.get("topics") or ()))
+    draft = Draft.from_content(content)
     override = content.get("compliance_override")
     return [f for f in check(draft, None, banned, allowed)
             if f.rule in HELD_RULES or f.severity == "blocking" and not overrides.covers(override, f)]

@@ -25,6 +25,8 @@ class Decision(BaseModel):
     approve: bool
     edits: Edits = Field(default_factory=Edits)
     reason: str | None = Field(None, max_length=500)
+    override_reason: str = Field("", max_length=500)
+    """仍要发布的理由 for 需确认 findings in the edited words (compliance.edits)."""
 
 
 @router.get("")
@@ -70,7 +72,8 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
         payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
-                         reason=(body.reason or "").strip() or None, actor=owner.username)
+                         reason=(body.reason or "").strip() or None, actor=owner.username,
+                         override_reason=body.override_reason)
         s.commit()
     except AlreadyDecided as e:
         s.rollback()
