@@ -16,6 +16,8 @@ from compliance.check import check
 from compliance.draft import Draft, Finding
 
 HELD_RULES = ("contact", "injection")
+HELD_PREFIX = "全自动已暂停："
+"""How the run's reason starts while it waits: cleared once the owner has decided."""
 RULE_LABELS = {"contact": "联系方式或链接", "injection": "像是写给AI的指令"}
 
 
@@ -31,5 +33,5 @@ def note(findings: list[Finding]) -> str:
     """Why the run waits, in the owner's words: what was found and where."""
     kinds = "、".join(dict.fromkeys(RULE_LABELS.get(f.rule, "合规问题") for f in findings))
     words = "、".join(dict.fromkeys(f"「{f.text[:30]}」" for f in findings))
-    return (f"全自动已暂停：内容里有{kinds}（{words}），可能来自资料里被插入的文字或平台不允许的内容，"
+    return (f"{HELD_PREFIX}内容里有{kinds}（{words}），可能来自资料里被插入的文字或平台不允许的内容，"
             "请看过后再决定是否发布")

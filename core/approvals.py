@@ -47,9 +47,18 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     if not won:
         raise AlreadyDecided("decided")
     s.refresh(approval)
+    _seen(run)
     audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
           {"edited": sorted(edits)} if edits else {})
     return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}
+
+
+def _seen(run: Run) -> None:
+    """Why an auto run waited (``compliance.gate``) is no longer the run's reason once she has decided."""
+    from compliance.gate import HELD_PREFIX  # the rules live above core
+
+    if run.reason and run.reason.startswith(HELD_PREFIX):
+        run.reason = None
 
 
 def _reviewed(s: Session, run: Run, content: dict, reason: str, actor: str) -> dict:

@@ -153,5 +153,6 @@ def test_a_model_that_obeys_the_document_gets_an_auto_run_held_and_card_edits_ar
         assert done.status_code == 200, done.text
     published = env.wait_status(run_id, "published", "failed", timeout=120)
     assert published.status == "published", published.reason
+    assert "全自动已暂停" not in (published.reason or "")  # the hold was for her to see, not the outcome
     wait_until(lambda: clean.rstrip("。") in _published(env), timeout=10, what="the note on the replica")
     assert not [w for w in POISON_WORDS if w in _published(env)]
