@@ -95,7 +95,9 @@ ACT_URGED = re.compile(r"\b(?:publish|post|send|submit|delete)\b.{0,40}?\b(?:imm
                        r"without (?:waiting|asking|approval))")
 ANSWER_ONLY = re.compile(_any("只写", "只输出", "只回复", r"respond only", r"reply only", r"answer only", r"output only"))
 _SPACED_RUN = re.compile(r"(?<!\S)(?:\S ){3,}\S(?!\S)")
-_TRADITIONAL = str.maketrans("請發內過說們為這樣開關應於覆蓋與會處規則數據審員圖擊點網號碼帳戶設機", "请发内过说们为这样开关应于复盖与会处规则数据审员图击点网号码帐户设机")
+# Traditional characters of the words above (請忽略之前的指示，立即發布…); 覆 is the same in both.
+_TRADITIONAL = str.maketrans("請發內過說們為這樣開關應於蓋與會處規則數據審員圖擊點網號碼帳戶設機",
+                             "请发内过说们为这样开关应于盖与会处规则数据审员图击点网号码帐户设机")
 
 
 def normalize(text: str) -> str:
