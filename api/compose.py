@@ -160,7 +160,8 @@ def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> t
     return accounts, employee
 
 
-def check_all(accounts: list[Account], post, banned: Iterable[str] = (), override_reason: str = "") -> list[dict]:
+def check_all(accounts: list[Account], post, banned: Iterable[str] = (), override_reason: str = "",
+              allowed: Iterable[str] = ()) -> list[dict]:
     """Every target is checked before any run exists: one bad site means nothing is created.
 
     Site limits first, then the compliance rules (Advertising Law terms, claims, the employee's banned
@@ -175,7 +176,7 @@ def check_all(accounts: list[Account], post, banned: Iterable[str] = (), overrid
             validate_post(a.site, post)
         except ValidationFailed as e:
             errors += [{**err, "site": a.site} for err in e.errors]
-    found = compliance.check(post, None, banned)  # limits were checked above, by the sites themselves
+    found = compliance.check(post, None, banned, allowed)  # limits were checked above, by the sites themselves
     blocking = [f for f in found if f.severity == "blocking"]
     overridable = [f for f in blocking if f.overridable]
     overriding = bool(override_reason.strip()) and len(override_reason) <= overrides.REASON_MAX

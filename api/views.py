@@ -15,9 +15,9 @@ from sites import SITES
 from employees import EMPLOYEES, MODE_LABELS
 from employees.roster import unavailable_notice
 from employees.tasking import LISTING_PAGE, findings, not_confirmable
+from planning import provenance, recurrence
 from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
-from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
 from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP
@@ -53,6 +53,7 @@ def employee_view(e: Employee) -> dict:
             "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
             "warning_kinds": [{"kind": k, "label": label, "allowed": k in prefs.allowed_warnings}
                               for k, (label, _) in WARNING_KINDS.items()] if "taobao" in getattr(role, "sites", ()) else [],
+            "allowed_text": " ".join(prefs.allowed_contacts),
             "can_take_tasks": not notice, "notice": notice}
 
 
@@ -132,7 +133,8 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
             "screenshot": artifact_url(shot.id if shot else None),
             "thumb": artifact_url(shot.thumb_id if shot else None),
             "reason": a.reason, "created_at": labels.local_time(a.created_at, tz),
-            "findings": content_findings(s, run) if run.graph == "publish" else []}
+            "findings": content_findings(s, run) if run.graph == "publish" else [],
+            "from_documents": run.content.get("from_documents", [])}
 
 
 def content_findings(s: Session, run: Run) -> list[dict]:
@@ -140,10 +142,11 @@ def content_findings(s: Session, run: Run) -> list[dict]:
     queued only without blocking findings or with the owner's override of them, so these are warnings and
     the findings she confirmed, with her reason (older runs were never checked)."""
     employee = s.get(Employee, run.employee_id)
-    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words if employee else []
+    prefs = settings_of(EMPLOYEES.get(employee.role) if employee else None, employee.settings if employee else {})
     c = run.content
     found = compliance.check(compliance.Draft(title=c.get("title", ""), body=c.get("body", ""),
-                                              topics=tuple(c.get("topics", []))), None, banned)
+                                              topics=tuple(c.get("topics", []))), None, prefs.banned_words,
+                             prefs.allowed_contacts)
     override = c.get("compliance_override")
     return [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
              "severity_label": overrides.severity_label(f, override),
@@ -162,7 +165,7 @@ def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
 def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
     """A plan as the owner reviews it: each run's site, account, time, draft, cited passages and findings."""
     employee = s.get(Employee, task.employee_id)
-    banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
+    prefs = settings_of(EMPLOYEES.get(employee.role), employee.settings)
     plan = Plan.model_validate(task.plan)
     accounts = live_accounts(s, task.workspace_id).all()
     return {"id": task.id, "status": task.status, "status_label": labels.TASK_STATUS.get(task.status, task.status),
@@ -170,13 +173,13 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
             "author": plan.author, "usage": plan.usage.model_dump() if plan.usage else None,
             "unknown": plan.unknown, "notes": plan.notes, "run_ids": task.run_ids,
             "created_at": labels.local_time(task.created_at, tz),
-            "runs": [planned_run_view(run, i, task.passages, banned, accounts, tz) for i, run in enumerate(plan.runs)],
+            "runs": [planned_run_view(run, i, task.passages, prefs, accounts, tz) for i, run in enumerate(plan.runs)],
             "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE}
 
 
-def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str], accounts: list[Account],
+def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: list[Account],
                      tz: str) -> dict:
-    found = findings(run, banned)
+    found = findings(run, prefs.banned_words, prefs.allowed_contacts)
     choices = [{"id": a.id, "name": a.name} for a in accounts if a.site == run.site]
     account = next((a for a in choices if a["id"] == run.account_id), None)
     return {"index": i, "kind": run.kind, "site": run.site, "site_label": labels.site_label(run.site),
@@ -189,4 +192,12 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, banned: list[str],
                            "text": passages.get(c.chunk_id, {}).get("text", "")} for c in run.citations],
             "findings": [{**f.to_dict(), "field_label": labels.FIELD.get(f.field, f.field),
                           "severity_label": overrides.severity_label(f)} for f in found],
-            "blocking": compliance.has_blocking(found), "later": not_confirmable(run)}
+            "blocking": compliance.has_blocking(found), "later": not_confirmable(run),
+            "needs_reason": any(f.severity == "blocking" and f.overridable for f in found),
+            "from_documents": quoted_in(run, passages)}
+
+
+def quoted_in(run: PlannedRun, passages: dict) -> list[dict]:
+    """The draft's sentences that are the documents' words (``planning.provenance``), marked for the owner."""
+    return provenance.quoted({"title": run.content.title, "body": run.content.body},
+                             [(p.get("doc_name", ""), p.get("text", "")) for p in passages.values()])

@@ -8,6 +8,8 @@ a knowledge document shows up in a draft. Each one blocks; the owner may publish
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from compliance.draft import Finding
 
@@ -25,7 +27,10 @@ PATTERNS = (
 )
 
 
-def contact_findings(field: str, text: str) -> list[Finding]:
+def contact_findings(field: str, text: str, allowed: Iterable[str] = ()) -> list[Finding]:
+    """Every contact detail and link in ``text`` but the owner's own (``allowed``: ids, numbers, addresses
+    and domains she listed in the employee's settings)."""
+    allowed = [a.strip().lower() for a in allowed if a.strip()]
     findings, taken = [], []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
@@ -37,8 +42,29 @@ def contact_findings(field: str, text: str) -> list[Finding]:
             if any(a < end and start < b for a, b in taken):
                 continue
             taken.append((start, end))
+            if is_allowed(kind, text[start:end], allowed):
+                continue
             findings.append(Finding(
                 "contact", "blocking", field, start, end, text[start:end],
                 f"「{text[start:end]}」是{kind}，平台会按站外引流处罚（限流、删帖、封号），建议删除",
                 "", SOURCE, overridable=True))
     return findings
+
+
+_ID = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}$|\d{5,11}$")
+
+
+def is_allowed(kind: str, found: str, allowed: list[str]) -> bool:
+    """Whether ``found`` (a match of ``kind``) is one of the owner's: the same WeChat/QQ id, the same phone
+    number however it is spaced, the same e-mail address, or a link or address on an allowed domain (or
+    one of its subdomains). A bare 「加微」 names nobody, so nothing allows it."""
+    low = found.lower()
+    if kind in ("网址", "电子邮箱"):
+        host = low.rsplit("@", 1)[-1] if kind == "电子邮箱" else urlsplit(
+            low if "://" in low else "http://" + low).hostname or ""
+        return low in allowed or any(host == a or host.endswith("." + a) for a in allowed)
+    if kind == "电话号码":
+        digits = re.sub(r"\D", "", low)
+        return any(len(d) >= 7 and digits.endswith(d) for d in (re.sub(r"\D", "", a) for a in allowed))
+    own = _ID.search(low)
+    return bool(own) and own.group() in allowed

@@ -24,6 +24,12 @@ class Draft:
         return cls(title=post.title, body=post.body, topics=tuple(post.topics),
                    image_count=len(post.images), kind=post.kind)
 
+    @classmethod
+    def from_content(cls, content: dict) -> "Draft":
+        """The checker's view of a run's stored content: a post, or a product (its 描述 as the body)."""
+        return cls(title=content.get("title", ""), body=content.get("body") or content.get("description") or "",
+                   topics=tuple(content.get("topics") or ()))
+
     def text_of(self, field_name: str) -> str:
         """The text a finding's span indexes into. Topics read as the approval card shows them: ``#a #b``."""
         if field_name == "topics":

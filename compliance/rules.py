@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from compliance import injection
 from compliance.contact import contact_findings
 from compliance.context import harmless
 from compliance.draft import Finding
@@ -95,8 +96,32 @@ def workspace_findings(field: str, text: str, words: WordList) -> list[Finding]:
                         words.source) for hit in words.find(text)]
 
 
-def content_findings(texts: dict[str, str], extra_banned) -> list[Finding]:
-    """Every content rule over every text field."""
+# A sentence: up to its end mark or line end (an English sentence keeps its inner full stops).
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+?(?:[。！？!?；;]|\.(?=\s)|(?=\n)|$)")
+INJECTION_SOURCE = "提示注入防护：资料里的指令不是内容"
+
+
+def injection_findings(field: str, text: str) -> list[Finding]:
+    """Sentences written to an AI, not to the reader (``compliance.injection``): text planted in a document
+    that a model obeyed or the writer quoted. Blocks; the owner may keep a sentence she did mean, with a
+    reason, but a run holding one never publishes without her seeing it (``compliance.gate``)."""
+    findings = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        why = injection.reasons(text[start:end])
+        if why:
+            found = text[start:end]
+            findings.append(Finding(
+                "injection", "blocking", field, start, end, found,
+                f"「{found}」像是写给AI的指令（{'、'.join(why)}），不是写给读者的内容，可能是资料里被人插入的文字，建议删除",
+                "", INJECTION_SOURCE, overridable=True))
+    return findings
+
+
+def content_findings(texts: dict[str, str], extra_banned, allowed_contacts=()) -> list[Finding]:
+    """Every content rule over every text field; contact details the owner allowed are not findings."""
     own = workspace_list(extra_banned)
     findings = []
     for field, text in texts.items():
@@ -104,5 +129,6 @@ def content_findings(texts: dict[str, str], extra_banned) -> list[Finding]:
             findings += rule.findings(field, text)
         findings += zui_warnings(field, text)
         findings += workspace_findings(field, text, own)
-        findings += contact_findings(field, text)
+        findings += contact_findings(field, text, allowed_contacts)
+        findings += injection_findings(field, text)
     return findings + promotion_warnings(texts)

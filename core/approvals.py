@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from core.content import Post
 from core.errors import ValidationFailed
-from core.models import Approval, Run, utcnow
+from core.models import Approval, Employee, Run, utcnow
 from core.runs import audit, validate_post, validate_product
 
 EDITABLE = {"publish": ("title", "body", "topics"), "listing": ("title",)}
@@ -21,17 +21,27 @@ class AlreadyDecided(Exception):
 
 
 def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None = None,
-           reason: str | None = None, actor: str = "owner") -> dict:
+           reason: str | None = None, actor: str = "owner", override_reason: str = "") -> dict:
     """Record the decision and return the payload the resumed graph receives.
 
-    Edits are validated against the site's limits first; on a bad edit nothing is saved.
+    Edits are validated against the site's limits, then the compliance rules (``compliance.edits``: a
+    需确认 finding in the new words needs ``override_reason``); on a bad edit nothing is saved.
     """
     if approval.status != "pending":
         raise AlreadyDecided(approval.status)
     run = s.get(Run, approval.run_id)
     edits = {k: v for k, v in (edits or {}).items() if k in EDITABLE.get(run.graph, ()) and v is not None}
     if approve and edits:
-        run.content = _edited(run, edits)  # raises ValidationFailed before anything changes
+        # The form's fields are re-validated; what the run keeps beside them (its compliance record, the
+        # owner's override, the plan it came from) stays. Raises before anything changes.
+        content = _reviewed(s, run, {**run.content, **_edited(run, edits)}, override_reason, actor)
+        content["from_documents"] = [q for q in content.get("from_documents", [])
+                                     if q["text"] in str(content.get(q["field"], ""))]  # quotes still there
+        overridden = content.get("compliance_override") != run.content.get("compliance_override")
+        run.content = content
+        if overridden:
+            audit(s, run.workspace_id, actor, "compliance.overridden", run.id,
+                  {k: content["compliance_override"][k] for k in ("reason", "findings")})
     status = "approved" if approve else "rejected"
     # Compare-and-set: two taps (or two phones) at once record one decision; the other gets AlreadyDecided.
     won = s.execute(update(Approval).where(Approval.id == approval.id, Approval.status == "pending")
@@ -40,9 +50,24 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     if not won:
         raise AlreadyDecided("decided")
     s.refresh(approval)
+    _seen(run)
     audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
           {"edited": sorted(edits)} if edits else {})
     return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}
+
+
+def _seen(run: Run) -> None:
+    """Why an auto run waited (``compliance.gate``) is no longer the run's reason once she has decided."""
+    from compliance.gate import HELD_PREFIX  # the rules live above core
+
+    if run.reason and run.reason.startswith(HELD_PREFIX):
+        run.reason = None
+
+
+def _reviewed(s: Session, run: Run, content: dict, reason: str, actor: str) -> dict:
+    from compliance.edits import reviewed  # the rules and the owner's word lists live above core
+
+    return reviewed(s.get(Employee, run.employee_id), run.content, content, reason, actor, utcnow())
 
 
 def _edited(run: Run, edits: dict) -> dict:

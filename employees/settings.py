@@ -15,6 +15,8 @@ from sites.taobao.warnings import WARNING_KINDS
 TONES = ("活泼亲切", "专业简洁", "温暖走心", "幽默风趣", "耐心礼貌", "简洁清楚", "严谨清楚")
 BANNED_MAX = 100
 WORD_MAX = 20
+ALLOWED_MAX = 20
+CONTACT_MAX = 100
 
 
 class EmployeeSettings(BaseModel):
@@ -27,6 +29,9 @@ class EmployeeSettings(BaseModel):
     allowed_warnings: list[str] = Field(default_factory=list)
     """Kinds of the site's 确定要提交吗？ warnings (``sites.taobao.warnings.WARNING_KINDS``) the employee may
     confirm by itself; any other warning is shown to the owner on a card before it is confirmed."""
+    allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
+    """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a
+    draft may carry these; any other WeChat id, phone number, QQ, e-mail or link is a compliance finding."""
 
     @field_validator("tone")
     @classmethod
@@ -54,6 +59,26 @@ class EmployeeSettings(BaseModel):
         return words
 
 
+    @field_validator("allowed_contacts", mode="before")
+    @classmethod
+    def _contacts(cls, v):
+        items = split_words(v) if isinstance(v, str) else [str(w).strip() for w in v or []]
+        items = list(dict.fromkeys(_contact(w) for w in items if w))
+        bad = [w for w in items if len(w) > CONTACT_MAX or not w.isprintable() or not w.isascii()]
+        if bad:
+            raise ValueError(f"允许的联系方式「{bad[0][:CONTACT_MAX]}」不对：请填写微信号、QQ号、手机号、邮箱或网站域名，"
+                             f"每项不超过{CONTACT_MAX}个字符")
+        return items
+
+
+def _contact(item: str) -> str:
+    """A domain is kept as its host: ``https://Shop.example.com/a`` allows ``shop.example.com``."""
+    item = item.strip().lower()
+    if "://" in item:
+        item = item.split("://", 1)[1].split("/", 1)[0]
+    return item.removeprefix("www.")
+
+
 def split_words(text: str) -> list[str]:
     """The phone sends banned words as one line separated by spaces, commas or 、."""
     import re
@@ -73,3 +98,13 @@ def settings_of(role: Role | None, stored: dict | None) -> EmployeeSettings:
 def site_errors(role: Role, sites: list[str]) -> list[str]:
     """Default sites the role does not work on."""
     return [s for s in sites if s not in role.sites]
+
+
+def of_employee(employee) -> EmployeeSettings:
+    """The effective settings of a stored ``Employee`` (None: the defaults)."""
+    from employees import EMPLOYEES  # the package imports this module's siblings, not this module
+
+    if employee is None:
+        return EmployeeSettings()
+    return settings_of(EMPLOYEES.get(employee.role), employee.settings)
+

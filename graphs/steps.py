@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from core import ledger
 from core.db import transaction
-from core.models import Account, Approval, LedgerEntry, Run, new_id, utcnow
+from compliance import gate
+from core.models import Account, Approval, Employee, LedgerEntry, Run, new_id, utcnow
 from core.queue import enqueue_login
 from core.runs import late_start, set_status
+from employees.settings import of_employee
 from graphs.context import RunContext
 from rpa.handoff import Waiting
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
@@ -130,7 +132,8 @@ def request_approval(state: dict, runtime: Runtime[RunContext]) -> dict:
         pending = s.query(Approval).filter_by(run_id=run.id, status="pending").first()
         if pending is None:
             s.add(Approval(run_id=run.id, fields=state["fields"], screenshot_id=state.get("screenshot_id")))
-        set_status(s, run, "awaiting_approval")
+        held = held_for_owner(ctx, run) if run.mode == "auto" else []
+        set_status(s, run, "awaiting_approval", reason=gate.note(held) if held else None)
     return {}
 
 
@@ -181,8 +184,17 @@ def after_fill(state: dict, runtime: Runtime[RunContext]) -> Literal[
         "request_login", "suggest", "submit", "request_approval"]:
     if state.get("needs_login"):
         return "request_login"
-    mode = load_run(runtime.context, state["run_id"]).mode
-    return {"suggest": "suggest", "auto": "submit"}.get(mode, "request_approval")
+    run = load_run(runtime.context, state["run_id"])
+    if run.mode == "auto" and not held_for_owner(runtime.context, run):
+        return "submit"
+    return "suggest" if run.mode == "suggest" else "request_approval"
+
+
+def held_for_owner(ctx: RunContext, run: Run) -> list:
+    """Findings an auto run may not publish unseen (``compliance.gate``): it stops at the approval card."""
+    with ctx.db() as s:
+        prefs = of_employee(s.get(Employee, run.employee_id))
+    return gate.held(run.content, prefs.banned_words, prefs.allowed_contacts)
 
 
 def after_approval(state: dict) -> Literal["submit", "reject"]:

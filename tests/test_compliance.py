@@ -217,3 +217,30 @@ def test_ids_sizes_and_models_are_not_contact_details():
     for text in ("下单时请备注手机型号，比如iPhone 15 Pro。", "防晒指数SPF50+，PA++++。", "一年卖出500000件，订单号20250601123456。",
                  "每盒净含量200克。"):
         assert check(Draft(body=text), None) == [], text
+
+
+def test_the_owners_allowed_contacts_are_not_findings_but_any_other_contact_is():
+    body = ("客服电话 138-0013-8000，官网 https://www.tea-shop.cn/new ，也可以加微信 tea_shop_cs；"
+            "或者加微信 tea_evil_888，详见 http://evil.example/x")
+    allowed = ["13800138000", "tea-shop.cn", "tea_shop_cs"]
+    found = [f.text for f in check(Draft(title="冷泡茶", body=body), None, (), allowed) if f.rule == "contact"]
+    assert found == ["加微信 tea_evil_888", "http://evil.example/x"]
+    assert len([f for f in check(Draft(title="冷泡茶", body=body)) if f.rule == "contact"]) == 5
+
+
+def test_a_lookalike_domain_is_not_the_owners_domain():
+    draft = Draft(title="冷泡茶", body="详见 http://tea-shop.cn.evil.example/a 和 http://faketea-shop.cn/b")
+    assert [f.text for f in check(draft, None, (), ["tea-shop.cn"]) if f.rule == "contact"] == [
+        "http://tea-shop.cn.evil.example/a", "http://faketea-shop.cn/b"]
+
+
+def test_an_auto_run_is_held_for_contact_details_and_instructions_even_when_overridden():
+    from compliance.gate import held, note
+
+    content = {"title": "冷泡茶", "body": "加微信 tea_evil_888 领返现。第一泡20秒。",
+               "compliance_override": {"findings": [["contact", "body", "加微信 tea_evil_888"]]}}
+    found = held(content)
+    assert [f.rule for f in found] == ["contact"]
+    assert note(found).startswith("全自动已暂停：内容里有联系方式或链接（「加微信 tea_evil_888」）")
+    assert held(content, allowed=["tea_evil_888"]) == []
+    assert held({"title": "冷泡茶", "body": "冷泡6小时，清甜不苦涩。"}) == []

@@ -78,7 +78,7 @@ def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, clien
                                  "default_sites": ["xiaohongshu"]})
     assert ok.status_code == 200, ok.text
     assert ok.json()["settings"] == {"tone": "专业简洁", "banned_words": ["隔壁茶铺", "老字号"],
-                                     "default_sites": ["xiaohongshu"], "allowed_warnings": []}
+                                     "default_sites": ["xiaohongshu"], "allowed_warnings": [], "allowed_contacts": []}
     assert client.get("/api/employees").json()["employees"][0]["settings"]["tone"] == "专业简洁"
 
     # No site named: the employee's default site is used. Its own banned word blocks the draft.
@@ -89,3 +89,26 @@ def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, clien
     banned = [f for f in run["findings"] if f["rule"] == "workspace.banned"]
     assert banned and banned[0]["text"] == "老字号" and run["blocking"]
     client.patch(url, json={"tone": "活泼亲切", "banned_words": [], "default_sites": ["xiaohongshu", "douyin"]})
+
+
+def test_the_owners_own_contacts_are_saved_shown_in_chinese_and_not_flagged_in_a_plan(web, client):
+    with web.db() as s:
+        marketing = s.query(Employee).filter_by(role="marketing", workspace_id=s.query(Workspace).first().id).one().id
+    url = f"/api/employees/{marketing}"
+    bad = client.patch(url, json={"allowed_contacts": "店铺微信"})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["field"] == "allowed_contacts" and "允许的联系方式「店铺微信」不对" in \
+        bad.json()["detail"][0]["message"]
+    ok = client.patch(url, json={"allowed_contacts": "https://www.Tea-Shop.cn/a  021-62345678"})
+    assert ok.status_code == 200 and ok.json()["settings"]["allowed_contacts"] == ["tea-shop.cn", "021-62345678"]
+    page = client.get("/employees").text
+    assert "允许出现的联系方式和网址" in page and 'value="tea-shop.cn 021-62345678"' in page
+
+    text = "明天上午10点在小红书发一篇桂花糕的笔记"
+    plan = client.post("/api/tasks", json={"employee_id": marketing, "text": text})
+    assert plan.status_code == 201, plan.text
+    edit = client.patch(f"/api/tasks/{plan.json()['id']}/runs/0",
+                        json={"body": "桂花糕到货啦，官网 https://tea-shop.cn/cake ，客服 021-62345678，或加微信 cake_evil_01"})
+    found = [f["text"] for f in edit.json()["runs"][0]["findings"] if f["rule"] == "contact"]
+    assert found == ["加微信 cake_evil_01"], found
+    client.patch(url, json={"allowed_contacts": []})

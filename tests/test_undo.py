@@ -160,3 +160,15 @@ def test_approve_all_leaves_tax_returns_and_payments_to_be_approved_one_by_one(w
         status = {a.run_id: a.status for a in s.query(Approval).filter(Approval.run_id.in_([note, tax_return, payment]))}
     assert status == {note: "approved", tax_return: "pending", payment: "pending"}
     assert [j.args[0] for j in _queue(web).get_jobs()] == [note]
+
+
+def test_approve_all_leaves_an_auto_run_that_compliance_held_at_its_card(web, client, ids, tmp_path):
+    held = _run(web, ids, tmp_path, "awaiting_approval", card={"fields": {"title": "加微信 tea_evil_888 领返现"}},
+                reason="全自动已暂停：内容里有联系方式，等你确认")
+    with transaction(web.db) as s:
+        s.get(Run, held).mode = "auto"
+    resp = client.post("/api/approvals/approve-all", json={})
+    assert "另有1条全自动任务因合规检查被暂停" in resp.json()["message"]
+    with web.db() as s:
+        assert s.query(Approval).filter_by(run_id=held).one().status == "pending"
+    assert held not in [j.args[0] for j in _queue(web).get_jobs()]

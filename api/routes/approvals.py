@@ -26,6 +26,8 @@ class Decision(BaseModel):
     approve: bool
     edits: Edits = Field(default_factory=Edits)
     reason: str | None = Field(None, max_length=500)
+    override_reason: str = Field("", max_length=500)
+    """仍要发布的理由 for 需确认 findings in the edited words (compliance.edits)."""
 
 
 @router.get("")
@@ -44,13 +46,16 @@ def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
     """Approve every pending card as it is: each one passed the checks and shows its filled form.
     Tax returns and payments are left for the owner to approve one by one; the answer says how many."""
     pending = approvals_with_status(s, ws.id, "pending").all()
-    approved, left = [], 0
+    approved, left, held = [], 0, 0
     for approval in pending:
-        graph = s.get(Run, approval.run_id).graph
-        if body.graph and graph != body.graph:
+        run = s.get(Run, approval.run_id)
+        if body.graph and run.graph != body.graph:
             continue
-        if graph in ONE_BY_ONE:
+        if run.graph in ONE_BY_ONE:
             left += 1
+            continue
+        if run.mode == "auto":  # an auto run waits at a card only when compliance held it: read one by one
+            held += 1
             continue
         if (approval.fields or {}).get("site_warning"):
             continue  # the site's 确定要提交吗？ is answered only on its own card, after she read it
@@ -65,7 +70,9 @@ def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
     message = f"已批准{len(approved)}条"
     if left:
         message += f"；另有{left}条申报/缴款没有批准：{ONE_BY_ONE_NOTE}"
-    return {"approved": len(approved), "ids": approved, "left_one_by_one": left, "message": message}
+    if held:
+        message += f"；另有{held}条全自动任务因合规检查被暂停，请逐条打开查看后再批准"
+    return {"approved": len(approved), "ids": approved, "left_one_by_one": left + held, "message": message}
 
 
 @router.get("/{approval_id}")
@@ -81,7 +88,8 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
         payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
-                         reason=(body.reason or "").strip() or None, actor=owner.username)
+                         reason=(body.reason or "").strip() or None, actor=owner.username,
+                         override_reason=body.override_reason)
         s.commit()
     except AlreadyDecided as e:
         s.rollback()

@@ -24,6 +24,8 @@ class EmployeeChange(BaseModel):
     banned_words: list[str] | str | None = None
     default_sites: list[str] | None = None
     allowed_warnings: list[str] | None = None
+    allowed_contacts: list[str] | str | None = None
+    """The owner's own WeChat/QQ ids, phone numbers, e-mails and domains: not compliance findings."""
 
 
 @router.get("")

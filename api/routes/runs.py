@@ -64,8 +64,8 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         video_path = await compose.stage_video(folder, video)
         post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
                                   video=video_path, cover=cover_path)
-        banned = settings_of(EMPLOYEES.get(employee.role), employee.settings).banned_words
-        checked = compose.check_all(accounts, post, banned, override_reason)
+        prefs = settings_of(EMPLOYEES.get(employee.role), employee.settings)
+        checked = compose.check_all(accounts, post, prefs.banned_words, override_reason, prefs.allowed_contacts)
         override = compose.override_record(checked, override_reason, owner.username)
         runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
         for r in runs:

@@ -6,6 +6,11 @@ are runs created, through the same path as a written note (``core.runs.create_ru
     PATCH /api/tasks/{id}/runs/{i}        edit a draft, its account or time (re-checked on reading)
     POST  /api/tasks/{id}/confirm         multipart: images_{i} (and account_{i}) per run; all or nothing
 
+A 需确认 compliance finding (第一, 唯一, a contact detail, a sentence written to an AI …) refuses the
+confirmation unless the form carries ``override_reason`` (仍要发布的理由, ≤ 200 characters), exactly as on
+the compose page: the reason is then recorded on each run (``content.compliance_override``) with an audit
+row ``compliance.overridden``. 违规 findings refuse it whatever the reason.
+
 A listing run (销售助理's ``list_product``) also takes the facts its sentence did not give, per run:
 ``category_{i}``, ``brand_{i}``, ``model_{i}``, ``price_{i}``, ``stock_{i}``; its images are the main
 images. It becomes ``core.runs.create_listing_run`` with the draft's title, at the plan's time.
@@ -28,7 +33,8 @@ from api import compose
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
-from api.views import run_view, task_view
+from api.views import quoted_in, run_view, task_view
+from compliance import overrides
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, Workspace, utcnow
 from core.queue import enqueue_run
@@ -184,17 +190,24 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
         raise FieldErrors(later)
     form = await request.form(max_files=MAX_FORM_FILES)
     targets = await _targets(s, ws.id, plan, form)
-    banned = settings_of(role, employee.settings).banned_words
+    prefs = settings_of(role, employee.settings)
+    reason = str(form.get(overrides.REASON_FIELD) or "")
     folders: list = []
     try:
-        checked = _checked(settings, targets, banned, folders)
+        checked = _checked(settings, targets, prefs, reason, folders)
         runs = [_create(s, employee, c, i) for i, c in enumerate(checked)]
         for run, c in zip(runs, checked):
             origin = {"id": task.id, "author": plan.author, "shared_by": len(runs),
                       "usage": plan.usage.model_dump() if plan.usage else None}
             if c.run.kind == "list_product":
                 origin["description"] = c.run.content.body  # the drafted 描述, kept for the owner
-            run.content = {**run.content, "compliance": c.warnings, "task": origin}
+            run.content = {**run.content, "compliance": c.warnings, "task": origin,
+                           "from_documents": quoted_in(c.run, task.passages or {})}
+            override = compose.override_record(c.warnings, reason, owner.username)
+            if override:  # the owner confirmed 需确认 findings with a reason, as on the compose page
+                run.content = {**run.content, "compliance_override": override}
+                audit(s, ws.id, owner.username, "compliance.overridden", run.id,
+                      {"reason": override["reason"], "findings": override["findings"]})
         _mark_confirmed(s, task, [r.id for r in runs])
         audit(s, ws.id, owner.username, "task.confirmed", task.id, {"runs": [r.id for r in runs]})
         s.commit()
@@ -243,9 +256,11 @@ async def _targets(s, workspace_id: str, plan: Plan, form) -> list[Target]:
     return out
 
 
-def _checked(settings, targets: list[Target], banned: list[str], folders: list) -> list[Checked]:
+def _checked(settings, targets: list[Target], prefs, reason: str, folders: list) -> list[Checked]:
     """Stage each run's images (folders are recorded for the caller to discard on failure) and check
-    it like ``POST /api/runs`` or ``POST /api/listings`` would; returns every run or raises every error."""
+    it like ``POST /api/runs`` or ``POST /api/listings`` would; returns every run or raises every error.
+    ``reason`` is the owner's 仍要发布的理由: with it, 需确认 findings pass (and are recorded as overridden)."""
+    banned, allowed = prefs.banned_words, prefs.allowed_contacts
     checked, errors = [], []
     for i, t in enumerate(targets):
         if t.run.kind == "file_tax":
@@ -256,20 +271,23 @@ def _checked(settings, targets: list[Target], banned: list[str], folders: list) 
         try:
             if t.facts is None:
                 post = post_for(t.run, paths)
-                checked.append(Checked(t.run, t.account, post, compose.check_all([t.account], post, banned)))
+                checked.append(Checked(t.run, t.account, post,
+                                       compose.check_all([t.account], post, banned, reason, allowed)))
             else:
                 product = product_for(t.run, t.facts, paths)
-                checked.append(Checked(t.run, t.account, product, _listing_checks(t, product, banned)))
+                checked.append(Checked(t.run, t.account, product, _listing_checks(t, product, banned, reason,
+                                                                                  allowed)))
         except FieldErrors as e:
-            errors += [_for_run(err, i, t.run) for err in e.errors]
+            errors += [_for_run(err, i, t.run) for err in e.errors if err["field"] != overrides.REASON_FIELD]
+            errors += [err for err in e.errors if err["field"] == overrides.REASON_FIELD and err not in errors]
     if errors:
         raise FieldErrors(errors)
     return checked
 
 
-def _listing_checks(t: Target, product, banned: list[str]) -> list[dict]:
+def _listing_checks(t: Target, product, banned: list[str], reason: str = "", allowed: list[str] = ()) -> list[dict]:
     """The shop's rules (``sites.taobao.limits``), the plan's time and the compliance of the drafted title
-    and description; raises every problem at once, returns the compliance warnings."""
+    and description; raises every problem at once, returns the warnings and the overridden findings."""
     errors = t.facts.errors(t.run)
     try:
         validate_product(t.account.site, product)
@@ -277,11 +295,14 @@ def _listing_checks(t: Target, product, banned: list[str]) -> list[dict]:
         errors += [err for err in e.errors if err["field"] not in {x["field"] for x in errors}]
     if t.run.at is not None and t.run.at <= utcnow():
         errors.append(field_error("at", "> 现在", f"时间{t.run.at:%m月%d日 %H:%M}已经过了，请换个时间"))
-    found = findings(t.run, banned)
-    errors += [compose.compliance_error(f) for f in found if f.severity == "blocking"]
+    found = findings(t.run, banned, allowed)
+    blocking = [f for f in found if f.severity == "blocking"]
+    overriding = bool(reason.strip()) and len(reason) <= overrides.REASON_MAX
+    errors += [compose.compliance_error(f) for f in blocking if not (f.overridable and overriding)]
+    errors += overrides.reason_errors(reason, [f for f in blocking if f.overridable])
     if errors:
         raise FieldErrors(errors)
-    return [f.to_dict() for f in found if f.severity != "blocking"]
+    return [{**f.to_dict(), "overridden": f.severity == "blocking"} for f in found]
 
 
 def _create(s, employee: Employee, c: Checked, i: int) -> Run:

@@ -161,7 +161,7 @@ function bindApproval() {
     ev.preventDefault();
     const approve = ev.submitter && ev.submitter.value === "approve";
     const v = (name) => (form.elements[name] ? form.elements[name].value : null);
-    const body = { approve, reason: v("reason") || null, edits: {} };
+    const body = { approve, reason: v("reason") || null, override_reason: v("override_reason") || "", edits: {} };
     if (approve && v("title") !== null) body.edits.title = v("title");
     if (approve && v("body") !== null) body.edits.body = v("body");
     if (approve && v("topics") !== null) body.edits.topics = v("topics").split(/[\s,，#＃]+/).filter(Boolean);
@@ -275,7 +275,8 @@ function bindEmployeeSettings() {
   document.querySelectorAll("form[data-employee-settings]").forEach((form) => form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const fd = new FormData(form);
-    const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "" };
+    const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "",
+                   allowed_contacts: fd.get("allowed_contacts") || "" };
     if (form.querySelector('[name="default_sites"]')) body.default_sites = fd.getAll("default_sites");
     if (form.querySelector('[name="allowed_warnings"]')) body.allowed_warnings = fd.getAll("allowed_warnings");
     const res = await api("PATCH", `/api/employees/${form.dataset.employeeSettings}`, body);
