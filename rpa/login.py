@@ -22,13 +22,14 @@ from sqlalchemy import update
 
 from core.db import transaction
 from core.accounts import DELETED
-from core.errors import (BusinessError, CodeRequired, HumanTimeout, NeedsHuman, PageChanged, SiteTimeout,
+from core.errors import (BusinessError, CodeRequired, HumanTimeout, PageChanged, SiteTimeout,
                          SliderRequired)
 from core.models import Account, Run, utcnow
 from core.queue import enqueue_run
 from core.runs import audit
 from rpa.handoff import Waiting, ask_code
 from rpa.process import Resources
+from rpa.sign_in import type_login
 from rpa.takeover import slider_area, take_over
 from sites import adapter_for
 
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 CODE_TRIES = 3
-LOGIN_STEPS = 6
 """A slider, up to three codes and a face check: more than that is not a login any more."""
 LOOK_TRIES = 3
 """Looks at the login page that may fail in a row: the page navigates home the moment the scan is
@@ -116,28 +116,17 @@ def _sign_in(res: Resources, account_id: str, adapter, page) -> bool:
         raise BusinessError("没有保存登录信息，请删除这个账号后重新添加，填写账号和密码")
     who = Waiting(account_id=account_id, giving_up="登录已取消")
 
-    def press_login() -> None:
-        adapter.log_in(page, credentials["credit_code"], credentials["user"], credentials["password"])
+    def drag(asked: SliderRequired) -> None:
+        take_over(res.db, who, adapter.human_page(page), res.settings.paths.artifacts, asked.message,
+                  res.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
+                  passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page))
 
-    step = press_login
-    for _ in range(LOGIN_STEPS):
-        try:
-            step()
-            return True
-        except SliderRequired as asked:
-            take_over(res.db, who, adapter.human_page(page), res.settings.paths.artifacts, asked.message,
-                      res.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
-                      passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page))
-            step = press_login  # after the drag the site wants 登录 pressed again
-        except CodeRequired as asked:
-            try:
-                code = ask_code(res.db, who, asked.message, res.settings.code_timeout_s)
-            except HumanTimeout:
-                return False
-            step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
-        except NeedsHuman:  # the face check: its QR is shown by the caller's loop, like a login QR
-            return True
-    return False
+    try:
+        signed = type_login(adapter, page, credentials, drag=drag,
+                            code=lambda asked: ask_code(res.db, who, asked.message, res.settings.code_timeout_s))
+    except HumanTimeout:
+        return False
+    return signed is not False  # a face check: its QR is shown by the caller's loop, like a login QR
 
 
 def _answer_codes(res: Resources, account_id: str, adapter, page, asked: CodeRequired) -> bool:

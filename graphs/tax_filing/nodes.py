@@ -16,7 +16,7 @@ from langgraph.runtime import Runtime
 
 from core import ledger
 from core.db import transaction
-from core.errors import BusinessError, CodeRequired, ContentRejected, LoginRequired, SliderRequired
+from core.errors import BusinessError, ContentRejected, LoginRequired, NeedsHuman
 from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
@@ -24,12 +24,12 @@ from graphs.steps import claim_press, load_run, owned, owner_drags_slider, shoot
 from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa.handoff import Waiting, ask, ask_code
+from rpa.sign_in import type_login
 from sites import adapter_for
 from sites.etax.errors import AlreadyFiled, FaceCheckRequired
 
 FACE_WAIT_S = 30
 """How long the portal may take to notice the app's scan."""
-LOGIN_STEPS = 6
 """A slider, up to three codes and a face check: more than that is not a login any more."""
 SLIDER_PROMPT = "电子税务局登录要求拖动滑块，请按住滑块拖到最右边"
 
@@ -75,25 +75,16 @@ def login(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
 
 def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> None:
     """Type the login; every check the portal adds (slider, SMS code, face) goes to the owner's phone."""
-    def press_login() -> None:
-        adapter.log_in(page, credentials["credit_code"], credentials["user"], credentials["password"])
-
-    step = press_login
-    for _ in range(LOGIN_STEPS):
-        try:
-            step()
-            return
-        except FaceCheckRequired as asked:
-            _face_check(ctx, run, adapter, page, asked)
-            return
-        except SliderRequired:
-            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
-            step = press_login  # after the drag the portal wants 登录 pressed again
-        except CodeRequired as asked:
-            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence), asked.message,
-                            ctx.settings.code_timeout_s)
-            step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
-    raise ContentRejected("电子税务局的登录验证一直没有通过，已停止，没有申报", site=run.site, url=page.url)
+    who = Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence)
+    signed = type_login(adapter, page, credentials,
+                        drag=lambda _asked: owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT),
+                        code=lambda asked: ask_code(ctx.db, who, asked.message, ctx.settings.code_timeout_s))
+    if isinstance(signed, FaceCheckRequired):
+        _face_check(ctx, run, adapter, page, signed)
+    elif isinstance(signed, NeedsHuman):
+        raise signed
+    elif signed is not True:
+        raise ContentRejected("电子税务局的登录验证一直没有通过，已停止，没有申报", site=run.site, url=page.url)
 
 
 def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequired) -> None:
