@@ -26,7 +26,7 @@ import httpx
 from redis import Redis
 
 from core.private import UMASK, private_dir, restrict_process
-from core.queue import check_redis
+from core.queue import RedisMisconfigured, check_redis
 
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
@@ -249,8 +249,11 @@ def main() -> None:
     from core.settings import get_settings
 
     redis_running = _port_open(args.redis_port)
-    if redis_running:  # the owner's own Redis: it must not evict jobs either
-        check_redis(Redis(port=args.redis_port))
+    try:
+        if redis_running:  # the owner's own Redis: it must not evict jobs either
+            check_redis(Redis(port=args.redis_port))
+    except RedisMisconfigured as e:
+        sys.exit(f"OPC: {e}")
     stack.start(redis=not redis_running)
     username, password = seed_demo(get_settings())
     print(f"\nOPC 数字员工已启动: {stack.web_url}")

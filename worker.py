@@ -13,6 +13,8 @@ import argparse
 import atexit
 import itertools
 import logging
+import os
+import sys
 import time
 
 from redis import Redis
@@ -22,7 +24,7 @@ from rq.registry import StartedJobRegistry
 
 from core import logs
 from core.private import restrict_process
-from core.queue import check_redis, queue_for, redis_for
+from core.queue import RedisMisconfigured, check_redis, queue_for, redis_for
 from core.settings import get_settings
 from rpa.process import Resources
 
@@ -74,14 +76,19 @@ def main(argv: list[str] | None = None) -> None:
     settings = get_settings()
     conn = redis_for(settings)
     wait_for_redis(conn)
-    check_redis(conn)
+    try:
+        check_redis(conn)
+    except RedisMisconfigured as e:
+        sys.exit(f"worker: {e}")
     if not args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
         resources()  # warm the browser before the first job arrives
     for life in itertools.count():
         # RQ's work loop gives up on a Redis error outside its dequeue (the heartbeat, a job's result):
         # the worker process, and its warm browser, stay; a new RQ worker takes over once Redis answers.
         worker_class = Worker if args.fork else SimpleWorker
-        name = f"{args.name}.{life}" if args.name and life else args.name
+        # A fresh RQ name per process and per life: the name of a worker that was killed stays registered
+        # in Redis for minutes, and RQ refuses to start a second worker under a live-looking name.
+        name = f"{args.name}-{os.getpid()}-{life}" if args.name else None
         worker = worker_class([queue_for(settings, conn)], connection=conn, name=name)
         worker.max_connection_wait_time = RECONNECT_MAX_S
         try:

@@ -12,6 +12,7 @@ from contextlib import closing
 import pytest
 from redis import Redis
 
+from core.models import Approval
 from core.queue import check_redis
 from serve import Supervisor
 from tests.core_fixtures import wait_until
@@ -99,3 +100,23 @@ def test_a_dead_worker_is_started_again_by_the_supervisor_and_runs_jobs(outage):
         stop.set()
         thread.join()
     assert env.published_titles().count("重启后的笔记") == 1
+
+
+def test_an_approval_sent_while_redis_is_down_is_answered_200_and_the_run_publishes_once_redis_is_back(outage):
+    env, _ = outage
+    with closing(env.web.client()) as phone:
+        r = phone.post("/api/runs", data={"account_id": env.account_id, "employee_id": env.employee_id,
+                                          "title": "停机时批准的笔记", "body": "清香回甘。", "timing": "now",
+                                          "mode": "semi_auto"},
+                       files=[("images", ("a.jpg", env.image.read_bytes(), "image/jpeg"))])
+        assert r.status_code == 201, r.text
+        run_id = r.json()["runs"][0]["id"]
+        env.wait_status(run_id, "awaiting_approval", timeout=90)
+        with env.db() as s:
+            approval_id = s.query(Approval).filter_by(run_id=run_id).one().id
+        env.kill_redis()
+        decided = phone.post(f"/api/approvals/{approval_id}/decision", json={"approve": True})
+        assert decided.status_code == 200, decided.text
+        env.start_redis_again()
+        env.wait_status(run_id, "published", timeout=90)
+    assert env.published_titles().count("停机时批准的笔记") == 1
