@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import NamedTuple
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -91,13 +92,24 @@ def enqueue_login(settings: Settings, account_id: str, conn: Redis | None = None
                     description=f"login {account_id}")
 
 
-def runs_with_jobs(settings: Settings, conn: Redis) -> set[str]:
-    """Ids of the runs that have a job waiting in the queue or running on a worker (raises RedisError)."""
+class RunJobs(NamedTuple):
+    waiting: set[str]
+    """Runs with a job in the queue."""
+    started: set[str]
+    """Runs with a job in RQ's started registry: running, or left there by a worker that was killed."""
+
+
+def runs_with_jobs(settings: Settings, conn: Redis) -> RunJobs:
+    """Which runs have a job in Redis (raises RedisError when Redis is away)."""
     queue = queue_for(settings, conn)
     waiting = conn.lrange(queue.key, 0, -1)
-    running = conn.zrange(StartedJobRegistry(queue.name, connection=conn).key, 0, -1)
+    started = conn.zrange(StartedJobRegistry(queue.name, connection=conn).key, 0, -1)
+    return RunJobs(_run_ids(waiting), _run_ids(started))
+
+
+def _run_ids(job_ids: list[bytes]) -> set[str]:
     ids = set()
-    for raw in (*waiting, *running):
+    for raw in job_ids:  # a started entry is "<job id>:<execution id>"
         kind, _, rest = raw.decode().split(":")[0].partition("-")
         if kind == "run":
             ids.add(rest.rpartition("-")[0])
