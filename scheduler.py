@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
+from redis.exceptions import RedisError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,14 +23,17 @@ from core.db import session_factory, transaction
 from core.errors import ValidationFailed
 from core.models import Account, Approval, Employee, Run, Schedule, utcnow
 from core.private import restrict_process
-from core.queue import enqueue_run, redis_for
+from core.idempotency import forget_expired
+from core.queue import RunJobs, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("scheduler")
 
-STALE_QUEUED = timedelta(seconds=60)
-"""A queued run untouched this long lost its job (Redis restarted, enqueue failed): enqueue again."""
+JOB_GRACE = timedelta(seconds=2)
+"""The API enqueues within milliseconds of its commit: a run ready this long with no job in Redis lost it
+(Redis was down at the commit, restarted without its data, or the enqueue failed) and is enqueued again."""
+STALE_STARTED = timedelta(seconds=60)
 
 
 def next_slot(cron: str, tz: str, after: datetime) -> datetime:
@@ -66,22 +70,30 @@ def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
         return None
 
 
-def claim_ready(db: sessionmaker[Session], now: datetime) -> list[str]:
-    """Runs that should be moving but have no job: due, retried, stale, or decided while waiting."""
-    decided = select(Approval.run_id).where(Approval.status != "pending")
+def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None = None) -> list[str]:
+    """Runs that should be moving but have no job: due, retried, lost, or decided while waiting.
+
+    ``jobs``: the runs Redis holds a job for (``core.queue.runs_with_jobs``); None while Redis is
+    unreachable, when a lost job cannot be told from a waiting one (and could not be enqueued anyway)."""
+    decided = select(Approval.run_id).where(Approval.status != "pending", Approval.decided_at <= now - JOB_GRACE)
     active = select(Account.id).where(Account.status == "active")
+    lost = [] if jobs is None else [
+        and_(Run.status == "queued", Run.not_before <= now, Run.updated_at <= now - JOB_GRACE),
+        and_(Run.status == "awaiting_approval", Run.id.in_(decided)),
+    ]
     candidates = or_(
-        and_(Run.status.in_(("scheduled", "queued")), Run.not_before <= now,
-             or_(Run.status == "scheduled", Run.updated_at <= now - STALE_QUEUED)),
+        and_(Run.status == "scheduled", Run.not_before <= now),
         and_(Run.status.in_(HELD_BY_A_WORKER), or_(Run.lease_until.is_(None), Run.lease_until < now),
              Run.updated_at <= now - timedelta(seconds=5)),
-        and_(Run.status == "awaiting_approval", Run.id.in_(decided), Run.updated_at <= now - STALE_QUEUED),
         and_(Run.status == "awaiting_login", Run.account_id.in_(active)),
+        *lost,
     )
     claimed = []
     with db() as s:
         rows = s.execute(select(Run.id, Run.updated_at, Run.status).where(candidates)).all()
     for run_id, seen_at, status in rows:
+        if status in ("queued", "awaiting_approval") and _has_job(jobs, run_id, seen_at, now):
+            continue
         new_status = "queued" if status in ("scheduled", "awaiting_login", *HELD_BY_A_WORKER) else status
         with db() as s, s.begin():
             won = s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
@@ -89,6 +101,12 @@ def claim_ready(db: sessionmaker[Session], now: datetime) -> list[str]:
         if won:
             claimed.append(run_id)
     return claimed
+
+
+def _has_job(jobs: RunJobs, run_id: str, seen_at: datetime, now: datetime) -> bool:
+    # A started entry may be left by a worker killed before it marked the run running: believed for a
+    # minute only (a live worker marks its run running within seconds).
+    return run_id in jobs.waiting or (run_id in jobs.started and seen_at > now - STALE_STARTED)
 
 
 def expire_approvals(db: sessionmaker[Session], now: datetime, hours: int) -> None:
@@ -104,9 +122,14 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
     expire_approvals(db, now, settings.approval_timeout_h)
-    claimed = fired + claim_ready(db, now)
+    try:
+        jobs = runs_with_jobs(settings, conn)
+    except RedisError:
+        jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
+    claimed = fired + claim_ready(db, now, jobs)
     for run_id in claimed:
-        enqueue_run(settings, run_id, conn)
+        enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
+    forget_expired(db, now)
     notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
     return claimed
 

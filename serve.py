@@ -1,28 +1,36 @@
 """Start the whole service on one machine: Redis, the replicas (sandbox mode), the web/API server, workers
 and the scheduler. Used by ``scripts/run.sh`` and by the end-to-end tests.
 
-Every child runs in its own process group and is stopped with its children when the stack stops.
+Every child runs in its own process group and is stopped with its children when the stack stops. While
+the stack runs, a ``Supervisor`` starts a child that died again (with backoff), so one crashed worker
+never takes the service down. Redis keeps its data in an append-only file (fsync every second) and never
+evicts a job (docs/reliability.md).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from redis import Redis
 
 from core.private import UMASK, private_dir, restrict_process
+from core.queue import RedisMisconfigured, check_redis
 
 ROOT = Path(__file__).resolve().parent
 PY = sys.executable
+log = logging.getLogger("serve")
 
 
 def free_port() -> int:
@@ -66,8 +74,12 @@ class Stack:
     etax_port: int = 8604
     workers: int = 1
     replica_delays: bool = True
+    redis_persist: bool = True
+    """Append-only file with fsync every second; False only for tests of a Redis that loses everything."""
     extra_env: dict = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    cmds: dict[str, list[str]] = field(default_factory=dict)
+    """How each child was started, so the supervisor can start it again."""
     _workers_started: int = 0
 
     @property
@@ -97,13 +109,24 @@ class Stack:
         # umask: whatever the child writes (databases, screenshots, Chromium's profile) is owner-only.
         proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, umask=UMASK)
-        self.procs[name] = proc
+        self.procs[name], self.cmds[name] = proc, cmd
+        return proc
+
+    def restart(self, name: str) -> subprocess.Popen:
+        proc = self._spawn(name, self.cmds[name])
+        if name == "redis":
+            wait_port(self.redis_port)
         return proc
 
     def start_redis(self) -> None:
+        # Jobs survive a Redis restart only if they are on disk (AOF, at most a second lost), and are never
+        # dropped for memory (noeviction: a full Redis refuses new jobs, which the API survives).
+        persist = ["--dir", str(private_dir(self.data_dir / "redis")), "--appendonly", "yes",
+                   "--appendfsync", "everysec"] if self.redis_persist else ["--appendonly", "no"]
         self._spawn("redis", [shutil.which("redis-server") or "redis-server", "--port", str(self.redis_port),
-                              "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                              "--bind", "127.0.0.1", "--save", "", "--maxmemory-policy", "noeviction", *persist])
         wait_port(self.redis_port)
+        check_redis(Redis(port=self.redis_port))
 
     @property
     def replica_ports(self) -> dict[str, int]:
@@ -164,6 +187,51 @@ class Stack:
             self.stop_proc(name)
 
 
+@dataclass
+class Supervisor:
+    """Starts a child of the stack again when it exits, instead of stopping the whole stack.
+
+    The wait before a restart doubles with each exit in a row (``backoff_s``) so a child that cannot start
+    (a broken config, a port taken) does not spin; a child that ran ``stable_s`` starts from the first step."""
+    stack: Stack
+    backoff_s: tuple[float, ...] = (1, 2, 4, 8, 16, 30)
+    stable_s: float = 60
+    _exits: dict[str, int] = field(default_factory=dict)
+    _started: dict[str, float] = field(default_factory=dict)
+    _due: dict[str, tuple[float, subprocess.Popen]] = field(default_factory=dict)
+
+    def check(self) -> list[str]:
+        """One look at every child: schedule the restart of a dead one, restart those due. Returns their names."""
+        now, restarted = time.monotonic(), []
+        for name, proc in list(self.stack.procs.items()):
+            self._started.setdefault(name, now)
+            if proc.poll() is None:
+                continue
+            if name not in self._due:
+                ran = now - self._started[name]
+                exits = 0 if ran >= self.stable_s else self._exits.get(name, 0)
+                delay = self.backoff_s[min(exits, len(self.backoff_s) - 1)]
+                self._exits[name] = exits + 1
+                self._due[name] = (now + delay, proc)
+                log.warning("%s exited with code %s after %.0f s; starting it again in %g s (see %s.log)",
+                            name, proc.returncode, ran, delay, name)
+            due, seen = self._due[name]
+            if now >= due and self.stack.procs.get(name) is seen:  # not stopped meanwhile on purpose
+                del self._due[name]
+                new = self.stack.restart(name)
+                self._started[name] = time.monotonic()
+                log.warning("%s started again (pid %d, restart %d in a row)", name, new.pid, self._exits[name])
+                restarted.append(name)
+        return restarted
+
+    def run(self, stop: threading.Event, every_s: float = 0.5) -> None:
+        while not stop.wait(every_s):
+            try:
+                self.check()
+            except Exception:  # a restart that failed (a port still taken) is tried again at the next look
+                log.exception("supervisor: restart failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run OPC Digital Staff with a demo workspace on the replicas")
     parser.add_argument("--data-dir", default=os.environ.get("OPC_DATA_DIR", str(ROOT / "data")))
@@ -181,6 +249,11 @@ def main() -> None:
     from core.settings import get_settings
 
     redis_running = _port_open(args.redis_port)
+    try:
+        if redis_running:  # the owner's own Redis: it must not evict jobs either
+            check_redis(Redis(port=args.redis_port))
+    except RedisMisconfigured as e:
+        sys.exit(f"OPC: {e}")
     stack.start(redis=not redis_running)
     username, password = seed_demo(get_settings())
     print(f"\nOPC 数字员工已启动: {stack.web_url}")
@@ -190,11 +263,9 @@ def main() -> None:
     print(f"一次性密码: {password}" if password else "密码: 沿用首次启动时打印的密码（重置: python -m core.seed --reset-password）")
     print(f"日志: {stack.data_dir}/*.log   按 Ctrl+C 停止\n", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
-        while all(p.poll() is None for p in stack.procs.values()):
-            time.sleep(1)
-        dead = [n for n, p in stack.procs.items() if p.poll() is not None]
-        print(f"stopped: {dead} exited; see its log in {stack.data_dir}", file=sys.stderr)
+        Supervisor(stack).run(threading.Event())
     except KeyboardInterrupt:
         pass
     finally:

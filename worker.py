@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import itertools
+import logging
+import os
+import sys
+import time
 
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import SimpleWorker, Worker
+from rq.registry import StartedJobRegistry
 
 from core import logs
 from core.private import restrict_process
-from core.queue import queue_for, redis_for
+from core.queue import RedisMisconfigured, check_redis, queue_for, redis_for
 from core.settings import get_settings
 from rpa.process import Resources
+
+log = logging.getLogger("worker")
 
 _resources: Resources | None = None
 
@@ -49,6 +59,11 @@ def login_account(account_id: str) -> str:
     return run_login(account_id, resources())
 
 
+RECONNECT_MAX_S = 2.0
+"""The longest wait between two attempts to reach Redis again (RQ's default is 60 s): recovery after an
+outage is measured in seconds (docs/reliability.md)."""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="OPC Digital Staff worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
@@ -60,12 +75,59 @@ def main(argv: list[str] | None = None) -> None:
     logs.setup()
     settings = get_settings()
     conn = redis_for(settings)
-    if args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
-        worker = Worker([queue_for(settings, conn)], connection=conn, name=args.name)
-    else:
+    wait_for_redis(conn)
+    try:
+        check_redis(conn)
+    except RedisMisconfigured as e:
+        sys.exit(f"worker: {e}")
+    if not args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
         resources()  # warm the browser before the first job arrives
-        worker = SimpleWorker([queue_for(settings, conn)], connection=conn, name=args.name)
-    worker.work(burst=args.burst, with_scheduler=False)
+    for life in itertools.count():
+        # RQ's work loop gives up on a Redis error outside its dequeue (the heartbeat, a job's result):
+        # the worker process, and its warm browser, stay; a new RQ worker takes over once Redis answers.
+        worker_class = Worker if args.fork else SimpleWorker
+        # A fresh RQ name per process and per life: the name of a worker that was killed stays registered
+        # in Redis for minutes, and RQ refuses to start a second worker under a live-looking name.
+        name = f"{args.name}-{os.getpid()}-{life}" if args.name else None
+        worker = worker_class([queue_for(settings, conn)], connection=conn, name=name)
+        worker.max_connection_wait_time = RECONNECT_MAX_S
+        try:
+            worker.work(burst=args.burst, with_scheduler=False)
+        except RedisError as e:
+            log.warning("worker %s lost Redis (%s)", worker.name, type(e).__name__)
+        if args.burst or getattr(worker, "_shutdown_requested_date", None) is not None:
+            return  # asked to stop (SIGTERM, Ctrl+C), or a burst is done
+        log.warning("worker %s stopped without being asked; starting again once Redis answers", worker.name)
+        wait_for_redis(conn)
+        _forget(worker, settings, conn)
+
+
+def wait_for_redis(conn: Redis) -> None:
+    delay = 0.2
+    while True:
+        try:
+            conn.ping()
+            return
+        except RedisError:
+            time.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_S)
+
+
+def _forget(worker: Worker, settings, conn: Redis) -> None:
+    """Unregister a worker whose loop broke off, and take the job it was running out of the started
+    registry: that job ended (or failed) while Redis was away, and the scheduler's sweep must not count
+    it as running (``core.queue.runs_with_jobs``)."""
+    try:
+        worker.unsubscribe()
+        worker.register_death()
+        job_id = worker.get_current_job_id()
+        if job_id:
+            registry = StartedJobRegistry(settings.queue_name, connection=conn)
+            stale = [m for m in conn.zrange(registry.key, 0, -1) if m.decode().split(":")[0] == job_id]
+            if stale:
+                conn.zrem(registry.key, *stale)
+    except Exception:  # best-effort (Redis went away again): the sweep's fallback covers what is left
+        log.warning("could not clean up after worker %s", worker.name, exc_info=True)
 
 
 if __name__ == "__main__":

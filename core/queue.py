@@ -1,46 +1,116 @@
-"""Enqueueing jobs on RQ by dotted path (thin jobs: they take ids, load the rest themselves)."""
+"""Enqueueing jobs on RQ by dotted path (thin jobs: they take ids, load the rest themselves).
+
+The database is the source of truth; Redis only carries the nudge. Enqueueing after a commit is
+best-effort: when Redis is away, the committed run waits in the database and the scheduler's sweep
+(``scheduler.claim_ready``) enqueues every run that should be moving but has no job (``runs_with_jobs``).
+"""
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import uuid
+from typing import NamedTuple
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
+from rq.registry import StartedJobRegistry
 
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 RUN_JOB = "worker.run_graph"
 RESUME_JOB = "worker.resume_graph"
 LOGIN_JOB = "worker.login_account"
 
+CONNECT_TIMEOUT_S = 2
+"""A Redis that is down answers at once (connection refused); one that hangs must not hold a request."""
+
+
+class RedisMisconfigured(RuntimeError):
+    """The run stack's Redis would drop jobs under memory pressure and could not be told otherwise."""
+
 
 def redis_for(settings: Settings) -> Redis:
-    return Redis.from_url(settings.redis_url)
+    return Redis.from_url(settings.redis_url, socket_connect_timeout=CONNECT_TIMEOUT_S, health_check_interval=10)
 
 
 def queue_for(settings: Settings, conn: Redis | None = None) -> Queue:
     return Queue(settings.queue_name, connection=conn or redis_for(settings))
 
 
+def check_redis(conn: Redis) -> None:
+    """A queue must never lose a job to eviction: ``maxmemory-policy`` must be ``noeviction``.
+
+    Set it when it is not (and say so); refuse to start when the server forbids the change (managed Redis)."""
+    policy = conn.config_get("maxmemory-policy").get("maxmemory-policy")
+    if policy == "noeviction":
+        return
+    try:
+        conn.config_set("maxmemory-policy", "noeviction")
+    except RedisError as e:
+        raise RedisMisconfigured(
+            f"Redis maxmemory-policy is {policy!r}: queued jobs could be evicted. Set "
+            f"'maxmemory-policy noeviction' in redis.conf (CONFIG SET was refused: {e})") from None
+    log.warning("Redis maxmemory-policy was %r; set to 'noeviction' so queued jobs are never evicted", policy)
+
+
+def _job_id(kind: str, target_id: str) -> str:
+    # The target's id is part of the job id, so the sweep can tell which runs have a job without
+    # loading each job.
+    return f"{kind}-{target_id}-{uuid.uuid4().hex[:8]}"
+
+
+def _enqueue(settings: Settings, conn: Redis | None, func: str, *args, job_id: str, **kwargs):
+    try:
+        return queue_for(settings, conn).enqueue(func, *args, job_id=job_id, **kwargs)
+    except RedisError as e:  # committed already: the scheduler's sweep enqueues it once Redis answers
+        log.warning("enqueue %s failed (%s); the scheduler will pick it up", job_id, type(e).__name__)
+        return None
+
+
 def enqueue_run(settings: Settings, run_id: str, conn: Redis | None = None):
-    """Start (or continue) a run's graph. Safe to call twice: the run's lock and checkpoint decide."""
-    return queue_for(settings, conn).enqueue(RUN_JOB, run_id, job_timeout=settings.job_timeout_s,
-                                             result_ttl=3600, failure_ttl=86400,
-                                             description=f"run {run_id}")
+    """Start (or continue) a run's graph. Safe to call twice: the run's lock and checkpoint decide.
+    Best-effort: None when Redis is away."""
+    return _enqueue(settings, conn, RUN_JOB, run_id, job_id=_job_id("run", run_id),
+                    job_timeout=settings.job_timeout_s, result_ttl=3600, failure_ttl=86400,
+                    description=f"run {run_id}")
 
 
 def enqueue_resume(settings: Settings, run_id: str, decision: dict, conn: Redis | None = None):
-    """Resume a run paused at an interrupt (approval, login) with the owner's decision."""
-    return queue_for(settings, conn).enqueue(RESUME_JOB, run_id, decision, job_timeout=settings.job_timeout_s,
-                                             result_ttl=3600, failure_ttl=86400,
-                                             description=f"resume {run_id}")
+    """Resume a run paused at an interrupt (approval, login) with the owner's decision. Best-effort."""
+    return _enqueue(settings, conn, RESUME_JOB, run_id, decision, job_id=_job_id("run", run_id),
+                    job_timeout=settings.job_timeout_s, result_ttl=3600, failure_ttl=86400,
+                    description=f"resume {run_id}")
 
 
 def enqueue_login(settings: Settings, account_id: str, conn: Redis | None = None):
-    """Open the site's login page, publish its QR to the phone and wait for the scan."""
-    return queue_for(settings, conn).enqueue(LOGIN_JOB, account_id, job_timeout=settings.login_timeout_s + 60,
-                                             result_ttl=600, failure_ttl=86400,
-                                             description=f"login {account_id}")
+    """Open the site's login page, publish its QR to the phone and wait for the scan. Best-effort: the
+    owner taps 登录 again if Redis was away."""
+    return _enqueue(settings, conn, LOGIN_JOB, account_id, job_id=_job_id("login", account_id),
+                    job_timeout=settings.login_timeout_s + 60, result_ttl=600, failure_ttl=86400,
+                    description=f"login {account_id}")
 
 
-def enqueue_at(settings: Settings, run_id: str, at: datetime, conn: Redis | None = None):
-    return queue_for(settings, conn).enqueue_at(at, RUN_JOB, run_id, job_timeout=settings.job_timeout_s)
+class RunJobs(NamedTuple):
+    waiting: set[str]
+    """Runs with a job in the queue."""
+    started: set[str]
+    """Runs with a job in RQ's started registry: running, or left there by a worker that was killed."""
+
+
+def runs_with_jobs(settings: Settings, conn: Redis) -> RunJobs:
+    """Which runs have a job in Redis (raises RedisError when Redis is away)."""
+    queue = queue_for(settings, conn)
+    waiting = conn.lrange(queue.key, 0, -1)
+    started = conn.zrange(StartedJobRegistry(queue.name, connection=conn).key, 0, -1)
+    return RunJobs(_run_ids(waiting), _run_ids(started))
+
+
+def _run_ids(job_ids: list[bytes]) -> set[str]:
+    ids = set()
+    for raw in job_ids:  # a started entry is "<job id>:<execution id>"
+        kind, _, rest = raw.decode().split(":")[0].partition("-")
+        if kind == "run":
+            ids.add(rest.rpartition("-")[0])
+    return ids

@@ -7,8 +7,10 @@ from pydantic import BaseModel, Field
 from api import labels
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.idempotency import IdempotencyKeyDep
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
+from core import idempotency
 from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE, AlreadyDecided, decide
 from core.models import Run
 from core.queue import enqueue_resume
@@ -82,14 +84,17 @@ def get_approval(approval_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) ->
 
 @router.post("/{approval_id}/decision")
 def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
-                    settings: SettingsDep) -> dict:
+                    settings: SettingsDep, idem_key: IdempotencyKeyDep) -> dict:
     approval = owned_approval(s, approval_id, ws.id)
+    if idempotency.recall(s, ws.id, f"approvals.decide:{approval.id}", idem_key) is not None:
+        return approval_view(s, approval, ws.timezone)  # a retry of a decision already recorded
     if not body.approve and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
         payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
                          reason=(body.reason or "").strip() or None, actor=owner.username,
                          override_reason=body.override_reason)
+        idempotency.remember(s, ws.id, f"approvals.decide:{approval.id}", idem_key, [approval.id])
         s.commit()
     except AlreadyDecided as e:
         s.rollback()

@@ -19,11 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.idempotency import IdempotencyKeyDep
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
+from core import idempotency
 from core.accounts import default_account, live_accounts
 from core.errors import ValidationFailed
-from core.models import Account, Employee, utcnow
+from core.models import Account, Employee, Run, utcnow
 from core.product_import import RowError, import_products
 from core.queue import enqueue_run
 from core.runs import create_listing_run, supports
@@ -119,6 +121,7 @@ def _skus(dims: list[str], first: list[str], second: list[str], prices: list[str
 
 @router.post("/api/listings", status_code=201)
 async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
+                         idem_key: IdempotencyKeyDep,
                          account_id: Text, employee_id: Text, category_keyword: Text, title: Text,
                          category_path: Text = "",
                          brand: Text = "", model: Text = "", props: LongText = "", price: Text = "",
@@ -128,6 +131,8 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
                          main_images: Files = (), desc_images: Files = (), from_run: Text = "",
                          keep_main_images: Kept = (), keep_desc_images: Kept = ()) -> dict:
     """One product; with ``from_run`` (「改好再发」) that run's kept pictures come before the new ones."""
+    if (first := idempotency.recall(s, ws.id, "listings.create", idem_key)) is not None:
+        return run_view(s, s.get(Run, first["ids"][0]), ws.timezone)
     account, employee = _target(s, ws.id, account_id, employee_id)
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
@@ -148,6 +153,8 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
     try:
         product = product.model_copy(update={"main_images": paths[:len(mains)], "desc_images": paths[len(mains):]})
         run = create_listing_run(s, account=account, employee=employee, product=product, mode=mode or None)
+        s.flush()
+        idempotency.remember(s, ws.id, "listings.create", idem_key, [run.id])
         s.commit()
     except ValidationFailed as e:
         s.rollback()
@@ -168,11 +175,14 @@ def _row_error(e: RowError) -> dict:
 
 @router.post("/api/listings/import", status_code=201)
 async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
-                          account_id: Text, employee_id: Text, file: UploadFile, images: Files = ()) -> dict:
+                          account_id: Text, employee_id: Text, file: UploadFile, images: Files = (),
+                          idem_key: IdempotencyKeyDep = None) -> dict:
     """A sheet of products (one row per product or per SKU) and the pictures it names, by file name.
 
     Answers ``{"runs": [...], "errors": [...]}``: a run per good product, and every bad row's problems with
     its row and column, so the owner fixes only those rows. No good product at all: 422 with the errors."""
+    if (first := idempotency.recall(s, ws.id, "listings.import", idem_key)) is not None:
+        return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]], "errors": first["errors"]}
     account, employee = _target(s, ws.id, account_id, employee_id)
     data = await file.read(SHEET_MAX_BYTES + 1)
     if len(data) > SHEET_MAX_BYTES:
@@ -191,6 +201,8 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
             # Paced: a shop that lists fifty items in one minute looks like a bot to its risk control.
             runs.append(create_listing_run(s, account=account, employee=employee, product=product,
                                            not_before=utcnow() + timedelta(seconds=i * settings.listing_pace_s)))
+        s.flush()
+        idempotency.remember(s, ws.id, "listings.import", idem_key, [r.id for r in runs], errors=errors)
         s.commit()
     except ValidationFailed as e:
         s.rollback()

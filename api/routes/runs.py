@@ -10,8 +10,10 @@ from api import compose, resend
 from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.idempotency import IdempotencyKeyDep
 from api.scoped import owned
 from api.views import run_view
+from core import idempotency
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import audit, create_run
@@ -26,7 +28,7 @@ Text = Annotated[str, Form(max_length=5000)]
 
 
 @router.post("", status_code=201)
-async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
+async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep, idem_key: IdempotencyKeyDep,
                  account_id: Annotated[list[str], Form()], employee_id: Annotated[str, Form()],
                  title: Annotated[str, Form(max_length=500)] = "", body: Text = "",
                  topics: Annotated[str, Form(max_length=1000)] = "", timing: Annotated[str, Form()] = "now",
@@ -47,6 +49,8 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
     A 422 lists every problem at once; a compliance error carries ``rule``, ``span``, ``text``,
     ``suggestion`` and ``overridable`` (the owner may publish it anyway by sending ``override_reason``).
     """
+    if (first := idempotency.recall(s, ws.id, "runs.create", idem_key)) is not None:
+        return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]]}
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
@@ -74,6 +78,8 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                 r.content = {**r.content, "compliance_override": override}
                 audit(s, ws.id, owner.username, "compliance.overridden", r.id,
                       {"reason": override["reason"], "findings": override["findings"]})
+        s.flush()
+        idempotency.remember(s, ws.id, "runs.create", idem_key, [r.id for r in runs])
         s.commit()
     except BaseException:
         s.rollback()
