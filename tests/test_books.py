@@ -155,7 +155,6 @@ def test_stored_records_read_back_exactly_and_feed_the_quarter_return(db):
 
 def test_a_database_from_before_customers_and_invoice_numbers_gets_the_new_columns_on_first_use(tmp_path):
     from sqlalchemy import create_engine, text
-    from sqlalchemy.orm import Session
 
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.begin() as conn:  # the table as the first version created it, with one record
@@ -164,7 +163,10 @@ def test_a_database_from_before_customers_and_invoice_numbers_gets_the_new_colum
                           "category VARCHAR(16), rate VARCHAR(7), note TEXT, source VARCHAR(200), created_at DATETIME)"))
         conn.execute(text("INSERT INTO income_records VALUES ('old', 'ws', '2024-05-01', '100.00', 1, 'none', "
                           "'goods', '0.0100', '', 'manual', '2024-05-01 00:00:00')"))
-    with Session(engine) as s:
+    engine.dispose()
+    from core.db import session_factory
+
+    with session_factory(f"sqlite:///{tmp_path / 'old.db'}")() as s:  # opened as the service opens it
         (old,) = records_in(s, "ws", Quarter(2024, 2))
         assert (old.amount, old.counterparty, old.invoice_no) == (D("100.00"), "", "")
         import_file(s, "ws", "new.csv", b"\xef\xbb\xbf\xe6\x97\xa5\xe6\x9c\x9f,\xe9\x87\x91\xe9\xa2\x9d,"
