@@ -217,7 +217,7 @@ def test_a_timed_post_and_a_planned_listing_keep_their_time_as_the_slot(db, tmp_
         shop = Account(workspace_id=ws, site="taobao", name="店铺", status="active")
         s.add(shop)
         s.flush()
-        product = Product(category_keyword="茶叶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
+        product = Product(category_keyword="乌龙茶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
                           main_images=[str(make_image(tmp_path / "m.jpg", size=(800, 800)))], price="39", stock=10)
         listing = create_listing_run(s, account=shop, employee=employee, product=product, at=at)
         paced = create_listing_run(s, account=shop, employee=employee, product=product,
@@ -253,7 +253,7 @@ def test_a_site_scheduled_post_whose_run_starts_too_close_to_its_time_fails_nami
 def test_a_timed_listing_whose_run_starts_after_its_shelf_time_fails_naming_it(tmp_path):
     from sites.taobao.product import Product
 
-    product = Product(category_keyword="茶叶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
+    product = Product(category_keyword="乌龙茶", properties={"品牌": "桂香"}, title="桂花乌龙冷泡茶 一盒十包",
                       main_images=[str(make_image(tmp_path / "m.jpg", size=(800, 800)))], price="39", stock=10,
                       shelf="at", shelf_at=NOW - timedelta(minutes=3))
     (err,) = SITES["taobao"].limits.validate(product, NOW, starting=True)
