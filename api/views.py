@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 import compliance
 from api import labels
+from books.periods import Quarter
 from compliance import overrides
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from employees import EMPLOYEES, MODE_LABELS
@@ -17,6 +18,7 @@ from planning.plan import Plan, PlannedRun
 from planning import recurrence
 from employees.settings import settings_of
 from rpa.handoff import Waiting, pending_step
+from sites.taobao.warnings import WARNING_KINDS
 
 
 def artifact_url(artifact_id: str | None) -> str | None:
@@ -40,6 +42,8 @@ def employee_view(e: Employee) -> dict:
             "description": role.description if role else "", "sites": list(role.sites) if role else [],
             "site_labels": [labels.ROLE_SITES.get(site) or labels.site_label(site) for site in (role.sites if role else ())],
             "settings": prefs.model_dump(), "banned_text": " ".join(prefs.banned_words),
+            "warning_kinds": [{"kind": k, "label": label, "allowed": k in prefs.allowed_warnings}
+                              for k, (label, _) in WARNING_KINDS.items()] if "taobao" in getattr(role, "sites", ()) else [],
             "can_take_tasks": not notice, "notice": notice}
 
 
@@ -70,8 +74,16 @@ def _override_view(override: dict | None, tz: str) -> dict | None:
 def _title(r: Run) -> str:
     if r.graph == "tax_filing":
         what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
-        return f"{r.content.get('period', '')} {what}"
+        return f"{_period_label(r.content.get('period', ''))}{what}"
     return r.content.get("title", "")
+
+
+def _period_label(period: str) -> str:
+    """``2026Q3`` as the owner reads it: 2026年第3季度."""
+    try:
+        return Quarter.parse(period).label
+    except ValueError:
+        return period
 
 
 def _code_prompt(s: Session, r: Run) -> str | None:
@@ -84,9 +96,10 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
     run = s.get(Run, a.run_id)
     raw = a.fields or {}
     kind = raw.get("kind")  # a tax return's table or a payment: shown as such, not as field/value pairs
-    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()]
+    fields = [] if kind else [{"key": k, "label": labels.FIELD.get(k, k), "value": v} for k, v in raw.items()
+                              if k != "site_warning"]  # a listing's warning is shown on its own, above
     return {"id": a.id, "run": run_view(s, run, tz), "status": a.status, "graph": run.graph, "kind": kind,
-            "tax": raw if kind else None,
+            "tax": raw if kind else None, "site_warning": raw.get("site_warning"),
             "status_label": labels.APPROVAL_STATUS.get(a.status, a.status), "fields": fields,
             "content": {"title": run.content.get("title", ""), "body": run.content.get("body", ""),
                         "topics": " ".join(run.content.get("topics", []))},

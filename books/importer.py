@@ -27,6 +27,8 @@ HEADERS = {
     "category": ("类别", "项目类别", "业务类型", "征税项目", "收入类别", "类型"),
     "rate": ("税率", "征收率", "税率/征收率"),
     "note": ("备注", "摘要", "说明", "内容"),
+    "counterparty": ("客户", "客户名称", "购买方", "购买方名称", "购方名称", "对方单位", "对方户名", "付款方", "交易对方"),
+    "invoice_no": ("发票号码", "发票号", "数电票号码"),
     "tax_included": ("含税", "是否含税", "金额是否含税"),
 }
 """Accepted column titles per field. An amount under a 不含税 title is stored as tax-exclusive."""
@@ -51,6 +53,8 @@ class RowError:
 class ImportResult:
     records: list[IncomeRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    """The row of each record, as the spreadsheet numbers it (for messages about that record)."""
 
     @property
     def ok(self) -> bool:
@@ -140,7 +144,7 @@ def _records(name: str, rows: list[list], tz: ZoneInfo) -> ImportResult:
     if errors:
         return ImportResult(errors=errors)
     titles = {key: _title(rows[head][j]) for key, j in cols.items()}
-    records = []
+    records, numbers = [], []
     body = [(n, r) for n, r in enumerate(rows[head + 1:], head + 2) if any(_title(c) for c in r)]
     if len(body) > MAX_ROWS:
         return ImportResult(errors=[RowError(0, "文件", f"一次最多导入{MAX_ROWS}行")])
@@ -149,9 +153,10 @@ def _records(name: str, rows: list[list], tz: ZoneInfo) -> ImportResult:
         if rec is not None:
             rec.source = name[-200:]
             records.append(rec)
+            numbers.append(n)
     if not body:
         errors.append(RowError(head + 2, titles["day"], "文件里没有收入记录"))
-    return ImportResult(errors=errors) if errors else ImportResult(records=records)
+    return ImportResult(errors=errors) if errors else ImportResult(records=records, rows=numbers)
 
 
 def _record(n: int, row: list, cols: dict[str, int], titles: dict[str, str], tz: ZoneInfo,
@@ -176,5 +181,11 @@ def _record(n: int, row: list, cols: dict[str, int], titles: dict[str, str], tz:
             errors.append(RowError(n, titles.get(key, HEADERS[key][0]), str(e)))
     if len(errors) > before:
         return None
-    note = cell("note")
-    return IncomeRecord(id=new_id(), note="" if note is None else str(note).strip(), **values)
+    def text(key: str, limit: int) -> str:
+        value = cell(key)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet number (an invoice number typed as one) without ".0"
+        return ("" if value is None else str(value).strip())[:limit]
+
+    return IncomeRecord(id=new_id(), note=text("note", 2000), counterparty=text("counterparty", 100),
+                        invoice_no=text("invoice_no", 32), **values)

@@ -64,13 +64,25 @@ class IncomeRecord(Base):
     rate: Mapped[Decimal] = mapped_column(ExactDecimal(5, 4))
     """The rate charged/invoiced: 0 (exempt), 0.01, 0.03 or 0.05."""
     note: Mapped[str] = mapped_column(Text, default="")
+    counterparty: Mapped[str] = mapped_column(String(100), default="")
+    """Who paid (客户 / 购买方), when recorded: part of what makes two records the same sale."""
+    invoice_no: Mapped[str] = mapped_column(String(32), default="")
+    """发票号码, when recorded."""
     source: Mapped[str] = mapped_column(String(200), default="manual")
     """The import file's name, or "manual"."""
+    file_digest: Mapped[str] = mapped_column(String(64), default="")
+    """sha256 of the imported file's bytes ("" for a record added by hand): the same file twice is known."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
         return (f"IncomeRecord({self.day} {self.amount} {'含税' if self.tax_included else '不含税'} "
                 f"{self.invoice} {self.category} {self.rate})")
+
+    @property
+    def sale_key(self) -> tuple:
+        """Two records with the same key are taken for the same sale recorded twice: date, amount,
+        counterparty and invoice number (the last two compared only as recorded, empty included)."""
+        return (self.day, Decimal(self.amount), (self.counterparty or "").strip(), (self.invoice_no or "").strip())
 
 
 class QuarterFigures(Base):

@@ -57,9 +57,19 @@ REDUCED_RATES = (
 
 SURCHARGE_RELIEF = (
     Dated(date(2019, 1, 1), date(2021, 12, 31), D("0.5"), "财税〔2019〕13号（各省在50%幅度内确定，按50%）"),
-    Dated(date(2022, 1, 1), date(2027, 12, 31), D("0.5"), "财政部 税务总局公告2022年第10号、2023年第12号"),
+    Dated(date(2022, 1, 1), date(2022, 12, 31), D("0.5"), "财政部 税务总局公告2022年第10号"),
+    Dated(date(2023, 1, 1), date(2027, 12, 31), D("0.5"),
+          "财政部 税务总局公告2023年第12号（小规模纳税人“六税两费”减半征收，执行至2027年12月31日）"),
 )
-"""The "六税两费" cut for small-scale taxpayers on 城建税/教育费附加/地方教育附加."""
+"""The "六税两费" cut for small-scale taxpayers on 城建税/教育费附加/地方教育附加. It stacks on other relief
+(2022年第10号 and 2023年第12号, 第四条: 可叠加享受): it halves what is left after an exemption, so an exempt
+fee stays 0, and it applies in full to the 城建税, which has no sales exemption."""
+
+EDU_EXEMPTION = (
+    Dated(date(2016, 2, 1), date.max, D("300000"),
+          "财税〔2016〕12号（按季度纳税的季度销售额不超过30万元，免征教育费附加、地方教育附加）"),
+)
+"""Quarterly sales at or under which 教育费附加 and 地方教育附加 (and 水利建设基金, not on this return) are exempt."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +79,9 @@ class VatRules:
     thresholds: tuple[Dated, ...] = THRESHOLDS
     reduced_rates: tuple[Dated, ...] = REDUCED_RATES
     surcharge_relief: tuple[Dated, ...] = SURCHARGE_RELIEF
+    education_exemption: tuple[Dated, ...] = EDU_EXEMPTION
     special_counts_to_threshold: bool = True
     """Sales with a special invoice count towards the threshold (they are taxed either way)."""
-    edu_fee_exempt_up_to: Decimal = D("300000")
-    """Quarterly sales at or under which 教育费附加 and 地方教育附加 are exempt (财税〔2016〕12号)."""
-    edu_fee_source: str = "财税〔2016〕12号"
     exempt_tax_at_statutory_rate: bool = True
     """GUESS: lines 17-19 (exempt tax) = exempt sales × the statutory 3%/5%; False uses the rate charged."""
     surcharge_rates: dict = field(default_factory=lambda: {"education": D("0.03"), "local_education": D("0.02")})
@@ -90,6 +98,10 @@ class VatRules:
 
     def relief(self, day: date) -> Dated | None:
         return in_force(self.surcharge_relief, day)
+
+    def edu_exemption(self, day: date) -> Dated | None:
+        """The sales limit under which the two education surcharges are exempt on ``day``, if any."""
+        return in_force(self.education_exemption, day)
 
 
 def in_force(rules: tuple[R, ...], day: date) -> R | None:

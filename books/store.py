@@ -1,6 +1,9 @@
-"""Storing income records all-or-nothing, and reading one quarter back."""
+"""Storing income records all-or-nothing, finding repeats of records already in the books, reading one
+quarter back, and changing single records."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
@@ -10,11 +13,15 @@ from sqlalchemy.orm import Session
 from books.importer import import_records
 from books.models import CATEGORIES, INVOICES, RATES, IncomeRecord
 from books.periods import Quarter
-from core.errors import ValidationFailed
+from core.errors import BusinessError, ValidationFailed
+
+DUPLICATE_CHOICES = ("ask", "skip", "import")
+"""What an import does with rows already in the books: ask (nothing added), skip them, or import anyway."""
 
 
 def ensure_table(session: Session) -> None:
-    """Create ``income_records`` if the engine was set up before ``books.models`` was imported."""
+    """Create ``income_records`` if the engine was set up before ``books.models`` was imported. Columns added
+    since the table first shipped come with the engine (``core.db.add_missing_columns``)."""
     IncomeRecord.__table__.create(session.connection(), checkfirst=True)
 
 
@@ -52,13 +59,97 @@ def add_records(session: Session, workspace_id: str, records: Iterable[IncomeRec
     return records
 
 
+# -- importing a file, and its repeats --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Repeat:
+    """A row of the file that is already in the books."""
+
+    row: int
+    """The row as the spreadsheet numbers it."""
+    record: IncomeRecord
+    """The file's record."""
+    existing: IncomeRecord
+    """The record already in the books it repeats."""
+
+    def as_dict(self) -> dict:
+        r, e = self.record, self.existing
+        return {"row": self.row, "day": r.day.isoformat(), "amount": str(r.amount), "counterparty": r.counterparty,
+                "invoice_no": r.invoice_no, "existing_id": e.id, "existing_source": _source_text(e)}
+
+    def text(self) -> str:
+        r = self.record
+        who = f"，{r.counterparty}" if r.counterparty else ""
+        no = f"，发票号码{r.invoice_no}" if r.invoice_no else ""
+        return f"第{self.row}行（{r.day.isoformat()}，{r.amount}元{who}{no}）和账本里{_source_text(self.existing)}的记录相同"
+
+
+def _source_text(rec: IncomeRecord) -> str:
+    return "手工添加" if rec.source == "manual" else f"从「{rec.source}」导入"
+
+
+class DuplicateRows(BusinessError):
+    """The file repeats records already in the books and the owner has not said what to do: nothing added."""
+
+    def __init__(self, repeats: list[Repeat], same_file: str | None, new_rows: int):
+        self.repeats, self.same_file, self.new_rows = repeats, same_file, new_rows
+        head = f"这个文件和{same_file}是同一个文件，" if same_file else ""
+        shown = "；".join(r.text() for r in repeats[:5]) + (f"；等共{len(repeats)}行" if len(repeats) > 5 else "")
+        super().__init__(f"{head}有{len(repeats)}行已经在账本里了：{shown}。没有导入任何记录。"
+                         f"请选择“跳过重复的”（只导入其余{new_rows}行）或“仍然全部导入”后再导入一次")
+
+
+@dataclass
+class Imported:
+    added: list[IncomeRecord] = field(default_factory=list)
+    skipped: list[Repeat] = field(default_factory=list)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def repeats_of(session: Session, workspace_id: str, records: list[IncomeRecord], rows: list[int]) -> list[Repeat]:
+    """The records that repeat one already in the workspace's books (same ``sale_key``)."""
+    ensure_table(session)
+    days = {r.day for r in records}
+    if not days:
+        return []
+    stmt = select(IncomeRecord).where(IncomeRecord.workspace_id == workspace_id, IncomeRecord.day.in_(days))
+    known = {}
+    for rec in session.scalars(stmt):
+        known.setdefault(rec.sale_key, rec)
+    return [Repeat(n, r, known[r.sale_key]) for r, n in zip(records, rows) if r.sale_key in known]
+
+
 def import_file(session: Session, workspace_id: str, name: str, data: bytes,
-                tz: str = "Asia/Shanghai") -> list[IncomeRecord]:
-    """Import an uploaded income list into the workspace: every row, or ``ValidationFailed`` with every error."""
+                tz: str = "Asia/Shanghai", duplicates: str = "ask") -> Imported:
+    """Import an uploaded income list: every row, or ``ValidationFailed`` with every error. Rows already in the
+    books raise ``DuplicateRows`` (nothing added) unless ``duplicates`` says to skip them or import anyway."""
+    if duplicates not in DUPLICATE_CHOICES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_CHOICES}")
     result = import_records(name, data, tz)
     result.raise_errors()
-    return add_records(session, workspace_id, result.records)
+    sha = digest(data)
+    for rec in result.records:
+        rec.file_digest = sha
+    repeats = repeats_of(session, workspace_id, result.records, result.rows)
+    if repeats and duplicates == "ask":
+        raise DuplicateRows(repeats, _imported_before(session, workspace_id, sha), len(result.records) - len(repeats))
+    skip = {id(r.record) for r in repeats} if duplicates == "skip" else set()
+    added = add_records(session, workspace_id, [r for r in result.records if id(r) not in skip])
+    return Imported(added, repeats if skip else [])
 
+
+def _imported_before(session: Session, workspace_id: str, sha: str) -> str | None:
+    """How the owner knows the earlier import of the same bytes ("2026-12-06导入的「收入.csv」"), if any."""
+    first = session.scalars(select(IncomeRecord).where(IncomeRecord.workspace_id == workspace_id,
+                                                       IncomeRecord.file_digest == sha)
+                            .order_by(IncomeRecord.created_at).limit(1)).first()
+    return f"之前导入的「{first.source}」" if first else None
+
+
+# -- reading and changing records ---------------------------------------------------------------------------
 
 def records_in(session: Session, workspace_id: str, quarter: Quarter) -> list[IncomeRecord]:
     """The workspace's records dated inside the quarter, oldest first."""
@@ -68,3 +159,26 @@ def records_in(session: Session, workspace_id: str, quarter: Quarter) -> list[In
                    IncomeRecord.day >= quarter.start, IncomeRecord.day <= quarter.end)
             .order_by(IncomeRecord.day, IncomeRecord.created_at, IncomeRecord.id))
     return list(session.scalars(stmt))
+
+
+def get_record(session: Session, workspace_id: str, record_id: str) -> IncomeRecord | None:
+    """The workspace's record, or None (also for another workspace's record)."""
+    ensure_table(session)
+    rec = session.get(IncomeRecord, record_id)
+    return rec if rec is not None and rec.workspace_id == workspace_id else None
+
+
+def update_record(session: Session, rec: IncomeRecord, values: dict) -> IncomeRecord:
+    """Replace the record's fields with ``values`` (already checked, ``books.entry``); re-checked before the flush."""
+    for key, value in values.items():
+        setattr(rec, key, value)
+    errors = record_errors(rec, "这条记录")
+    if errors:
+        raise ValidationFailed(errors)
+    session.flush()
+    return rec
+
+
+def delete_record(session: Session, rec: IncomeRecord) -> None:
+    session.delete(rec)
+    session.flush()

@@ -15,7 +15,7 @@ from typing import Iterable, Protocol
 from books.lines import SURCHARGE_LINES, all_keys, sort_key
 from books.periods import Quarter
 from books.rules import CITY_TAX_RATES, Dated, Taxpayer, VatRules
-from books.vat_text import LineTexts
+from books.vat_text import LineTexts, yuan
 
 D = Decimal
 ZERO = D("0.00")
@@ -212,22 +212,24 @@ def _column(book: _Book, col: str, prepaid: Decimal, texts: LineTexts) -> dict[t
 
 def _surcharges(lines, rules: VatRules, taxpayer: Taxpayer, period: Quarter, all_sales: Decimal,
                 texts: LineTexts) -> dict[tuple[int, str], Line]:
-    """Lines 23-25 on the VAT payable (line 20 of both columns), after the 六税两费 cut."""
+    """Lines 23-25 on the VAT payable (line 20, both columns), as 附加税费情况表 computes them, each rounded to
+    cents half up: 应纳 = base × rate; 减免 = all of it when exempt (education surcharges, small sales);
+    减征 = (应纳 − 减免) × the 六税两费 cut; the line = 应纳 − 减免 − 减征 (docs/vat-return.md, "Surcharges")."""
     base = max(lines[(20, "goods")].value + lines[(20, "services")].value, ZERO)
     sources = list(dict.fromkeys(lines[(20, "goods")].sources + lines[(20, "services")].sources))
     relief = rules.relief(period.start)
-    edu_exempt = all_sales <= rules.edu_fee_exempt_up_to
-    reason = (f"本季度不含税销售额{all_sales}元未超过{rules.edu_fee_exempt_up_to}元（{rules.edu_fee_source}）"
-              if edu_exempt else None)
+    limit = rules.edu_exemption(period.start)
+    edu_exempt = limit is not None and all_sales <= limit.value
+    reason = (f"本季度销售额{yuan(all_sales)}未超过{yuan(limit.value)}（{limit.source}）" if edu_exempt else None)
     rates = {23: CITY_TAX_RATES[taxpayer.location], 24: rules.surcharge_rates["education"],
              25: rules.surcharge_rates["local_education"]}
     out = {}
     for n, rate in rates.items():
-        exempt = n != 23 and edu_exempt
-        due = ZERO if exempt else cents(base * rate)
-        cut = cents(due * relief.value) if relief else ZERO
-        text = texts.surcharge(n, base, rate, due, cut, relief, reason if exempt else None)
-        out[(n, "total")] = Line(due - cut, text, sources if due else [])
+        due = cents(base * rate)
+        exempt = due if n != 23 and edu_exempt else ZERO
+        cut = cents((due - exempt) * relief.value) if relief else ZERO
+        text = texts.surcharge(n, base, rate, due, cut, relief, reason if n != 23 and edu_exempt else None)
+        out[(n, "total")] = Line(due - exempt - cut, text, sources if due - exempt else [])
     return out
 
 

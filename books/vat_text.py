@@ -73,9 +73,10 @@ class LineTexts:
     def surcharge(self, n: int, base: Decimal, rate: Decimal, due: Decimal, cut: Decimal,
                   relief: Dated | None, exempt_reason: str | None) -> str:
         name = _SURCHARGE_NAMES[n]
-        if exempt_reason:
-            return f"第{n}栏 = 0：{exempt_reason}，免征{name}"
         text = f"第{n}栏 = 应纳增值税{yuan(base)}（第20栏两列合计）× {name}{pct(rate)} = {yuan(due)}"
+        if exempt_reason:
+            # The exemption comes first; the 六税两费 halving applies to what is left, here nothing.
+            return f"{text}；{exempt_reason}，免征{name}，应补0.00元（免征后没有可再减半的部分）"
         if relief:
             text += f"，减征{pct(relief.value)}（{relief.source}）{yuan(cut)}，应补{yuan(due - cut)}"
         return text

@@ -43,14 +43,16 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
 
 
 def _edited(run: Run, edits: dict) -> dict:
+    """The content with the card's edits, checked against the site's rules. The time is not editable on the
+    card: it was checked when the run was made, and by the approval it has usually come (``starting``)."""
     if run.graph == "listing":
         from sites.taobao.product import Product  # sites import playwright; keep core importable without it
 
         product = Product.model_validate({**run.content, **edits})
-        validate_product(run.site, product)
+        validate_product(run.site, product, starting=True)
         return product.model_dump(mode="json")
     post = Post.model_validate({**run.content, **edits})
-    validate_post(run.site, post)
+    validate_post(run.site, post, starting=True)
     return post.model_dump(mode="json")
 
 

@@ -10,5 +10,5 @@ ROLE = Role(
     default_mode="semi_auto",
     workflows=("listing",),
     sites=("taobao",),
-    settings={"tone": "专业简洁", "banned_words": [], "default_sites": ["taobao"]},
+    settings={"tone": "专业简洁", "banned_words": [], "default_sites": ["taobao"], "allowed_warnings": []},
 )

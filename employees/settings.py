@@ -1,4 +1,5 @@
-"""The owner's per-employee settings: writing tone, banned words and default sites.
+"""The owner's per-employee settings: writing tone, banned words, default sites, and the site warnings the
+employee may confirm without asking (销售助理 on Taobao).
 
 Stored in ``Employee.settings`` (JSON). Reading merges the role's defaults under what the owner saved,
 so a role that gains a setting needs no migration; writing validates against the role (a default site
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 
 from employees.base import Role
+from sites.taobao.warnings import WARNING_KINDS
 
 TONES = ("活泼亲切", "专业简洁", "温暖走心", "幽默风趣", "耐心礼貌", "简洁清楚", "严谨清楚")
 BANNED_MAX = 100
@@ -22,6 +24,9 @@ class EmployeeSettings(BaseModel):
     """The owner's own banned words (competitors, retired names): a draft containing one is blocked."""
     default_sites: list[str] = Field(default_factory=list)
     """Where a task goes when the owner names no site."""
+    allowed_warnings: list[str] = Field(default_factory=list)
+    """Kinds of the site's 确定要提交吗？ warnings (``sites.taobao.warnings.WARNING_KINDS``) the employee may
+    confirm by itself; any other warning is shown to the owner on a card before it is confirmed."""
 
     @field_validator("tone")
     @classmethod
@@ -29,6 +34,14 @@ class EmployeeSettings(BaseModel):
         if v not in TONES:
             raise ValueError(f"语气只能是：{'、'.join(TONES)}")
         return v
+
+    @field_validator("allowed_warnings")
+    @classmethod
+    def _warnings(cls, v: list[str]) -> list[str]:
+        unknown = [k for k in v if k not in WARNING_KINDS]
+        if unknown:
+            raise ValueError(f"不认识的淘宝提示类型：{'、'.join(unknown)}")
+        return list(dict.fromkeys(v))
 
     @field_validator("banned_words", mode="before")
     @classmethod

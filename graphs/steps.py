@@ -87,7 +87,7 @@ def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) ->
     The adapter names the tab to show (``human_page``), where the slider is (``slider_box``), whether the
     site let us through (``slider_gone``) and how to put a refused slider back (``slider_retry``: the
     owner could tap the site's 重试 box herself, but a slider that is back at its start at once is kinder)."""
-    take_over(ctx.db, Waiting(run_id=run.id), adapter.human_page(page), ctx.settings.paths.artifacts, prompt,
+    take_over(ctx.db, Waiting(run_id=run.id, fence=ctx.fence), adapter.human_page(page), ctx.settings.paths.artifacts, prompt,
               ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
               passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page),
               judge_s=SLIDER_WAIT_MS / 1000)
@@ -189,7 +189,9 @@ def after_approval(state: dict) -> Literal["submit", "reject"]:
     return "submit" if state["decision"].get("approved") else "reject"
 
 
-def after_submit(state: dict) -> Literal["request_login", "finish", "verify"]:
+def after_submit(state: dict) -> Literal["request_login", "request_approval", "finish", "verify"]:
     if state.get("needs_login"):
         return "request_login"
+    if state.get("site_warning"):
+        return "request_approval"  # the site asked 确定要提交吗？: the owner answers on a card first
     return "finish" if state.get("published") else "verify"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 from core.errors import HumanTimeout
+from core.ledger import Fence
 from core.models import HumanStep, Run, utcnow
 from core.runs import set_status
 
@@ -37,6 +38,12 @@ class Waiting:
     account_id: str | None = None
     giving_up: str = "没有发布"
     """What the timeout message says happened, e.g. 没有发布 / 登录已取消."""
+    fence: Fence | None = field(default=None, compare=False)
+    """The waiting worker's lease (a run's wait): the run's status is only changed while it holds the run."""
+
+    def owns(self, s: Session) -> None:
+        if self.run_id and self.fence is not None:
+            self.fence.check(s)
 
     def steps(self):
         return (HumanStep.run_id == self.run_id if self.run_id else HumanStep.account_id == self.account_id)
@@ -53,7 +60,7 @@ def ask(db: sessionmaker[Session], who: Waiting, kind: str, prompt: str, timeout
     step_id = _open(db, who, kind, prompt, timeout_s, screenshot_id)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        code = _take_answer(db, step_id)
+        code = _take_answer(db, step_id, who)
         if code is not None:
             return code
         time.sleep(POLL_S)  # the owner types at human speed; nothing on the page changes meanwhile
@@ -81,6 +88,7 @@ def _open(db, who: Waiting, kind: str, prompt: str, timeout_s: int, screenshot_i
         step = HumanStep(run_id=who.run_id, account_id=who.account_id, kind=kind, prompt=prompt,
                          screenshot_id=screenshot_id, expires_at=utcnow() + timedelta(seconds=timeout_s))
         s.add(step)
+        who.owns(s)
         if who.run_id:
             status = "awaiting_code" if kind == "code" else "awaiting_human"
             set_status(s, s.get(Run, who.run_id), status, reason=prompt)
@@ -88,8 +96,9 @@ def _open(db, who: Waiting, kind: str, prompt: str, timeout_s: int, screenshot_i
         return step.id
 
 
-def _take_answer(db, step_id: str) -> str | None:
+def _take_answer(db, step_id: str, who: Waiting) -> str | None:
     with transaction(db) as s:
+        who.owns(s)
         step = s.get(HumanStep, step_id)
         if step.status != "answered":
             return None
@@ -150,9 +159,10 @@ def take_actions(db: sessionmaker[Session], step_id: str) -> list[dict]:
         return json.loads(queued) if taken else []  # the phone added one meanwhile: next time
 
 
-def close_step(db: sessionmaker[Session], step_id: str, passed: bool) -> None:
+def close_step(db: sessionmaker[Session], who: Waiting, step_id: str, passed: bool) -> None:
     """End the open step: the run goes on (``passed``) or the step expires; queued actions are wiped."""
     with transaction(db) as s:
+        who.owns(s)
         step = s.get(HumanStep, step_id)
         step.status, step.answer = ("used" if passed else "expired"), None
         if passed and step.run_id:

@@ -224,7 +224,7 @@ def take_over(db: sessionmaker[Session], who: Waiting, page: Page, artifacts: Pa
                            area, passed, reset, _Drags(judge_s, who.giving_up))
         done = True
     finally:
-        close_step(db, step_id, passed=done)
+        close_step(db, who, step_id, passed=done)
 
 
 def _wait_for_the_site(db, step_id: str, page: Page, picture: LivePicture, where: dict, deadline: float,

@@ -130,7 +130,7 @@ def test_an_import_is_stored_all_or_nothing(db):
     assert count_records(factory) == 0
 
     with transaction(factory) as s:
-        assert len(import_file(s, ws, "ok.csv", GOOD_CSV.encode("gbk"))) == 4
+        assert len(import_file(s, ws, "ok.csv", GOOD_CSV.encode("gbk")).added) == 4
     assert count_records(factory) == 4
 
 
@@ -151,3 +151,22 @@ def test_stored_records_read_back_exactly_and_feed_the_quarter_return(db):
     ret = compute_return(q2, Quarter(2024, 2))
     assert ret.value(1, "services") == D("350000.00") and ret.value(22, "services") == D("3500.00")
     assert ret.lines[(2, "services")].sources == [q2[2].id]
+
+
+def test_a_database_from_before_customers_and_invoice_numbers_gets_the_new_columns_on_first_use(tmp_path):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:  # the table as the first version created it, with one record
+        conn.execute(text("CREATE TABLE income_records (id VARCHAR(32) PRIMARY KEY, workspace_id VARCHAR(32), "
+                          "day DATE, amount VARCHAR(16), tax_included BOOLEAN, invoice VARCHAR(16), "
+                          "category VARCHAR(16), rate VARCHAR(7), note TEXT, source VARCHAR(200), created_at DATETIME)"))
+        conn.execute(text("INSERT INTO income_records VALUES ('old', 'ws', '2024-05-01', '100.00', 1, 'none', "
+                          "'goods', '0.0100', '', 'manual', '2024-05-01 00:00:00')"))
+    with Session(engine) as s:
+        (old,) = records_in(s, "ws", Quarter(2024, 2))
+        assert (old.amount, old.counterparty, old.invoice_no) == (D("100.00"), "", "")
+        import_file(s, "ws", "new.csv", b"\xef\xbb\xbf\xe6\x97\xa5\xe6\x9c\x9f,\xe9\x87\x91\xe9\xa2\x9d,"
+                    + "发票类型,类别,税率,客户\n2024-05-02,50,普票,货物,1%,老王\n".encode())
+        assert [r.counterparty for r in records_in(s, "ws", Quarter(2024, 2))] == ["", "老王"]

@@ -23,7 +23,11 @@ INCOME = """日期,金额,发票类型,类别,税率
 
 @pytest.fixture
 def owner(env):
-    yield from finance_owner(env, LOGIN, "小吃店", PERIOD)
+    """An individual business: its 纳税人类型 set on the finance page, so the A表 is offered."""
+    for owner in finance_owner(env, LOGIN, "小吃店", PERIOD):
+        r = owner["phone"].put("/api/books/taxpayer", json={"entity": "individual_business"})
+        assert r.status_code == 200, r.text
+        yield owner
 
 
 def _books(owner) -> None:

@@ -30,6 +30,10 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     _log_in(page, stack, password)
     _add_tax_account(page, BUSINESS)
     page.goto(f"{stack.web_url}/finance?period=2026Q3")
+    expect(page.locator("#pit")).to_have_count(0)  # a 有限公司 (the default) files no A表
+    page.get_by_label("纳税人类型").select_option(label="个体工商户")
+    page.get_by_role("button", name="保存纳税人类型").click()
+    expect(page.locator("#pit")).to_be_visible()
     income = tmp_path / "收入.csv"
     income.write_bytes(INCOME.encode("gbk"))
     page.get_by_label("文件").set_input_files(str(income))

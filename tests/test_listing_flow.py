@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from api.auth import hash_password
 from core.db import transaction
-from core.models import Account, Approval, Employee, LedgerEntry, Run, User, Workspace
+from core.models import Account, Approval, Artifact, Employee, LedgerEntry, Run, User, Workspace
 from tests.core_fixtures import wait_until
 from tests.factories import make_image
 from tests.stack_fixtures import Env, make_stack
@@ -45,7 +45,9 @@ def shop(env, tmp_path):
         ws = Workspace(name=f"店{n}")
         s.add(ws)
         s.flush()
-        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto")
+        # The owner allowed the 描述中未添加图片 warning (most tests list without description images).
+        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto",
+                       settings={"allowed_warnings": ["no_desc_images"]})
         acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
         s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
         s.flush()
@@ -87,19 +89,110 @@ def test_a_product_waits_for_approval_then_is_listed_once_with_its_item_id(env, 
         (card,) = phone.get("/api/approvals").json()["approvals"]
         shown = {f["key"]: f["value"] for f in card["fields"]}
         assert shown["title"] == "倍思手机壳 防摔 透明" and shown["price"] == "19.90" and shown["stock"] == "50"
-        assert card["screenshot"]
+        assert card["screenshot"] and card["site_warning"] is None
         assert phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).status_code == 200
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     (item,) = _items(shop)
-    assert (item["title"], item["price"], item["quantity"], item["status"]) == ("倍思手机壳 防摔 透明", "19.90", 50,
-                                                                                item["status"])
+    assert (item["title"], item["price"], item["quantity"]) == ("倍思手机壳 防摔 透明", "19.90", 50)
     assert run.external_id == str(item["id"])
-    # No description images: the site warned, the employee confirmed, and the owner reads the warning.
+    # No description images: the site warned, the employee confirmed (she allowed that kind), and she reads it.
     assert "描述中未添加图片" in run.reason
     with closing(_phone(env, shop)) as phone:
         page = phone.get(f"/runs/{run_id}")
     assert "描述中未添加图片" in page.text and str(item["id"]) in page.text
+
+
+NO_DESC_IMAGES = "描述中未添加图片，可能影响宝贝转化，确定要提交吗？"
+
+
+def test_a_submit_warning_she_has_not_allowed_is_shown_on_a_card_before_it_is_confirmed(env, shop):
+    with closing(_phone(env, shop)) as phone:
+        r = phone.patch(f"/api/employees/{shop['employee']}", json={"allowed_warnings": []})
+        assert r.status_code == 200 and r.json()["settings"]["allowed_warnings"] == []
+        r = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop))
+        assert r.status_code == 201, r.text
+        run_id = r.json()["id"]
+        # Full auto, yet the site's question comes to her: nothing is confirmed that she has not seen.
+        run = env.wait_status(run_id, "awaiting_approval", "published", "failed", timeout=120)
+        assert run.status == "awaiting_approval", run.reason
+        assert shop["replica"].state()["submissions"] == 0
+        (card,) = phone.get("/api/approvals").json()["approvals"]
+        assert card["site_warning"] == NO_DESC_IMAGES and card["screenshot"]
+        assert phone.post("/api/approvals/approve-all", json={}).json()["approved"] == 0  # one by one only
+        assert phone.get(card["screenshot"]).headers["content-type"] == "image/jpeg"
+        page = phone.get(f"/approvals/{card['id']}").text
+        assert f"提交时淘宝提示：「{NO_DESC_IMAGES}」" in page
+        assert phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).status_code == 200
+    run = env.wait_status(run_id, "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    state = shop["replica"].state()
+    assert [i["id"] for i in state["items"]] == [run.external_id] and state["submissions"] == 1
+    assert NO_DESC_IMAGES in run.reason
+
+
+def test_a_warning_rejected_on_its_card_lists_nothing(env, shop):
+    with transaction(env.db) as s:
+        s.get(Employee, shop["employee"]).settings = {}
+    with closing(_phone(env, shop)) as phone:
+        run_id = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop)).json()["id"]
+        env.wait_status(run_id, "awaiting_approval", timeout=120)
+        (card,) = phone.get("/api/approvals").json()["approvals"]
+        assert phone.post(f"/api/approvals/{card['id']}/decision",
+                          json={"approve": False, "reason": "先加描述图"}).status_code == 200
+    run = env.wait_status(run_id, "rejected", "published", "failed", timeout=60)
+    assert (run.status, run.reason) == ("rejected", "先加描述图")
+    assert shop["replica"].state()["submissions"] == 0
+
+
+def test_an_unknown_warning_kind_is_refused_in_the_employees_settings(env, shop):
+    with closing(_phone(env, shop)) as phone:
+        r = phone.patch(f"/api/employees/{shop['employee']}", json={"allowed_warnings": ["all"]})
+        assert r.status_code == 422 and r.json()["detail"][0]["message"] == "不认识的淘宝提示类型：all"
+        page = phone.get("/employees").text
+    assert "描述中没有图片" in page and 'value="no_desc_images" checked' in page
+
+
+def test_the_demo_workspaces_tea_is_listed_in_the_category_she_picked(env, shop):
+    from core.seed import SAMPLE_TEXT
+
+    assert "乌龙茶" in SAMPLE_TEXT and "每盒12包" in SAMPLE_TEXT and "39元" in SAMPLE_TEXT  # the seeded sheet
+    tea = _form(shop, category_keyword="茶叶", brand="无品牌/无注册商标", model="", props="产地:福建安溪",
+                title="桂花乌龙冷泡茶 每盒12包", price="39", stock="100")
+    with closing(_phone(env, shop)) as phone:
+        refused = phone.post("/api/listings", data=tea, files=_images(shop))
+        assert refused.status_code == 422
+        (problem,) = refused.json()["detail"]
+        assert problem["field"] == "category_keyword" and "茶>茶叶>乌龙茶" in problem["message"]
+        offered = phone.get("/api/listings/categories", params={"keyword": "茶叶"}).json()["candidates"]
+        assert offered == ["茶>茶叶>绿茶", "茶>茶叶>红茶", "茶>茶叶>乌龙茶"]
+        r = phone.post("/api/listings", data={**tea, "category_path": offered[2]}, files=_images(shop))
+        assert r.status_code == 201, r.text
+        run_id = r.json()["id"]
+        env.wait_status(run_id, "awaiting_approval", timeout=120)
+        (card,) = phone.get("/api/approvals").json()["approvals"]
+        assert {f["key"]: f["value"] for f in card["fields"]}["category"] == "茶>茶叶>乌龙茶"
+        phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).raise_for_status()
+    run = env.wait_status(run_id, "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    (item,) = _items(shop)
+    assert (item["catPath"], item["title"], item["price"], item["quantity"], item["props"]) == (
+        "茶>茶叶>乌龙茶", "桂花乌龙冷泡茶 每盒12包", "39.00", 100, {"品牌": "无品牌/无注册商标", "产地": "福建安溪"})
+    assert run.external_id == item["id"]
+
+
+def test_a_script_error_at_submit_fails_at_once_with_the_reason_and_a_screenshot(env, shop):
+    shop["replica"].faults(submit_script_error=True)
+    with closing(_phone(env, shop)) as phone:
+        run_id = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop)).json()["id"]
+        run = env.wait_status(run_id, "failed", "published", timeout=120)
+        assert run.status == "failed" and "淘宝页面出错" in run.reason and "重试" not in run.reason
+        assert (run.updated_at - run.created_at).total_seconds() < 90  # not minutes of retries
+        with env.db() as s:
+            shots = s.query(Artifact).filter_by(run_id=run_id, kind="screenshot", step="failed").all()
+        assert len(shots) == 1
+        assert phone.get(f"/api/artifacts/{shots[0].id}").headers["content-type"] == "image/jpeg"
+    assert _items(shop) == []
 
 
 def test_a_bad_product_is_refused_with_the_field_before_any_browser_work(env, shop):
@@ -155,8 +248,8 @@ def test_a_sheet_of_ten_products_with_two_bad_rows_lists_eight_and_names_the_bad
     sheet = _sheet([SHEET_HEADER, case(1), case(2), case(3),
                     case(4, price="十九块"),                                                    # row 5: 价格
                     case(5), case(6),
-                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "59.00", "5", "TEE-1", "白色", "M", "放入仓库"],
-                    ["T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "69.00", "7", "TEE-1", "白色", "L", "放入仓库"],
+                    ["女装/女士精品>T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "59.00", "5", "TEE-1", "白色", "M", "放入仓库"],
+                    ["女装/女士精品>T恤", "优衣库/UNIQLO", "", "U1", "纯棉短袖T恤", b, "69.00", "7", "TEE-1", "白色", "L", "放入仓库"],
                     ["手机壳", "倍思/Baseus", "X9", "", "超长" * 16, a, "9.90", "9", "CASE-9", "", "", ""],  # row 10: 标题
                     case(7), case(8, shelf="放入仓库")])
     r = _import(env, shop, sheet)

@@ -40,7 +40,7 @@ def where(result):
 def test_gbk_csv_with_one_row_per_sku_becomes_one_product_with_a_sku_table():
     data = csv_bytes(
         HEADER,
-        "T100,T恤,优衣库,纯棉短袖T恤 男款 夏季,t1.jpg;t2.jpg,黑色,M,59.90,10",
+        "T100,男装>T恤,优衣库,纯棉短袖T恤 男款 夏季,t1.jpg;t2.jpg,黑色,M,59.90,10",
         "T100,,,,,黑色,L,59.90,8",
         "T100,,,,,白色,M,49.90,0",
         "M200,马克杯,敦煌,陶瓷马克杯 大容量,cup.png,,,35,100",
@@ -85,12 +85,12 @@ def test_xlsx_built_in_excel_with_typed_cells_is_read():
 def test_errors_name_the_row_and_column_and_keep_only_the_bad_products_out():
     data = xlsx_bytes([
         ["商家编码", "类目", "品牌", "宝贝标题", "主图", "颜色分类", "尺码", "价格", "库存"],
-        ["A1", "T恤", "优衣库", "中" * 31, "a.jpg", None, None, 59, 10],
-        ["B2", "T恤", "优衣库", "短袖", "b.jpg", "黑色", "M", 59, 10],
+        ["A1", "男装>T恤", "优衣库", "中" * 31, "a.jpg", None, None, 59, 10],
+        ["B2", "男装>T恤", "优衣库", "短袖", "b.jpg", "黑色", "M", 59, 10],
         ["B2", None, None, None, None, "黑色", "L", "abc", 10],
         ["B2", None, None, None, None, "黑色", "M", 59, 1.5],
-        ["C3", "T恤", "优衣库", "长袖", "c.jpg", None, None, 0.001, 5],
-        ["D4", "T恤", "优衣库", "背心", "d.jpg", None, None, 19, 5],
+        ["C3", "男装>T恤", "优衣库", "长袖", "c.jpg", None, None, 0.001, 5],
+        ["D4", "男装>T恤", "优衣库", "背心", "d.jpg", None, None, 19, 5],
     ])
     result = run("list.xlsx", data)
     assert where(result) == [(2, "宝贝标题"), (4, "价格"), (5, "库存"), (5, "颜色分类/尺码"), (6, "价格")]
@@ -102,7 +102,7 @@ def test_errors_name_the_row_and_column_and_keep_only_the_bad_products_out():
 
 
 def test_product_level_cells_that_disagree_within_one_product_are_reported():
-    data = csv_bytes(HEADER, "T1,T恤,优衣库,短袖,a.jpg,黑色,M,59,1", "T1,T恤,优衣库,长袖,a.jpg,白色,M,59,1")
+    data = csv_bytes(HEADER, "T1,男装>T恤,优衣库,短袖,a.jpg,黑色,M,59,1", "T1,男装>T恤,优衣库,长袖,a.jpg,白色,M,59,1")
     result = run("x.csv", data)
     (err,) = result.errors
     assert (err.row, err.column) == (3, "标题") and "第2行" in err.message
@@ -110,12 +110,12 @@ def test_product_level_cells_that_disagree_within_one_product_are_reported():
 
 
 def test_rows_sharing_a_code_without_sku_options_are_reported():
-    data = csv_bytes(HEADER, "T1,T恤,优衣库,短袖,a.jpg,,,59,1", "T1,T恤,优衣库,短袖,a.jpg,,,59,1")
+    data = csv_bytes(HEADER, "T1,男装>T恤,优衣库,短袖,a.jpg,,,59,1", "T1,男装>T恤,优衣库,短袖,a.jpg,,,59,1")
     assert where(run("x.csv", data)) == [(3, "商家编码")]
 
 
 def test_a_sku_missing_one_option_is_reported_on_its_row():
-    data = csv_bytes(HEADER, "T1,T恤,优衣库,短袖,a.jpg,黑色,M,59,1", "T1,,,,,白色,,59,1")
+    data = csv_bytes(HEADER, "T1,男装>T恤,优衣库,短袖,a.jpg,黑色,M,59,1", "T1,,,,,白色,,59,1")
     (err,) = run("x.csv", data).errors
     assert (err.row, err.column) == (3, "颜色分类/尺码") and "尺码" in err.message
 
@@ -175,3 +175,13 @@ def test_named_images_resolve_to_staged_files_and_are_checked_by_content(tmp_pat
     Image.new("RGB", (8, 8), "red").save(lid, "PNG")
     (ok,) = run("x.csv", data.replace(b"cup.jpg;", b""), files={"lid.jpg": str(lid)}).products
     assert ok.main_images == [str(lid)]
+
+
+def test_a_category_that_fits_several_taobao_categories_is_a_row_error_naming_them_until_one_is_picked():
+    data = csv_bytes("类目,类目路径,品牌,标题,主图,价格,库存", "茶叶,,无品牌/无注册商标,桂花乌龙冷泡茶,a.jpg,39,10",
+                     "茶叶,茶>茶叶>乌龙茶,无品牌/无注册商标,桂花乌龙冷泡茶 礼盒,a.jpg,59,5")
+    result = run("茶.csv", data)
+    assert where(result) == [(2, "类目")]
+    assert "茶>茶叶>绿茶、茶>茶叶>红茶、茶>茶叶>乌龙茶" in result.errors[0].message
+    (picked,) = result.products
+    assert picked.category_path == "茶>茶叶>乌龙茶"

@@ -208,11 +208,50 @@ def test_prefilled_sales_show_and_computed_lines_follow_the_inputs_live(page, tx
     expect(cell(page, "9.goods")).to_have_value("1200.75")
     expect(cell(page, "20.goods")).to_have_value("1200.00")
     expect(cell(page, "22.goods")).to_have_value("900.00")
-    expect(cell(page, "23")).to_have_value("42.00")   # 1200 × 7% × 50%
-    expect(cell(page, "24")).to_have_value("18.00")
-    expect(cell(page, "25")).to_have_value("12.00")
+    expect(cell(page, "23")).to_have_value("42.00")   # 1200 × 7% = 84.00, halved
+    expect(cell(page, "24")).to_have_value("0.00")    # sales 121,200.75 ≤ 30万: exempt (财税〔2016〕12号)
+    expect(cell(page, "25")).to_have_value("0.00")
     expect(page.locator("#r20_goods_ytd")).to_have_text("1200.00")
     assert cell(page, "9.goods").get_attribute("readonly") is not None
+
+
+def test_education_surcharges_are_exempt_up_to_30wan_of_sales_and_halved_above_it(page, tx):
+    """A quarter with 专票 income under the threshold: VAT on line 1/2, the city tax halved, both education
+    surcharges exempt first (the halving then has nothing left); one cent over 30万 they are halved."""
+    log_in(page, tx)
+    open_return(page, tx)
+    special = {"1.services": "50000", "2.services": "50000", "10.goods": "250000", "15.services": "1500",
+               "16.services": "1000"}
+    fill_return(page, special)
+    expect(cell(page, "20.services")).to_have_value("500.00")
+    expect(cell(page, "23")).to_have_value("17.50")
+    expect(cell(page, "24")).to_have_value("0.00")
+    expect(cell(page, "25")).to_have_value("0.00")
+    fill_return(page, {"10.goods": "250000.01"})
+    expect(cell(page, "24")).to_have_value("7.50")   # 500 × 3% = 15.00, halved
+    expect(cell(page, "25")).to_have_value("5.00")
+    fill_return(page, {"10.goods": "250000"})
+    submit(page)
+    expect(page.get_by_role("heading", name="申报成功")).to_be_visible()
+    expect(page.locator("#tax-due")).to_have_text("517.50")
+    (filing,) = tx.state()["filings"]
+    assert (filing["values"]["23"], filing["values"]["24"], filing["values"]["25"]) == (17.5, 0.0, 0.0)
+
+
+def test_each_surcharge_is_rounded_to_cents_before_it_is_halved(page, tx):
+    """Line 20 = 3,464.20: 城建税 × 7% = 242.494 → 242.49, halved 121.245 → 121.25, due 121.24 (not 121.25 from
+    3,464.20 × 3.5% in one step); 教育费附加 103.926 → 103.93, halved 51.965 → 51.97, due 51.96."""
+    log_in(page, tx)
+    open_return(page, tx)
+    fill_return(page, {"1.goods": "346420", "3.goods": "346420", "15.goods": "10392.60", "16.goods": "6928.40"})
+    expect(cell(page, "20.goods")).to_have_value("3464.20")
+    expect(cell(page, "23")).to_have_value("121.24")
+    expect(cell(page, "24")).to_have_value("51.96")
+    expect(cell(page, "25")).to_have_value("34.64")    # 69.284 → 69.28, halved
+    submit(page)
+    expect(page.locator("#tax-due")).to_have_text("3672.04")
+    (filing,) = tx.state()["filings"]
+    assert (filing["values"]["23"], filing["values"]["24"], filing["values"]["25"]) == (121.24, 51.96, 34.64)
 
 
 def test_sales_under_the_threshold_in_line_1_get_the_real_message_in_the_page_and_from_the_server(page, context, tx):

@@ -194,6 +194,31 @@ def test_the_sku_table_sums_the_stock_and_takes_the_lowest_price(page, tb, jpg):
     assert (item["price"], item["quantity"], len(item["skus"])) == ("49.90", 25, 4)
 
 
+def test_a_tea_category_has_no_sku_table_and_lists_with_one_price_and_stock(page, tb, jpg):
+    open_logged_in(page, tb, form_url(50017091, {"品牌": "无品牌/无注册商标", "产地": "福建安溪"}))
+    expect(page.locator("#struct-sku")).to_be_hidden()
+    fill_basics(page, title="桂花乌龙冷泡茶 每盒12包", price="39", quantity="100")
+    add_main_images(page, [jpg])
+    errors = []
+    page.on("pageerror", lambda e: errors.append(e.message))
+    submit_and_confirm(page)
+    item_id = success_id(page)
+    (item,) = tb.state()["items"]
+    assert (item["id"], item["catPath"], item["price"], item["quantity"], item["skus"]) == (
+        item_id, "茶>茶叶>乌龙茶", "39.00", 100, [])
+    assert errors == []
+
+
+def test_a_script_error_on_submit_sends_nothing_and_shows_nothing(page, tb, jpg):
+    tb.faults(submit_script_error=True)
+    ready_form(page, tb, jpg)
+    with page.expect_event("pageerror") as raised:
+        page.get_by_role("button", name=SUBMIT).click()
+    assert "reading 'price'" in raised.value.message
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    assert tb.state()["submissions"] == 0
+
+
 def test_enter_in_the_brand_box_submits_the_form(page, tb, jpg):
     tb.faults(warning_dialog=False)
     ready_form(page, tb, jpg)

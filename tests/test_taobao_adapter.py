@@ -14,15 +14,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.errors import ContentRejected, LoginRequired, PublishFailed
+from core.errors import ContentRejected, LoginRequired, PageChanged, PublishFailed
 from core.settings import Settings
 from sites.taobao import TaobaoAdapter
 from sites.taobao.errors import BaxiaSlider
 from sites.taobao.product import Product, Sku
+from sites.taobao.warnings import WARNING_KINDS, WarningNeedsOwner
 from tests.core_fixtures import wait_until
 from tests.taobao_sandbox_fixtures import chromium, context, jpg, make_test_image, page, qr_token, replica, tb  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+ALL_WARNINGS = tuple(WARNING_KINDS)
+NO_DESC_IMAGES = "描述中未添加图片，可能影响宝贝转化，确定要提交吗？"
 
 
 @pytest.fixture
@@ -108,7 +111,7 @@ def test_a_single_product_is_listed_now_with_exactly_the_typed_values(adapter, s
     assert adapter.form_page is not seller and "/sell/v2/publish.htm?catId=50012342" in adapter.form_page.url
     assert tb.state()["submissions"] == 0  # filling never submits (no Enter anywhere in the form)
 
-    done = adapter.submit(seller)  # the page the run started with: the adapter finds the form's tab
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)  # the page the run started with: the adapter finds the form's tab
     assert done.warnings == ["描述中未添加图片，可能影响宝贝转化，确定要提交吗？"]
     (item,) = tb.state()["items"]
     assert item["id"] == done.item_id
@@ -126,7 +129,7 @@ def test_a_sku_product_lists_every_combination_and_the_total_stock_is_their_sum(
     assert (fields["price"], fields["stock"], fields["desc_images"]) == ("49.90", "25", "1")
     assert fields["skus"] == "白色/M ¥59.00 ×10；白色/L ¥59.00 ×5；黑色/M ¥49.90 ×7；黑色/L ¥65.00 ×3"
 
-    done = adapter.submit(seller)
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)
     assert done.warnings == []  # a description image: no 描述中未添加图片 dialog
     (item,) = tb.state()["items"]
     assert (item["quantity"], item["price"], item["catPath"]) == (25, "49.90", "女装/女士精品>T恤")
@@ -137,7 +140,7 @@ def test_a_sku_product_lists_every_combination_and_the_total_stock_is_their_sum(
 def test_every_warning_dialog_is_confirmed_once_and_named_for_the_owner(adapter, seller, tb, jpg):
     tb.faults(warning_low_price=True, warning_no_outer_id=True)
     adapter.fill(seller, phone_case(jpg, price=Decimal("1.5"), outer_id=None))
-    done = adapter.submit(seller)
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)
     assert done.warnings == ["描述中未添加图片，可能影响宝贝转化，确定要提交吗？",
                              "一口价低于5.00元，可能被判定为低价引流，确定要提交吗？",
                              "未填写商家编码，将不便于库存管理，确定要提交吗？"]
@@ -145,10 +148,35 @@ def test_every_warning_dialog_is_confirmed_once_and_named_for_the_owner(adapter,
     assert (state["submissions"], [i["id"] for i in state["items"]]) == (1, [done.item_id])
 
 
+def test_a_warning_the_owner_has_not_allowed_stops_the_submit_before_it_is_confirmed(adapter, seller, tb, jpg):
+    tb.faults(warning_no_outer_id=True)
+    adapter.fill(seller, phone_case(jpg, outer_id=None))
+    with pytest.raises(WarningNeedsOwner) as raised:
+        adapter.submit(seller, allowed=["no_outer_id"])  # allowed: the second warning, not the first
+    assert (raised.value.text, raised.value.kind) == (NO_DESC_IMAGES, "no_desc_images")
+    assert tb.state()["submissions"] == 0
+    dialog = adapter.form_page.get_by_role("dialog")
+    assert NO_DESC_IMAGES in dialog.inner_text()  # left up for the owner's picture, unanswered
+
+    adapter.fill(seller, phone_case(jpg, outer_id=None))
+    done = adapter.submit(seller, allowed=["no_outer_id", NO_DESC_IMAGES])  # she has seen these words
+    assert done.warnings == [NO_DESC_IMAGES, "未填写商家编码，将不便于库存管理，确定要提交吗？"]
+    assert [i["id"] for i in tb.state()["items"]] == [done.item_id]
+
+
+def test_a_script_error_after_the_submit_fails_at_once_with_the_pages_words(adapter, seller, tb, jpg):
+    tb.faults(submit_script_error=True)
+    adapter.fill(seller, phone_case(jpg))
+    started = time.monotonic()
+    with pytest.raises(PageChanged, match="淘宝页面出错.*Cannot read properties of undefined"):
+        adapter.submit(seller, allowed=ALL_WARNINGS)
+    assert time.monotonic() - started < 15 and tb.state()["submissions"] == 0
+
+
 def test_put_in_the_warehouse_it_waits_in_stock(adapter, seller, tb, jpg):
     product = phone_case(jpg, shelf="warehouse", title="放入仓库的手机壳")
     assert adapter.fill(seller, product)["shelf"] == "放入仓库"
-    done = adapter.submit(seller)
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)
     listed = adapter.find_listed(seller, product, None, item_id=done.item_id)
     assert (listed.status, listed.shelf) == ("仓库中", "in_stock")
 
@@ -158,7 +186,7 @@ def test_a_timed_shelf_keeps_its_beijing_wall_time(adapter, seller, tb, jpg):
     wall = at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     product = phone_case(jpg, shelf="at", shelf_at=at)
     assert adapter.fill(seller, product)["shelf"] == f"定时上架 {wall}"
-    done = adapter.submit(seller)
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)
     (item,) = tb.state()["items"]
     assert (item["startMode"], item["startAt"]) == ("timed", wall)
     assert adapter.find_listed(seller, product, None, item_id=done.item_id).status == f"定时上架 {wall}"
@@ -169,7 +197,7 @@ def test_the_slider_on_submit_waits_for_a_human_drag_then_the_pending_submit_lis
     tb.faults(slider_submits=1)
     adapter.fill(seller, phone_case(jpg))
     with pytest.raises(BaxiaSlider) as raised:
-        adapter.submit(seller)
+        adapter.submit(seller, allowed=ALL_WARNINGS)
     assert raised.value.resumes_submit and tb.state()["items"] == []
 
     tab = adapter.human_page(seller)
@@ -190,9 +218,9 @@ def test_a_busy_site_is_a_transient_failure_and_the_next_press_lists_the_item(ad
     tb.faults(submit_failed=1, warning_dialog=False)
     adapter.fill(seller, phone_case(jpg))
     with pytest.raises(PublishFailed, match="系统繁忙"):
-        adapter.submit(seller)
+        adapter.submit(seller, allowed=ALL_WARNINGS)
     assert tb.state()["items"] == []
-    done = adapter.submit(seller)
+    done = adapter.submit(seller, allowed=ALL_WARNINGS)
     assert [i["id"] for i in tb.state()["items"]] == [done.item_id]
 
 
@@ -201,7 +229,7 @@ def test_a_field_the_page_refuses_is_rejected_in_the_pages_own_words(adapter, se
     at = datetime.now(timezone.utc) + timedelta(days=3)
     adapter.fill(seller, phone_case(jpg, shelf="at", shelf_at=at))
     with pytest.raises(ContentRejected, match="定时上架时间须晚于当前时间，且在1天之内"):
-        adapter.submit(seller)
+        adapter.submit(seller, allowed=ALL_WARNINGS)
     assert tb.state()["submissions"] == 0
 
 

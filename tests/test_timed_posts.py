@@ -275,3 +275,18 @@ def test_a_recurring_slot_the_scheduler_missed_is_judged_by_the_same_rule(db, tm
     (run_id,) = fire_recurring(db, NOW + timedelta(hours=2))  # the scheduler was down at 10:00
     with db() as s, pytest.raises(ValidationFailed, match="计划2026-12-07 10:00发布，开始时已晚了2小时"):
         late_start(s, s.get(Run, run_id), NOW + timedelta(hours=2), timedelta(minutes=30))
+
+
+def test_the_card_of_a_timed_post_whose_time_has_come_can_be_edited_and_approved(db, tmp_path):
+    """The README's 派活 story: the slot is due, the owner fixes the title on the card and approves."""
+    from core.models import Approval
+
+    run_id = _run_at(db, tmp_path, NOW)
+    with transaction(db) as s:
+        run = s.get(Run, run_id)
+        run.content = {**run.content, "timing": {"mode": "at", "at": (utcnow() - timedelta(minutes=1)).isoformat()}}
+        s.add(Approval(run_id=run_id, fields={}))
+    with transaction(db) as s:
+        decide(s, s.query(Approval).filter_by(run_id=run_id).one(), approve=True, edits={"title": "改好的标题"})
+    with db() as s:
+        assert s.get(Run, run_id).content["title"] == "改好的标题"

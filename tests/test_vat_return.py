@@ -186,3 +186,40 @@ def test_quarter_dates_and_filing_deadline():
     assert Quarter(2023, 1).deadline(days_off={date(2023, 4, 17)}) == date(2023, 4, 18)
     with pytest.raises(ValueError):
         Quarter(2024, 5)
+
+
+def test_each_surcharge_is_rounded_to_cents_then_halved_as_the_portal_does():
+    # 346,420 tax-exclusive at 1%: line 20 = 3,464.20. 城建税 242.494 → 242.49, halved 121.245 → 121.25,
+    # due 121.24 (one step, 3,464.20 × 3.5% = 121.247 would give 121.25).
+    ret = compute_return([sale("2026-07-10", "346420.00", "ordinary", "goods", included=False)], Quarter(2026, 3))
+    assert ret.value(20, "goods") == D("3464.20")
+    assert [ret.value(n, "total") for n in (23, 24, 25)] == [D("121.24"), D("51.96"), D("34.64")]
+    assert "减征50%" in ret.lines[(23, "total")].rule and "2023年第12号" in ret.lines[(23, "total")].rule
+
+
+def test_the_education_exemption_applies_first_and_the_halving_only_to_what_is_left():
+    under = compute_return([sale("2026-07-10", "101000.00", "ordinary"), sale("2026-08-11", "50500.00", "special")],
+                           Quarter(2026, 3))
+    rule = under.lines[(24, "total")].rule
+    assert under.value(24, "total") == 0 and "财税〔2016〕12号" in rule and "免征后没有可再减半" in rule
+    assert under.value(23, "total") == D("17.50")  # the city tax has no sales exemption: halved
+    # 300,000.01 of sales: not exempt, halved like the city tax
+    over = compute_return([sale("2026-07-10", "250000.01", "ordinary", included=False),
+                           sale("2026-08-11", "50000.00", "special", included=False)], Quarter(2026, 3))
+    assert over.sales_total == D("300000.01")
+    assert [over.value(n, "total") for n in (24, 25)] == [D("45.00"), D("30.00")]  # line 20 = 3,000.00
+
+
+@pytest.mark.parametrize("ordinary", ["150000.00", "295000.00", "300000.00", "812345.67"])
+def test_the_books_and_the_replica_compute_the_surcharges_alike(ordinary):
+    """The replica's arithmetic (sandbox/etax/vat.py) and the books' follow one rule: for line-20 values over a
+    range with every rounding case, exempt or not, lines 23-25 agree to the cent."""
+    from sandbox.etax import vat as portal
+
+    for n in range(1, 2001, 3):
+        records = [sale("2026-07-10", f"{n}.37", "special", included=False),
+                   sale("2026-07-11", ordinary, "ordinary", included=False)]
+        ret = compute_return(records, Quarter(2026, 3))
+        typed = {f"{line}.{c}": str(ret.value(line, c)) for line in (1, 2, 3, 10, 15, 16) for c in ("goods", "services")}
+        shown = portal.compute(typed)
+        assert [shown[str(k)] for k in (23, 24, 25)] == [ret.value(k, "total") for k in (23, 24, 25)], n

@@ -23,6 +23,7 @@ class EmployeeChange(BaseModel):
     tone: str | None = None
     banned_words: list[str] | str | None = None
     default_sites: list[str] | None = None
+    allowed_warnings: list[str] | None = None
 
 
 @router.get("")

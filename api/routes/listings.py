@@ -26,6 +26,7 @@ from core.product_import import RowError, import_products
 from core.queue import enqueue_run
 from core.runs import create_listing_run, supports
 from employees import MODES
+from sites.taobao.categories import candidates
 from sites.taobao.product import Product, Sku
 
 router = APIRouter(tags=["listings"])
@@ -115,6 +116,7 @@ def _skus(dims: list[str], first: list[str], second: list[str], prices: list[str
 @router.post("/api/listings", status_code=201)
 async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
                          account_id: Text, employee_id: Text, category_keyword: Text, title: Text,
+                         category_path: Text = "",
                          brand: Text = "", model: Text = "", props: LongText = "", price: Text = "",
                          stock: Text = "", outer_id: Text = "", shelf: Text = "now", shelf_at: Text = "",
                          mode: Text = "", sku_dims: Column = (), sku_value_1: Column = (), sku_value_2: Column = (),
@@ -126,7 +128,8 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
     mains = await compose.read_images(list(main_images), "main_images")
     descs = await compose.read_images(list(desc_images), "desc_images")
     dims, skus = _skus(list(sku_dims), list(sku_value_1), list(sku_value_2), list(sku_price), list(sku_stock))
-    product = Product(category_keyword=category_keyword.strip(), properties=_properties(brand, model, props),
+    product = Product(category_keyword=category_keyword.strip(), category_path=category_path.strip() or None,
+                      properties=_properties(brand, model, props),
                       title=title.strip(), main_images=[n for n, _ in mains], price=_decimal(price, "price"),
                       stock=_integer(stock, "stock"), skus=skus, sku_dimensions=dims,
                       outer_id=outer_id.strip() or None, desc_images=[n for n, _ in descs],
@@ -191,6 +194,12 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
         if run.status == "queued":
             enqueue_run(settings, run.id)  # later ones are started by the scheduler at their time
     return {"runs": [run_view(s, r, ws.timezone) for r in runs], "errors": errors}
+
+
+@router.get("/api/listings/categories")
+def category_candidates(user: UserDep, keyword: str = "") -> dict:
+    """The known Taobao leaf categories a category word fits; several: the owner picks one on the form."""
+    return {"keyword": keyword.strip(), "candidates": candidates(keyword[:100])}
 
 
 @router.get("/listings/new", include_in_schema=False)

@@ -139,6 +139,7 @@ function bindEmployeeSettings() {
     const fd = new FormData(form);
     const body = { tone: fd.get("tone"), banned_words: fd.get("banned_words") || "" };
     if (form.querySelector('[name="default_sites"]')) body.default_sites = fd.getAll("default_sites");
+    if (form.querySelector('[name="allowed_warnings"]')) body.allowed_warnings = fd.getAll("allowed_warnings");
     const res = await api("PATCH", `/api/employees/${form.dataset.employeeSettings}`, body);
     showErrors(form, res.ok ? [] : res.data.detail);
     form.querySelector(".saved").hidden = !res.ok;

@@ -1,4 +1,5 @@
-// The listing page: the SKU table of the single-product form (rows added and removed on the phone), and the
+// The listing page: the category picker (a word that fits several Taobao categories is never guessed: the
+// owner picks one), the SKU table of the single-product form (rows added and removed on the phone), and the
 // sheet import, whose answer lists the runs it created and the rows it left out (with row and column).
 // The single-product form itself is sent by app.js like every other form: the SKU rows are plain inputs.
 "use strict";
@@ -42,6 +43,34 @@
       relabel();
     });
     dims.forEach((dim) => dim.addEventListener("input", relabel));
+  }
+
+  // The known categories the word fits: several → a required choice; one or none → no choice (the path is
+  // left empty, the site's own search decides and the worker still refuses to guess there).
+  function bindCategoryPick(form) {
+    const word = form.querySelector("[data-category-word]");
+    const pick = form.querySelector("[data-category-pick]");
+    const select = pick.querySelector("select");
+    let asked = "";
+    async function lookUp() {
+      const keyword = word.value.trim();
+      if (keyword === asked) return;
+      asked = keyword;
+      let found = [];
+      if (keyword) {
+        const resp = await fetch(`/api/listings/categories?keyword=${encodeURIComponent(keyword)}`,
+                                 { credentials: "same-origin" });
+        found = resp.ok ? (await resp.json()).candidates : [];
+      }
+      if (keyword !== asked) return;  // a newer word was typed meanwhile
+      const first = new Option("请选择类目", "");
+      select.replaceChildren(first, ...(found.length > 1 ? found.map((path) => new Option(path, path)) : []));
+      pick.hidden = found.length < 2;
+      select.required = found.length > 1;
+    }
+    word.addEventListener("change", lookUp);
+    word.addEventListener("blur", lookUp);
+    if (word.value) lookUp();
   }
 
   function showImportResult(form, data) {
@@ -102,6 +131,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-sku-table]").forEach(bindSkuTable);
+    document.querySelectorAll("form[data-api='/api/listings']").forEach(bindCategoryPick);
     document.querySelectorAll("form[data-import]").forEach(bindImport);
   });
 })();

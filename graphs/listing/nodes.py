@@ -6,18 +6,25 @@ risk-control slider is never dragged by us: the owner drags it on the phone (``r
 """
 from __future__ import annotations
 
+import logging
+
 from langgraph.runtime import Runtime
 
 from core import ledger
 from core.db import transaction
-from core.errors import ContentRejected, LoginRequired, SliderRequired
-from core.models import Run
+from core.errors import BusinessError, ContentRejected, LoginRequired, SliderRequired, TransientError
+from core.models import Employee, Run
 from core.runs import validate_product
+from employees import EMPLOYEES
+from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import claim_press, fingerprint, load_run, owner_drags_slider, shoot_run, timed_start
+from graphs.steps import claim_press, fingerprint, load_run, owned, owner_drags_slider, shoot_run, timed_start
 from sites import adapter_for
 from sites.taobao.product import Product
+from sites.taobao.warnings import WarningNeedsOwner
+
+log = logging.getLogger(__name__)
 
 SLIDER_PROMPT = "淘宝弹出了安全验证滑块，请按住滑块拖到最右边"
 
@@ -63,6 +70,7 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         entry = ledger.get(s, run)
     if entry is not None and entry.status == "done":
         return {"published": {"external_id": entry.external_id, "title": product.title}}
+    seen = _seen_warnings(state)
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     try:
         if entry is not None:
@@ -77,14 +85,64 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
         if claim.status == "done":  # another worker pressed and read it back meanwhile
             return {"published": {"external_id": claim.external_id, "title": product.title}}
         try:
-            done = adapter.submit(page)
-        except SliderRequired:
-            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
-            done = adapter.resume_submit(page)  # the page sends the held submit again by itself
+            done = _press(ctx, run, adapter, page, [*_allowed_warnings(ctx, run), *seen])
+        except WarningNeedsOwner as w:
+            return _ask_about_warning(ctx, run, adapter, page, state, w, seen)
     except LoginRequired:
         return {"needs_login": True}
     _show_warnings(ctx, run, done.warnings)
-    return {"submitted": {"item_id": done.item_id, "warnings": list(done.warnings)}}
+    return {"submitted": {"item_id": done.item_id, "warnings": list(done.warnings)}, "site_warning": None,
+            "seen_warnings": seen}
+
+
+def _press(ctx: RunContext, run: Run, adapter, page, allowed: list[str]):
+    """提交宝贝信息 (and the owner's drag when the slider holds it). A failure keeps a picture of the page
+    as it was, the owner's first clue to what the site showed."""
+    try:
+        try:
+            return adapter.submit(page, allowed=allowed)
+        except SliderRequired:
+            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
+            return adapter.resume_submit(page)  # the page sends the held submit again by itself
+    except (BusinessError, TransientError):
+        _shoot_failure(ctx, run, adapter, page)
+        raise
+
+
+def _shoot_failure(ctx: RunContext, run: Run, adapter, page) -> None:
+    try:
+        shoot_run(ctx, run, adapter.human_page(page), "failed", full_page=False)
+    except Exception:  # noqa: BLE001 - a closed page must not hide the error being reported
+        log.warning("run %s: no screenshot of the failure", run.id)
+
+
+def _seen_warnings(state: ListingState) -> list[str]:
+    """Warning texts the owner has approved on a card. Arriving here with ``site_warning`` set means she
+    just approved the card that showed it (a rejected card ends the run)."""
+    seen = list(state.get("seen_warnings") or [])
+    pending = state.get("site_warning")
+    if pending and pending["text"] not in seen:
+        seen.append(pending["text"])
+    return seen
+
+
+def _allowed_warnings(ctx: RunContext, run: Run) -> list[str]:
+    """Warning kinds the owner allowed in the employee's settings (``sites.taobao.warnings``)."""
+    with ctx.db() as s:
+        employee = s.get(Employee, run.employee_id)
+        return list(settings_of(EMPLOYEES.get(employee.role), employee.settings).allowed_warnings) if employee else []
+
+
+def _ask_about_warning(ctx: RunContext, run: Run, adapter, page, state: ListingState, w: WarningNeedsOwner,
+                       seen: list[str]) -> ListingState:
+    """The site asked 确定要提交吗？ and the owner has not allowed that: a card with its words and a picture of
+    the dialog. Nothing was sent (the dialog is left unanswered and the page closed), so the ledger's intent
+    only makes the next submit read the lists first."""
+    shot = shoot_run(ctx, run, adapter.form_tab(page), "warning", full_page=False)
+    with owned(ctx) as s:
+        s.get(Run, run.id).reason = f"提交时淘宝提示：「{w.text}」，等你确认后才会提交"
+    return {"site_warning": {"text": w.text, "kind": w.kind}, "seen_warnings": seen, "screenshot_id": shot,
+            "fields": {**(state.get("fields") or {}), "site_warning": w.text}}
 
 
 def _show_warnings(ctx: RunContext, run: Run, warnings: list[str]) -> None:
@@ -92,7 +150,7 @@ def _show_warnings(ctx: RunContext, run: Run, warnings: list[str]) -> None:
     the item is listed, but the site thought something could be better (e.g. no description images)."""
     if not warnings:
         return
-    with transaction(ctx.db) as s:
+    with owned(ctx) as s:
         s.get(Run, run.id).reason = f"提交时淘宝提示（已确认提交）：{'；'.join(dict.fromkeys(warnings))}"
 
 

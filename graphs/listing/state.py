@@ -24,6 +24,11 @@ class ListingState(TypedDict, total=False):
     """Artifact id of the filled form's screenshot."""
     decision: dict
     """The owner's decision: {"approved": bool, "edits": {...}, "reason": str}."""
+    site_warning: dict | None
+    """A warning dialog met at submit that the owner has not allowed: {"text", "kind"}; set, the run asks
+    her on a card (``steps.after_submit``), and the next submit may confirm exactly these words."""
+    seen_warnings: list[str]
+    """Warning texts she approved on such cards, confirmed when the site shows them again."""
     submitted: dict
     """What the success page said: {"item_id", "warnings"}."""
     published: dict

@@ -96,7 +96,7 @@ def _answer_codes(ctx: RunContext, run: Run, adapter, page, asked: CodeRequired)
     """The site wants a code before it publishes: the owner types it on the phone, we enter it."""
     for _ in range(CODE_TRIES):
         shoot_run(ctx, run, page, "code")
-        code = ask_code(ctx.db, Waiting(run_id=run.id), asked.message, ctx.settings.code_timeout_s)
+        code = ask_code(ctx.db, Waiting(run_id=run.id, fence=ctx.fence), asked.message, ctx.settings.code_timeout_s)
         try:
             adapter.enter_code(page, code)
             return

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from books.compare import compare
+from books.compare import compare, explain, portal_tax_due
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, PitReturn, compute_prepayment, with_paid
 from books.pit_store import year_to_date
@@ -19,6 +19,7 @@ from books.store import records_in
 from books.vat import VatReturn, compute_return
 from core.models import Run
 from graphs.context import RunContext
+from sites.etax.errors import ReadBackMismatch
 from sites.etax.pages.filed import VAT_TITLE
 from sites.etax.pages.pit_form import PIT_TITLE
 
@@ -30,6 +31,9 @@ class Filled:
     rows: list[dict]
     tax_due: Decimal
     """What the filled form makes due (the portal's own figures, e.g. 已缴税额, included)."""
+    mismatch: dict | None = None
+    """Figures the portal computes itself that differ from the books' (``books.compare.explain``): the card
+    explains them, and the return is filed with them only when the owner approved exactly these rows."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,21 @@ def vat_return(ctx: RunContext, run: Run) -> VatReturn:
 
 
 def fill_vat(adapter, page, run: Run, ret: VatReturn) -> Filled:
+    """Type the books' figures. Where the portal then computes a line differently (a rule or a rounding the
+    books do not share), the form keeps its own figure: that becomes ``mismatch``, never an error."""
     adapter.open_vat_return(page, run.content["period"])
-    rows = compare(ret, adapter.read_prefilled(page))
-    adapter.fill_return(page, {key: line.value for key, line in ret.lines.items()})
+    prefilled = adapter.read_prefilled(page)
+    try:
+        adapter.fill_return(page, {key: line.value for key, line in ret.lines.items()})
+        theirs = {}
+    except ReadBackMismatch as e:
+        if set(e.diffs) - e.computed or any(shown is None for _, shown in e.diffs.values()):
+            raise  # a figure we typed did not take: a failure, not the portal's own computation
+        theirs = {key: shown for key, (_, shown) in e.diffs.items()}
+    rows = compare(ret, prefilled, theirs)
     return Filled([{"line": r.line, "column": r.column_name, "item": r.item, "books": str(r.books),
                     "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule}
-                   for r in rows], ret.tax_due)
+                   for r in rows], portal_tax_due(ret, theirs), explain(ret, theirs) if theirs else None)
 
 
 # -- the business-income prepayment (经营所得 A表) --------------------------------------------------------

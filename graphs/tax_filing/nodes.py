@@ -90,7 +90,7 @@ def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> Non
             owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
             step = press_login  # after the drag the portal wants 登录 pressed again
         except CodeRequired as asked:
-            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), asked.message,
+            code = ask_code(ctx.db, Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence), asked.message,
                             ctx.settings.code_timeout_s)
             step = lambda code=code: adapter.enter_login_code(page, code)  # noqa: E731
     raise ContentRejected("电子税务局的登录验证一直没有通过，已停止，没有申报", site=run.site, url=page.url)
@@ -99,7 +99,7 @@ def _sign_in(ctx: RunContext, run: Run, adapter, page, credentials: dict) -> Non
 def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequired) -> None:
     """The tax app must scan the portal's QR (a face check): the owner does it and says so."""
     qr = _keep_qr(ctx, run, asked.qr)
-    ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报"), "scan", asked.message, ctx.settings.code_timeout_s,
+    ask(ctx.db, Waiting(run_id=run.id, giving_up="没有申报", fence=ctx.fence), "scan", asked.message, ctx.settings.code_timeout_s,
         screenshot_id=qr, waited_for="人脸识别")
     for _ in range(FACE_WAIT_S * 2):
         if adapter.logged_in(page):
@@ -132,6 +132,8 @@ def fill(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
         return {"needs_login": True}
     fields = {"kind": form.card, "title": form.title, "period": ret.period.label, "tax_due": str(filled.tax_due),
               "rows": filled.rows, "warnings": list(ret.warnings)}
+    if filled.mismatch:
+        fields["mismatch"] = filled.mismatch
     return {"fields": fields, "screenshot_id": shoot_run(ctx, run, page, "filled")}
 
 
@@ -156,9 +158,10 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
-            _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
+            filled = _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
+        _refuse_unapproved(run, filled, state.get("fields") or {})
         claim = claim_press(ctx, run, "file")
         if claim.status == "done":  # another worker filed and read it back meanwhile
             return {"filed": {"serial": claim.external_id}}
@@ -166,6 +169,22 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     except LoginRequired:
         return {"needs_login": True}
     return {"filed": {"serial": serial}}
+
+
+def _refuse_unapproved(run: Run, filled: Filled, card: dict) -> None:
+    """What is filed is what the owner approved: the books may have been edited, or the portal may compute
+    differently, since the card was shown. Then nothing is filed and the run says what changed."""
+    def submitted(rows: list[dict]) -> dict[tuple, str]:
+        return {(r["line"], r["column"]): r["submit"] for r in rows if r["submit"] not in ("0", "0.00")}
+
+    approved, now = submitted(card.get("rows") or []), submitted(filled.rows)
+    if approved != now:
+        items = {r["line"]: r["item"] for r in filled.rows} | {r["line"]: r["item"] for r in card.get("rows") or []}
+        changed = "；".join(f"第{line}栏{items[line]}{f'（{col}）' if col and col != '合计' else ''}："
+                           f"批准时{approved.get((line, col), '0.00')}，现在{now.get((line, col), '0.00')}"
+                           for line, col in sorted(set(approved) | set(now)) if approved.get((line, col)) != now.get((line, col)))
+        raise ContentRejected(f"要申报的数字和你批准时不一样了（账本或电子税务局的数字有变化），没有申报：{changed}。"
+                              "请重新开始申报，再审批一次", site=run.site)
 
 
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:

@@ -20,7 +20,8 @@ class FilingState(TypedDict, total=False):
     needs_login: bool
     """True when the portal's session is gone; the login node signs in again with the stored login."""
     fields: dict
-    """The approval card: the books / portal / submitted table, or the payment's amount and agreement."""
+    """The approval card: the books / portal / submitted table (plus ``mismatch``, the explanation of figures
+    the portal computes otherwise), or the payment's amount and agreement. Submit files only these rows."""
     screenshot_id: str
     """Artifact id of the screenshot the card shows."""
     decision: dict

@@ -70,7 +70,7 @@ def router(world: World) -> APIRouter:
             check=lambda code, period, values: vat.validate(values, world.settings["threshold"],
                                                             world.settings["reduction_rule"]),
             record=lambda code, period, values: world.ledger.file(
-                code, period, {k: values.get(k) for k in vat.input_keys()}))
+                code, period, {k: values.get(k) for k in vat.input_keys()}, world.settings["education_exempt_up_to"]))
 
     @api.post("/declare/pit/submit")
     async def submit_pit(request: Request):

@@ -91,7 +91,7 @@ def create_app(delays: bool = True) -> FastAPI:
         world.doom_if_faulty(request.cookies.get(COOKIE))
         code, s = tp["credit_code"], world.settings
         return page(form_page(tp, period, world.ledger.prefill_for(code, period), world.ledger.year_before(code, period),
-                              s["threshold"], s["reduction_rule"]))
+                              s["threshold"], s["reduction_rule"], s["education_exempt_up_to"]))
 
     @app.get("/portal/declare/result")
     async def declare_result(request: Request, serial: str = ""):

@@ -39,6 +39,7 @@ DEFAULT_SETTINGS = {
     "delays": True,
     "threshold": 300000.0,      # quarterly exemption threshold (起征点), yuan
     "reduction_rule": True,     # 1% rate: line 16 must be 2% of line 1
+    "education_exempt_up_to": 300000.0,  # quarterly sales up to which lines 24/25 are exempt (财税〔2016〕12号)
     "current_period": None,     # the quarter on the returns-due list; None: the one before today (reset)
     "expiry_bounce_s": 3.0,     # seconds a page shows the expiry text before it goes to /#/login
     "taxpayers": TAXPAYERS,

@@ -44,8 +44,9 @@ def row(line: vat.Line, current: dict, prior: dict) -> str:
     return f'{section}<tr data-line="{line.no}">{item}{cells}</tr>'
 
 
-def form_page(taxpayer: dict, period: str, prefill: dict, prior: dict, threshold: float, reduction_rule: bool) -> str:
-    current = vat.as_numbers(vat.compute(prefill))
+def form_page(taxpayer: dict, period: str, prefill: dict, prior: dict, threshold: float, reduction_rule: bool,
+              edu_exempt_up_to: float = vat.EDU_EXEMPT_UP_TO) -> str:
+    current = vat.as_numbers(vat.compute(prefill, edu_exempt_up_to))
     rows = "".join(row(line, current, prior) for line in vat.LINES)
     today = datetime.now(SITE_TZ).strftime("%Y-%m-%d")
     body = f"""<h1 class="form-title">{vat.TITLE}</h1>
@@ -62,6 +63,8 @@ def form_page(taxpayer: dict, period: str, prefill: dict, prior: dict, threshold
     config = {"period": period, "prior": prior, "messages": vat.messages(threshold), "threshold": threshold,
               "reductionRule": reduction_rule, "cols": vat.COLS, "inputKeys": vat.input_keys(),
               "items": {line.no: line.item for line in vat.LINES},
-              "surtax": {str(n): int(r * vat.SURTAX_RELIEF * 1000) for n, r in vat.SURTAX_RATES.items()},
+              "surtax": {str(n): int(r * 1000) for n, r in vat.SURTAX_RATES.items()},
+              "surtaxRelief": int(vat.SURTAX_RELIEF * 100), "eduExempt": [str(n) for n in vat.EDU_EXEMPT_LINES],
+              "eduExemptUpTo": edu_exempt_up_to,
               "submitUrl": "/api/declare/vat/submit"}
     return layout(vat.TITLE, body, taxpayer, side="申报清册", scripts=("vat.js",), config=config)

@@ -109,9 +109,10 @@ class Ledger:
                        and f.period[:4] == period[:4] and f.period < period]
             return {k: round(sum(f.values[k] for f in earlier), 2) for k in vat.keys()}
 
-    def file(self, credit_code: str, period: str, values: dict) -> Filing | None:
-        """Record a return; None when the quarter was already filed (checked under the lock)."""
-        full = vat.compute(values)
+    def file(self, credit_code: str, period: str, values: dict,
+             edu_exempt_up_to: float = vat.EDU_EXEMPT_UP_TO) -> Filing | None:
+        """Record a return (lines 9, 20, 22–25 recomputed here); None when the quarter was already filed."""
+        full = vat.compute(values, edu_exempt_up_to)
         with self.lock:
             if self.filing_of(credit_code, period):
                 return None

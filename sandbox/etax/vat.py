@@ -42,7 +42,13 @@ LINES = [
 ]
 BY_NO = {line.no: line for line in LINES}
 SURTAX_RATES = {23: Decimal("0.07"), 24: Decimal("0.03"), 25: Decimal("0.02")}  # of line 20 (both columns)
-SURTAX_RELIEF = Decimal("0.5")  # GUESS: the 六税两费 halving for small-scale taxpayers
+SURTAX_RELIEF = Decimal("0.5")
+"""六税两费 halving for small-scale taxpayers (财政部 税务总局公告2023年第12号, to 2027-12-31), applied to what is
+left after an exemption (第四条: 可叠加享受)."""
+EDU_EXEMPT_LINES = (24, 25)
+"""教育费附加 and 地方教育附加: exempt when the quarter's sales are at most ``EDU_EXEMPT_UP_TO`` (财税〔2016〕12号);
+the 城建税 (23) has no such exemption."""
+EDU_EXEMPT_UP_TO = 300000.0
 REDUCTION = Decimal("0.02")     # line 16 = 2% of line 1 under the 1% reduced rate
 CENT = Decimal("0.01")
 MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -105,7 +111,7 @@ def dec(value) -> Decimal:
         return Decimal(0)
 
 
-def compute(values: dict) -> dict[str, Decimal]:
+def compute(values: dict, edu_exempt_up_to: float = EDU_EXEMPT_UP_TO) -> dict[str, Decimal]:
     """All lines from the input lines: 9 = 10 + 11 + 12, 20 = 15 − 16, 22 = 20 − 21, 23–25 from 20."""
     v = {k: dec(values.get(k)) for k in input_keys()}
     for c in COLS:
@@ -113,9 +119,20 @@ def compute(values: dict) -> dict[str, Decimal]:
         v[f"20.{c}"] = v[f"15.{c}"] - v[f"16.{c}"]
         v[f"22.{c}"] = v[f"20.{c}"] - v[f"21.{c}"]
     base = max(v["20.goods"] + v["20.services"], Decimal(0))
-    for no, rate in SURTAX_RATES.items():
-        v[str(no)] = (base * rate * SURTAX_RELIEF).quantize(CENT, ROUND_HALF_UP)
+    v.update(surtaxes(base, total_sales(v), edu_exempt_up_to))
     return {k: v[k] for k in keys()}
+
+
+def surtaxes(base: Decimal, sales: Decimal, edu_exempt_up_to: float) -> dict[str, Decimal]:
+    """Lines 23–25 as 附加税费情况表 computes them, each column rounded to cents (half up): 应纳 = base × rate,
+    减免 = all of it for an exempt fee, 减征 = (应纳 − 减免) × 50%, the line = 应纳 − 减免 − 减征."""
+    out = {}
+    for no, rate in SURTAX_RATES.items():
+        due = (base * rate).quantize(CENT, ROUND_HALF_UP)
+        exempt = due if no in EDU_EXEMPT_LINES and sales <= dec(edu_exempt_up_to) else Decimal(0)
+        cut = ((due - exempt) * SURTAX_RELIEF).quantize(CENT, ROUND_HALF_UP)
+        out[str(no)] = due - exempt - cut
+    return out
 
 
 def tax_due(full: dict) -> Decimal:

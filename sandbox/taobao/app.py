@@ -124,6 +124,7 @@ def create_app(delays: bool = True) -> FastAPI:
         s, f = world.settings, world.faults
         config = {"leaf": leaf.public(), "keyProps": props if isinstance(props, dict) else {},
                   "warnings": warnings_on(f, s), "msg": MSG, "maxDays": s["schedule_max_days"],
+                  "scriptError": f["submit_script_error"],
                   "lock": {"price": s["locked_price"], "quantity": s["locked_quantity"]} if f["promotion_lock"] else None}
         return seller(request, who, "发布宝贝", publish_page(leaf), ("combobox.js", "images.js", "sku.js", "publish.js"),
                       config)

@@ -28,7 +28,8 @@ class Leaf:
     keywords: tuple[str, ...]
     props: tuple[Prop, ...]
     sale_props: tuple[str, ...] = ()
-    """Sale properties that build the SKU table (``颜色分类`` and maybe ``尺码``); empty: no SKU table."""
+    """Sale properties that build the SKU table (``颜色分类`` and maybe ``尺码``); empty: no SKU table, the
+    item has one 一口价 and one 总库存 (the tea leaves)."""
 
     def public(self) -> dict:
         return {"catId": self.cat_id, "path": self.path, "saleProps": list(self.sale_props),
@@ -50,6 +51,7 @@ LEAVES = [
     Leaf(50010850, "女装/女士精品>连衣裙", ("连衣裙", "裙子"), (_brand(BRANDS_WEAR), Prop("货号", "text")), COLORS_SIZES),
     Leaf(50017087, "茶>茶叶>绿茶", ("茶叶", "绿茶", "龙井"), (_brand(BRANDS_TEA), Prop("产地", "text"))),
     Leaf(50017089, "茶>茶叶>红茶", ("茶叶", "红茶"), (_brand(BRANDS_TEA), Prop("产地", "text"))),
+    Leaf(50017091, "茶>茶叶>乌龙茶", ("茶叶", "乌龙茶", "乌龙", "铁观音"), (_brand(BRANDS_TEA), Prop("产地", "text"))),
 ]
 BY_ID = {leaf.cat_id: leaf for leaf in LEAVES}
 

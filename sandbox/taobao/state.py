@@ -26,6 +26,7 @@ DEFAULT_FAULTS = {
     "warning_low_price": False,   # a price under the low_price setting asks too (after the one above)
     "warning_no_outer_id": False,  # an empty 商家编码 asks too (last)
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
+    "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
                     "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,

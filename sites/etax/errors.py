@@ -53,11 +53,13 @@ class AlreadyFiled(BusinessError):
 
 
 class ReadBackMismatch(BusinessError):
-    """``diffs`` maps (line, column) to (wanted, shown on the form)."""
+    """``diffs`` maps (line, column) to (wanted, shown on the form); ``computed`` are those of its cells the
+    portal computes itself (read-only): there the figure shown is the portal's own, not a typing failure."""
 
-    def __init__(self, message: str, diffs: dict[tuple[int, str], tuple[Decimal, Decimal | None]], **kw):
+    def __init__(self, message: str, diffs: dict[tuple[int, str], tuple[Decimal, Decimal | None]],
+                 computed: frozenset = frozenset(), **kw):
         super().__init__(message, **kw)
-        self.diffs = diffs
+        self.diffs, self.computed = diffs, computed
 
 
 class NoPaymentDue(BusinessError):

@@ -9,6 +9,7 @@ Playwright's own errors stop here: every public method turns them into ``core.er
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from playwright.sync_api import Page
@@ -54,6 +55,8 @@ class TaobaoAdapter:
         """The publish form's tab, opened by ``fill``."""
         self.warnings: list[str] = []
         """Words of the warning dialogs confirmed during the last submit (also in ``Submitted``)."""
+        self.allowed: Collection[str] = ()
+        """What the last submit may confirm (kept for ``resume_submit`` after a slider)."""
 
     def allowed_hosts(self) -> list[str]:
         return allowed_hosts(self.base_url, REAL_DOMAIN, REAL_EXTRA_HOSTS)
@@ -87,8 +90,9 @@ class TaobaoAdapter:
             self._close_old_forms(page)
             category = CategoryPage(page, self.urls)
             category.open()
-            category.search(product.category_keyword)
-            path = category.choose(product.category_path)
+            keyword, wanted = product.category_query()
+            category.search(keyword)
+            path = category.choose(keyword, wanted)
             category.properties.fill(product.properties)
             self.form_page = category.next()
         with self._boundary(self.form_page):
@@ -136,10 +140,14 @@ class TaobaoAdapter:
                                   wanted=fields[key], shown=shown, site=SITE, url=form.page.url)
 
     def _close_old_forms(self, page: Page) -> None:
-        """A refill starts clean: an earlier attempt's form tab must not be taken for the new one."""
+        """A refill starts clean: an earlier attempt's form tab (or the success page it became) must not be
+        taken for the new one. ``page`` comes to the front: Chromium slows the timers of a background tab,
+        and the category step's search and combobox run on them."""
+        paths = (self.urls.path("publish"), self.urls.path("success"))
         for tab in page.context.pages:
-            if tab is not page and not tab.is_closed() and self.urls.path("publish") in tab.url:
+            if tab is not page and not tab.is_closed() and any(p in tab.url for p in paths):
                 tab.close()
+        page.bring_to_front()
         self.form_page = None
 
     def form_tab(self, page: Page) -> Page:
@@ -162,19 +170,22 @@ class TaobaoAdapter:
         except PublishFailed:
             return page
 
-    def submit(self, page: Page) -> Submitted:
-        """Press 提交宝贝信息 once; confirm warnings; the success page's item id. BaxiaSlider when the
-        slider holds the submit: after a human passed it, call ``resume_submit`` (never ``submit``)."""
+    def submit(self, page: Page, allowed: Collection[str] = ()) -> Submitted:
+        """Press 提交宝贝信息 once; the success page's item id. A warning dialog is confirmed only when
+        ``allowed`` holds its kind or its exact words (``sites.taobao.warnings``), else WarningNeedsOwner
+        with the dialog left up. BaxiaSlider when the slider holds the submit: after a human passed it,
+        call ``resume_submit`` (never ``submit``)."""
         self.warnings = []
+        self.allowed = allowed
         form = self.form_tab(page)
         with self._boundary(form):
-            return Submitter(form, self.warnings).press()
+            return Submitter(form, self.warnings, allowed).press()
 
     def resume_submit(self, page: Page) -> Submitted:
         """The answer to the submit the slider held; the page re-sends it by itself after a pass."""
         form = self.form_tab(page)
         with self._boundary(form):
-            return Submitter(form, self.warnings).outcome()
+            return Submitter(form, self.warnings, self.allowed).outcome()
 
     # -- the slider (for a human take-over) ------------------------------------------------------
     def slider_box(self, page: Page) -> dict | None:

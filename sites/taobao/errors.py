@@ -1,7 +1,7 @@
 """Taobao-specific errors, all subclasses of the shared tree in ``core.errors``."""
 from __future__ import annotations
 
-from core.errors import PageChanged, SliderRequired
+from core.errors import ContentRejected, PageChanged, SliderRequired
 
 SITE = "taobao"
 
@@ -35,3 +35,14 @@ class BaxiaSlider(SliderRequired):
     @property
     def resumes_submit(self) -> bool:
         return self.stage == "submit"
+
+
+class CategoryChoice(ContentRejected):
+    """The site's category search gave several leaves and the product names none: the owner picks one
+    (on the listing form, as a whole path), the worker never takes the first by chance."""
+
+    def __init__(self, keyword: str, paths: list[str], **kw):
+        self.keyword = keyword
+        self.paths = paths
+        super().__init__(f"淘宝搜索类目「{keyword}」有{len(paths)}个结果：{'、'.join(paths)}。没有替你选，"
+                         "请在上架表单里选定一个类目后再提交", **kw)

@@ -18,6 +18,7 @@ from PIL import Image
 from core.errors import ValidationFailed
 from sites.checks import aware, error, image_format, span
 from sites.common import site_wall_time
+from sites.taobao.categories import candidates
 from sites.taobao.product import Product, Sku
 
 MB = 1024 * 1024
@@ -65,6 +66,9 @@ class TaobaoLimits:
     extra_required: Callable[[Product], Iterable[str]] = _no_extra_requirements
     """Hook: more required 类目属性 for the product's category. Only the site knows them (the category
     step marks them); an adapter that learned them can build a ``TaobaoLimits`` with its own hook."""
+    categories: Callable[[str], list[str]] = candidates
+    """The known leaf paths a category word fits (``sites.taobao.categories``): several, and the owner
+    must pick one; the worker never guesses."""
 
     def validate(self, product: Product, now: datetime, *, starting: bool = False) -> list[dict]:
         """Field errors ``{"field", "limit", "message"}``, all at once; empty when the product can be listed.
@@ -78,6 +82,12 @@ class TaobaoLimits:
         errors = []
         if not p.category_keyword.strip():
             errors.append(error("category_keyword", "必填", "请填写类目关键词（例如“蓝牙耳机”）"))
+        elif not p.category_path:
+            found = self.categories(p.category_keyword)
+            if len(found) > 1:
+                errors.append(error("category_keyword", "选一个类目",
+                                    f"类目「{p.category_keyword.strip()}」对应多个淘宝类目，请选一个："
+                                    f"{'、'.join(found)}"))
         for name in dict.fromkeys([*self.required_properties, *self.extra_required(p)]):
             if not (p.properties.get(name) or "").strip():
                 errors.append(error(f"properties.{name}", "必填", f"请填写类目属性「{name}」"))

@@ -56,6 +56,14 @@ class Product(BaseModel):
     """上架时间: 立刻上架 / 定时上架 (``shelf_at``) / 放入仓库."""
     shelf_at: AwareDatetime | None = None
 
+    def category_query(self) -> tuple[str, str | None]:
+        """What to type into the category search, and the result to pick (None: the only result). A word
+        written as a whole path (``茶>茶叶>乌龙茶``) searches its last part and picks that path."""
+        word = self.category_keyword.strip()
+        if self.category_path or ">" not in word.replace("＞", ">"):
+            return word, self.category_path
+        return word.replace("＞", ">").rsplit(">", 1)[1].strip(), word
+
     def dimensions(self) -> list[str]:
         """The SKU dimensions in force: the given ones, else the first SKU's option names."""
         if self.sku_dimensions:

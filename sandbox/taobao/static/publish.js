@@ -106,6 +106,7 @@
   // -- submit -----------------------------------------------------------------------------------------
   function submit() {
     if (busy || TB.baxia.active()) return;
+    if (cfg.scriptError) throw new TypeError("Cannot read properties of undefined (reading 'price')");  // fault switch
     Object.keys(f).forEach(function (k) { f[k].render(); });
     clearErrors();
     var item = collect(), errs = check(item), fields = Object.keys(errs);

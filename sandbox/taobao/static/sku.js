@@ -43,7 +43,9 @@
         return out;
       }, [[]]);
     }
-    function active() { return saleProps.every(function (n) { return values[n].length > 0; }); }
+    // A category without sales attributes has no table: one price and stock for the item (every() of an
+    // empty list is true, so the emptiness is checked first).
+    function active() { return saleProps.length > 0 && saleProps.every(function (n) { return values[n].length > 0; }); }
 
     function renderTable() {
       var wrap = root.querySelector(".sku-table-wrap"), head = wrap.querySelector("thead"), body = wrap.querySelector("tbody");

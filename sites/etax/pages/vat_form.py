@@ -94,7 +94,8 @@ class VatForm:
 
     def fill(self, values: dict[Key, Decimal]) -> dict[Key, Decimal]:
         """Make the form show ``values``: every editable cell not in ``values`` is set to 0, computed cells
-        are left to the page. Then read every cell back; ``ReadBackMismatch`` when one differs."""
+        are left to the page. Then read every cell back; ``ReadBackMismatch`` when one differs (its ``computed``
+        names the differing cells the portal computes, whose figure is the portal's own)."""
         unknown = [k for k in values if k not in LINE_NAMES_KEYS]
         if unknown:
             raise KeyError(f"not cells of the return: {unknown}")
@@ -112,7 +113,7 @@ class VatForm:
         if diffs:
             raise ReadBackMismatch("申报表上的数字和要申报的不一致：" + "；".join(
                 f"第{n}栏{'' if c == 'total' else COLUMNS[c]} 应为{w}，页面显示{s}" for (n, c), (w, s) in diffs.items()),
-                diffs, site=SITE, url=self.page.url)
+                diffs, frozenset(k for k in diffs if k not in editable), site=SITE, url=self.page.url)
         return shown
 
     # -- submitting --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
 
 from core.errors import ContentRejected, PageChanged, SiteTimeout
-from sites.taobao.errors import SITE
+from sites.taobao.errors import SITE, CategoryChoice
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import Fallback, goto, type_in, visible
 from sites.taobao.pages.props import Properties
@@ -69,14 +69,17 @@ class CategoryPage:
                                   url=self.page.url)
         return [p.strip() for p in self.result_paths.all_inner_texts()]
 
-    def choose(self, wanted: str | None) -> str:
-        """Click the result whose path is ``wanted``, or the first when no path is given."""
+    def choose(self, keyword: str, wanted: str | None) -> str:
+        """Click the result whose path is ``wanted``; with no path, the only result. Several results and
+        no path: the owner must pick, never the first one by chance (CategoryChoice names them)."""
         paths = [p.strip() for p in self.result_paths.all_inner_texts()]
         if wanted:
             index = next((i for i, p in enumerate(paths) if same_path(p, wanted)), None)
             if index is None:
                 raise ContentRejected(f"搜索结果里没有类目「{wanted}」，淘宝给出的是：{'；'.join(paths)}",
                                       site=SITE, url=self.page.url)
+        elif len(paths) > 1:
+            raise CategoryChoice(keyword, paths, site=SITE, url=self.page.url)
         else:
             index = 0
         self.results.nth(index).click()

@@ -1,29 +1,40 @@
 """Pressing ``提交宝贝信息`` and reading the site's answer.
 
 After the press the page may: show field errors (``.next-form-item-help``) with a toast → the content
-was refused; ask in a warning dialog (``返回修改`` / ``确认提交``) → we confirm and keep its words for the
-owner; put up the baxia slider → a human must drag it, and the page re-sends the submit by itself after
-a pass; toast ``系统繁忙`` → transient; send the window to the login wall; or go to the success page
-``/sell/v2/success.htm?primaryId=<id>`` (``商品提交成功 商品ID: <id>``) → the item id.
+was refused; ask in a warning dialog (``返回修改`` / ``确认提交``) → confirmed only when the owner allowed
+its kind or saw its words (``sites.taobao.warnings``), else the submit stops with the dialog still up
+(``WarningNeedsOwner``: nothing is sent until someone presses 确认提交); put up the baxia slider → a human
+must drag it, and the page re-sends the submit by itself after a pass; toast ``系统繁忙`` → transient; send
+the window to the login wall; or go to the success page ``/sell/v2/success.htm?primaryId=<id>``
+(``商品提交成功 商品ID: <id>``) → the item id. A script error on the page with nothing else, or no answer
+at all, fails at once with the page as it is (``PageChanged``, never retried: the owner must look).
 """
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Collection
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
 
-from core.errors import ContentRejected, PublishFailed, SiteTimeout
+from core.errors import ContentRejected, PageChanged, PublishFailed
 from sites.taobao.errors import SITE
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import Fallback, visible
+from sites.taobao.warnings import WarningNeedsOwner, may_confirm
 
 SUCCESS_URL = re.compile(r"/sell/v2/success\.htm\?(?:.*&)?primaryId=(\d+)")
 SUCCESS_TEXT = "商品提交成功"
 BUSY = re.compile("系统繁忙|请稍后再试|网络异常")
-OUTCOME_S = 60
-"""How long the site may take to answer a press of 提交宝贝信息."""
+OUTCOME_S = 30
+"""How long the site may take to answer a press of 提交宝贝信息 (the replica answers in well under 1 s)."""
+SCRIPT_ERROR_GRACE_S = 8
+"""After a script error on the page, how long another answer may still come before the error is the answer
+(a real page may throw in some unrelated script and still answer the submit)."""
+SLICE_MS = 500
+"""The wait for an answer is cut in slices so that a script error (an event, not an element) is seen."""
 
 
 @dataclass
@@ -36,10 +47,13 @@ class Submitted:
 
 
 class Submitter:
-    def __init__(self, page: Page, warnings: list[str] | None = None):
+    def __init__(self, page: Page, warnings: list[str] | None = None, allowed: Collection[str] = ()):
         self.page = page
         self.warnings = warnings if warnings is not None else []
         """Confirmed warnings are appended here (kept by the adapter across a slider pause)."""
+        self.allowed = allowed
+        """Warning kinds the owner allowed and warning texts she has approved (``may_confirm``)."""
+        self.script_errors: list[str] = []
         self.wall = LoginWall(page)
         self.button = Fallback(page, "提交宝贝信息", page.get_by_role("button", name="提交宝贝信息"),
                                page.locator('button[_id="button-submit"]'))
@@ -53,19 +67,38 @@ class Submitter:
     def press(self) -> Submitted:
         # A toast left by an earlier attempt (系统繁忙) must be gone, or it would read as this press's answer.
         expect(self.toasts).to_have_count(0, timeout=10_000)
-        self.button.resolve().click()
-        return self.outcome()
+        button = self.button.resolve()
+        with self._watching_scripts():  # the click's own handler may be what throws
+            button.click()
+            return self._answer()
 
     def outcome(self) -> Submitted:
         """Wait for the answer to a press already made (also after a human passed the slider)."""
+        with self._watching_scripts():
+            return self._answer()
+
+    @contextmanager
+    def _watching_scripts(self):
+        self.page.on("pageerror", self._script_error)
+        try:
+            yield
+        finally:
+            self.page.remove_listener("pageerror", self._script_error)
+
+    def _script_error(self, error) -> None:
+        self.script_errors.append(str(getattr(error, "message", error)).splitlines()[0][:200])
+
+    def _answer(self) -> Submitted:
         signals = (self.success.or_(self.dialog).or_(self.slider).or_(self.field_errors).or_(self.toasts)
                    .or_(self.wall.union))
         deadline = time.monotonic() + OUTCOME_S
         while time.monotonic() < deadline:
             try:
-                signals.first.wait_for(timeout=(deadline - time.monotonic()) * 1000)
+                signals.first.wait_for(timeout=min(SLICE_MS, max(1, (deadline - time.monotonic()) * 1000)))
             except PlaywrightTimeoutError:
-                break
+                if self.script_errors:
+                    deadline = min(deadline, time.monotonic() + SCRIPT_ERROR_GRACE_S)
+                continue
             if self.success.count() or SUCCESS_URL.search(self.page.url):
                 return self._succeeded()
             if self.dialog.count():
@@ -75,12 +108,19 @@ class Submitter:
             self.wall.raise_if_up()
             self._raise_refusal()
             # The signal vanished before it could be read (a toast closing, the page navigating): wait on.
-        raise SiteTimeout("点了「提交宝贝信息」，但淘宝一直没有回应", site=SITE, url=self.page.url)
+        if self.script_errors:
+            raise PageChanged(f"点了「提交宝贝信息」后淘宝页面出错，没有进入成功页（页面脚本错误：{self.script_errors[0]}）；"
+                              "可在千牛后台的出售中和仓库中核对", site=SITE, url=self.page.url)
+        raise PageChanged(f"点了「提交宝贝信息」后淘宝{OUTCOME_S}秒没有回应，没有看到成功页；请先在千牛后台的"
+                          "出售中和仓库中核对这件商品，再决定是否重试", site=SITE, url=self.page.url)
 
     def _confirm_warning(self) -> str:
         body = self.dialog.first.locator(".next-dialog-body")  # the question itself, without 提示 and buttons
         said = body.first.inner_text() if body.count() else self.dialog.first.inner_text()
         said = re.sub(r"\s+", " ", said.replace("返回修改", "").replace("确认提交", "")).strip()
+        if not may_confirm(said, self.allowed):
+            # Left up, unanswered: nothing is sent, and the owner's picture shows the dialog as it is.
+            raise WarningNeedsOwner(said, site=SITE, url=self.page.url)
         self.confirm.first.click()
         # The next warning may replace this one at once: wait for this question to go, not for every dialog.
         expect(self.dialog.filter(has_text=said)).to_have_count(0)
