@@ -1,6 +1,9 @@
 """How errors reach the phone: every 4xx body is ``{"detail": [{"field", "limit", "message"}]}``."""
 from __future__ import annotations
 
+import json
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -39,6 +42,28 @@ class FieldErrors(Exception):
         self.errors, self.status, self.headers = errors, status, headers
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def lone_surrogate(value, path: str = "") -> str | None:
+    """The path of the first string holding half of a UTF-16 pair (JSON allows ``"\\ud800"``; UTF-8 cannot
+    store or send it back, so saving it would break every later page that shows it)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "body"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and lone_surrogate(key) is not None:
+            return path or "body"
+        found = lone_surrogate(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def _pydantic_error(e: dict) -> dict:
     loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form")]
     field = ".".join(loc) or "body"
@@ -52,6 +77,20 @@ def _pydantic_error(e: dict) -> dict:
 
 
 def install(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _refuse_lone_surrogates(request: Request, call_next):
+        if request.method in ("POST", "PUT", "PATCH") and "json" in request.headers.get("content-type", ""):
+            body = await request.body()
+            if _SURROGATE_ESCAPE.search(body):
+                try:
+                    field = lone_surrogate(json.loads(body))
+                except ValueError:
+                    field = None  # not JSON at all: the route's own parsing answers
+                if field is not None:
+                    return JSONResponse({"detail": [field_error(field, "有效的文字", "含有无法保存的字符，请删掉后重试")]},
+                                        status_code=422)
+        return await call_next(request)
+
     @app.exception_handler(ValidationFailed)
     async def _failed(_req: Request, e: ValidationFailed):
         return JSONResponse({"detail": e.errors}, status_code=422)
