@@ -149,3 +149,8 @@ def test_an_uploads_folder_that_cannot_be_written_is_answered_503_in_chinese_and
     assert r.status_code == 503 and r.headers["retry-after"]
     assert "无法保存" in r.json()["detail"][0]["message"]
     assert _runs(web) == before
+
+
+def test_a_sheet_with_a_stray_carriage_return_is_a_field_error(client):
+    data = b"\r\xc2\x9f" + "ö".encode() + b"\x1c=" + "ä´".encode() + b"\x03V\xf2\x9b\x8f\xb3"
+    _chinese_error(client.post("/api/books/import", files={"file": ("file", data, "text/csv")}), "")

@@ -20,7 +20,7 @@ from core.models import LoginFailure
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
 
 SEED = 20261206
-EXAMPLES = int(os.environ.get("OPC_SCHEMATHESIS_EXAMPLES", "160"))
+EXAMPLES = int(os.environ.get("OPC_SCHEMATHESIS_EXAMPLES", "120"))
 """Per operation; operations with few possible inputs (no parameters) run fewer, so the total is counted."""
 MIN_CASES = 5000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
