@@ -16,7 +16,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
+from api.app import create_app
 from core.models import LoginFailure
+from core.settings import Settings
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
 
 SEED = 20261206
@@ -86,3 +88,18 @@ def test_every_generated_request_gets_a_documented_answer_and_no_server_error(we
     assert not failures, f"{len(failures)} operations failed ({len(counted)} cases):\n\n" + "\n\n".join(failures)
     assert {op.label for op in operations} - set(counted) == set()
     assert len(counted) >= MIN_CASES
+
+
+def test_the_document_declares_one_error_body_for_every_refusal_and_the_login_and_csrf_answers(tmp_path):
+    doc = create_app(Settings(data_dir=tmp_path, sandbox=True)).openapi()
+    errors = {"$ref": "#/components/schemas/Errors"}
+    operations = [(f"{m.upper()} {p}", op) for p, ops in doc["paths"].items() for m, op in ops.items()]
+    refusals = [(label, code, r) for label, op in operations for code, r in op["responses"].items() if code >= "400"]
+    assert refusals and all(r["content"]["application/json"]["schema"] == errors for _, _, r in refusals)
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    assert set(doc["components"]["schemas"]["FieldError"]["required"]) == {"field", "limit", "message"}
+    for label, op in operations:
+        if label != "POST /api/session":
+            assert "401" in op["responses"], label
+        if not label.startswith("GET ") and label != "POST /api/session":
+            assert "403" in op["responses"], label
