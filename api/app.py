@@ -22,6 +22,29 @@ ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artif
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
            pages.router)
 
+_TAKEOVER = {"post": (409,)}
+ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
+    "/api/accounts/{account_id}/code": {"post": (409,)},
+    "/api/accounts/{account_id}/simulate-scan": {"post": (409,)},
+    "/api/runs/{run_id}/code": {"post": (409,)},
+    "/api/{kind}/{target_id}/drag": _TAKEOVER, "/api/{kind}/{target_id}/tap": _TAKEOVER,
+    "/api/{kind}/{target_id}/text": _TAKEOVER, "/api/{kind}/{target_id}/scanned": _TAKEOVER,
+    "/api/approvals/{approval_id}/decision": {"post": (409,)},
+    "/api/tasks": {"post": (404,)},
+    "/api/filings": {"post": (404, 409)},
+    "/api/books/import": {"post": (409,)},
+    "/api/books/pit-figures": {"put": (409,)},
+    "/api/books/pit": {"get": (409,)},
+    "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
+    "/api/tasks/{task_id}/confirm": {"post": (409, 503)},
+    "/api/runs": {"post": (503,)},
+    "/api/schedules": {"post": (503,)},
+    "/api/listings": {"post": (503,)},
+    "/api/listings/import": {"post": (503,)},
+}
+"""Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
+409 when the thing it acts on changed state, 503 when uploads cannot be stored."""
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'",
@@ -39,6 +62,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = session_factory(settings.db_url)
     app.state.signing_key = auth.signing_key(settings)
     errors.install(app)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            errors.document(FastAPI.openapi(app), [r for router in ROUTERS for r in router.routes], ANSWERS)
+        return app.openapi_schema
+
+    app.openapi = openapi
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

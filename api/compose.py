@@ -30,6 +30,10 @@ from core.settings import Settings
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 """A hard cap per file, above every site's own limit, so a huge upload fails before it fills memory."""
 MAX_FILES = 40
+MAX_PIXELS = 50_000_000
+"""Width × height read from the header before any decoding: a few bytes can declare 100000×100000 pixels
+(10 GB once decoded); every site's own limit is far smaller."""
+PUBLISH_YEARS = range(2000, 2100)
 TOPIC_SPLIT = re.compile(r"[\s,，、#＃]+")
 
 
@@ -47,6 +51,9 @@ def parse_timing(mode: str, at: str, tz: str) -> Timing:
         local = datetime.fromisoformat(at).replace(tzinfo=ZoneInfo(tz))
     except (TypeError, ValueError):
         raise FieldErrors([field_error("publish_at", "YYYY-MM-DD HH:MM", "请填写发布时间")]) from None
+    if local.year not in PUBLISH_YEARS:  # year 1 or 9999 cannot even be moved to UTC
+        raise FieldErrors([field_error("publish_at", f"{PUBLISH_YEARS.start}–{PUBLISH_YEARS.stop - 1}年",
+                                       f"发布时间{local:%Y-%m-%d %H:%M}不是可以发布的日子")])
     return Timing(mode=mode, at=local.astimezone(ZoneInfo("UTC")))
 
 
@@ -61,9 +68,16 @@ async def read_images(files: list[UploadFile], field: str = "images") -> list[tu
         if len(data) > MAX_UPLOAD_BYTES:
             errors.append(field_error(field, f"≤ {MAX_UPLOAD_BYTES // 2**20} MB", f"第{i}张图片（{f.filename}）太大"))
             continue
+        too_big = field_error(field, f"≤ {MAX_PIXELS // 10_000}万像素", f"第{i}张图片（{f.filename}）像素太多")
         try:
             with Image.open(io.BytesIO(data)) as img:
+                if img.size[0] * img.size[1] > MAX_PIXELS:
+                    errors.append(too_big)
+                    continue
                 img.verify()
+        except Image.DecompressionBombError:  # Pillow's own refusal, past twice its pixel limit
+            errors.append(too_big)
+            continue
         except (UnidentifiedImageError, OSError, SyntaxError):
             errors.append(field_error(field, "图片文件", f"第{i}个文件（{f.filename}）不是图片"))
             continue
@@ -94,12 +108,17 @@ def _staged(folder: Path, slot: str, name: str, fallback: str) -> Path:
 def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, list[str]]:
     """Write the uploads into a fresh folder; returns it (to delete on failure) and the file paths."""
     folder = settings.paths.uploads / uuid.uuid4().hex
-    folder.mkdir(parents=True, mode=0o700)
-    paths: list[str] = []
-    for i, (name, data) in enumerate(images, 1):
-        path = _staged(folder, f"{i:02d}", name, f"{i:02d}{Path(name).suffix.lower()[:6] or '.img'}")
-        path.write_bytes(data)
-        paths.append(str(path.resolve()))
+    try:
+        folder.mkdir(parents=True, mode=0o700)
+        paths: list[str] = []
+        for i, (name, data) in enumerate(images, 1):
+            path = _staged(folder, f"{i:02d}", name, f"{i:02d}{Path(name).suffix.lower()[:6] or '.img'}")
+            path.write_bytes(data)
+            paths.append(str(path.resolve()))
+    except OSError as e:  # a full disk or a folder the service may not write: nothing is kept, nothing saved
+        discard(folder)
+        raise FieldErrors([field_error("images", "可写的上传目录", f"服务器暂时无法保存上传的文件（{e.strerror}），"
+                                       "请稍后再试或联系管理员")], status=503, headers={"Retry-After": "60"}) from None
     return folder, paths
 
 

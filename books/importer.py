@@ -113,7 +113,10 @@ def _csv_rows(data: bytes) -> list[list]:
         raise _Unreadable("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    return _bounded(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        return _bounded(row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # a stray carriage return or NUL inside a field: not a table we can read
+        raise _Unreadable("文件不是可读取的 CSV 表格，请用 Excel 另存为 CSV 或 XLSX") from None
 
 
 def _bounded(rows) -> list[list]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from api import compose, resend
@@ -92,11 +92,12 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
 
 
 @router.get("")
-def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None, limit: int = 50) -> dict:
+def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None,
+              limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
     q = s.query(Run).filter_by(workspace_id=ws.id)
     if status:
         q = q.filter(Run.status.in_(status.split(",")))
-    runs = q.order_by(Run.created_at.desc()).limit(min(limit, 200)).all()
+    runs = q.order_by(Run.created_at.desc()).limit(limit).all()
     return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
 
 
