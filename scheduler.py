@@ -76,10 +76,12 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
     ``jobs``: the runs Redis holds a job for (``core.queue.runs_with_jobs``); None while Redis is
     unreachable, when a lost job cannot be told from a waiting one (and could not be enqueued anyway)."""
     decided = select(Approval.run_id).where(Approval.status != "pending", Approval.decided_at <= now - JOB_GRACE)
+    pending = select(Approval.run_id).where(Approval.status == "pending")
     active = select(Account.id).where(Account.status == "active")
     lost = [] if jobs is None else [
         and_(Run.status == "queued", Run.not_before <= now, Run.updated_at <= now - JOB_GRACE),
-        and_(Run.status == "awaiting_approval", Run.id.in_(decided)),
+        # decided, and no newer card waiting (a run's warning or payment card after its first approval)
+        and_(Run.status == "awaiting_approval", Run.id.in_(decided), Run.id.notin_(pending)),
     ]
     candidates = or_(
         and_(Run.status == "scheduled", Run.not_before <= now),

@@ -16,6 +16,15 @@ ONE_BY_ONE = frozenset({"tax_filing"})
 ONE_BY_ONE_NOTE = "申报表和缴款涉及税款，需要逐条打开核对后审批，「全部批准」不会批准它们"
 
 
+def decided_card(s: Session, run_id: str) -> Approval | None:
+    """The decision a waiting run resumes with: its newest card, once decided. A run may have had several
+    cards (the form, then the site's warning at submit, then a payment): an older decision never answers a
+    newer card."""
+    newest = (s.query(Approval).filter(Approval.run_id == run_id)
+              .order_by(Approval.created_at.desc(), Approval.id.desc()).first())
+    return newest if newest is not None and newest.status in ("approved", "rejected") else None
+
+
 class AlreadyDecided(Exception):
     pass
 
@@ -84,4 +93,4 @@ def _edited(run: Run, edits: dict) -> dict:
     return post.model_dump(mode="json")
 
 
-__all__ = ["decide", "AlreadyDecided", "ValidationFailed", "EDITABLE", "ONE_BY_ONE", "ONE_BY_ONE_NOTE"]
+__all__ = ["decide", "decided_card", "AlreadyDecided", "ValidationFailed", "EDITABLE", "ONE_BY_ONE", "ONE_BY_ONE_NOTE"]

@@ -14,9 +14,10 @@ from langgraph.types import Command
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from core.approvals import decided_card
 from core.db import transaction
 from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
-from core.models import Account, Approval, Run, new_id, utcnow
+from core.models import Account, Run, new_id, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, audit, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
@@ -80,7 +81,7 @@ def execute(run_id: str, res: Resources) -> str:
 def _ready(s, run: Run) -> bool:
     """A waiting run may proceed only once the owner has acted."""
     if run.status == "awaiting_approval":
-        return s.query(Approval).filter(Approval.run_id == run.id, Approval.status != "pending").count() > 0
+        return decided_card(s, run.id) is not None
     if run.status == "awaiting_login":
         return s.get(Account, run.account_id).status == "active"
     if run.status in ("queued", "scheduled"):
@@ -97,8 +98,7 @@ def _resume_value(res: Resources, run: Run, graph, config) -> object:
     kind = snapshot.interrupts[0].value.get("kind")
     if kind == "approval":
         with res.db() as s:
-            a = (s.query(Approval).filter(Approval.run_id == run.id, Approval.status.in_(("approved", "rejected")))
-                 .order_by(Approval.decided_at.desc()).first())
+            a = decided_card(s, run.id)
         return Command(resume={"approved": a.status == "approved", "edits": a.edits or {},
                                "reason": a.reason, "approval_id": a.id})
     return Command(resume={"logged_in": True})

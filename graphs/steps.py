@@ -51,9 +51,11 @@ def claim_press(ctx: RunContext, run: Run, action: str = "submit", shot: Shot | 
     Press only when the entry says ``intent``; ``done`` means the press happened and was read back. ``shot``
     (the form as it is about to be sent, ``capture_submitted``) is recorded in the same commit."""
     with transaction(ctx.db) as s:
-        entry = ledger.record_intent(s, s.get(Run, run.id), action, fence=ctx.fence)
-        if shot is not None and entry.status == "intent":
-            add_artifacts(s, run.id, shot, SUBMITTED_STEP)
+        row = s.get(Run, run.id)
+        earlier = ledger.get(s, row, action)
+        if shot is not None and (earlier is None or earlier.status != "done"):
+            add_artifacts(s, run.id, shot, SUBMITTED_STEP)  # recorded before the intent: the record's order
+        entry = ledger.record_intent(s, row, action, fence=ctx.fence)
     # Once more after the commit, on the worker's own clock: a pause inside the commit must not be
     # followed by a press the next worker may already have made. What is left is the press call itself.
     ctx.fence.ensure_held()

@@ -115,6 +115,8 @@ def test_on_the_phone_the_owner_is_asked_for_a_reason_gives_it_and_sees_it_on_th
         page.get_by_role("button", name="登录").click()
         expect(page.get_by_role("heading", name="待审批")).to_be_visible()
         page.goto(f"{web.url}/compose")
+        # the demo's account is not logged in, so the picker leaves it unticked: the owner ticks it herself
+        page.locator(f"input[name=account_id][value='{target['account_id']}']").check()
         page.locator("select[name=employee_id]").select_option(target["employee_id"])
         page.get_by_label("标题").fill("桂花乌龙冲泡指南")
         page.get_by_label("正文").fill("第一泡20秒出汤。这款壳防摔性能行业第一。")
