@@ -14,7 +14,7 @@ from knowledge.models import KnowledgeDoc
 from planning.models import TaskPlan
 from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace with a day's work, on a web server)
 
-ALLOWED_WORDS = {"ID", "CSV", "XLSX", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT", "JPG", "JPEG",
+ALLOWED_WORDS = {"ID", "QQ", "CSV", "XLSX", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT", "JPG", "JPEG",
                  "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC"}
 """Abbreviations and names an owner in China reads as they are."""
 NUMBER_WITH_UNIT = re.compile(r"\d+(\.\d+)?(B|MB|KB|GB|px|ml|g|kg|cm|mm|s|ms|%)?")
