@@ -11,24 +11,10 @@ from PIL import Image
 from rq import Queue
 
 from core.db import transaction
-from core.models import Account, Approval, Artifact, Employee, Run, Schedule, Workspace
+from core.models import Account, Approval, Artifact, Run, Schedule, Workspace
 from core.queue import redis_for
 from tests.factories import make_image
-from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
-
-
-@pytest.fixture
-def ids(web):
-    with web.db() as s:
-        acc = s.query(Account).filter_by(site="xiaohongshu").first()
-        emp = s.query(Employee).first()
-        return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
-
-
-@pytest.fixture
-def client(web):
-    with closing(web.client()) as c:
-        yield c
+from tests.web_fixtures import client, ids, web  # noqa: F401  (module-scoped web server, the owner's client and ids)
 
 
 @pytest.fixture(autouse=True)

@@ -8,23 +8,15 @@ import pytest
 
 from core.db import transaction
 from core.idempotency import IdempotencyKey, forget_expired, recall, remember
-from core.models import Account, Approval, Employee, Run, utcnow
+from core.models import Approval, Run, utcnow
 from tests.factories import make_image
-from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
+from tests.web_fixtures import ids, web  # noqa: F401  (module-scoped web server, the owner's client and ids)
 
 
 @pytest.fixture
 def phone(web):
     with closing(web.client()) as c:
         yield c
-
-
-@pytest.fixture
-def ids(web):
-    with web.db() as s:
-        acc = s.query(Account).filter_by(site="xiaohongshu").first()
-        emp = s.query(Employee).filter_by(role="marketing").first()
-        return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
 
 
 def _post(phone, ids, tmp_path, title: str, key: str | None):

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import struct
 import zlib
-from contextlib import closing
-
 import pytest
 
 from core.db import transaction
-from core.models import Account, Artifact, Employee, Run
+from core.models import Artifact, Run
 from tests.factories import make_image
-from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
-
-
-@pytest.fixture
-def client(web):
-    with closing(web.client()) as c:
-        yield c
-
-
-@pytest.fixture
-def ids(web):
-    with web.db() as s:
-        acc = s.query(Account).filter_by(site="xiaohongshu").first()
-        emp = s.query(Employee).filter_by(role="marketing").first()
-        return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
+from tests.web_fixtures import client, ids, web  # noqa: F401  (module-scoped web server, the owner's client and ids)
 
 
 def _chinese_error(r, field: str, statuses=(422,)) -> dict:

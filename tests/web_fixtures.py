@@ -1,10 +1,13 @@
 """A real web server process (uvicorn) on a seeded data dir, and a logged-in HTTP client for it."""
 from __future__ import annotations
 
+from contextlib import closing
+
 import httpx
 import pytest
 
 from core.db import session_factory
+from core.models import Account, Employee
 from core.seed import seed_demo
 from core.settings import Settings
 from serve import Stack, free_port
@@ -52,3 +55,19 @@ def web(tmp_path_factory):
     stack, password = start_web_stack(tmp_path_factory)
     yield Web(stack, password)
     stack.stop()
+
+
+@pytest.fixture
+def client(web):
+    """The owner's logged-in client (session and CSRF token), closed after the test."""
+    with closing(web.client()) as c:
+        yield c
+
+
+@pytest.fixture
+def ids(web):
+    """The demo workspace's 小红书 account, 营销专员 and workspace ids."""
+    with web.db() as s:
+        acc = s.query(Account).filter_by(site="xiaohongshu").first()
+        emp = s.query(Employee).filter_by(role="marketing").first()
+        return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
