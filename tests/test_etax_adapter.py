@@ -89,6 +89,20 @@ def test_the_sms_step_asks_for_the_code_refuses_a_wrong_one_and_takes_the_sent_o
     assert etax.logged_in(page)
 
 
+def test_a_wrong_sms_code_is_refused_with_the_portals_words_even_when_the_portal_is_slow(page, etax, tx):
+    tx.faults(sms_required=True)
+    etax.open_login(page)
+    with pytest.raises(CodeRequired):
+        etax.log_in(page, CODE, USER, PASSWORD)
+    code = wait_until(tx.sms_code, timeout=5, what="the SMS code to be sent")
+    tx.faults(slow=2500)  # the portal takes longer to refuse than the grace a stale refusal gets
+    with pytest.raises(CodeRequired, match="验证码错误"):
+        etax.enter_login_code(page, "000000" if code != "000000" else "111111")
+    tx.faults(slow=0)
+    etax.enter_login_code(page, code)
+    assert etax.logged_in(page)
+
+
 def test_the_slider_is_handed_over_and_a_human_timed_drag_along_the_given_box_passes(page, etax, tx):
     tx.faults(slider=True)
     etax.open_login(page)

@@ -72,11 +72,12 @@ class Prompt:
 
 
 def first_shown(page: Page, states: dict[str, Locator], stale: tuple[str, ...] = (),
-                timeout: float | None = None) -> str:
+                timeout: float | None = None, grace_ms: float | None = GRACE_MS) -> str:
     """The name of the first state in ``states`` that shows (order = priority).
 
     States named in ``stale`` may be left over from an earlier try (a refusal text that stays on
-    screen); when only they show, the others get ``GRACE_MS`` to appear before the stale one counts.
+    screen); when only they show, the others get ``grace_ms`` to appear before the stale one counts
+    (``None``: the page's own timeout, for a stale state that can never be the answer by itself).
     """
     union = None
     for loc in states.values():
@@ -92,10 +93,10 @@ def first_shown(page: Page, states: dict[str, Locator], stale: tuple[str, ...] =
         for name in fresh:
             others = states[name] if others is None else others.or_(states[name])
         try:
-            others.first.wait_for(state="visible", timeout=GRACE_MS)
+            others.first.wait_for(state="visible", timeout=grace_ms)
             found = [name for name in fresh if states[name].count()] or found
         except PlaywrightTimeoutError:
             pass
     if not found:  # it showed and went between the wait and the counts: look again
-        return first_shown(page, states, stale, timeout)
+        return first_shown(page, states, stale, timeout, grace_ms)
     return found[0]

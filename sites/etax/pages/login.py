@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from core.errors import CodeRequired, SliderRequired
 from sites.etax.errors import LABEL, SITE, FaceCheckRequired, LoginRefused
-from sites.etax.pages.guards import EXPIRY, first_shown
+from sites.etax.pages.guards import EXPIRY, GRACE_MS, first_shown
 from sites.etax.pages.locate import Fallback, goto, visible
 
 PATH = "/#/login"
@@ -84,14 +84,21 @@ class LoginPage:
         box = self.sms_input.first
         box.click()
         box.fill(code)
+        refused_before = self.alert.count() > 0
         self.sms_ok.first.click()
-        # The SMS input and an earlier refusal stay on screen while the portal checks the code.
-        self._after_login_step(stale=("alert", "sms"))
+        # The SMS input stays on screen while the portal checks the code and after it refuses one, so
+        # it never answers by itself. With no refusal on screen yet, wait for the portal, the face
+        # check or a refusal however slow the portal is; an earlier refusal still standing gets the
+        # usual grace before it counts again.
+        if refused_before:
+            self._after_login_step(stale=("alert", "sms"))
+        else:
+            self._after_login_step(stale=("sms",), grace_ms=None)
 
-    def _after_login_step(self, stale: tuple[str, ...]) -> None:
+    def _after_login_step(self, stale: tuple[str, ...], grace_ms: float | None = GRACE_MS) -> None:
         """Wait for what the portal does next and raise the hand-off it asks for."""
         states = {"portal": self.portal, "face": self.face_qr, "alert": self.alert, "sms": self.sms_input}
-        shown = first_shown(self.page, states, stale=stale)
+        shown = first_shown(self.page, states, stale=stale, grace_ms=grace_ms)
         if shown == "portal":
             return
         if shown == "alert":
