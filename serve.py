@@ -39,7 +39,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 30) -> None:
+def wait_http(url: str, timeout: float = 90) -> None:
+    # Generous: importing the web app alone took 24-36 s on a 2-core box at load 26 (a busy CI machine);
+    # a server that really failed to start still fails the caller, only later.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
