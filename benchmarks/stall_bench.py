@@ -2,7 +2,7 @@
 irreversible workflow never makes a second post, listing, filing or payment, and every run ends final.
 
     .venv/bin/python benchmarks/stall_bench.py --workflow publish|douyin|listing|filing|paying \\
-        --step fill|filling|intent|press|clicked|readback [--trials 20]
+        --step fill|filling|intent|press|clicked|readback|all [--trials 20]
 
 Each trial: a run waits for the approval of its irreversible step (a semi-auto Xiaohongshu note, a Douyin
 image post, a Taobao listing, a VAT return under the threshold, the payment of a return with tax due); the
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.runs import TERMINAL  # noqa: E402
 from rpa.stall import POINTS  # noqa: E402
-from tests.stall_fixtures import SITE_OF, WORKFLOWS, prepare, stall, stall_stack  # noqa: E402
+from tests.stall_fixtures import SITE_OF, WORKFLOWS, Stalled, prepare, stall, stall_stack  # noqa: E402
 
 
 class _Factory:
@@ -47,28 +47,41 @@ class _Factory:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workflow", choices=WORKFLOWS, default="publish")
-    parser.add_argument("--step", choices=POINTS, default="press")
+    parser.add_argument("--step", choices=(*POINTS, "all"), default="press",
+                        help="where the worker stops; all: --trials at each step in turn, one stack")
     parser.add_argument("--trials", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env, stall_file = stall_stack(_Factory(Path(tmp)), sites=(SITE_OF[args.workflow],))
-        results = []
+        by_step = {}
         try:
-            for n in range(args.trials):
-                prep = prepare(env, args.workflow, Path(tmp))
-                r = stall(env, stall_file, prep, args.step)
-                effects = prep.count()
-                results.append((r, effects))
-                print(f"trial {n + 1}: hit={r.hit} effects={effects} status={r.status} "
-                      f"hand-over {r.handover_s:.1f}s gave-up={r.gave_up}", flush=True)
+            for step in POINTS if args.step == "all" else (args.step,):
+                results = by_step.setdefault(step, [])
+                for n in range(args.trials):
+                    prep = prepare(env, args.workflow, Path(tmp))
+                    try:
+                        r = stall(env, stall_file, prep, step)
+                    except AssertionError as e:  # the run did not end in time: counted as left non-final
+                        print(f"{step} trial {n + 1}: {e}", flush=True)
+                        r = Stalled(True, 0.0, env.run(prep.run_id).status, False)
+                    effects = prep.count()
+                    results.append((r, effects))
+                    print(f"{step} trial {n + 1}: hit={r.hit} effects={effects} status={r.status} "
+                          f"hand-over {r.handover_s:.1f}s gave-up={r.gave_up}", flush=True)
         finally:
             env.stack.stop()
+    print()
+    for step, results in by_step.items():
+        summary(args.workflow, step, results)
+
+
+def summary(workflow: str, step: str, results: list) -> None:
     dupes = sum(e > 1 for _, e in results)
     lost = sum(e == 0 and r.status == "published" for r, e in results)
     open_runs = sum(r.status not in TERMINAL for r, _ in results)
     hits = [r for r, _ in results if r.hit]
     hand = [r.handover_s for r in hits] or [0.0]
-    print(f"\n{platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, {args.workflow} at {args.step}: "
+    print(f"{platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, {workflow} at {step}: "
           f"{len(results)} trials, step hit {len(hits)}, duplicates {dupes}, published without effect {lost}, "
           f"runs left non-final {open_runs}, not published {sum(r.status != 'published' for r, _ in results)}, "
           f"woken workers that gave up {sum(r.gave_up for r in hits)}/{len(hits)}, "

@@ -65,6 +65,8 @@ class Prepared:
     """The run's effects on the replica: 1 expected."""
     slow: Callable[[bool], None]
     """Slows the site's uploads / calls (so a fill is long enough to be stopped inside)."""
+    owner: object = None
+    """What must stay alive while the trial runs (the owner's logged-in phone)."""
 
 
 def _approve_in_core(env: Env, run_id: str) -> Callable[[], None]:
@@ -132,7 +134,7 @@ def _etax(env: Env, paying: bool) -> Prepared:
         card = pending_card(env, owner, run_id, "payment")
     key = "payments" if paying else "filings"
     return Prepared(run_id, lambda: phone_decide(owner, card), lambda: len(bureau.state()[key]),
-                    lambda on: bureau.faults(slow=1500 if on else 0))
+                    lambda on: bureau.faults(slow=1500 if on else 0), owners)
 
 
 def prepare(env: Env, workflow: str, tmp: Path) -> Prepared:
@@ -161,14 +163,24 @@ class Stalled:
     status: str
     gave_up: bool
     """The woken worker logged that it left the run alone."""
+    log_tail: str = ""
+    """The woken worker's last log lines when it did not (what it was doing instead)."""
 
 
-def stall(env: Env, stall_file: Path, prep: Prepared, step: str, timeout: float = 150) -> Stalled:
+def stall(env: Env, stall_file: Path, prep: Prepared, step: str, timeout: float = 150, give_up_s: float = 150) -> Stalled:
     for leftover in (stall_file, Path(f"{stall_file}.hit"), Path(f"{stall_file}.missed")):
         leftover.unlink(missing_ok=True)
     worker = _live_worker(env)
     log = env.stack.data_dir / f"{next(n for n, p in env.stack.procs.items() if p is worker)}.log"
     stall_file.write_text(step, encoding="utf-8")
+    try:
+        return _stall(env, stall_file, prep, step, worker, log, timeout, give_up_s)
+    finally:
+        stall_file.unlink(missing_ok=True)  # never left armed for the next run, whatever happened
+
+
+def _stall(env: Env, stall_file: Path, prep: Prepared, step: str, worker, log: Path, timeout: float,
+           give_up_s: float) -> Stalled:
     prep.slow(step == "filling")
     prep.approve()
     hit = Path(f"{stall_file}.hit")
@@ -191,13 +203,16 @@ def stall(env: Env, stall_file: Path, prep: Prepared, step: str, timeout: float 
         handover = time.monotonic() - since
     finally:
         os.killpg(worker.pid, signal.SIGCONT)
-    # The woken worker carries on from its point until the fence stops it (it then logs so).
+    # The woken worker carries on from its point until the fence stops it (it then logs so): at its next
+    # step, or, when its press was refused by the page, once the adapter's wait for the site's answer
+    # times out (Douyin waits up to a minute and a half).
     gave_up = True
     try:
         wait_until(lambda: any(m.group(1) == prep.run_id for m in GAVE_UP.finditer(log.read_text(errors="replace"))),
-                   timeout=60, every=0.2, what="the woken worker to leave the run alone")
+                   timeout=give_up_s, every=0.2, what="the woken worker to leave the run alone")
     except AssertionError:
         gave_up = False
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait()
-    return Stalled(True, handover, env.run(prep.run_id).status, gave_up)
+    tail = "" if gave_up else "\n".join(log.read_text(errors="replace").splitlines()[-30:])
+    return Stalled(True, handover, env.run(prep.run_id).status, gave_up, tail)
