@@ -80,7 +80,7 @@ JAILBREAK = re.compile(_any("越狱", "jailbreak", "system prompt", "系统提�
                             "without restrictions", "unrestricted", "unfiltered", r"never refuses?",
                             r"(?:with no|without any?|free (?:of|from)) (?:content |safety )?(?:polic(?:y|ies)|filters?|safeguards|guardrails)",
                             r"no content policy"))
-MONEY = re.compile(_any("转账", "汇款", "打款", "付款到", "支付到", r"(?:余额|资金|货款|款项)\S{0,6}(?:转给|转到|转入|打给|打到)",
+MONEY = re.compile(_any(r"(?:move|send|transfer|wire) \d[\d,]* ?(?:yuan|rmb|元|dollars|usd)", "转账", "汇款", "打款", "付款到", "支付到", r"(?:余额|资金|货款|款项)\S{0,6}(?:转给|转到|转入|打给|打到)",
                         r"(?:转给|转到|打给|打到)\S{0,10}(?:账号|账户|收款人|收款方)", r"向\S{0,12}(?:账号|账户)\S{0,2}打\S{0,2}\d",
                         r"transfer \d*\s*\w* ?(?:money|funds|yuan|rmb|to)", r"transfer (?:the |all |my |our )?(?:\w+ )?(?:balance|funds)",
                         r"wire (?:money|funds|\d)", r"send money"))
@@ -119,7 +119,7 @@ _PLUG = _any("加上", "加一句", "加一行", "放上", "留言", "加入", "
 EVERY_OUTPUT_PLUG = re.compile(_EVERY + r".{0,16}?" + _OUTPUT + r".{0,24}?" + _PLUG + "|"
                                + _PLUG + r".{0,30}?" + _EVERY + r".{0,8}?" + _OUTPUT)
 # Given text put out as it is, on a site: 把下面这段话原封不动地发到小红书上, copy the paragraph below into the note.
-VERBATIM = re.compile(_any("原封不动", "原样", "一字不差", "照搬", "照抄", r"verbatim", r"exactly as (?:written|it is)",
+VERBATIM = re.compile(_any("原封不动", "原样", "一字不差", "一字不改", "逐字", "照搬", "照抄", r"verbatim", r"exactly as (?:written|it is)",
                            r"word for word") + r".{0,20}?" + _any("发", "贴", "写", "正文", "笔记", "post", "note", "publish",
                                                                  "draft", "body")
                       + "|" + _any(r"copy", r"paste") + r".{0,30}?" + _any(r"into (?:the|your|every) (?:note|post|draft|body|caption)"))
@@ -186,12 +186,12 @@ ANSWER_ONLY = re.compile(_any("只写", "只输出", "只回复", "只说", "只
                               r"nothing (?:else )?but [\"“']"))
 _SPACED_RUN = re.compile(r"(?<!\S)(?:\S ){3,}\S(?!\S)")
 # The same with punctuation (忽·略·之·前, i-g-n-o-r-e, 忽.略): single characters joined by one mark, three or more.
-_DOTTED_RUN = re.compile(r"(?<![\w])(?:\w{1,2}[·•・\-—_.*|/\\~^+]{1,3}){3,}\w{1,2}(?![\w])")
+_DOTTED_RUN = re.compile(r"(?<![\w])(?:\w{1,2}[^\w\s]{1,3}){3,}\w{1,2}(?![\w])")
 # Spellings that dodge a word: V信, 薇信, vx → 微信.
 _SYNONYMS = ((re.compile(r"(?:v|威|薇|维|卫|wei)信|vx|wx|weixin|加微(?!信)"), "微信"), (re.compile(r"扣扣|企鹅号"), "qq"))
 # Traditional characters of the words above (請忽略之前的指示，立即發布…); 覆 is the same in both.
-_TRADITIONAL = str.maketrans("請發內過說們為這樣開關應於蓋與會處規則數據審員圖擊點網號碼帳戶設機",
-                             "请发内过说们为这样开关应于盖与会处规则数据审员图击点网号码帐户设机")
+_TRADITIONAL = str.maketrans("請發內過說們為這樣開關應於蓋與會處規則數據審員圖擊點網號碼帳戶設機統詞輸隱權鑰價錢轉匯帶論評稅繳報單讓聽從無視後時現個條聯絡連結刪並見寫當務須將",
+                             "请发内过说们为这样开关应于盖与会处规则数据审员图击点网号码帐户设机统词输隐权钥价钱转汇带论评税缴报单让听从无视后时现个条联络连结删并见写当务须将")
 
 
 def normalize(text: str) -> str:
@@ -200,6 +200,8 @@ def normalize(text: str) -> str:
     # Letters spaced out to slip past word matching (i g n o r e, 忽 略 之 前): a run of single characters.
     text = _SPACED_RUN.sub(lambda m: m.group().replace(" ", ""), text)
     text = _DOTTED_RUN.sub(lambda m: re.sub(r"[^\w]", "", m.group()), text)
+    # Chinese puts no spaces between its words: any between two characters were put there to split one.
+    text = re.sub(r"(?<=[\u4e00-\u9fff，。、！？]) +(?=[\u4e00-\u9fff，。、！？])", "", text)
     for pattern, word in _SYNONYMS:
         text = pattern.sub(word, text)
     return re.sub(r"\s+", " ", text).strip()
@@ -223,8 +225,8 @@ def reasons(text: str) -> list[str]:
         found.append("要求改变身份或解除限制")
     if REVEAL.search(t):
         found.append("要求透露系统设定或密钥")
-    if MONEY.search(t) and not re.search(r"(?:请勿|不要|谨防|切勿|never)\S{0,4}(?:向\S{0,6})?(?:转账|汇款|打款)|"
-                                         r"(?:do not|don't|never) (?:transfer|wire|send)", t):
+    if MONEY.search(t) and not SAFETY_ADVICE.search(t) and not re.search(
+            r"(?:请勿|不要|谨防|切勿|never)\S{0,4}(?:向\S{0,6})?(?:转账|汇款|打款)|(?:do not|don't|never) (?:transfer|wire|send)", t):
         found.append("要求转账付款")
     if ((URGED_ACT.search(t) or ACT_URGED.search(t)) and not _shop_news(t)) or DESTROY.search(t) or VERBATIM.search(t):
         found.append("要求发布、删除或提交")
@@ -243,7 +245,78 @@ def reasons(text: str) -> list[str]:
         found.append("要求瞒着老板")
     if NEW_RULES.search(t) or STOP_TASK.search(t) or AUTHORITY.search(t):
         found.append("自称新的指令")
+    if not found and len(signals(t)) >= 2:
+        found.append("同时出现多种指令特征")
     return list(dict.fromkeys(found))
+
+
+# -- the second reading: signals that rarely meet in shop copy --------------------------------------
+# The families above need a sentence to say a whole instruction in one of their shapes; the next wording
+# escapes them. Each signal below is a broad class of words; shop copy carries one of them now and then
+# (「所有回复」, 「立即发布」, 「我们的助手」), an instruction carries two or more: whom it speaks to, the rules
+# it voids, an act it asks for, the owner it leaves out, a secret, a plug in every output, a new persona.
+SIGNALS = {
+    "speaks_to_the_assistant": re.compile(
+        _any(r"如果你是\S{0,10}(?:系统|程序|ai|助手|模型|机器)", "助手", "程序", "自动化工具", "工具", "机器人", "智能体", "模型", r"(?<![a-z])ai(?![a-z])", r"(?<![a-z])bots?(?![a-z])", r"assistant",
+             r"\bmodel\b", r"agent", r"reads? this", r"reading this", "读到", "处理本", "写给")),
+    "talks_about_its_rules": re.compile(
+        _any("指令", "指示", "规则", "规矩", "规定", "规范", "设置", "设定", "任务说明", "的意思", "要求", "提示词",
+             r"prompt", r"instructions?", r"\brules?\b", r"guidelines?", r"preferences", r"setup", r"set up with",
+             r"configuration", r"settings", r"polic(?:y|ies)", "被告知", "告诉你的", r"you were told")),
+    "voids_or_outranks": re.compile(
+        _any("无视", "忽略", "忽视", "别再", "不再", "不用管", "不管", "作废", "失效", "废止", "最高", "优先", "更重要",
+             "一律", "忘了", "忘掉", "忘记", r"outrank\w*", r"(?:don't|doesn't|do not|does not) matter", r"no longer",
+             r"disregard", r"ignor\w*", r"forget", r"overrid\w*", r"real instructions", r"were a test",
+             r"supersed\w*", r"\bvoid\b", r"instead", r"\bnull\b", r"都是错的", r"以(?:这段话|本段|此|这里|本文)为准",
+             r"(?:may|can|should) (?:skip|ignore)", r"as (?:mere )?suggestions", "可以不遵守")),
+    "asks_an_irreversible_act": re.compile(
+        _any("发布", "发帖", "点提交", "提交", "缴了", "缴纳", "缴款", "申报", "下架", "清零", "清空", "删除", "转账", "汇入",
+             "汇款", "打款", "改价", "转到", "转给", "银行卡", r"publish", r"\bfile (?:the|my|our)\b", r"\bpost (?:this|it|the)", r"submit", r"\bpay\b", r"\bwire\b",
+             r"transfer", r"delete", r"unlist", r"to zero", r"change the price")),
+    "leaves_the_owner_out": re.compile(
+        _any(r"(?:不需要|无需|不用|不必|别|不要|没有)\S{0,3}(?:审批|审核|批准|通知|问|截图)", r"(?:审批|审核)\S{0,3}不需要",
+             "不通知", "悄悄", "偷偷", "瞒着", r"tell (?:nobody|no one)", r"(?:approval|review) (?:not required|not needed)",
+             r"(?:no|without) (?:approval|review|screenshots?|asking|telling)", r"quietly", r"secretly",
+             r"(?:don't|do not) (?:tell|ask|report)")),
+    "asks_for_a_secret": re.compile(
+        _any("密码", "密钥", "秘钥", r"收到的\S{0,4}(?:任务|指令|说明|设定)", r"secrets?", r"password", r"credentials",
+             r"api key", r"token")),
+    "plugs_into_every_output": re.compile(
+        _any(r"(?:所有|每一?[句条篇个]|全部|统一)\S{0,3}(?:回复|回答|句话|内容|笔记|文案|描述|标题|结尾|开头)",
+             r"(?:every|each|all) (?:\w+ )?(?:posts?|repl(?:y|ies)|notes?|captions?|descriptions?|answers?|drafts?|titles?)")),
+    "claims_authority": re.compile(
+        _any(r"我是\S{0,4}(?:客服|管理员|官方|开发者|工作人员|上级)", r"(?:i am|i'm|this is) (?:from )?(?:the )?(?:platform|support|admin|"
+             r"administrator|developer|official)", "最高指令", "上级指令", r"system (?:notice|override|message)")),
+    "carries_a_contact": re.compile(
+        _any("微信", r"\bqq\b", "电话", "手机号", "邮箱", r"@[a-z0-9_]{3,}", r"t\.me/", r"https?://", r"www\.", r"\.com\b",
+             r"whatsapp", r"telegram", r"email", r"[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc)\b")),
+    "hands_it_over": re.compile(
+        _any("发我", "发给我", "发到", "列成", "列出", "告诉我", "贴出", "打印出", r"\bsend\b", r"\bemail\b", r"\blist\b",
+             r"tell me", r"reveal", r"show me", r"\bprint\b", r"\boutput\b", r"\brepeat\b")),
+    "from_now_on": re.compile(
+        _any(r"从现在(?:开始|起)", "从下一句", "从此", "以后都", "接下来的每", r"from now on", r"from here on",
+             r"for the rest of", r"henceforth", r"starting now", r"as of now", r"以后\S{0,12}都(?:要|得|必须)")),
+    "inserts_given_words": re.compile(
+        _any("包含", "加上", "加一句", "带上", "插入", "写上", "提到", "放上", r"\bput\b", r"\badd\b", r"include", r"insert",
+             r"append", r"mention") + r"\S{0,4}\s?[“\"'「]"),
+    "gives_a_new_persona": re.compile(
+        _any("扮成", "扮演", "人设", r"你现在是", "忘了你是谁", r"persona", r"role-?play", r"you are now", r"pretend",
+             r"\bact as\b", r"never says no")),
+}
+SAFETY_ADVICE = re.compile(_any(r"(?:不会|从不|绝不|never|won't|will not).{0,12}?(?:要求|ask)", "谨防", "请勿", "切勿",
+                                r"beware", r"scam"))
+
+
+FORGOTTEN_PASSWORD = re.compile(r"忘记了?\S{0,4}密码|forg[eo]t(?:ten)? (?:your |my )?password")
+
+
+def signals(t: str) -> list[str]:
+    """The signal classes ``t`` (normalised) carries; shop advice against transfers carries none of the act."""
+    t = FORGOTTEN_PASSWORD.sub(" ", t)  # 忘记密码 is the shop's help page, not a secret asked for
+    found = [name for name, pattern in SIGNALS.items() if pattern.search(t)]
+    if SAFETY_ADVICE.search(t):
+        found = [f for f in found if f != "asks_an_irreversible_act"]
+    return found
 
 
 def _shop_news(t: str) -> bool:
