@@ -167,9 +167,17 @@ class Stalled:
     """The woken worker's last log lines when it did not (what it was doing instead)."""
 
 
+def _scheduler_up(env: Env) -> None:
+    """The scheduler hands the run over; started beside a worker on a new database it can lose the race to
+    create the tables and exit (serve.Supervisor restarts it in the service; here, this)."""
+    if env.stack.procs["scheduler"].poll() is not None:
+        env.stack.start_scheduler()
+
+
 def stall(env: Env, stall_file: Path, prep: Prepared, step: str, timeout: float = 150, give_up_s: float = 150) -> Stalled:
     for leftover in (stall_file, Path(f"{stall_file}.hit"), Path(f"{stall_file}.missed")):
         leftover.unlink(missing_ok=True)
+    _scheduler_up(env)
     worker = _live_worker(env)
     log = env.stack.data_dir / f"{next(n for n, p in env.stack.procs.items() if p is worker)}.log"
     stall_file.write_text(step, encoding="utf-8")
