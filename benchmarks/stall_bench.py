@@ -1,105 +1,90 @@
-"""Stall benchmark: a worker paused (SIGSTOP) past its lease at a random moment of a run never causes a
-second post, and every run ends in a final status.
+"""Stall benchmark: a worker stopped (SIGSTOP, with its browser) past its lease at a chosen step of an
+irreversible workflow never makes a second post, listing, filing or payment, and every run ends final.
 
-    .venv/bin/python benchmarks/stall_bench.py [--trials 20]
+    .venv/bin/python benchmarks/stall_bench.py --workflow publish|douyin|listing|filing|paying \\
+        --step fill|filling|intent|press|clicked|readback|all [--trials 20]
 
-Each trial: a semi-auto Xiaohongshu run waits for approval; the owner approves; while the resume job runs
-(re-fill with slow uploads, the press, the read-back) the worker's process group is stopped after a random
-0–6 s; a second worker is started and the scheduler hands it the run once the lease (4 s) runs out; the
-first worker is continued 30 s later. Counted: notes on the replica per run (1 expected), runs not final
-after the trial, and how long the hand-over took. Replica delays are off.
+Each trial: a run waits for the approval of its irreversible step (a semi-auto Xiaohongshu note, a Douyin
+image post, a Taobao listing, a VAT return under the threshold, the payment of a return with tax due); the
+worker is armed to stop itself at ``--step`` (``rpa.stall``: deterministic, not by timing) and the owner
+approves; once it is stopped a second worker is started, the scheduler hands it the run when the lease
+(4 s) runs out, and when the run has ended the first worker is continued and watched until its fence
+makes it leave the run alone. Counted: effects on the replica per run (1 expected), runs not final, trials
+whose step was really hit, woken workers that gave up, hand-over time. Replica delays are off; for
+``filling`` the site's uploads (calls, on the tax bureau) are slowed so the fill is stopped inside.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import random
-import signal
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.approvals import decide  # noqa: E402
-from core.content import Post  # noqa: E402
-from core.db import transaction  # noqa: E402
-from core.models import Approval  # noqa: E402
-from core.queue import enqueue_resume  # noqa: E402
 from core.runs import TERMINAL  # noqa: E402
-from serve import Stack, free_port  # noqa: E402
-from tests.factories import make_image, seed_workspace  # noqa: E402
-from tests.stack_fixtures import Env  # noqa: E402
+from rpa.stall import POINTS  # noqa: E402
+from tests.stall_fixtures import SITE_OF, WORKFLOWS, Stalled, prepare, stall, stall_stack  # noqa: E402
 
 
-def trial(env: Env, n: int, images: list[str], rng: random.Random) -> dict:
-    _ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
-    env.qr_login(acc, user=f"stall-{n}")
-    title = f"桂花乌龙冷泡茶第{n}批"
-    run_id = env.start_run(acc, emp, Post(title=title, body="清香回甘。", images=images), mode="semi_auto")
-    env.wait_status(run_id, "awaiting_approval", timeout=90)
-    env.replica.faults(slow_upload=rng.choice([0, 1500, 3000]))
-    with transaction(env.db) as s:
-        payload = decide(s, s.query(Approval).filter_by(run_id=run_id, status="pending").one(), approve=True)
-    enqueue_resume(env.settings, run_id, payload)
-    worker = env.stack.procs[f"worker-{env.stack._workers_started}"]
-    time.sleep(rng.uniform(0, 6))
-    os.killpg(worker.pid, signal.SIGSTOP)
-    stopped = time.monotonic()
-    env.replica.faults(slow_upload=0)
-    env.stack.start_worker()
-    try:
-        run = env.wait_status(run_id, *TERMINAL, timeout=120)
-        handed_over = time.monotonic() - stopped
-        time.sleep(max(0.0, 30 - handed_over))
-    finally:
-        os.killpg(worker.pid, signal.SIGCONT)
-    time.sleep(8)  # the stalled worker wakes up and reaches whatever step it was at
-    os.killpg(worker.pid, signal.SIGKILL)
-    notes = [x for x in env.replica.state()["notes"] if x["title"] == title]
-    final = env.run(run_id)
-    return {"notes": len(notes), "final": final.status in TERMINAL, "status": final.status,
-            "handover_s": handed_over, "first_status": run.status}
+class _Factory:
+    """``tmp_path_factory``'s one method, for ``make_stack`` outside pytest."""
+
+    def __init__(self, root: Path):
+        self.root, self.n = root, 0
+
+    def mktemp(self, name: str) -> Path:
+        self.n += 1
+        path = self.root / f"{name}{self.n}"
+        path.mkdir()
+        return path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--workflow", choices=WORKFLOWS, default="publish")
+    parser.add_argument("--step", choices=(*POINTS, "all"), default="press",
+                        help="where the worker stops; all: --trials at each step in turn, one stack")
     parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
-                      douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=1,
-                      replica_delays=False,
-                      extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]"})
-        data.mkdir(parents=True)
-        stack.start_redis()
-        stack.start_replica("xiaohongshu")
-        stack.start_worker()
-        stack.start_scheduler()
-        env = Env(stack)
-        images = [str(make_image(Path(tmp) / f"p{i}.jpg", text=str(i))) for i in range(2)]
-        results = []
+        env, stall_file = stall_stack(_Factory(Path(tmp)), sites=(SITE_OF[args.workflow],))
+        by_step = {}
         try:
-            for n in range(args.trials):
-                r = trial(env, n, images, rng)
-                results.append(r)
-                print(f"trial {n + 1}: notes={r['notes']} status={r['status']} hand-over {r['handover_s']:.1f}s",
-                      flush=True)
+            for step in POINTS if args.step == "all" else (args.step,):
+                results = by_step.setdefault(step, [])
+                for n in range(args.trials):
+                    prep = prepare(env, args.workflow, Path(tmp))
+                    try:
+                        r = stall(env, stall_file, prep, step)
+                    except AssertionError as e:  # the run did not end in time: counted as left non-final
+                        print(f"{step} trial {n + 1}: {e}", flush=True)
+                        r = Stalled(True, 0.0, env.run(prep.run_id).status, False)
+                    effects = prep.count()
+                    results.append((r, effects))
+                    print(f"{step} trial {n + 1}: hit={r.hit} effects={effects} status={r.status} "
+                          f"hand-over {r.handover_s:.1f}s gave-up={r.gave_up}", flush=True)
         finally:
-            stack.stop()
-    dupes = sum(r["notes"] > 1 for r in results)
-    lost = sum(r["notes"] == 0 and r["status"] == "published" for r in results)
-    open_runs = sum(not r["final"] for r in results)
-    hand = [r["handover_s"] for r in results]
-    print(f"\n{platform.node()} {os.cpu_count()} cores, {len(results)} trials: duplicates {dupes}, "
-          f"published without a note {lost}, runs left non-final {open_runs}, "
+            env.stack.stop()
+    print()
+    for step, results in by_step.items():
+        summary(args.workflow, step, results)
+
+
+def summary(workflow: str, step: str, results: list) -> None:
+    dupes = sum(e > 1 for _, e in results)
+    lost = sum(e == 0 and r.status == "published" for r, e in results)
+    open_runs = sum(r.status not in TERMINAL for r, _ in results)
+    hits = [r for r, _ in results if r.hit]
+    hand = [r.handover_s for r in hits] or [0.0]
+    print(f"{platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, {workflow} at {step}: "
+          f"{len(results)} trials, step hit {len(hits)}, duplicates {dupes}, published without effect {lost}, "
+          f"runs left non-final {open_runs}, not published {sum(r.status != 'published' for r, _ in results)}, "
+          f"woken workers that gave up {sum(r.gave_up for r in hits)}/{len(hits)}, "
           f"hand-over median {statistics.median(hand):.1f}s max {max(hand):.1f}s")
 
 

@@ -2,7 +2,11 @@
 
     .venv/bin/python -m compliance.evaluate_injection [corpus.tsv …]    figures and every miss
 
-Without arguments: ``tests/data/injection_corpus.tsv`` (the tests assert on it) and the held-out set.
+Without arguments: ``tests/data/injection_corpus.tsv`` (the tests assert on it) and the held-out sets:
+``injection_corpus.holdout.tsv`` and ``injection_corpus.fresh.tsv``, written apart from the corpus in
+rounds, each round measured once before it was used to change the filter (the figures of those first
+measurements are in docs/reliability.md: they, not the figures printed here, say how the filter does on
+wordings nobody tuned it for).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from compliance.injection import instruction_like, reasons
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "injection_corpus.tsv"
 HOLDOUT = CORPUS.with_suffix(".holdout.tsv")
+FRESH = CORPUS.with_suffix(".fresh.tsv")
 
 
 def read_corpus(path: Path = CORPUS) -> list[tuple[str, str, str]]:
@@ -37,7 +42,7 @@ def score(rows) -> dict:
 
 
 def main(paths: list[str]) -> None:
-    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT]:
+    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT, FRESH]:
         s = score(read_corpus(path))
         print(f"{path.name}: {s['injections']} injections, {s['benign']} benign; recall {s['recall']:.3f}, "
               f"false-positive rate {s['false_positive_rate']:.3f}")

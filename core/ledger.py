@@ -21,6 +21,12 @@ class Fence(Protocol):
     def check(self, s: Session) -> None:
         """Raise ``core.errors.LeaseLost`` unless the caller still holds the run (in ``s``'s transaction)."""
 
+    def ensure_held(self) -> None:
+        """The same without the database, on the worker's own clock."""
+
+    def deadline(self) -> float:
+        """When the worker stops counting on the run, seconds since the epoch (for the page's guard)."""
+
 
 def key_for(run: Run, action: str = "submit") -> str:
     return f"{run.id}:{action}"

@@ -24,6 +24,7 @@ from core.queue import enqueue_login
 from core.runs import late_start, set_status
 from employees.settings import of_employee
 from graphs.context import RunContext
+from rpa import press_guard, stall
 from rpa.handoff import Waiting
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
 from rpa.takeover import slider_area, take_over  # noqa: F401  (slider_area: the run's and the login's)
@@ -56,10 +57,25 @@ def claim_press(ctx: RunContext, run: Run, action: str = "submit", shot: Shot | 
         if shot is not None and (earlier is None or earlier.status != "done"):
             add_artifacts(s, run.id, shot, SUBMITTED_STEP)  # recorded before the intent: the record's order
         entry = ledger.record_intent(s, row, action, fence=ctx.fence)
+    stall.point("intent")
     # Once more after the commit, on the worker's own clock: a pause inside the commit must not be
-    # followed by a press the next worker may already have made. What is left is the press call itself.
+    # followed by a press the next worker may already have made. What is left is the press call itself,
+    # which ``pressing`` hands to the page.
     ctx.fence.ensure_held()
     return entry
+
+
+@contextmanager
+def pressing(ctx: RunContext, page) -> Iterator[None]:
+    """Around the adapter's press, after ``claim_press`` said ``intent``: the page refuses the click once the
+    lease has run out on the worker's clock (``rpa.press_guard``), so a worker stopped after its last look
+    at the lease and woken after the hand-over does not press. Only the press: the owner's code or drag
+    that may follow comes later than a lease."""
+    with press_guard.armed(page, ctx.fence.deadline()):
+        ctx.fence.ensure_held()  # the arming took a round trip to the browser
+        stall.point("press")
+        yield
+    stall.point("clicked")
 
 
 def load_run(ctx: RunContext, run_id: str) -> Run:

@@ -85,6 +85,13 @@ class Lease:
         if not self.held():
             raise LeaseLost(f"任务 {self.run_id} 已由另一个工作进程接手")
 
+    def deadline(self) -> float:
+        """The moment this worker stops believing in the lease, on the wall clock (seconds since the epoch),
+        for the page's own guard (``rpa.press_guard``); 0 once the lease is lost."""
+        if self._lost.is_set():
+            return 0.0
+        return time.time() + (self._held_until - time.monotonic())
+
     def check(self, s: Session) -> None:
         """In the caller's transaction: the run still carries this worker's token. The no-op update takes
         the row's write lock, so no other worker can take the run until that transaction ends."""

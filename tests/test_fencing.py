@@ -16,10 +16,13 @@ from core.errors import LeaseLost
 from core.models import Account, AuditLog, Run
 from core.runs import create_run
 from core.models import Employee
+from rpa import press_guard
 from rpa.lease import Lease, account_lock
 from tests.core_fixtures import core_settings, redis_conn, redis_server, wait_until  # noqa: F401
 from tests.factories import make_image, seed_workspace
+from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
 from tests.stack_fixtures import Env, make_stack
+from tests.stall_fixtures import WORKFLOWS, prepare, stall, stall_stack
 
 
 @pytest.fixture
@@ -79,6 +82,35 @@ def test_a_lease_that_ran_out_on_the_workers_own_clock_is_not_held(run_row, redi
     lease.__exit__(None, None, None)
 
 
+# -- the page's own guard ----------------------------------------------------------------------
+
+FORM = """<form onsubmit="event.preventDefault(); document.title = 'sent'">
+<button type="submit" onclick="window.clicks = (window.clicks || 0) + 1">发布</button></form>"""
+
+
+def test_a_page_armed_with_a_lease_that_ran_out_refuses_the_press(page):  # noqa: F811
+    page.set_content(FORM)
+    with press_guard.armed(page, time.time() - 0.01):
+        page.get_by_role("button", name="发布").click()
+    assert page.title() == "" and page.evaluate("window.clicks || 0") == 0
+
+
+def test_a_page_armed_with_a_lease_still_held_lets_the_press_through(page):  # noqa: F811
+    page.set_content(FORM)
+    with press_guard.armed(page, time.time() + 30):
+        page.get_by_role("button", name="发布").click()
+    assert page.title() == "sent" and page.evaluate("window.clicks") == 1
+
+
+def test_the_guard_is_taken_off_after_the_press_so_the_owners_own_clicks_go_through(page):  # noqa: F811
+    page.set_content(FORM)
+    with press_guard.armed(page, time.time() - 0.01):
+        page.get_by_role("button", name="发布").click()
+        assert page.title() == ""
+    page.get_by_role("button", name="发布").click()
+    assert page.title() == "sent" and page.evaluate("window.clicks") == 1
+
+
 # -- end to end: SIGSTOP the worker mid-run, past its lease -------------------------------------
 
 @pytest.fixture(scope="module")
@@ -127,3 +159,26 @@ def test_a_worker_paused_past_its_lease_never_posts_a_second_time(stall_env, tmp
         later = [a.action for a in s.query(AuditLog).filter(AuditLog.target == run_id).all()
                  if a.at.timestamp() > published_at]
     assert later == [], later  # nothing set the finished run back (no loop of run.running)
+
+
+@pytest.fixture(scope="module")
+def press_env(tmp_path_factory):
+    env, stall_file = stall_stack(tmp_path_factory)
+    yield env, stall_file
+    env.stack.stop()
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS)
+def test_a_worker_stopped_after_its_intent_right_before_the_press_never_presses_after_the_hand_over(
+        press_env, workflow, tmp_path):
+    """The most dangerous moment: the ledger's intent is committed and every look at the lease is behind the
+    worker; it is stopped (with its browser) there, another worker takes the run over and finishes it, then
+    the first one wakes and goes on to its press: the page refuses it (``rpa.press_guard``)."""
+    env, stall_file = press_env
+    prep = prepare(env, workflow, tmp_path)
+    stalled = stall(env, stall_file, prep, "press")
+    assert stalled.hit  # the worker really was stopped there
+    assert prep.count() == 1  # one note / work / item / filing / payment on the replica
+    assert stalled.status == "published", env.run(prep.run_id).reason
+    assert stalled.gave_up, stalled.log_tail  # the woken worker left the run alone (its fence said so) and set nothing back
+    assert env.run(prep.run_id).status == "published"

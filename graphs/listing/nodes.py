@@ -20,7 +20,8 @@ from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
 from graphs.steps import (capture_submitted, claim_press, fingerprint, load_run, owned, owner_drags_slider,
-                          shoot_run, timed_start)
+                          pressing, shoot_run, timed_start)
+from rpa import stall
 from sites import adapter_for
 from sites.taobao.product import Product
 from sites.taobao.warnings import WarningNeedsOwner
@@ -80,7 +81,8 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
             if found is not None:
                 return {"published": _record_done(ctx, run, found.item_id, found.title)}
         if ctx.workbench.filled_with != fingerprint(state["content"]):
-            _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
+            with stall.filling():
+                _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
             ctx.workbench.filled_with = fingerprint(state["content"])
         claim = claim_press(ctx, run, shot=capture_submitted(ctx, run, adapter.form_tab(page)))
         if claim.status == "done":  # another worker pressed and read it back meanwhile
@@ -100,7 +102,8 @@ def _press(ctx: RunContext, run: Run, adapter, page, allowed: list[str]):
     """提交宝贝信息 (and the owner's drag when the slider holds it). A failure's picture of the page is the
     runner's (``graphs.runner._failure_shot``: the newest tab, the one the site answered in)."""
     try:
-        return adapter.submit(page, allowed=allowed)
+        with pressing(ctx, adapter.form_tab(page)):
+            return adapter.submit(page, allowed=allowed)
     except SliderRequired:
         owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
         return adapter.resume_submit(page)  # the page sends the held submit again by itself
@@ -151,6 +154,7 @@ def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     product = Product.model_validate(state["content"])
     item_id = state["submitted"]["item_id"]
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+    stall.point("readback")
     found = adapter.find_listed(page, product, item_id=item_id)
     if found is None:
         raise ContentRejected(f"淘宝提示提交成功（商品ID {item_id}），但出售中和仓库中都找不到这件商品",

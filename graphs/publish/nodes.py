@@ -18,7 +18,9 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import capture_run, capture_submitted, claim_press, fingerprint, load_run, shoot_run, timed_start
+from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, load_run, pressing, shoot_run,
+                          timed_start)
+from rpa import stall
 from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -78,13 +80,15 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         ctx.workbench.filled_with = None  # the read-back left the form: fill it again
     try:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
-            adapter.fill(page, post)
+            with stall.filling():
+                adapter.fill(page, post)
             ctx.workbench.filled_with = fingerprint(state["content"])
         claim = claim_press(ctx, run, shot=capture_submitted(ctx, run, page))
         if claim.status == "done":  # another worker pressed and read it back meanwhile
             return {"published": {"external_id": claim.external_id, "title": post.title}}
         try:
-            adapter.submit(page)
+            with pressing(ctx, page):
+                adapter.submit(page)
         except CodeRequired as asked:
             _answer_codes(ctx, run, adapter, page, asked)
     except LoginRequired:
@@ -113,6 +117,7 @@ def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     with ctx.db() as s:
         since = ledger.get(s, run).intent_at - READ_BACK_MARGIN
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
+    stall.point("readback")
     found = _read_back(adapter, page, post, since=since)
     if found is not None:
         # The site's list, newest first: its visible top holds the post (a full page grows with every post).

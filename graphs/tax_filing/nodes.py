@@ -20,9 +20,10 @@ from core.errors import BusinessError, ContentRejected, LoginRequired, NeedsHuma
 from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
-from graphs.steps import claim_press, load_run, owned, owner_drags_slider, shoot_run
+from graphs.steps import claim_press, load_run, owned, owner_drags_slider, pressing, shoot_run
 from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
+from rpa import stall
 from rpa.handoff import Waiting, ask, ask_code
 from rpa.sign_in import type_login
 from sites import adapter_for
@@ -149,14 +150,16 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
-            filled = _fill_return(form, adapter, page, run, form.compute(ctx, run))  # the approval closed the page
+            with stall.filling():  # the approval closed the page
+                filled = _fill_return(form, adapter, page, run, form.compute(ctx, run))
         except AlreadyFiled as e:
             raise ContentRejected(f"这个季度已经申报过了（{e.message}），没有重复申报", site=run.site) from e
         _refuse_unapproved(run, filled, state.get("fields") or {})
         claim = claim_press(ctx, run, "file")
         if claim.status == "done":  # another worker filed and read it back meanwhile
             return {"filed": {"serial": claim.external_id}}
-        serial = adapter.submit_return(page)
+        with pressing(ctx, page):
+            serial = adapter.submit_return(page)
     except LoginRequired:
         return {"needs_login": True}
     return {"filed": {"serial": serial}}
@@ -181,6 +184,7 @@ def _refuse_unapproved(run: Run, filled: Filled, card: dict) -> None:
 def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
+    stall.point("readback")
     found = adapter.find_filed(page, run.content["period"], form_of(run).title)
     if found is None:
         raise ContentRejected("提交后在申报信息查询里找不到这份申报表", site=run.site, url=page.url)
@@ -214,16 +218,19 @@ def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
             _done(ctx, run, "pay", paid.serial)
             return {}
     amount = Decimal(state["fields"]["amount"])  # what the owner approved; the adapter refuses any other
-    adapter.open_payment(page, run.content["period"], title)
+    with stall.filling():
+        adapter.open_payment(page, run.content["period"], title)
     if claim_press(ctx, run, "pay").status == "done":  # another worker paid and read it back meanwhile
         return {}
-    adapter.pay(page, amount)
+    with pressing(ctx, page):
+        adapter.pay(page, amount)
     return {}
 
 
 def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
+    stall.point("readback")
     paid = adapter.find_payment(page, run.content["period"], form_of(run).title)
     if paid is None or not paid.paid:
         raise ContentRejected("缴款后在申报信息查询里没有看到「已缴款」", site=run.site, url=page.url)
