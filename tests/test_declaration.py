@@ -90,3 +90,10 @@ def test_the_approval_card_says_which_declaration_will_be_set(web, client, ids, 
     page = client.get(f"/approvals/{card_id}")
     assert page.status_code == 200
     assert "将设置的声明：<strong>AI生成内容（店主标记为AI辅助创作）</strong>" in page.text
+
+
+def test_douyin_has_no_original_declaration_so_an_original_post_is_published_without_one():
+    from sites.douyin import DouyinAdapter
+    # No page is touched: nothing is to be set on Douyin's form for 原创.
+    assert DouyinAdapter._declare(None, None, Post(declaration="original")) == "不声明（抖音没有原创声明）"
+    assert DouyinAdapter._declare(None, None, Post()) == "不声明"
