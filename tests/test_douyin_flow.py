@@ -309,3 +309,65 @@ def test_sigkill_mid_run_never_makes_two_works(env, shop, mp4, tmp_path):
     for run_id, title in runs.items():
         run = env.run(run_id)
         assert (counts[title] == 1) == (run.status == "published"), (title, run.status, run.reason)
+
+
+# -- declarations and covers (issue 18) -------------------------------------------------------------------
+def test_a_model_drafted_video_is_declared_ai_generated_on_the_card_and_on_the_work(env, shop, mp4):
+    _douyin(env).faults(declaration_variant="form")
+    post = _video(mp4, "模型起草的视频", drafted_by="model")
+    run_id = env.start_run(shop["douyin"], shop["employee"], post, mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval", timeout=90)
+    with env.db() as s:
+        card = s.query(Approval).filter_by(run_id=run_id).one()
+    assert card.fields["declaration"] == "内容由AI生成"
+    assert card.fields["cover"] == "智能推荐封面（第1张）"
+    with closing(_phone(env, shop)) as phone:
+        page = phone.get(f"/approvals/{card.id}").text
+    assert "将设置的声明：<strong>AI生成内容（正文由模型起草）</strong>" in page
+    _approve(env, run_id)
+    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    assert run.status == "published", run.reason
+    (work,) = _works(env)
+    assert (work["title"], work["declaration"], work["cover"]) == ("模型起草的视频", "内容由AI生成", "recommended:1")
+
+
+def test_an_owner_written_post_is_published_without_a_declaration(env, shop, mp4):
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], _video(mp4, "店主自己写的"), mode="auto"),
+                          "published", "failed", timeout=120)
+    assert run.status == "published", run.reason
+    (work,) = _works(env)
+    assert work["declaration"] is None
+
+
+@pytest.mark.parametrize("faults,kind,extra,declared", [
+    ({"form_variant": "publish", "declaration_variant": "form"}, "video", {"drafted_by": "model"}, "内容由AI生成"),
+    ({"form_variant": "post_video", "declaration_variant": "select", "tour": True}, "video", {"ai_assisted": True},
+     "内容由AI生成"),
+    ({"form_variant": "publish", "declaration_variant": "assistant"}, "video",
+     {"declaration": "repost", "repost_source": "茶叶日报", "cover": "__cover__"}, "内容为转载信息"),
+    ({"declaration_variant": "assistant"}, "image", {"drafted_by": "model"}, "内容由AI生成"),
+])
+def test_each_form_variant_publishes_once_with_everything_set(env, shop, mp4, tmp_path, faults, kind, extra, declared):
+    _douyin(env).faults(**faults)
+    if extra.get("cover") == "__cover__":
+        extra = {**extra, "cover": str(make_image(tmp_path / "cover.jpg", size=(720, 1280)))}
+    title = f"变体{next(_n)}"
+    post = _video(mp4, title, **extra) if kind == "video" else \
+        Post(kind="image", images=shop["images"], title=title, body="图文", topics=["新品"], **extra)
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], post, mode="auto"), "published", "failed",
+                          timeout=150)
+    assert run.status == "published", run.reason
+    (work,) = _works(env)
+    assert (work["title"], work["declaration"], work["id"]) == (title, declared, run.external_id)
+    assert _douyin(env).state()["submissions"] == 1
+    if kind == "video":
+        assert work["cover"] == ("uploaded:cover.jpg" if "cover" in extra else "recommended:1")
+
+
+def test_without_the_declaration_entry_an_ai_post_fails_with_the_reason_and_nothing_is_posted(env, shop, mp4):
+    _douyin(env).faults(no_declaration=True)
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], _video(mp4, "无法声明", drafted_by="model"),
+                                        mode="auto"), "failed", "published", timeout=150)
+    assert run.status == "failed"
+    assert "自主声明" in run.reason and "内容由AI生成" in run.reason and "没有发布" in run.reason, run.reason
+    assert _works(env) == [] and _douyin(env).state()["submissions"] == 0

@@ -14,12 +14,14 @@ import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 
 from core.settings import Settings
+from sites.douyin.pages.declaration import DeclarationSection
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.guards import LoginWall, Overlays, Verification
 from sites.douyin.pages.locate import Fallback
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
 from sites.douyin.pages.works import WorksPage
+from tests.pages_fixtures import only_one
 
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-pages" / "douyin"
 if not REAL_PAGES.is_dir():
@@ -61,9 +63,8 @@ def saved(browser):
 
 
 def resolves_to_one(element: Fallback) -> Locator:
-    found = element.resolve(timeout=3_000)
-    assert found.count() == 1, f"{element.name} resolved to {found.count()} elements"
-    return found
+    """The element's chosen candidate matches exactly one element on the page (not just its ``.first``)."""
+    return only_one(element)
 
 
 # -- upload page ---------------------------------------------------------------------------------
@@ -167,3 +168,21 @@ def test_clicking_the_schedule_label_checks_its_own_box_and_a_missing_date_input
     assert form.scheduled()
     with pytest.raises(PageChanged, match="抖音"):  # the site's script renders the date input; none here
         form.date_input.resolve(timeout=300)
+
+
+# -- declaration and covers (issue 18) -------------------------------------------------------------------
+def test_the_declaration_entry_is_the_side_panels_add_declaration_and_nothing_is_declared_yet(saved):
+    page = saved("publish.html")
+    section = DeclarationSection(page, Overlays(page))
+    entry = resolves_to_one(section.entry)
+    assert entry.inner_text().strip() == "添加声明"
+    assert entry.evaluate("e => !!e.closest('[class*=userDeclaration]')")
+    assert section.read() is None
+    assert section.modal.count() == 0
+
+
+def test_the_three_recommended_covers_are_found_without_their_container(saved):
+    form = PublishForm(saved("publish.html"))
+    assert form.recommended.count() == 3
+    assert all("recommendCoverContainer" not in c for c in form.recommended.evaluate_all("es => es.map(e => e.className)"))
+    assert form.cover_confirm.count() == 0 and form.cover_dialog.count() == 0

@@ -312,3 +312,117 @@ def test_image_post_takes_35_images_and_refuses_36_and_gifs(page, context, dy, t
     (work,) = dy.state()["works"]
     assert work["kind"] == "image" and work["images"] == 35
     expect(page.locator(f"div.video-card-zQ02ng[data-aweme-id='{work['id']}']")).to_contain_text("三十五张图")
+
+
+# -- the form's sections as on the real site (issue 18) -------------------------------------------------
+SECTIONS = ["作品描述", "作品活动奖励", "设置封面", "添加标签", "添加到", "允许他人保存视频", "设置谁可以看", "发布时间"]
+
+
+def test_the_video_form_has_the_real_sections_in_the_real_order(page, dy, mp4):
+    dy.faults(form_variant="publish", declaration_variant="assistant")
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    text = page.locator(".form-fields").inner_text()
+    at = [text.index(s) for s in SECTIONS]
+    assert at == sorted(at), dict(zip(SECTIONS, at))
+    expect(page.get_by_text("智能推荐封面")).to_be_visible()
+    expect(page.locator("[class^='recommendCover-']")).to_have_count(3)
+    expect(page.locator(".postAssistant-Fc978B").get_by_text("快速检测")).to_be_visible()
+    expect(page.get_by_text("作品未见异常")).to_be_visible()
+
+
+def test_the_reupload_card_is_not_in_the_page_until_the_upload_is_processed(page, dy, mp4):
+    dy.faults(form_variant="publish", slow_upload=1500)
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    expect(page.locator("div.progress-div")).to_contain_text("上传中")
+    assert page.locator("div[class*=long-card]").count() == 0  # absent, not merely hidden
+    assert page.get_by_text("重新上传").filter(visible=False).count() == 1  # only the progress box's own slot
+    form_ready(page)
+
+
+@pytest.mark.parametrize("variant,entry,header", [
+    ("form", "添加自主声明", "请选择声明类型（单选）"),
+    ("select", "请选择自主声明", "请选择声明类型（单选）"),
+    ("assistant", "添加声明", "对作品内容添加声明"),
+])
+def test_the_declaration_modal_has_role_modal_and_the_choice_is_kept_with_the_work(page, dy, mp4, variant, entry,
+                                                                                   header):
+    dy.faults(declaration_variant=variant)
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    page.get_by_text(entry, exact=True).click()
+    modal = page.locator("[role='modal']").filter(has_text=header)
+    expect(modal).to_be_visible()
+    assert page.get_by_role("dialog").count() == 0  # not an ARIA dialog: role=dialog locators miss it
+    assert modal.locator("span.semi-radio-addon").all_inner_texts()[:3] == ["内容由AI生成", "内容为转载信息",
+                                                                            "内容为个人观点或见解"]
+    modal.locator("label.semi-radio").filter(has_text="内容由AI生成").click()
+    modal.get_by_role("button", name="确定").click()
+    expect(modal).to_have_count(0)
+    expect(page.get_by_text("内容由AI生成", exact=True)).to_be_visible()
+    fill_and_publish(page, f"声明{variant}")
+    page.wait_for_url("**" + MANAGE)
+    (work,) = dy.state()["works"]
+    assert work["declaration"] == "内容由AI生成"
+    expect(page.locator(f"[data-aweme-id='{work['id']}']")).to_contain_text("自主声明：内容由AI生成")
+
+
+def test_without_the_declaration_entry_the_form_offers_none(page, dy, mp4):
+    dy.faults(no_declaration=True)
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    for entry in ("添加自主声明", "请选择自主声明", "添加声明"):
+        assert page.get_by_text(entry, exact=True).count() == 0
+
+
+def test_a_recommended_cover_is_applied_only_after_its_confirm_modal(page, dy, mp4):
+    dy.faults(cover_required=True)
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    second = page.locator("[class^='recommendCover-']").nth(1)
+    second.click()
+    confirm = page.locator("[role='modal']").filter(has_text="是否确认应用此封面？")
+    expect(confirm).to_be_visible()
+    confirm.get_by_role("button", name="取消").click()
+    fill_and_publish(page, "推荐封面")
+    expect(page.get_by_text("请设置封面后再发布")).to_be_visible()  # cancelled: no cover yet
+    second.click()
+    confirm.get_by_role("button", name="确定").click()
+    expect(second).to_have_class(re.compile("selected"))
+    publish_button(page).click()
+    page.wait_for_url("**" + MANAGE)
+    assert [w["cover"] for w in dy.state()["works"]] == ["recommended:2"]
+
+
+def test_the_cover_editor_is_a_dy_creator_content_modal_that_takes_an_upload(page, dy, mp4, tmp_path):
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    page.get_by_text("选择封面").click()
+    editor = page.locator("div.dy-creator-content-modal")
+    expect(editor).to_be_visible()
+    editor.locator("input.semi-upload-hidden-input").set_input_files(str(make_test_image(tmp_path / "c.jpg")))
+    editor.get_by_role("button", name="完成").click()
+    expect(editor).to_have_count(0)
+    fill_and_publish(page, "上传封面")
+    page.wait_for_url("**" + MANAGE)
+    assert [w["cover"] for w in dy.state()["works"]] == ["uploaded:c.jpg"]
+
+
+def test_the_tour_has_no_close_icon_and_only_its_last_button_closes_it(page, dy, mp4):
+    dy.faults(tour=True)
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    tour = page.locator(".shepherd-element")
+    assert tour.locator(".shepherd-cancel-icon").count() == 0
+    page.keyboard.press("Escape")
+    expect(page.locator(".shepherd-modal-overlay-container")).to_be_visible()
+    tour.get_by_role("button", name="下一步").click()
+    tour.get_by_role("button", name="我知道了").click()
+    expect(page.locator(".shepherd-modal-overlay-container")).to_have_count(0)

@@ -97,7 +97,9 @@ def router(world: World) -> APIRouter:
         desc = work.get("desc") or ""
         created = world.add_work(cookie, user=user, kind=kind, title=work.get("title") or "", desc=desc,
                                  topics=rules.TOPIC.findall(desc), images=len(work.get("image_ids") or []),
-                                 publish_at=work.get("timing") or None)
+                                 publish_at=work.get("timing") or None, declaration=work.get("declaration"),
+                                 cover=work.get("cover") if isinstance(work.get("cover"), str) else None,
+                                 allow_download=bool(work.get("allow_download")), collection=work.get("collection"))
         return ok(aweme_id=created.id)
 
     @api.get("/janus/douyin/creator/pc/work_list")
@@ -107,7 +109,8 @@ def router(world: World) -> APIRouter:
             return NOT_LOGGED_IN
         items = [{"aweme_id": w.id, "desc": w.title or w.desc, "title": w.title, "create_time":
                   int(w.created_at.timestamp()), "status": w.status, "publish_at": w.publish_at,
-                  "media_type": 2 if w.kind == "image" else 4, "images": w.images}
+                  "media_type": 2 if w.kind == "image" else 4, "images": w.images,
+                  "declaration": w.declaration}
                  for w in world.works_of(user)]
         return ok(aweme_list=items, has_more=False, max_cursor=0, total=len(items))
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sandbox.douyin import api, auth, control, pages
 from sandbox.douyin.form_page import form_page
-from sandbox.douyin.rules import COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
+from sandbox.douyin.rules import COLLECTIONS, COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
 from sandbox.douyin.upload_page import upload_page
 from sandbox.xiaohongshu.qr import qr_data_url
@@ -76,6 +76,7 @@ def create_app(delays: bool = True) -> FastAPI:
             return RedirectResponse(UPLOAD, status_code=302)
         s = world.settings
         config = {**timing(), "kind": "video", "uploadId": draft["video"], "maxTitle": MAX_VIDEO_TITLE,
+                  "declaration": world.declaration_variant(), "collections": list(COLLECTIONS),
                   "scheduleMinH": s["schedule_min_h"], "scheduleMaxDays": s["schedule_max_days"]}
         return page(form_page("video", variant, config))
 
@@ -96,6 +97,7 @@ def create_app(delays: bool = True) -> FastAPI:
             return RedirectResponse(UPLOAD, status_code=302)
         s = world.settings
         config = {**timing(), "kind": "image", "imageIds": draft["images"], "maxTitle": MAX_IMAGE_TITLE,
+                  "declaration": world.declaration_variant(), "collections": list(COLLECTIONS),
                   "maxImages": MAX_IMAGES, "scheduleMinH": s["schedule_min_h"], "scheduleMaxDays": s["schedule_max_days"]}
         return page(form_page("image", "image", config))
 

@@ -37,6 +37,14 @@ class Work:
     images: int
     publish_at: str | None
     """Beijing wall time ``YYYY-MM-DD HH:MM`` of a scheduled work; None when published at once."""
+    declaration: str | None = None
+    """The 自主声明 option chosen on the form (``内容由AI生成`` …); None: no declaration."""
+    cover: str | None = None
+    """How the cover was set: ``recommended:<n>``, ``uploaded:<file name>``, ``frame``; None: not set."""
+    allow_download: bool = False
+    """允许他人保存视频 (the real form's default is 不允许)."""
+    collection: str | None = None
+    """The 合集 the work was added to."""
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -51,4 +59,6 @@ class Work:
     def public(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "desc": self.desc, "topics": self.topics,
                 "images": self.images, "publish_at": self.publish_at, "status": self.status,
+                "declaration": self.declaration, "cover": self.cover, "allow_download": self.allow_download,
+                "collection": self.collection,
                 "created_at": self.created_at.isoformat(), "user": self.user}

@@ -70,9 +70,12 @@ def home_page(user: str) -> str:
 def work_card(w: Work) -> str:
     when = f'定时发布 {escape(w.publish_at)}' if w.status == "定时发布" else w.shown_time()
     kind = "图文" if w.kind == "image" else "视频"
+    # GUESS: how the real list shows a work's declaration (no saved page has a declared work)
+    declared = f'<div class="info-declaration">自主声明：{escape(w.declaration)}</div>' if w.declaration else ""
     return (f'<div class="video-card-zQ02ng" data-aweme-id="{w.id}" data-kind="{w.kind}">'
             f'<div class="video-card-info-AcRRBq"><div class="info-title-text-YTLo9y">{escape(w.title or w.desc)}</div>'
-            f'<div class="info-time-iAYLF0">{when}</div><div class="info-kind">{kind} · 作品ID {w.id}</div></div>'
+            f'<div class="info-time-iAYLF0">{when}</div><div class="info-kind">{kind} · 作品ID {w.id}</div>'
+            f'{declared}</div>'
             f'<div class="info-status-AvYzJY">{w.status}</div></div>')
 
 

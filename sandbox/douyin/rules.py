@@ -21,6 +21,12 @@ IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 BAD_VIDEO = "视频格式不支持，请上传mp4、webm等常用格式的视频"  # GUESS
 BAD_IMAGE = "图片格式不支持，请上传jpg、jpeg、png、webp格式的图片"  # GUESS
 TOPIC = re.compile(r"#([^\s#@]+)")
+DECLARATIONS = ("内容由AI生成", "内容为转载信息", "内容为个人观点或见解", "内容取材网络", "可能引人不适",
+                "虚构演绎，仅供娱乐", "危险行为，请勿模仿")
+"""The 自主声明 modal's radio options, in its order (the first three seen in current uploaders; the rest from
+one public uploader, GUESS)."""
+COLLECTIONS = ("日语英语对照学", "冷泡茶教程")
+"""The account's 合集 (the first as in the saved real page)."""
 
 
 def is_video(data: bytes) -> bool:
@@ -74,6 +80,10 @@ def check_work(work: dict, now: datetime, min_h: float, max_days: float) -> str 
         return "请填写作品标题或作品描述"  # GUESS
     if len(desc) > MAX_DESC:
         return f"作品描述最多{MAX_DESC}个字"  # GUESS
+    if work.get("declaration") is not None and work["declaration"] not in DECLARATIONS:
+        return "请选择正确的声明类型"  # GUESS
+    if work.get("collection") is not None and work["collection"] not in COLLECTIONS:
+        return "合集不存在"  # GUESS
     if work.get("timing"):
         return check_schedule(work["timing"], now, min_h, max_days)
     return None

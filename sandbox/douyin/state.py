@@ -22,12 +22,17 @@ DEFAULT_FAULTS = {
     "cover_required": False,  # publishing without a cover: 请设置封面后再发布
     "sms_required": False,    # publishing asks for an SMS code first
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
+    "no_declaration": False,  # the forms have no 自主声明 entry at all (an account or build without it)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
-                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random"}
+                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random",
+                    "declaration_variant": "random"}
 INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")
 VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
             "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
+DECLARATION_VARIANTS = ("form", "select", "assistant")
+"""Where the 自主声明 entry sits (``form_page.py``): a form row 「添加自主声明」, a select box 「请选择自主声明」,
+or the 发文助手 side panel's 「添加声明」 (the saved real page, with the older modal header)."""
 
 
 class World(BaseWorld):
@@ -56,6 +61,8 @@ class World(BaseWorld):
                     (self.faults if key in self.faults else self.settings)[key] = bool(value)
                 elif key == "form_variant":
                     self.settings[key] = value if value in VARIANTS else "random"
+                elif key == "declaration_variant":
+                    self.settings[key] = value if value in DECLARATION_VARIANTS else "random"
                 else:
                     self.settings[key] = float(value)
             return None
@@ -87,6 +94,14 @@ class World(BaseWorld):
                 return VARIANTS[variant] if variant in VARIANTS else random.choice(list(VARIANTS.values()))
             self.drafts[cookie] = {"kind": "image", "video": None, "images": list(ids)}
             return "/creator-micro/content/post/image?enter_from=publish_page&media_type=image&type=new"
+
+    def declaration_variant(self) -> str | None:
+        """The 自主声明 entry a form page gets now; None when the fault removes it."""
+        with self.lock:
+            if self.faults["no_declaration"]:
+                return None
+            chosen = self.settings["declaration_variant"]
+            return chosen if chosen in DECLARATION_VARIANTS else random.choice(DECLARATION_VARIANTS)
 
     def draft_of(self, cookie: str | None) -> dict | None:
         with self.lock:

@@ -10,12 +10,14 @@ from datetime import datetime
 from playwright.sync_api import Page
 
 from core.content import Post
+from core.declaration import declaration_for
 from core.settings import Settings
 from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
-from sites.douyin.errors import SITE
+from sites.douyin.errors import SITE, DeclarationMissing
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import login, works
+from sites.douyin.pages.declaration import DeclarationSection, option_for
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
@@ -85,15 +87,33 @@ class DouyinAdapter:
             form.set_title(post.title)
             form.set_body(post.body)
             skipped = [t for t in post.topics if not form.add_topic(t)]
+            cover = ""
             if post.kind == "video" and post.cover:
                 form.set_cover(post.cover)
+                cover = "已上传封面"
+            elif post.kind == "video" and form.choose_recommended_cover():
+                cover = "智能推荐封面（第1张）"
+            declared = self._declare(page, form, post)
             if post.timing.mode == "site" and post.timing.at is not None:
                 form.schedule(site_wall_time(post.timing.at))
             fields = form.read_back([t for t in post.topics if t not in skipped])
             fields["media"] = "视频已上传" if post.kind == "video" else f"{len(post.images)}张图片已上传"
+            if cover:
+                fields["cover"] = cover
+            fields["declaration"] = declared
             if skipped:
                 fields["skipped_topics"] = " ".join(f"#{t}" for t in skipped)
             return fields
+
+    @staticmethod
+    def _declare(page: Page, form: PublishForm, post: Post) -> str:
+        """Set the 自主声明 the content calls for (``core.declaration``) and return what the form shows.
+        A declaration that cannot be set raises ``DeclarationNotSet``: the post is never published without it."""
+        wanted = declaration_for(post)
+        option = option_for(wanted)
+        if option is None:
+            return "不声明（抖音没有原创声明）" if wanted and wanted.kind == "original" else "不声明"
+        return DeclarationSection(page, form.overlays).set(option)
 
     def submit(self, page: Page) -> None:
         with self._boundary(page):
@@ -108,7 +128,14 @@ class DouyinAdapter:
             works_page = works.WorksPage(page, self.base_url)
             works_page.open()
             row = works_page.find(post.title, since)
-            return Published(external_id=row.work_id, title=row.title, url=row.url) if row else None
+            if row is None:
+                return None
+            wanted = option_for(declaration_for(post))
+            if row.declaration != wanted:  # GUESS: how the real 作品管理 shows a declaration (see works.py)
+                raise DeclarationMissing(
+                    f"作品已发布（作品ID {row.work_id}），但抖音作品管理里显示的声明是「{row.declaration or '未声明'}」，"
+                    f"不是「{wanted or '不声明'}」。请到抖音创作者中心改好这条作品的自主声明", site=SITE, url=page.url)
+            return Published(external_id=row.work_id, title=row.title, url=row.url)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

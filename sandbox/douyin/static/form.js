@@ -10,7 +10,20 @@
   var f = null;
 
   // -- video upload: progress, 上传失败, 重新上传 ---------------------------------------------------
-  var prog = video && $(".progress-div"), card = video && $(".long-card-s4BQ2a");
+  var prog = video && $(".progress-div"), card = null;
+  // The 重新上传 card exists only once the upload has been processed (never hidden in the page before).
+  function showCard() {
+    if (card) return;
+    var tpl = document.getElementById("long-card-template");
+    prog.parentNode.appendChild(tpl.content.cloneNode(true));
+    card = $(".long-card-s4BQ2a");
+    bindReupload(card);
+  }
+  function bindReupload(scope) {
+    scope.querySelectorAll("input.upload-btn-input-UY_qeY").forEach(function (input) {
+      input.addEventListener("change", function () { var file = input.files[0]; input.value = ""; if (file) reupload(file); });
+    });
+  }
   function poll(id) {
     DY.getJSON("/web/api/media/upload/status/?upload_id=" + id).then(function (j) {
       if (id !== st.uploadId) return;
@@ -21,7 +34,7 @@
         return setTimeout(function () { poll(id); }, cfg.pollMs);
       }
       if (j.status === "done") {
-        st.upload = "done"; prog.hidden = true; card.hidden = false; renderFields();
+        st.upload = "done"; prog.hidden = true; showCard(); renderFields(); DY.detected(root);
         if (st.pending) { st.pending = false; publish(); }
         return;
       }
@@ -32,7 +45,8 @@
     });
   }
   function reupload(file) {
-    st.upload = "uploading"; prog.hidden = false; card.hidden = true;
+    st.upload = "uploading"; prog.hidden = false;
+    if (card) { card.remove(); card = null; }
     $(".progress-text").textContent = "上传中 0%"; $(".fail-reason").textContent = ""; $(".reupload-slot").hidden = true;
     DY.postFile("/web/api/media/upload/video/", file).then(function (j) {
       if (j.status_code === 8) return DY.loggedOut();
@@ -40,9 +54,7 @@
     });
   }
   if (video) {
-    root.querySelectorAll("input.upload-btn-input-UY_qeY").forEach(function (input) {
-      input.addEventListener("change", function () { var file = input.files[0]; input.value = ""; if (file) reupload(file); });
-    });
+    bindReupload(prog);
     poll(st.uploadId);
   }
 
@@ -68,7 +80,7 @@
     });
     f.editor.addEventListener("input", function () { f.count.textContent = f.editor.innerText.replace(/\n$/, "").length + " / " + MAX_DESC; });
     DY.attachTopics(f.editor);
-    if ($(".coverControl-CjlzqC")) DY.attachCover($(".coverControl-CjlzqC"));
+    DY.attachSections(root);
     $(".topic-btn").addEventListener("click", function () { f.editor.focus(); document.execCommand("insertText", false, " #"); });
     root.querySelectorAll("label.radio-d4zkru").forEach(function (label) {
       label.addEventListener("click", function (e) {
@@ -107,8 +119,9 @@
     if (title.length > cfg.maxTitle) { DY.toast("作品标题最多" + cfg.maxTitle + "个字"); return; }
     if (desc.length > MAX_DESC) { DY.toast("作品描述最多" + MAX_DESC + "个字"); return; }
     if (st.timed && (!st.lastGood || !inWindow(parseWall(st.lastGood)))) { f.err.textContent = scheduleMsg(); DY.toast(scheduleMsg()); return; }
-    var vis = $(".visibility label.checked-pj6Ut9 input");
+    var vis = $(".visibility label.checked-pj6Ut9 input"), save = $(".download-content-Lci5tL label.checked-pj6Ut9 input");
     var body = {kind: cfg.kind, title: title, desc: desc, cover: DY.cover, visibility: vis ? +vis.value : 0,
+                declaration: DY.declaration, collection: DY.collection, allow_download: !!(save && save.value === "1"),
                 timing: st.timed ? st.lastGood : null, sms_ticket: typeof ticket === "string" ? ticket : null};
     if (video) body.upload_id = st.uploadId; else body.image_ids = DY.images.slice();
     st.busy = true; f.btn.disabled = true;
@@ -121,5 +134,7 @@
     }).catch(function () { st.busy = false; f.btn.disabled = false; DY.toast("网络异常，请稍后重试"); });
   }
 
+  DY.attachDeclaration(root);  // the side panel's entry is there before the fields
   if (!document.getElementById("form-fields-template")) renderFields();
+  if (!video) DY.detected(root);
 })();

@@ -1,18 +1,22 @@
-// Overlays of the publish form: the topic dropdown (typed "#word"), the cover modal and the SMS modal.
+// Overlays of the publish form: the topic dropdown (typed "#word") and the SMS modal (covers and the
+// declaration modal: sections.js).
 // The dropdown and the modals lie over the form and take the clicks meant for what is under them.
 (function () {
   "use strict";
   var cfg = DY.cfg;
 
-  function modal(cls, title, body, footer) {
+  // role "modal" (not an ARIA role) is what the real creator center puts on its Semi modals; the SMS
+  // modal keeps "dialog".
+  function modal(cls, title, body, footer, role) {
     var w = document.createElement("div");
     w.className = "semi-modal-portal " + cls;
-    w.innerHTML = '<div class="semi-modal-mask"></div><div class="semi-modal-wrap"><div class="semi-modal" role="dialog" aria-modal="true">' +
+    w.innerHTML = '<div class="semi-modal-mask"></div><div class="semi-modal-wrap"><div class="semi-modal" role="' + (role || "dialog") + '" aria-modal="true">' +
       '<div class="semi-modal-content"><div class="semi-modal-header"><h5 class="semi-modal-title">' + title + '</h5></div>' +
       '<div class="semi-modal-body">' + body + '</div><div class="semi-modal-footer">' + footer + '</div></div></div></div>';
     document.body.appendChild(w);
     return w;
   }
+  DY.modal = modal;
 
   // -- topics: "#word" right before the caret opens the dropdown ------------------------------------
   var HOT = ["享受生活", "生活方式", "时尚生活", "努力是为了遇见更好的自己"];
@@ -60,34 +64,6 @@
     editor.addEventListener("keydown", function (e) { if (e.key === "Escape" || e.key === " ") hide(); });
     document.addEventListener("mousedown", function (e) { if (box && !box.contains(e.target) && e.target !== editor) hide(); });
     return {hide: hide};
-  };
-
-  // -- cover modal: 完成 stays disabled until the frames are "processed" -----------------------------
-  DY.cover = false;
-  DY.attachCover = function (control) {
-    control.addEventListener("click", function () {
-      var m = modal("cover-modal", "设置封面", '<div class="cover-tabs"><span class="active">设置竖封面</span><span>设置横封面</span></div>' +
-        '<div class="cover-preview">封面预览</div><div class="cover-processing">封面处理中…</div>' +
-        '<label class="semi-button upload-cover">上传封面<input type="file" accept="image/png,image/jpeg" hidden></label>',
-        '<button type="button" class="semi-button cancel">取消</button>' +
-        '<button type="button" class="semi-button semi-button-primary semi-button-disabled finish" disabled>完成</button>');
-      var finish = m.querySelector(".finish");
-      setTimeout(function () {
-        finish.disabled = false; finish.classList.remove("semi-button-disabled");
-        m.querySelector(".cover-processing").textContent = "";
-      }, cfg.coverMs);
-      m.querySelector(".cancel").addEventListener("click", function () { m.remove(); });
-      m.querySelector(".upload-cover input").addEventListener("change", function (ev) {
-        // The real modal crops the uploaded picture; here it only replaces the default frame.
-        if (ev.target.files.length) m.querySelector(".cover-preview").textContent = "已上传：" + ev.target.files[0].name;
-      });
-      finish.addEventListener("click", function () {
-        DY.cover = true;
-        control.classList.add("has-cover");
-        control.querySelector(".title-wA45Xd").textContent = "修改封面";
-        m.remove();
-      });
-    });
   };
 
   // -- SMS verification: only real pointer events count (isTrusted), as on the real modal -----------

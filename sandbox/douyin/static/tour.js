@@ -1,5 +1,6 @@
 // The new-user tour (fault "tour"): a Shepherd-style full-page overlay plus a step dialog. Until it is
-// closed (last step's 我知道了, the × icon, or Escape) the overlay takes every click on the page.
+// closed with the last step's 我知道了 (the real tour has no × and ignores Escape) the overlay takes every
+// click on the page.
 (function () {
   "use strict";
   if (!window.DY || !DY.cfg.tour) return;
@@ -15,24 +16,20 @@
   function render() {
     var last = at === steps.length - 1;
     el.innerHTML = '<div class="shepherd-content"><header class="shepherd-header"><h3 class="shepherd-title"></h3>' +
-      '<button type="button" class="shepherd-cancel-icon" aria-label="关闭引导">×</button></header>' +
+      '</header>' +
       '<div class="shepherd-text"></div><footer class="shepherd-footer">' +
       '<span class="shepherd-step">' + (at + 1) + '/' + steps.length + '</span>' +
       '<button type="button" class="shepherd-button">' + (last ? "我知道了" : "下一步") + '</button></footer></div>';
     el.querySelector(".shepherd-title").textContent = steps[at][0];
     el.querySelector(".shepherd-text").textContent = steps[at][1];
-    el.querySelector(".shepherd-cancel-icon").addEventListener("click", close);
     el.querySelector(".shepherd-button").addEventListener("click", function () {
       if (last) close(); else { at++; render(); }
     });
   }
   function close() {
     overlay.remove(); el.remove();
-    document.removeEventListener("keydown", onKey, true);
   }
-  function onKey(e) { if (e.key === "Escape") close(); }
   render();
   document.body.appendChild(overlay);
   document.body.appendChild(el);
-  document.addEventListener("keydown", onKey, true);
 })();

@@ -17,7 +17,10 @@ from sites.douyin.pages.guards import LoginWall, Overlays, Verification
 from sites.douyin.pages.locate import Fallback, visible
 
 SCHEDULE_LABEL = re.compile(r"^\s*定时发布\s*$")
-COVER_DIALOG = re.compile("封面")
+COVER_DIALOG = re.compile("设置竖封面|设置横封面")
+COVER_CONFIRM = "是否确认应用此封面"
+MODAL_CSS = "[role='modal'], [role='dialog'], .semi-modal"
+"""The real Semi modals carry role="modal" (not an ARIA role): never rely on role=dialog alone."""
 UPLOADING = re.compile(r"上传中\s*\d+(\.\d+)?\s*%")
 
 
@@ -43,7 +46,13 @@ class PublishForm:
         self.cover_control = Fallback(page, "选择封面",
                                       page.locator("div[class*='coverControl']").filter(has_text="封面"),
                                       page.get_by_text("选择封面", exact=True))
-        self.cover_dialog = visible(page.get_by_role("dialog").filter(has_text=COVER_DIALOG))
+        # The cover editor (uploaders wait for div.dy-creator-content-modal), whatever role it carries.
+        self.cover_dialog = visible(page.locator("div.dy-creator-content-modal").or_(
+            page.locator(MODAL_CSS).filter(has_text=COVER_DIALOG)))
+        # 智能推荐封面: three blocks beside the cover control; choosing one asks 「是否确认应用此封面？」.
+        # ``^=`` keeps out the blocks' own container (recommendCoverContainer-…).
+        self.recommended = visible(page.locator("[class^='recommendCover-'], [class*=' recommendCover-']"))
+        self.cover_confirm = visible(page.locator(MODAL_CSS).filter(has_text=COVER_CONFIRM))
         self.schedule_radio = Fallback(page, "定时发布",
                                        page.locator("label").filter(has_text=SCHEDULE_LABEL),
                                        page.get_by_role("radio", name="定时发布"),
@@ -110,6 +119,25 @@ class PublishForm:
         expect(finish).to_be_enabled(timeout=self.upload_timeout_ms)  # disabled while processing
         finish.click()
         expect(self.cover_dialog).to_have_count(0)
+        self._confirm_cover()  # some builds ask 「是否确认应用此封面？」 here too
+
+    def choose_recommended_cover(self, index: int = 0) -> bool:
+        """Pick a 智能推荐封面 block and confirm 「是否确认应用此封面？」; False when the form has none."""
+        self.overlays.close()
+        if not self.recommended.count():
+            return False
+        block = self.recommended.nth(index)
+        block.click()
+        expect(self.cover_confirm.first).to_be_visible()
+        self._confirm_cover()
+        expect(block).to_have_class(re.compile("selected"))  # after a short isSetting transition
+        return True
+
+    def _confirm_cover(self) -> None:
+        if not self.cover_confirm.count():
+            return
+        self.cover_confirm.first.get_by_role("button", name="确定", exact=True).click()
+        expect(self.cover_confirm).to_have_count(0)
 
     def schedule(self, wall_time: str) -> str:
         """Choose 定时发布 and enter ``YYYY-MM-DD HH:MM``; a value that did not stick raises."""

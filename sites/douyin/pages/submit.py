@@ -46,8 +46,10 @@ class Submitter:
             raise SiteTimeout("发布按钮一直不可点击", site=SITE, url=self.page.url) from e
         self._press(button)
         if self._wait_outcome() == "cover":
-            # The site refused before publishing: choose the default frame, then the one real press.
-            self.form.set_cover(None)
+            # The site refused before publishing: a recommended cover (or the default frame), then the one
+            # real press.
+            if not self.form.choose_recommended_cover():
+                self.form.set_cover(None)
             self._press(self.button.resolve())
             self._wait_outcome(cover_again_fails=True)
 

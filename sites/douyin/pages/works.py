@@ -4,7 +4,8 @@ The saved real page (``manage.html``) is an empty account: header ``作品管理
 ``共 0 个作品`` and ``没有更多作品``. Those are verified. The work cards themselves are GUESS: the
 replica's explicit ``[data-aweme-id]`` first, then ``div[class*=video-card-]`` with
 ``[class*=info-title-text]`` / ``[class*=info-time]`` (class stems reported by public code). The id is read
-from ``data-aweme-id``, a link to ``/video/<id>``, or a shown ``作品ID``.
+from ``data-aweme-id``, a link to ``/video/<id>``, or a shown ``作品ID``. A work's 自主声明 is read as an
+option's text in its row (GUESS: no saved page shows a declared work).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 from core.errors import PageChanged
 from sites.common import newest_match, parse_site_time
 from sites.douyin.errors import SITE
+from sites.douyin.pages.declaration import KNOWN_OPTIONS
 from sites.douyin.pages.guards import LoginWall
 from sites.douyin.pages.locate import Fallback, goto, visible
 
@@ -45,6 +47,8 @@ class WorkRow:
     title: str
     created_at: datetime | None
     url: str | None
+    declaration: str | None = None
+    """The 自主声明 the row shows (``内容由AI生成`` …), None when it shows none."""
 
 
 class WorksPage:
@@ -91,8 +95,9 @@ class WorksPage:
         if not work_id:
             raise PageChanged("作品列表里读不到作品编号，抖音页面可能改版了", site=SITE, url=self.page.url)
         url = urljoin(self.page.url, href) if href else f"https://www.douyin.com/video/{work_id}"
+        declared = next((t for t in KNOWN_OPTIONS if t in raw["text"]), None)
         return WorkRow(work_id=work_id, title=raw["title"].strip(), created_at=parse_site_time(raw["time"]),
-                       url=url)
+                       url=url, declaration=declared)
 
 
 def _id_from(text: str) -> str:
