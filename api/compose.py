@@ -163,10 +163,30 @@ def discard(folder: Path | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+REPOST_SOURCE_MAX = 30
+"""A repost's source as the sites ask for it (a media name); longer is not a name."""
+DECLARATION_CHOICES = ("auto", "ai", "original", "repost")
+
+
+def parse_declaration(choice: str, source: str) -> tuple[str, str]:
+    """The owner's declaration choice and a repost's source, checked (field errors in Chinese)."""
+    choice, source = (choice or "auto").strip(), (source or "").strip()
+    if choice not in DECLARATION_CHOICES:
+        raise FieldErrors([field_error("declaration", "自动|AI生成|原创|转载", "声明只能选自动、AI生成、原创或转载")])
+    if choice == "repost" and not source:
+        raise FieldErrors([field_error("repost_source", "必填", "选了转载，请填写转载来源（媒体或作者名称）")])
+    if len(source) > REPOST_SOURCE_MAX:
+        raise FieldErrors([field_error("repost_source", f"≤ {REPOST_SOURCE_MAX}字",
+                                       f"转载来源最多{REPOST_SOURCE_MAX}个字，现在{len(source)}个字")])
+    return choice, source if choice == "repost" else ""
+
+
 def build_post(*, title: str, body: str, topics: str, timing: Timing, images: list[str], video: str | None = None,
-               cover: str | None = None) -> Post:
+               cover: str | None = None, drafted_by: str = "owner", ai_assisted: bool = False,
+               declaration: str = "auto", repost_source: str = "") -> Post:
     return Post(title=title.strip(), body=body, topics=parse_topics(topics), timing=timing, images=images,
-                video=video, cover=cover, kind="video" if video else "image")
+                video=video, cover=cover, kind="video" if video else "image", drafted_by=drafted_by,
+                ai_assisted=ai_assisted, declaration=declaration, repost_source=repost_source)
 
 
 def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> tuple[list[Account], Employee]:

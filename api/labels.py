@@ -36,6 +36,7 @@ APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": 
 TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}
 FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图片", "timing": "发布时间", "schedule": "发布时间",
          "cover": "封面", "video": "视频", "media": "素材", "skipped_topics": "没加上的话题",
+         "declaration": "已设置的声明",
          # a listing's card (``sites.taobao`` reads these back from the publish form)
          "category": "类目", "properties": "类目属性", "skus": "销售规格", "price": "一口价（元）", "stock": "总库存（件）",
          "outer_id": "商家编码", "desc_images": "描述图", "shelf": "上架时间"}

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 import compliance
 from api import labels
 from compliance import overrides
+from core import declaration
+from core.content import Post
 from core.models import Account, Approval, Artifact, Employee, Run, Schedule
 from core.accounts import last_check, live_accounts
 from core.undo import CANCELLABLE, RETRYABLE
@@ -134,7 +136,8 @@ def approval_view(s: Session, a: Approval, tz: str) -> dict:
             "thumb": artifact_url(shot.thumb_id if shot else None),
             "reason": a.reason, "created_at": labels.local_time(a.created_at, tz),
             "findings": content_findings(s, run) if run.graph == "publish" else [],
-            "from_documents": run.content.get("from_documents", [])}
+            "from_documents": run.content.get("from_documents", []),
+            "declaration": declaration.card_text(Post.model_validate(run.content)) if run.graph == "publish" else None}
 
 
 def content_findings(s: Session, run: Run) -> list[dict]:

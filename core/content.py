@@ -7,7 +7,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+DraftedBy = Literal["model", "writer", "owner"]
+"""Who wrote the text: a language model, the offline template writer, or the owner herself."""
+DeclarationChoice = Literal["auto", "ai", "original", "repost"]
+"""The owner's choice of declaration; ``auto`` (or None) lets the facts decide (``core.declaration``)."""
+MODEL_AUTHOR_PREFIX = "模型"
+"""How a plan names a model-written draft (``模型 <name>``, planning.llm_planner / planning.writer)."""
+
+
+def drafted_by_author(author: str) -> DraftedBy:
+    """A plan's ``author`` (``模型 <name>`` / ``离线模板`` / none) as who drafted the text."""
+    if not author:
+        return "owner"
+    return "model" if author.startswith(MODEL_AUTHOR_PREFIX) else "writer"
 
 
 class Timing(BaseModel):
@@ -35,6 +49,22 @@ class Post(BaseModel):
     """Topic names without the leading ``#``."""
     timing: Timing = Field(default_factory=Timing)
     kind: Literal["image", "video"] = "image"
+    drafted_by: DraftedBy = "owner"
+    """Who drafted the text (kept when the owner edits it: an edited model draft is still model-drafted)."""
+    ai_assisted: bool = False
+    """The owner ticked 「AI辅助创作」: her text was made with an AI tool, so it is declared as AI-generated."""
+    declaration: DeclarationChoice | None = None
+    """The owner's choice of declaration; None / ``auto``: decided from ``drafted_by`` and ``ai_assisted``."""
+    repost_source: str = ""
+    """Where a repost comes from (media or author name), for ``declaration="repost"``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance_of_older_records(cls, data):
+        """Runs stored before ``drafted_by`` existed: a plan's draft says who wrote it in ``task.author``."""
+        if isinstance(data, dict) and "drafted_by" not in data and isinstance(data.get("task"), dict):
+            data = {**data, "drafted_by": drafted_by_author(str(data["task"].get("author") or ""))}
+        return data
 
     def summary(self) -> dict[str, str]:
         """Field values as the owner sees them on the approval card."""

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 import compliance
 from core.accounts import live_accounts
-from core.content import Post, Timing
+from core.content import Post, Timing, drafted_by_author
 from core.errors import ValidationFailed
 from core.models import Employee, Workspace
 from core.settings import Settings
@@ -166,7 +166,7 @@ def post_for(run: PlannedRun, images: list[str]) -> Post:
     """What the publish workflow gets for a confirmed run: its draft, the images, and its time (UTC)."""
     timing = Timing(mode="at", at=run.at.astimezone(timezone.utc)) if run.at else Timing(mode="now")
     return Post(title=run.content.title.strip(), body=run.content.body, topics=list(run.content.topics),
-                images=images, timing=timing, kind="image")
+                images=images, timing=timing, kind="image", drafted_by=drafted_by_author(run.content.author))
 
 
 class ListingFacts(BaseModel):

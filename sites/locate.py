@@ -95,6 +95,16 @@ class Fallback:
                 return self._chosen
         return None
 
+    def resolve_one(self, timeout: float | None = None) -> Locator:
+        """``resolve``, but ``PageChanged`` when the chosen candidate matches more than one element: ``.first``
+        would then act on whichever comes first in the DOM (a second file input, a hidden twin)."""
+        found = self.resolve(timeout)
+        every = self._usable(self.candidates[self.chosen_index] if self.chosen_index is not None else self.union)
+        if (n := every.count()) > 1:
+            raise PageChanged(f"页面上有{n}个「{self.name}」，无法确定是哪一个，{self.label}页面可能改版了",
+                              site=self.site, url=self.page.url)
+        return found
+
     def present(self) -> bool:
         """Whether any candidate is there right now (no waiting)."""
         return self.any.count() > 0

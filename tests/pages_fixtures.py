@@ -14,6 +14,7 @@ from books.pit import LINES as PIT_LINES, compute_prepayment
 from books.store import records_in
 from books.vat import compute_return
 from core.db import transaction
+from core.errors import PageChanged
 from core.models import Account, Approval, Employee, Run, Schedule, Workspace, utcnow
 from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, save_shot
 from tests.factories import make_image
@@ -24,6 +25,15 @@ INCOME = """日期,金额,发票类型,类别,税率
 2026-07-10,202000,普票,货物,1%
 2026-08-20,101000,专票,服务,1%
 """
+
+def only_one(element, timeout_ms: float = 3_000):
+    """A page object's element (``sites.locate.Fallback``) on a saved real page: it must match exactly one
+    element; ``.first`` of two would pass a presence check while acting on the wrong one."""
+    try:
+        return element.resolve_one(timeout=timeout_ms)
+    except PageChanged as e:
+        raise AssertionError(f"{element.name}: {e.message}") from None
+
 
 def _approval(s, run: Run, fields: dict, status: str = "pending") -> Approval:
     a = Approval(run_id=run.id, fields=fields, status=status,

@@ -20,6 +20,7 @@ from sites.douyin.pages.locate import Fallback
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
 from sites.douyin.pages.works import WorksPage
+from tests.pages_fixtures import only_one
 
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-pages" / "douyin"
 if not REAL_PAGES.is_dir():
@@ -61,9 +62,8 @@ def saved(browser):
 
 
 def resolves_to_one(element: Fallback) -> Locator:
-    found = element.resolve(timeout=3_000)
-    assert found.count() == 1, f"{element.name} resolved to {found.count()} elements"
-    return found
+    """The element's chosen candidate matches exactly one element on the page (not just its ``.first``)."""
+    return only_one(element)
 
 
 # -- upload page ---------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from planning.models import TaskPlan
 from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace with a day's work, on a web server)
 
 ALLOWED_WORDS = {"ID", "QQ", "CSV", "XLSX", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT", "JPG", "JPEG",
-                 "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC"}
+                 "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC",
+                 "AI"}  # AI: the sites' and the law's own word in 内容由AI生成
 """Abbreviations and names an owner in China reads as they are."""
 NUMBER_WITH_UNIT = re.compile(r"\d+(\.\d+)?(B|MB|KB|GB|px|ml|g|kg|cm|mm|s|ms|%)?")
 ID = re.compile(r"[0-9a-f]{12,}")

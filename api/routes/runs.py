@@ -14,6 +14,7 @@ from api.idempotency import IdempotencyKeyDep
 from api.scoped import owned
 from api.views import run_view
 from core import idempotency
+from core.content import Post
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import audit, create_run
@@ -38,6 +39,11 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                  cover: Annotated[UploadFile | None, File()] = None,
                  from_run: Annotated[str, Form(max_length=32)] = "",
                  keep_images: Annotated[list[int], Form()] = [],  # noqa: B006
+                 ai_assisted: Annotated[bool, Form(description="AI辅助创作: the owner's text was made with an AI "
+                                                   "tool; the post is declared AI-generated")] = False,
+                 declaration: Annotated[str, Form(description="auto (decided: a model's draft or ai_assisted → "
+                                                  "AI-generated, else none) | ai | original | repost")] = "auto",
+                 repost_source: Annotated[str, Form(max_length=200, description="a repost's source (≤ 30)")] = "",
                  override_reason: Annotated[str, Form(max_length=5000, description=(
                      "仍要发布的理由: publishes past the overridable compliance findings (需确认: 第一, 唯一, contact "
                      "details …; never 违规 hard blocks). Recorded on the run (content.compliance_override: reason, "
@@ -55,10 +61,12 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
     when = compose.parse_timing(timing, publish_at, ws.timezone)
-    kept = []
+    declaration, repost_source = compose.parse_declaration(declaration, repost_source)
+    kept, drafted_by = [], "owner"
     if from_run:
-        kept = resend.kept_images(settings, resend.source_run(s, from_run, ws.id, "publish"), "images",
-                                  keep_images, "images")
+        source = resend.source_run(s, from_run, ws.id, "publish")
+        kept = resend.kept_images(settings, source, "images", keep_images, "images")
+        drafted_by = Post.model_validate(source.content).drafted_by  # her edit of a model's draft is still one
     data = kept + await compose.read_images(images)
     cover_data = await compose.read_images([cover] if cover else [], field="cover")
     folder = None
@@ -67,7 +75,8 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
         cover_path = compose.stage_cover(folder, cover_data)
         video_path = await compose.stage_video(folder, video)
         post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
-                                  video=video_path, cover=cover_path)
+                                  video=video_path, cover=cover_path, drafted_by=drafted_by,
+                                  ai_assisted=ai_assisted, declaration=declaration, repost_source=repost_source)
         prefs = settings_of(EMPLOYEES.get(employee.role), employee.settings)
         checked = compose.check_all(accounts, post, prefs.banned_words, override_reason, prefs.allowed_contacts)
         override = compose.override_record(checked, override_reason, owner.username)

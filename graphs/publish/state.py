@@ -13,7 +13,8 @@ class PublishState(TypedDict, total=False):
     run_id: str
     """The run being executed."""
     content: dict
-    """The post to publish (``core.content.Post`` as JSON), with the owner's edits merged in."""
+    """The post to publish (``core.content.Post`` as JSON), with the owner's edits merged in; its
+    ``drafted_by`` / ``ai_assisted`` / ``declaration`` decide the site's declaration (``core.declaration``)."""
     needs_login: bool
     """True when the saved session is missing or the site said it is dead."""
     note: str

@@ -32,7 +32,9 @@ class UploadPage:
         self.wall = LoginWall(page)
         self.verification = Verification(page)
         self.drop_zone = Fallback(page, "上传区域",
-                                  page.locator("div[class*='container-drag']").filter(has_text=DROP_TEXT),
+                                  # the zone itself, not its inner container-drag-info/-title divs
+                                  page.locator("div[class*='container-drag'][role='presentation']")
+                                  .filter(has_text=DROP_TEXT),
                                   page.get_by_role("presentation").filter(has_text=DROP_TEXT))
         self.video_input = Fallback(page, "视频上传框",
                                     page.locator("div[class*='container-drag'] input[type=file][accept*='video']"),
