@@ -5,7 +5,8 @@ Structure after the real page (2025–2026 releases, from saved DOM and public a
   its own ``input.upload-input`` (video accept ``.mp4,.mov,...``, image accept ``.jpg,.jpeg,.png,.webp``), the
   other tab's one hidden but in the DOM, so the bare class matches two inputs as on the saved real page;
 - after the first image the upload step goes away and the edit form shows ``.img-preview-area .pr``
-  previews plus another ``input[type=file][multiple]`` for more images; after a video it shows the video
+  previews plus another ``input[type=file][multiple]`` for more images (added with the form: the real
+  page renders the edit form only after the upload); after a video it shows the video
   preview (``上传成功``, ``视频大小``, ``替换视频`` with its own ``input.upload-input``) and ``封面设置``;
 - ``div.title-container`` with ``input.d-text``, the editor in ``div.edit-container``, the settings:
   ``添加合集`` (a ``d-select``), the ``原创声明`` switch card, ``添加内容类型声明`` (a ``d-select``), the
@@ -66,7 +67,7 @@ def _media_areas() -> str:
  <div class="img-upload-area" hidden>
   <div class="header">图片编辑<span class="count">0/18</span></div>
   <div class="img-preview-area">
-   <div class="entry">+<input type="file" multiple accept="{IMAGE_ACCEPT}"></div>
+   <div class="entry" data-accept="{IMAGE_ACCEPT}">+</div>
   </div>
  </div>
  <div class="video-upload-area" hidden>

@@ -79,6 +79,11 @@
     var step = $(".upload-container");
     if (step) step.remove();  // the real page drops the upload step (and its inputs) once editing starts
     $(kind === "video" ? ".video-upload-area" : ".img-upload-area").hidden = false;
+    if (kind !== "video") {
+      var entry = $(".img-preview-area .entry"), more = document.createElement("input");
+      more.type = "file"; more.multiple = true; more.accept = entry.dataset.accept;
+      entry.appendChild(more);
+    }
     form.hidden = false;
   }
 
