@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
 
 from core.declaration import Declaration
+from core.errors import PageChanged
 from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.pages.locate import Fallback, wait_until_there
 
@@ -104,9 +105,7 @@ class DeclarationForm:
     def _open_entry(self, declaration: Declaration) -> None:
         try:
             entry = self.entry.resolve(timeout=STEP_MS)
-        except DeclarationNotSet:
-            raise
-        except Exception as e:  # noqa: BLE001 - PageChanged from the fallback: the entry is gone
+        except PageChanged as e:
             raise self._not_set(declaration, "找不到「添加内容类型声明」入口，小红书页面可能改版了") from e
         # Pinned by position: once chosen, the placeholder text that found it may be gone.
         index = entry.evaluate(WRAPPERS_JS)
@@ -136,7 +135,7 @@ class DeclarationForm:
         declaration = Declaration("original", "")
         try:
             card = self.original_card.resolve(timeout=STEP_MS)
-        except Exception as e:  # noqa: BLE001 - PageChanged: the card is gone
+        except PageChanged as e:
             raise self._not_set(declaration, "找不到「原创声明」开关") from e
         if self.read(declaration):
             return
