@@ -176,6 +176,7 @@ def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service
     cover = str(make_image(tmp_path / "cover.jpg", text="封面"))
     _log_in(page, stack, password)
     _add_account_by_qr(page, "小红书视频号")
+    submitted = _xhs_state(stack)["submissions"]  # the module's other stories share the replica
     _compose_for(page, "小红书视频号", "冷泡茶视频笔记")
     page.get_by_label(re.compile("^视频（")).set_input_files(str(mp4))
     page.get_by_label("视频封面（可选）").set_input_files(cover)
@@ -189,7 +190,7 @@ def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service
     expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
     expect(page.locator("dd[data-field=declaration]")).to_have_text("原创声明")  # read back from the form
     expect(page.locator("dd[data-field=media]")).to_have_text("视频已上传，已设置封面")
-    assert _xhs_state(stack)["submissions"] == 0
+    assert _xhs_state(stack)["submissions"] == submitted  # nothing sent before the approval
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="批准发布").click()
 
@@ -197,3 +198,4 @@ def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service
     (note,) = [n for n in _xhs_state(stack)["notes"] if n["title"] == "冷泡茶视频笔记"]
     assert (note["kind"], note["cover"], note["original"], note["declaration"]) == ("video", True, True, None)
     expect(page.locator("#external-id")).to_have_text(note["id"])
+    assert _xhs_state(stack)["submissions"] == submitted + 1
