@@ -9,6 +9,8 @@ from PIL import Image
 from core.content import Post, Timing
 from sites import SITES
 from sites.xiaohongshu.limits import XhsLimits, title_length
+from sites.xiaohongshu.video_length import mp4_duration_s
+from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_mp4
 
 NOW = datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 in Beijing
@@ -173,3 +175,8 @@ def test_every_error_names_field_limit_and_a_chinese_message(post):
     for err in errors(post(title="", images=[], topics=["#x"] * 11, kind="video")):
         assert set(err) == {"field", "limit", "message"}
         assert any("\u4e00" <= ch <= "\u9fff" for ch in err["message"])
+
+
+def test_the_length_is_read_from_a_real_ffmpeg_mp4_whose_header_comes_after_the_data(mp4):  # noqa: F811
+    assert 0.9 <= mp4_duration_s(str(mp4)) <= 1.2  # ffmpeg writes moov after mdat by default
+    assert mp4_duration_s(__file__) is None  # not an MP4: unknown, the site checks it
