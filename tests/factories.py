@@ -1,7 +1,8 @@
-"""Small builders for test data: real images, a seeded workspace."""
+"""Small builders for test data: real images, MP4 headers, a seeded workspace."""
 from __future__ import annotations
 
 import random
+import struct
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -23,6 +24,19 @@ def make_image(path: Path, size=(800, 1000), fmt="JPEG", text: str = "") -> Path
         draw.text((20, 20), text, fill=(0, 0, 0))
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path, fmt)
+    return path
+
+
+def make_mp4(path: Path, seconds: float = 12.0, payload: int = 4096) -> Path:
+    """An MP4 as a site's header checks read it: ``ftyp``, a ``moov`` whose ``mvhd`` says ``seconds``, and
+    ``payload`` bytes of ``mdat``. Not playable: no site or check here decodes frames."""
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+    mvhd = box(b"mvhd", b"\x00\x00\x00\x00" + struct.pack(">IIII", 0, 0, 1000, int(seconds * 1000)) + b"\x00" * 80)
+    data = (box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + box(b"moov", mvhd)
+            + box(b"mdat", random.Random(str(path)).randbytes(payload)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
     return path
 
 

@@ -164,3 +164,38 @@ def test_owner_posts_a_douyin_image_text_post_on_the_phone(service, phone, tmp_p
     work = next(w for w in _douyin_state(stack)["works"] if w["title"] == "四张图的图文")
     assert (work["kind"], work["images"]) == ("image", 4)
     expect(page.locator("#external-id")).to_have_text(work["id"])
+
+
+def _xhs_state(stack) -> dict:
+    return httpx.get(f"{stack.xhs_url}/__sandbox__/state").json()
+
+
+def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service, phone, mp4, tmp_path):
+    stack, password = service
+    page = phone
+    cover = str(make_image(tmp_path / "cover.jpg", text="封面"))
+    _log_in(page, stack, password)
+    _add_account_by_qr(page, "小红书视频号")
+    submitted = _xhs_state(stack)["submissions"]  # the module's other stories share the replica
+    _compose_for(page, "小红书视频号", "冷泡茶视频笔记")
+    page.get_by_label(re.compile("^视频（")).set_input_files(str(mp4))
+    page.get_by_label("视频封面（可选）").set_input_files(cover)
+    page.get_by_role("combobox", name=re.compile("^声明")).select_option(label="原创")
+    page.get_by_role("button", name="交给员工").click()
+    expect(page).to_have_url(re.compile(r"/runs/\w+$"))
+
+    expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
+    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    page.get_by_role("link", name=re.compile("冷泡茶视频笔记")).click()
+    expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
+    expect(page.locator("dd[data-field=declaration]")).to_have_text("原创声明")  # read back from the form
+    expect(page.locator("dd[data-field=media]")).to_have_text("视频已上传，已设置封面")
+    assert _xhs_state(stack)["submissions"] == submitted  # nothing sent before the approval
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("button", name="批准发布").click()
+
+    expect(page.locator("#run-status")).to_have_text("已发布", timeout=90_000)
+    (note,) = [n for n in _xhs_state(stack)["notes"] if n["title"] == "冷泡茶视频笔记"]
+    assert (note["kind"], note["cover"], note["original"], note["declaration"]) == ("video", True, True, None)
+    expect(page.locator("#external-id")).to_have_text(note["id"])
+    assert _xhs_state(stack)["submissions"] == submitted + 1

@@ -169,3 +169,25 @@ def test_persistent_publish_failure_fails_with_a_readable_reason(env, shop):
     assert run.status == "failed"
     assert "发布失败" in run.reason
     assert _notes(env) == []
+
+
+def test_a_model_drafted_note_shows_the_ai_declaration_on_the_card_and_is_published_with_it(env, shop):
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop, drafted_by="model"), mode="semi_auto")
+    env.wait_status(run_id, "awaiting_approval")
+    with env.db() as s:
+        approval = s.query(Approval).filter_by(run_id=run_id).one()
+    assert approval.fields["declaration"] == "笔记含AI合成内容"  # read back from the filled form
+    _approve(env, run_id)
+    run = env.wait_status(run_id, "published", "failed")
+    assert run.status == "published", run.reason
+    (note,) = _notes(env)
+    assert note["declaration_text"] == "笔记含AI合成内容"
+
+
+def test_a_form_without_the_declaration_entry_fails_the_run_with_the_reason_and_publishes_nothing(env, shop):
+    env.replica.faults(declaration_missing=True)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop, drafted_by="model"), mode="auto")
+    run = env.wait_status(run_id, "failed", "published", "awaiting_approval")
+    assert run.status == "failed"
+    assert "没能设置「AI生成内容」声明" in run.reason and "笔记没有发布" in run.reason
+    assert (env.replica.state()["submissions"], _notes(env)) == (0, [])

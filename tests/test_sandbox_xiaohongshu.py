@@ -44,11 +44,15 @@ def log_in(page: Page, xhs, user: str = "demo") -> None:
     page.wait_for_url("**/new/home")
 
 
+IMAGE_INPUT = "input.upload-input[accept*='.jpg']"
+VIDEO_INPUT = ".upload-content input.upload-input[accept*='.mp4']"
+
+
 def open_form(page: Page, xhs, first_image) -> None:
     """Logged in, on the image form, with the first image uploaded (the edit form is showing)."""
     log_in(page, xhs)
     page.goto(xhs.url + IMAGE_FORM)
-    page.locator("input.upload-input").set_input_files(str(first_image))
+    page.locator(IMAGE_INPUT).set_input_files(str(first_image))
     expect(page.locator(".img-preview-area .pr")).to_have_count(1)
 
 
@@ -116,19 +120,22 @@ def test_images_upload_one_request_each_and_the_preview_count_grows(page, xhs, p
     uploads = []
     page.on("request", lambda r: uploads.append(r) if r.method == "POST" and "/upload/" in r.url else None)
     open_form(page, xhs, pictures[0])
-    expect(page.locator("input.upload-input")).to_have_count(0)  # the upload step is gone
+    expect(page.locator(".upload-container")).to_have_count(0)  # the upload step is gone
     page.locator("input[type=file][accept*='.jpg']").set_input_files(str(pictures[1]))
     expect(page.locator(".img-preview-area .pr")).to_have_count(2)
     expect(page.get_by_text("2/18")).to_be_visible()
     assert len(uploads) == 2  # two images, two requests
 
 
-def test_the_image_tab_switches_the_upload_input_to_images(page, xhs):
+def test_each_tab_has_its_own_upload_input_with_the_same_class_and_shows_only_its_own(page, xhs):
     log_in(page, xhs)
     page.goto(f"{xhs.url}/publish/publish?source=official")
-    assert ".mp4" in page.locator("input.upload-input").get_attribute("accept")
+    inputs = page.locator(".upload-content input.upload-input")
+    expect(inputs).to_have_count(2)  # the bare class is ambiguous, as on the saved real page
+    shown = page.locator(".upload-wrapper:visible input.upload-input")
+    assert ".mp4" in shown.get_attribute("accept")
     page.locator("div.creator-tab").filter(has_text="上传图文").click()
-    expect(page.locator("input.upload-input")).to_have_attribute("accept", ".jpg,.jpeg,.png,.webp")
+    expect(shown).to_have_attribute("accept", ".jpg,.jpeg,.png,.webp")
     expect(page.get_by_text("拖拽图片到此或点击上传")).to_be_visible()
 
 
@@ -137,7 +144,7 @@ def test_a_file_that_is_not_a_real_image_is_refused_with_a_visible_error(page, x
     fake.write_text("not an image")
     log_in(page, xhs)
     page.goto(xhs.url + IMAGE_FORM)
-    page.locator("input.upload-input").set_input_files(str(fake))
+    page.locator(IMAGE_INPUT).set_input_files(str(fake))
     expect(page.get_by_text("图片格式不支持").first).to_be_visible()
     expect(page.locator(".img-preview-area .pr")).to_have_count(0)
 
@@ -202,7 +209,7 @@ def test_a_schedule_outside_one_hour_to_fourteen_days_is_refused_and_a_valid_one
         box.press("Enter")
         expect(page.get_by_text("定时发布时间需在1小时后至14天内")).to_be_visible()
         expect(box).to_have_value(good)
-    page.locator(".d-switch").click()
+    page.locator(".post-time-wrapper .d-switch").click()
     expect(publish_button(page)).to_have_text("发布")
 
 
@@ -249,7 +256,7 @@ def test_slow_upload_keeps_the_preview_waiting(page, xhs, pictures):
     log_in(page, xhs)
     page.goto(xhs.url + IMAGE_FORM)
     started = time.monotonic()
-    page.locator("input.upload-input").set_input_files(str(pictures[0]))
+    page.locator(IMAGE_INPUT).set_input_files(str(pictures[0]))
     expect(page.locator(".img-preview-area .pr")).to_have_count(1)
     assert time.monotonic() - started >= 1.4
 
@@ -285,7 +292,7 @@ def test_session_expiring_mid_flow_says_login_expired_and_goes_to_login(page, xh
     log_in(page, xhs)
     xhs.faults(session_expire_mid_flow=True)
     page.goto(xhs.url + IMAGE_FORM)
-    page.locator("input.upload-input").set_input_files(str(pictures[0]))
+    page.locator(IMAGE_INPUT).set_input_files(str(pictures[0]))
     expect(page.get_by_text("登录已过期")).to_be_visible()
     page.wait_for_url("**/login")
     assert xhs.state()["notes"] == []
@@ -304,3 +311,111 @@ def test_missing_suggestions_leave_the_typed_tag_as_plain_text(page, xhs, pictur
 def test_unknown_fault_switches_are_refused(xhs):
     resp = httpx.post(f"{xhs.url}/__sandbox__/faults", json={"no_such_switch": 1})
     assert resp.status_code == 400
+
+
+# -- declarations, 原创, 合集, the older form, video notes ----------------------------------------------
+MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 2048
+
+
+def fill_title(page: Page, title: str) -> None:
+    page.get_by_placeholder("填写标题会有更多赞哦～").fill(title)
+
+
+def test_a_repost_declaration_asks_for_the_media_name_and_is_listed_with_the_note(page, xhs, pictures):
+    open_form(page, xhs, pictures[0])
+    fill_title(page, "转载的笔记")
+    page.locator(".d-select-wrapper").filter(has_text="添加内容类型声明").click()
+    page.get_by_text("内容来源声明", exact=True).click()
+    page.get_by_text("来源转载", exact=True).click()
+    page.get_by_role("button", name="确认").click()
+    expect(page.locator(".repost-error")).to_have_text("请输入媒体名称")
+    page.get_by_placeholder("请输入媒体名称").fill("新华社")
+    page.get_by_role("button", name="确认").click()
+    expect(page.locator(".declaration-wrapper .d-select-description")).to_have_text("来源转载：新华社")
+    publish_button(page).click()
+    page.wait_for_url("**/publish/success**")
+    note = xhs.state()["notes"][0]
+    assert note["declaration"] == {"kind": "repost", "label": "来源转载", "source": "新华社"}
+    page.goto(f"{xhs.url}/new/note-manager")
+    expect(page.locator(f"[data-note-id='{note['id']}'] .declaration")).to_have_text("来源转载：新华社")
+
+
+def test_the_ai_option_and_original_switch_need_the_terms_accepted_and_are_stored(page, xhs, pictures):
+    open_form(page, xhs, pictures[0])
+    fill_title(page, "AI写的笔记")
+    page.locator(".d-select-wrapper").filter(has_text="添加内容类型声明").click()
+    page.get_by_text("笔记含AI合成内容", exact=True).click()
+    page.locator(".original-card .d-switch").click()
+    dialog = page.get_by_role("dialog", name="原创声明")
+    expect(dialog.get_by_role("button", name="声明原创")).to_be_disabled()
+    dialog.get_by_text("我已阅读并同意").click()
+    dialog.get_by_role("button", name="声明原创").click()
+    expect(page.locator(".original-card .d-switch")).to_have_attribute("aria-checked", "true")
+    page.locator(".collection-container .d-select-wrapper").click()
+    page.get_by_text("新品上市", exact=True).click()
+    publish_button(page).click()
+    page.wait_for_url("**/publish/success**")
+    note = xhs.state()["notes"][0]
+    assert (note["declaration"]["label"], note["original"], note["collection"]) == ("笔记含AI合成内容", True, "新品上市")
+    assert note["declaration_text"] == "笔记含AI合成内容 · 原创"
+
+
+def test_switches_render_the_changed_ai_wording_and_remove_the_declaration_entry(page, xhs, pictures):
+    xhs.faults(ai_wording_changed=True)
+    open_form(page, xhs, pictures[0])
+    page.locator(".d-select-wrapper").filter(has_text="添加内容类型声明").click()
+    expect(page.get_by_text("内容由AI生成", exact=True)).to_be_visible()
+    expect(page.get_by_text("笔记含AI合成内容")).to_have_count(0)
+    xhs.faults(declaration_missing=True)
+    page.goto(xhs.url + IMAGE_FORM)
+    page.locator(IMAGE_INPUT).set_input_files(str(pictures[0]))
+    expect(page.get_by_text("添加内容类型声明")).to_have_count(0)
+    expect(page.get_by_text("原创声明")).to_be_visible()
+
+
+def test_the_older_form_has_the_quill_editor_the_own_declaration_and_the_schedule_radios(page, xhs, pictures):
+    xhs.faults(legacy_editor=True)
+    open_form(page, xhs, pictures[0])
+    expect(page.locator("div.tiptap")).to_have_count(0)
+    expect(page.locator("div.ql-editor[contenteditable='true']")).to_be_visible()
+    expect(page.get_by_text("添加自主声明")).to_be_visible()
+    radios = page.get_by_role("radiogroup")
+    expect(page.locator(".date-picker-container")).to_be_hidden()
+    radios.get_by_text("定时发布", exact=True).click()
+    expect(page.locator(".date-picker-container input")).to_be_visible()
+    expect(publish_button(page)).to_have_text("定时发布")
+    radios.get_by_text("立即发布", exact=True).click()
+    expect(page.locator(".date-picker-container")).to_be_hidden()
+
+
+def test_a_video_uploads_with_progress_is_processed_gets_a_cover_and_is_published(page, xhs, pictures, tmp_path):
+    xhs.faults(slow_video_processing=800)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(MP4_HEAD)
+    log_in(page, xhs)
+    page.goto(f"{xhs.url}/publish/publish?source=official")
+    page.locator(VIDEO_INPUT).set_input_files(str(clip))
+    expect(page.get_by_text("视频正在转码中")).to_be_visible()
+    fill_title(page, "冷泡茶视频")
+    expect(publish_button(page)).to_have_class(re.compile("disabled"))  # not until processed
+    expect(page.locator(".video-upload-area .stage-text")).to_have_text("上传成功")
+    expect(page.get_by_text("视频大小：")).to_be_visible()
+    page.get_by_role("button", name="上传封面").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("input[type=file]").set_input_files(str(pictures[0]))
+    dialog.get_by_role("button", name="确定").click()
+    expect(page.get_by_text("已设置封面")).to_be_visible()
+    publish_button(page).click()
+    page.wait_for_url("**/publish/success**")
+    note = xhs.state()["notes"][0]
+    assert (note["kind"], note["cover"], note["images"]) == ("video", True, 0)
+
+
+def test_a_file_that_is_not_a_video_is_refused_on_the_video_tab(page, xhs, tmp_path):
+    fake = tmp_path / "fake.mp4"
+    fake.write_text("not a video")
+    log_in(page, xhs)
+    page.goto(f"{xhs.url}/publish/publish?source=official")
+    page.locator(VIDEO_INPUT).set_input_files(str(fake))
+    expect(page.get_by_text("视频格式不支持").first).to_be_visible()
+    assert xhs.state()["notes"] == []

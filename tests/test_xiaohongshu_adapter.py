@@ -21,10 +21,11 @@ from rpa.runtime import BrowserRuntime
 from sandbox.scan import simulate_scan
 from serve import free_port, wait_http
 from sites.xiaohongshu import XiaohongshuAdapter
+from sites.xiaohongshu.errors import DeclarationNotSet
 from sites.xiaohongshu.pages.notes import READ_ROWS_MAX, NotesPage
 from sites.xiaohongshu.pages.publish import PublishPage
 from tests.core_fixtures import wait_until
-from tests.factories import make_image
+from tests.factories import make_image, make_mp4
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -187,3 +188,99 @@ def test_site_schedule_is_written_in_beijing_time_and_read_back(adapter, logged_
 def test_fill_with_a_dead_session_asks_for_a_login(adapter, page, images, control):
     with pytest.raises(LoginRequired):
         adapter.fill(page, a_post(images))
+
+
+# -- declarations, form variants, video notes --------------------------------------------------------------
+def publish_once(adapter, page, post) -> tuple[dict, dict]:
+    """Fill, submit and read back; the fields the approval card showed and the replica's one note."""
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    fields = adapter.fill(page, post)
+    adapter.submit(page)
+    found = adapter.find_published(page, post, since)
+    assert found is not None
+    return fields, found
+
+
+def the_note(control) -> dict:
+    (note,) = control.state()["notes"]
+    return note
+
+
+def test_a_model_drafted_note_is_published_with_the_ai_declaration(adapter, logged_in, images, control):
+    fields, found = publish_once(adapter, logged_in, a_post(images, drafted_by="model"))
+    note = the_note(control)
+    assert note["declaration"]["label"] == "笔记含AI合成内容" and not note["original"]
+    assert fields["declaration"] == "笔记含AI合成内容"
+    assert found.external_id == note["id"]
+
+
+def test_an_owner_written_note_has_no_declaration(adapter, logged_in, images, control):
+    fields, _ = publish_once(adapter, logged_in, a_post(images, drafted_by="owner"))
+    note = the_note(control)
+    assert (note["declaration"], note["original"], note["declaration_text"]) == (None, False, "")
+    assert fields["declaration"] == "不声明"
+
+
+def test_an_owner_ai_assisted_tick_gets_the_ai_declaration(adapter, logged_in, images, control):
+    publish_once(adapter, logged_in, a_post(images, ai_assisted=True))
+    assert the_note(control)["declaration"]["kind"] == "ai"
+
+
+def test_original_chosen_switches_on_the_original_declaration_through_its_dialog(adapter, logged_in, images,
+                                                                                 control):
+    fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="original"))
+    note = the_note(control)
+    assert (note["original"], note["declaration"]) == (True, None)
+    assert fields["declaration"] == "原创声明"
+
+
+def test_a_repost_is_declared_with_its_source(adapter, logged_in, images, control):
+    fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="repost", repost_source="新华社"))
+    assert the_note(control)["declaration"] == {"kind": "repost", "label": "来源转载", "source": "新华社"}
+    assert "来源转载" in fields["declaration"]
+
+
+@pytest.mark.parametrize("variant", ["legacy_editor", "ai_wording_changed"])
+def test_each_form_variant_publishes_once_with_everything_set(adapter, logged_in, images, control, variant):
+    control.faults(**{variant: True})
+    at = (datetime.now(timezone.utc) + timedelta(days=2)).replace(second=0, microsecond=0)
+    post = a_post(images, drafted_by="model", timing=Timing(mode="site", at=at))
+    fields, _ = publish_once(adapter, logged_in, post)
+    note = the_note(control)
+    wall = at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    assert control.state()["submissions"] == 1
+    assert (note["title"], note["images"], note["topics"], note["publish_at"]) == (post.title, 2, ["冷泡茶"], wall)
+    assert "冰镇更好喝" in note["body"]
+    assert note["declaration"]["kind"] == "ai"
+    assert fields["declaration"] == ("内容由AI生成" if variant == "ai_wording_changed" else "笔记含AI合成内容")
+    assert fields["schedule"] == wall
+
+
+def test_a_form_without_the_declaration_entry_stops_before_publishing(adapter, logged_in, images, control):
+    control.faults(declaration_missing=True)
+    with pytest.raises(DeclarationNotSet, match="添加内容类型声明.*笔记没有发布"):
+        adapter.fill(logged_in, a_post(images, drafted_by="model"))
+    assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
+
+
+def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration_entry(adapter, logged_in, images,
+                                                                                       control):
+    control.faults(declaration_missing=True)
+    publish_once(adapter, logged_in, a_post(images))
+    assert the_note(control)["declaration"] is None
+
+
+def test_a_video_note_uploads_waits_for_processing_sets_the_cover_and_schedule_and_reads_back(
+        adapter, logged_in, images, control, tmp_path):
+    control.faults(slow_video_processing=600)
+    clip = make_mp4(tmp_path / "冷泡茶.mp4", seconds=20)
+    at = (datetime.now(timezone.utc) + timedelta(days=1)).replace(second=0, microsecond=0)
+    post = a_post([], kind="video", video=str(clip), cover=images[0], drafted_by="model",
+                  timing=Timing(mode="site", at=at))
+    fields, found = publish_once(adapter, logged_in, post)
+    note = the_note(control)
+    assert (note["kind"], note["cover"], note["images"]) == ("video", True, 0)
+    assert note["publish_at"] == at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    assert note["declaration"]["kind"] == "ai"
+    assert fields["media"] == "视频已上传，已设置封面" and "images" not in fields
+    assert found.external_id == note["id"]

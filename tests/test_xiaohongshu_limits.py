@@ -9,6 +9,9 @@ from PIL import Image
 from core.content import Post, Timing
 from sites import SITES
 from sites.xiaohongshu.limits import XhsLimits, title_length
+from sites.xiaohongshu.video_length import mp4_duration_s
+from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
+from tests.factories import make_mp4
 
 NOW = datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 in Beijing
 
@@ -138,11 +141,42 @@ def test_a_schedule_without_a_time_is_rejected(post):
     assert fields(post(timing=Timing(mode="site"))) == ["timing"]
 
 
-def test_video_notes_are_not_supported_yet(post):
-    assert "kind" in fields(post(kind="video", video="/tmp/v.mp4"))
+def test_a_video_note_within_the_real_sites_limits_is_accepted(post, tmp_path, image):
+    clip = make_mp4(tmp_path / "clip.mp4", seconds=59 * 60)
+    assert fields(post(kind="video", video=str(clip), images=[], cover=image("cover.png", "PNG"))) == []
+
+
+def test_a_video_over_sixty_minutes_is_refused_with_its_length(post, tmp_path):
+    clip = make_mp4(tmp_path / "long.mp4", seconds=61 * 60)
+    [err] = errors(post(kind="video", video=str(clip), images=[]))
+    assert (err["field"], err["limit"]) == ("video", "≤ 60 分钟")
+    assert "61.0分钟" in err["message"] and "long.mp4" in err["message"]
+
+
+def test_a_video_over_twenty_gigabytes_is_refused(post, tmp_path):
+    clip = make_mp4(tmp_path / "big.mp4")
+    small = XhsLimits(video_max_bytes=1024)  # the rule, not 20 GB of disk
+    [err] = small.validate(post(kind="video", video=str(clip), images=[]), NOW)
+    assert err["field"] == "video" and "big.mp4" in err["message"] and "超过" in err["message"]
+    assert XhsLimits().video_max_bytes == 20 * 1024 ** 3  # 「最大20GB的视频文件」 on the real upload page
+
+
+def test_a_file_that_is_not_a_video_or_a_missing_video_is_refused(post, tmp_path):
+    fake = tmp_path / "fake.mp4"
+    fake.write_text("not a video")
+    assert fields(post(kind="video", video=str(fake), images=[])) == ["video"]
+    assert fields(post(kind="video", video=None, images=[])) == ["video"]
+    webm = tmp_path / "a.webm"
+    webm.write_bytes(b"\x1a\x45\xdf\xa3" + b"\x00" * 8 + b"webm" + b"\x00" * 64)
+    assert fields(post(kind="video", video=str(webm), images=[])) == ["video"]  # not in the site's accept list
 
 
 def test_every_error_names_field_limit_and_a_chinese_message(post):
     for err in errors(post(title="", images=[], topics=["#x"] * 11, kind="video")):
         assert set(err) == {"field", "limit", "message"}
         assert any("\u4e00" <= ch <= "\u9fff" for ch in err["message"])
+
+
+def test_the_length_is_read_from_a_real_ffmpeg_mp4_whose_header_comes_after_the_data(mp4):  # noqa: F811
+    assert 0.9 <= mp4_duration_s(str(mp4)) <= 1.2  # ffmpeg writes moov after mdat by default
+    assert mp4_duration_s(__file__) is None  # not an MP4: unknown, the site checks it

@@ -3,7 +3,8 @@
 The pages (../shared/reference/real-pages/xiaohongshu) are DOM snapshots of the real creator platform.
 They open in real Chromium with every request except the file itself aborted, so the site's scripts do
 not run and the saved DOM stays as it was. Each locator checked here is the very object the adapter
-uses; each must resolve to one element (a fallback list resolves to the first candidate that matches).
+uses; each must match exactly one element (``tests.pages_fixtures.only_one``: the chosen candidate of a
+fallback list matching two would let ``.first`` act on whichever comes first, e.g. a second file input).
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from playwright.sync_api import Locator, Page, sync_playwright
 from core.settings import Settings
 from sites.xiaohongshu.pages.locate import Fallback
 from sites.xiaohongshu.pages.login import LoginWall
+from sites.xiaohongshu.pages.declare import DeclarationForm
 from sites.xiaohongshu.pages.publish import PublishPage
+from tests.pages_fixtures import only_one
 
 REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real-pages" / "xiaohongshu"
 if not REAL_PAGES.is_dir():
@@ -60,17 +63,39 @@ def edit_page(browser):
 
 
 def resolves_to_one(element: Fallback) -> Locator:
-    found = element.resolve(timeout=3_000)
-    assert found.count() == 1, f"{element.name} resolved to {found.count()} elements"
-    return found
+    return only_one(element)
 
 
-def test_upload_step_has_the_file_input_and_the_image_tab(upload_page):
+def test_the_upload_step_on_the_video_tab_has_one_video_input_and_no_image_input(upload_page):
     form = PublishPage(upload_page, "file://")
-    found = resolves_to_one(form.file_input)
-    assert found.get_attribute("type") == "file"
-    assert "upload-input" in found.get_attribute("class")
-    assert form.image_tab.count() == 1  # the saved page shows the video tab; the adapter switches
+    video = resolves_to_one(form.video_input)
+    assert "upload-input" in video.get_attribute("class") and ".mp4" in video.get_attribute("accept")
+    assert form.file_input.union.count() == 0  # the image locator never takes the video input
+    assert form.image_tab.count() == 1 and form.video_tab.count() == 1  # the adapter switches tabs
+
+
+def test_the_bare_upload_input_class_is_ambiguous_on_the_saved_edit_page_and_the_image_locator_is_not(edit_page):
+    assert edit_page.locator("input.upload-input").count() == 2  # both take video: why the class alone is refused
+    assert PublishPage(edit_page, "file://").file_input.union.count() == 0
+
+
+def test_a_candidate_matching_two_elements_fails_the_locator_check(edit_page):
+    two = Fallback(edit_page, "视频上传框", edit_page.locator("input.upload-input"), state="attached")
+    with pytest.raises(AssertionError, match="2个「视频上传框」"):
+        only_one(two)
+
+
+def test_the_saved_edit_page_shows_the_video_as_uploaded(edit_page):
+    form = PublishPage(edit_page, "file://")
+    assert form.video_done.count() == 1 and form.video_done.first.is_visible()
+
+
+def test_the_older_form_has_its_declaration_entry_and_the_original_card_is_absent(edit_page):
+    """The saved page is the older form: 自主声明 with 「添加自主声明」, no 原创声明 switch card."""
+    form = DeclarationForm(edit_page)
+    entry = resolves_to_one(form.entry)
+    assert "添加自主声明" in entry.inner_text()
+    assert form.original_card.union.count() == 0
 
 
 def test_edit_form_title_input_is_found_by_its_placeholder(edit_page):

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from sandbox.xiaohongshu import api, control, pages
-from sandbox.xiaohongshu.publish_page import publish_page
+from sandbox.xiaohongshu.publish_page import AI_LABEL, AI_LABEL_CHANGED, COLLECTIONS, publish_page
 from sandbox.xiaohongshu.qr import qr_data_url
 from sandbox.xiaohongshu.rules import COOKIE
 from sandbox.xiaohongshu.state import World
@@ -62,10 +62,17 @@ def create_app(delays: bool = True) -> FastAPI:
         if not who:
             return to_login()
         world.doom_if_faulty(request.cookies.get(COOKIE))
-        config = {"uploadUrl": "/api/media/v1/upload/web/image", "submitUrl": "/web_api/sns/v2/note",
-                  "suggestMs": 600 if world.delays else 50, "noSuggest": bool(world.faults["suggestions_missing"]),
-                  "expiredMs": 1500 if world.delays else 300}
-        return page(publish_page("image" if target == "image" else "video", config, bool(world.faults["popover"])))
+        faults = world.faults
+        config = {"uploadUrl": "/api/media/v1/upload/web/image", "videoUrl": "/api/media/v1/upload/web/video",
+                  "submitUrl": "/web_api/sns/v2/note",
+                  "suggestMs": 600 if world.delays else 50, "noSuggest": bool(faults["suggestions_missing"]),
+                  "expiredMs": 1500 if world.delays else 300,
+                  "processMs": (2500 if world.delays else 100) + int(faults["slow_video_processing"]),
+                  "aiLabel": AI_LABEL_CHANGED if faults["ai_wording_changed"] else AI_LABEL,
+                  "collections": list(COLLECTIONS)}
+        return page(publish_page("image" if target == "image" else "video", config, bool(faults["popover"]),
+                                 legacy=bool(faults["legacy_editor"]),
+                                 declaration_entry=not faults["declaration_missing"]))
 
     @app.get("/publish/success")
     def success(request: Request):

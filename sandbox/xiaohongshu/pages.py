@@ -79,7 +79,8 @@ def note_row(n: Note) -> str:
     impression = escape(json.dumps({"noteTarget": {"noteId": n.id}}))
     return (f'<div class="note" data-note-id="{n.id}" data-impression="{impression}">'
             f'<div class="info"><a class="title" href="/explore/{n.id}">{escape(n.title)}</a>'
-            f'<div class="time">发布于 {n.shown_time()}{scheduled}</div></div>'
+            f'<div class="time">发布于 {n.shown_time()}{scheduled}</div>'
+            f'<div class="declaration">{escape(n.declaration_text())}</div></div>'
             f'<span class="status">{n.status}</span></div>')
 
 

@@ -34,10 +34,16 @@ def check_schedule(post_time: str, now: datetime) -> str | None:
 def check_note(note: dict, now: datetime) -> str | None:
     """The reason a submitted note is refused, or None. ``now`` is Beijing time."""
     images = note.get("image_ids") or []
-    if not images:
+    if note.get("type") == "video":
+        if not note.get("video_id"):
+            return "请上传视频"
+    elif not images:
         return "请至少上传一张图片"
     if len(images) > MAX_IMAGES:
         return "最多支持上传18张图片"
+    declaration = note.get("declaration")
+    if declaration and declaration.get("kind") == "repost" and not (declaration.get("source") or "").strip():
+        return "请输入媒体名称"
     title = note.get("title") or ""
     if not title.strip():
         return "请填写标题"

@@ -21,9 +21,13 @@ DEFAULT_FAULTS = {
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "suggestions_missing": False,      # topic suggestions never come
     "notes_hidden": False,             # 笔记管理 lists no note (published ones held back, e.g. under review)
+    "legacy_editor": False,            # the older form: quill editor, 自主声明, 发布时间 radio group
+    "declaration_missing": False,      # the form has no content-type declaration entry at all
+    "ai_wording_changed": False,       # the AI declaration option reads 内容由AI生成 instead
+    "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True}
-INT_FAULTS = ("slow_upload", "publish_failed")
+INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing")
 
 
 @dataclass
@@ -36,6 +40,14 @@ class Note:
     images: int
     publish_at: str | None
     """Beijing wall time ``YYYY-MM-DD HH:MM`` of a scheduled note; None for an immediate one."""
+    kind: str = "image"
+    """``image`` or ``video``."""
+    cover: bool = False
+    """A video note with a cover the user uploaded (else the first frame)."""
+    collection: str | None = None
+    original: bool = False
+    declaration: dict | None = None
+    """``{"kind", "label", "source"}`` as the form's 内容类型声明 set it; None when none was chosen."""
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -47,10 +59,22 @@ class Note:
     def shown_time(self) -> str:
         return self.created_at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M")
 
+    def declaration_text(self) -> str:
+        """What the note list shows: the declaration as the form worded it, and 原创."""
+        parts = []
+        if self.declaration:
+            d = self.declaration
+            parts.append(f'{d["label"]}：{d["source"]}' if d.get("source") else d["label"])
+        if self.original:
+            parts.append("原创")
+        return " · ".join(parts)
+
     def public(self) -> dict:
         return {"id": self.id, "title": self.title, "body": self.body, "topics": self.topics,
                 "images": self.images, "publish_at": self.publish_at, "status": self.status,
-                "created_at": self.created_at.isoformat(), "user": self.user}
+                "created_at": self.created_at.isoformat(), "user": self.user, "kind": self.kind,
+                "cover": self.cover, "collection": self.collection, "original": self.original,
+                "declaration": self.declaration, "declaration_text": self.declaration_text()}
 
 
 @dataclass
@@ -75,6 +99,7 @@ class World:
             self.sessions: dict[str, Session] = {}   # cookie -> session
             self.current: dict[str, str] = {}        # user -> their only live cookie
             self.uploads: dict[str, str] = {}        # file id -> cookie that uploaded it
+            self.upload_kinds: dict[str, str] = {}   # file id -> "image" | "video"
             self.notes: list[Note] = []
             self.submissions = 0
 
@@ -169,15 +194,17 @@ class World:
             self.current.clear()
 
     # -- uploads and notes -------------------------------------------------------------------------
-    def add_upload(self, cookie: str) -> str:
+    def add_upload(self, cookie: str, kind: str = "image") -> str:
         file_id = secrets.token_hex(16)
         with self.lock:
             self.uploads[file_id] = cookie
+            self.upload_kinds[file_id] = kind
         return file_id
 
-    def owns_uploads(self, cookie: str, file_ids: list) -> bool:
+    def owns_uploads(self, cookie: str, file_ids: list, kind: str = "image") -> bool:
         with self.lock:
-            return all(self.uploads.get(str(f)) == cookie for f in file_ids)
+            return all(self.uploads.get(str(f)) == cookie and self.upload_kinds.get(str(f)) == kind
+                       for f in file_ids)
 
     def count_submission(self) -> None:
         with self.lock:

@@ -10,13 +10,14 @@ from datetime import datetime
 from playwright.sync_api import Page
 
 from core.content import Post
+from core.declaration import declaration_for
 from core.errors import LoginRequired
 from core.settings import Settings
 from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
-from sites.xiaohongshu.errors import SITE
+from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.limits import limits as xhs_limits
-from sites.xiaohongshu.pages import login, notes, publish
+from sites.xiaohongshu.pages import declare, login, notes, publish
 
 # What the real creator pages load besides their own host (saved pages + public code; API/upload
 # hosts are GUESS). The replica needs only its own host.
@@ -67,8 +68,11 @@ class XiaohongshuAdapter:
     def fill(self, page: Page, post: Post) -> dict[str, str]:
         with self._boundary(page):
             form = self._publish_page(page)
-            form.open()
-            form.upload_images(post.images)
+            form.open(post.kind)
+            if post.kind == "video":
+                form.upload_video(post.video or "")
+            else:
+                form.upload_images(post.images)
             form.set_title(post.title)
             form.set_body(post.body)
             skipped, text_before = [], bool(post.body.strip())
@@ -77,9 +81,16 @@ class XiaohongshuAdapter:
                     text_before = True
                 else:
                     skipped.append(topic)
+            if post.kind == "video" and post.cover:
+                form.set_cover(post.cover)
+            # Before the schedule, as the form orders them; a declaration that cannot be set stops here.
+            shown = declare.DeclarationForm(page).set(declaration_for(post))
             if post.timing.mode == "site" and post.timing.at is not None:
                 form.schedule(site_wall_time(post.timing.at))
             fields = form.read_back([t for t in post.topics if t not in skipped])
+            fields["declaration"] = shown
+            if post.kind == "video":
+                fields["media"] = "视频已上传，已设置封面" if post.cover else "视频已上传（封面为第一帧）"
             if skipped:
                 fields["skipped_topics"] = " ".join(f"#{t}" for t in skipped)
             return fields
@@ -93,7 +104,15 @@ class XiaohongshuAdapter:
             notes_page = notes.NotesPage(page, self.base_url, self.settings.browser_timeout_ms)
             notes_page.open()
             row = notes_page.find(post.title, since)
-            return Published(external_id=row.note_id, title=row.title, url=row.url) if row else None
+            if row is None:
+                return None
+            wanted = declaration_for(post)
+            if row.declaration is not None and not declare.shown_matches(wanted, row.declaration):
+                # Published, but not as declared: the owner must hear of it (the note is there to fix by hand).
+                raise DeclarationNotSet(
+                    f"笔记已发布（笔记ID {row.note_id}），但笔记管理里显示的声明是「{row.declaration or '无'}」，"
+                    f"应为「{wanted.label if wanted else '无'}」，请到小红书上修改", site=SITE, url=page.url)
+            return Published(external_id=row.note_id, title=row.title, url=row.url)
 
     def _publish_page(self, page: Page) -> publish.PublishPage:
         return publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms,

@@ -12,3 +12,8 @@ class ScheduleNotSet(PageChanged):
     Never retried as-is: pressing the button now would publish immediately instead of at the time the
     owner chose.
     """
+
+
+class DeclarationNotSet(PageChanged):
+    """The content declaration the post needs (AI-generated, 原创, 转载) could not be set, or did not read
+    back as set. The note is never published without it: the law requires the AI label."""

@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 
 from core.content import Post
 from sites.checks import error, image_format, timing_errors
+from sites.douyin.video_format import sniff_video  # one container sniffer for every site
+from sites.xiaohongshu.video_length import mp4_duration_s
 
 MB = 1024 * 1024
+GB = 1024 * MB
 
 
 def title_length(title: str) -> int:
@@ -35,19 +38,43 @@ class XhsLimits:
     """GUESS: no public source states the per-image limit for image notes."""
     topics_max: int = 10
     topic_max_chars: int = 20
+    video_formats: frozenset[str] = field(default_factory=lambda: frozenset({"mp4", "mov", "mkv", "flv", "mpg", "ts"}))
+    """What the video tab's input accepts (``.mp4,.mov,.flv,.f4v,.mkv,.rm,.rmvb,.m4v,.mpg,.mpeg,.ts``, saved real
+    page) as our sniffer names the containers; RealMedia is not recognised, so it is refused here."""
+    video_max_bytes: int = 20 * GB
+    """The saved real upload page: 「支持时长60分钟以内， 最大20GB的视频文件」."""
+    video_max_s: int = 60 * 60
     schedule_min: timedelta = timedelta(hours=1)
     schedule_max: timedelta = timedelta(days=14)
 
     def validate(self, post: Post, now: datetime, *, starting: bool = False) -> list[dict]:
         """Field errors ``{"field", "limit", "message"}``; empty when the post can be published.
         ``starting``: checked again when its run starts, not when the owner sends it (see ``timing_errors``)."""
-        return [*self._kind(post), *self._title(post), *self._body(post), *self._images(post),
-                *self._topics(post), *self._timing(post, now, starting)]
+        media = self._video(post) if post.kind == "video" else self._images(post)
+        return [*self._title(post), *self._body(post), *media, *self._topics(post), *self._timing(post, now, starting)]
 
-    def _kind(self, post: Post) -> list[dict]:
-        if post.kind != "image":
-            return [error("kind", "image", "暂不支持发布小红书视频笔记，请改为图文笔记")]
-        return []
+    def _video(self, post: Post) -> list[dict]:
+        errors = []
+        if post.images:
+            errors.append(error("images", "视频笔记不带图片", "视频笔记不能同时上传图片，请只选视频"))
+        if not post.video:
+            return [*errors, error("video", "必填", "视频笔记需要上传一个视频文件")]
+        name = os.path.basename(post.video)
+        if not os.path.isfile(post.video):
+            return [*errors, error("video", "文件存在", f"视频（{name}）找不到文件")]
+        if sniff_video(post.video) not in self.video_formats:
+            errors.append(error("video", "mp4/mov/mkv/flv/mpg/ts",
+                                 f"视频（{name}）格式不支持，小红书推荐使用 MP4 或 MOV"))
+        if os.path.getsize(post.video) > self.video_max_bytes:
+            errors.append(error("video", f"≤ {self.video_max_bytes // GB} GB",
+                                 f"视频（{name}）超过{self.video_max_bytes // GB}GB"))
+        seconds = mp4_duration_s(post.video)
+        if seconds is not None and seconds > self.video_max_s:
+            errors.append(error("video", f"≤ {self.video_max_s // 60} 分钟",
+                                 f"视频（{name}）时长{seconds / 60:.1f}分钟，小红书只支持{self.video_max_s // 60}分钟以内"))
+        if post.cover:
+            errors += self._image("封面", post.cover, "cover")
+        return errors
 
     def _title(self, post: Post) -> list[dict]:
         if not post.title.strip():
@@ -69,21 +96,21 @@ class XhsLimits:
         if not self.images_min <= n <= self.images_max:
             return [error("images", f"{self.images_min}–{self.images_max}",
                            f"图片需要{self.images_min}到{self.images_max}张，当前{n}张")]
-        return [e for i, path in enumerate(post.images, 1) for e in self._image(i, path)]
+        return [e for i, path in enumerate(post.images, 1) for e in self._image(f"第{i}张图片", path)]
 
-    def _image(self, i: int, path: str) -> list[dict]:
+    def _image(self, what: str, path: str, field_name: str = "images") -> list[dict]:
         name = os.path.basename(path)
         if not os.path.isfile(path):
-            return [error("images", "文件存在", f"第{i}张图片（{name}）找不到文件")]
+            return [error(field_name, "文件存在", f"{what}（{name}）找不到文件")]
         fmt = image_format(path)
         errors = []
         if fmt not in self.image_formats:
-            errors.append(error("images", "jpg/png/webp",
-                                 f"第{i}张图片（{name}）格式不支持，只能用 JPG、PNG 或 WEBP（不支持 GIF）"))
+            errors.append(error(field_name, "jpg/png/webp",
+                                 f"{what}（{name}）格式不支持，只能用 JPG、PNG 或 WEBP（不支持 GIF）"))
         size = os.path.getsize(path)
         if size > self.image_max_bytes:
-            errors.append(error("images", f"≤ {self.image_max_bytes // MB} MB",
-                                 f"第{i}张图片（{name}）超过{self.image_max_bytes // MB}MB"))
+            errors.append(error(field_name, f"≤ {self.image_max_bytes // MB} MB",
+                                 f"{what}（{name}）超过{self.image_max_bytes // MB}MB"))
         return errors
 
     def _topics(self, post: Post) -> list[dict]:

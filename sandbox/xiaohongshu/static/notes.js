@@ -7,7 +7,8 @@
     var impression = esc(JSON.stringify({noteTarget: {noteId: n.id}})).replace(/"/g, "&quot;");
     return '<div class="note" data-note-id="' + n.id + '" data-impression="' + impression + '">' +
       '<div class="info"><a class="title" href="/explore/' + n.id + '">' + esc(n.title) + '</a>' +
-      '<div class="time">发布于 ' + esc(n.time) + (n.publish_at ? " · 定时 " + esc(n.publish_at) : "") + '</div></div>' +
+      '<div class="time">发布于 ' + esc(n.time) + (n.publish_at ? " · 定时 " + esc(n.publish_at) : "") + '</div>' +
+      '<div class="declaration">' + esc(n.declaration || "") + '</div></div>' +
       '<span class="status">' + esc(n.status) + '</span></div>';
   }
   function refresh() {

@@ -1,5 +1,7 @@
-// The publish page: tabs, one-request-per-image upload, title/body counters, topics, schedule, publish.
-// Config (data-config on .publish-container): uploadUrl, submitUrl, suggestMs, noSuggest, expiredMs.
+// The publish page: tabs, one-request-per-image upload, the video upload with progress, processing and a
+// cover, title/body counters, topics, schedule (switch, or radios on the older form), publish.
+// Config (data-config on .publish-container): uploadUrl, videoUrl, submitUrl, suggestMs, noSuggest,
+// expiredMs, processMs. The settings (合集, 原创, 声明) are settings.js's.
 (function () {
   "use strict";
   var root = document.querySelector(".publish-container");
@@ -8,11 +10,12 @@
   var MAX_IMAGES = 18, MAX_TITLE = 20, MAX_BODY = 1000, MAX_TOPICS = 10, HOUR = 3600000, DAY = 24 * HOUR;
   var form = $(".publish-form"), previews = $(".img-preview-area"), countTip = $(".img-upload-area .count");
   var title = $(".title-container input"), titleBox = $(".title-container");
-  var editor = $(".tiptap"), editBox = $(".edit-container"), bodyCount = $(".length-wrapper .cur");
-  var sw = $(".post-time-wrapper .d-switch"), picker = $(".date-picker-container");
+  var editor = $(".tiptap") || $(".ql-editor"), quill = editor.classList.contains("ql-editor"), editBox = $(".edit-container"), bodyCount = $(".length-wrapper .cur");
+  var sw = $(".post-time-wrapper .d-switch"), radios = root.querySelectorAll(".post-time-wrapper .el-radio"), picker = $(".date-picker-container");
   var dateInput = $("input", picker), dateErr = $(".date-error"), btn = $(".publishBtn");
   var images = [], pending = 0, queue = Promise.resolve(), scheduleOn = false, lastGood = "", submitting = false;
   var suggestTimer = null, topicBox = null, datePanel = null;
+  var video = null, videoReady = false, coverId = null;  // video: {id, name}; ready once processed
 
   function toast(text, ms) {
     var t = document.createElement("div");
@@ -28,22 +31,19 @@
   document.querySelectorAll(".creator-tab").forEach(function (tab) {
     tab.addEventListener("click", function () {
       document.querySelectorAll(".creator-tab").forEach(function (t) { t.classList.toggle("active", t === tab); });
-      var image = tab.dataset.target === "image", what = image ? "图片" : "视频";
-      var input = $(".upload-input");
-      input.accept = image ? ".jpg,.jpeg,.png,.webp" : ".mp4,.mov,.flv,.f4v,.mkv,.rm,.rmvb,.m4v,.mpg,.mpeg,.ts";
-      $(".drag-text").textContent = "拖拽" + what + "到此或点击上传";
-      $(".upload-button").textContent = "上传" + what;
-      $(".info").textContent = image ? "（最多支持上传18张）" : "支持mp4、mov等格式，大小不超过20GB";
+      root.querySelectorAll(".upload-content .upload-wrapper").forEach(function (pane) {
+        pane.hidden = pane.dataset.kind !== tab.dataset.target;  // each tab has its own input
+      });
     });
   });
 
   // -- upload: files go one request each, in order; a preview appears when its upload finishes -------
   root.addEventListener("change", function (e) {
     if (e.target.type !== "file") return;
+    if (e.target.closest(".cover-modal")) return;  // the cover picker handles its own input
     var files = Array.prototype.slice.call(e.target.files);
     e.target.value = "";
-    var imageTab = !$(".creator-tab.active") || $(".creator-tab.active").dataset.target === "image";
-    if (!imageTab) { uploadError("沙盒暂不支持视频笔记，请切换到「上传图文」"); return; }
+    if (/\.mp4/.test(e.target.accept)) { if (files.length) uploadVideo(files[0]); return; }
     files.forEach(function (f) {
       if (images.length + pending >= MAX_IMAGES) { toast("最多支持上传18张图片"); return; }
       pending++; update();
@@ -69,17 +69,84 @@
         img.src = URL.createObjectURL(file); pr.appendChild(img);
         previews.insertBefore(pr, spinner);
         images.push(j.data.fileIds);
-        showForm();
+        showForm("image");
       })
       .catch(function () { uploadError("上传失败，请重试"); })
       .then(function () { spinner.remove(); pending--; update(); });
   }
-  function showForm() {
+  function showForm(kind) {
     if (!form.hidden) return;
     var step = $(".upload-container");
-    if (step) step.remove();  // the real page drops the upload step (and its input) once editing starts
+    if (step) step.remove();  // the real page drops the upload step (and its inputs) once editing starts
+    $(kind === "video" ? ".video-upload-area" : ".img-upload-area").hidden = false;
+    if (kind !== "video") {
+      var entry = $(".img-preview-area .entry"), more = document.createElement("input");
+      more.type = "file"; more.multiple = true; more.accept = entry.dataset.accept;
+      entry.appendChild(more);
+    }
     form.hidden = false;
   }
+
+  // -- video: one request with upload progress, then processing, then 上传成功 --------------------------
+  function uploadVideo(file) {
+    var area = $(".video-upload-area"), stage = $(".stage-text", area), progress = $(".progress", area);
+    video = null; videoReady = false; pending++;
+    showForm("video");
+    $(".name", area).textContent = file.name;
+    $(".video-size", area).textContent = "";
+    stage.textContent = "视频正在上传中"; progress.textContent = "0%";
+    update();
+    var xhr = new XMLHttpRequest(), fd = new FormData();
+    fd.append("file", file, file.name);
+    xhr.upload.onprogress = function (ev) {
+      if (ev.lengthComputable) progress.textContent = Math.floor(ev.loaded * 99 / ev.total) + "%";
+    };
+    xhr.onload = function () {
+      var j = {};
+      try { j = JSON.parse(xhr.responseText); } catch (err) { j = {success: false, msg: "上传失败，请重试"}; }
+      if (j.code === -100) { pending--; sessionExpired(); return; }
+      if (!j.success) { pending--; stage.textContent = "上传失败"; progress.textContent = ""; toast(j.msg); update(); return; }
+      video = {id: j.data.fileId, name: file.name};
+      progress.textContent = "";
+      stage.textContent = "视频正在转码中";
+      $(".video-size", area).textContent = "视频大小：" + (file.size / 1048576).toFixed(2) + " MB";
+      setTimeout(function () { stage.textContent = "上传成功"; videoReady = true; pending--; update(); }, cfg.processMs);
+    };
+    xhr.onerror = function () { pending--; stage.textContent = "上传失败"; toast("上传失败，请重试"); update(); };
+    xhr.open("POST", cfg.videoUrl); xhr.send(fd);
+  }
+  var reupload = $(".reupload");
+  if (reupload) reupload.addEventListener("click", function () { $(".cover-container .upload-input").click(); });
+  var coverButton = $(".uploadCover");
+  if (coverButton) coverButton.addEventListener("click", function () {
+    var mask = document.createElement("div"), modal = document.createElement("div");
+    mask.className = "d-modal-mask"; modal.className = "d-modal cover-modal"; modal.setAttribute("role", "dialog");
+    modal.innerHTML = '<div class="d-modal-title">设置封面</div><div class="cover-pick">' +
+      '<input type="file" accept="image/png,image/jpeg,image/webp"><img class="cover-shown" alt="封面预览" hidden></div>' +
+      '<div class="d-modal-footer"><button type="button" class="d-button cancel">取消</button>' +
+      '<button type="button" class="d-button red confirm" disabled>确定</button></div>';
+    var input = modal.querySelector("input"), ok = modal.querySelector(".confirm"), shown = modal.querySelector(".cover-shown");
+    var picked = null;
+    input.addEventListener("change", function () {
+      var f = input.files[0];
+      if (!f) return;
+      var fd = new FormData(); fd.append("file", f, f.name);
+      fetch(cfg.uploadUrl, {method: "POST", body: fd}).then(function (r) { return r.json(); }).then(function (j) {
+        if (!j.success) { toast(j.msg); return; }
+        picked = {id: j.data.fileIds, url: URL.createObjectURL(f)};
+        shown.src = picked.url; shown.hidden = false; ok.disabled = false;
+      });
+    });
+    modal.querySelector(".cancel").addEventListener("click", function () { mask.remove(); });
+    ok.addEventListener("click", function () {
+      if (!picked) return;
+      coverId = picked.id;
+      var img = $(".cover-img"); img.src = picked.url; img.hidden = false;
+      $(".cover-tip").textContent = "已设置封面";
+      mask.remove();
+    });
+    mask.appendChild(modal); document.body.appendChild(mask);
+  });
 
   // -- title and body counters ---------------------------------------------------------------------
   function titleLength(s) {  // the site's rule: non-ASCII counts 2, ASCII 1, halved and rounded up
@@ -106,6 +173,10 @@
     if (text) el.textContent = text; else if (el) el.remove();
   }
   function tidyPlaceholder() {
+    if (quill) {
+      editor.classList.toggle("ql-blank", !editor.textContent.replace(/\u00a0/g, "").trim() && !editor.querySelector(".tiptap-topic"));
+      return;
+    }
     var empty = !editor.textContent.replace(/\u00a0/g, "").trim() && !editor.querySelector(".tiptap-topic");
     editor.querySelectorAll("p.is-editor-empty").forEach(function (p) { if (!empty) p.classList.remove("is-editor-empty"); });
     var first = editor.firstElementChild;
@@ -125,7 +196,7 @@
     setCounter(editBox, "length-error", bl > MAX_BODY ? bl + "/" + MAX_BODY : "");
     bodyCount.textContent = bl;
     countTip.textContent = images.length + "/" + MAX_IMAGES;
-    var ok = images.length > 0 && pending === 0 && title.value.trim() && tl <= MAX_TITLE && bl <= MAX_BODY &&
+    var ok = (video ? videoReady : images.length > 0) && pending === 0 && title.value.trim() && tl <= MAX_TITLE && bl <= MAX_BODY &&
       (!scheduleOn || lastGood) && !submitting;
     btn.classList.toggle("disabled", !ok);
     btn.setAttribute("aria-disabled", ok ? "false" : "true");
@@ -198,16 +269,31 @@
     var now = Date.now();
     return ms >= Math.floor(now / 60000) * 60000 + HOUR && ms <= now + 14 * DAY;
   }
-  sw.addEventListener("click", function () {
-    scheduleOn = !scheduleOn;
-    sw.classList.toggle("checked", scheduleOn); sw.setAttribute("aria-checked", String(scheduleOn));
-    $("input", sw).checked = scheduleOn;
+  function setSchedule(on) {
+    scheduleOn = on;
+    if (sw) {
+      sw.classList.toggle("checked", scheduleOn); sw.setAttribute("aria-checked", String(scheduleOn));
+      $("input", sw).checked = scheduleOn;
+    }
+    radios.forEach(function (r) {
+      var mine = r.querySelector("input").value === (scheduleOn ? "1" : "0");
+      r.classList.toggle("is-checked", mine); r.querySelector(".el-radio__input").classList.toggle("is-checked", mine);
+      r.querySelector("input").checked = mine;
+    });
     picker.hidden = !scheduleOn;
     if (scheduleOn && !lastGood) { lastGood = fmt(Math.ceil((Date.now() + HOUR) / 60000) * 60000 + 60000); }
     dateInput.value = scheduleOn ? lastGood : "";
     dateErr.textContent = "";
     if (!scheduleOn) closeDatePanel();
     update();
+  }
+  if (sw) sw.addEventListener("click", function () { setSchedule(!scheduleOn); });
+  radios.forEach(function (r) {
+    r.addEventListener("click", function (e) {
+      e.preventDefault();
+      var on = r.querySelector("input").value === "1";
+      if (on !== scheduleOn) setSchedule(on);
+    });
   });
   dateInput.addEventListener("focus", openDatePanel);
   dateInput.addEventListener("click", openDatePanel);
@@ -256,8 +342,11 @@
   btn.addEventListener("click", function () {
     if (btn.classList.contains("disabled")) return;
     submitting = true; update();
-    var note = {title: title.value, desc: bodyText(), topics: topics(), image_ids: images,
-                post_time: scheduleOn ? lastGood : null};
+    var settings = window.XhsSettings ? window.XhsSettings.value() : {};
+    var note = {title: title.value, desc: bodyText(), topics: topics(), image_ids: video ? [] : images,
+                type: video ? "video" : "normal", video_id: video ? video.id : null, cover_id: coverId,
+                post_time: scheduleOn ? lastGood : null, collection: settings.collection || null,
+                original: !!settings.original, declaration: settings.declaration || null};
     fetch(cfg.submitUrl, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(note)})
       .then(function (r) { return r.json(); })
       .then(function (j) {

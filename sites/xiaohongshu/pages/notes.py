@@ -25,13 +25,15 @@ EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据"
 ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
 TITLE_CSS = "[data-note-title], .title, [class*='title']"
 TIME_CSS = "[data-note-time], time, .time, [class*='time']"
+DECLARATION_CSS = "[data-note-declaration], .declaration"
+"""GUESS: no public source shows how the real list marks a note's declaration; absent, none is checked."""
 READ_ROWS_MAX = 50
 """A read-back looks for a post made minutes ago: the newest rows are enough, however long the history."""
 # The rows of the first of ROW_CSS that has rendered ones (as Playwright's visible: a box, and not
 # visibility:hidden), newest first and at most READ_ROWS_MAX: the id, title, time and link of each,
 # preferring explicit data attributes, then the CSS fallbacks. Plain DOM in the page's own world: a locator
 # read there would first set up Playwright's selector engine in it (~40 ms a page).
-READ_ROWS_JS = """([rowCss, titleCss, timeCss, max]) => {
+READ_ROWS_JS = """([rowCss, titleCss, timeCss, max, declarationCss]) => {
   const shown = row => {
     const box = row.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && getComputedStyle(row).visibility !== 'hidden';
@@ -40,12 +42,13 @@ READ_ROWS_JS = """([rowCss, titleCss, timeCss, max]) => {
     const rows = Array.from(document.querySelectorAll(css)).filter(shown).slice(0, max);
     if (rows.length) return rows.map(row => {
       const title = row.querySelector(titleCss), time = row.querySelector(timeCss);
-      const link = row.querySelector('a[href]');
+      const link = row.querySelector('a[href]'), declared = row.querySelector(declarationCss);
       return {
         id: row.getAttribute('data-note-id'), impression: row.getAttribute('data-impression'),
         title: row.getAttribute('data-note-title') || (title ? title.innerText : ''),
         time: row.getAttribute('data-note-time') || (time ? time.innerText : ''),
         href: link ? link.getAttribute('href') : null,
+        declaration: declared ? declared.innerText : null,
       };
     });
   }
@@ -59,6 +62,8 @@ class NoteRow:
     title: str
     created_at: datetime | None
     url: str | None
+    declaration: str | None = None
+    """What the row says about the note's declaration; None when the list shows nothing of the kind."""
 
 
 class NotesPage:
@@ -87,7 +92,7 @@ class NotesPage:
         call per attribute per row (or Playwright's visibility filter over every row) made read-back grow
         with the account's history. Rows mean a live session; only a page without any is asked whether
         it is the login wall."""
-        raws = self.page.evaluate(READ_ROWS_JS, [list(ROW_CSS), TITLE_CSS, TIME_CSS, READ_ROWS_MAX])
+        raws = self.page.evaluate(READ_ROWS_JS, [list(ROW_CSS), TITLE_CSS, TIME_CSS, READ_ROWS_MAX, DECLARATION_CSS])
         if raws:
             return [self._row(raw) for raw in raws]
         self.wall.raise_if_up()
@@ -101,7 +106,8 @@ class NotesPage:
         if not note_id:
             raise PageChanged("笔记列表里读不到笔记编号，小红书页面可能改版了", site=SITE, url=self.page.url)
         return NoteRow(note_id=note_id, title=(raw["title"] or "").strip(),
-                       created_at=parse_site_time(raw["time"] or ""), url=_absolute(self.page, raw["href"]))
+                       created_at=parse_site_time(raw["time"] or ""), url=_absolute(self.page, raw["href"]),
+                       declaration=None if raw["declaration"] is None else " ".join(raw["declaration"].split()))
 
 
 def _id_from_impression(raw: str | None) -> str:

@@ -1,7 +1,9 @@
-"""The image-note publish page (``/publish/publish?from=homepage&target=image``).
+"""The note publish page (``/publish/publish?from=homepage&target=image`` or ``target=video``).
 
 Two steps on one URL: the upload step (a file input under tabs ``上传视频`` / ``上传图文``) turns into the
-edit form after the first image. Locators follow the saved real pages (``publish-upload.html``,
+edit form after the first image, or after the video (then with its upload progress, 上传成功 and 封面设置).
+Both tabs' inputs share the class ``upload-input`` (the saved real edit page has two video inputs with it),
+so the image input is found by what it accepts and never by the bare class. Locators follow the saved real pages (``publish-upload.html``,
 ``publish.html``) and public automation code; where the site has shipped more than one version of a
 control (quill vs. tiptap editor, radio vs. switch for 定时发布) each element has a fallback list.
 """
@@ -19,6 +21,9 @@ from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall, on_login_url
 
 PATH = "/publish/publish?from=homepage&target=image"
+VIDEO_PATH = "/publish/publish?from=homepage&target=video"
+VIDEO_DONE = re.compile(r"^\s*上传成功\s*$")
+VIDEO_FAILED = re.compile("上传失败|视频格式不支持|视频大小不能超过|视频已失效")
 SUCCESS_URL = re.compile(r"/publish/success")
 PUBLISH_LABEL = re.compile(r"^\s*(定时)?发布\s*$")
 DISABLED_CLASS = re.compile(r"(^|\s)(submit-)?disabled(\s|$)")
@@ -44,13 +49,25 @@ class PublishPage:
         self.wall = LoginWall(page)
         # Reached through /publish/publish?source= the video tab is active; this tab switches to images.
         self.image_tab = page.locator(".creator-tab").filter(has_text="上传图文")
-        # Image inputs first (the site's accepts ``.jpg,.jpeg,.png,.webp``), by a selector that also finds
-        # the edit form's "add more" input once the upload step is gone; the bare class last, since on the
-        # video tab it is the video input.
+        self.video_tab = page.locator(".creator-tab").filter(has_text="上传视频")
+        # Image inputs by what they accept (the site's ``.jpg,.jpeg,.png,.webp``), which also finds the edit
+        # form's "add more" input once the upload step is gone; the bare class only when it takes no video.
         self.file_input = Fallback(page, "图片上传框",
                                    page.locator("input[type=file][accept*='.jpg']"),
                                    page.locator("input[type=file][accept*='image']"),
-                                   page.locator("input.upload-input"), state="attached")
+                                   page.locator("input.upload-input:not([accept*='.mp4']):not([accept*='video'])"),
+                                   state="attached")
+        # The upload step's video input; the edit form has more video inputs (替换视频), outside it.
+        self.video_input = Fallback(page, "视频上传框",
+                                    page.locator(".upload-content input[type=file][accept*='.mp4']"),
+                                    page.locator(".upload-container input[type=file][accept*='.mp4']"),
+                                    page.locator("input.upload-input[accept*='.mp4']"), state="attached")
+        self.any_input = page.locator("input.upload-input, input[type=file]")
+        self.video_done = page.get_by_text(VIDEO_DONE)
+        self.video_failed = page.get_by_text(VIDEO_FAILED)
+        self.cover_button = Fallback(page, "上传封面", page.get_by_role("button", name="上传封面"),
+                                     page.locator(".uploadCover"), page.get_by_text("上传封面", exact=True))
+        self.cover_dialog = page.get_by_role("dialog").or_(page.locator(".d-modal")).filter(visible=True)
         self.previews = page.locator(".img-preview-area .pr")
         self.title = Fallback(page, "标题", page.get_by_placeholder("填写标题"),
                               page.locator("input.d-text[placeholder*='标题']"))
@@ -85,10 +102,10 @@ class PublishPage:
         """Right after ``set_body`` typed into the editor: the caret is where the first topic goes."""
 
     # -- opening -----------------------------------------------------------------------------------
-    def open(self) -> None:
-        goto(self.page, self.base_url + PATH)
+    def open(self, kind: str = "image") -> None:
+        goto(self.page, self.base_url + (VIDEO_PATH if kind == "video" else PATH))
         try:
-            wait_until_there(self.file_input.union.or_(self.wall.union).first, self.timeout_ms, "attached")
+            wait_until_there(self.any_input.or_(self.wall.union).first, self.timeout_ms, "attached")
         except PlaywrightTimeoutError as e:
             raise SiteTimeout("发布页没有加载出来", site=SITE, url=self.page.url) from e
         self.wall.raise_if_up()
@@ -116,14 +133,39 @@ class PublishPage:
             raise SiteTimeout(f"预览中的图片不是{len(paths)}张", site=SITE, url=self.page.url) from e
 
     def _image_input(self):
-        found = self.file_input.resolve()
-        if self.file_input.chosen_index != len(self.file_input.candidates) - 1:
-            return found  # the selector itself says the input takes images
-        accept = found.get_attribute("accept") or ""
-        if not re.search(r"image|jpe?g|png|webp", accept) and self.image_tab.count():
-            self.image_tab.first.click()  # the video tab was active
-            found = Fallback(self.page, "图片上传框", *self.file_input.candidates[:-1], state="attached").resolve()
-        return found
+        if not self.file_input.present() and self.image_tab.count():
+            self.image_tab.first.click()  # the video tab was active and holds only the video input
+        return self.file_input.resolve_one()
+
+    def upload_video(self, path: str) -> None:
+        """The video on the 上传视频 tab; returns once the site says 上传成功 (uploaded and processed)."""
+        if not self.video_input.present() and self.video_tab.count():
+            self.video_tab.first.click()
+        self.video_input.resolve_one().set_input_files(path)
+        try:
+            wait_until_there(self.video_done.or_(self.video_failed).or_(self.wall.union).first, self.upload_timeout_ms)
+        except PlaywrightTimeoutError as e:
+            self.wall.raise_if_up()
+            raise SiteTimeout("视频上传后一直没有显示「上传成功」", site=SITE, url=self.page.url) from e
+        self.wall.raise_if_up()
+        failed = self.video_failed.filter(visible=True)
+        if failed.count():
+            raise PublishFailed(f"小红书提示：{failed.first.inner_text().strip()}", site=SITE, url=self.page.url)
+
+    def set_cover(self, path: str) -> None:
+        """封面设置 → 上传封面 → the picker's file input → 确定."""
+        self.close_popovers()
+        self.cover_button.resolve().click()
+        dialog = self.cover_dialog.first
+        try:
+            wait_until_there(dialog, self.timeout_ms)
+            dialog.locator("input[type=file]").set_input_files(path)
+            confirm = dialog.get_by_role("button", name=re.compile(r"^\s*(确定|确认|完成)\s*$"))
+            expect(confirm).to_be_enabled(timeout=self.upload_timeout_ms)
+            confirm.click()
+            expect(self.cover_dialog).to_have_count(0)
+        except (PlaywrightTimeoutError, AssertionError) as e:
+            raise SiteTimeout("封面没有设置上：上传封面的窗口没有完成", site=SITE, url=self.page.url) from e
 
     def set_title(self, title: str) -> None:
         self.close_popovers()  # tips and pickers the edit form opens on arrival
@@ -204,9 +246,13 @@ class PublishPage:
         body = self.body.resolve().inner_text().strip()
         shown = [t for t in topics if f"#{t}" in body]
         schedule = self.date_input.resolve().input_value().strip() if self.date_input.present() else ""
-        return {"title": self.title.resolve().input_value(), "body": body,
-                "topics": " ".join(f"#{t}" for t in shown), "images": str(self.previews.count()),
-                "schedule": schedule or "立即发布"}
+        fields = {"title": self.title.resolve().input_value(), "body": body,
+                  "topics": " ".join(f"#{t}" for t in shown), "schedule": schedule or "立即发布"}
+        if self.video_done.filter(visible=True).count():
+            fields["media"] = "视频已上传"
+        else:
+            fields["images"] = str(self.previews.count())
+        return fields
 
     # -- publishing ------------------------------------------------------------------------------
     def publish(self) -> None:
