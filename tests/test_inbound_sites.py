@@ -1,0 +1,113 @@
+"""The sites side of 客服代表: each replica's inbound pages read, answered and read back by the adapters
+(real Chromium, replicas over HTTP). What the owner would check: the new comment shows with its author,
+text and work; her reply lands once and carries the 作者 label; each refusal of the site is the right error;
+reading changes nothing on the site."""
+from __future__ import annotations
+
+import pytest
+
+from core.errors import LoginRequired, RateLimited, SliderRequired, TargetGone, ValidationFailed
+from sites.douyin import DouyinAdapter
+from tests.douyin_sandbox_fixtures import log_in as douyin_log_in
+from tests.inbound_fixtures import chromium, context, douyin_inbox, page  # noqa: F401
+
+WORK_A, WORK_B = "7441826359120394521", "7438210945671238764"
+
+
+@pytest.fixture
+def dy(douyin_inbox, page):
+    douyin_inbox.reset()
+    douyin_log_in(page, douyin_inbox)
+    return douyin_inbox
+
+
+def test_douyin_inbox_shows_new_comments_with_author_text_and_work_and_reading_changes_nothing(dy, page):
+    a = dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    b = dy.add_item(kind="comment", author="小鹿爱喝茶", text="茶具在哪买", target_id=WORK_B)
+    items = DouyinAdapter(dy.url).read_inbox(page, None)
+    by_id = {i.item_id: i for i in items}
+    assert set(by_id) == {a["id"], b["id"]}
+    assert (by_id[a["id"]].author, by_id[a["id"]].text, by_id[a["id"]].target_title) == \
+        ("阿橙", "这件外套多少钱？", "秋日穿搭｜一衣三穿")
+    assert by_id[b["id"]].target_id == WORK_B and by_id[b["id"]].kind == "comment"
+    assert not any(i.owner_replied for i in items)
+    state = dy.inbox()
+    assert state["writes"] == 0 and state["posted"] == {}
+
+
+def test_douyin_comment_the_owner_already_answered_reads_as_owner_replied_and_comes_last(dy, page):
+    done = dy.add_item(kind="comment", author="momo", text="发货快吗", target_id=WORK_A, owner_reply="48小时内发货")
+    new = dy.add_item(kind="comment", author="阿橙", text="包邮吗？", target_id=WORK_A, minutes_ago=5)
+    items = DouyinAdapter(dy.url).read_inbox(page, None)
+    assert [(i.item_id, i.owner_replied) for i in items] == [(new["id"], False), (done["id"], True)]
+
+
+def test_douyin_reply_lands_once_and_reads_back_under_the_comment_with_the_author_label(dy, page):
+    dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    adapter = DouyinAdapter(dy.url)
+    item = adapter.read_inbox(page, None)[0]
+    adapter.reply(page, item, "您好，外套是299元，包邮哦")
+    assert dy.inbox()["posted"] == {item.item_id: 1}
+    proof = adapter.find_reply(page, item, "您好，外套是299元，包邮哦")
+    assert proof and proof.by_author and proof.visible and proof.text == "您好，外套是299元，包邮哦"
+    replies = dy.item(item.item_id)["replies"]
+    assert [(r["text"], r["by_owner"]) for r in replies] == [("您好，外套是299元，包邮哦", True)]
+    assert [i.owner_replied for i in adapter.read_inbox(page, None)] == [True]
+
+
+def test_douyin_reply_not_yet_posted_is_not_found_on_read_back(dy, page):
+    dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    adapter = DouyinAdapter(dy.url)
+    item = adapter.read_inbox(page, None)[0]
+    assert adapter.find_reply(page, item, "您好，外套是299元") is None
+
+
+@pytest.mark.parametrize("switch, error, words", [
+    ({"reply_private": True}, TargetGone, "私密作品无法评论"),
+    ({"reply_rate_limited": 1}, RateLimited, "操作过于频繁"),
+    ({"reply_target_deleted": 1}, TargetGone, "删除"),
+    ({"reply_kicks_session": True}, LoginRequired, "登录"),
+    ({"reply_slider": 1}, SliderRequired, "验证"),
+])
+def test_douyin_reply_refused_by_the_site_is_the_right_error_and_posts_nothing(dy, page, switch, error, words):
+    dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    adapter = DouyinAdapter(dy.url)
+    item = adapter.read_inbox(page, None)[0]
+    dy.faults(**switch)
+    with pytest.raises(error) as caught:
+        adapter.reply(page, item, "您好，外套是299元")
+    assert words in str(caught.value)
+    if error is RateLimited:
+        assert "操作过于频繁" in caught.value.site_message
+    assert dy.inbox()["posted"] == {}
+
+
+def test_douyin_reply_the_site_shows_only_to_its_author_reads_back_as_not_visible(dy, page):
+    dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    adapter = DouyinAdapter(dy.url)
+    item = adapter.read_inbox(page, None)[0]
+    dy.faults(reply_shadow=1)
+    adapter.reply(page, item, "您好，外套是299元")
+    proof = adapter.find_reply(page, item, "您好，外套是299元")
+    assert proof and proof.by_author and not proof.visible
+
+
+def test_douyin_reply_too_long_is_refused_before_any_browser_work(dy, page):
+    dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
+    adapter = DouyinAdapter(dy.url)
+    item = adapter.read_inbox(page, None)[0]
+    with pytest.raises(ValidationFailed) as caught:
+        adapter.reply(page, item, "好" * (adapter.reply_limit + 1))
+    assert f"最多{adapter.reply_limit}个字" in str(caught.value)
+    assert dy.inbox()["writes"] == 0
+
+
+def test_douyin_comments_grow_on_their_own_and_the_same_seed_grows_the_same_comments(dy, page):
+    adapter = DouyinAdapter(dy.url)
+    dy.grow(3)
+    first = sorted((i.author, i.text, i.target_id) for i in adapter.read_inbox(page, None))
+    assert len(first) == 3
+    dy.reset()
+    douyin_log_in(page, dy)
+    dy.grow(3)
+    assert sorted((i.author, i.text, i.target_id) for i in adapter.read_inbox(page, None)) == first
