@@ -8,7 +8,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.sandbox_fixtures import ReplicaControl, chromium, context, page, running_replica  # noqa: F401
+from playwright.sync_api import Page
+
+from tests.sandbox_fixtures import ReplicaControl, chromium, context, page, qr_token, running_replica  # noqa: F401
 
 
 class InboxControl(ReplicaControl):
@@ -43,3 +45,11 @@ def taobao_inbox():
 def xhs_inbox():
     with running_replica("sandbox.xiaohongshu") as control:
         yield InboxControl(control.url)
+
+
+def xhs_log_in(page: Page, xhs: ReplicaControl, user: str = "demo") -> None:
+    """Scan the QR of the Xiaohongshu replica's login page; the page moves on to the creator home."""
+    page.goto(f"{xhs.url}/login")
+    src = page.locator("div[class*='login-box'] img").get_attribute("src")
+    assert xhs.scan(qr_token(src), user).status_code == 200
+    page.wait_for_url("**/new/home")

@@ -9,12 +9,14 @@ import pytest
 from core.errors import LoginRequired, RateLimited, SliderRequired, TargetGone, ValidationFailed
 from sites.douyin import DouyinAdapter
 from sites.taobao import TaobaoAdapter
+from sites.xiaohongshu import XiaohongshuAdapter
 from tests.douyin_sandbox_fixtures import log_in as douyin_log_in
-from tests.inbound_fixtures import chromium, context, douyin_inbox, page, taobao_inbox  # noqa: F401
+from tests.inbound_fixtures import chromium, context, douyin_inbox, page, taobao_inbox, xhs_inbox, xhs_log_in  # noqa: F401
 from tests.taobao_sandbox_fixtures import open_logged_in as taobao_log_in
 
 WORK_A, WORK_B = "7441826359120394521", "7438210945671238764"
 TEA, POT = "652301234567", "652301234568"
+OUTFITS, COFFEE = "6751a2c3000000000b01f2e4", "6751a2c3000000000b01f2e5"
 
 
 @pytest.fixture
@@ -182,3 +184,73 @@ def test_taobao_reply_the_site_shows_only_to_the_seller_reads_back_as_not_visibl
     adapter.reply(page, item, "亲，已为您安排补寄")
     proof = adapter.find_reply(page, item, "亲，已为您安排补寄")
     assert proof and not proof.visible
+
+
+# -- 小红书: 通知 评论和@ and the note's comment area -------------------------------------------------------
+@pytest.fixture
+def xhs(xhs_inbox, page):
+    xhs_inbox.reset()
+    xhs_log_in(page, xhs_inbox)
+    return xhs_inbox
+
+
+def test_xhs_inbox_shows_a_comment_on_a_note_and_a_reply_to_the_owners_comment_and_reading_changes_nothing(xhs, page):
+    on_note = xhs.add_item(kind="comment", author="阿橙", text="外套链接在哪", target_id=OUTFITS)
+    to_mine = xhs.add_item(kind="reply", author="momo", text="那咖啡豆呢？", target_id=COFFEE,
+                           extra={"my_comment": "用的是云南豆"})
+    items = XiaohongshuAdapter(xhs.url).read_inbox(page, None)
+    by_id = {i.item_id: i for i in items}
+    assert set(by_id) == {on_note["id"], to_mine["id"]}
+    assert (by_id[on_note["id"]].kind, by_id[on_note["id"]].author, by_id[on_note["id"]].target_title) == \
+        ("comment", "阿橙", "秋冬通勤穿搭｜一周不重样")
+    reply = by_id[to_mine["id"]]
+    assert (reply.kind, reply.text, reply.target_id, reply.extra["my_comment"]) == \
+        ("reply", "那咖啡豆呢？", COFFEE, "用的是云南豆")
+    assert not any(i.owner_replied for i in items)
+    assert xhs.inbox()["writes"] == 0 and xhs.inbox()["posted"] == {}
+
+
+@pytest.mark.parametrize("kind, extra", [("comment", {}), ("reply", {"my_comment": "用的是云南豆"})])
+def test_xhs_reply_lands_once_and_reads_back_under_the_comment_with_the_author_tag(xhs, page, kind, extra):
+    xhs.add_item(kind=kind, author="momo", text="那咖啡豆呢？", target_id=COFFEE, extra=extra)
+    adapter = XiaohongshuAdapter(xhs.url)
+    [item] = adapter.read_inbox(page, None)
+    adapter.reply(page, item, "是云南保山的小粒咖啡哦")
+    assert xhs.inbox()["posted"] == {item.item_id: 1}
+    proof = adapter.find_reply(page, item, "是云南保山的小粒咖啡哦")
+    assert proof and proof.by_author and proof.visible
+    assert [i.owner_replied for i in adapter.read_inbox(page, None)] == [True]
+
+
+def test_xhs_comment_the_owner_answered_already_reads_as_owner_replied(xhs, page):
+    xhs.add_item(kind="comment", author="阿橙", text="外套链接在哪", target_id=OUTFITS, owner_reply="主页橱窗有哦")
+    [item] = XiaohongshuAdapter(xhs.url).read_inbox(page, None)
+    assert item.owner_replied
+
+
+@pytest.mark.parametrize("switch, error, words", [
+    ({"reply_private": True}, TargetGone, "无法浏览"),
+    ({"reply_rate_limited": 1}, RateLimited, "操作过于频繁"),
+    ({"reply_target_deleted": 1}, TargetGone, "已被删除"),
+    ({"reply_kicks_session": True}, LoginRequired, "登录"),
+    ({"reply_slider": 1}, SliderRequired, "验证"),
+])
+def test_xhs_reply_refused_by_the_site_is_the_right_error_and_posts_nothing(xhs, page, switch, error, words):
+    xhs.add_item(kind="comment", author="阿橙", text="外套链接在哪", target_id=OUTFITS)
+    adapter = XiaohongshuAdapter(xhs.url)
+    [item] = adapter.read_inbox(page, None)
+    xhs.faults(**switch)
+    with pytest.raises(error) as caught:
+        adapter.reply(page, item, "主页橱窗有哦")
+    assert words in str(caught.value)
+    assert xhs.inbox()["posted"] == {}
+
+
+def test_xhs_reply_the_site_shows_only_to_its_author_reads_back_as_not_visible(xhs, page):
+    xhs.add_item(kind="comment", author="阿橙", text="外套链接在哪", target_id=OUTFITS)
+    adapter = XiaohongshuAdapter(xhs.url)
+    [item] = adapter.read_inbox(page, None)
+    xhs.faults(reply_shadow=1)
+    adapter.reply(page, item, "主页橱窗有哦")
+    proof = adapter.find_reply(page, item, "主页橱窗有哦")
+    assert proof and proof.by_author and not proof.visible

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, hex_id
 from sandbox.common.world import SITE_TZ, Session, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Note", "Session", "World"]
@@ -17,9 +18,12 @@ DEFAULT_FAULTS = {
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "suggestions_missing": False,      # topic suggestions never come
     "notes_hidden": False,             # 笔记管理 lists no note (published ones held back, e.g. under review)
+    **INBOUND_FAULTS,                  # comment replies on www (sandbox.common.inbound)
 }
-DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True}
+DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **INBOUND_SETTINGS}
 INT_FAULTS = ("slow_upload", "publish_failed")
+COMMENTED_NOTES = [("6751a2c3000000000b01f2e4", "秋冬通勤穿搭｜一周不重样"), ("6751a2c3000000000b01f2e5", "手冲咖啡入门")]
+"""Notes the replica's account has from the start, for comments to land on (GUESS content)."""
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Note:
 
 
 class World(BaseWorld):
-    INT_KEYS = INT_FAULTS
+    INT_KEYS = (*INT_FAULTS, *INBOUND_INT_FAULTS)
 
     def reset(self) -> None:
         with self.lock:
@@ -59,6 +63,7 @@ class World(BaseWorld):
             self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
             self.uploads: dict[str, str] = {}        # file id -> cookie that uploaded it
             self.notes: list[Note] = []
+            self.inbox = Inbox(self, ("comment", "reply"), COMMENTED_NOTES, hex_id, "comment")
 
     # -- uploads and notes -------------------------------------------------------------------------
     def add_upload(self, cookie: str) -> str:
