@@ -15,13 +15,14 @@ out), ``SliderRequired`` (a slider), ``SiteTimeout`` / ``PageChanged`` as everyw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
 from core.errors import ValidationFailed
+from sites.common import parse_site_time
 
 KINDS = ("comment", "reply", "message", "review", "question")
 """``comment`` on the owner's work/note; ``reply`` to the owner's own comment; ``message`` a direct message;
@@ -90,6 +91,17 @@ def sibling_url(base_url: str, real_domain: str, real_origin: str) -> str:
     when ``base_url`` is the real site, the base URL itself for a replica (one origin serves every host)."""
     host = urlsplit(base_url).hostname or ""
     return real_origin if host.endswith(real_domain) else base_url.rstrip("/")
+
+
+def said_at(shown: str) -> datetime:
+    """A row's shown Beijing time as UTC; now when the row shows none (or only a relative 3小时前)."""
+    at = parse_site_time(shown)
+    return at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)
+
+
+def before(at: datetime, since: datetime | None) -> bool:
+    """Said before ``since``, compared at minute precision (the pages show no seconds)."""
+    return since is not None and at < since.replace(second=0, microsecond=0)
 
 
 def unreplied_first(items: list[Inbound]) -> list[Inbound]:

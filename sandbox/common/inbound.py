@@ -9,6 +9,7 @@ does, and ``posted`` counts the owner's accepted replies per item (exactly-once 
 """
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ INBOUND_FAULTS = {
 INBOUND_INT_FAULTS = ("reply_rate_limited", "reply_slider", "reply_target_deleted", "reply_shadow")
 INBOUND_SETTINGS = {"grow_every_s": 0.0, "grow_seed": 1.0}
 
+THREAD_SUFFIX = "p"
+"""A page may name an item by its thread's id (the item id + this suffix: Xiaohongshu's owner comment that
+a reply answers); a reply there is a reply to the item."""
 AUTHORS = ("小鹿爱喝茶", "阿橙", "momo", "山野闲人", "Lynn_", "一只胖橘", "清风徐来", "橙子味的夏天")
 TEXTS = ("请问这个多少钱？", "怎么购买呀", "发货快吗？", "有优惠吗", "太好看了吧", "这个适合送人吗",
          "已下单，期待！", "包邮吗？", "可以开发票吗", "质量怎么样？")
@@ -187,6 +191,20 @@ class Inbox:
             item.replies.append(reply)
             self.posted[item.id] = self.posted.get(item.id, 0) + 1
             return Outcome("ok", reply)
+
+    async def answer(self, request, cookie_name: str, id_field: str, text_field: str, limit: int) -> Outcome:
+        """A reply request as the site takes it: ``logged_out`` without a live session, ``invalid`` for an
+        empty or too long text, else (after the site's think time) what ``reply`` met."""
+        cookie = request.cookies.get(cookie_name, "")
+        user = self.world.api_user(cookie)
+        if not user:
+            return Outcome("logged_out")
+        body = await request.json()
+        text = str(body.get(text_field) or "").strip()
+        if not text or len(text) > limit:
+            return Outcome("invalid")
+        await asyncio.sleep(self.world.delay(random.uniform(0.3, 0.8), 0.01))
+        return self.reply(user, cookie, str(body.get(id_field) or "").removesuffix(THREAD_SUFFIX), text)
 
     def snapshot(self) -> dict:
         self.grow()

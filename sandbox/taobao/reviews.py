@@ -12,8 +12,6 @@ GUESS: the page layout, the 回复 / 提交 / 回答 buttons, the reply endpoint
 """
 from __future__ import annotations
 
-import asyncio
-import random
 from html import escape
 from urllib.parse import urlencode
 
@@ -130,20 +128,14 @@ def router(world: World) -> APIRouter:
     @api.post(REPLY)
     async def reply(request: Request):
         cookie = request.cookies.get(COOKIE, "")
-        who = world.user_of(cookie)
-        if not who:
-            return NOT_LOGIN
-        body = await request.json()
-        text = str(body.get("content") or "").strip()
-        if not text or len(text) > MAX_REPLY:
-            return {"success": False, "code": "INVALID", "message": f"回复内容需在1-{MAX_REPLY}字之间"}  # GUESS
-        await asyncio.sleep(world.delay(random.uniform(0.3, 0.8), 0.01))
-        token = world.maybe_slider(cookie, "submit")
+        token = world.maybe_slider(cookie, "submit") if world.user_of(cookie) else None  # the shop's slider switches
         if token:
             return {"success": False, "code": "BAXIA", "punishUrl": punish_url(token)}
-        outcome = world.inbox.reply(who, cookie, str(body.get("feedId") or ""), text)
-        if outcome.status == "kicked":
+        outcome = await world.inbox.answer(request, COOKIE, "feedId", "content", MAX_REPLY)
+        if outcome.status in ("logged_out", "kicked"):
             return NOT_LOGIN
+        if outcome.status == "invalid":
+            return {"success": False, "code": "INVALID", "message": f"回复内容需在1-{MAX_REPLY}字之间"}  # GUESS
         if outcome.status == "slider":
             with world.lock:
                 world.faults["slider_submits"] += 1

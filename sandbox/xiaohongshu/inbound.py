@@ -15,14 +15,12 @@ www and creator paths, and a dead session is sent to ``/login`` (the real www pa
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import random
 from html import escape
 
 from fastapi import APIRouter, Request
 
-from sandbox.common.inbound import Item, Reply
+from sandbox.common.inbound import THREAD_SUFFIX, Item, Reply
 from sandbox.xiaohongshu.api import EXPIRED, fail, ok
 from sandbox.xiaohongshu.pages import layout
 from sandbox.xiaohongshu.rules import COOKIE
@@ -97,7 +95,7 @@ def thread(item: Item, owner_name: str) -> str:
     own comment with the reply to it and her answers."""
     subs = "".join(owner_reply_block(item, r) for r in item.replies)
     if item.kind == "reply":
-        parent = comment_block(f"{item.id}p", owner_name, item.extra.get("my_comment", ""), shown(item), owner=True, sub=False)
+        parent = comment_block(f"{item.id}{THREAD_SUFFIX}", owner_name, item.extra.get("my_comment", ""), shown(item), owner=True, sub=False)
         subs = comment_block(item.id, item.author, item.text, shown(item), owner=False, sub=True) + subs
     else:
         parent = comment_block(item.id, item.author, item.text, shown(item), owner=False, sub=False)
@@ -126,21 +124,12 @@ def router(world: World) -> APIRouter:
 
     @api.post(POST)
     async def post(request: Request):
-        cookie = request.cookies.get(COOKIE, "")
-        who = world.api_user(cookie)
-        if not who:
+        # Only replies (with target_comment_id): a new top-level comment is not part of the inbound story.
+        outcome = await world.inbox.answer(request, COOKIE, "target_comment_id", "content", MAX_COMMENT)
+        if outcome.status in ("logged_out", "kicked"):
             return EXPIRED
-        body = await request.json()
-        text = str(body.get("content") or "").strip()
-        if not text or len(text) > MAX_COMMENT:
+        if outcome.status == "invalid":
             return fail(f"评论内容需在1-{MAX_COMMENT}字之间")  # GUESS
-        await asyncio.sleep(world.delay(random.uniform(0.3, 0.8), 0.01))
-        target = str(body.get("target_comment_id") or "")
-        if not target:
-            return fail("沙盒只接受回复评论")  # a new top-level comment is not part of the inbound story
-        outcome = world.inbox.reply(who, cookie, target.removesuffix("p"), text)
-        if outcome.status == "kicked":
-            return EXPIRED
         if outcome.status == "slider":
             return fail("请完成验证", code=SLIDER)
         if outcome.status in REFUSALS:

@@ -15,16 +15,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError, expect
 
 from core.errors import LoginRequired, PageChanged, RateLimited, TargetGone
-from sites.common import parse_site_time
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall, Verification
 from sites.douyin.pages.locate import goto, visible
-from sites.inbound import Inbound, ReplyProof
+from sites.inbound import Inbound, ReplyProof, before, said_at
 
 PATH = "/creator-micro/interactive/comment"
 END_TEXT = "没有更多评论"
@@ -121,9 +120,8 @@ class CommentPage:
         open_ids = {raw["cid"] for raw in self.comments(work)}
         items = []
         for raw in everyone:
-            at = parse_site_time(raw["time"])
-            at = at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)
-            if since and at < since.replace(second=0, microsecond=0):
+            at = said_at(raw["time"])
+            if before(at, since):
                 continue
             items.append(Inbound(site=SITE, account_key=None, kind="comment", item_id=raw["cid"],
                                  author=raw["author"].strip(), text=raw["text"].strip(), at=at,

@@ -11,13 +11,12 @@ GUESS (no public source shows the seller page's DOM or its reply call): rows ``[
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 
 from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import PageChanged, RateLimited, TargetGone
-from sites.common import parse_site_time
-from sites.inbound import Inbound, ReplyProof
+from sites.inbound import Inbound, ReplyProof, before, said_at
 from sites.taobao.errors import SITE
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import goto, visible
@@ -73,9 +72,8 @@ class InboxPage:
         raws = self.rows.evaluate_all(READ_ROWS_JS) if self.rows.count() else []
         items = []
         for raw in raws:
-            at = parse_site_time(raw["time"])
-            at = at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)
-            if since and at < since.replace(second=0, microsecond=0):
+            at = said_at(raw["time"])
+            if before(at, since):
                 continue
             extra = {k: v for k, v in (("rating", raw["rating"].strip()), ("append", raw["append"].strip()),
                                        ("order_id", raw["order"].strip())) if v}

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import PageChanged, RateLimited, SliderRequired, TargetGone
-from sites.common import parse_site_time
-from sites.inbound import Inbound, ReplyProof
+from sites.inbound import Inbound, ReplyProof, before, said_at
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.pages.locate import goto, visible
 from sites.xiaohongshu.pages.login import LoginWall
@@ -95,9 +94,8 @@ class NotificationPage:
     def read(self, since: datetime | None) -> list[Inbound]:
         items = []
         for raw in self.rows.evaluate_all(READ_ROWS_JS) if self.rows.count() else []:
-            at = parse_site_time(raw["time"])
-            at = at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)
-            if since and at < since.replace(second=0, microsecond=0):
+            at = said_at(raw["time"])
+            if before(at, since):
                 continue
             note = NOTE_ID.search(raw["href"] or "")
             if not raw["id"] or not note:
