@@ -118,6 +118,34 @@ def test_douyin_comments_grow_on_their_own_and_the_same_seed_grows_the_same_comm
     assert sorted((i.author, i.text, i.target_id) for i in adapter.read_inbox(page, None)) == first
 
 
+
+def test_douyin_private_messages_read_with_their_thread_and_the_answer_lands_in_the_conversation(dy, page):
+    dy.add_item(kind="message", author="橙子味的夏天", text="在吗", target_id="u1001", minutes_ago=3,
+                owner_reply="在的，您说")
+    ask = dy.add_item(kind="message", author="橙子味的夏天", text="外套有M码吗", target_id="u1001")
+    adapter = DouyinAdapter(dy.url)
+    messages = [i for i in adapter.read_inbox(page, None) if i.kind == "message"]
+    assert [(i.text, i.owner_replied) for i in messages] == [("外套有M码吗", False), ("在吗", True)]
+    item = messages[0]
+    assert (item.item_id, item.author, item.target_id) == (ask["id"], "橙子味的夏天", "u1001")
+    assert item.thread == ("橙子味的夏天：在吗", "我：在的，您说")
+    adapter.reply(page, item, "有的，M码还有库存")
+    assert dy.inbox()["posted"] == {ask["id"]: 1}
+    proof = adapter.find_reply(page, item, "有的，M码还有库存")
+    assert proof and proof.by_author and proof.text == "有的，M码还有库存"
+    assert dy.inbox()["writes"] == 1
+
+
+def test_douyin_private_message_sent_too_often_is_a_rate_limit_with_the_sites_words(dy, page):
+    dy.add_item(kind="message", author="橙子味的夏天", text="外套有M码吗", target_id="u1001")
+    adapter = DouyinAdapter(dy.url)
+    [item] = [i for i in adapter.read_inbox(page, None) if i.kind == "message"]
+    dy.faults(reply_rate_limited=1)
+    with pytest.raises(RateLimited) as caught:
+        adapter.reply(page, item, "有的")
+    assert caught.value.site_message == "发送过于频繁，请稍后再试"
+    assert dy.inbox()["posted"] == {}
+
 # -- 淘宝: 评价管理 and 问大家 ----------------------------------------------------------------------------
 @pytest.fixture
 def tb(taobao_inbox, page):

@@ -152,10 +152,10 @@ class Inbox:
             return [i for i in self.items if i.user == user and not i.deleted and (kind is None or i.kind == kind)
                     and (target_id is None or i.target_id == target_id)]
 
-    def targets_of(self, user: str) -> list[tuple[str, str]]:
-        """Works/notes/items the account has, with or without items on them, in their first-seen order."""
+    def targets_of(self, user: str, kind: str | None = None) -> list[tuple[str, str]]:
+        """Works/notes/items the account has, with or without items (of ``kind``) on them, first seen first."""
         seen = dict(self.seed_targets)
-        for item in reversed(self.of(user)):
+        for item in reversed(self.of(user, kind)):
             seen.setdefault(item.target_id, item.target_title)
         return list(seen.items())
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from sandbox.common import control, inbound_control
-from sandbox.douyin import api, auth, comments, pages
+from sandbox.douyin import api, auth, chat, comments, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
@@ -32,6 +32,7 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(api.router(world))
     app.include_router(control.router(world))
     app.include_router(comments.router(world))
+    app.include_router(chat.router(world))
     app.include_router(inbound_control.router(world))
 
     def user(request: Request) -> str | None:
@@ -114,5 +115,13 @@ def create_app(delays: bool = True) -> FastAPI:
         return page(comments.comment_page({"itemId": item_id, "listUrl": comments.LIST, "repliesUrl": comments.REPLIES,
                                            "replyUrl": comments.REPLY, "sliderCode": comments.SLIDER,
                                            "listMs": 400 if world.delays else 20}))
+
+    @app.get(chat.PATH)
+    def chat_page(request: Request):
+        who = user(request)
+        if not who:
+            return login()
+        rows = chat.conversations(world.inbox.of(who, kind="message"))
+        return page(chat.chat_page(rows, {"historyUrl": chat.HISTORY, "sendUrl": chat.SEND, "sliderCode": comments.SLIDER}))
 
     return app

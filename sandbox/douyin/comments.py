@@ -94,7 +94,7 @@ def router(world: World) -> APIRouter:
         who = user(request)
         if not who:
             return NOT_LOGGED_IN
-        targets = [(w.id, w.title or w.desc) for w in world.works_of(who)] + world.inbox.targets_of(who)
+        targets = [(w.id, w.title or w.desc) for w in world.works_of(who)] + world.inbox.targets_of(who, "comment")
         items = [{"item_id_plain": i, "title": t, "comment_count": len(world.inbox.of(who, target_id=i))}
                  for i, t in dict(targets).items()]
         return ok(item_info_list=items, cursor=0, has_more=False, total_count=len(items))

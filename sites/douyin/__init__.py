@@ -13,10 +13,11 @@ from core.content import Post
 from core.settings import Settings
 from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
-from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
+from sites.inbound import Inbound, ReplyProof, check_reply_text, sibling_url, unreplied_first
 from sites.douyin.errors import SITE
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import login, works
+from sites.douyin.pages.chat import ChatPage
 from sites.douyin.pages.inbox import CommentPage
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.submit import Submitter
@@ -112,9 +113,13 @@ class DouyinAdapter:
             row = works_page.find(post.title, since)
             return Published(external_id=row.work_id, title=row.title, url=row.url) if row else None
 
-    # -- inbound (评论管理) --------------------------------------------------------------------------
-    inbound_kinds = ("comment",)
+    # -- inbound (评论管理 on creator.douyin.com, 私信 on www.douyin.com/chat) ---------------------------
+    inbound_kinds = ("comment", "message")
     reply_limit = 100  # GUESS: what the replica's reply box takes; no public source states Douyin's
+
+    @property
+    def www_url(self) -> str:
+        return sibling_url(self.base_url, "douyin.com", "https://www.douyin.com")
 
     def read_inbox(self, page: Page, since: datetime | None) -> list[Inbound]:
         with self._boundary(page):
@@ -124,17 +129,28 @@ class DouyinAdapter:
             for work in comments.works():
                 comments.open(work.work_id)
                 items += comments.read(work, since)
-            return unreplied_first(items)
+            chat = ChatPage(page, self.www_url)
+            chat.open()
+            return unreplied_first(items + chat.read(since))
 
     def reply(self, page: Page, item: Inbound, text: str) -> None:
         check_reply_text(text, self.reply_limit, self.label)
         with self._boundary(page):
+            if item.kind == "message":
+                chat = ChatPage(page, self.www_url)
+                chat.open()
+                chat.send(item, text)
+                return
             comments = CommentPage(page, self.base_url)
             comments.open(item.target_id)
             comments.reply(item, text)
 
     def find_reply(self, page: Page, item: Inbound, text: str) -> ReplyProof | None:
         with self._boundary(page):
+            if item.kind == "message":
+                chat = ChatPage(page, self.www_url)
+                chat.open()
+                return chat.find(item, text)
             comments = CommentPage(page, self.base_url)
             comments.open(item.target_id)
             return comments.find_reply(item, text)
