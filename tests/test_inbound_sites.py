@@ -10,6 +10,7 @@ from core.errors import LoginRequired, RateLimited, SliderRequired, TargetGone, 
 from sites.douyin import DouyinAdapter
 from sites.taobao import TaobaoAdapter
 from sites.xiaohongshu import XiaohongshuAdapter
+from tests.core_fixtures import wait_until
 from tests.douyin_sandbox_fixtures import log_in as douyin_log_in
 from tests.inbound_fixtures import chromium, context, douyin_inbox, page, taobao_inbox, xhs_inbox, xhs_log_in  # noqa: F401
 from tests.taobao_sandbox_fixtures import open_logged_in as taobao_log_in
@@ -213,6 +214,18 @@ def test_taobao_reply_the_site_shows_only_to_the_seller_reads_back_as_not_visibl
     proof = adapter.find_reply(page, item, "亲，已为您安排补寄")
     assert proof and not proof.visible
 
+
+
+def test_taobao_reviews_grow_by_themselves_at_the_set_interval_for_the_logged_in_shop(tb):
+    tb.faults(grow_every_s=0.5)
+    def two_reviews():
+        reviews = [i for i in tb.inbox()["items"] if i["kind"] == "review"]
+        return reviews if len(reviews) >= 2 else None
+
+    grown = wait_until(two_reviews, timeout=20, what="two grown reviews")
+    assert all(i["user"] == "demo" and i["extra"]["rating"] in ("好评", "中评", "差评") and i["text"] for i in grown)
+    assert {i["target_id"] for i in grown} <= {TEA, POT}
+    assert tb.inbox()["writes"] == 0
 
 # -- 小红书: 通知 评论和@ and the note's comment area -------------------------------------------------------
 @pytest.fixture
