@@ -146,7 +146,8 @@ class CommentPage:
         box = row.locator("div[class^='reply-content-']")
         box.get_by_role("textbox").fill(text)
         box.get_by_role("button", name="发送").click()
-        outcome = self.done.or_(self.toasts).or_(self.wall.union).or_(self.verification.slider).first
+        shown = row.get_by_role("button", name="收起")  # the page opens the replies once it took this one
+        outcome = self.done.or_(shown).or_(self.toasts).or_(self.wall.union).or_(self.verification.slider).first
         try:
             outcome.wait_for(timeout=REPLY_WAIT_MS)
         except PlaywrightTimeoutError as e:

@@ -95,7 +95,8 @@ class InboxPage:
         row.get_by_role("button", name=self.button, exact=True).click()
         row.get_by_role("textbox").fill(text)
         row.get_by_role("button", name="提交", exact=True).click()
-        outcome = self.done.or_(self.refusal).or_(self.wall.union).or_(slider_frame(self.page)).first
+        shown = row.locator(".rate-reply").filter(has_text=text)  # the row shows a reply the site took
+        outcome = self.done.or_(shown).or_(self.refusal).or_(self.wall.union).or_(slider_frame(self.page)).first
         try:
             outcome.wait_for(timeout=REPLY_WAIT_MS)
         except PlaywrightTimeoutError as e:
