@@ -23,25 +23,24 @@ DEFAULT_FAULTS = {
     "cover_required": False,  # publishing without a cover: 请设置封面后再发布
     "sms_required": False,    # publishing asks for an SMS code first
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
-    **INBOUND_FAULTS,         # 评论管理 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
-                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random", **INBOUND_SETTINGS}
+                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random"}
 INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")
-COMMENT_WORKS = [("7441826359120394521", "秋日穿搭｜一衣三穿"), ("7438210945671238764", "新品茶具开箱")]
-"""Works the replica's account has from the start, for comments to land on (GUESS content)."""
 VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
             "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
 
 
 class World(BaseWorld):
     INT_KEYS = (*INT_FAULTS, *INBOUND_INT_FAULTS)
+    COMMENT_WORKS = [("7441826359120394521", "秋日穿搭｜一衣三穿"), ("7438210945671238764", "新品茶具开箱")]
+    """Works the replica's account has from the start, for comments to land on (GUESS content)."""
 
     def reset(self) -> None:
         with self.lock:
             super().reset()
-            self.faults = dict(DEFAULT_FAULTS)
-            self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
+            self.faults = {**DEFAULT_FAULTS, **INBOUND_FAULTS}  # + the 评论管理 / 私信 reply faults
+            self.settings = {**DEFAULT_SETTINGS, **INBOUND_SETTINGS, "delays": self._start_delays}
             self.media: dict[str, Upload] = {}       # upload id -> upload
             self.drafts: dict[str, dict] = {}        # cookie -> {"kind", "video", "images"}
             self.works: list[Work] = []
@@ -49,12 +48,23 @@ class World(BaseWorld):
             self.sms_tickets: set[str] = set()
             self.last_sms_code: str | None = None
             self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
-            self.inbox = Inbox(self, ("comment", "message"), COMMENT_WORKS, digits_id(19), "comment")
+            self.inbox = Inbox(self, ("comment", "message"), self.COMMENT_WORKS, digits_id(19), "comment")
 
-    def coerce(self, key: str, value, is_fault: bool):
-        if key == "form_variant":
-            return value if value in VARIANTS else "random"
-        return super().coerce(key, value, is_fault)
+    def configure(self, changes: dict) -> str | None:
+        with self.lock:
+            unknown = next((k for k in changes if k not in self.faults and k not in self.settings), None)
+            if unknown:
+                return unknown
+            for key, value in changes.items():
+                if key in self.INT_KEYS:
+                    self.faults[key] = int(value)
+                elif key in self.faults or key == "delays":
+                    (self.faults if key in self.faults else self.settings)[key] = bool(value)
+                elif key == "form_variant":
+                    self.settings[key] = value if value in VARIANTS else "random"
+                else:
+                    self.settings[key] = float(value)
+            return None
 
     # -- uploads and drafts ------------------------------------------------------------------------
     def add_media(self, cookie: str, kind: str, ok: bool, reason: str = "") -> Upload:

@@ -18,12 +18,9 @@ DEFAULT_FAULTS = {
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "suggestions_missing": False,      # topic suggestions never come
     "notes_hidden": False,             # 笔记管理 lists no note (published ones held back, e.g. under review)
-    **INBOUND_FAULTS,                  # comment replies on www (sandbox.common.inbound)
 }
-DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **INBOUND_SETTINGS}
+DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True}
 INT_FAULTS = ("slow_upload", "publish_failed")
-COMMENTED_NOTES = [("6751a2c3000000000b01f2e4", "秋冬通勤穿搭｜一周不重样"), ("6751a2c3000000000b01f2e5", "手冲咖啡入门")]
-"""Notes the replica's account has from the start, for comments to land on (GUESS content)."""
 
 
 @dataclass
@@ -55,15 +52,17 @@ class Note:
 
 class World(BaseWorld):
     INT_KEYS = (*INT_FAULTS, *INBOUND_INT_FAULTS)
+    COMMENTED_NOTES = [("6751a2c3000000000b01f2e4", "秋冬通勤穿搭｜一周不重样"), ("6751a2c3000000000b01f2e5", "手冲咖啡入门")]
+    """Notes the replica's account has from the start, for comments to land on (GUESS content)."""
 
     def reset(self) -> None:
         with self.lock:
             super().reset()
-            self.faults = dict(DEFAULT_FAULTS)
-            self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
+            self.faults = {**DEFAULT_FAULTS, **INBOUND_FAULTS}  # + the www comment reply faults
+            self.settings = {**DEFAULT_SETTINGS, **INBOUND_SETTINGS, "delays": self._start_delays}
             self.uploads: dict[str, str] = {}        # file id -> cookie that uploaded it
             self.notes: list[Note] = []
-            self.inbox = Inbox(self, ("comment", "reply"), COMMENTED_NOTES, hex_id, "comment")
+            self.inbox = Inbox(self, ("comment", "reply"), self.COMMENTED_NOTES, hex_id, "comment")
 
     # -- uploads and notes -------------------------------------------------------------------------
     def add_upload(self, cookie: str) -> str:
