@@ -5,5 +5,6 @@ them; realistic delays (``--no-delays`` makes them near zero); fault switches un
 Modules: ``app`` (pages), ``auth`` (QR login, SMS), ``api`` (uploads, publish, works list), ``comments``
 (评论管理), ``chat`` (www.douyin.com/chat), ``state`` (in-memory world), ``rules`` (limits, file checks),
 ``pages`` / ``upload_page`` / ``form_page`` (HTML), ``static/`` (page scripts); login, sessions, the control
-API and the inbox come from ``sandbox.common``. See docs/sandbox-douyin.md and docs/sandbox-common.md.
+API and the inbox come from ``sandbox.common``. See docs/sandbox-douyin.md, docs/sandbox-inbound.md and
+docs/sandbox-common.md.
 """

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 
 from sandbox.common.inbound import Item
 from sandbox.douyin.auth import NOT_LOGGED_IN, fail, ok
-from sandbox.douyin.comments import SLIDER, shown
+from sandbox.douyin.comments import INBOX_CSS, SLIDER, shown
 from sandbox.douyin.pages import layout
 from sandbox.douyin.rules import COOKIE
 from sandbox.douyin.state import World
@@ -58,7 +58,7 @@ def chat_page(rows: list[dict], config: dict) -> str:
         f'data-conversation-id="{r["id"]}"><div class="conversationConversationItemtitle">{escape(r["title"])}</div>'
         f'<div class="conversationConversationItemcontent">{escape(r["last"])}</div><span class="conversationConversationItemtime">{r["time"]}</span></div>'
         for r in rows)
-    return layout(f"""
+    return layout(f"""{INBOX_CSS}
 <div class="chat-page-Wq1x8e">
  <div class="conversationConversationListwrapper" role="list">{items or '<div class="empty">暂无私信</div>'}</div>
  <div class="messageMessageBoxwrapper">

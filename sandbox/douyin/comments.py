@@ -36,12 +36,14 @@ REFUSALS = {  # outcome -> (status_code, status_msg)
     "gone": (2054, "该评论已被删除"),  # GUESS
     "missing": (2054, "该评论已被删除"),
 }
+INBOX_CSS = '<link rel="stylesheet" href="/static/inbox.css">'
+"""The inbound pages' own styles, apart from the publish pages' ``style.css``."""
 SLIDER = 2155
 """status_code that makes the page bring up the slider (GUESS)."""
 
 
 def comment_page(config: dict) -> str:
-    return layout("""
+    return layout(f"""{INBOX_CSS}
 <div class="card-gkf5WW comment-manage-qw7Ldx">
  <div class="title-UUrMOP"><div class="card-head-GZc0t6"><div>评论管理</div></div></div>
  <div class="header-bar-Rk9bq1">

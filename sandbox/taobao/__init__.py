@@ -8,5 +8,5 @@ Modules: ``app`` (pages), ``auth`` (login endpoints), ``api`` (category search, 
 ``baxia`` (slider), ``reviews`` (评价管理, 问大家), ``state`` / ``models`` (in-memory world), ``catalog``
 (category tree), ``rules`` (content rules), ``pages`` / ``category_page`` / ``publish_page`` / ``frames``
 (HTML), ``static/`` (page scripts); sessions, the control API and the inbox come from ``sandbox.common``.
-See docs/sandbox-taobao.md and docs/sandbox-common.md.
+See docs/sandbox-taobao.md, docs/sandbox-inbound.md and docs/sandbox-common.md.
 """

@@ -36,6 +36,8 @@ REFUSALS = {
     "gone": "该评价已被删除",  # GUESS
     "missing": "该评价已被删除",
 }
+INBOX_CSS = '<link rel="stylesheet" href="/static/inbox.css">'
+"""The inbound pages' own styles, apart from the publish pages' ``style.css``."""
 OWNER_LABEL = {"review": "解释", "question": "掌柜回复"}
 
 
@@ -88,7 +90,7 @@ def filter_links(path: str, name: str, options, current: str, keep: dict) -> str
 
 def reviews_page(items: list[Item], emotion: str, status: str) -> str:
     rows = "".join(review_row(i) for i in items) or '<div class="rate-empty">暂无数据</div>'
-    return f"""
+    return f"""{INBOX_CSS}
 <div class="qn-card rate-manage"><h2>评价管理</h2>
  <div class="next-tabs" role="tablist"><a role="tab" aria-selected="true" class="next-tabs-tab active"
   href="{REVIEWS}">来自买家的评价</a><a role="tab" aria-selected="false" class="next-tabs-tab" href="{ASK}">问大家</a></div>
@@ -102,7 +104,7 @@ def reviews_page(items: list[Item], emotion: str, status: str) -> str:
 
 def ask_page(items: list[Item], status: str) -> str:
     rows = "".join(question_row(i) for i in items) or '<div class="rate-empty">暂无数据</div>'
-    return f"""
+    return f"""{INBOX_CSS}
 <div class="qn-card rate-manage"><h2>评价管理</h2>
  <div class="next-tabs" role="tablist"><a role="tab" aria-selected="false" class="next-tabs-tab"
   href="{REVIEWS}">来自买家的评价</a><a role="tab" aria-selected="true" class="next-tabs-tab active" href="{ASK}">问大家</a></div>

@@ -5,5 +5,5 @@ them; realistic delays (``--no-delays`` makes them near zero); fault switches un
 Modules: ``app`` (pages), ``api`` (JSON endpoints), ``inbound`` (www: 通知 评论和@, note comments), ``state``
 (in-memory world), ``rules`` (content rules), ``pages`` / ``publish_page`` (HTML), ``static/`` (page scripts);
 login, sessions, the control API and the inbox come from ``sandbox.common``.
-See docs/sandbox-xiaohongshu.md and docs/sandbox-common.md.
+See docs/sandbox-xiaohongshu.md, docs/sandbox-inbound.md and docs/sandbox-common.md.
 """

@@ -37,6 +37,8 @@ REFUSALS = {
     "gone": "评论已被删除",  # GUESS
     "missing": "评论已被删除",
 }
+INBOX_CSS = '<link rel="stylesheet" href="/static/inbox.css">'
+"""The inbound pages' own styles, apart from the publish pages' ``style.css``."""
 HINT = {"comment": "评论了你的笔记", "reply": "回复了你的评论"}
 
 
@@ -65,7 +67,7 @@ def notification_page(items: list[Item], config: dict) -> str:
     rows = "".join(notice_row(i) for i in items) or '<div class="empty">暂无消息</div>'
     tabs = "".join(f'<div class="reds-tab-item{" active" if i == 0 else ""}" role="tab" aria-selected="{str(i == 0).lower()}">'
                    f'{t}</div>' for i, t in enumerate(("评论和@", "赞和收藏", "新增关注")))
-    return layout("通知 - 小红书", f"""
+    return layout("通知 - 小红书", f"""{INBOX_CSS}
 <div class="notification-page" data-config="{escape(json.dumps(config))}">
  <div class="reds-tabs-list" role="tablist">{tabs}</div>
  <div class="tabs-content-container">{rows}</div>
@@ -108,7 +110,7 @@ def note_page(note_id: str, title: str, body: str, items: list[Item], owner_name
     threads = "".join(thread(i, owner_name) for i in items)
     listing = (f'<div class="list-container">{threads}</div><div class="end-container">- THE END -</div>' if items
                else '<div class="no-comments-text">这是一片荒地</div>')
-    return layout(f"{title} - 小红书", f"""
+    return layout(f"{title} - 小红书", f"""{INBOX_CSS}
 <div class="note-container" data-note-id="{note_id}" data-config="{escape(json.dumps(config))}">
  <h2 class="title" id="detail-title">{escape(title)}</h2>
  <div class="desc" style="white-space:pre-wrap">{escape(body)}</div>
