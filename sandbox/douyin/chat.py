@@ -56,7 +56,8 @@ def chat_page(rows: list[dict], config: dict) -> str:
     items = "".join(
         f'<div data-e2e="conversation-item" class="conversationConversationItemwrapper" role="listitem" '
         f'data-conversation-id="{r["id"]}"><div class="conversationConversationItemtitle">{escape(r["title"])}</div>'
-        f'<div class="conversationConversationItemcontent">{escape(r["last"])}</div><span class="conversationConversationItemtime">{r["time"]}</span></div>'
+        f'<div class="conversationConversationItemcontent">{escape(r["last"])}</div>'
+        f'<span class="conversationConversationItemtime">{r["time"]}</span></div>'
         for r in rows)
     return layout(f"""{INBOX_CSS}
 <div class="chat-page-Wq1x8e">

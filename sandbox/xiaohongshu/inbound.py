@@ -53,7 +53,8 @@ def note_href(item: Item) -> str:
 def notice_row(item: Item) -> str:
     quote = (f'<div class="quote-info">{escape(item.extra.get("my_comment", ""))}</div>'
              if item.kind == "reply" else "")
-    return (f'<div class="container" data-id="{item.id}" data-type="{"comment/comment" if item.kind == "reply" else "comment/item"}">'
+    kind = "comment/comment" if item.kind == "reply" else "comment/item"
+    return (f'<div class="container" data-id="{item.id}" data-type="{kind}">'
             f'<div class="user-info"><a class="user-name">{escape(item.author)}</a></div>'
             f'<div class="interaction-hint"><span class="hint">{HINT[item.kind]}</span>'
             f'<span class="interaction-time">{shown(item)}</span></div>'
@@ -97,7 +98,8 @@ def thread(item: Item, owner_name: str) -> str:
     own comment with the reply to it and her answers."""
     subs = "".join(owner_reply_block(item, r) for r in item.replies)
     if item.kind == "reply":
-        parent = comment_block(f"{item.id}{THREAD_SUFFIX}", owner_name, item.extra.get("my_comment", ""), shown(item), owner=True, sub=False)
+        parent = comment_block(f"{item.id}{THREAD_SUFFIX}", owner_name, item.extra.get("my_comment", ""), shown(item),
+                               owner=True, sub=False)
         subs = comment_block(item.id, item.author, item.text, shown(item), owner=False, sub=True) + subs
     else:
         parent = comment_block(item.id, item.author, item.text, shown(item), owner=False, sub=False)
@@ -117,7 +119,8 @@ def note_page(note_id: str, title: str, body: str, items: list[Item], owner_name
  <div class="comments-container"><div class="total">共 {len(items)} 条评论</div>{listing}</div>
  <div class="engage-bar"><div class="input-box"><div class="content-edit"><span>说点什么...</span>
   <p class="content-input" contenteditable="true" role="textbox"></p></div></div>
-  <div class="bottom"><button type="button" class="btn submit">发送</button><button type="button" class="btn cancel">取消</button></div></div>
+  <div class="bottom"><button type="button" class="btn submit">发送</button>
+   <button type="button" class="btn cancel">取消</button></div></div>
 </div>""", script="inbox.js", menu=False)
 
 

@@ -39,7 +39,8 @@ class ChatPage:
         self.verification = Verification(page)
         self.conversations = visible(page.locator('[data-e2e="conversation-item"]'))
         self.list = page.locator(".conversationConversationListwrapper")
-        self.messages = page.locator(":is(.MessageBoxContentwrapper, [class*='MessageBoxContent']):has([data-e2e='msg-item-content'])")
+        self.messages = page.locator(
+            ":is(.MessageBoxContentwrapper, [class*='MessageBoxContent']):has([data-e2e='msg-item-content'])")
         self.editor = page.locator('[data-e2e="msg-input"] .public-DraftEditor-content')
         self.send_button = page.get_by_role("button", name="发送")
         self.toasts = visible(page.locator(".semi-toast").get_by_text(RATE_TEXT).or_(

@@ -42,6 +42,8 @@ READ_ROWS_JS = """rows => rows.map(row => {
   return {cid: row.getAttribute('data-cid'), author: name ? name.innerText : '', time: time ? time.innerText : '',
           text: text ? text.innerText : ''};
 })"""
+READ_WORKS_JS = """rows => rows.map(r => ({
+  id: r.getAttribute('data-item-id'), title: (r.querySelector("[class^='title-']") || r).innerText}))"""
 READ_REPLIES_JS = """rows => rows.map(row => ({
   cid: row.getAttribute('data-cid'), text: (row.querySelector("[class^='comment-content-text-']") || {}).innerText || '',
   labels: Array.from(row.querySelectorAll("[class^='info-'] span")).map(s => s.innerText.trim()),
@@ -91,8 +93,7 @@ class CommentPage:
             self.picker_rows.first.wait_for()
         except PlaywrightTimeoutError:
             return []  # an account with no works
-        raws = self.picker_rows.evaluate_all(
-            "rows => rows.map(r => ({id: r.getAttribute('data-item-id'), title: (r.querySelector(\"[class^='title-']\") || r).innerText}))")
+        raws = self.picker_rows.evaluate_all(READ_WORKS_JS)
         if self.picker_cancel.count():
             self.picker_cancel.first.click()
         if any(not r["id"] for r in raws):
