@@ -7,7 +7,9 @@
     │   ├── AccountRestricted      the account is banned or limited
     │   ├── ApprovalRejected       the owner said no
     │   ├── HumanTimeout           the owner did not answer a hand-off (code) in time
-    │   └── PageChanged            a locator found nothing: the real page changed, a human must look
+    │   ├── PageChanged            a locator found nothing: the real page changed, a human must look
+    │   ├── RateLimited            the site said 操作过于频繁 (its words in .site_message): pause the account
+    │   └── TargetGone             what a reply was for is gone or closed (comment deleted, 私密作品无法评论)
     ├── TransientError             retried with limits (``Settings.transient_retries``)
     │   ├── SiteTimeout            the page did not get ready in time
     │   └── PublishFailed          the site said "publish failed"; safe to retry after a read-back
@@ -66,6 +68,23 @@ class ApprovalRejected(BusinessError):
 
 class PageChanged(BusinessError):
     pass
+
+
+class RateLimited(BusinessError):
+    """The site refused an action as too frequent. Not retried by the run: the account's replies pause
+    (the caller decides how long) and the owner is told the site's own words."""
+
+    def __init__(self, message: str, *, site_message: str = "", **kw):
+        self.site_message = site_message
+        super().__init__(message, **kw)
+
+
+class TargetGone(BusinessError):
+    """The comment/work a reply was for is gone or closed to replies; ``reason`` is the site's words."""
+
+    def __init__(self, message: str, *, reason: str = "", **kw):
+        self.reason = reason
+        super().__init__(message, **kw)
 
 
 class TransientError(OPCError):

@@ -12,12 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.douyin import api, auth, control, pages
+from sandbox.common import control, inbound_control
+from sandbox.douyin import api, auth, chat, comments, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COLLECTIONS, COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
 from sandbox.douyin.upload_page import upload_page
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 STATIC = Path(__file__).parent / "static"
 UPLOAD = "/creator-micro/content/upload"
@@ -30,6 +31,9 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(auth.router(world))
     app.include_router(api.router(world))
     app.include_router(control.router(world))
+    app.include_router(comments.router(world))
+    app.include_router(chat.router(world))
+    app.include_router(inbound_control.router(world))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))
@@ -105,5 +109,21 @@ def create_app(delays: bool = True) -> FastAPI:
     def manage(request: Request):
         who = user(request)
         return page(pages.manage_page(world.works_of(who))) if who else login()
+
+    @app.get(comments.PATH)
+    def comment_manage(request: Request, item_id: str = ""):
+        if not user(request):
+            return login()
+        return page(comments.comment_page({"itemId": item_id, "listUrl": comments.LIST, "repliesUrl": comments.REPLIES,
+                                           "replyUrl": comments.REPLY, "sliderCode": comments.SLIDER,
+                                           "listMs": 400 if world.delays else 20}))
+
+    @app.get(chat.PATH)
+    def chat_page(request: Request):
+        who = user(request)
+        if not who:
+            return login()
+        rows = chat.conversations(world.inbox.of(who, kind="message"))
+        return page(chat.chat_page(rows, {"historyUrl": chat.HISTORY, "sendUrl": chat.SEND, "sliderCode": comments.SLIDER}))
 
     return app

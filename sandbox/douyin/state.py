@@ -1,7 +1,7 @@
 """The replica's in-memory world: uploads, drafts, works, SMS codes, counters and fault switches.
 
-QR logins, sessions, the submission counter and ``publish_failed`` come from the Xiaohongshu replica's
-``World`` (same semantics, same lock); this subclass swaps in Douyin's switches and content.
+QR logins, sessions, the submission counter and ``publish_failed`` come from ``sandbox.common.world``;
+this subclass swaps in Douyin's switches and content.
 """
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import random
 import secrets
 import time
 
+from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, digits_id
 from sandbox.douyin.models import Upload, Work
-from sandbox.xiaohongshu.state import SITE_TZ, World as BaseWorld
+from sandbox.common.world import SITE_TZ, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Upload", "Work", "World"]
 
@@ -36,11 +37,15 @@ or the 发文助手 side panel's 「添加声明」 (the saved real page, with t
 
 
 class World(BaseWorld):
+    INT_KEYS = (*INT_FAULTS, *INBOUND_INT_FAULTS)
+    COMMENT_WORKS = [("7441826359120394521", "秋日穿搭｜一衣三穿"), ("7438210945671238764", "新品茶具开箱")]
+    """Works the replica's account has from the start, for comments to land on (GUESS content)."""
+
     def reset(self) -> None:
         with self.lock:
             super().reset()
-            self.faults = dict(DEFAULT_FAULTS)
-            self.settings = {**DEFAULT_SETTINGS, "delays": self._start_delays}
+            self.faults = {**DEFAULT_FAULTS, **INBOUND_FAULTS}  # + the 评论管理 / 私信 reply faults
+            self.settings = {**DEFAULT_SETTINGS, **INBOUND_SETTINGS, "delays": self._start_delays}
             self.media: dict[str, Upload] = {}       # upload id -> upload
             self.drafts: dict[str, dict] = {}        # cookie -> {"kind", "video", "images"}
             self.works: list[Work] = []
@@ -48,6 +53,7 @@ class World(BaseWorld):
             self.sms_tickets: set[str] = set()
             self.last_sms_code: str | None = None
             self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
+            self.inbox = Inbox(self, ("comment", "message"), self.COMMENT_WORKS, digits_id(19), "comment")
 
     def configure(self, changes: dict) -> str | None:
         with self.lock:
@@ -55,7 +61,7 @@ class World(BaseWorld):
             if unknown:
                 return unknown
             for key, value in changes.items():
-                if key in INT_FAULTS:
+                if key in self.INT_KEYS:
                     self.faults[key] = int(value)
                 elif key in self.faults or key == "delays":
                     (self.faults if key in self.faults else self.settings)[key] = bool(value)

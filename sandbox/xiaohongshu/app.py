@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.xiaohongshu import api, control, pages
+from sandbox.common import control, inbound_control
+from sandbox.common.qr import qr_data_url
+from sandbox.xiaohongshu import api, inbound, pages
 from sandbox.xiaohongshu.publish_page import AI_LABEL, AI_LABEL_CHANGED, COLLECTIONS, publish_page
-from sandbox.xiaohongshu.qr import qr_data_url
 from sandbox.xiaohongshu.rules import COOKIE
 from sandbox.xiaohongshu.state import World
 
@@ -26,6 +27,8 @@ def create_app(delays: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router(world))
     app.include_router(control.router(world))
+    app.include_router(inbound.router(world))
+    app.include_router(inbound_control.router(world))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))
@@ -85,8 +88,23 @@ def create_app(delays: bool = True) -> FastAPI:
         who = user(request)
         return page(pages.notes_page(world.notes_of(who))) if who else to_login()
 
+    def www_config() -> dict:
+        return {"postUrl": inbound.POST, "sliderCode": inbound.SLIDER}
+
+    @app.get(inbound.NOTIFICATION)
+    def notification(request: Request):
+        who = user(request)
+        if not who:
+            return to_login()
+        return page(inbound.notification_page(world.inbox.of(who), www_config()))
+
     @app.get("/explore/{note_id}")
-    def explore(note_id: str):
+    def explore(request: Request, note_id: str):
+        who = user(request)
+        title = dict(world.inbox.targets_of(who)).get(note_id) if who else None
+        if title:  # a note with comments: its comment area, as its owner sees it
+            items = world.inbox.of(who, target_id=note_id)
+            return page(inbound.note_page(note_id, title, "", items, who, {**www_config(), "me": who}))
         found = next((n for n in world.snapshot_notes() if n.id == note_id), None)
         return page(pages.explore_page(found)) if found else HTMLResponse("<p>笔记不存在</p>", status_code=404)
 

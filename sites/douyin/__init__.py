@@ -17,7 +17,10 @@ from sites.common import allowed_hosts, boundary, site_wall_time
 from sites.douyin.errors import SITE, DeclarationMissing
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import login, works
+from sites.douyin.pages.chat import ChatPage
 from sites.douyin.pages.declaration import DeclarationSection, option_for
+from sites.douyin.pages.inbox import CommentPage
+from sites.inbound import Inbound, ReplyProof, check_reply_text, sibling_url, unreplied_first
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
@@ -136,6 +139,48 @@ class DouyinAdapter:
                     f"作品已发布（作品ID {row.work_id}），但抖音作品管理里显示的声明是「{row.declaration or '未声明'}」，"
                     f"不是「{wanted or '不声明'}」。请到抖音创作者中心改好这条作品的自主声明", site=SITE, url=page.url)
             return Published(external_id=row.work_id, title=row.title, url=row.url)
+
+    # -- inbound (评论管理 on creator.douyin.com, 私信 on www.douyin.com/chat) ---------------------------
+    inbound_kinds = ("comment", "message")
+    reply_limit = 100  # GUESS: what the replica's reply box takes; no public source states Douyin's
+
+    @property
+    def www_url(self) -> str:
+        return sibling_url(self.base_url, "douyin.com", "https://www.douyin.com")
+
+    def read_inbox(self, page: Page, since: datetime | None) -> list[Inbound]:
+        with self._boundary(page):
+            comments = CommentPage(page, self.base_url)
+            comments.open()
+            items: list[Inbound] = []
+            for work in comments.works():
+                comments.open(work.work_id)
+                items += comments.read(work, since)
+            chat = ChatPage(page, self.www_url)
+            chat.open()
+            return unreplied_first(items + chat.read(since))
+
+    def reply(self, page: Page, item: Inbound, text: str) -> None:
+        check_reply_text(text, self.reply_limit, self.label)
+        with self._boundary(page):
+            if item.kind == "message":
+                chat = ChatPage(page, self.www_url)
+                chat.open()
+                chat.send(item, text)
+                return
+            comments = CommentPage(page, self.base_url)
+            comments.open(item.target_id)
+            comments.reply(item, text)
+
+    def find_reply(self, page: Page, item: Inbound, text: str) -> ReplyProof | None:
+        with self._boundary(page):
+            if item.kind == "message":
+                chat = ChatPage(page, self.www_url)
+                chat.open()
+                return chat.find(item, text)
+            comments = CommentPage(page, self.base_url)
+            comments.open(item.target_id)
+            return comments.find_reply(item, text)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

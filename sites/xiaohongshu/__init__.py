@@ -5,6 +5,7 @@ that does not get ready → ``SiteTimeout``; an element missing on a loaded page
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from playwright.sync_api import Page
@@ -15,9 +16,11 @@ from core.errors import LoginRequired
 from core.settings import Settings
 from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.inbound import Inbound, ReplyProof, check_reply_text, sibling_url, unreplied_first
 from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.limits import limits as xhs_limits
 from sites.xiaohongshu.pages import declare, login, notes, publish
+from sites.xiaohongshu.pages.inbox import NotePage, NotificationPage
 
 # What the real creator pages load besides their own host (saved pages + public code; API/upload
 # hosts are GUESS). The replica needs only its own host.
@@ -113,6 +116,41 @@ class XiaohongshuAdapter:
                     f"笔记已发布（笔记ID {row.note_id}），但笔记管理里显示的声明是「{row.declaration or '无'}」，"
                     f"应为「{wanted.label if wanted else '无'}」，请到小红书上修改", site=SITE, url=page.url)
             return Published(external_id=row.note_id, title=row.title, url=row.url)
+
+    # -- inbound (www: 通知 评论和@, the note's comments) ---------------------------------------------
+    inbound_kinds = ("comment", "reply")
+    """Personal messages are not on the web (only the app; 私信通 for professional accounts): left out."""
+    reply_limit = 280  # GUESS: what the replica's comment box takes
+
+    @property
+    def www_url(self) -> str:
+        return sibling_url(self.base_url, "xiaohongshu.com", "https://www.xiaohongshu.com")
+
+    def read_inbox(self, page: Page, since: datetime | None) -> list[Inbound]:
+        """The 评论和@ notifications; each note they are on is opened once to see which the owner answered."""
+        with self._boundary(page):
+            notices = NotificationPage(page, self.www_url)
+            notices.open()
+            items = notices.read(since)
+            note, answered = NotePage(page, self.www_url), set()
+            for target in dict.fromkeys(i.target_id for i in items):
+                mine = [i for i in items if i.target_id == target]
+                note.open(mine[0])
+                answered |= {i.item_id for i in mine if note.owner_replies(i)}
+            return unreplied_first([replace(i, owner_replied=i.item_id in answered) for i in items])
+
+    def reply(self, page: Page, item: Inbound, text: str) -> None:
+        check_reply_text(text, self.reply_limit, self.label)
+        with self._boundary(page):
+            notices = NotificationPage(page, self.www_url)
+            notices.open()
+            notices.reply(item, text)
+
+    def find_reply(self, page: Page, item: Inbound, text: str) -> ReplyProof | None:
+        with self._boundary(page):
+            note = NotePage(page, self.www_url)
+            note.open(item)
+            return note.find_reply(item, text)
 
     def _publish_page(self, page: Page) -> publish.PublishPage:
         return publish.PublishPage(page, self.base_url, self.settings.upload_timeout_ms,
