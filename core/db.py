@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import importlib
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import Base
@@ -28,9 +30,31 @@ def engine_for(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     for module in MODEL_MODULES:
         importlib.import_module(module)
-    Base.metadata.create_all(engine)
-    add_missing_columns(engine)
+    create_schema(engine)
     return engine
+
+
+def create_schema(engine: Engine, tries: int = 5) -> None:
+    """Missing tables and columns made, also when several processes start on a new database at once.
+
+    The web, the scheduler and the workers each call this at start; on an empty database two of them
+    may both see a table missing and both create it, and the second fails with "already exists". The
+    loser only has to look again: the winner's tables are there by then.
+    """
+    for attempt in range(tries):
+        try:
+            Base.metadata.create_all(engine)
+            add_missing_columns(engine)
+            return
+        except DBAPIError as e:
+            if attempt == tries - 1 or not _lost_a_race(e):
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
+def _lost_a_race(e: DBAPIError) -> bool:
+    text_ = str(e.orig).lower()
+    return "already exists" in text_ or "duplicate" in text_
 
 
 def add_missing_columns(engine: Engine) -> None:

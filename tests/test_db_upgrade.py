@@ -1,6 +1,7 @@
 """A data dir from an earlier version keeps working: columns added to the models are added on start."""
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 
 from core.db import engine_for, session_factory, transaction
@@ -26,3 +27,22 @@ def test_a_table_without_a_new_column_gets_it_with_its_default(tmp_path):
 
     with session_factory(url)() as s:
         assert s.get(Run, run_id).lease_token == 0
+
+
+def _open_schema(url: str, barrier) -> None:
+    from core.db import engine_for
+    barrier.wait()  # every process reaches create_all together, as a stack's processes do on a new database
+    engine_for(url)
+
+
+def test_processes_starting_together_on_a_new_database_all_get_its_tables(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        url = f"sqlite:///{tmp_path}/race{round_}.db"
+        barrier = ctx.Barrier(6)
+        procs = [ctx.Process(target=_open_schema, args=(url, barrier)) for _ in range(6)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+        assert [p.exitcode for p in procs] == [0] * 6, f"round {round_}: a process failed to open the database"
