@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from books.importer import import_records
 from books.models import CATEGORIES, INVOICES, RATES, IncomeRecord
 from books.periods import Quarter
+from books.report_cache import forget
 from core.errors import BusinessError, ValidationFailed
+from core.runs import audit
 
 DUPLICATE_CHOICES = ("ask", "skip", "import")
 """What an import does with rows already in the books: ask (nothing added), skip them, or import anyway."""
@@ -56,6 +58,7 @@ def add_records(session: Session, workspace_id: str, records: Iterable[IncomeRec
         r.workspace_id = workspace_id
     session.add_all(records)
     session.flush()
+    forget(session, workspace_id, {r.day for r in records})
     return records
 
 
@@ -168,17 +171,27 @@ def get_record(session: Session, workspace_id: str, record_id: str) -> IncomeRec
     return rec if rec is not None and rec.workspace_id == workspace_id else None
 
 
-def update_record(session: Session, rec: IncomeRecord, values: dict) -> IncomeRecord:
-    """Replace the record's fields with ``values`` (already checked, ``books.entry``); re-checked before the flush."""
+def update_record(session: Session, rec: IncomeRecord, values: dict, actor: str = "owner") -> IncomeRecord:
+    """Replace the record's fields with ``values`` (already checked, ``books.entry``); re-checked before the flush.
+    The audit log keeps what it was and what it became."""
+    from books.expenses import snapshot
+
+    before, was = snapshot(rec), rec.day
     for key, value in values.items():
         setattr(rec, key, value)
     errors = record_errors(rec, "这条记录")
     if errors:
         raise ValidationFailed(errors)
     session.flush()
+    forget(session, rec.workspace_id, {was, rec.day})
+    audit(session, rec.workspace_id, actor, "books.income.edited", rec.id, {"before": before, "after": snapshot(rec)})
     return rec
 
 
-def delete_record(session: Session, rec: IncomeRecord) -> None:
+def delete_record(session: Session, rec: IncomeRecord, actor: str = "owner") -> None:
+    from books.expenses import snapshot
+
+    audit(session, rec.workspace_id, actor, "books.income.deleted", rec.id, {"before": snapshot(rec)})
+    forget(session, rec.workspace_id, {rec.day})
     session.delete(rec)
     session.flush()
