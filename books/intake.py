@@ -22,18 +22,15 @@ from sqlalchemy.orm import Session
 from books import cells
 from books.expenses import INVOICE_NO, add_expense, parse_expense
 from books.models import CATEGORIES, EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord, InvoiceCorrection, InvoiceUpload
+from books.invoices.limits import MAX_BYTES
+from books.invoices.reading import LABELS, LOW_CONFIDENCE
 from books.store import add_records, ensure_table
 from core.errors import BusinessError, ValidationFailed
 
-FIELDS = {"number": "发票号码", "date": "开票日期", "kind": "发票类型", "seller_name": "销售方名称",
-          "seller_tax_id": "销售方纳税人识别号", "buyer_name": "购买方名称", "buyer_tax_id": "购买方纳税人识别号",
-          "amount": "金额（不含税）", "tax": "税额", "total": "价税合计", "rate": "税率"}
-"""The card's fields in the invoice's own order, and their names on the card."""
-LOW_CONFIDENCE = 0.8
-"""Below this a field is highlighted on the card with 请核对."""
+FIELDS = {key: label for key, label in LABELS.items() if key != "code"}
+"""The card's fields in the invoice's own order, and their names on the card (发票代码 is empty on a 数电票 and
+kept only in the reading)."""
 DIRECTIONS = {"income": "收入（我是销售方）", "expense": "支出（我是购买方）"}
-MAX_BYTES = 20 * 1024 * 1024
-"""The largest invoice file taken (a phone photo is a few MB; the reader has its own, stricter limits)."""
 
 
 class Refused(BusinessError):
@@ -90,14 +87,10 @@ def receive(session: Session, workspace_id: str, uploads: Path, filename: str, d
     """Read the invoice and keep it for the owner's check; ``Refused`` (nothing kept) when it cannot be read."""
     from books.invoices import InvoiceRefused, read_invoice  # the reader (and OCR) load only when an invoice comes
 
-    if not data:
-        raise Refused("file", "文件是空的，请重新选择发票文件")
-    if len(data) > MAX_BYTES:
-        raise Refused("file", f"文件超过{MAX_BYTES // 2**20}MB，请压缩后再上传")
     try:
         reading = read_invoice(data, filename, own_tax_id=own_tax_id)
     except InvoiceRefused as e:
-        raise Refused("file", f"{getattr(e, 'message', None) or e}") from None
+        raise Refused("file", e.errors[0]["message"]) from None
     digest = hashlib.sha256(data).hexdigest()
     folder = uploads / "invoices" / workspace_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,7 +118,7 @@ def card_fields(upload: InvoiceUpload) -> list[dict]:
         f = read.get(key) or {"value": None, "confidence": 0.0}
         value, confidence = f.get("value"), float(f.get("confidence") or 0)
         out.append({"key": key, "label": label, "value": value or "", "confidence": confidence,
-                    "low": confidence < LOW_CONFIDENCE or not value})
+                    "low": confidence < LOW_CONFIDENCE})
     return out
 
 

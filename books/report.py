@@ -18,7 +18,7 @@ from books.expenses import expenses_between
 from books.models import COST_CATEGORIES, EXPENSE_CATEGORIES, IncomeRecord, ReportCache
 from books.report_cache import month_key
 from books.store import ensure_table
-from books.vat import ZERO, exclusive_amount
+from books.vat import ZERO, cents, exclusive_amount
 from core.models import utcnow
 
 
@@ -90,15 +90,24 @@ def compute(session: Session, workspace_id: str, month: Month) -> Report:
         IncomeRecord.workspace_id == workspace_id, IncomeRecord.day >= month.start, IncomeRecord.day <= month.end)))
     spent = expenses_between(session, workspace_id, month.start, month.end)
     income = sum((exclusive_amount(r) for r in sales), ZERO)
-    gross = sum((Decimal(r.amount) for r in sales), ZERO)
+    tax = sum((_output_tax(r) for r in sales), ZERO)
     by_category: dict[str, Decimal] = {}
     for rec in spent:
         by_category[rec.category] = by_category.get(rec.category, ZERO) + Decimal(rec.amount)
     costs = sum((v for k, v in by_category.items() if k in COST_CATEGORIES), ZERO)
     expenses = sum((v for k, v in by_category.items() if k not in COST_CATEGORIES), ZERO)
     ordered = {k: str(by_category[k]) for k in EXPENSE_CATEGORIES if k in by_category}
-    return Report(str(month), month.label, str(income), str(gross - income), str(costs), str(expenses), ordered,
+    return Report(str(month), month.label, str(income), str(tax), str(costs), str(expenses), ordered,
                   str(income - costs - expenses), len(sales), len(spent))
+
+
+def _output_tax(rec: IncomeRecord) -> Decimal:
+    """The VAT on a sale: what the invoice says, else what the recorded amount holds or implies at its rate."""
+    if rec.tax is not None:
+        return Decimal(rec.tax)
+    if rec.tax_included:
+        return Decimal(rec.amount) - exclusive_amount(rec)
+    return cents(Decimal(rec.amount) * Decimal(rec.rate))
 
 
 def monthly_report(session: Session, workspace_id: str, month: Month) -> tuple[Report, bool]:

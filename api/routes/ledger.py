@@ -230,6 +230,9 @@ async def upload_invoice(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
     """Read an invoice (数电票 XML/PDF/OFD, or a photo) for the owner's check: nothing is in the books until she
     saves the card. A file that is no invoice is refused with the reason, and nothing is kept."""
     data = await file.read(intake.MAX_BYTES + 1)
+    if len(data) > intake.MAX_BYTES:
+        raise FieldErrors([field_error("file", f"≤ {intake.MAX_BYTES // 2**20} MB",
+                                       f"发票文件「{file.filename}」超过{intake.MAX_BYTES // 2**20}MB，没有保存，请压缩后再上传")])
     tax_id = own_tax_id(s, ws)
     try:
         # Reading (OCR for a photo) is CPU work: in the thread pool, so the event loop keeps answering.
