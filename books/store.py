@@ -136,12 +136,19 @@ def import_file(session: Session, workspace_id: str, name: str, data: bytes,
     sha = digest(data)
     for rec in result.records:
         rec.file_digest = sha
-    repeats = repeats_of(session, workspace_id, result.records, result.rows)
+    sales = [(r, n) for r, n in zip(result.records, result.rows) if isinstance(r, IncomeRecord)]
+    spent = [r for r in result.records if not isinstance(r, IncomeRecord)]
+    repeats = repeats_of(session, workspace_id, [r for r, _ in sales], [n for _, n in sales])
     if repeats and duplicates == "ask":
         raise DuplicateRows(repeats, _imported_before(session, workspace_id, sha), len(result.records) - len(repeats))
     skip = {id(r.record) for r in repeats} if duplicates == "skip" else set()
-    added = add_records(session, workspace_id, [r for r in result.records if id(r) not in skip])
-    return Imported(added, repeats if skip else [])
+    added = add_records(session, workspace_id, [r for r, _ in sales if id(r) not in skip])
+    for rec in spent:  # expenses: checked row by row already; repeats are not looked for (no sale key)
+        rec.workspace_id, rec.source = workspace_id, name[-200:]
+    session.add_all(spent)
+    session.flush()
+    forget(session, workspace_id, {r.day for r in spent})
+    return Imported(added + spent, repeats if skip else [])
 
 
 def _imported_before(session: Session, workspace_id: str, sha: str) -> str | None:

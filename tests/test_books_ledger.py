@@ -193,3 +193,28 @@ def test_the_report_exports_as_xlsx_and_pdf_with_its_figures(books_db):
     assert rows["收入（不含税）"] == 10000 and rows["利润"] == 10000
     pdf = report_pdf(report, "青禾文化")
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
+
+
+MIXED_CSV = """日期,收支,金额,发票类型,类别,税率,税额,对方,备注
+2026-11-02,收入,1010,普票,服务,1%,,杭州某茶庄,设计费
+2026-11-05,支出,3000,未开票,房租水电,,,王房东,11月房租
+2026-11-09,支出,565,专票,进货成本,13%,65,义乌某包装厂,礼盒
+"""
+
+
+def test_a_sheet_with_a_income_or_expense_column_imports_both_and_a_bad_expense_row_is_named(books_db):
+    from books.store import import_file
+
+    factory, ws, _ = books_db
+    with transaction(factory) as s:
+        done = import_file(s, ws, "11月收支.csv", MIXED_CSV.encode("gbk"))
+    assert len(done.added) == 3
+    with factory() as s:
+        spent = s.scalars(select(ExpenseRecord).where(ExpenseRecord.workspace_id == ws).order_by(ExpenseRecord.day)).all()
+        assert [(e.category, e.amount, e.tax, e.rate, e.counterparty) for e in spent] == [
+            ("rent", D("3000.00"), None, None, "王房东"), ("cost", D("565.00"), D("65.00"), D("0.13"), "义乌某包装厂")]
+        assert [r.amount for r in records_in(s, ws, Quarter(2026, 4))] == [D("1010.00")]
+    bad = MIXED_CSV.replace("房租水电,,", "房租水电,50%,")
+    with transaction(factory) as s, pytest.raises(Exception) as refused:
+        import_file(s, ws, "坏的.csv", bad.encode("gbk"), duplicates="import")
+    assert any("第3行「税率」" in e["message"] and "0到17%" in e["message"] for e in refused.value.errors)
