@@ -218,3 +218,16 @@ def test_a_sheet_with_a_income_or_expense_column_imports_both_and_a_bad_expense_
     with transaction(factory) as s, pytest.raises(Exception) as refused:
         import_file(s, ws, "坏的.csv", bad.encode("gbk"), duplicates="import")
     assert any("第3行「税率」" in e["message"] and "0到17%" in e["message"] for e in refused.value.errors)
+
+
+def test_the_reminders_name_each_deadline_with_its_source():
+    from books.deadlines import deadlines
+
+    company = deadlines(date(2026, 2, 10), files_business_income=False)
+    assert [(d.key, d.due) for d in company] == [("vat", date(2026, 1, 20)), ("annual_report", date(2026, 6, 30))]
+    business = deadlines(date(2026, 4, 2), files_business_income=True)
+    assert [(d.key, d.due) for d in business] == [("vat", date(2026, 4, 20)), ("pit_business", date(2026, 4, 20)),
+                                                   ("annual_report", date(2026, 6, 30)), ("pit_annual", date(2027, 3, 31))]
+    assert business[-1].name == "2026年度经营所得汇算清缴（B表）" and "第十二条" in business[-1].source
+    assert business[1].text(date(2026, 4, 2)) == "2026年第1季度经营所得预缴申报（A表）截止2026年04月20日，还有18天"
+    assert "企业信息公示暂行条例" in business[2].source

@@ -30,7 +30,7 @@ from books.models import IncomeRecord
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, OWNER_TYPED, Figures, compute_prepayment
 from books.pit_store import set_figures, typed_costs, year_to_date
-from books.reminders import due_return, filed
+from books.reminders import due_return, filed, upcoming
 from books.rules import Taxpayer
 from books.store import (DUPLICATE_CHOICES, DuplicateRows, delete_record, get_record, import_file, records_in,
                          update_record, add_records)
@@ -276,7 +276,8 @@ def summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None
              "records": len(ret.lines[(r.line, r.column)].sources), "figure": f"vat-{r.line}-{r.column}"}
             for r in compare(ret, {})]
     last_ended = _quarter(None, ws.timezone)
-    return {"reminder": due_return(s, ws), "period": str(quarter), "label": quarter.label, "records": len(records),
+    entity = entity_of(s, ws)
+    return {"reminder": due_return(s, ws), "reminders": upcoming(s, ws, files_business_income(entity)), "period": str(quarter), "label": quarter.label, "records": len(records),
             "rows": rows, "tax_due": str(ret.tax_due), "warnings": list(ret.warnings),
             "filed": filed(s, ws.id, quarter), "previous": str(quarter.previous()),
             "next": str(quarter.next()) if quarter < last_ended else None,
