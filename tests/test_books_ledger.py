@@ -231,3 +231,16 @@ def test_the_reminders_name_each_deadline_with_its_source():
     assert business[-1].name == "2026年度经营所得汇算清缴（B表）" and "第十二条" in business[-1].source
     assert business[1].text(date(2026, 4, 2)) == "2026年第1季度经营所得预缴申报（A表）截止2026年04月20日，还有18天"
     assert "企业信息公示暂行条例" in business[2].source
+
+
+@pytest.mark.parametrize("said, kind, href", [
+    ("把这个月的发票录一下", "invoices", "/books/invoice"),
+    ("出一下上个月的报表", "report", "/books/report?month=2026-11"),
+    ("看看十月的报表", "report", "/books/report?month=2026-10"),
+    ("把上季度增值税报了", None, None),
+])
+def test_book_keeping_asked_in_the_owners_words_points_to_the_page_where_it_is_done(said, kind, href):
+    from books.asks import book_ask
+
+    ask = book_ask(said, date(2026, 12, 6))
+    assert (ask.kind, ask.href) == (kind, href) if kind else ask is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from contextlib import closing
 
 import pytest
 from openpyxl import load_workbook
@@ -140,3 +141,20 @@ def test_a_file_that_is_no_invoice_is_refused_on_the_upload_form_and_nothing_is_
     form.get_by_role("button", name="上传并识别").click()
     expect(form.locator(".errors")).to_contain_text("是空的")
     expect(page).to_have_url(re.compile(r"/books/invoice$"))
+
+
+def test_asking_the_finance_assistant_for_invoices_and_a_report_opens_those_pages(web, phone):
+    from core.models import Employee
+
+    with web.db() as s:
+        finance = s.query(Employee).filter_by(role="finance").one().id
+    page = phone
+    log_in(page, web)
+    with closing(web.client()) as owner:
+        for said, lands in (("把这个月的发票录一下", "上传发票"), ("出一下上个月的报表", "收支报表")):
+            r = owner.post("/api/tasks", json={"employee_id": finance, "text": said})
+            assert r.status_code == 201, r.text
+            assert r.json()["runs"] == [] and r.json()["unknown"] == []
+            page.goto(f"{web.url}/tasks/{r.json()['id']}")
+            page.locator("#books-link").click()
+            expect(page.get_by_role("heading", name=re.compile(lands)).first).to_be_visible()
