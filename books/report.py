@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from books.expenses import expenses_between
@@ -117,6 +118,10 @@ def monthly_report(session: Session, workspace_id: str, month: Month) -> tuple[R
     if row is not None:
         return Report(**row.data), True
     report = compute(session, workspace_id, month)
-    session.add(ReportCache(workspace_id=workspace_id, month=str(month), data=asdict(report), computed_at=utcnow()))
-    session.flush()
+    try:
+        with session.begin_nested():  # two readers computing the same month at once: the second keeps its own
+            session.add(ReportCache(workspace_id=workspace_id, month=str(month), data=asdict(report),
+                                    computed_at=utcnow()))
+    except IntegrityError:
+        pass
     return report, False

@@ -7,6 +7,7 @@ The quarter's returns and the income import stay in ``api.routes.books``.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -323,6 +324,8 @@ def _record_link(s: Session, kind: str | None, record_id: str | None) -> str | N
 def invoice_file(upload_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> FileResponse:
     """The uploaded file itself (the record's attachment)."""
     up = _upload(s, ws, upload_id)
+    if not Path(up.path).is_file():
+        raise FieldErrors([field_error("upload", "保存着的发票文件", "这张发票的原文件已经不在了")], 404)
     return FileResponse(up.path, media_type=up.mime, headers={"Cache-Control": "private, max-age=3600"},
                         filename=up.filename, content_disposition_type="inline")
 
