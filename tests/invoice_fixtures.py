@@ -44,7 +44,7 @@ class Item:
 
     @property
     def percent(self) -> str:
-        return f"{Decimal(self.rate) * 100:g}%"
+        return f"{(Decimal(self.rate) * 100).normalize():f}%"
 
 
 @dataclass(frozen=True)
@@ -391,11 +391,11 @@ def huge_photo(megabytes: int = 50) -> bytes:
     return b"\xff\xd8\xff\xe0" + rng.randbytes(megabytes * 1024 * 1024)
 
 
-def pixel_bomb() -> bytes:
-    """A small PNG that claims 30000 × 30000 pixels (900 megapixels once decoded)."""
+def pixel_bomb(side: int) -> bytes:
+    """A small PNG of side × side black-and-white pixels (30000: 900 megapixels once decoded, ~110 KB)."""
     from PIL import Image
     out = io.BytesIO()
-    Image.new("1", (30000, 30000)).save(out, "PNG", optimize=True)
+    Image.new("1", (side, side)).save(out, "PNG")
     return out.getvalue()
 
 
@@ -425,3 +425,26 @@ def invoice_set() -> list[tuple[str, str, bytes, Sample]]:
         ("photo", "IMG_0005.jpg", photo_invoice(S["dinner_legacy"], angle=-1.5, blur=1.2, seed=5),
          S["dinner_legacy"]),
     ]
+
+
+def read_all(rows, read) -> list[tuple[str, str, Sample, object, float]]:
+    """(source, filename, truth, reading, seconds) for every row of ``invoice_set()``."""
+    import time
+    out = []
+    for source, name, data, truth in rows:
+        start = time.perf_counter()
+        reading = read(data, name, own_tax_id=OWN_TAX_ID)
+        out.append((source, name, truth, reading, time.perf_counter() - start))
+    return out
+
+
+def field_accuracy(results, keys_of) -> dict[str, tuple[int, int]]:
+    """Per source: (fields read exactly as printed, fields counted); ``keys_of(source)`` says which."""
+    score: dict[str, list[int]] = {}
+    for source, _, truth, reading, _ in results:
+        expected = truth.expected()
+        right_total = score.setdefault(source, [0, 0])
+        for key in keys_of(source):
+            right_total[0] += reading.fields[key].value == expected[key]
+            right_total[1] += 1
+    return {source: (right, total) for source, (right, total) in score.items()}

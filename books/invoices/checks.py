@@ -69,6 +69,10 @@ def _sums(fields, lines, warnings, doubt) -> None:
         for key in ("amount", "tax", "total"):
             fields[key] = fields[key].lowered(DOUBTFUL)
         warnings.append(f"金额 {amount} + 税额 {tax} ≠ 价税合计 {total}，请核对这三项")
+    rate = _dec(fields["rate"].value)
+    if None not in (amount, tax, rate) and abs(amount * rate - tax) > Decimal("0.01") * (len(lines) + 1):
+        percent = f"{(rate * 100).normalize():f}%"
+        doubt("rate", f" {percent} 与金额、税额不符（{amount} × {percent} ≠ {tax}）")
     line_amounts = [_dec(line.amount) for line in lines]
     if lines and amount is not None and None not in line_amounts and sum(line_amounts) != amount:
         doubt("amount", f" {amount} 与明细金额之和 {sum(line_amounts)} 不符")

@@ -23,8 +23,6 @@ PATTERNS = {
     "date": re.compile(r"开票日期\s*[:：]?\s*(\d{4}\s*[年\-]\s*\d{1,2}\s*[月\-]\s*\d{1,2}\s*日?)"),
     "total": re.compile(r"[（(]\s*小\s*写\s*[)）]\s*[:：]?\s*" + _YUAN + r"\s*" + _MONEY),
     "sums": re.compile(r"(?<!税)合\s*计\s*" + _YUAN + r"\s*" + _MONEY + r"\s*" + _YUAN + r"\s*(" + _MONEY[1:-1] + r"|\*{2,})"),
-    "name": re.compile(r"名\s*称\s*[:：]\s*([^\s:：][^\n:：]*?)\s*(?=统一社会|纳税人|地址|开户|名\s*称|\s{2,}|\n|$)"),
-    "tax_id": re.compile(r"(?:统一社会信用代码\s*/?\s*纳税人识别号|纳税人识别号|统一社会信用代码)\s*[:：]?\s*([0-9A-Za-z]{15,20})(?![0-9A-Za-z])"),
     "kind": re.compile(r"(增值税专用发票|专用发票|普通发票)"),
     "rate": re.compile(r"(?<![\d.])(\d{1,2})\s*[%％]"),
 }
@@ -33,6 +31,13 @@ _LOOSE = {
     "date": re.compile(r"(\d{4}年\d{1,2}月\d{1,2}日)"),
 }
 """Fallbacks when a label was not recognised: a bare 20-digit number, a date (confidence halved)."""
+_NAME_LABEL = re.compile(r"名\s*称\s*[:：]")
+_NAME_VALUE = re.compile(r"[ \t]*(?:\n[ \t]*(?=[^\n]*(?:公司|店|厂|中心|部|所|院|社|行)))?"
+                         r"([^\s:：][^\n:：]*?)\s*(?=统一社会|纳税人|地址|开户|名\s*称|[ \t]{2,}|\n|$)")
+_ID_LABEL = re.compile(r"(?:统一社会信用代码\s*/?\s*纳税人识别号|纳税人识别号|统一社会信用代码)\s*[:：]?")
+_ID_VALUE = re.compile(r"[ \t]*(?:\n[ \t]*)?([0-9A-Za-z]{15,20})(?![0-9A-Za-z])")
+_EMPTY = 0.85
+"""Confidence factor of a label printed with nothing after it (a blank field, or a value OCR missed)."""
 _ITEM = re.compile(r"\*[^*\s]{1,20}\*\S*")
 _ROLE = re.compile(r"(购买方|购方|买方|销售方|销方|卖方)")
 _OCR_DIGITS = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "Y"})
@@ -43,7 +48,9 @@ _OCR_DIGITS = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "Y"})
 class TextLine:
     text: str
     confidence: float = 1.0
-    """How sure the recogniser is of this line (1 for a text layer)."""
+    """How sure the recogniser is of this text (1 for a text layer)."""
+    row_end: bool = True
+    """False when the next piece of text is on the same printed line (joined with two spaces)."""
 
 
 def read_text(lines: list[TextLine], base: float) -> tuple[dict[str, Field], list[Line], list[str]]:
@@ -51,8 +58,8 @@ def read_text(lines: list[TextLine], base: float) -> tuple[dict[str, Field], lis
     page = _Page(lines)
     fields: dict[str, Field] = {}
 
-    def put(key: str, value: str | None, at: int, factor: float = 1.0) -> None:
-        if value is not None and key not in fields:
+    def put(key: str, value: str | None, at: int, factor: float = 1.0, empty_ok: bool = False) -> None:
+        if (value is not None or empty_ok) and key not in fields:
             fields[key] = Field(value, round(base * factor * page.confidence(at), 3), LABELS[key])
 
     for key, parse in (("number", values.number), ("code", values.number), ("date", values.day)):
@@ -77,44 +84,50 @@ def read_text(lines: list[TextLine], base: float) -> tuple[dict[str, Field], lis
 
 
 class _Page:
-    """The lines joined with newlines, and which line each character came from."""
+    """The text as one string (rows end in a newline, pieces of a row are two spaces apart), and which
+    piece each character came from."""
 
     def __init__(self, lines: list[TextLine]):
-        texts = [values.plain(line.text) for line in lines]
-        self.text = "\n".join(texts)
-        self._starts, self._scores, at = [], [], 0
-        for text, line in zip(texts, lines):
+        parts, self._starts, self._scores, at = [], [], [], 0
+        for line in lines:
+            text = values.plain(line.text) + ("\n" if line.row_end else "  ")
+            parts.append(text)
             self._starts.append(at)
             self._scores.append(line.confidence)
-            at += len(text) + 1
+            at += len(text)
+        self.text = "".join(parts)
 
     def confidence(self, at: int) -> float:
         return self._scores[bisect.bisect_right(self._starts, at) - 1] if self._scores else 0.0
 
 
 def _parties(page: _Page, put) -> None:
-    """Names and tax ids, each given to the buyer or the seller by a role word before it on its line,
-    otherwise by order (buyer first)."""
-    for what, pattern, clean in (("name", PATTERNS["name"], _name), ("tax_id", PATTERNS["tax_id"], _tax_id)):
-        found = {"buyer": None, "seller": None}
+    """Names and tax ids. Each printed label is a slot, its value the text after it on the same line (or
+    alone on the next one), empty when nothing follows. A slot goes to the buyer or the seller by a role
+    word before it on its line, otherwise by order (buyer first). An empty slot means the invoice leaves
+    that field blank (a person buying has no tax id): None with a slightly lower confidence."""
+    for what, label, value_re, clean in (("name", _NAME_LABEL, _NAME_VALUE, _name),
+                                         ("tax_id", _ID_LABEL, _ID_VALUE, _tax_id)):
+        slots: dict[str, tuple] = {}
         unlabelled = []
-        for m in pattern.finditer(page.text):
-            value, factor = clean(m.group(1))
-            if value is None:
-                continue
+        for m in label.finditer(page.text):
+            v = value_re.match(page.text, m.end())
+            value, factor = clean(v.group(1)) if v else (None, _EMPTY)
+            at = v.start(1) if v else m.start()
             line_start = page.text.rfind("\n", 0, m.start()) + 1
-            roles = _ROLE.findall(page.text[line_start:m.start()])
+            before = [s for s in re.split(r"[ \t]{2,}", page.text[line_start:m.start()]) if s.strip()]
+            roles = _ROLE.findall(before[-1]) if before else []
             role = None if not roles else ("seller" if roles[-1] in ("销售方", "销方", "卖方") else "buyer")
-            if role and found[role] is None:
-                found[role] = (value, m.start(1), factor)
+            if role and role not in slots:
+                slots[role] = (value, at, factor)
             elif not role:
-                unlabelled.append((value, m.start(1), factor))
+                unlabelled.append((value, at, factor))
         for role in ("buyer", "seller"):
-            if found[role] is None and unlabelled:
-                found[role] = unlabelled.pop(0)
-            if found[role]:
-                value, at, factor = found[role]
-                put(f"{role}_{what}", value, at, factor)
+            if role not in slots and unlabelled:
+                slots[role] = unlabelled.pop(0)
+            if role in slots:
+                value, at, factor = slots[role]
+                put(f"{role}_{what}", value, at, factor, empty_ok=value is None)
 
 
 def _name(raw: str) -> tuple[str | None, float]:

@@ -60,7 +60,7 @@ def finish(source: str, fields: dict[str, Field], lines: list[Line], warnings: l
     """Every key present, the invoice's rate from its lines when not printed, the checks, the direction."""
     fields = {key: fields.get(key) or Field(None, 0.0, label) for key, label in LABELS.items()}
     if fields["rate"].value is None:
-        fields["rate"] = _rate_from_lines(lines, fields["rate"], warnings, 0.7 if source == "photo" else 1.0)
+        fields["rate"] = _rate_from_lines(lines, fields["rate"], warnings, 0.85 if source == "photo" else 1.0)
     if fields["number"].value and len(fields["number"].value) == 20 and fields["code"].value is None:
         fields["code"] = Field(None, 1.0, LABELS["code"])  # a 数电票 has no 发票代码: nothing is missing
     checks.check(fields, lines, warnings)
