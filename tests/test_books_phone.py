@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from books.invoices.reading import LOW_CONFIDENCE
 from books.models import InvoiceCorrection
-from tests.invoice_fixtures import OWN_TAX_ID, SAMPLES, xml_invoice, xml_invoice_pinyin
+from tests.invoice_fixtures import OWN_TAX_ID, SAMPLES, ofd_invoice, pdf_invoice, photo_invoice, xml_invoice_pinyin
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
 from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401
 from tests.web_fixtures import Web, start_web_stack
@@ -32,11 +32,14 @@ def web(tmp_path_factory):
 
 
 def _files(tmp_path) -> dict[str, object]:
-    """November's invoices as files on the phone: she issued the brand one; she bought the tripods (专票) and
-    the office paper (an older system's XML whose seller tax id was mistyped)."""
+    """November's invoices as files on the phone: she issued the brand one (a 数电票 PDF) and the video one (a
+    paper copy she photographed); she bought the tripods (an OFD without its custom data) and the office paper
+    (an older system's XML whose seller tax id was mistyped)."""
     paper = dataclasses.replace(SAMPLES["paper_ordinary"], seller=(SAMPLES["paper_ordinary"].seller[0], WRONG_CHECK_DIGIT))
-    files = {"品牌策划.xml": xml_invoice(SAMPLES["brand_special"]), "三脚架.xml": xml_invoice(SAMPLES["tripod_special"]),
-             "办公用品.xml": xml_invoice_pinyin(paper)}
+    files = {"品牌策划.pdf": pdf_invoice(SAMPLES["brand_special"], metadata=True),
+             "三脚架.ofd": ofd_invoice(SAMPLES["tripod_special"], custom_data=False),
+             "办公用品.xml": xml_invoice_pinyin(paper),
+             "IMG_2031.jpg": photo_invoice(SAMPLES["video_ordinary"], angle=1.5, noise=5, seed=3)}
     out = {}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
@@ -44,11 +47,20 @@ def _files(tmp_path) -> dict[str, object]:
     return out
 
 
+def _check_against(card, truth: dict) -> None:
+    """What the owner does with a photo's card: every field that does not match the paper, corrected."""
+    for key, value in truth.items():
+        box = card.locator(f"[data-field-row={key}]").get_by_role("textbox")
+        if value is not None and box.count() and box.input_value() != value:
+            box.fill(value)
+
+
 def _upload(page, web: Web, path) -> None:
     page.goto(f"{web.url}/books/invoice")
     form = page.locator("#invoice-upload")
     form.get_by_label("发票文件或照片").set_input_files(str(path))
-    with page.expect_navigation(url=re.compile(r"/books/invoice\?upload=")):
+    # a photo is read by OCR (the model loads on the first one): slow on a busy machine
+    with page.expect_navigation(url=re.compile(r"/books/invoice\?upload="), timeout=180_000):
         form.get_by_role("button", name="上传并识别").click()
     expect(page.get_by_role("heading", name="核对发票")).to_be_visible()
     no_sideways_scroll(page)
@@ -70,7 +82,7 @@ def test_invoices_checked_on_the_phone_make_the_months_books_and_report(web, pho
     expect(page.get_by_label("纳税人识别号")).to_have_value(OWN_TAX_ID)
     files = _files(tmp_path)
 
-    _upload(page, web, files["品牌策划.xml"])  # she is the seller: income, nothing unsure
+    _upload(page, web, files["品牌策划.pdf"])  # she is the seller: income, read from the PDF's metadata
     card = page.locator("#invoice-card")
     expect(card.get_by_label("这张发票是")).to_have_value("income")
     expect(card.get_by_label("价税合计")).to_have_value("10300.00")
@@ -78,7 +90,8 @@ def test_invoices_checked_on_the_phone_make_the_months_books_and_report(web, pho
     card.get_by_label("类别").select_option(label="服务、不动产和无形资产")
     _save(page)
 
-    _upload(page, web, files["三脚架.xml"])  # she is the buyer: an expense, filed under 进货成本
+    _upload(page, web, files["三脚架.ofd"])  # she is the buyer: an expense, filed under 进货成本
+    _check_against(page.locator("#invoice-card"), SAMPLES["tripod_special"].expected())
     card = page.locator("#invoice-card")
     expect(card.get_by_label("这张发票是")).to_have_value("expense")
     card.get_by_label("类别").select_option(label="进货成本")
@@ -93,25 +106,34 @@ def test_invoices_checked_on_the_phone_make_the_months_books_and_report(web, pho
     unsure.get_by_role("textbox").fill("91320594MA1XK3NQ8A")
     card.get_by_label("类别").select_option(label="办公用品")
     _save(page)
+
+    _upload(page, web, files["IMG_2031.jpg"])  # a photo: the image on the card, the owner checks it against paper
+    expect(page.get_by_role("img", name="发票照片")).to_be_visible()
+    card = page.locator("#invoice-card")
+    _check_against(card, SAMPLES["video_ordinary"].expected())
+    card.get_by_label("这张发票是").select_option("income")
+    card.get_by_label("类别").select_option(label="服务、不动产和无形资产")
+    _save(page)
     with web.db() as s:
-        fixed = s.query(InvoiceCorrection).filter_by(field="seller_tax_id").one()
+        fixed = s.query(InvoiceCorrection).filter_by(field="seller_tax_id", source="xml").one()
         assert (fixed.original, fixed.corrected, fixed.source) == (WRONG_CHECK_DIGIT, "91320594MA1XK3NQ8A", "xml")
         assert fixed.confidence < LOW_CONFIDENCE
 
     page.goto(f"{web.url}/books/report?month=2026-11")
-    # 10,000 income; tripods 1,720 + 223.60 tax = 1,943.60 cost; paper 548 + 71.24 = 619.24 office expense
-    expect(page.locator("#r-income")).to_have_text("¥10000.00")
+    # 10,000 + 3,800 income; tripods 1,720 + 223.60 tax = 1,943.60 cost; paper 548 + 71.24 = 619.24 office
+    expect(page.locator("#r-income")).to_have_text("¥13800.00")
+    expect(page.locator("#r-income-tax")).to_have_text("¥338.00")
     expect(page.locator("#r-costs")).to_have_text("¥1943.60")
     expect(page.locator("#r-expenses")).to_have_text("¥619.24")
-    expect(page.locator("#r-profit")).to_have_text("¥7437.16")
+    expect(page.locator("#r-profit")).to_have_text("¥11237.16")
     expect(page.get_by_role("img", name="2026年11月收支图")).to_be_visible()
     no_sideways_scroll(page)
     xlsx = page.request.get(f"{web.url}/api/books/report.xlsx?month=2026-11")
     rows = {r[0]: r[1] for r in load_workbook(io.BytesIO(xlsx.body())).active.iter_rows(min_row=3, values_only=True)}
-    assert (rows["收入（不含税）"], rows["成本"], rows["利润"]) == (10000, 1943.6, 7437.16)
+    assert (rows["收入（不含税）"], rows["成本"], rows["利润"]) == (13800, 1943.6, 11237.16)
     assert page.request.get(f"{web.url}/api/books/report.pdf?month=2026-11").body().startswith(b"%PDF")
 
-    _upload(page, web, files["品牌策划.xml"])  # the same invoice again
+    _upload(page, web, files["品牌策划.pdf"])  # the same invoice again
     expect(page.locator("#duplicate")).to_contain_text("发票号码26317000000123456781已经在账本里了")
     page.locator("#invoice-card").get_by_label("类别").select_option(label="服务、不动产和无形资产")
     page.locator("#invoice-card").get_by_role("button", name="保存到账本").click()
@@ -119,8 +141,8 @@ def test_invoices_checked_on_the_phone_make_the_months_books_and_report(web, pho
     expect(refusal).to_contain_text("没有重复保存")
     refusal.get_by_role("link", name="查看已有记录").click()
     expect(page).to_have_url(re.compile(r"/books\?month=2026-11#rec-"))
-    expect(page.locator("#records details.record")).to_have_count(3)
-    expect(page.locator("#income-total")).to_have_text("10000.00")
+    expect(page.locator("#records details.record")).to_have_count(4)
+    expect(page.locator("#income-total")).to_have_text("13800.00")
 
     page.goto(f"{web.url}/finance?period=2026Q4")  # the VAT return's figures link to the records they sum
     page.locator("#vat details.lines > summary").click()
