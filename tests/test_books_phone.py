@@ -180,3 +180,24 @@ def test_asking_the_finance_assistant_for_invoices_and_a_report_opens_those_page
             page.goto(f"{web.url}/tasks/{r.json()['id']}")
             page.locator("#books-link").click()
             expect(page.get_by_role("heading", name=re.compile(lands)).first).to_be_visible()
+
+
+def test_bad_invoice_files_are_refused_with_the_reason_and_nothing_is_kept(web):
+    from books.models import InvoiceUpload
+    from tests.invoice_fixtures import blank_pdf, entity_bomb, huge_photo, zip_bomb_ofd
+
+    with web.db() as s:
+        before = s.query(InvoiceUpload).count()
+    folder = web.settings.paths.uploads / "invoices"
+    files_before = sorted(folder.rglob("*")) if folder.exists() else []
+    bad = {"空白.pdf": (blank_pdf(), "PDF"), "发票.ofd": (zip_bomb_ofd(), "OFD"), "照片.jpg": (huge_photo(50), "MB"),
+           "发票.xml": (entity_bomb(), "XML")}
+    with closing(web.client()) as owner:
+        for name, (data, named) in bad.items():
+            r = owner.post("/api/books/invoices", files={"file": (name, data, "application/octet-stream")})
+            assert r.status_code == 422, (name, r.text)
+            message = r.json()["detail"][0]["message"]
+            assert r.json()["detail"][0]["field"] == "file" and named in message, (name, message)
+    with web.db() as s:
+        assert s.query(InvoiceUpload).count() == before
+    assert (sorted(folder.rglob("*")) if folder.exists() else []) == files_before
