@@ -145,11 +145,19 @@ def test_invoices_checked_on_the_phone_make_the_months_books_and_report(web, pho
     expect(page.locator("#income-total")).to_have_text("13800.00")
 
     page.goto(f"{web.url}/finance?period=2026Q4")  # the VAT return's figures link to the records they sum
+    expect(page.locator("#vat-due")).to_have_text("¥310.50")  # 10,000 at 3% on the 专票 + 10.50 city tax
     page.locator("#vat details.lines > summary").click()
     page.get_by_role("link", name="查看这1笔记录").first.click()
     expect(page.locator("#figure")).to_contain_text("2026年第4季度增值税申报表第1栏")
     expect(page.locator("#records details.record")).to_have_count(1)
     expect(page.locator("#records")).to_contain_text("北京星河广告有限公司")
+    record = page.locator("#records details.record").first  # changing the record changes the return
+    record.locator("summary").click()
+    record.get_by_label("金额（元）").fill("20000")
+    with page.expect_navigation():
+        record.get_by_role("button", name="保存修改").click()
+    page.goto(f"{web.url}/finance?period=2026Q4")
+    expect(page.locator("#vat-due")).to_have_text("¥621.00")
 
 
 def test_a_file_that_is_no_invoice_is_refused_on_the_upload_form_and_nothing_is_kept(web, phone, tmp_path):
