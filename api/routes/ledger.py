@@ -360,15 +360,19 @@ def report_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key
     return _render(request, "report.html", key, month=m, r=report, chart=report_svg(report))
 
 
-@router.get("/api/books/report.xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/api/books/report.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
 def report_xlsx_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None) -> Response:
     m, report, _ = _report(s, ws, month)
     data = report_xlsx(report, sorted(month_records(s, ws.id, m.start, m.end), key=lambda r: r["day"]))
-    return _download(data, f"{m.label}收支报表.xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(data, f"{m.label}收支报表.xlsx", XLSX)
 
 
-@router.get("/api/books/report.pdf")
+@router.get("/api/books/report.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
 def report_pdf_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None) -> Response:
     m, report, _ = _report(s, ws, month)
     return _download(report_pdf(report, ws.name), f"{m.label}收支报表.pdf", "application/pdf")
