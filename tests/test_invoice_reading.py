@@ -178,6 +178,12 @@ def test_a_broken_xml_and_a_file_of_no_known_format_are_refused_in_chinese():
     assert "不是可识别的发票格式（扩展名：TXT）" in _refused("发票号码 123".encode(), "发票.txt").message
 
 
+def test_a_document_with_no_invoice_in_it_is_refused():
+    assert _refused(b"<html><body>hello</body></html>", "page.xml").message == \
+        "XML文件里没有找到任何发票信息（发票号码、开票日期、金额等），不像是发票"
+    assert _refused(_zip({"OFD.xml": "<ofd:OFD xmlns:ofd='x'/>"}), "合同.ofd").message.startswith("OFD文件里没有找到任何发票信息")
+
+
 def test_an_ofd_with_a_broken_ofd_xml_is_refused_naming_the_part():
     broken = _zip({"OFD.xml": "<ofd:OFD", "Doc_0/Document.xml": "<a/>"})
     assert _refused(broken, "发票.ofd").message.startswith("OFD文件的OFD.xml不是完整的XML")

@@ -20,9 +20,9 @@ from books.invoices.from_text import TextLine, read_text
 from books.invoices.limits import MAX_PIXELS
 from books.invoices.reading import Field, InvoiceRefused, Line
 
-MAX_SIDE = 1280
+MAX_SIDE = 1100
 """Photos are scaled down to this many pixels on the long side before OCR: an invoice's 9-point text is
-then ~17 px high, which the recogniser reads well, and detection memory stays bounded."""
+then ~14 px high, which the recogniser still reads well, and detection memory stays bounded."""
 PHOTO_CONFIDENCE = 0.9
 """What a field read from a photo is worth before the recogniser's own score and the checks."""
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SETTINGS = dict(use_cls=False, rec_batch_num=2)
-"""Measured (docs/benchmarks.md): the angle classifier only helps upside-down lines, which an upright
-photo (EXIF-rotated) does not have; recognising two crops per batch instead of six keeps the peak
-resident memory under 500 MiB at a small cost in time."""
+SETTINGS = dict(use_cls=False, rec_batch_num=2, det_limit_side_len=640)
+"""Measured (docs/invoices.md): the angle classifier only helps upside-down lines, which an upright
+(EXIF-rotated) photo does not have; two crops per recognition batch instead of six, and detection at the
+photo's own size (≥ 640 px on the short side instead of upscaling to 736) keep the peak resident memory
+under 500 MiB."""
 
 _lock = threading.Lock()
 _loaded: list = []

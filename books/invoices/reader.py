@@ -7,6 +7,7 @@ from books.invoices.reading import KEY_FIELDS, LABELS, Field, InvoiceRefused, Li
 
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"BM", b"GIF8", b"II*\x00", b"MM\x00*")
 _IMAGE_NAMES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".heif")
+_NAMES = {"xml": "XML文件", "pdf": "PDF文件", "ofd": "OFD文件"}
 SUPPORTED = "支持：数电票XML、PDF、OFD，或发票照片（JPG/PNG/WEBP）"
 
 
@@ -59,6 +60,10 @@ def finish(source: str, fields: dict[str, Field], lines: list[Line], warnings: l
            own_tax_id: str | None) -> Reading:
     """Every key present, the invoice's rate from its lines when not printed, the checks, the direction."""
     fields = {key: fields.get(key) or Field(None, 0.0, label) for key, label in LABELS.items()}
+    if source != "photo" and not any(f.value for f in fields.values()):
+        # a photo may still be worth typing from; a document with none of the labels is not an invoice
+        raise InvoiceRefused("file", f"{_NAMES[source]}里没有找到任何发票信息（发票号码、开票日期、金额等），"
+                             f"不像是发票", limit="需为发票")
     if fields["rate"].value is None:
         fields["rate"] = _rate_from_lines(lines, fields["rate"], warnings, 0.85 if source == "photo" else 1.0)
     if fields["number"].value and len(fields["number"].value) == 20 and fields["code"].value is None:
