@@ -12,15 +12,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, errors, pages
-from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, listings, runs,
-                        schedules, session, tasks)
+from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, ledger, listings,
+                        runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
-           pages.router)
+           ledger.router, pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
@@ -35,6 +35,9 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/books/import": {"post": (409,)},
     "/api/books/pit-figures": {"put": (409,)},
     "/api/books/pit": {"get": (409,)},
+    "/api/books/expenses": {"post": (409,)},
+    "/api/books/expenses/{record_id}": {"put": (409,)},
+    "/api/books/invoices/{upload_id}/save": {"post": (409,)},
     "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
     "/api/tasks/{task_id}/confirm": {"post": (409, 503)},
     "/api/runs": {"post": (503,)},

@@ -46,6 +46,7 @@ def upload_limits() -> dict[str, int]:
     # imported here: those routers import this module
     from api.compose import MAX_UPLOAD_BYTES, VIDEO_MAX_BYTES
     from api.routes.books import MAX_SHEET_BYTES
+    from books.invoices.limits import MAX_BYTES as INVOICE_MAX_BYTES
     from api.routes.listings import SHEET_MAX_BYTES
     from knowledge.extract import MAX_BYTES as DOC_MAX_BYTES
 
@@ -56,7 +57,7 @@ def upload_limits() -> dict[str, int]:
     return {"images": image, "cover": image, "video": video, "main_images": product_image,
             "desc_images": product_image, "/api/listings/import images": product_image,
             "/api/listings/import file": SHEET_MAX_BYTES, "/api/books/import file": MAX_SHEET_BYTES,
-            "/api/knowledge file": DOC_MAX_BYTES}
+            "/api/knowledge file": DOC_MAX_BYTES, "/api/books/invoices file": INVOICE_MAX_BYTES}
 
 
 @router.get("/login")

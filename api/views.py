@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -177,7 +178,18 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
             "unknown": plan.unknown, "notes": plan.notes, "run_ids": task.run_ids,
             "created_at": labels.local_time(task.created_at, tz),
             "runs": [planned_run_view(run, i, task.passages, prefs, accounts, tz) for i, run in enumerate(plan.runs)],
-            "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE}
+            "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE,
+            "books": _books_link(task, employee, tz)}
+
+
+def _books_link(task: TaskPlan, employee: Employee, tz: str) -> dict | None:
+    """For book-keeping asked of the finance assistant (``books.asks``): the page where it is done."""
+    from books.asks import book_ask
+
+    if "tax_filing" not in EMPLOYEES.get(employee.role).workflows:
+        return None
+    ask = book_ask(task.request, task.created_at.astimezone(ZoneInfo(tz)).date())
+    return {"href": ask.href, "label": ask.label} if ask else None
 
 
 def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: list[Account],

@@ -10,7 +10,13 @@
     compare.py   books vs. the portal's pre-filled values, line by line, for the approval card
     pit_rules.py PitRules: the dated 经营所得 table, 投资者减除费用, the individual-business halving
     pit.py       compute_prepayment(records, quarter, figures) -> PitReturn (A表, cumulative)
-    pit_store.py the owner's per-quarter costs and deductions (QuarterFigures), checked field by field
+    pit_store.py the owner's per-quarter deductions (QuarterFigures); 成本费用 from the expense records
+    expenses.py  expense records: checked as typed, stored, changed with an audit row
+    intake.py    an uploaded invoice → the validation card → an income or expense record; corrections kept
+    report.py    the 月度报表 from the records, cached per month (report_cache.py drops it on a change)
+    chart.py     the report's chart as server-side SVG;  export.py  the report as XLSX and PDF
+    deadlines.py every deadline reminded of, with its source;  asks.py  book-keeping asked on the 派活 page
+    invoices/    reading 数电票 XML/PDF/OFD and photos (its own package)
 
 Pure computation (vat, pit, compare, periods, rules, pit_rules) never touches the database or the browser.
 """

@@ -61,3 +61,43 @@ def reminder(today: date, filed: bool, days_before: int = REMIND_DAYS) -> Remind
     else:
         state = "upcoming"
     return Reminder(quarter, deadline, days_left, state)
+
+
+# -- every deadline the books remind of --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    """vat | pit_business | pit_annual | annual_report"""
+    name: str
+    """What is due, as the owner reads it."""
+    due: date
+    source: str
+    """The rule that sets the date (shown next to the reminder)."""
+
+    def text(self, today: date) -> str:
+        days = (self.due - today).days
+        when = f"已逾期{-days}天" if days < 0 else "今天截止" if days == 0 else f"还有{days}天"
+        return f"{self.name}截止{self.due:%Y年%m月%d日}，{when}"
+
+
+VAT_SOURCE = "《增值税暂行条例》第二十三条：以季度为纳税期的，自期满之日起15日内申报；遇节假日按税务总局申报日历顺延"
+PIT_QUARTER_SOURCE = "《个人所得税法》第十二条：经营所得在季度终了后15日内报送纳税申报表并预缴税款"
+PIT_ANNUAL_SOURCE = "《个人所得税法》第十二条：经营所得在取得所得的次年3月31日前办理汇算清缴"
+ANNUAL_REPORT_SOURCE = ("《企业信息公示暂行条例》第八条、《个体工商户年度报告暂行办法》：每年1月1日至6月30日"
+                        "通过国家企业信用信息公示系统报送上一年度年度报告")
+
+
+def deadlines(today: date, files_business_income: bool) -> list[Deadline]:
+    """What is due next, soonest first: the quarter's VAT return (and A表 for an individual business, a sole
+    proprietorship or a partnership), the 经营所得 汇算 by 31 March, the 工商年报 by 30 June."""
+    quarter = Quarter.containing(today).previous()
+    due = filing_deadline(quarter)
+    out = [Deadline("vat", f"{quarter.label}增值税申报", due, VAT_SOURCE)]
+    if files_business_income:
+        out.append(Deadline("pit_business", f"{quarter.label}经营所得预缴申报（A表）", due, PIT_QUARTER_SOURCE))
+        year = today.year if today <= date(today.year, 3, 31) else today.year + 1
+        out.append(Deadline("pit_annual", f"{year - 1}年度经营所得汇算清缴（B表）", date(year, 3, 31), PIT_ANNUAL_SOURCE))
+    year = today.year if today <= date(today.year, 6, 30) else today.year + 1
+    out.append(Deadline("annual_report", f"{year - 1}年度工商年报", date(year, 6, 30), ANNUAL_REPORT_SOURCE))
+    return sorted(out, key=lambda d: d.due)

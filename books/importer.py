@@ -1,4 +1,6 @@
-"""Importing the owner's income list (CSV or XLSX with Chinese headers) into income records.
+"""Importing the owner's income list (CSV or XLSX with Chinese headers) into income records, and expenses when
+the sheet has a 收支 column (rows saying 支出 become expense records: 日期, 金额, 类别 such as 办公用品, and
+optionally 税额, 税率, 发票类型, 对方, 发票号码, 备注).
 
 Every bad cell is reported at once with its row (as the spreadsheet numbers it) and column; when any
 row is bad no record is returned, so the caller stores all rows or none (``books.store.add_records``).
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from books import cells
-from books.models import IncomeRecord
+from books.models import ExpenseRecord, IncomeRecord
 from core.errors import ValidationFailed
 from core.models import new_id
 
@@ -30,12 +32,16 @@ HEADERS = {
     "category": ("类别", "项目类别", "业务类型", "征税项目", "收入类别", "类型"),
     "rate": ("税率", "征收率", "税率/征收率"),
     "note": ("备注", "摘要", "说明", "内容"),
-    "counterparty": ("客户", "客户名称", "购买方", "购买方名称", "购方名称", "对方单位", "对方户名", "付款方", "交易对方"),
+    "counterparty": ("客户", "客户名称", "购买方", "购买方名称", "购方名称", "对方单位", "对方户名", "付款方", "交易对方", "对方", "收款方", "销售方名称"),
     "invoice_no": ("发票号码", "发票号", "数电票号码"),
     "tax_included": ("含税", "是否含税", "金额是否含税"),
+    "kind": ("收支", "收支类型", "收入/支出", "收入或支出"),
+    "tax": ("税额",),
 }
 """Accepted column titles per field. An amount under a 不含税 title is stored as tax-exclusive."""
 REQUIRED = ("day", "amount", "invoice", "category", "rate")
+EXPENSE_WORDS = ("支出", "支", "费用", "成本", "付款")
+INCOME_WORDS = ("收入", "收", "收款", "")
 _ALIAS = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 
 
@@ -54,7 +60,7 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    records: list[IncomeRecord] = field(default_factory=list)
+    records: list[IncomeRecord | ExpenseRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     """The row of each record, as the spreadsheet numbers it (for messages about that record)."""
@@ -146,7 +152,8 @@ def _header(rows: list[list]) -> tuple[int, dict[str, int], list[RowError]]:
                 cols[slot] = j
                 if key == "amount_exclusive":
                     cols["exclusive"] = j
-            missing = [HEADERS[k][0] for k in REQUIRED if k not in cols]
+            required = ("day", "amount") if "kind" in cols else REQUIRED  # a 收支 sheet: checked per row
+            missing = [HEADERS[k][0] for k in required if k not in cols]
             errors += [RowError(i + 1, m, "缺少这一列") for m in missing]
             return i, cols, errors
     return 0, {}, [RowError(1, "表头", "找不到表头：需要“日期”“金额”“发票类型”“类别”“税率”这几列")]
@@ -178,6 +185,12 @@ def _record(n: int, row: list, cols: dict[str, int], titles: dict[str, str], tz:
         j = cols.get(key)
         return row[j] if j is not None and j < len(row) else None
 
+    kind = re.sub(r"\s", "", "" if cell("kind") is None else str(cell("kind")))
+    if kind in EXPENSE_WORDS:
+        return _expense(n, cell, titles, tz, errors)
+    if kind not in INCOME_WORDS:
+        errors.append(RowError(n, titles["kind"], f"收支看不懂：{kind}（请写 收入 或 支出）"))
+        return None
     parsers = {
         "day": lambda: cells.parse_day(cell("day"), tz),
         "amount": lambda: cells.parse_amount(cell("amount")),
@@ -202,3 +215,19 @@ def _record(n: int, row: list, cols: dict[str, int], titles: dict[str, str], tz:
 
     return IncomeRecord(id=new_id(), note=text("note", 2000), counterparty=text("counterparty", 100),
                         invoice_no=text("invoice_no", 32), **values)
+
+
+def _expense(n: int, cell, titles: dict[str, str], tz: ZoneInfo, errors: list[RowError]) -> ExpenseRecord | None:
+    """An expense row, checked as the books page checks a typed expense (``books.expenses.parse_expense``)."""
+    from books.expenses import parse_expense
+
+    columns = {"day": "day", "amount": "amount", "tax": "tax", "rate": "rate", "category": "category",
+               "counterparty": "counterparty", "invoice_no": "invoice_no", "invoice": "invoice", "note": "note"}
+    raw = {key: cell(col) for key, col in columns.items()}
+    if isinstance(raw["invoice_no"], float) and raw["invoice_no"].is_integer():
+        raw["invoice_no"] = int(raw["invoice_no"])
+    values, problems = parse_expense(raw, tz)
+    for p in problems:
+        errors.append(RowError(n, titles.get(p["field"], HEADERS.get(p["field"], (p["field"],))[0]),
+                               p["message"].split("：", 1)[-1]))
+    return None if problems else ExpenseRecord(id=new_id(), **values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -72,6 +72,10 @@ class IncomeRecord(Base):
     """The import file's name, or "manual"."""
     file_digest: Mapped[str] = mapped_column(String(64), default="")
     """sha256 of the imported file's bytes ("" for a record added by hand): the same file twice is known."""
+    tax: Mapped[Decimal | None] = mapped_column(ExactDecimal(14, 2), nullable=True)
+    """税额 as invoiced, when the record came from an invoice (the return computes its own from the rate)."""
+    upload_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The uploaded invoice the record was saved from (``InvoiceUpload``): its file is the attachment."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
@@ -104,3 +108,94 @@ class QuarterFigures(Base):
     special_deductions: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2), default=Decimal("0"))
     """专项扣除 of the quarter"""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# -- the books beyond sales: expenses, uploaded invoices, what the owner corrected, cached reports -------------
+
+EXPENSE_CATEGORIES = {
+    "cost": "进货成本", "office": "办公用品", "rent": "房租水电", "travel": "差旅交通", "marketing": "平台和推广费",
+    "logistics": "快递物流", "services": "外包和服务费", "salary": "工资社保", "other": "其他支出",
+}
+"""Expense categories and their names on the page. ``cost`` is 成本 on the monthly report; the rest are 费用."""
+COST_CATEGORIES = ("cost",)
+
+
+class ExpenseRecord(Base):
+    """One purchase or cost. ``amount`` is what was paid (价税合计): a small-scale taxpayer deducts no input
+    VAT, so the whole of it is the cost the 经营所得 A表 counts. ``tax`` and ``rate`` are kept as invoiced."""
+
+    __tablename__ = "expense_records"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2))
+    """价税合计: what was paid."""
+    tax: Mapped[Decimal | None] = mapped_column(ExactDecimal(14, 2), nullable=True)
+    """税额 on the invoice, when there is one."""
+    rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(5, 4), nullable=True)
+    category: Mapped[str] = mapped_column(String(16), default="other")
+    """A key of ``EXPENSE_CATEGORIES``."""
+    counterparty: Mapped[str] = mapped_column(String(100), default="")
+    """Who was paid (销售方)."""
+    invoice_no: Mapped[str] = mapped_column(String(32), default="", index=True)
+    invoice: Mapped[str] = mapped_column(String(16), default="none")
+    """special | ordinary | none (see ``INVOICES``)."""
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="manual")
+    """manual | the import file's name | invoice (an uploaded invoice) | pit-figures (the A表's typed costs)."""
+    upload_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The uploaded invoice the record was saved from (``InvoiceUpload``): its file is the attachment."""
+    file_digest: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvoiceUpload(Base):
+    """An invoice the owner uploaded, as read (fields with confidences) and, once she checked it, the record
+    it became. The file itself stays under the data dir's uploads (the record's attachment)."""
+
+    __tablename__ = "invoice_uploads"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(64), default="application/octet-stream")
+    path: Mapped[str] = mapped_column(String(500))
+    digest: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(8))
+    """xml | pdf | ofd | photo: how it was read."""
+    reading: Mapped[dict] = mapped_column(JSON, default=dict)
+    """{"fields": {key: {value, confidence, label}}, "lines": [...], "direction": ..., "warnings": [...]}"""
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending (waiting for the owner's check) | saved"""
+    record_kind: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """income | expense, once saved"""
+    record_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvoiceCorrection(Base):
+    """One field the owner changed on the validation card: what was read, what she saved, and how it was read
+    (the measure of extraction quality over time, ``books.intake.correction_rates``)."""
+
+    __tablename__ = "invoice_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(32), index=True)
+    upload_id: Mapped[str] = mapped_column(String(32), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    original: Mapped[str | None] = mapped_column(Text, nullable=True)
+    corrected: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(8))
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportCache(Base):
+    """A month's report as last computed; dropped whenever a record of that month changes (``books.report``)."""
+
+    __tablename__ = "book_report_cache"
+    __table_args__ = (UniqueConstraint("workspace_id", "month"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(String(32), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    """``2026-11``"""
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,6 +38,8 @@ class Figures:
     """弥补以前年度亏损 claimed in the quarter (used only up to the profit)"""
     special_deductions: Decimal = ZERO
     """专项扣除 of the quarter: the investor's own social insurance and housing fund"""
+    cost_ids: tuple[str, ...] = field(default=(), compare=False)
+    """The expense records ``costs`` sums (``books.pit_store``), for the card's link to them."""
 
 
 @dataclass
@@ -107,7 +109,9 @@ def _cumulative(records: list[Sale], period: Quarter, figures: dict[int, Figures
     span = f"{period.year}年1-{period.end.month}月累计"
     lines: dict[str, Line] = {}
     lines["income"] = Line(cents(sum((s for _, s in sales), ZERO)), f"{span}不含税收入（账本{len(ids)}笔）", ids)
-    lines["costs"] = Line(cents(sum((f.costs for f in typed), ZERO)), f"{span}成本费用（每季度自己填写的合计）")
+    cost_ids = [i for f in typed for i in f.cost_ids]
+    lines["costs"] = Line(cents(sum((f.costs for f in typed), ZERO)), f"{span}成本费用（账本支出记录{len(cost_ids)}笔的合计）",
+                          cost_ids)
     profit = lines["income"].value - lines["costs"].value
     lines["profit"] = Line(profit, "收入总额 − 成本费用", ids)
     claimed = cents(sum((f.loss_offset for f in typed), ZERO))

@@ -1,4 +1,8 @@
-"""The owner's per-quarter figures for the business-income prepayment: validated, stored, read per year."""
+"""The owner's per-quarter figures for the business-income prepayment: validated, stored, read per year.
+
+成本费用 come from the books' expense records. What the owner types as the quarter's costs on the finance page
+is kept as one expense record of its own (source ``pit-figures``, dated the quarter's last day, replaced when
+she types again), so the A表 has a single source: the records."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -6,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from books.models import IncomeRecord, QuarterFigures
+from books.expenses import add_expense, delete_expense, expenses_between
+from books.models import ExpenseRecord, IncomeRecord, QuarterFigures
 from books.periods import Quarter
 from books.pit import OWNER_TYPED, Figures
 from books.store import records_in
@@ -51,16 +56,43 @@ def set_figures(session: Session, workspace_id: str, period: Quarter, raw: dict)
         session.add(row)
     row.costs, row.loss_offset, row.special_deductions = (
         figures.costs, figures.loss_offset, figures.special_deductions)
+    typed = typed_costs(session, workspace_id, period)
+    if typed is not None and figures.costs != typed.amount:
+        delete_expense(session, typed)
+        typed = None
+    if typed is None and figures.costs:
+        add_expense(session, workspace_id, {"day": period.end, "amount": figures.costs, "category": "cost",
+                                            "note": f"{period.label}成本费用（在报税页填写）"}, source=TYPED_SOURCE)
     session.flush()
     return figures
+
+
+TYPED_SOURCE = "pit-figures"
+
+
+def typed_costs(session: Session, workspace_id: str, period: Quarter) -> ExpenseRecord | None:
+    """The expense record holding what the owner typed as the quarter's costs, if any."""
+    return session.scalars(select(ExpenseRecord).where(
+        ExpenseRecord.workspace_id == workspace_id, ExpenseRecord.source == TYPED_SOURCE,
+        ExpenseRecord.day >= period.start, ExpenseRecord.day <= period.end)).first()
 
 
 def figures_of_year(session: Session, workspace_id: str, year: int) -> dict[int, Figures]:
     """``{quarter number: Figures}`` for the quarters of ``year`` the owner filled in."""
     ensure_table(session)
-    rows = session.scalars(select(QuarterFigures).where(QuarterFigures.workspace_id == workspace_id,
-                                                        QuarterFigures.period.like(f"{year}Q%")))
-    return {Quarter.parse(r.period).q: Figures(r.costs, r.loss_offset, r.special_deductions) for r in rows}
+    rows = {Quarter.parse(r.period).q: r for r in session.scalars(select(QuarterFigures).where(
+        QuarterFigures.workspace_id == workspace_id, QuarterFigures.period.like(f"{year}Q%")))}
+    out = {}
+    for q in range(1, 5):
+        quarter = Quarter(year, q)
+        spent = expenses_between(session, workspace_id, quarter.start, quarter.end)
+        row = rows.get(q)
+        if row is None and not spent:
+            continue
+        costs = sum((Decimal(e.amount) for e in spent), Decimal("0")).quantize(Decimal("0.01"))
+        out[q] = Figures(costs, row.loss_offset if row else Decimal("0.00"),
+                         row.special_deductions if row else Decimal("0.00"), tuple(e.id for e in spent))
+    return out
 
 
 def year_to_date(session: Session, workspace_id: str, period: Quarter) -> tuple[list[IncomeRecord], dict[int, Figures]]:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from books.deadlines import reminder
+from books.deadlines import REMIND_DAYS, deadlines, reminder
 from books.periods import Quarter
 from core.accounts import live_accounts
 from core.models import Run, Workspace
@@ -31,3 +31,14 @@ def due_return(s: Session, ws: Workspace, now: datetime | None = None) -> dict:
     r = reminder(today, filed(s, ws.id, Quarter.containing(today).previous()))
     return {"text": r.text, "state": r.state, "deadline": r.deadline.isoformat(), "days_left": r.days_left,
             "period": str(r.quarter)}
+
+
+def upcoming(s: Session, ws: Workspace, files_business_income: bool, now: datetime | None = None) -> list[dict]:
+    """Every deadline the finance assistant reminds of, soonest first, each with its source; the quarter's
+    returns already filed here are left out."""
+    today = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(ws.timezone)).date()
+    quarter = Quarter.containing(today).previous()
+    done = {"vat": filed(s, ws.id, quarter), "pit_business": filed(s, ws.id, quarter, "pit_business")}
+    return [{"key": d.key, "text": d.text(today), "due": d.due.isoformat(), "source": d.source,
+             "soon": (d.due - today).days <= REMIND_DAYS}
+            for d in deadlines(today, files_business_income) if not done.get(d.key)]

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from books.importer import import_records
 from books.models import CATEGORIES, INVOICES, RATES, IncomeRecord
 from books.periods import Quarter
+from books.report_cache import forget
 from core.errors import BusinessError, ValidationFailed
+from core.runs import audit
 
 DUPLICATE_CHOICES = ("ask", "skip", "import")
 """What an import does with rows already in the books: ask (nothing added), skip them, or import anyway."""
@@ -56,6 +58,7 @@ def add_records(session: Session, workspace_id: str, records: Iterable[IncomeRec
         r.workspace_id = workspace_id
     session.add_all(records)
     session.flush()
+    forget(session, workspace_id, {r.day for r in records})
     return records
 
 
@@ -133,12 +136,19 @@ def import_file(session: Session, workspace_id: str, name: str, data: bytes,
     sha = digest(data)
     for rec in result.records:
         rec.file_digest = sha
-    repeats = repeats_of(session, workspace_id, result.records, result.rows)
+    sales = [(r, n) for r, n in zip(result.records, result.rows) if isinstance(r, IncomeRecord)]
+    spent = [r for r in result.records if not isinstance(r, IncomeRecord)]
+    repeats = repeats_of(session, workspace_id, [r for r, _ in sales], [n for _, n in sales])
     if repeats and duplicates == "ask":
         raise DuplicateRows(repeats, _imported_before(session, workspace_id, sha), len(result.records) - len(repeats))
     skip = {id(r.record) for r in repeats} if duplicates == "skip" else set()
-    added = add_records(session, workspace_id, [r for r in result.records if id(r) not in skip])
-    return Imported(added, repeats if skip else [])
+    added = add_records(session, workspace_id, [r for r, _ in sales if id(r) not in skip])
+    for rec in spent:  # expenses: checked row by row already; repeats are not looked for (no sale key)
+        rec.workspace_id, rec.source = workspace_id, name[-200:]
+    session.add_all(spent)
+    session.flush()
+    forget(session, workspace_id, {r.day for r in spent})
+    return Imported(added + spent, repeats if skip else [])
 
 
 def _imported_before(session: Session, workspace_id: str, sha: str) -> str | None:
@@ -168,17 +178,27 @@ def get_record(session: Session, workspace_id: str, record_id: str) -> IncomeRec
     return rec if rec is not None and rec.workspace_id == workspace_id else None
 
 
-def update_record(session: Session, rec: IncomeRecord, values: dict) -> IncomeRecord:
-    """Replace the record's fields with ``values`` (already checked, ``books.entry``); re-checked before the flush."""
+def update_record(session: Session, rec: IncomeRecord, values: dict, actor: str = "owner") -> IncomeRecord:
+    """Replace the record's fields with ``values`` (already checked, ``books.entry``); re-checked before the flush.
+    The audit log keeps what it was and what it became."""
+    from books.expenses import snapshot
+
+    before, was = snapshot(rec), rec.day
     for key, value in values.items():
         setattr(rec, key, value)
     errors = record_errors(rec, "这条记录")
     if errors:
         raise ValidationFailed(errors)
     session.flush()
+    forget(session, rec.workspace_id, {was, rec.day})
+    audit(session, rec.workspace_id, actor, "books.income.edited", rec.id, {"before": before, "after": snapshot(rec)})
     return rec
 
 
-def delete_record(session: Session, rec: IncomeRecord) -> None:
+def delete_record(session: Session, rec: IncomeRecord, actor: str = "owner") -> None:
+    from books.expenses import snapshot
+
+    audit(session, rec.workspace_id, actor, "books.income.deleted", rec.id, {"before": snapshot(rec)})
+    forget(session, rec.workspace_id, {rec.day})
     session.delete(rec)
     session.flush()

@@ -47,6 +47,16 @@ GIFT_TEXT = """# 产品资料
 烫金桂花纹样的礼盒，适合中秋、教师节和拜访长辈时送人，可以免费代写贺卡。
 """
 SAMPLE_DOCS = {SAMPLE_DOC: SAMPLE_TEXT, GIFT_DOC: GIFT_TEXT}
+DEMO_TAX_ID = "91310115MA1K4QXR7D"
+"""The demo company's 统一社会信用代码 (the tax bureau replica's demo login): invoices naming it are hers."""
+DEMO_EXPENSES = (
+    (1, "rent", "3000.00", "上海某物业管理有限公司", "工作室本月房租"),
+    (1, "cost", "1280.00", "福建安溪某茶叶合作社", "乌龙茶原料"),
+    (2, "logistics", "86.50", "某快递公司", "寄样品"),
+)
+"""(day of the month, category, amount, payee, note): this month's expenses, so the books and the monthly
+report show something. Only expenses, only this month: no ended quarter's VAT return or A表 changes, so the
+README's filing story files the same amounts as before."""
 
 
 def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, str | None]:
@@ -68,11 +78,26 @@ def seed_demo(settings: Settings, reset_password: bool = False) -> tuple[str, st
         s.add(ws)
         s.flush()
         for role in EMPLOYEES.values():  # marketing first: it is the one the demo story uses
-            s.add(Employee(workspace_id=ws.id, role=role.key, name=role.name, mode=role.default_mode, settings={}))
+            settings = {"tax_id": DEMO_TAX_ID} if role.key == "finance" else {}
+            s.add(Employee(workspace_id=ws.id, role=role.key, name=role.name, mode=role.default_mode, settings=settings))
         s.add(Account(workspace_id=ws.id, site="xiaohongshu", name="demo", status="needs_login"))
         for name, text in SAMPLE_DOCS.items():
             add_document(s, ws.id, name, text.encode("utf-8"))
+        _seed_books(s, ws)
         return OWNER, create_owner(s, ws.id, OWNER)
+
+
+def _seed_books(s, ws: Workspace) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from books.expenses import add_expense  # the books own how a record is stored (and its report cache)
+
+    today = datetime.now(ZoneInfo(ws.timezone)).date()
+    for day, category, amount, payee, note in DEMO_EXPENSES:
+        add_expense(s, ws.id, {"day": today.replace(day=min(day, today.day)), "amount": Decimal(amount),
+                               "category": category, "counterparty": payee, "note": note}, source="manual")
 
 
 def main() -> None:

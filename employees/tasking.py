@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 import compliance
+from books.asks import book_ask
 from core.accounts import live_accounts
 from core.content import Post, Timing, drafted_by_author
 from core.errors import ValidationFailed
@@ -35,6 +36,7 @@ from planning import make_plan
 from planning.llm_planner import persona_of
 from planning.plan import KIND_LABELS, SITE_LABELS, Plan, PlannedRun
 from planning.rules import needs_writing, understand
+from planning.writer import AUTHOR_OFFLINE
 from planning.safety import REDACTED, scrub
 from planning.writer import fit
 from sites.taobao.product import Product
@@ -75,6 +77,9 @@ def plan_task(s: Session, settings: Settings, workspace: Workspace, employee: Em
         raise TaskRefused(f"{employee.name}：{notice}")
     prefs = settings_of(role, employee.settings)
     now = now or datetime.now(ZoneInfo(workspace.timezone))
+    asked_books = book_ask(text, now.date()) if "tax_filing" in role.workflows else None
+    if asked_books is not None:  # book-keeping is done on the books pages, not by a run: the plan points there
+        return Plan(request=text, notes=[asked_books.note], author=AUTHOR_OFFLINE), {}
     intent = understand(text, now)
     asked, notes = text, []
     if not intent.sites and not intent.cannot and prefs.default_sites:

@@ -103,6 +103,9 @@ def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_pat
     expect(differing).to_contain_text("100000.00")
     expect(differing).to_contain_text("90000.00")
     expect(differing.get_by_text("不一致")).to_be_visible()
+    # the books' figure links to the records it sums (the books page, filtered to them)
+    expect(differing.get_by_role("link", name=re.compile(r"查看这\d+笔账本记录"))).to_have_attribute(
+        "href", re.compile(r"^/books\?quarter=\d{4}Q[1-4]&figure=vat-2-services$"))
     expect(page.locator("#tax-due")).to_have_text("¥3710.00")
     assert httpx.get(f"{bureau}/__sandbox__/state").json()["counters"]["submissions"] == 0
     _no_sideways_scroll(page)

@@ -80,6 +80,7 @@ def test_a_record_is_corrected_and_another_deleted_on_the_finance_page(service, 
     stack, _ = service
     page.goto(f"{stack.web_url}/finance?period=2025Q3")
     _import(page, income_of(tmp_path, 2025, 3))
+    expect(page.locator("#records > summary")).to_contain_text("（2条）")  # the page reloaded after the import
     page.locator("#records > summary").click()  # the quarter's records are folded under the return's figures
     records = page.locator("#records details.record")
     expect(records).to_have_count(2)

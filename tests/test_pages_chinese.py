@@ -14,8 +14,8 @@ from knowledge.models import KnowledgeDoc
 from planning.models import TaskPlan
 from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace with a day's work, on a web server)
 
-ALLOWED_WORDS = {"ID", "QQ", "CSV", "XLSX", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT", "JPG", "JPEG",
-                 "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC",
+ALLOWED_WORDS = {"ID", "QQ", "CSV", "XLSX", "XML", "OFD", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT",
+                 "JPG", "JPEG", "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC",
                  "AI"}  # AI: the sites' and the law's own word in 内容由AI生成
 """Abbreviations and names an owner in China reads as they are."""
 NUMBER_WITH_UNIT = re.compile(r"\d+(\.\d+)?(B|MB|KB|GB|px|ml|g|kg|cm|mm|s|ms|%)?")
@@ -168,3 +168,21 @@ def _reason_line(html: str, reason: str) -> str:
     line = next((ln for ln in html.splitlines() if reason in ln), None)
     assert line is not None, f"{reason!r} not on the page"
     return line
+
+
+def test_the_invoice_card_the_books_and_the_report_with_records_are_in_chinese(web, demo):
+    from tests.invoice_fixtures import SAMPLES, xml_invoice
+
+    r = demo.post("/api/books/invoices", files={"file": ("发票.xml", xml_invoice(SAMPLES["tripod_special"]), "text/xml")})
+    assert r.status_code == 201, r.text
+    card = r.json()["card"]
+    pages = [card]
+    saved = demo.post(f"/api/books/invoices/{r.json()['id']}/save",
+                      json={"direction": "expense", "category": "expense-cost", "number": "26332000000246813579",
+                            "date": "2026-11-08", "kind": "增值税专用发票", "amount": "1720.00", "tax": "223.60",
+                            "total": "1943.60", "rate": "0.13", "seller_name": "杭州一帆摄影器材有限公司"})
+    assert saved.status_code == 201, saved.text
+    pages += [card, "/books?month=2026-11", "/books?month=2026-11&kind=expense&category=cost", "/books/report?month=2026-11"]
+    mine = _owners_text(web) + ["发票.xml"]
+    findings = {p: foreign_words(demo.get(p).text, mine) for p in pages}
+    assert not any(findings.values()), findings

@@ -8,6 +8,7 @@ for the owner's approval twice (the return, then the payment). Which returns she
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,9 +28,9 @@ from books.entity import DEFAULT_ENTITY, ENTITIES, files_business_income, not_fi
 from books.entry import parse_entry
 from books.models import IncomeRecord
 from books.periods import Quarter
-from books.pit import LINES as PIT_LINES, Figures, compute_prepayment
-from books.pit_store import set_figures, year_to_date
-from books.reminders import due_return, filed
+from books.pit import LINES as PIT_LINES, OWNER_TYPED, Figures, compute_prepayment
+from books.pit_store import set_figures, typed_costs, year_to_date
+from books.reminders import due_return, filed, upcoming
 from books.rules import Taxpayer
 from books.store import (DUPLICATE_CHOICES, DuplicateRows, delete_record, get_record, import_file, records_in,
                          update_record, add_records)
@@ -84,6 +85,12 @@ def entity_of(s: Session, ws: Workspace) -> str:
     return entity if entity in ENTITIES else DEFAULT_ENTITY
 
 
+def own_tax_id(s: Session, ws: Workspace) -> str | None:
+    """The owner's 纳税人识别号 (统一社会信用代码): an invoice naming it as seller is income, as buyer an expense."""
+    employee = s.query(Employee).filter_by(workspace_id=ws.id, role="finance").first()
+    return (employee.settings or {}).get("tax_id") if employee else None
+
+
 def _taxpayer(s: Session, ws: Workspace) -> Taxpayer:
     return Taxpayer(kind=vat_taxpayer_kind(entity_of(s, ws)))
 
@@ -96,6 +103,12 @@ def _refuse_business_income(s: Session, ws: Workspace) -> None:
 
 class TaxpayerKind(BaseModel):
     entity: str = Field(max_length=32)
+    tax_id: str | None = Field(None, max_length=40)
+    """纳税人识别号; absent leaves the stored one, empty clears it."""
+
+
+TAX_ID = re.compile(r"^[0-9A-Z]{15,20}$")
+"""统一社会信用代码 (18) or an older 纳税人识别号 (15, 17, 20): digits and capitals."""
 
 
 @router.put("/api/books/taxpayer")
@@ -105,14 +118,21 @@ def put_taxpayer(body: TaxpayerKind, owner: OwnerDep, ws: WorkspaceDep, s: DbDep
         raise FieldErrors([field_error("entity", "/".join(ENTITIES.values()),
                                        "纳税人类型请选择：" + "、".join(ENTITIES.values()))])
     employee = _finance(s, ws)
-    employee.settings = {**(employee.settings or {}), "entity": body.entity}
+    settings = {**(employee.settings or {}), "entity": body.entity}
+    if body.tax_id is not None:
+        tax_id = body.tax_id.strip().upper()
+        if tax_id and not TAX_ID.match(tax_id):
+            raise FieldErrors([field_error("tax_id", "15–20位数字或大写字母",
+                                           f"纳税人识别号应为15到20位数字或大写字母（统一社会信用代码18位）：{body.tax_id[:40]}")])
+        settings["tax_id"] = tax_id
+    employee.settings = settings
     s.commit()
-    return _taxpayer_view(body.entity)
+    return _taxpayer_view(body.entity, settings.get("tax_id") or "")
 
 
-def _taxpayer_view(entity: str) -> dict:
+def _taxpayer_view(entity: str, tax_id: str = "") -> dict:
     return {"entity": entity, "label": ENTITIES[entity], "files_business_income": files_business_income(entity),
-            "choices": [{"value": k, "label": v} for k, v in ENTITIES.items()]}
+            "tax_id": tax_id, "choices": [{"value": k, "label": v} for k, v in ENTITIES.items()]}
 
 
 # -- importing --------------------------------------------------------------------------------------------
@@ -252,14 +272,16 @@ def summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None
         ret = compute_return(records, quarter, taxpayer=_taxpayer(s, ws))
     except BusinessError as e:
         raise _refused(quarter, e) from None
-    rows = [{"line": r.line, "column": r.column_name, "item": r.item, "value": str(r.books), "rule": r.rule}
+    rows = [{"line": r.line, "column": r.column_name, "item": r.item, "value": str(r.books), "rule": r.rule,
+             "records": len(ret.lines[(r.line, r.column)].sources), "figure": f"vat-{r.line}-{r.column}"}
             for r in compare(ret, {})]
     last_ended = _quarter(None, ws.timezone)
-    return {"reminder": due_return(s, ws), "period": str(quarter), "label": quarter.label, "records": len(records),
+    entity = entity_of(s, ws)
+    return {"reminder": due_return(s, ws), "reminders": upcoming(s, ws, files_business_income(entity)), "period": str(quarter), "label": quarter.label, "records": len(records),
             "rows": rows, "tax_due": str(ret.tax_due), "warnings": list(ret.warnings),
             "filed": filed(s, ws.id, quarter), "previous": str(quarter.previous()),
             "next": str(quarter.next()) if quarter < last_ended else None,
-            "taxpayer": _taxpayer_view(entity_of(s, ws))}
+            "taxpayer": _taxpayer_view(entity_of(s, ws), own_tax_id(s, ws) or "")}
 
 
 class NewFiling(BaseModel):
@@ -287,7 +309,7 @@ def put_pit_figures(body: PitFigures, owner: OwnerDep, ws: WorkspaceDep, s: DbDe
     except ValidationFailed as e:
         s.rollback()
         raise FieldErrors(e.errors) from None
-    return {"period": str(quarter), **{k: str(v) for k, v in figures.__dict__.items()}}
+    return {"period": str(quarter), **{k: str(getattr(figures, k)) for k in OWNER_TYPED}}
 
 
 @router.get("/api/books/pit")
@@ -302,9 +324,12 @@ def pit_summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = 
     except BusinessError as e:
         raise _refused(quarter, e) from None
     mine = figures.get(quarter.q, Figures())
+    typed = typed_costs(s, ws.id, quarter)
+    shown = {k: str(getattr(mine, k)) for k in OWNER_TYPED} | {"costs": str(typed.amount if typed else "0.00")}
     return {"period": str(quarter), "label": quarter.label, "tax_due": str(ret.tax_due), "warnings": ret.warnings,
-            "figures": {k: str(v) for k, v in mine.__dict__.items()},
+            "figures": shown, "book_costs": str(mine.costs),
             "rows": [{"item": PIT_LINES[k], "value": f"{line.value:.0%}" if k == "rate" else str(line.value),
+                      "records": len(line.sources), "figure": f"pit-{k}",
                       "rule": line.rule} for k, line in ret.lines.items()]}
 
 

@@ -20,10 +20,16 @@ async function api(method, url, body) {
   return { ok: resp.ok, status: resp.status, data };
 }
 
-function errorMessage(text, field) {
+function errorMessage(text, field, link) {
   const p = document.createElement("p");
   p.dataset.field = field || "";
   p.textContent = text;
+  if (link) {  // e.g. a duplicate invoice: the record it repeats
+    const a = document.createElement("a");
+    a.href = link;
+    a.textContent = "查看已有记录";
+    p.append(" ", a);
+  }
   return p;
 }
 
@@ -42,7 +48,7 @@ function showErrors(root, detail) {
   if (box) box.replaceChildren();
   let first = null;
   for (const err of detail || [{ message: "出错了，请稍后重试" }]) {
-    if (box) box.appendChild(errorMessage(err.message, err.field));
+    if (box) box.appendChild(errorMessage(err.message, err.field, err.link));
     const input = fieldOf(root, err.field);
     if (!input) continue;
     input.setAttribute("aria-invalid", "true");

@@ -72,9 +72,18 @@ def fill_vat(adapter, page, run: Run, ret: VatReturn) -> Filled:
             raise  # a figure we typed did not take: a failure, not the portal's own computation
         theirs = {key: shown for key, (_, shown) in e.diffs.items()}
     rows = compare(ret, prefilled, theirs)
+    period = run.content["period"]
     return Filled([{"line": r.line, "column": r.column_name, "item": r.item, "books": str(r.books),
-                    "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule}
+                    "portal": str(r.portal), "submit": str(r.submit), "differs": r.differs, "rule": r.rule,
+                    "records": records_link(period, f"vat-{r.line}-{r.column}", ret.lines[(r.line, r.column)].sources)}
                    for r in rows], portal_tax_due(ret, theirs), explain(ret, theirs) if theirs else None)
+
+
+def records_link(period: str, figure: str, sources: list[str]) -> dict | None:
+    """The books page filtered to the records a figure sums (the approval card links each figure to them)."""
+    if not sources:
+        return None
+    return {"href": f"/books?quarter={period}&figure={figure}", "count": len(sources)}
 
 
 # -- the business-income prepayment (经营所得 A表) --------------------------------------------------------
@@ -108,6 +117,7 @@ def _pit_row(n: int, key: str, books: PitReturn, portal: dict, sent: PitReturn) 
 
     mine, theirs, typed = books.value(key), portal.get(key, Decimal("0.00")), sent.value(key)
     return {"line": n, "column": "", "item": PIT_LINES[key], "books": text(mine), "portal": text(theirs),
+            "records": records_link(str(books.period), f"pit-{key}", books.lines[key].sources),
             "submit": text(typed), "differs": mine != theirs and (key == "paid" or (key in PORTAL_FILLS and theirs != 0)),
             "rule": books.lines[key].rule,
             "shown": bool(mine or theirs or typed) or key in ("taxable", "tax", "due")}

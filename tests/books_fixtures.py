@@ -1,0 +1,25 @@
+"""The books on a real database: a workspace with its finance assistant and the owner's tax id (the invoice
+samples' own company), for reading invoices into records and computing reports and returns from them."""
+from __future__ import annotations
+
+import pytest
+
+from core.db import session_factory, transaction
+from core.models import Employee, Workspace
+from tests.invoice_fixtures import OWN_TAX_ID
+
+
+@pytest.fixture
+def books_db(tmp_path):
+    """(session factory, workspace id, the uploads folder)."""
+    factory = session_factory(f"sqlite:///{tmp_path / 'books.db'}")
+    with transaction(factory) as s:
+        ws = Workspace(name="青禾文化")
+        s.add(ws)
+        s.flush()
+        s.add(Employee(workspace_id=ws.id, role="finance", name="财务助手", mode="auto",
+                       settings={"tax_id": OWN_TAX_ID}))
+        ws_id = ws.id
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    return factory, ws_id, uploads
