@@ -37,13 +37,14 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/books/pit": {"get": (409,)},
     "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
     "/api/tasks/{task_id}/confirm": {"post": (409, 503)},
-    "/api/runs": {"post": (503,)},
+    "/api/runs": {"post": (409, 503)},
     "/api/schedules": {"post": (503,)},
-    "/api/listings": {"post": (503,)},
-    "/api/listings/import": {"post": (503,)},
+    "/api/listings": {"post": (409, 503)},
+    "/api/listings/import": {"post": (409, 503)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
-409 when the thing it acts on changed state, 503 when uploads cannot be stored."""
+409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),
+503 when uploads cannot be stored."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
-from api.idempotency import IdempotencyKeyDep
+from api.idempotency import IdempotencyKeyDep, busy
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
 from core import idempotency
@@ -155,7 +155,10 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
         run = create_listing_run(s, account=account, employee=employee, product=product, mode=mode or None)
         s.flush()
         idempotency.remember(s, ws.id, "listings.create", idem_key, [run.id])
-        s.commit()
+        first = idempotency.commit(s, ws.id, "listings.create", idem_key)
+    except idempotency.KeyBusy:
+        compose.discard(folder)
+        raise busy() from None
     except ValidationFailed as e:
         s.rollback()
         compose.discard(folder)
@@ -164,6 +167,9 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
         s.rollback()
         compose.discard(folder)
         raise
+    if first is not None:  # the same key's other request, at the same moment, made the run
+        compose.discard(folder)
+        return run_view(s, s.get(Run, first["ids"][0]), ws.timezone)
     enqueue_run(settings, run.id)
     return run_view(s, run, ws.timezone)
 
@@ -182,7 +188,7 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     Answers ``{"runs": [...], "errors": [...]}``: a run per good product, and every bad row's problems with
     its row and column, so the owner fixes only those rows. No good product at all: 422 with the errors."""
     if (first := idempotency.recall(s, ws.id, "listings.import", idem_key)) is not None:
-        return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]], "errors": first["errors"]}
+        return _imported(s, ws, first)
     account, employee = _target(s, ws.id, account_id, employee_id)
     data = await file.read(SHEET_MAX_BYTES + 1)
     if len(data) > SHEET_MAX_BYTES:
@@ -203,7 +209,10 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
                                            not_before=utcnow() + timedelta(seconds=i * settings.listing_pace_s)))
         s.flush()
         idempotency.remember(s, ws.id, "listings.import", idem_key, [r.id for r in runs], errors=errors)
-        s.commit()
+        first = idempotency.commit(s, ws.id, "listings.import", idem_key)
+    except idempotency.KeyBusy:
+        compose.discard(folder)
+        raise busy() from None
     except ValidationFailed as e:
         s.rollback()
         compose.discard(folder)
@@ -212,10 +221,18 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
         s.rollback()
         compose.discard(folder)
         raise
+    if first is not None:  # the same key's other request, at the same moment, made the runs
+        compose.discard(folder)
+        return _imported(s, ws, first)
     for run in runs:
         if run.status == "queued":
             enqueue_run(settings, run.id)  # later ones are started by the scheduler at their time
     return {"runs": [run_view(s, r, ws.timezone) for r in runs], "errors": errors}
+
+
+def _imported(s, ws, first: dict) -> dict:
+    """The answer to the import that made the runs, for a retry (or a twin) with its key."""
+    return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]], "errors": first["errors"]}
 
 
 @router.get("/api/listings/categories")
