@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import auth, errors, pages
+from api import auth, errors, offload, pages
 from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, listings, runs,
                         schedules, session, tasks)
 from core.db import session_factory
@@ -58,8 +58,10 @@ def create_app(settings: Settings) -> FastAPI:
     settings.paths.ensure()
     # The docs page is our own (``_docs_page``): FastAPI's loads Swagger UI from a CDN with an inline script,
     # which the CSP blocks and an offline machine cannot reach.
-    app = FastAPI(title="OPC 数字员工", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(title="OPC 数字员工", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  lifespan=offload.lifespan)
     app.state.settings = settings
+    offload.install(app, settings)
     app.state.db = session_factory(settings.db_url)
     app.state.signing_key = auth.signing_key(settings)
     errors.install(app)

@@ -29,12 +29,14 @@ class Web:
         return c
 
 
-def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0) -> tuple[Stack, str]:
+def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0,
+                    env: dict | None = None) -> tuple[Stack, str]:
     data = tmp_path_factory.mktemp("web")
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
-                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]"})
+                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
+                             **(env or {})})
     data.mkdir(parents=True, exist_ok=True)
     env_settings = Settings(data_dir=data, sandbox=True)
     _user, password = seed_demo(env_settings)

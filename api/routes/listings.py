@@ -20,6 +20,7 @@ from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.idempotency import IdempotencyKeyDep, busy
+from api.offload import OffloadDep
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
 from core import idempotency
@@ -181,8 +182,8 @@ def _row_error(e: RowError) -> dict:
 
 @router.post("/api/listings/import", status_code=201)
 async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
-                          account_id: Text, employee_id: Text, file: UploadFile, images: Files = (),
-                          idem_key: IdempotencyKeyDep = None) -> dict:
+                          pool: OffloadDep, account_id: Text, employee_id: Text, file: UploadFile,
+                          images: Files = (), idem_key: IdempotencyKeyDep = None) -> dict:
     """A sheet of products (one row per product or per SKU) and the pictures it names, by file name.
 
     Answers ``{"runs": [...], "errors": [...]}``: a run per good product, and every bad row's problems with
@@ -196,8 +197,8 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     pictures = await compose.read_images(list(images), "images")
     folder, paths = compose.stage(settings, pictures)
     try:
-        # Parsing a sheet is CPU work: in the thread pool, so the event loop keeps answering other requests.
-        result = await run_in_threadpool(import_products, file.filename or "", data, ws.timezone,
+        # Parsing a sheet is CPU work: in the parse process (bounded in time), waited for from the thread pool.
+        result = await run_in_threadpool(pool.run, import_products, file.filename or "", data, ws.timezone,
                                          files={name: path for (name, _), path in zip(pictures, paths)})
         errors = [_row_error(e) for e in result.errors]
         if not result.products:
