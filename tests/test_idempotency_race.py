@@ -8,9 +8,8 @@ import threading
 
 from PIL import Image
 
-from core.db import transaction
-from core.models import Approval, Run
-from tests.web_fixtures import ids, web  # noqa: F401  (module-scoped web server and the demo's ids)
+from core.models import Run
+from tests.web_fixtures import ids, pending_approval, web  # noqa: F401  (module-scoped web server, the demo's ids)
 
 ROUNDS = 4
 """Pairs sent per test: each pair races on its own key, so one lucky ordering cannot hide the race."""
@@ -63,16 +62,7 @@ def test_two_posts_with_the_same_key_at_once_make_one_run_and_both_answer_it(web
 
 def test_two_approvals_with_the_same_key_at_once_record_one_decision_and_both_answer_it(web, ids):  # noqa: F811
     for n in range(ROUNDS):
-        with transaction(web.db) as s:
-            run = Run(workspace_id=ids["workspace"], account_id=ids["account"], employee_id=ids["employee"],
-                      site="xiaohongshu", mode="semi_auto", status="awaiting_approval",
-                      content={"title": "原标题", "body": "正文", "topics": [], "images": []})
-            s.add(run)
-            s.flush()
-            approval = Approval(run_id=run.id, fields={"title": "原标题"})
-            s.add(approval)
-            s.flush()
-            url = f"/api/approvals/{approval.id}/decision"
+        url = f"/api/approvals/{pending_approval(web, ids)}/decision"
 
         def send(c, url=url, n=n):
             return c.post(url, json={"approve": True}, headers={"Idempotency-Key": f"approve-race-{n}"})

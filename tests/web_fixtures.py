@@ -6,8 +6,8 @@ from contextlib import closing
 import httpx
 import pytest
 
-from core.db import session_factory
-from core.models import Account, Employee
+from core.db import session_factory, transaction
+from core.models import Account, Approval, Employee, Run
 from core.seed import seed_demo
 from core.settings import Settings
 from serve import Stack, free_port
@@ -73,3 +73,17 @@ def ids(web):
         acc = s.query(Account).filter_by(site="xiaohongshu").first()
         emp = s.query(Employee).filter_by(role="marketing").first()
         return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
+
+
+def pending_approval(web: Web, ids: dict) -> str:
+    """A semi-auto Xiaohongshu run of the demo's account waiting at its approval card: the card's id."""
+    with transaction(web.db) as s:
+        run = Run(workspace_id=ids["workspace"], account_id=ids["account"], employee_id=ids["employee"],
+                  site="xiaohongshu", mode="semi_auto", status="awaiting_approval",
+                  content={"title": "原标题", "body": "正文", "topics": [], "images": []})
+        s.add(run)
+        s.flush()
+        approval = Approval(run_id=run.id, fields={"title": "原标题"})
+        s.add(approval)
+        s.flush()
+        return approval.id
