@@ -40,15 +40,19 @@ def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0
     data.mkdir(parents=True, exist_ok=True)
     env_settings = Settings(data_dir=data, sandbox=True)
     _user, password = seed_demo(env_settings)
-    stack.start_redis()
-    if replica:
-        for site in stack.replica_ports:
-            stack.start_replica(site)
-    stack.start_web()
-    for _ in range(workers):
-        stack.start_worker()
-    if workers:
-        stack.start_scheduler()
+    try:
+        stack.start_redis()
+        if replica:
+            for site in stack.replica_ports:
+                stack.start_replica(site)
+        stack.start_web()
+        for _ in range(workers):
+            stack.start_worker()
+        if workers:
+            stack.start_scheduler()
+    except BaseException:
+        stack.stop()  # a server slow to come up is not left running after the fixture failed
+        raise
     return stack, password
 
 
