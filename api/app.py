@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import auth, errors, pages
+from api import auth, errors, offload, pages
 from api.routes import (accounts, approvals, artifacts, books, employees, handoff, knowledge, ledger, listings,
                         runs, schedules, session, tasks)
 from core.db import session_factory
@@ -40,13 +40,14 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/books/invoices/{upload_id}/save": {"post": (409,)},
     "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
     "/api/tasks/{task_id}/confirm": {"post": (409, 503)},
-    "/api/runs": {"post": (503,)},
+    "/api/runs": {"post": (409, 503)},
     "/api/schedules": {"post": (503,)},
-    "/api/listings": {"post": (503,)},
-    "/api/listings/import": {"post": (503,)},
+    "/api/listings": {"post": (409, 503)},
+    "/api/listings/import": {"post": (409, 503)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
-409 when the thing it acts on changed state, 503 when uploads cannot be stored."""
+409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),
+503 when uploads cannot be stored."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -60,8 +61,10 @@ def create_app(settings: Settings) -> FastAPI:
     settings.paths.ensure()
     # The docs page is our own (``_docs_page``): FastAPI's loads Swagger UI from a CDN with an inline script,
     # which the CSP blocks and an offline machine cannot reach.
-    app = FastAPI(title="OPC 数字员工", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(title="OPC 数字员工", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  lifespan=offload.lifespan)
     app.state.settings = settings
+    offload.install(app, settings)
     app.state.db = session_factory(settings.db_url)
     app.state.signing_key = auth.signing_key(settings)
     errors.install(app)

@@ -23,3 +23,10 @@ def _idempotency_key(idempotency_key: Annotated[str | None, Header(description=(
 
 
 IdempotencyKeyDep = Annotated[str | None, Depends(_idempotency_key)]
+
+BUSY_MESSAGE = "同一请求正在处理，请稍后重试"
+
+
+def busy() -> FieldErrors:
+    """409 for ``core.idempotency.KeyBusy``: a request with this key is still being handled elsewhere."""
+    return FieldErrors([field_error("Idempotency-Key", "同一请求只处理一次", BUSY_MESSAGE)], status=409)

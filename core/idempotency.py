@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, String, delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.models import Base, UTCDateTime, utcnow
@@ -40,8 +41,8 @@ def recall(s: Session, workspace_id: str, scope: str, key: str | None) -> dict |
 
 
 def remember(s: Session, workspace_id: str, scope: str, key: str | None, ids: list[str], **extra) -> None:
-    """Record the key in the caller's transaction, before its commit. A concurrent request with the same
-    key fails that commit on the primary key, so it creates nothing."""
+    """Record the key in the caller's transaction, before its commit (``commit``). A concurrent request
+    with the same key fails that commit on the primary key, so it creates nothing."""
     if key is None:
         return
     s.execute(delete(IdempotencyKey).where(IdempotencyKey.workspace_id == workspace_id,
@@ -49,6 +50,37 @@ def remember(s: Session, workspace_id: str, scope: str, key: str | None, ids: li
                                            IdempotencyKey.expires_at <= utcnow()))
     s.add(IdempotencyKey(workspace_id=workspace_id, scope=scope, key=key, answer={"ids": ids, **extra},
                          expires_at=utcnow() + KEY_TTL))
+
+
+class KeyBusy(Exception):
+    """Another request with the same key took it, and its answer cannot be read (yet): the client retries."""
+
+
+def commit(s: Session, workspace_id: str, scope: str, key: str | None) -> dict | None:
+    """Commit the caller's transaction, which ``remember``-ed the key. None: committed, the caller answers
+    with what it made. A dict: a concurrent request with the same key committed first; everything this one
+    did is rolled back and the dict is the first one's answer, for the caller to answer with instead.
+
+    No polling is needed: the database makes the second writer wait for the first one's commit (SQLite's
+    write lock within its busy timeout, PostgreSQL's lock on the key's index entry), so the first answer
+    is readable by the time the key's insert fails. Raises ``KeyBusy`` if it is not (it expired between)."""
+    try:
+        s.commit()
+        return None
+    except IntegrityError as e:
+        s.rollback()
+        if key is None or IdempotencyKey.__tablename__ not in str(e.orig):
+            raise
+        return answered(s, workspace_id, scope, key)
+
+
+def answered(s: Session, workspace_id: str, scope: str, key: str | None) -> dict:
+    """After losing a race (a failed commit, or a compare-and-set that found the work done) and rolling
+    back: the winner's answer under the same key, or ``KeyBusy``."""
+    first = recall(s, workspace_id, scope, key)
+    if first is None:
+        raise KeyBusy(key)
+    return first
 
 
 def forget_expired(db: sessionmaker[Session], now: datetime) -> int:

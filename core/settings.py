@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     listing_pace_s: int = 20
     """Seconds between the runs of one imported product file (risk control flags bursts of listings)."""
     scheduler_tick_s: float = 2.0
+    parse_workers: int = 1
+    """Processes the web server reads uploaded documents and sheets in (``core.offload``), started on first use."""
+    parse_limit_s: float = 30.0
+    """Wall time one upload's reading may take; past it the reading is killed and the upload refused."""
     queue_name: str = "runs"
 
     # Pushes to the owner (core.notify): a group-bot webhook; its URL is its key, so it is a secret.

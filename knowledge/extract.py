@@ -25,7 +25,8 @@ MAX_BLOCKS = 20_000
 paragraphs is made to keep the server busy."""
 MAX_PAGES = 500
 MAX_SECONDS = 20
-"""Reading one file may take this long at most (it runs beside the web server's requests, never on its loop)."""
+"""Reading a Word file or a PDF stops itself after this long, with the owner's message; the whole reading runs
+in the web server's parse process (``core.offload``), which kills it at ``Settings.parse_limit_s`` anyway."""
 KINDS = ("txt", "md", "docx", "pdf")
 
 # Control characters other than tab/newline mean the bytes are not really text.

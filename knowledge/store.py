@@ -2,17 +2,19 @@
 
 Every function takes the caller's session and only flushes: the caller's transaction
 (``core.db.transaction``) commits or rolls back, so an upload is stored whole or not at all. The file
-is read, extracted, chunked and tokenized before the first row is added; the bytes themselves are
-never stored.
+is read, extracted, chunked and tokenized (``read_document``, which touches no database and so can run
+in another process) before the first row is added; the bytes themselves are never stored.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from core.models import new_id
 from knowledge.chunk import chunk_text
 from knowledge.errors import KnowledgeError
 from knowledge.extract import extract_text, kind_of
@@ -22,8 +24,18 @@ from knowledge.search import tokenize
 NAME_MAX = 255
 
 
-def add_document(session: Session, workspace_id: str, name: str, data: bytes) -> KnowledgeDoc:
-    """Store the file's passages; the same bytes already in this workspace return the existing doc."""
+def read_document(name: str, data: bytes) -> list[tuple[str, str]]:
+    """The file's passages, each with its search tokens joined by spaces (jieba never puts whitespace inside
+    a token): all the CPU work of an upload and no database, so it can run in another process
+    (``core.offload``), whose answer is then a few hundred strings for the web process to unpickle instead
+    of a hundred thousand. Refusals raise ``KnowledgeError``."""
+    return [(passage, " ".join(tokenize(passage))) for passage in chunk_text(extract_text(name, data))]
+
+
+def add_document(session: Session, workspace_id: str, name: str, data: bytes,
+                 read: Callable[[str, bytes], list[tuple[str, str]]] = read_document) -> KnowledgeDoc:
+    """Store the file's passages; the same bytes already in this workspace return the existing doc.
+    ``read`` is ``read_document`` or a call of it in another process (the web server's, ``core.offload``)."""
     name = clean_name(name)
     kind = kind_of(name)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -31,15 +43,17 @@ def add_document(session: Session, workspace_id: str, name: str, data: bytes) ->
                                                          KnowledgeDoc.sha256 == sha256))
     if existing is not None:
         return existing
-    text = extract_text(name, data)
-    passages = chunk_text(text)
+    passages = read(name, data)
     doc = KnowledgeDoc(workspace_id=workspace_id, name=name, kind=kind, bytes=len(data),
                        sha256=sha256)
     session.add(doc)
     session.flush()
-    session.add_all(KnowledgeChunk(doc_id=doc.id, workspace_id=workspace_id, ord=i, text=passage,
-                                   tokens=tokenize(passage))
-                    for i, passage in enumerate(passages))
+    # One executemany, not an ORM object per passage: a long document has hundreds of them, and this part
+    # runs in the web process.
+    if passages:
+        session.execute(insert(KnowledgeChunk), [
+            {"id": new_id(), "doc_id": doc.id, "workspace_id": workspace_id, "ord": i, "text": passage,
+             "tokens": tokens.split()} for i, (passage, tokens) in enumerate(passages)])
     session.flush()
     return doc
 

@@ -8,9 +8,9 @@ import pytest
 
 from core.db import transaction
 from core.idempotency import IdempotencyKey, forget_expired, recall, remember
-from core.models import Approval, Run, utcnow
+from core.models import Run, utcnow
 from tests.factories import make_image
-from tests.web_fixtures import ids, web  # noqa: F401  (module-scoped web server, the owner's client and ids)
+from tests.web_fixtures import ids, pending_approval, web  # noqa: F401  (module-scoped web server, the owner's client and ids)
 
 
 @pytest.fixture
@@ -62,16 +62,7 @@ def test_a_key_that_is_too_long_is_refused_naming_the_header(phone, ids, tmp_pat
 
 
 def test_a_retried_approval_with_the_same_key_answers_the_first_decision(web, phone, ids):
-    with transaction(web.db) as s:
-        run = Run(workspace_id=ids["workspace"], account_id=ids["account"], employee_id=ids["employee"],
-                  site="xiaohongshu", mode="semi_auto", status="awaiting_approval",
-                  content={"title": "原标题", "body": "正文", "topics": [], "images": []})
-        s.add(run)
-        s.flush()
-        approval = Approval(run_id=run.id, fields={"title": "原标题"})
-        s.add(approval)
-        s.flush()
-        url = f"/api/approvals/{approval.id}/decision"
+    url = f"/api/approvals/{pending_approval(web, ids)}/decision"
     first = phone.post(url, json={"approve": True}, headers={"Idempotency-Key": "approve-1"})
     retry = phone.post(url, json={"approve": True}, headers={"Idempotency-Key": "approve-1"})
     assert first.status_code == retry.status_code == 200, retry.text

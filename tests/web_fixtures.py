@@ -6,8 +6,8 @@ from contextlib import closing
 import httpx
 import pytest
 
-from core.db import session_factory
-from core.models import Account, Employee
+from core.db import session_factory, transaction
+from core.models import Account, Approval, Employee, Run
 from core.seed import seed_demo
 from core.settings import Settings
 from serve import Stack, free_port
@@ -29,24 +29,30 @@ class Web:
         return c
 
 
-def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0) -> tuple[Stack, str]:
+def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0,
+                    env: dict | None = None) -> tuple[Stack, str]:
     data = tmp_path_factory.mktemp("web")
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
-                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]"})
+                  extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
+                             **(env or {})})
     data.mkdir(parents=True, exist_ok=True)
     env_settings = Settings(data_dir=data, sandbox=True)
     _user, password = seed_demo(env_settings)
-    stack.start_redis()
-    if replica:
-        for site in stack.replica_ports:
-            stack.start_replica(site)
-    stack.start_web()
-    for _ in range(workers):
-        stack.start_worker()
-    if workers:
-        stack.start_scheduler()
+    try:
+        stack.start_redis()
+        if replica:
+            for site in stack.replica_ports:
+                stack.start_replica(site)
+        stack.start_web()
+        for _ in range(workers):
+            stack.start_worker()
+        if workers:
+            stack.start_scheduler()
+    except BaseException:
+        stack.stop()  # a server slow to come up is not left running after the fixture failed
+        raise
     return stack, password
 
 
@@ -71,3 +77,17 @@ def ids(web):
         acc = s.query(Account).filter_by(site="xiaohongshu").first()
         emp = s.query(Employee).filter_by(role="marketing").first()
         return {"account": acc.id, "employee": emp.id, "workspace": acc.workspace_id}
+
+
+def pending_approval(web: Web, ids: dict) -> str:
+    """A semi-auto Xiaohongshu run of the demo's account waiting at its approval card: the card's id."""
+    with transaction(web.db) as s:
+        run = Run(workspace_id=ids["workspace"], account_id=ids["account"], employee_id=ids["employee"],
+                  site="xiaohongshu", mode="semi_auto", status="awaiting_approval",
+                  content={"title": "原标题", "body": "正文", "topics": [], "images": []})
+        s.add(run)
+        s.flush()
+        approval = Approval(run_id=run.id, fields={"title": "原标题"})
+        s.add(approval)
+        s.flush()
+        return approval.id

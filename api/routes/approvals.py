@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from api import labels
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
-from api.idempotency import IdempotencyKeyDep
+from api.idempotency import IdempotencyKeyDep, busy
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
 from core import idempotency
@@ -86,7 +86,8 @@ def get_approval(approval_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) ->
 def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
                     settings: SettingsDep, idem_key: IdempotencyKeyDep) -> dict:
     approval = owned_approval(s, approval_id, ws.id)
-    if idempotency.recall(s, ws.id, f"approvals.decide:{approval.id}", idem_key) is not None:
+    scope = f"approvals.decide:{approval.id}"
+    if idempotency.recall(s, ws.id, scope, idem_key) is not None:
         return approval_view(s, approval, ws.timezone)  # a retry of a decision already recorded
     if not body.approve and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
@@ -94,16 +95,23 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
                          reason=(body.reason or "").strip() or None, actor=owner.username,
                          override_reason=body.override_reason)
-        idempotency.remember(s, ws.id, f"approvals.decide:{approval.id}", idem_key, [approval.id])
-        s.commit()
+        idempotency.remember(s, ws.id, scope, idem_key, [approval.id])
+        first = idempotency.commit(s, ws.id, scope, idem_key)
     except AlreadyDecided as e:
         s.rollback()
         s.refresh(approval)
+        if idempotency.recall(s, ws.id, scope, idem_key) is not None:
+            return approval_view(s, approval, ws.timezone)  # its twin with the same key decided it first
         what = ("这条任务已经取消，不会再提交" if approval.status == "cancelled"
                 else f"这条审批已处理（{labels.APPROVAL_STATUS.get(approval.status, '已处理')}）")
         raise FieldErrors([field_error("approval", "待审批", what)], status=409) from None
+    except idempotency.KeyBusy:
+        raise busy() from None
     except BaseException:
         s.rollback()
         raise
+    if first is not None:
+        s.refresh(approval)
+        return approval_view(s, approval, ws.timezone)
     enqueue_resume(settings, approval.run_id, payload)  # if Redis is away, the scheduler picks it up later
     return approval_view(s, approval, ws.timezone)

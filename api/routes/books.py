@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request, UploadFile
@@ -20,12 +21,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.offload import OffloadDep
 from api.pages import _render
 from api.scoped import owned
 from api.views import account_view, run_view
 from books.compare import compare
 from books.entity import DEFAULT_ENTITY, ENTITIES, files_business_income, not_filed_message, vat_taxpayer_kind
 from books.entry import parse_entry
+from books.importer import import_records as read_records
 from books.models import IncomeRecord
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, OWNER_TYPED, Figures, compute_prepayment
@@ -138,7 +141,7 @@ def _taxpayer_view(entity: str, tax_id: str = "") -> dict:
 # -- importing --------------------------------------------------------------------------------------------
 
 @router.post("/api/books/import", status_code=201)
-async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
+async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, pool: OffloadDep,
                          duplicates: str = Form("ask")):
     """Every row, or none: a bad row is named with its row and column and nothing is added. Rows already in the
     books (the same file again, or the same date, amount, 客户 and 发票号码) are listed with 409 and nothing is
@@ -149,8 +152,9 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
     if len(data) > MAX_SHEET_BYTES:
         raise FieldErrors([field_error("file", f"≤ {MAX_SHEET_BYTES // 2**20} MB", "表格文件太大")])
     try:
-        # Parsing a sheet is CPU work: in the thread pool, so the event loop keeps answering other requests.
-        done = await run_in_threadpool(import_file, s, ws.id, file.filename or "", data, ws.timezone, duplicates)
+        # Reading the sheet is CPU work: in the parse process (bounded in time); the rows are stored here.
+        done = await run_in_threadpool(import_file, s, ws.id, file.filename or "", data, ws.timezone, duplicates,
+                                       read=partial(pool.run, read_records))
         s.commit()
     except ValidationFailed as e:
         s.rollback()

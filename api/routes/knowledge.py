@@ -1,6 +1,7 @@
 """The workspace's knowledge base: upload a document, list, search and delete (everywhere) on the phone."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, UploadFile
@@ -9,6 +10,7 @@ from sqlalchemy import func
 from api import labels
 from api.deps import DbDep, OwnerDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
+from api.offload import OffloadDep
 from core.runs import audit
 from knowledge import store
 from knowledge.extract import MAX_BYTES, MB
@@ -31,16 +33,19 @@ def docs_view(s, workspace_id: str, tz: str) -> list[dict]:
 
 
 @router.post("", status_code=201)
-def upload(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, file: Annotated[UploadFile | None, File()] = None) -> dict:
-    """A plain ``def``: FastAPI runs it in its thread pool, so reading and indexing a large document never
-    holds up the event loop (and with it every other request, /healthz included)."""
+def upload(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, pool: OffloadDep,
+           file: Annotated[UploadFile | None, File()] = None) -> dict:
+    """Reading and indexing run in the web server's parse process (``core.offload``: its GIL is not this
+    process's, so /healthz and every other request go on), bounded by ``Settings.parse_limit_s``; the rows
+    are written here. A plain ``def``: FastAPI runs it in its thread pool, which waits for the parse."""
     if file is None or not file.filename:
         raise FieldErrors([field_error("file", "必填", "请选择要上传的文件")])
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:  # refused before extraction, without reading the rest of the upload
         raise FieldErrors([field_error("file", f"≤ {MAX_BYTES // MB} MB", f"文件超过{MAX_BYTES // MB}MB，请拆分后再上传")])
     try:
-        doc = store.add_document(s, ws.id, file.filename, data)  # KnowledgeError: a 422 field error
+        # KnowledgeError, or the parse past its time limit: a 422 field error.
+        doc = store.add_document(s, ws.id, file.filename, data, read=partial(pool.run, store.read_document))
         audit(s, ws.id, owner.username, "knowledge.added", doc.id, {"name": doc.name})
         s.commit()
     except BaseException:

@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from api import compose, labels, resend
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
-from api.idempotency import IdempotencyKeyDep
+from api.idempotency import IdempotencyKeyDep, busy
+from api.offload import OffloadDep
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
 from core import idempotency
@@ -155,7 +156,10 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
         run = create_listing_run(s, account=account, employee=employee, product=product, mode=mode or None)
         s.flush()
         idempotency.remember(s, ws.id, "listings.create", idem_key, [run.id])
-        s.commit()
+        first = idempotency.commit(s, ws.id, "listings.create", idem_key)
+    except idempotency.KeyBusy:
+        compose.discard(folder)
+        raise busy() from None
     except ValidationFailed as e:
         s.rollback()
         compose.discard(folder)
@@ -164,6 +168,9 @@ async def create_listing(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: 
         s.rollback()
         compose.discard(folder)
         raise
+    if first is not None:  # the same key's other request, at the same moment, made the run
+        compose.discard(folder)
+        return run_view(s, s.get(Run, first["ids"][0]), ws.timezone)
     enqueue_run(settings, run.id)
     return run_view(s, run, ws.timezone)
 
@@ -175,14 +182,14 @@ def _row_error(e: RowError) -> dict:
 
 @router.post("/api/listings/import", status_code=201)
 async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep,
-                          account_id: Text, employee_id: Text, file: UploadFile, images: Files = (),
-                          idem_key: IdempotencyKeyDep = None) -> dict:
+                          pool: OffloadDep, account_id: Text, employee_id: Text, file: UploadFile,
+                          images: Files = (), idem_key: IdempotencyKeyDep = None) -> dict:
     """A sheet of products (one row per product or per SKU) and the pictures it names, by file name.
 
     Answers ``{"runs": [...], "errors": [...]}``: a run per good product, and every bad row's problems with
     its row and column, so the owner fixes only those rows. No good product at all: 422 with the errors."""
     if (first := idempotency.recall(s, ws.id, "listings.import", idem_key)) is not None:
-        return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]], "errors": first["errors"]}
+        return _imported(s, ws, first)
     account, employee = _target(s, ws.id, account_id, employee_id)
     data = await file.read(SHEET_MAX_BYTES + 1)
     if len(data) > SHEET_MAX_BYTES:
@@ -190,8 +197,8 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     pictures = await compose.read_images(list(images), "images")
     folder, paths = compose.stage(settings, pictures)
     try:
-        # Parsing a sheet is CPU work: in the thread pool, so the event loop keeps answering other requests.
-        result = await run_in_threadpool(import_products, file.filename or "", data, ws.timezone,
+        # Parsing a sheet is CPU work: in the parse process (bounded in time), waited for from the thread pool.
+        result = await run_in_threadpool(pool.run, import_products, file.filename or "", data, ws.timezone,
                                          files={name: path for (name, _), path in zip(pictures, paths)})
         errors = [_row_error(e) for e in result.errors]
         if not result.products:
@@ -203,7 +210,10 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
                                            not_before=utcnow() + timedelta(seconds=i * settings.listing_pace_s)))
         s.flush()
         idempotency.remember(s, ws.id, "listings.import", idem_key, [r.id for r in runs], errors=errors)
-        s.commit()
+        first = idempotency.commit(s, ws.id, "listings.import", idem_key)
+    except idempotency.KeyBusy:
+        compose.discard(folder)
+        raise busy() from None
     except ValidationFailed as e:
         s.rollback()
         compose.discard(folder)
@@ -212,10 +222,18 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
         s.rollback()
         compose.discard(folder)
         raise
+    if first is not None:  # the same key's other request, at the same moment, made the runs
+        compose.discard(folder)
+        return _imported(s, ws, first)
     for run in runs:
         if run.status == "queued":
             enqueue_run(settings, run.id)  # later ones are started by the scheduler at their time
     return {"runs": [run_view(s, r, ws.timezone) for r in runs], "errors": errors}
+
+
+def _imported(s, ws, first: dict) -> dict:
+    """The answer to the import that made the runs, for a retry (or a twin) with its key."""
+    return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]], "errors": first["errors"]}
 
 
 @router.get("/api/listings/categories")

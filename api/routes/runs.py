@@ -10,7 +10,7 @@ from api import compose, resend
 from api.codes import Code, hand_over
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
-from api.idempotency import IdempotencyKeyDep
+from api.idempotency import IdempotencyKeyDep, busy
 from api.scoped import owned
 from api.views import run_view
 from core import idempotency
@@ -56,7 +56,7 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
     ``suggestion`` and ``overridable`` (the owner may publish it anyway by sending ``override_reason``).
     """
     if (first := idempotency.recall(s, ws.id, "runs.create", idem_key)) is not None:
-        return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]]}
+        return _made(s, ws, first)
     if mode and mode not in MODES:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     accounts, employee = compose.targets(s, ws.id, account_id, employee_id)
@@ -89,15 +89,26 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
                       {"reason": override["reason"], "findings": override["findings"]})
         s.flush()
         idempotency.remember(s, ws.id, "runs.create", idem_key, [r.id for r in runs])
-        s.commit()
+        first = idempotency.commit(s, ws.id, "runs.create", idem_key)
+    except idempotency.KeyBusy:
+        compose.discard(folder)
+        raise busy() from None
     except BaseException:
         s.rollback()
         compose.discard(folder)
         raise
+    if first is not None:  # the same key's other request, at the same moment, made the runs
+        compose.discard(folder)
+        return _made(s, ws, first)
     for r in runs:
         if r.status == "queued":
             enqueue_run(settings, r.id)  # scheduled runs are started by the scheduler at their time
     return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
+
+
+def _made(s, ws, first: dict) -> dict:
+    """The answer to the request that made the runs, for a retry (or a twin) with its key."""
+    return {"runs": [run_view(s, s.get(Run, i), ws.timezone) for i in first["ids"]]}
 
 
 @router.get("")
