@@ -27,6 +27,7 @@ from core.idempotency import forget_expired
 from core.queue import RunJobs, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
+from graphs.inbound.schedule import due_sweeps
 
 log = logging.getLogger("scheduler")
 
@@ -128,7 +129,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
         jobs = runs_with_jobs(settings, conn)
     except RedisError:
         jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
-    claimed = fired + claim_ready(db, now, jobs)
+    claimed = fired + due_sweeps(db, now) + claim_ready(db, now, jobs)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
     forget_expired(db, now)
