@@ -1,13 +1,5 @@
 """python -m sandbox.douyin --port 8602 [--no-delays]"""
-import argparse
-
-import uvicorn
-
+from sandbox.common.cli import serve
 from sandbox.douyin.app import create_app
 
-parser = argparse.ArgumentParser(description="Douyin creator center replica")
-parser.add_argument("--host", default="127.0.0.1")
-parser.add_argument("--port", type=int, default=8602)
-parser.add_argument("--no-delays", action="store_true")
-args = parser.parse_args()
-uvicorn.run(create_app(delays=not args.no_delays), host=args.host, port=args.port, log_level="warning")
+serve(create_app, "Douyin creator center replica", 8602)

@@ -12,12 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.douyin import api, auth, control, pages
+from sandbox.common import control
+from sandbox.douyin import api, auth, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
 from sandbox.douyin.upload_page import upload_page
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 STATIC = Path(__file__).parent / "static"
 UPLOAD = "/creator-micro/content/upload"

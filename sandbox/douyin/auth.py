@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.douyin.rules import COOKIE
 from sandbox.douyin.state import World
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 NOT_LOGGED_IN = {"status_code": 8, "status_msg": "用户未登录"}
 HELD = "passport_verify"

@@ -1,7 +1,7 @@
 """The replica's in-memory world: uploads, drafts, works, SMS codes, counters and fault switches.
 
-QR logins, sessions, the submission counter and ``publish_failed`` come from the Xiaohongshu replica's
-``World`` (same semantics, same lock); this subclass swaps in Douyin's switches and content.
+QR logins, sessions, the submission counter and ``publish_failed`` come from ``sandbox.common.world``;
+this subclass swaps in Douyin's switches and content.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import secrets
 import time
 
 from sandbox.douyin.models import Upload, Work
-from sandbox.xiaohongshu.state import SITE_TZ, World as BaseWorld
+from sandbox.common.world import SITE_TZ, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Upload", "Work", "World"]
 
@@ -31,6 +31,8 @@ VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
 
 
 class World(BaseWorld):
+    INT_KEYS = INT_FAULTS
+
     def reset(self) -> None:
         with self.lock:
             super().reset()
@@ -44,21 +46,10 @@ class World(BaseWorld):
             self.last_sms_code: str | None = None
             self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
 
-    def configure(self, changes: dict) -> str | None:
-        with self.lock:
-            unknown = next((k for k in changes if k not in self.faults and k not in self.settings), None)
-            if unknown:
-                return unknown
-            for key, value in changes.items():
-                if key in INT_FAULTS:
-                    self.faults[key] = int(value)
-                elif key in self.faults or key == "delays":
-                    (self.faults if key in self.faults else self.settings)[key] = bool(value)
-                elif key == "form_variant":
-                    self.settings[key] = value if value in VARIANTS else "random"
-                else:
-                    self.settings[key] = float(value)
-            return None
+    def coerce(self, key: str, value, is_fault: bool):
+        if key == "form_variant":
+            return value if value in VARIANTS else "random"
+        return super().coerce(key, value, is_fault)
 
     # -- uploads and drafts ------------------------------------------------------------------------
     def add_media(self, cookie: str, kind: str, ok: bool, reason: str = "") -> Upload:

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.etax.config import COOKIE, mask_phone
 from sandbox.etax.state import SLIDER_FAIL, World
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 HOME = "/portal/home"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sandbox.etax.vat import period_key, previous_quarter
-from sandbox.xiaohongshu.state import SITE_TZ
+from sandbox.common.world import SITE_TZ
 
 COOKIE = "SSO_SECURITY_CHECK_TOKEN"  # GUESS: the name the unified portal's session cookie is known by
 SLIDER_TRAVEL = 260                  # px the knob travels: a 300 px track minus the 40 px knob

@@ -1,11 +1,10 @@
 """The control API under ``/__sandbox__/`` for tests and the operator (never part of the real site).
 
-Same shape as the Xiaohongshu replica's control API (``sandbox.xiaohongshu.control``: reset, faults,
-state, scan, expire-sessions; ``scan`` here passes a face-check QR), plus:
+The shared control API (``sandbox.common.control``: reset, faults, state, scan, expire-sessions, sms-code;
+``scan`` here passes a face-check QR), plus:
 - POST /__sandbox__/settings   alias of ``faults`` (settings and switches share one namespace)
 - POST /__sandbox__/prefill    {"period": "2026Q3", "values": {"2.goods": 12000, …}, "credit_code"?}: the invoiced
                                sales the portal pre-fills into that quarter's return (all taxpayers unless given)
-- GET  /__sandbox__/sms-code   {"code"}: the last SMS code the replica "sent" (null if none)
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.etax import vat
 from sandbox.etax.state import World
-from sandbox.xiaohongshu import control as base
+from sandbox.common import control as base
 
 
 def router(world: World) -> APIRouter:
@@ -39,9 +38,5 @@ def router(world: World) -> APIRouter:
         except (AttributeError, TypeError, ValueError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return {"ok": True, "period": period}
-
-    @ctl.get("/sms-code")
-    def sms_code():
-        return {"code": world.snapshot()["sms_code"]}
 
     return ctl

@@ -12,7 +12,7 @@ from html import escape
 
 from sandbox.etax import vat
 from sandbox.etax.pages import layout
-from sandbox.xiaohongshu.state import SITE_TZ
+from sandbox.common.world import SITE_TZ
 
 
 def cell(key: str, label: str, value: float, computed: bool, colspan: int = 1) -> str:

@@ -11,7 +11,7 @@ from html import escape
 
 from sandbox.etax import pit, vat
 from sandbox.etax.pages import layout
-from sandbox.xiaohongshu.state import SITE_TZ
+from sandbox.common.world import SITE_TZ
 
 
 def shown(key: str, value) -> str:

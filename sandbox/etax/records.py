@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sandbox.etax import pit, vat
-from sandbox.xiaohongshu.state import SITE_TZ
+from sandbox.common.world import SITE_TZ
 
 
 def now_text() -> str:

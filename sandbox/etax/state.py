@@ -1,7 +1,7 @@
 """The replica's in-memory world: taxpayers, the tpass login steps, sessions, notices, counters, faults.
 
 Sessions, their TTL, ``session_expire_mid_flow`` (doom a session, kill it at the next API call) and the
-QR store come from the Xiaohongshu replica's ``World`` (same lock, same semantics). The login steps are
+QR store come from ``sandbox.common.world`` (same lock, same semantics). The login steps are
 kept per pending login (a token the login page carries): slider ticket → password → SMS → face QR.
 Filed returns and payments live in ``records.Ledger``.
 """
@@ -14,7 +14,7 @@ import time
 
 from sandbox.etax import config
 from sandbox.etax.records import Ledger
-from sandbox.xiaohongshu.state import Session, World as BaseWorld
+from sandbox.common.world import Session, World as BaseWorld
 
 SLIDER_FAIL = "验证失败，请重新拖动"
 

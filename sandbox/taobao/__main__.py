@@ -1,13 +1,5 @@
 """python -m sandbox.taobao --port 8603 [--no-delays]"""
-import argparse
-
-import uvicorn
-
+from sandbox.common.cli import serve
 from sandbox.taobao.app import create_app
 
-parser = argparse.ArgumentParser(description="Taobao seller back-end replica")
-parser.add_argument("--host", default="127.0.0.1")
-parser.add_argument("--port", type=int, default=8603)
-parser.add_argument("--no-delays", action="store_true")
-args = parser.parse_args()
-uvicorn.run(create_app(delays=not args.no_delays), host=args.host, port=args.port, log_level="warning")
+serve(create_app, "Taobao seller back-end replica", 8603)

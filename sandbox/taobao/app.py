@@ -15,13 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.taobao import api, auth, baxia, catalog, control, pages
+from sandbox.common import control
+from sandbox.taobao import api, auth, baxia, catalog, pages
 from sandbox.taobao.category_page import category_page
 from sandbox.taobao.frames import picker_page
 from sandbox.taobao.publish_page import publish_page
 from sandbox.taobao.rules import COOKIE, MAX_MAIN_IMAGES, MSG, warnings_on
 from sandbox.taobao.state import World
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 STATIC = Path(__file__).parent / "static"
 

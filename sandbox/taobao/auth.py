@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from sandbox.taobao.rules import COOKIE
 from sandbox.taobao.state import World
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 
 WRONG_PASSWORD = "账号名或登录密码不正确"
 WRONG_CODE = "验证码错误，请重新输入"  # GUESS

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sandbox.xiaohongshu.state import SITE_TZ
+from sandbox.common.world import SITE_TZ
 
 
 @dataclass

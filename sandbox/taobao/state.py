@@ -9,7 +9,7 @@ import random
 import secrets
 
 from sandbox.taobao.models import Item, Material
-from sandbox.xiaohongshu.state import SITE_TZ, World as BaseWorld
+from sandbox.common.world import SITE_TZ, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Item", "Material", "World"]
 
@@ -36,6 +36,9 @@ STR_SETTINGS = ("login_password", "locked_price", "low_price")
 
 
 class World(BaseWorld):
+    INT_KEYS = (*INT_FAULTS, "locked_quantity")
+    STR_KEYS = STR_SETTINGS
+
     def reset(self) -> None:
         with self.lock:
             super().reset()
@@ -48,23 +51,10 @@ class World(BaseWorld):
             self.sliders: dict[str, str] = {}          # slider token -> cookie it blocks
             self.slider_counts = {"shown": 0, "passed": 0, "failed": 0}
 
-    def configure(self, changes: dict) -> str | None:
-        with self.lock:
-            unknown = next((k for k in changes if k not in self.faults and k not in self.settings), None)
-            if unknown:
-                return unknown
-            for key, value in changes.items():
-                if key in INT_FAULTS or key == "locked_quantity":
-                    (self.faults if key in self.faults else self.settings)[key] = int(value)
-                elif key == "slider_probability":
-                    self.faults[key] = min(max(float(value), 0.0), 1.0)
-                elif key in self.faults or key == "delays":
-                    (self.faults if key in self.faults else self.settings)[key] = bool(value)
-                elif key in STR_SETTINGS:
-                    self.settings[key] = str(value)
-                else:
-                    self.settings[key] = float(value)
-            return None
+    def coerce(self, key: str, value, is_fault: bool):
+        if key == "slider_probability":
+            return min(max(float(value), 0.0), 1.0)
+        return super().coerce(key, value, is_fault)
 
     # -- password + SMS login ----------------------------------------------------------------------
     def hold_scanned(self, token: str) -> str | None:
@@ -151,11 +141,7 @@ class World(BaseWorld):
             return [m for m in reversed(list(self.materials.values())) if m.user == user]
 
     def take_submit_failure(self) -> bool:
-        with self.lock:
-            if self.faults["submit_failed"] > 0:
-                self.faults["submit_failed"] -= 1
-                return True
-            return False
+        return self.take("submit_failed")
 
     def add_item(self, **kw) -> Item:
         with self.lock:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import JSONResponse
 from PIL import Image
 
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 from sandbox.xiaohongshu.rules import COOKIE, check_note
 from sandbox.xiaohongshu.state import SITE_TZ, World
 

@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.xiaohongshu import api, control, pages
+from sandbox.common import control
+from sandbox.xiaohongshu import api, pages
 from sandbox.xiaohongshu.publish_page import publish_page
-from sandbox.xiaohongshu.qr import qr_data_url
+from sandbox.common.qr import qr_data_url
 from sandbox.xiaohongshu.rules import COOKIE
 from sandbox.xiaohongshu.state import World
 

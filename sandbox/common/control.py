@@ -1,17 +1,20 @@
-"""The control API under ``/__sandbox__/`` for tests and the operator (never part of the real site).
+"""The control API under ``/__sandbox__/`` every replica has, for tests and the operator (never part of the
+real site). A replica adds its own routes to the router this returns.
 
 - POST /__sandbox__/reset            notes, sessions, QR codes, counters and faults back to the start
 - POST /__sandbox__/faults           partial dict of fault switches and settings (see state.DEFAULT_*)
 - GET  /__sandbox__/state            {"submissions", "notes", "faults", "settings"}
 - POST /__sandbox__/scan             {"token", "user"}: the phone scans a pending QR (404 if unknown/expired)
 - POST /__sandbox__/expire-sessions  every session dies (their cookies stop working)
+- GET  /__sandbox__/sms-code         {"code"}: the last SMS code the replica "sent" (null if none; replicas
+                                     with an SMS step keep it in ``World.last_sms_code``)
 """
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sandbox.xiaohongshu.state import World
+from sandbox.common.world import World
 
 
 def router(world: World) -> APIRouter:
@@ -48,5 +51,11 @@ def router(world: World) -> APIRouter:
     def expire_sessions():
         world.expire_all()
         return {"ok": True}
+
+    if hasattr(world, "last_sms_code"):
+        @ctl.get("/sms-code")
+        def sms_code():
+            with world.lock:
+                return {"code": world.last_sms_code}
 
     return ctl
