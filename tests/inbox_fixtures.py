@@ -148,3 +148,40 @@ def step_run(settings, db, redis_conn, saver, run_id: str) -> str:
         lock.release()
     with db() as s:
         return s.get(Run, run_id).status
+
+
+def add_inbox_day(s, ws, douyin, taobao, service) -> None:
+    """A day of the inbox on the demo workspace, for the page walk: a conversation in every status, a draft
+    with its citation and card, the owner's edit, a posted reply, her own reply on the site, one ignored."""
+    from core.inbox import Conversation, log
+    from graphs.inbound.store import make_reply_run
+
+    now = datetime.now(timezone.utc)
+
+    def conv(account, item_id, kind, author, text, status, **kw):
+        c = Conversation(workspace_id=ws.id, account_id=account.id, site=account.site, item_id=item_id, kind=kind,
+                         author=author, text=text, target_id="7301234567890123456", target_title="桂花乌龙冷泡茶上新",
+                         at=now - timedelta(minutes=30), status=status, **kw)
+        s.add(c)
+        s.flush()
+        log(s, c, "received", "system", text)
+        return c
+
+    cite = [{"chunk_id": "c1", "doc_name": "示例-产品资料-桂花乌龙冷泡茶.md", "text": "每盒12包，每包3克，到手价39元。"}]
+    waiting = conv(douyin, "7400000000000000001", "comment", "爱喝茶的小王", "多少钱一盒？", "new", category="price_shipping",
+                   draft="您好，每盒12包，到手价39元。", citations=cite, confidence=0.6)
+    log(s, waiting, "drafted", "employee", waiting.draft, {"citations": cite})
+    make_reply_run(s, waiting, service, 1.0)
+    conv(taobao, "rv-1001", "review", "t**8", "包装破了，要求退款", "human", category="complaint",
+         note="涉及退款/退换货，需要你亲自处理", thread=["t**8：追评：客服不理人"])
+    posted = conv(douyin, "7400000000000000002", "reply", "茶友小李", "冷泡几个小时？", "replied", category="product",
+                  replied_text="您好，冷藏4到6小时即可。", replied_by="employee", replied_at=now)
+    log(s, posted, "edited", "owner", "您好，冷藏4到6小时即可。")
+    log(s, posted, "approved", "owner", "您好，冷藏4到6小时即可。")
+    log(s, posted, "posted", "employee", "您好，冷藏4到6小时即可。")
+    conv(douyin, "7400000000000000003", "comment", "路人甲", "好喝", "replied", category="praise", replied_by="owner",
+         replied_at=now)
+    ignored = conv(taobao, "q-2001", "question", "匿名买家", "加微信领红包", "ignored", category="spam",
+                   note="疑似广告或引流，建议不回复")
+    log(s, ignored, "ignored", "employee", ignored.note)
+    conv(douyin, "7400000000000000004", "message", "新朋友", "在吗", "new")
