@@ -12,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.common import control
-from sandbox.douyin import api, auth, pages
+from sandbox.common import control, inbound_control
+from sandbox.douyin import api, auth, comments, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
@@ -31,6 +31,8 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(auth.router(world))
     app.include_router(api.router(world))
     app.include_router(control.router(world))
+    app.include_router(comments.router(world))
+    app.include_router(inbound_control.router(world))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))
@@ -104,5 +106,13 @@ def create_app(delays: bool = True) -> FastAPI:
     def manage(request: Request):
         who = user(request)
         return page(pages.manage_page(world.works_of(who))) if who else login()
+
+    @app.get(comments.PATH)
+    def comment_manage(request: Request, item_id: str = ""):
+        if not user(request):
+            return login()
+        return page(comments.comment_page({"itemId": item_id, "listUrl": comments.LIST, "repliesUrl": comments.REPLIES,
+                                           "replyUrl": comments.REPLY, "sliderCode": comments.SLIDER,
+                                           "listMs": 400 if world.delays else 20}))
 
     return app

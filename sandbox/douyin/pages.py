@@ -13,7 +13,7 @@ from sandbox.douyin.models import Work
 
 NAV = "douyin-creator-master-navigation"
 MENU = [("home", "首页", "/creator-micro/home"), ("content", "内容管理", "/creator-micro/content/manage"),
-        ("interaction", "互动管理", "#"), ("cash", "变现中心", "#"), ("create", "创作中心", "#"),
+        ("interaction", "互动管理", "/creator-micro/interactive/comment"), ("cash", "变现中心", "#"), ("create", "创作中心", "#"),
         ("market", "服务市场", "#"), ("help", "帮助中心", "#")]
 
 

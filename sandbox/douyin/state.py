@@ -9,6 +9,7 @@ import random
 import secrets
 import time
 
+from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, digits_id
 from sandbox.douyin.models import Upload, Work
 from sandbox.common.world import SITE_TZ, World as BaseWorld
 
@@ -22,16 +23,19 @@ DEFAULT_FAULTS = {
     "cover_required": False,  # publishing without a cover: 请设置封面后再发布
     "sms_required": False,    # publishing asks for an SMS code first
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
+    **INBOUND_FAULTS,         # 评论管理 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
-                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random"}
+                    "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random", **INBOUND_SETTINGS}
 INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")
+COMMENT_WORKS = [("7441826359120394521", "秋日穿搭｜一衣三穿"), ("7438210945671238764", "新品茶具开箱")]
+"""Works the replica's account has from the start, for comments to land on (GUESS content)."""
 VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
             "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
 
 
 class World(BaseWorld):
-    INT_KEYS = INT_FAULTS
+    INT_KEYS = (*INT_FAULTS, *INBOUND_INT_FAULTS)
 
     def reset(self) -> None:
         with self.lock:
@@ -45,6 +49,7 @@ class World(BaseWorld):
             self.sms_tickets: set[str] = set()
             self.last_sms_code: str | None = None
             self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
+            self.inbox = Inbox(self, ("comment", "message"), COMMENT_WORKS, digits_id(19), "comment")
 
     def coerce(self, key: str, value, is_fault: bool):
         if key == "form_variant":

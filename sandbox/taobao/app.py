@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.common import control
-from sandbox.taobao import api, auth, baxia, catalog, pages
+from sandbox.common import control, inbound_control
+from sandbox.taobao import api, auth, baxia, catalog, pages, reviews
 from sandbox.taobao.category_page import category_page
 from sandbox.taobao.frames import picker_page
 from sandbox.taobao.publish_page import publish_page
@@ -39,7 +39,7 @@ def create_app(delays: bool = True) -> FastAPI:
     app = FastAPI(title="Taobao seller back-end replica", docs_url=None, redoc_url=None, openapi_url=None)
     world = app.state.world = World(delays)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, api, baxia, control):
+    for module in (auth, api, baxia, control, reviews, inbound_control):
         app.include_router(module.router(world))
 
     def user(request: Request) -> str | None:
@@ -149,5 +149,24 @@ def create_app(delays: bool = True) -> FastAPI:
         if not found:
             return HTMLResponse("<p>很抱歉，您查看的宝贝不存在，可能已下架或者被转移。</p>", status_code=404)
         return html(pages.document(found.title, f'<div class="qn-card"><h1>{escape(found.title)}</h1><p>¥{found.price}</p></div>'))
+
+    def inbox_page(request: Request, who: str, title: str, body: str) -> HTMLResponse:
+        return seller(request, who, title, body, ("reviews.js",), {"replyUrl": reviews.REPLY, "maxReply": reviews.MAX_REPLY})
+
+    @app.get(reviews.REVIEWS)
+    def rate_list(request: Request, emotion: str = "ALL", replyStatus: str = "ALL"):  # noqa: N803 - the real name
+        who = user(request)
+        if not who:
+            return wall(request)
+        items = reviews.pick(world.inbox.of(who, kind="review"), emotion, replyStatus)
+        return inbox_page(request, who, "评价管理", reviews.reviews_page(items, emotion, replyStatus))
+
+    @app.get(reviews.ASK)
+    def ask_all(request: Request, itemId: str = "", replyStatus: str = "ALL"):  # noqa: N803 - the real names
+        who = user(request)
+        if not who:
+            return wall(request)
+        items = reviews.pick(world.inbox.of(who, kind="question", target_id=itemId or None), status=replyStatus)
+        return inbox_page(request, who, "问大家", reviews.ask_page(items, replyStatus))
 
     return app

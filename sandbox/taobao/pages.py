@@ -14,7 +14,8 @@ from sandbox.taobao.models import Item
 HOME = "/home.htm/QnworkbenchHome/"
 ON_SALE, IN_STOCK = "/home.htm/SellManage/on_sale", "/home.htm/SellManage/in_stock"
 CATEGORY = "/sell/ai/category.htm"
-MENU = [("首页", HOME), ("发布宝贝", CATEGORY), ("出售中的宝贝", ON_SALE), ("仓库中的宝贝", IN_STOCK)]
+MENU = [("首页", HOME), ("发布宝贝", CATEGORY), ("出售中的宝贝", ON_SALE), ("仓库中的宝贝", IN_STOCK),
+        ("评价管理", "/home.htm/comment-manage/list/rateWait4PC")]
 
 
 def config_tag(config: dict | None) -> str:

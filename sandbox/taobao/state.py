@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import secrets
 
+from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, digits_id
 from sandbox.taobao.models import Item, Material
 from sandbox.common.world import SITE_TZ, World as BaseWorld
 
@@ -27,16 +28,19 @@ DEFAULT_FAULTS = {
     "warning_no_outer_id": False,  # an empty 商家编码 asks too (last)
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
+    **INBOUND_FAULTS,             # 评价管理 / 问大家 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
                     "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,
-                    "low_price": "5.00"}
+                    "low_price": "5.00", **INBOUND_SETTINGS}
 INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")
 STR_SETTINGS = ("login_password", "locked_price", "low_price")
+REVIEWED_ITEMS = [("652301234567", "明前龙井 250g 礼盒装"), ("652301234568", "手工紫砂壶 西施壶 220ml")]
+"""Items the replica's shop sells from the start, for reviews and questions to land on (GUESS content)."""
 
 
 class World(BaseWorld):
-    INT_KEYS = (*INT_FAULTS, "locked_quantity")
+    INT_KEYS = (*INT_FAULTS, "locked_quantity", *INBOUND_INT_FAULTS)
     STR_KEYS = STR_SETTINGS
 
     def reset(self) -> None:
@@ -50,6 +54,7 @@ class World(BaseWorld):
             self.last_sms_code: str | None = None
             self.sliders: dict[str, str] = {}          # slider token -> cookie it blocks
             self.slider_counts = {"shown": 0, "passed": 0, "failed": 0}
+            self.inbox = Inbox(self, ("review", "question"), REVIEWED_ITEMS, digits_id(13), "review")
 
     def coerce(self, key: str, value, is_fault: bool):
         if key == "slider_probability":

@@ -13,9 +13,11 @@ from core.content import Post
 from core.settings import Settings
 from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
 from sites.douyin.errors import SITE
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import login, works
+from sites.douyin.pages.inbox import CommentPage
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.submit import Submitter
 from sites.douyin.pages.upload import UploadPage
@@ -109,6 +111,33 @@ class DouyinAdapter:
             works_page.open()
             row = works_page.find(post.title, since)
             return Published(external_id=row.work_id, title=row.title, url=row.url) if row else None
+
+    # -- inbound (评论管理) --------------------------------------------------------------------------
+    inbound_kinds = ("comment",)
+    reply_limit = 100  # GUESS: what the replica's reply box takes; no public source states Douyin's
+
+    def read_inbox(self, page: Page, since: datetime | None) -> list[Inbound]:
+        with self._boundary(page):
+            comments = CommentPage(page, self.base_url)
+            comments.open()
+            items: list[Inbound] = []
+            for work in comments.works():
+                comments.open(work.work_id)
+                items += comments.read(work, since)
+            return unreplied_first(items)
+
+    def reply(self, page: Page, item: Inbound, text: str) -> None:
+        check_reply_text(text, self.reply_limit, self.label)
+        with self._boundary(page):
+            comments = CommentPage(page, self.base_url)
+            comments.open(item.target_id)
+            comments.reply(item, text)
+
+    def find_reply(self, page: Page, item: Inbound, text: str) -> ReplyProof | None:
+        with self._boundary(page):
+            comments = CommentPage(page, self.base_url)
+            comments.open(item.target_id)
+            return comments.find_reply(item, text)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

@@ -17,10 +17,12 @@ from playwright.sync_api import Page
 from core.errors import PublishFailed
 from core.settings import Settings
 from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.limits import limits as taobao_limits
 from sites.taobao.pages import guards, login
 from sites.taobao.pages.category import CategoryPage
+from sites.taobao.pages.inbox import InboxPage
 from sites.taobao.pages.items import LISTS, ItemList, Listed
 from sites.taobao.pages.publish import PublishForm
 from sites.taobao.pages.sku import money
@@ -217,6 +219,33 @@ class TaobaoAdapter:
                     if (row.item_id == item_id) if item_id else row.title == product.title.strip():
                         return row
         return None
+
+    # -- inbound (评价管理, 问大家) -------------------------------------------------------------------
+    inbound_kinds = ("review", "question")
+    """千牛 接待 (buyer chat) has no web page in public sources: only the Windows client; left out."""
+    reply_limit = 500  # GUESS: the limit one public tool applies
+
+    def read_inbox(self, page: Page, since: datetime | None) -> list[Inbound]:
+        with self._boundary(page):
+            items: list[Inbound] = []
+            for kind in self.inbound_kinds:
+                listing = InboxPage(page, self.urls, kind)
+                listing.open()
+                items += listing.read(since)
+            return unreplied_first(items)
+
+    def reply(self, page: Page, item: Inbound, text: str) -> None:
+        check_reply_text(text, self.reply_limit, self.label)
+        with self._boundary(page):
+            listing = InboxPage(page, self.urls, item.kind)
+            listing.open()
+            listing.reply(item, text)
+
+    def find_reply(self, page: Page, item: Inbound, text: str) -> ReplyProof | None:
+        with self._boundary(page):
+            listing = InboxPage(page, self.urls, item.kind)
+            listing.open()
+            return listing.find_reply(item, text)
 
     def _boundary(self, page: Page):
         return boundary(page, SITE, self.label)  # Playwright's errors stop here (sites.common)

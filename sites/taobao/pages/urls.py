@@ -23,6 +23,8 @@ PATHS = {
     "category": ("upload", "/sell/ai/category.htm"),
     "publish": ("upload", "/sell/v2/publish.htm"),
     "success": ("upload", "/sell/v2/success.htm"),
+    "reviews": ("seller", "/home.htm/comment-manage/list/rateWait4PC"),  # 评价管理 → 来自买家的评价
+    "ask": ("seller", "/home.htm/comment-manage/ask-all"),               # 问大家
 }
 LOGIN_WALL_PATH = "/member/login.jhtml"
 LOGIN_WALL_HOSTS = ("login.taobao.com", "passport.taobao.com", "loginmyseller.taobao.com")
