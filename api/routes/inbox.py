@@ -168,11 +168,13 @@ class InboxSettingsIn(BaseModel):
     sweep_every_min: float = 5.0
     replies_per_hour: int = 20
     quiet_hours: str = ""
+    spacing: str = Field("20-90", max_length=20)
+    """两条回复之间的随机间隔（秒）: ``最少-最多``."""
     confidence: float = 0.6
     sensitive_words: str = Field("", max_length=2000)
 
 
-SETTING_FIELDS = {"sweep_every_min": "查看间隔（分钟）", "replies_per_hour": "每小时最多回复", "quiet_hours": "免打扰时段",
+SETTING_FIELDS = {"spacing": "两条回复之间的间隔（秒）", "spacing_s": "两条回复之间的间隔（秒）", "sweep_every_min": "查看间隔（分钟）", "replies_per_hour": "每小时最多回复", "quiet_hours": "免打扰时段",
                   "confidence": "自动回复的把握", "sensitive_words": "敏感词", "enabled": "开启"}
 
 
@@ -181,8 +183,13 @@ def save_settings(body: InboxSettingsIn, owner: OwnerDep, ws: WorkspaceDep, s: D
     employee = _service(s, ws.id)
     current = inbox_settings(employee)
     words = [w for w in body.sensitive_words.replace("，", " ").replace("、", " ").split() if w]
+    gap = [p.strip() for p in body.spacing.replace("～", "-").replace("~", "-").split("-")]
+    if len(gap) != 2 or not all(p.isdigit() for p in gap) or int(gap[0]) > int(gap[1]):
+        raise FieldErrors([field_error("spacing", "最少-最多", "两条回复之间的间隔请写成「最少-最多」秒，例如 20-90")])
+    fields = {k: v for k, v in body.model_dump().items() if k != "spacing"}
     try:
-        new = InboxSettings.model_validate({**current.model_dump(), **body.model_dump(), "sensitive_words": words})
+        new = InboxSettings.model_validate({**current.model_dump(), **fields, "sensitive_words": words,
+                                            "spacing_s": (int(gap[0]), int(gap[1]))})
     except ValidationError as e:
         raise FieldErrors([field_error(str(err["loc"][0]), SETTING_FIELDS.get(str(err["loc"][0]), "设置"),
                                        f"{SETTING_FIELDS.get(str(err['loc'][0]), '设置')}：{_why(err)}")

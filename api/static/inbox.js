@@ -38,7 +38,7 @@ function bindInboxSettings() {
     ev.preventDefault();
     const v = (name) => form.elements[name].value;
     const body = { enabled: form.elements.enabled.checked, sweep_every_min: v("sweep_every_min"),
-                   replies_per_hour: v("replies_per_hour"), quiet_hours: v("quiet_hours"),
+                   replies_per_hour: v("replies_per_hour"), quiet_hours: v("quiet_hours"), spacing: v("spacing"),
                    confidence: v("confidence"), sensitive_words: v("sensitive_words") };
     const res = await api("PUT", "/api/inbox/settings", body);
     if (!res.ok) return showErrors(form, res.data.detail);
