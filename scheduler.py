@@ -27,7 +27,6 @@ from core.idempotency import forget_expired
 from core.queue import RunJobs, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
-from graphs.inbound.schedule import due_sweeps
 
 log = logging.getLogger("scheduler")
 
@@ -121,6 +120,17 @@ def expire_approvals(db: sessionmaker[Session], now: datetime, hours: int) -> No
             set_status(s, s.get(Run, a.run_id), "failed", reason=f"审批超过{hours}小时未处理，已取消")
 
 
+def _inbox_sweeps(db: sessionmaker[Session], now: datetime) -> list[str]:
+    """The inbox sweeps due now (``graphs.inbound.schedule``); a failure there never holds up the runs."""
+    from graphs.inbound.schedule import due_sweeps  # loads the workflows: once, at the first tick
+
+    try:
+        return due_sweeps(db, now)
+    except Exception:
+        log.exception("inbox sweeps not started this tick")
+        return []
+
+
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
@@ -129,7 +139,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
         jobs = runs_with_jobs(settings, conn)
     except RedisError:
         jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
-    claimed = fired + due_sweeps(db, now) + claim_ready(db, now, jobs)
+    claimed = fired + _inbox_sweeps(db, now) + claim_ready(db, now, jobs)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
     forget_expired(db, now)

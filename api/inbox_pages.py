@@ -9,7 +9,6 @@ from api.inbox_views import NOT_ON_THE_WEB, conversation_view
 from api.pages import _render
 from core.inbox import STATUS_LABELS, Conversation
 from core.models import Employee
-from graphs.inbound.settings import inbox_settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -17,6 +16,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/inbox")
 def inbox_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
                status: str | None = None) -> HTMLResponse:
+    from graphs.inbound.settings import inbox_settings  # loads every workflow: only when the page is asked for
+
     q = s.query(Conversation).filter_by(workspace_id=ws.id)
     if status in STATUS_LABELS:
         q = q.filter_by(status=status)

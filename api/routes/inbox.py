@@ -16,12 +16,10 @@ from core.inbox import Conversation
 from core.models import Approval, Employee, Run
 from core.queue import enqueue_run
 from employees.settings import of_employee
-from graphs.inbound.checks import reply_problems
-from graphs.inbound.settings import InboxSettings, inbox_settings
-from graphs.inbound.sites import site_label
-from graphs.inbound.store import make_reply_run
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
+# ``graphs.inbound`` is imported inside the handlers: importing any part of ``graphs`` loads every workflow
+# (LangGraph, the site adapters), which the web server should not pay for at start.
 
 REPLY_LIMITS = {"douyin": 100, "xiaohongshu": 280, "taobao": 500}
 """Fallback when a site's adapter states no ``reply_limit``."""
@@ -121,6 +119,10 @@ def _card(s, c: Conversation) -> Approval:
 def _approve(s, settings, c: Conversation, text: str, actor: str) -> str:
     """Approve the draft as it stands or as edited; for a conversation handed to the owner, her own reply
     (a reply run whose card she has just approved). The text is checked before anything is saved."""
+    from graphs.inbound.checks import reply_problems
+    from graphs.inbound.sites import site_label
+    from graphs.inbound.store import make_reply_run
+
     employee = _service(s, c.workspace_id)
     prefs = of_employee(employee)
     problems = reply_problems(text, reply_limit(c.site, settings), site_label(c.site), prefs.banned_words,
@@ -180,6 +182,8 @@ SETTING_FIELDS = {"spacing": "两条回复之间的间隔（秒）", "spacing_s"
 
 @router.put("/settings")
 def save_settings(body: InboxSettingsIn, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    from graphs.inbound.settings import InboxSettings, inbox_settings
+
     employee = _service(s, ws.id)
     current = inbox_settings(employee)
     words = [w for w in body.sensitive_words.replace("，", " ").replace("、", " ").split() if w]
