@@ -26,7 +26,7 @@ class Inboxes:
     taobao: str
 
 
-def demo_inbox(settings, mode: str = "semi_auto", **inbox) -> Inboxes:
+def demo_inbox(settings, mode: str = "semi_auto", account_status: str = "active", **inbox) -> Inboxes:
     """The demo workspace (its two product sheets in the knowledge base), 客服代表 in ``mode`` with the inbox on
     (no quiet hours unless given), and active 抖音 and 淘宝 accounts."""
     seed_demo(settings)
@@ -37,8 +37,8 @@ def demo_inbox(settings, mode: str = "semi_auto", **inbox) -> Inboxes:
         emp.mode = mode
         emp.settings = {**(emp.settings or {}), "inbox": {"enabled": True, "quiet_hours": "", "spacing_s": [0, 0],
                                                         **inbox}}
-        dy = Account(workspace_id=ws.id, site="douyin", name="小桂的茶", status="active")
-        tb = Account(workspace_id=ws.id, site="taobao", name="小桂茶铺", status="active")
+        dy = Account(workspace_id=ws.id, site="douyin", name="小桂的茶", status=account_status)
+        tb = Account(workspace_id=ws.id, site="taobao", name="小桂茶铺", status=account_status)
         s.add_all([dy, tb])
         s.flush()
         return Inboxes(db, ws.id, emp.id, dy.id, tb.id)
@@ -132,6 +132,7 @@ def step_run(settings, db, redis_conn, saver, run_id: str) -> str:
     from graphs.runner import _mark_running
     from rpa.lease import Lease, account_lock
 
+    settings = settings.model_copy(update={"lease_s": 30})  # a loaded test machine must not lose the lease
     with db() as s:
         run = s.get(Run, run_id)
     graph = GRAPHS[run.graph](saver)

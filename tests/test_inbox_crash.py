@@ -13,7 +13,7 @@ import pytest
 from core.approvals import decide
 from core.db import transaction
 from core.inbox import Conversation
-from core.models import Account, Approval, LedgerEntry, Run
+from core.models import Approval, LedgerEntry, Run
 from core.queue import enqueue_run
 from tests.core_fixtures import wait_until
 from tests.inbox_fixtures import demo_inbox
@@ -52,10 +52,7 @@ def test_a_worker_killed_as_its_reply_lands_never_replies_twice(kill_env):
     env = kill_env
     url = env.stack.replica_url("douyin")
     httpx.post(f"{url}/__sandbox__/reset", timeout=10).raise_for_status()
-    boxes = demo_inbox(env.settings, replies_per_hour=200, sweep_every_min=240)
-    with transaction(env.db) as s:
-        s.get(Account, boxes.douyin).status = "needs_login"
-        s.get(Account, boxes.taobao).status = "needs_login"
+    boxes = demo_inbox(env.settings, account_status="needs_login", replies_per_hour=200, sweep_every_min=240)
     env.qr_login(boxes.douyin)
     caught_in_between = 0
     for trial in range(TRIALS):

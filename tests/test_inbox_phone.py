@@ -24,6 +24,14 @@ def add_item(url: str, **item) -> dict:
     return resp.json()
 
 
+def replica_user(demo, site: str) -> str:
+    """Who the phone's 模拟扫码 logged in as on the replica (the account's name and id)."""
+    from core.models import Account
+    with demo.db() as s:
+        a = s.query(Account).filter_by(site=site).one()
+        return f"{a.name}-{a.id}"
+
+
 def inbox_state(url: str) -> dict:
     return httpx.get(f"{url}/__sandbox__/inbound", timeout=10).json()
 
@@ -67,11 +75,12 @@ def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answ
     log_in(page, demo)
     scan_login(page, "抖音", "小桂的茶")
     scan_login(page, "淘宝", "小桂茶铺")
-    price = add_item(douyin, kind="comment", author="阿橙", text="冷泡茶多少钱一盒？一盒几包")
-    brew = add_item(douyin, kind="comment", author="小鹿爱喝茶", text="冷泡茶怎么泡？要冷藏多久")
-    add_item(douyin, kind="comment", author="momo", text="收到的茶包破了，我要退款")
-    gift = add_item(taobao, kind="review", author="t**8", text="茶很香，礼盒多少钱？想送长辈", extra={"rating": "好评"})
-    add_item(taobao, kind="review", author="j**2", text="冷泡茶一盒几包？每包几克", extra={"rating": "好评"})
+    dy_user, tb_user = replica_user(demo, "douyin"), replica_user(demo, "taobao")
+    price = add_item(douyin, user=dy_user, kind="comment", author="阿橙", text="冷泡茶多少钱一盒？一盒几包")
+    brew = add_item(douyin, user=dy_user, kind="comment", author="小鹿爱喝茶", text="冷泡茶怎么泡？要冷藏多久")
+    add_item(douyin, user=dy_user, kind="comment", author="momo", text="收到的茶包破了，我要退款")
+    gift = add_item(taobao, user=tb_user, kind="review", author="t**8", text="礼盒有几罐？每罐多少克", extra={"rating": "好评"})
+    add_item(taobao, user=tb_user, kind="review", author="j**2", text="冷泡茶每包几克", extra={"rating": "好评"})
 
     tab(page, "客服")
     page.locator("#inbox-settings summary").click()
@@ -87,7 +96,7 @@ def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answ
     assert page.locator('[data-status="awaiting_approval"]').count() == 4
     expect(row(page, "收到的茶包破了")).to_contain_text("转人工")
     expect(row(page, "冷泡茶多少钱一盒")).to_contain_text("抖音 · 小桂的茶 · 评论")
-    expect(row(page, "礼盒多少钱")).to_contain_text("淘宝 · 小桂茶铺 · 买家评价")
+    expect(row(page, "礼盒有几罐")).to_contain_text("淘宝 · 小桂茶铺 · 买家评价")
 
     open_conversation(page, demo, "冷泡茶多少钱一盒")
     expect(page.locator("#citations")).to_contain_text("示例-产品资料-桂花乌龙冷泡茶.md")
@@ -99,7 +108,7 @@ def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answ
     page.get_by_role("button", name="批准发送").click()
     expect(page.locator("#history")).to_contain_text("主人修改了回复")
 
-    open_conversation(page, demo, "每包几克")  # reject
+    open_conversation(page, demo, "冷泡茶每包几克")  # reject
     page.get_by_role("button", name="驳回").click()
     expect(page.locator(".errors")).to_contain_text("驳回时请写明原因")
     page.get_by_label("驳回原因").fill("规格我自己来回")

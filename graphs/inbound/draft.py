@@ -94,13 +94,13 @@ def _offline(text: str, kind: Kind, passages: list[Passage], sure: float, limit:
     facts = [m.group().strip() for m in SENTENCE.finditer(lines) if m.group().strip()]
     facts.sort(key=lambda f: -relevance(text, f))
     reply = "您好，"
-    for fact in facts[:2]:
-        if len(reply) + len(fact) + 12 > limit:
-            break
+    for n, fact in enumerate(facts[:2]):
+        if len(reply) + len(fact) > limit or (n and relevance(text, fact) < 2):
+            break  # a second sentence only when it answers what was asked too
         reply += fact if fact[-1] in "。！？!?" else fact + "。"
     if reply == "您好，":
         return Drafted(None, note="资料里没有足够贴切的答案，需要你来回复")
-    return Drafted(reply + "有其他问题随时问我们～", cited([best]), coverage(text, best.text))
+    return Drafted(reply, cited([best]), coverage(text, best.text))
 
 
 def _fenced(text: str) -> str:
