@@ -84,6 +84,8 @@ def send(state: ReplyState, runtime: Runtime[RunContext]) -> ReplyState:
             if proof is not None:
                 return {"outcome": _posted(ctx, run, conv, key, proof, page)}
         if _owner_replied(adapter, page, conv):
+            if entry is not None:  # our click may be the reply she is credited with: it was sent, not again
+                return {"outcome": _posted_unseen(ctx, run, conv, key, text)}
             return {"outcome": _by_owner(ctx, run, conv)}
         if ledger.claim(ctx, run, key).status == "done":
             return {"outcome": {"by": "employee"}}
@@ -170,6 +172,18 @@ def _posted(ctx: RunContext, run: Run, conv: Conversation, key: str, proof, page
                           {"by_author": proof.by_author, "visible": proof.visible}, screenshot_id=shot_id)
     ctx.workbench.save_session()
     return {"by": "employee", "external_id": proof.item_id, "note": note}
+
+
+def _posted_unseen(ctx: RunContext, run: Run, conv: Conversation, key: str, text: str) -> dict:
+    """After a crash between the click and the read-back, the item shows the owner's reply but not our exact
+    text (the site may have trimmed it): the click counts as done, nothing is sent again, she is asked to look."""
+    note = "工作进程中断后，平台上这条已经有你的回复，没有再发；请到平台上核对内容"
+    with owned(ctx) as s:
+        ledger.done(s, run, key, conv.item_id)
+        c = s.get(Conversation, conv.id)
+        c.status, c.replied_text, c.replied_by, c.replied_at, c.note = "replied", text, "employee", utcnow(), note
+        conversations.log(s, c, "posted", "employee", text, {"read_back": False})
+    return {"by": "employee", "external_id": conv.item_id, "note": note}
 
 
 def _by_owner(ctx: RunContext, run: Run, conv: Conversation) -> dict:
