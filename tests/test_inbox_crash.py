@@ -57,7 +57,8 @@ def test_a_worker_killed_as_its_reply_lands_never_replies_twice(kill_env):
     caught_in_between = 0
     for trial in range(TRIALS):
         item = httpx.post(f"{url}/__sandbox__/inbound", json={"kind": "comment", "author": f"茶友{trial}",
-                                                              "text": "冷泡茶多少钱一盒？一盒几包"}, timeout=10).json()
+                                                              "text": f"冷泡茶多少钱一盒？一盒几包（第{trial + 1}次问）"},
+                          timeout=10).json()
         _sweep(env, boxes)
         conv = wait_until(lambda: (c := _conv(env, item["id"])) and c.status == "awaiting_approval" and c,
                           timeout=120, what=f"trial {trial}: the comment's card")
