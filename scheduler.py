@@ -139,9 +139,13 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
         jobs = runs_with_jobs(settings, conn)
     except RedisError:
         jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
-    claimed = fired + _inbox_sweeps(db, now) + claim_ready(db, now, jobs)
+    claimed = fired + claim_ready(db, now, jobs)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
+    sweeps = _inbox_sweeps(db, now)  # after the runs: the first tick loads the workflows for it
+    for run_id in sweeps:
+        enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
+    claimed += sweeps
     forget_expired(db, now)
     notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
     return claimed
