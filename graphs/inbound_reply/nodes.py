@@ -154,9 +154,13 @@ def _read_back(adapter, page, item, text: str):
 
 
 def _owner_replied(adapter, page, conv: Conversation) -> bool:
-    """Whether the owner has answered the item on the site herself since it was read."""
-    items = adapter.read_inbox(page, conv.at - timedelta(minutes=1))
-    return any(i.item_id == conv.item_id and i.owner_replied for i in items)
+    """Whether the owner has answered the item on the site herself since it was read: two readings must
+    agree (a list that reloads under its 未回复 filter can miss a fresh item once, and that reply would be lost)."""
+    for _ in range(2):
+        items = adapter.read_inbox(page, conv.at - timedelta(minutes=1))
+        if not any(i.item_id == conv.item_id and i.owner_replied for i in items):
+            return False
+    return True
 
 
 def _posted(ctx: RunContext, run: Run, conv: Conversation, key: str, proof, page) -> dict:
