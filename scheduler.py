@@ -120,6 +120,17 @@ def expire_approvals(db: sessionmaker[Session], now: datetime, hours: int) -> No
             set_status(s, s.get(Run, a.run_id), "failed", reason=f"审批超过{hours}小时未处理，已取消")
 
 
+def _inbox_sweeps(db: sessionmaker[Session], now: datetime) -> list[str]:
+    """The inbox sweeps due now (``graphs.inbound.schedule``); a failure there never holds up the runs."""
+    from graphs.inbound.schedule import due_sweeps  # loads the workflows: once, at the first tick
+
+    try:
+        return due_sweeps(db, now)
+    except Exception:
+        log.exception("inbox sweeps not started this tick")
+        return []
+
+
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
@@ -131,6 +142,10 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     claimed = fired + claim_ready(db, now, jobs)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
+    sweeps = _inbox_sweeps(db, now)  # after the runs: the first tick loads the workflows for it
+    for run_id in sweeps:
+        enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
+    claimed += sweeps
     forget_expired(db, now)
     notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
     return claimed

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.models import Base
 from core.private import private_file
 
-MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models")
+MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models",
+                 "core.inbox")
 """Every module that declares tables: all are created together. Adding tables: one line here."""
 
 

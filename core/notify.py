@@ -93,8 +93,23 @@ def tax_messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
     return [Message(f"tax:{due['period']}:{due['state']}", f"财务助手提醒：{due['text']}", "/finance")]
 
 
+def inbox_messages(s: Session, ws_id: str, now: datetime) -> list[Message]:
+    """Conversations handed to the owner (转人工), and accounts whose replies a site's rate limit paused."""
+    from core.inbox import Conversation, InboxAccount, KIND_LABELS
+
+    out = [Message(f"inbox:{c.id}:human", f"客服代表转给你：{c.author}的{KIND_LABELS.get(c.kind, '留言')}「{c.text[:30]}」"
+                   f"（{c.note or '需要你处理'}）", f"/inbox/{c.id}")
+           for c in s.query(Conversation).filter_by(workspace_id=ws_id, status="human")]
+    paused = (s.query(InboxAccount, Account).join(Account, Account.id == InboxAccount.account_id)
+              .filter(Account.workspace_id == ws_id, InboxAccount.paused_until > now))
+    out += [Message(f"inbox-pause:{a.id}:{p.paused_until:%Y%m%d%H%M}", f"客服代表：{a.name} {p.pause_reason}", "/inbox")
+            for p, a in paused]
+    return out
+
+
 def messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
-    return [*approval_messages(s, ws.id), *step_messages(s, ws.id, now), *tax_messages(s, ws, now)]
+    return [*approval_messages(s, ws.id), *step_messages(s, ws.id, now), *tax_messages(s, ws, now),
+            *inbox_messages(s, ws.id, now)]
 
 
 def _claim(db: sessionmaker[Session], ws_id: str, key: str) -> bool:

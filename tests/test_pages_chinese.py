@@ -9,6 +9,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from api import app as web_app
+from core.inbox import Conversation
 from core.models import Account, Approval, Run, Workspace
 from knowledge.models import KnowledgeDoc
 from planning.models import TaskPlan
@@ -92,7 +93,8 @@ def _pages(web) -> dict[str, list[str]]:
     """Route → the concrete paths that open it on the demo data."""
     with web.db() as s:
         ids = {"approval_id": [a.id for a in s.query(Approval)], "run_id": [r.id for r in s.query(Run)],
-               "account_id": [a.id for a in s.query(Account)], "task_id": [t.id for t in s.query(TaskPlan)]}
+               "account_id": [a.id for a in s.query(Account)], "task_id": [t.id for t in s.query(TaskPlan)],
+               "conv_id": [c.id for c in s.query(Conversation)]}
     pages = {}
     for route in page_routes():
         param = re.search(r"\{(\w+)\}", route)
@@ -108,6 +110,8 @@ def _owners_text(web) -> list[str]:
             texts += [r.content.get("title", ""), r.content.get("body", "")]
         texts += [t.request for t in s.query(TaskPlan)]
         texts += [d.name for d in s.query(KnowledgeDoc)]
+        for c in s.query(Conversation):  # what people wrote on her sites, shown as they wrote it
+            texts += [c.author, c.text, c.target_title or "", *(c.thread or [])]
     return [t for t in texts if t]
 
 

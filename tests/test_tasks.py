@@ -193,12 +193,12 @@ def test_a_draft_edited_to_an_absolute_claim_is_blocked_and_a_warning_reaches_th
 
 def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_message(web, client):
     with web.db() as s:
-        service = s.query(Employee).filter_by(role="service").one().id
+        operations = s.query(Employee).filter_by(role="operations").one().id
     before = _runs(web)
-    resp = client.post("/api/tasks", json={"employee_id": service, "text": "回复一下买家的咨询"})
+    resp = client.post("/api/tasks", json={"employee_id": operations, "text": "整理一下今天的数据"})
     assert resp.status_code == 422
     (err,) = resp.json()["detail"]
-    assert err["field"] == "employee_id" and "客服功能即将推出" in err["message"]
+    assert err["field"] == "employee_id" and "运营功能即将推出" in err["message"]
     assert _runs(web) == before
 
 
@@ -428,7 +428,7 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
 
     page.get_by_label("交给").select_option(label="营销专员")
-    expect(page.get_by_role("option", name="客服代表（即将推出）")).to_be_disabled()
+    expect(page.get_by_role("option", name="运营管家（即将推出）")).to_be_disabled()
     expect(page.get_by_role("option", name="财务助手", exact=True)).to_be_enabled()
     page.get_by_label(re.compile("^任务")).fill(STORY)
     page.get_by_role("button", name="让员工出计划").click()
