@@ -153,9 +153,8 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
         raise FieldErrors([field_error("file", f"≤ {MAX_SHEET_BYTES // 2**20} MB", "表格文件太大")])
     try:
         # Reading the sheet is CPU work: in the parse process (bounded in time); the rows are stored here.
-        done = await run_in_threadpool(import_file, s, ws.id, file.filename or "", data, ws.timezone, duplicates,
-                                       read=partial(pool.run, read_records))
-        s.commit()
+        done = await run_in_threadpool(_import_and_commit, s, ws.id, file.filename or "", data, ws.timezone,
+                                       duplicates, read=partial(pool.run, read_records))
     except ValidationFailed as e:
         s.rollback()
         raise FieldErrors(e.errors) from None
@@ -165,6 +164,13 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
             "detail": [field_error("duplicates", "跳过重复的/仍然全部导入", e.message)],
             "duplicates": [r.as_dict() for r in e.repeats], "same_file": e.same_file, "new_rows": e.new_rows})
     return {"added": len(done.added), "skipped": len(done.skipped)}
+
+
+def _import_and_commit(s, *args, **kwargs):
+    # The commit too, off the event loop: it writes up to 2,000 rows.
+    done = import_file(s, *args, **kwargs)
+    s.commit()
+    return done
 
 
 # -- single records ------------------------------------------------------------------------------------------

@@ -134,7 +134,9 @@ class DouyinAdapter:
             if row is None:
                 return None
             wanted = option_for(declaration_for(post))
-            if row.declaration != wanted:  # GUESS: how the real 作品管理 shows a declaration (see works.py)
+            # GUESS: how the real 作品管理 shows a declaration (see works.py). A row that shows none cannot tell:
+            # the form's own read-back before 发布 stands; only a row showing another declaration is wrong.
+            if row.declaration is not None and row.declaration != wanted:
                 raise DeclarationMissing(
                     f"作品已发布（作品ID {row.work_id}），但抖音作品管理里显示的声明是「{row.declaration or '未声明'}」，"
                     f"不是「{wanted or '不声明'}」。请到抖音创作者中心改好这条作品的自主声明", site=SITE, url=page.url)
