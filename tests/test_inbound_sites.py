@@ -48,6 +48,14 @@ def test_douyin_comment_the_owner_already_answered_reads_as_owner_replied_and_co
     assert [(i.item_id, i.owner_replied) for i in items] == [(new["id"], False), (done["id"], True)]
 
 
+def test_douyin_answered_and_open_comments_are_told_apart_when_the_filtered_list_is_slow_to_reload(dy, page):
+    dy.faults(delays=True)  # the 未回复 list comes 0.4 s after the filter is chosen, the old list standing till then
+    done = dy.add_item(kind="comment", author="momo", text="发货快吗", target_id=WORK_A, owner_reply="48小时内发货")
+    new = dy.add_item(kind="comment", author="阿橙", text="包邮吗？", target_id=WORK_A, minutes_ago=5)
+    items = DouyinAdapter(dy.url).read_inbox(page, None)
+    assert [(i.item_id, i.owner_replied) for i in items] == [(new["id"], False), (done["id"], True)]
+
+
 def test_douyin_reply_lands_once_and_reads_back_under_the_comment_with_the_author_label(dy, page):
     dy.add_item(kind="comment", author="阿橙", text="这件外套多少钱？", target_id=WORK_A)
     adapter = DouyinAdapter(dy.url)

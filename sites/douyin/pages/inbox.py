@@ -27,6 +27,8 @@ from sites.inbound import Inbound, ReplyProof, before, said_at
 
 PATH = "/creator-micro/interactive/comment"
 END_TEXT = "没有更多评论"
+RELOAD_WAIT_MS = 5_000
+"""How long the filtered list may take to replace the unfiltered one."""
 ROW_CSS = ("div[class^='container-']:has(div[class^='operations-'])"
            ":not(:has(div[class^='container-'] div[class^='operations-']))")  # the innermost: page shells are container-* too
 RATE_TEXT = re.compile("操作过于频繁|操作频繁|发送过于频繁|请稍后再试|请勿频繁")
@@ -102,9 +104,17 @@ class CommentPage:
 
     def show_unreplied(self) -> None:
         """The 未回复 filter: the list reloads with only the comments the owner has not answered."""
+        # The rows shown now belong to the unfiltered list: wait for the reload to take them away, or a read
+        # in between sees an emptied list and takes every comment for answered (or the old list for open).
+        old = self.rows.first.element_handle() if self.rows.count() else None
         self.filter.click()
         self.unreplied.click()
         expect(self.filter).to_contain_text("未回复")
+        if old is not None:
+            try:
+                self.page.wait_for_function("row => !row.isConnected", arg=old, timeout=RELOAD_WAIT_MS)
+            except PlaywrightTimeoutError:
+                pass  # a page that keeps its row elements across the reload: the list below is the answer
         self._wait_list()
 
     # -- reading ------------------------------------------------------------------------------------
