@@ -31,6 +31,7 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/{kind}/{target_id}/text": _TAKEOVER, "/api/{kind}/{target_id}/scanned": _TAKEOVER,
     "/api/approvals/{approval_id}/decision": {"post": (409,)},
     "/api/inbox/{conv_id}/decision": {"post": (409,)},
+    "/api/inbox/approve": {"post": (404,)},
     "/api/tasks": {"post": (404,)},
     "/api/filings": {"post": (404, 409)},
     "/api/books/import": {"post": (409,)},

@@ -115,7 +115,7 @@ def test_limits_come_from_the_site_validators():
 @pytest.mark.parametrize("platform, draft, field, limit", [
     ("xiaohongshu", Draft(title="茶", image_count=0), "images", "1–9"),
     ("xiaohongshu", Draft(title="茶", image_count=10), "images", "1–9"),
-    ("xiaohongshu", Draft(title="茶", image_count=1, kind="video"), "kind", "image"),
+    ("xiaohongshu", Draft(title="茶", image_count=1, kind="video"), "images", "视频笔记不带图片"),
     ("douyin", Draft(title="茶", image_count=1, topics=[f"话题{i}" for i in range(6)]), "topics", "≤ 5"),
     ("xiaohongshu", Draft(title="茶", image_count=1, body="好" * 1001), "body", "≤ 1000"),
 ])

@@ -151,8 +151,8 @@ def _approve(s, settings, c: Conversation, text: str, actor: str) -> str:
 def approve_batch(body: Batch, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     """Approve several drafts as they are (the batch view); each one passed the checks when drafted."""
     approved = []
-    for conv_id in dict.fromkeys(body.ids):
-        c = _owned(s, conv_id, ws.id)
+    # Every id is looked up first: an unknown one answers 404 before any of the others is approved.
+    for c in [_owned(s, conv_id, ws.id) for conv_id in dict.fromkeys(body.ids)]:
         if c.status != "awaiting_approval":
             continue
         try:
