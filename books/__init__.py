@@ -13,7 +13,7 @@
     pit_store.py the owner's per-quarter deductions (QuarterFigures); 成本费用 from the expense records
     expenses.py  expense records: checked as typed, stored, changed with an audit row
     intake.py    an uploaded invoice → the validation card → an income or expense record; corrections kept
-    report.py    the 月度报表 from the records, cached per month (report_cache.py drops it on a change)
+    report.py    the 月度报表 and 季度报表 from the records, cached per period (report_cache.py drops them on a change)
     chart.py     the report's chart as server-side SVG;  export.py  the report as XLSX and PDF
     deadlines.py every deadline reminded of, with its source;  asks.py  book-keeping asked on the 派活 page
     invoices/    reading 数电票 XML/PDF/OFD and photos (its own package)

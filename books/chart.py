@@ -1,5 +1,5 @@
-"""The monthly report's chart as an SVG drawn here (no script, no CDN): horizontal bars, one per figure, labels
-above each bar so it reads on a 390 px phone without rotating text."""
+"""The report's chart (a month's or a quarter's) as an SVG drawn here (no script, no CDN): horizontal bars, one
+per figure, labels above each bar so it reads on a 390 px phone without rotating text."""
 from __future__ import annotations
 
 from decimal import Decimal

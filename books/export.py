@@ -1,4 +1,4 @@
-"""The monthly report as a file the owner keeps or sends her accountant: XLSX (openpyxl) and PDF (reportlab).
+"""The monthly or quarterly report as a file the owner keeps or sends her accountant: XLSX (openpyxl) and PDF (reportlab).
 
 The PDF uses reportlab's built-in Chinese CID font (STSong-Light, Adobe-GB1): the installed Noto CJK fonts are
 OpenType with PostScript outlines, which reportlab cannot embed, and every PDF reader ships the Adobe-GB1 set.
@@ -21,12 +21,12 @@ def _lines(report: Report) -> list[tuple[str, Decimal]]:
 
 
 def report_xlsx(report: Report, records: list[dict]) -> bytes:
-    """Two sheets: 月度报表 (the figures) and 明细 (every record of the month)."""
+    """Two sheets: 月度报表 or 季度报表 (the figures) and 明细 (every record of the period)."""
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "月度报表"
+    sheet.title = report.title
     sheet.append([f"{report.label}收支报表"])
     sheet.append(["项目", "金额（元）"])
     for label, value in _lines(report):

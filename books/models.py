@@ -189,13 +189,14 @@ class InvoiceCorrection(Base):
 
 
 class ReportCache(Base):
-    """A month's report as last computed; dropped whenever a record of that month changes (``books.report``)."""
+    """A month's or quarter's report as last computed; dropped whenever a record of that period changes
+    (``books.report``)."""
 
     __tablename__ = "book_report_cache"
     __table_args__ = (UniqueConstraint("workspace_id", "month"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     workspace_id: Mapped[str] = mapped_column(String(32), index=True)
     month: Mapped[str] = mapped_column(String(7))
-    """``2026-11``"""
+    """The period's key: ``2026-11`` or ``2026Q3``"""
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

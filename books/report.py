@@ -1,5 +1,6 @@
-"""The 月度报表: a month's income, costs, expenses by category and profit, computed from the records and kept
-in ``book_report_cache`` until a record of the month changes (the stores call ``report_cache.forget``).
+"""The 月度报表 and 季度报表: a month's or a quarter's income, costs, expenses by category and profit, computed
+from the records and kept in ``book_report_cache`` (keyed ``2026-11`` or ``2026Q3``) until a record of the period
+changes (the stores call ``report_cache.forget``, which drops the day's month and quarter).
 
 Income is counted tax-exclusive (the VAT on a sale is the state's, not the shop's: ``books.vat.exclusive_amount``);
 expenses as paid (a small-scale taxpayer deducts no input VAT, so it is all cost).
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from books.expenses import expenses_between
 from books.models import COST_CATEGORIES, EXPENSE_CATEGORIES, IncomeRecord, ReportCache
+from books.periods import Quarter
 from books.report_cache import month_key
 from books.store import ensure_table
 from books.vat import ZERO, cents, exclusive_amount
@@ -64,9 +66,14 @@ class Month:
         return month_key(self.start)
 
 
+Period = Month | Quarter
+"""What a report covers: both have ``start``, ``end``, ``label``, ``previous()``/``next()`` and a key as ``str``."""
+
+
 @dataclass
 class Report:
     month: str
+    """The period's key: ``2026-11`` for a month, ``2026Q3`` for a quarter (the name kept for cached rows)."""
     label: str
     income: str
     """Tax-exclusive sales."""
@@ -81,11 +88,15 @@ class Report:
     expense_records: int = 0
 
     @property
+    def title(self) -> str:
+        return "季度报表" if "Q" in self.month else "月度报表"
+
+    @property
     def category_rows(self) -> list[dict]:
         return [{"key": k, "label": EXPENSE_CATEGORIES[k], "value": v} for k, v in self.by_category.items()]
 
 
-def compute(session: Session, workspace_id: str, month: Month) -> Report:
+def compute(session: Session, workspace_id: str, month: Period) -> Report:
     ensure_table(session)
     sales = list(session.scalars(select(IncomeRecord).where(
         IncomeRecord.workspace_id == workspace_id, IncomeRecord.day >= month.start, IncomeRecord.day <= month.end)))
@@ -111,17 +122,21 @@ def _output_tax(rec: IncomeRecord) -> Decimal:
     return cents(Decimal(rec.amount) * Decimal(rec.rate))
 
 
-def monthly_report(session: Session, workspace_id: str, month: Month) -> tuple[Report, bool]:
-    """(the month's report, whether it came from the cache). The caller commits (a fresh one is stored)."""
+def period_report(session: Session, workspace_id: str, month: Period) -> tuple[Report, bool]:
+    """(the month's or quarter's report, whether it came from the cache). The caller commits (a fresh one is
+    stored)."""
     row = session.scalars(select(ReportCache).where(ReportCache.workspace_id == workspace_id,
                                                     ReportCache.month == str(month))).first()
     if row is not None:
         return Report(**row.data), True
     report = compute(session, workspace_id, month)
     try:
-        with session.begin_nested():  # two readers computing the same month at once: the second keeps its own
+        with session.begin_nested():  # two readers computing the same period at once: the second keeps its own
             session.add(ReportCache(workspace_id=workspace_id, month=str(month), data=asdict(report),
                                     computed_at=utcnow()))
     except IntegrityError:
         pass
     return report, False
+
+
+monthly_report = period_report

@@ -186,7 +186,8 @@ def test_the_invoice_card_the_books_and_the_report_with_records_are_in_chinese(w
                             "date": "2026-11-08", "kind": "增值税专用发票", "amount": "1720.00", "tax": "223.60",
                             "total": "1943.60", "rate": "0.13", "seller_name": "杭州一帆摄影器材有限公司"})
     assert saved.status_code == 201, saved.text
-    pages += [card, "/books?month=2026-11", "/books?month=2026-11&kind=expense&category=cost", "/books/report?month=2026-11"]
+    pages += [card, "/books?month=2026-11", "/books?month=2026-11&kind=expense&category=cost", "/books/report?month=2026-11",
+              "/books/report?quarter=2026Q4"]
     mine = _owners_text(web) + ["发票.xml"]
     findings = {p: foreign_words(demo.get(p).text, mine) for p in pages}
     assert not any(findings.values()), findings

@@ -1,5 +1,5 @@
 """The books beyond the quarter: invoices uploaded and checked on the validation card, the month's income and
-expense records (filters, edit, delete), the 月度报表 with its chart and XLSX/PDF exports, and the records
+expense records (filters, edit, delete), the 月度报表 and 季度报表 with their chart and XLSX/PDF exports, and the records
 behind one figure of a return (the approval card links here).
 
 The quarter's returns and the income import stay in ``api.routes.books``.
@@ -31,7 +31,8 @@ from books.export import report_pdf, report_xlsx
 from books.models import EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord
 from books.pit import compute_prepayment
 from books.pit_store import TYPED_SOURCE, year_to_date
-from books.report import Month, monthly_report
+from books.periods import Quarter
+from books.report import Month, Period, period_report
 from books.store import ensure_table, records_in
 from books.vat import compute_return
 from books.vat_text import pct
@@ -336,28 +337,49 @@ def invoice_quality(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
     return {"sources": intake.correction_rates(s, ws.id)}
 
 
-# -- the monthly report ----------------------------------------------------------------------------------------
+# -- the monthly and quarterly reports ---------------------------------------------------------------------------
 
-def _report(s: Session, ws: Workspace, month: str | None):
-    m = _month(month, ws.timezone)
-    report, cached = monthly_report(s, ws.id, m)
+def _period(month: str | None, quarter: str | None, tz: str) -> Period:
+    """The quarter named (``2026Q3`` / ``2026年第3季度``), else the month (``_month``); 422 in Chinese otherwise."""
+    if not quarter:
+        return _month(month, tz)
+    try:
+        q = Quarter.parse(quarter)
+    except ValueError:
+        raise FieldErrors([field_error("quarter", "YYYYQn",
+                                       f"季度“{quarter[:20]}”看不懂，季度格式应为2026Q3（2026年第3季度）")]) from None
+    if not 2000 <= q.year <= 2099:
+        raise FieldErrors([field_error("quarter", "2000–2099年", f"季度{q.label}不在2000年到2099年之间")])
+    return q
+
+
+def _report(s: Session, ws: Workspace, month: str | None, quarter: str | None = None):
+    p = _period(month, quarter, ws.timezone)
+    report, cached = period_report(s, ws.id, p)
     s.commit()
-    return m, report, cached
+    return p, report, cached
 
 
 @router.get("/api/books/report")
-def report_api(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None) -> dict:
-    m, report, cached = _report(s, ws, month)
+def report_api(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None,
+               quarter: str | None = None) -> dict:
+    """The month's report, or with ``quarter`` (``2026Q3``) the quarter's; ``month`` holds the period's key."""
+    p, report, cached = _report(s, ws, month, quarter)
     from dataclasses import asdict
 
-    return {**asdict(report), "cached": cached}
+    return {**asdict(report), "title": report.title, "cached": cached}
 
 
 @router.get("/books/report", include_in_schema=False)
 def report_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
-                month: str | None = None) -> HTMLResponse:
-    m, report, _ = _report(s, ws, month)
-    return _render(request, "report.html", key, month=m, r=report, chart=report_svg(report))
+                month: str | None = None, quarter: str | None = None) -> HTMLResponse:
+    p, report, _ = _report(s, ws, month, quarter)
+    is_quarter = isinstance(p, Quarter)
+    # The switch: a month goes to its quarter, a quarter to its first month.
+    switch = {"month": str(Month.of(p.start)), "quarter": str(Quarter.containing(p.start))}
+    return _render(request, "report.html", key, period=p, param="quarter" if is_quarter else "month",
+                   unit="季度" if is_quarter else "月", is_quarter=is_quarter, switch=switch,
+                   first_month=Month.of(p.start), r=report, chart=report_svg(report))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -365,17 +387,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/api/books/report.xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
-def report_xlsx_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None) -> Response:
-    m, report, _ = _report(s, ws, month)
-    data = report_xlsx(report, sorted(month_records(s, ws.id, m.start, m.end), key=lambda r: r["day"]))
-    return _download(data, f"{m.label}收支报表.xlsx", XLSX)
+def report_xlsx_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None,
+                     quarter: str | None = None) -> Response:
+    p, report, _ = _report(s, ws, month, quarter)
+    data = report_xlsx(report, sorted(month_records(s, ws.id, p.start, p.end), key=lambda r: r["day"]))
+    return _download(data, f"{p.label}收支报表.xlsx", XLSX)
 
 
 @router.get("/api/books/report.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
-def report_pdf_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None) -> Response:
-    m, report, _ = _report(s, ws, month)
-    return _download(report_pdf(report, ws.name), f"{m.label}收支报表.pdf", "application/pdf")
+def report_pdf_file(user: UserDep, ws: WorkspaceDep, s: DbDep, month: str | None = None,
+                    quarter: str | None = None) -> Response:
+    p, report, _ = _report(s, ws, month, quarter)
+    return _download(report_pdf(report, ws.name), f"{p.label}收支报表.pdf", "application/pdf")
 
 
 def _download(data: bytes, name: str, mime: str) -> Response:
