@@ -44,6 +44,12 @@ def parse_entry(data: dict, tz: str | ZoneInfo = "Asia/Shanghai") -> tuple[dict,
             values[key] = read(raw)
         except cells.CellError as e:
             fail(key, limits[key], str(e))
+    read_texts(data, values, fail)
+    return values, errors
+
+
+def read_texts(data: dict, values: dict, fail) -> None:
+    """The free-text fields every record has (counterparty, invoice number, note) into ``values``, checked."""
     for key, limit in TEXT_LIMITS.items():
         text = "" if data.get(key) is None else str(data.get(key)).strip()
         if len(text) > limit:
@@ -52,4 +58,3 @@ def parse_entry(data: dict, tz: str | ZoneInfo = "Asia/Shanghai") -> tuple[dict,
             fail(key, "8–20位数字", f"应为8到20位数字：{text}")
         else:
             values[key] = text
-    return values, errors

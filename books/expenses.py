@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from books import cells
+from books.entry import read_texts
 from books.models import EXPENSE_CATEGORIES, INVOICES, ExpenseRecord
 from books.report_cache import forget
 from core.errors import ValidationFailed
@@ -18,8 +19,6 @@ from core.runs import audit
 
 FIELDS = {"day": "日期", "amount": "金额（价税合计）", "tax": "税额", "rate": "税率", "category": "类别",
           "counterparty": "收款方", "invoice_no": "发票号码", "invoice": "发票类型", "note": "备注"}
-TEXT_LIMITS = {"counterparty": 100, "invoice_no": 20, "note": 200}
-INVOICE_NO = re.compile(r"^\d{8,20}$")
 _CATEGORY_WORDS = {v: k for k, v in EXPENSE_CATEGORIES.items()} | {"成本": "cost", "进货": "cost", "房租": "rent",
                                                                   "差旅": "travel", "推广": "marketing", "快递": "logistics"}
 
@@ -75,14 +74,7 @@ def parse_expense(data: dict, tz: str | ZoneInfo = "Asia/Shanghai") -> tuple[dic
             values[key] = read(data.get(key))
         except cells.CellError as e:
             fail(key, limit, str(e))
-    for key, limit in TEXT_LIMITS.items():
-        text = "" if data.get(key) is None else str(data.get(key)).strip()
-        if len(text) > limit:
-            fail(key, f"≤ {limit} 字", f"最多{limit}个字，现在有{len(text)}个")
-        elif key == "invoice_no" and text and not INVOICE_NO.match(text):
-            fail(key, "8–20位数字", f"应为8到20位数字：{text}")
-        else:
-            values[key] = text
+    read_texts(data, values, fail)
     return values, errors
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from books import cells
-from books.expenses import INVOICE_NO, add_expense, parse_expense
+from books.entry import INVOICE_NO
+from books.expenses import add_expense, parse_expense
 from books.models import CATEGORIES, EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord, InvoiceCorrection, InvoiceUpload
-from books.invoices.limits import MAX_BYTES
 from books.invoices.reading import LABELS, LOW_CONFIDENCE
 from books.store import add_records, ensure_table
 from core.errors import BusinessError, ValidationFailed
