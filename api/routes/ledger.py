@@ -25,6 +25,7 @@ from api.pages import _render
 from api.routes.books import CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, entity_of, own_tax_id, record_view
 from books import intake
 from books.chart import report_svg
+from books.invoices.limits import MAX_BYTES as INVOICE_MAX_BYTES
 from books.expenses import (FIELDS as EXPENSE_FIELDS, add_expense, delete_expense, get_expense, parse_expense,
                             update_expense)
 from books.export import report_pdf, report_xlsx
@@ -231,10 +232,10 @@ def delete_expense_api(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbD
 async def upload_invoice(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     """Read an invoice (数电票 XML/PDF/OFD, or a photo) for the owner's check: nothing is in the books until she
     saves the card. A file that is no invoice is refused with the reason, and nothing is kept."""
-    data = await file.read(intake.MAX_BYTES + 1)
-    if len(data) > intake.MAX_BYTES:
-        raise FieldErrors([field_error("file", f"≤ {intake.MAX_BYTES // 2**20} MB",
-                                       f"发票文件「{file.filename}」超过{intake.MAX_BYTES // 2**20}MB，没有保存，请压缩后再上传")])
+    data = await file.read(INVOICE_MAX_BYTES + 1)
+    if len(data) > INVOICE_MAX_BYTES:
+        raise FieldErrors([field_error("file", f"≤ {INVOICE_MAX_BYTES // 2**20} MB",
+                                       f"发票文件「{file.filename}」超过{INVOICE_MAX_BYTES // 2**20}MB，没有保存，请压缩后再上传")])
     tax_id = own_tax_id(s, ws)
     try:
         # Reading (OCR for a photo) is CPU work: in the thread pool, so the event loop keeps answering.
