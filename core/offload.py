@@ -9,8 +9,13 @@ Why not ``ProcessPoolExecutor``: a parse past its time limit must be stopped, an
 cancel a running call nor lose one worker without breaking every other call in flight. Each worker here
 is one process with its own pipe, used by one call at a time: the caller's thread waits on the pipe (the
 GIL is free meanwhile); past the limit the worker is killed, and a fresh one is started for the next
-call. Workers are started with ``spawn`` (the web process has threads; ``fork`` would copy their locks)
-on first use, and warm themselves (imports, jieba's dictionary) before the limit's clock starts.
+call. Workers are started as a fresh interpreter (never ``fork``: the web process has threads, whose locks
+a fork would copy) on first use, and warm themselves (imports, jieba's dictionary) before the limit's
+clock starts.
+
+Why not ``multiprocessing``'s ``spawn``: its child inherits the web server's whole environment, the
+model's key, the webhook URL and the vault keys among it, readable in ``/proc/<pid>/environ`` by whatever a
+crafted file makes the reader do. A worker gets ``core.private.plain_env`` only, like Chromium.
 
 Why not an RQ job: the run workers' queue holds browser runs of minutes, and an upload answered in seconds
 would wait behind them, or need a queue and worker of its own; an upload would also fail while Redis is
@@ -23,6 +28,8 @@ import multiprocessing
 import os
 import pickle
 import resource
+import subprocess
+import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -30,6 +37,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 from core.errors import ValidationFailed
+from core.private import plain_env
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,20 @@ MEMORY_BYTES = 2 * 1024**3
 
 class OffloadFailed(RuntimeError):
     """The pool cannot run a call (closed, or a worker that does not start): not the file's fault."""
+
+
+CHILD = "import sys; sys.path[:0] = sys.argv[2:]; from core.offload import serve_fd; serve_fd(int(sys.argv[1]))"
+"""A worker's program: the caller's import path first (the worktree or install the web server runs from,
+so the functions it sends are found by the same names), then the loop on the inherited end of the pipe."""
+
+
+def serve_fd(fd: int) -> None:
+    conn = Connection(fd)
+    try:
+        warm, memory = conn.recv()
+    except (EOFError, OSError):
+        return
+    _serve(conn, warm, memory)
 
 
 def _serve(conn: Connection, warm: tuple[str, ...], memory: int) -> None:
@@ -83,7 +105,7 @@ def _portable(e: Exception) -> Exception:
 
 @dataclass(eq=False)
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: subprocess.Popen
     conn: Connection
     pid: int = 0
 
@@ -165,10 +187,11 @@ class Offload:
             self._lock.notify_all()
         for w in workers:
             w.conn.close()  # the worker's recv sees EOF and returns
-            w.process.join(2)
-            if w.process.is_alive():
+            try:
+                w.process.wait(2)
+            except subprocess.TimeoutExpired:
                 w.process.kill()
-                w.process.join()
+                w.process.wait()
 
     def _take(self) -> _Worker:
         with self._lock:
@@ -177,11 +200,10 @@ class Offload:
                     raise OffloadFailed("the parse pool is closed")
                 while self._idle:
                     worker = self._idle.pop()
-                    if worker.process.is_alive():
+                    if worker.process.poll() is None:
                         return worker
                     self._started.remove(worker)  # died while idle (killed from outside): start another
                     worker.conn.close()
-                    worker.process.join()
                 if len(self._started) < self.workers:
                     placeholder = _Worker(process=None, conn=None)  # type: ignore[arg-type]
                     self._started.append(placeholder)  # counts against the size while it starts
@@ -199,27 +221,31 @@ class Offload:
         return worker
 
     def _start(self) -> _Worker:
-        ctx = multiprocessing.get_context("spawn")
-        mine, theirs = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(theirs, self.warm, self.memory), name="opc-parse", daemon=True)
-        process.start()
+        mine, theirs = multiprocessing.Pipe()
+        fd = theirs.fileno()
+        process = subprocess.Popen([sys.executable, "-c", CHILD, str(fd), *sys.path], pass_fds=(fd,),
+                                   stdin=subprocess.DEVNULL, env=plain_env())
         theirs.close()
-        if not mine.poll(START_TIMEOUT_S):
-            process.kill()
-            process.join()
-            raise OffloadFailed("parse worker did not start")
         try:
+            mine.send((self.warm, self.memory))
+            if not mine.poll(START_TIMEOUT_S):
+                raise OffloadFailed("parse worker did not start")
             _ready, pid = mine.recv()
-        except EOFError as e:
-            process.join()
-            raise OffloadFailed(f"parse worker exited at start ({process.exitcode})") from e
+        except (EOFError, OSError) as e:
+            process.kill()
+            process.wait()
+            raise OffloadFailed(f"parse worker exited at start ({process.returncode})") from e
+        except OffloadFailed:
+            process.kill()
+            process.wait()
+            raise
         log.info("parse worker %s started", pid)
         return _Worker(process, mine, pid)
 
     def _kill(self, worker: _Worker) -> None:
         """Stop a worker mid-call (past its limit, or broken); the next call starts a fresh one."""
         worker.process.kill()
-        worker.process.join()
+        worker.process.wait()
         worker.conn.close()
         with self._lock:
             if worker in self._started:

@@ -8,6 +8,16 @@ from pathlib import Path
 
 UMASK = 0o077
 
+PLAIN_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+             "XDG_RUNTIME_DIR", "FONTCONFIG_PATH", "FONTCONFIG_FILE", "DISPLAY")
+"""What a process that reads untrusted input (Chromium running pages, the parse process reading uploads) is
+told of the environment: what it needs to run, render and find its files, never the service's own
+variables (the model's key, the webhook URL, the vault keys)."""
+
+
+def plain_env() -> dict[str, str]:
+    return {k: os.environ[k] for k in PLAIN_ENV if k in os.environ}
+
 
 def restrict_process() -> None:
     os.umask(UMASK)

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Callable
 
 from redis import Redis
+from redis.exceptions import LockNotOwnedError, RedisError
 from redis.lock import Lock
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,6 +54,8 @@ class Lease:
         """Written in the lease's first transaction (the run's status): one commit, not two."""
         self.token: int | None = None
         self._lost = threading.Event()
+        self._lock_gone = False
+        """The account's lock ran out and another run took it: no more attempts to extend it."""
         self._held_until = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_forever, daemon=True, name=f"lease-{run_id}")
@@ -115,14 +118,39 @@ class Lease:
                 self._lost.set()
                 log.warning("run %s was taken by another worker; this one stops", self.run_id)
                 return
-        self.lock.reacquire()
+        self._keep_lock()
         # The token was still ours when the row was written: nobody took the run, so it is held again
         # from then on, even if a pause had made it lapse on this worker's clock.
         self._held_until = started + self.lease_s * SAFETY
 
+    def _keep_lock(self) -> None:
+        """Extend the account's lock; once it has run out (a pause longer than the lease, Redis restarted
+        without its file), take it again under the same token if it is free, and say once what happened:
+        a renewal every third of a lease would otherwise repeat the same failure (a traceback a tick)."""
+        if self._lock_gone:
+            return
+        try:
+            self.lock.reacquire()
+            return
+        except LockNotOwnedError:
+            pass
+        if self.lock.acquire(blocking=False, token=self.lock.local.token):
+            log.warning("the account lock of run %s had run out; it was free and is held again", self.run_id)
+            return
+        self._lock_gone = True
+        log.warning("the account lock of run %s ran out and another run of the account holds it now; this run "
+                    "keeps its lease (the database's fencing token) and stops renewing the lock", self.run_id)
+
     def _renew_forever(self) -> None:
+        failing = False
         while not self._stop.wait(self.lease_s / 3) and not self._lost.is_set():
             try:
                 self._renew()
-            except Exception:  # a missed renewal only shortens the lease; held() notices when it runs out
-                log.exception("lease renewal failed for run %s", self.run_id)
+                if failing:
+                    log.info("lease renewal for run %s works again", self.run_id)
+                failing = False
+            except Exception as e:  # a missed renewal only shortens the lease; held() notices when it runs out
+                if not failing:  # once per streak: a Redis or database outage fails every tick alike
+                    log.warning("lease renewal failed for run %s (%s: %s); retrying every %.0f s", self.run_id,
+                                type(e).__name__, e, self.lease_s / 3, exc_info=not isinstance(e, RedisError))
+                failing = True

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
+from core.private import plain_env
 from core.settings import Settings
 from rpa.fence import DenyProxy, proxy_settings
 
@@ -25,14 +26,10 @@ log = logging.getLogger(__name__)
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-BROWSER_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "TZ", "TMPDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-               "XDG_RUNTIME_DIR", "FONTCONFIG_PATH", "FONTCONFIG_FILE", "DISPLAY")
-
-
 def browser_env() -> dict[str, str]:
     """What Chromium is told of the environment: only what it needs to run and render. The service's own
     variables (the model's key, the webhook URL, the vault keys) never reach a process that runs pages."""
-    return {k: os.environ[k] for k in BROWSER_ENV if k in os.environ}
+    return plain_env()
 
 
 class BrowserRuntime:

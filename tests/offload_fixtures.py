@@ -17,6 +17,11 @@ def die() -> None:
     os._exit(3)
 
 
+def environ() -> dict[str, str]:
+    """The environment as the calling process's Python sees it."""
+    return dict(os.environ)
+
+
 def children(pid: int) -> list[int]:
     """The live child processes of ``pid`` (from /proc)."""
     out = []

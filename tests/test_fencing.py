@@ -82,6 +82,37 @@ def test_a_lease_that_ran_out_on_the_workers_own_clock_is_not_held(run_row, redi
     lease.__exit__(None, None, None)
 
 
+def test_a_renewal_whose_account_lock_was_taken_says_so_once_and_keeps_the_lease(run_row, redis_conn, caplog):  # noqa: F811
+    db, run_id, acc = run_row
+    lease = _lease(db, run_id, acc, redis_conn, lease_s=3).__enter__()
+    redis_conn.delete(lease.lock.name)  # the lock ran out (a long pause) and another run of the account took it
+    other = account_lock(redis_conn, lease.lock.name.removeprefix("opc:lock:account:"), 30)
+    assert other.acquire()
+    with caplog.at_level("INFO", logger="rpa.lease"):
+        wait_until(lambda: len([r for r in caplog.records if r.name == "rpa.lease"]) >= 1, timeout=10)
+        time.sleep(3.5)  # three more renewals (one a second): none repeats it
+    said = [r for r in caplog.records if r.name == "rpa.lease"]
+    assert [r.levelname for r in said] == ["WARNING"]
+    assert "another run of the account holds it" in said[0].getMessage()
+    assert said[0].exc_info is None  # a sentence, not a traceback
+    assert lease.held()  # the database's token is still this worker's
+    assert redis_conn.get(lease.lock.name).decode() == other.local.token.decode()  # the other run keeps it
+    lease.__exit__(None, None, None)
+
+
+def test_a_renewal_whose_account_lock_ran_out_takes_it_again_when_it_is_free(run_row, redis_conn, caplog):  # noqa: F811
+    db, run_id, acc = run_row
+    lease = _lease(db, run_id, acc, redis_conn, lease_s=3).__enter__()
+    redis_conn.delete(lease.lock.name)
+    with caplog.at_level("INFO", logger="rpa.lease"):
+        wait_until(lambda: redis_conn.get(lease.lock.name) is not None, timeout=10)
+        time.sleep(2.5)
+    assert redis_conn.get(lease.lock.name) == lease.lock.local.token
+    said = [r.getMessage() for r in caplog.records if r.name == "rpa.lease"]
+    assert len(said) == 1 and "is held again" in said[0]
+    lease.__exit__(None, None, None)
+
+
 # -- the page's own guard ----------------------------------------------------------------------
 
 FORM = """<form onsubmit="event.preventDefault(); document.title = 'sent'">

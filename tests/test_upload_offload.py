@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -12,7 +13,7 @@ from openpyxl import Workbook
 from core.errors import ValidationFailed
 from core.offload import Offload
 from knowledge.store import read_document
-from tests.offload_fixtures import children, cmdline, die, spin
+from tests.offload_fixtures import children, cmdline, die, environ, spin
 from tests.web_fixtures import Web, start_web_stack, web  # noqa: F401  (module-scoped web server)
 
 LONG_TEXT = "\n".join(f"桂花乌龙冷泡茶第{i}批，清香回甘，冰镇后更加清爽，适合夏天送礼。" for i in range(8_000))
@@ -39,6 +40,23 @@ def test_a_call_runs_in_another_process_than_the_callers(pool):
     assert worker != os.getpid()
     assert pool.pids() == [worker]
     assert pool.run(os.getpid) == worker  # the same warm process serves the next call
+
+
+def test_a_parse_worker_is_started_without_the_services_secrets(monkeypatch):
+    canaries = {"OPC_LLM_API_KEY": "sk-canary-51be", "OPC_NOTIFY_WEBHOOK_URL": "https://hook.example/canary-0c3d",
+                "OPC_VAULT_KEYS": "canary-vault-7a21"}
+    for name, value in canaries.items():
+        monkeypatch.setenv(name, value)  # as in the web server: the service's secrets are in its environment
+    pool = Offload(workers=1, limit_s=5, warm=())
+    try:
+        worker = pool.run(os.getpid)
+        in_proc = Path(f"/proc/{worker}/environ").read_bytes().decode(errors="replace")
+        told = pool.run(environ)  # what the worker's own Python sees
+    finally:
+        pool.close()
+    assert "PATH=" in in_proc  # the file was read: the worker runs with a plain environment
+    assert not [v for v in canaries.values() if v in in_proc]
+    assert not set(canaries) & set(told)
 
 
 def test_a_call_past_its_limit_is_killed_and_refused_naming_the_limit(pool):
@@ -71,7 +89,7 @@ def test_a_refusal_raised_while_reading_arrives_as_the_same_field_error():
 
 
 def _parse_processes(web) -> list[int]:  # noqa: F811
-    return [p for p in children(web.stack.procs["web"].pid) if "spawn_main" in cmdline(p)]
+    return [p for p in children(web.stack.procs["web"].pid) if "core.offload" in cmdline(p)]
 
 
 def test_the_web_server_reads_an_uploaded_document_in_its_parse_process(web):  # noqa: F811
