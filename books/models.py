@@ -84,9 +84,14 @@ class IncomeRecord(Base):
 
     @property
     def sale_key(self) -> tuple:
-        """Two records with the same key are taken for the same sale recorded twice: date, amount,
-        counterparty and invoice number (the last two compared only as recorded, empty included)."""
-        return (self.day, Decimal(self.amount), (self.counterparty or "").strip(), (self.invoice_no or "").strip())
+        return sale_key(self.day, self.amount, self.counterparty, self.invoice_no)
+
+
+def sale_key(day: date, amount, counterparty: str | None, invoice_no: str | None) -> tuple:
+    """Two records with the same key are taken for the same sale recorded twice: date, amount,
+    counterparty and invoice number (the last two compared only as recorded, empty included). A function too,
+    for an import's plain rows (``books.store.read_plain``)."""
+    return (day, Decimal(amount), (counterparty or "").strip(), (invoice_no or "").strip())
 
 
 class QuarterFigures(Base):

@@ -41,7 +41,7 @@ from core.private import plain_env
 
 log = logging.getLogger(__name__)
 
-WARM_MODULES = ("knowledge.store", "core.product_import", "books.importer")
+WARM_MODULES = ("knowledge.store", "core.product_import", "books.store")
 """Imported by each worker as it starts, so a call pays none of it within its limit."""
 START_TIMEOUT_S = 120.0
 """For a worker to start and warm up (seconds on a loaded machine): not part of any call's limit."""

@@ -28,14 +28,13 @@ from api.views import account_view, run_view
 from books.compare import compare
 from books.entity import DEFAULT_ENTITY, ENTITIES, files_business_income, not_filed_message, vat_taxpayer_kind
 from books.entry import parse_entry
-from books.importer import import_records as read_records
 from books.models import IncomeRecord
 from books.periods import Quarter
 from books.pit import LINES as PIT_LINES, OWNER_TYPED, Figures, compute_prepayment
 from books.pit_store import set_figures, typed_costs, year_to_date
 from books.reminders import due_return, filed, upcoming
 from books.rules import Taxpayer
-from books.store import (DUPLICATE_CHOICES, DuplicateRows, delete_record, get_record, import_file, records_in,
+from books.store import (DUPLICATE_CHOICES, DuplicateRows, delete_record, get_record, import_file, read_plain, records_in,
                          update_record, add_records)
 from books.vat import compute_return
 from books.vat_text import pct
@@ -154,7 +153,7 @@ async def import_records(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
     try:
         # Reading the sheet is CPU work: in the parse process (bounded in time); the rows are stored here.
         done = await run_in_threadpool(_import_and_commit, s, ws.id, file.filename or "", data, ws.timezone,
-                                       duplicates, read=partial(pool.run, read_records))
+                                       duplicates, read=partial(pool.run, read_plain))
     except ValidationFailed as e:
         s.rollback()
         raise FieldErrors(e.errors) from None
