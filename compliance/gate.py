@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from compliance import overrides
+from compliance import injection_judge, overrides
 from compliance.check import check
-from compliance.draft import Draft, Finding
+from compliance.draft import TEXT_FIELDS, Draft, Finding
+from compliance.rules import injection_finding, sentence_spans
 
 HELD_RULES = ("contact", "injection")
 HELD_PREFIX = "全自动已暂停："
@@ -21,12 +22,30 @@ HELD_PREFIX = "全自动已暂停："
 RULE_LABELS = {"contact": "联系方式或链接", "injection": "像是写给AI的指令"}
 
 
-def held(content: dict, banned: Iterable[str] = (), allowed: Iterable[str] = ()) -> list[Finding]:
-    """The findings in a run's content (a post or a product) that an auto run must show the owner first."""
+def held(content: dict, banned: Iterable[str] = (), allowed: Iterable[str] = (), judge=None) -> list[Finding]:
+    """The findings in a run's content (a post or a product) that an auto run must show the owner first.
+    ``judge`` (an ``llm.LLM``, where a model is configured) is asked about the sentences the filter passed
+    (``compliance.injection_judge``): what it names is held too; it never clears a finding."""
     draft = Draft.from_content(content)
     override = content.get("compliance_override")
-    return [f for f in check(draft, None, banned, allowed)
-            if f.rule in HELD_RULES or f.severity == "blocking" and not overrides.covers(override, f)]
+    found = [f for f in check(draft, None, banned, allowed)
+             if f.rule in HELD_RULES or f.severity == "blocking" and not overrides.covers(override, f)]
+    if judge is not None:
+        found += judged_findings(draft, found, judge)
+    return found
+
+
+def judged_findings(draft: Draft, found: list[Finding], judge) -> list[Finding]:
+    """The model's second opinion on every sentence no finding already holds."""
+    taken = {(f.field, f.start, f.end) for f in found if f.rule == "injection"}
+    spans = [(name, text, start, end) for name in TEXT_FIELDS for text in [draft.text_of(name)]
+             for start, end in sentence_spans(text) if (name, start, end) not in taken]
+    named = injection_judge.judged(judge, [text[start:end] for _, text, start, end in spans])
+    return [injection_finding(name, text, start, end, [JUDGE_REASON])
+            for i, (name, text, start, end) in enumerate(spans) if i in named]
+
+
+JUDGE_REASON = "模型复核认为是写给AI的指令"
 
 
 def note(findings: list[Finding]) -> str:

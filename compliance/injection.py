@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from compliance import injection_scorer
+
 
 def _any(*words: str) -> str:
     return "(?:" + "|".join(words) + ")"
@@ -216,7 +218,21 @@ def _drops(text: str) -> bool:
 
 
 def reasons(text: str) -> list[str]:
-    """Which concepts ``text`` expresses as an instruction to the assistant ([] for ordinary text)."""
+    """Which concepts ``text`` expresses as an instruction to the assistant ([] for ordinary text): the
+    rules' reading, then the trained scorer's (``compliance.injection_scorer``) for what the rules pass."""
+    found = rule_reasons(text)
+    if not found:
+        t = normalize(text)
+        if injection_scorer.likely(injection_scorer.features(t, signals(t))):
+            found.append(SCORER_REASON)
+    return found
+
+
+SCORER_REASON = "读起来像写给AI的指令"
+
+
+def rule_reasons(text: str) -> list[str]:
+    """The rules' reading alone (the families above, then two or more signal classes)."""
     t = normalize(text)
     found = []
     if _drops(t):

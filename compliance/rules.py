@@ -106,18 +106,30 @@ def injection_findings(field: str, text: str) -> list[Finding]:
     that a model obeyed or the writer quoted. Blocks; the owner may keep a sentence she did mean, with a
     reason, but a run holding one never publishes without her seeing it (``compliance.gate``)."""
     findings = []
+    for start, end in sentence_spans(text):
+        why = injection.reasons(text[start:end])
+        if why:
+            findings.append(injection_finding(field, text, start, end, why))
+    return findings
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Each sentence's (start, end) in ``text``, leading blanks left out."""
+    spans = []
     for m in _SENTENCE.finditer(text):
         start, end = m.start(), m.end()
         while start < end and text[start].isspace():
             start += 1
-        why = injection.reasons(text[start:end])
-        if why:
-            found = text[start:end]
-            findings.append(Finding(
-                "injection", "blocking", field, start, end, found,
-                f"「{found}」像是写给AI的指令（{'、'.join(why)}），不是写给读者的内容，可能是资料里被人插入的文字，建议删除",
-                "", INJECTION_SOURCE, overridable=True))
-    return findings
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def injection_finding(field: str, text: str, start: int, end: int, why: list[str]) -> Finding:
+    found = text[start:end]
+    return Finding("injection", "blocking", field, start, end, found,
+                   f"「{found}」像是写给AI的指令（{'、'.join(why)}），不是写给读者的内容，可能是资料里被人插入的文字，建议删除",
+                   "", INJECTION_SOURCE, overridable=True)
 
 
 def content_findings(texts: dict[str, str], extra_banned, allowed_contacts=()) -> list[Finding]:

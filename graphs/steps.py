@@ -24,6 +24,7 @@ from core.queue import enqueue_login
 from core.runs import late_start, set_status
 from employees.settings import of_employee
 from graphs.context import RunContext
+from llm.client import LLM
 from rpa import press_guard, stall
 from rpa.handoff import Waiting
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
@@ -212,7 +213,8 @@ def held_for_owner(ctx: RunContext, run: Run) -> list:
     """Findings an auto run may not publish unseen (``compliance.gate``): it stops at the approval card."""
     with ctx.db() as s:
         prefs = of_employee(s.get(Employee, run.employee_id))
-    return gate.held(run.content, prefs.banned_words, prefs.allowed_contacts)
+    return gate.held(run.content, prefs.banned_words, prefs.allowed_contacts,
+                     judge=LLM.from_settings(ctx.settings))  # a second opinion where a model is configured
 
 
 def after_approval(state: dict) -> Literal["submit", "reject"]:

@@ -1,0 +1,115 @@
+"""Train the instruction scorer (``compliance.injection_scorer``) and write its weights.
+
+    .venv/bin/python -m compliance.train_injection      cross-validated figures, then writes the weights
+
+Trained on: ``tests/data/injection_corpus.tsv``, ``.holdout.tsv`` and ``.fresh.tsv`` (attempts and their
+lookalikes), ``injection_train.benign.tsv`` (customer questions, replies, product facts) and the claims
+corpus's ``compliance_corpus.tsv`` (ordinary marketing copy, all benign). Never on
+``injection_corpus.round5.tsv`` or later rounds (held out: measured once, by
+``python -m compliance.evaluate_injection``) nor on ``compliance_corpus.holdout.tsv``.
+
+The threshold is chosen by 5-fold cross-validation on the training data alone: the lowest probability at
+which the filter (rules or scorer) raises false alarms on at most ``MAX_FALSE_ALARMS`` of the benign rows.
+Deterministic: fixed folds, full-batch gradient descent from zero.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, read_corpus
+from compliance.injection import normalize, rule_reasons, signals
+from compliance.injection_scorer import WEIGHTS, features
+
+DATA = CORPUS.parent
+TRAIN_BENIGN = DATA / "injection_train.benign.tsv"
+CLAIMS = DATA / "compliance_corpus.tsv"
+MAX_FALSE_ALARMS = 0.02
+MIN_COUNT = 2
+"""A feature seen in fewer training sentences is dropped (it would only memorise one sentence)."""
+L2 = 0.01
+STEPS, RATE = 4000, 8.0
+
+
+def training_rows() -> list[tuple[int, str]]:
+    rows = [(1 if label == "injection" else 0, s)
+            for path in (CORPUS, HOLDOUT, FRESH, TRAIN_BENIGN) for label, _, s in read_corpus(path)]
+    for line in CLAIMS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append((0, line.split("\t")[-1]))
+    return rows
+
+
+def featurise(sentence: str) -> set[str]:
+    t = normalize(sentence)
+    return features(t, signals(t))
+
+
+def fit(feats: list[set[str]], labels: np.ndarray) -> dict:
+    counts: dict[str, int] = {}
+    for f in feats:
+        for name in f:
+            counts[name] = counts.get(name, 0) + 1
+    vocab = sorted(name for name, c in counts.items() if c >= MIN_COUNT)
+    index = {name: i for i, name in enumerate(vocab)}
+    # The sentences × features matrix, sparse (row, column, value): a few dozen features a sentence.
+    rows, cols, vals = [], [], []
+    for row, f in enumerate(feats):
+        for name in f:
+            if name in index:
+                rows.append(row)
+                cols.append(index[name])
+                vals.append(1 / np.sqrt(len(f)))  # as ``injection_scorer.probability`` weighs them
+    rows, cols, vals = np.array(rows), np.array(cols), np.array(vals)
+    n, d = len(feats), len(vocab)
+    # Each class weighs the same in the loss, however many rows it has.
+    pos = labels.mean()
+    sample = np.where(labels == 1, 0.5 / pos, 0.5 / (1 - pos)) / n
+    w, b = np.zeros(d), 0.0
+    for _ in range(STEPS):
+        p = 1 / (1 + np.exp(-(np.bincount(rows, weights=vals * w[cols], minlength=n) + b)))
+        g = sample * (p - labels)
+        w -= RATE * (np.bincount(cols, weights=vals * g[rows], minlength=d) + L2 * w / n)
+        b -= RATE * g.sum()
+    return {"weights": {name: round(float(v), 4) for name, v in zip(vocab, w) if abs(v) >= 1e-3}, "bias": round(b, 4)}
+
+
+def probabilities(model: dict, feats: list[set[str]]) -> np.ndarray:
+    from compliance.injection_scorer import probability
+
+    return np.array([probability(f, model) for f in feats])
+
+
+def main() -> None:
+    rows = training_rows()
+    labels = np.array([y for y, _ in rows], dtype=np.float64)
+    feats = [featurise(s) for _, s in rows]
+    by_rules = np.array([bool(rule_reasons(s)) for _, s in rows])
+    folds = np.arange(len(rows)) % 5
+    held = np.zeros(len(rows))
+    for k in range(5):
+        part = fit([f for f, fold in zip(feats, folds) if fold != k], labels[folds != k])
+        held[folds == k] = probabilities(part, [f for f, fold in zip(feats, folds) if fold == k])
+    benign, attacks = labels == 0, labels == 1
+    threshold = 0.5
+    for t in np.arange(0.05, 0.96, 0.01):
+        if ((held >= t) | by_rules)[benign].mean() <= MAX_FALSE_ALARMS:
+            threshold = float(round(t, 2))
+            break
+    flagged = (held >= threshold) | by_rules
+    alone = held >= threshold
+    print(f"{int(attacks.sum())} attempts, {int(benign.sum())} benign; 5-fold cross-validation at threshold "
+          f"{threshold}: recall {flagged[attacks].mean():.3f}, false alarms {flagged[benign].mean():.3f}; "
+          f"the scorer alone (the rules were written on these rows, so this is the figure for wordings the "
+          f"rules have not seen): recall {alone[attacks].mean():.3f}, false alarms {alone[benign].mean():.3f}")
+    model = fit(feats, labels)
+    model["threshold"] = threshold
+    WEIGHTS.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                       encoding="utf-8")
+    print(f"wrote {WEIGHTS} ({len(model['weights'])} features)")
+
+
+if __name__ == "__main__":
+    main()
