@@ -3,8 +3,8 @@
     .venv/bin/python -m compliance.evaluate_injection [corpus.tsv …]    figures and every miss
 
 Without arguments: ``tests/data/injection_corpus.tsv`` (the tests assert on it) and the held-out sets:
-``injection_corpus.holdout.tsv`` and ``injection_corpus.fresh.tsv``, written apart from the corpus in
-rounds, each round measured once before it was used to change the filter (the figures of those first
+``injection_corpus.holdout.tsv``, ``.fresh.tsv``, ``.round5.tsv`` and ``.round6.tsv``, written apart from
+the corpus in rounds, each round measured once before it was used to change the filter (the figures of those first
 measurements are in docs/reliability.md: they, not the figures printed here, say how the filter does on
 wordings nobody tuned it for).
 """
@@ -18,6 +18,10 @@ from compliance.injection import instruction_like, reasons
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "injection_corpus.tsv"
 HOLDOUT = CORPUS.with_suffix(".holdout.tsv")
 FRESH = CORPUS.with_suffix(".fresh.tsv")
+ROUND5 = CORPUS.with_suffix(".round5.tsv")
+ROUND6 = CORPUS.with_suffix(".round6.tsv")
+"""Rounds 5 and 6 were written for the trained scorer (``compliance.train_injection``): round 5 before it
+was built (then added to its training), round 6 before round 5 was added; round 6 is trained on by nothing."""
 
 
 def read_corpus(path: Path = CORPUS) -> list[tuple[str, str, str]]:
@@ -42,7 +46,7 @@ def score(rows) -> dict:
 
 
 def main(paths: list[str]) -> None:
-    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT, FRESH]:
+    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT, FRESH, ROUND5, ROUND6]:
         s = score(read_corpus(path))
         print(f"{path.name}: {s['injections']} injections, {s['benign']} benign; recall {s['recall']:.3f}, "
               f"false-positive rate {s['false_positive_rate']:.3f}")

@@ -2,11 +2,11 @@
 
     .venv/bin/python -m compliance.train_injection      cross-validated figures, then writes the weights
 
-Trained on: ``tests/data/injection_corpus.tsv``, ``.holdout.tsv`` and ``.fresh.tsv`` (attempts and their
-lookalikes), ``injection_train.benign.tsv`` (customer questions, replies, product facts) and the claims
-corpus's ``compliance_corpus.tsv`` (ordinary marketing copy, all benign). Never on
-``injection_corpus.round5.tsv`` or later rounds (held out: measured once, by
-``python -m compliance.evaluate_injection``) nor on ``compliance_corpus.holdout.tsv``.
+Trained on: ``tests/data/injection_corpus.tsv``, ``.holdout.tsv``, ``.fresh.tsv`` and ``.round5.tsv``
+(attempts and their lookalikes; round 5 joined after its first measurement), ``injection_train.benign.tsv``
+(customer questions, replies, product facts) and the claims corpus's ``compliance_corpus.tsv`` (ordinary
+marketing copy, all benign). Never on ``injection_corpus.round6.tsv`` or later rounds (held out: measured
+once, by ``python -m compliance.evaluate_injection``) nor on ``compliance_corpus.holdout.tsv``.
 
 The threshold is chosen by 5-fold cross-validation on the training data alone: the lowest probability at
 which the filter (rules or scorer) raises false alarms on at most ``MAX_FALSE_ALARMS`` of the benign rows.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, read_corpus
+from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, read_corpus
 from compliance.injection import normalize, rule_reasons, signals
 from compliance.injection_scorer import WEIGHTS, features
 
@@ -35,7 +35,7 @@ STEPS, RATE = 4000, 8.0
 
 def training_rows() -> list[tuple[int, str]]:
     rows = [(1 if label == "injection" else 0, s)
-            for path in (CORPUS, HOLDOUT, FRESH, TRAIN_BENIGN) for label, _, s in read_corpus(path)]
+            for path in (CORPUS, HOLDOUT, FRESH, ROUND5, TRAIN_BENIGN) for label, _, s in read_corpus(path)]
     for line in CLAIMS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append((0, line.split("\t")[-1]))
