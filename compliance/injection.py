@@ -223,7 +223,7 @@ def reasons(text: str) -> list[str]:
     found = rule_reasons(text)
     if not found:
         t = normalize(text)
-        if injection_scorer.likely(injection_scorer.features(t, signals(t))):
+        if injection_scorer.likely(t, injection_scorer.features(t, signals(t))):
             found.append(SCORER_REASON)
     return found
 
