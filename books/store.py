@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -72,8 +72,8 @@ class Repeat:
     """The row as the spreadsheet numbers it."""
     record: dict
     """The file's record, as a plain row (``read_plain``)."""
-    existing: IncomeRecord
-    """The record already in the books it repeats."""
+    existing: Any
+    """The record already in the books it repeats (its ``id`` and ``source``)."""
 
     def as_dict(self) -> dict:
         r, e = self.record, self.existing
@@ -88,7 +88,7 @@ class Repeat:
         return f"第{self.row}行（{r['day'].isoformat()}，{r['amount']}元{who}{no}）和账本里{_source_text(self.existing)}的记录相同"
 
 
-def _source_text(rec: IncomeRecord) -> str:
+def _source_text(rec) -> str:
     return "手工添加" if rec.source == "manual" else f"从「{rec.source}」导入"
 
 
@@ -163,10 +163,13 @@ def repeats_of(session: Session, workspace_id: str, records: list[dict], rows: l
     days = {r["day"] for r in records}
     if not days:
         return []
-    stmt = select(IncomeRecord).where(IncomeRecord.workspace_id == workspace_id, IncomeRecord.day.in_(days))
+    # Plain rows, not ORM objects: a second sheet of the same days meets thousands of records here.
+    stmt = (select(IncomeRecord.id, IncomeRecord.source, IncomeRecord.day, IncomeRecord.amount,
+                   IncomeRecord.counterparty, IncomeRecord.invoice_no)
+            .where(IncomeRecord.workspace_id == workspace_id, IncomeRecord.day.in_(days)))
     known = {}
-    for rec in session.scalars(stmt):
-        known.setdefault(rec.sale_key, rec)
+    for rec in session.execute(stmt):
+        known.setdefault(sale_key(rec.day, rec.amount, rec.counterparty, rec.invoice_no), rec)
     keys = [sale_key(r["day"], r["amount"], r["counterparty"], r["invoice_no"]) for r in records]
     return [Repeat(n, r, known[k]) for r, n, k in zip(records, rows, keys) if k in known]
 
