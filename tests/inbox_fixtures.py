@@ -237,3 +237,20 @@ def background_sweeps(db, count: int) -> list[str]:
         s.add_all(runs)
         s.flush()
         return [r.id for r in runs]
+
+
+def start_sweep(env, boxes: Inboxes, account_id: str | None = None) -> str:
+    """A sweep of the account's inbox (the 抖音 one by default) queued on the stack now, as the scheduler
+    starts one (``graphs.inbound.schedule``) but without its once-per-interval guard."""
+    from core.models import Run
+    from core.queue import enqueue_run
+
+    account_id = account_id or boxes.douyin
+    with transaction(env.db) as s:
+        site = s.get(Account, account_id).site
+        run = Run(workspace_id=boxes.workspace_id, account_id=account_id, employee_id=boxes.employee_id,
+                  graph="inbound_sweep", site=site, mode="semi_auto", status="queued",
+                  content={"title": "查看新的评论、私信和评价"})
+        s.add(run)
+    enqueue_run(env.settings, run.id)
+    return run.id

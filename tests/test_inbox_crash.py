@@ -13,10 +13,10 @@ import pytest
 from core.approvals import decide
 from core.db import transaction
 from core.inbox import Conversation
-from core.models import Approval, LedgerEntry, Run
+from core.models import Approval, LedgerEntry
 from core.queue import enqueue_run
 from tests.core_fixtures import wait_until
-from tests.inbox_fixtures import demo_inbox
+from tests.inbox_fixtures import demo_inbox, start_sweep
 from tests.stack_fixtures import Env, make_stack
 
 TRIALS = int(os.environ.get("INBOX_KILL_TRIALS", "3"))
@@ -40,15 +40,6 @@ def _posted(url: str, item_id: str) -> int:
     return httpx.get(f"{url}/__sandbox__/inbound", timeout=10).json()["posted"].get(item_id, 0)
 
 
-def _sweep(env, boxes) -> None:
-    with transaction(env.db) as s:
-        run = Run(workspace_id=boxes.workspace_id, account_id=boxes.douyin, employee_id=boxes.employee_id,
-                  graph="inbound_sweep", site="douyin", mode="semi_auto", status="queued",
-                  content={"title": "查看新的评论、私信和评价"})
-        s.add(run)
-    enqueue_run(env.settings, run.id)
-
-
 @pytest.mark.timeout(1800)
 def test_a_worker_killed_as_its_reply_lands_never_replies_twice(kill_env):
     env = kill_env
@@ -60,7 +51,7 @@ def test_a_worker_killed_as_its_reply_lands_never_replies_twice(kill_env):
     for trial in range(TRIALS):
         item = httpx.post(f"{url}/__sandbox__/inbound", json={"kind": "comment", "author": f"茶友{trial}",
                                                               "text": QUESTIONS[trial % len(QUESTIONS)]}, timeout=10).json()
-        _sweep(env, boxes)
+        start_sweep(env, boxes)
         conv = wait_until(lambda: (c := _conv(env, item["id"])) and c.status == "awaiting_approval" and c,
                           timeout=120, what=f"trial {trial}: the comment's card")
         with transaction(env.db) as s:
