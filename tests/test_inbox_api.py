@@ -80,3 +80,26 @@ def test_approve_all_on_the_approvals_tab_approves_reply_cards_as_the_inbox_does
     resp = client.post("/api/approvals/approve-all", json={})
     assert resp.status_code == 200 and waiting.approval in resp.json()["ids"]
     assert events(web, waiting.conversation)[-1] == ("approved", "owner", "您好，每盒12包，到手价39元。")
+
+
+def test_the_owner_marks_a_draft_not_to_be_answered_its_card_and_run_go_and_she_can_reopen_it(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "no-reply-1")
+    resp = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "ignore"})
+    assert resp.status_code == 200 and resp.json()["status_label"] == "已忽略"
+    with web.db() as s:
+        assert s.get(Approval, waiting.approval).status != "pending" and s.get(Run, waiting.run).status == "cancelled"
+    again = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "reopen"}).json()
+    assert again["status_label"] == "转人工" and [e["label"] for e in again["history"]][-2:] == ["标记为不回复", "重新打开"]
+
+
+def test_a_conversation_handed_to_the_owner_is_answered_with_her_own_words_checked_first(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "by-hand-1")
+    taken = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "human", "reason": "我来回"})
+    assert taken.json()["status_label"] == "转人工"
+    bad = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "approve", "text": "加我vx tea8888"})
+    assert bad.status_code == 422 and "回复内容" in bad.text
+    mine = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "approve", "text": EDITED}).json()
+    assert mine["status_label"] == "待审批" and mine["run_id"] != waiting.run
+    with web.db() as s:
+        run = s.get(Run, mine["run_id"])
+        assert run.content["body"] == EDITED and s.query(Approval).filter_by(run_id=run.id).one().status == "approved"
