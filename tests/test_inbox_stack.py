@@ -150,3 +150,25 @@ def test_the_sites_rate_limit_pauses_the_account_tells_the_owner_why_and_the_rep
         s.get(Run, run_id).not_before = past
     wait_until(lambda: conv(env, item["id"]).status == "replied", timeout=180, what="the reply after the pause")
     assert replica(env)["posted"][item["id"]] == 1 and env.run(run_id).status == "published"
+
+
+def test_a_comment_deleted_before_the_reply_lands_ends_as_ignored_with_the_sites_words_and_nothing_posted(env, boxes):
+    item = comment(env, "删评甲", "冷泡茶每包几克？一盒多少钱")
+    swept(env, [start_sweep(env, boxes)])
+    env.replicas["douyin"].faults(reply_target_deleted=1)
+    run_id = approve(env, conv(env, item["id"]))
+    env.wait_status(run_id, "cancelled", timeout=180)
+    gone = conv(env, item["id"])
+    assert gone.status == "ignored" and gone.note.startswith("没有回复：") and "删除" in gone.note
+    assert item["id"] not in replica(env)["posted"]
+
+
+def test_a_reply_the_site_shows_only_to_its_author_is_answered_once_and_the_owner_is_asked_to_look(env, boxes):
+    item = comment(env, "限显甲", "桂花红茶礼盒有几罐")
+    swept(env, [start_sweep(env, boxes)])
+    env.replicas["douyin"].faults(reply_shadow=1)
+    run_id = approve(env, conv(env, item["id"]))
+    env.wait_status(run_id, "published", timeout=180)
+    shown = conv(env, item["id"])
+    assert shown.status == "replied" and "只对你自己显示" in shown.note
+    assert replica(env)["posted"][item["id"]] == 1
