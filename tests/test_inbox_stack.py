@@ -172,3 +172,23 @@ def test_a_reply_the_site_shows_only_to_its_author_is_answered_once_and_the_owne
     shown = conv(env, item["id"])
     assert shown.status == "replied" and "只对你自己显示" in shown.note
     assert replica(env)["posted"][item["id"]] == 1
+
+
+def test_in_auto_mode_a_draft_grounded_above_the_owners_threshold_is_posted_once_without_a_card(env, boxes):
+    with transaction(env.db) as s:
+        employee = s.get(Employee, boxes.employee_id)
+        employee.mode = "auto"
+        employee.settings = {**employee.settings, "inbox": {**employee.settings["inbox"], "confidence": 0.3}}
+    try:
+        item = comment(env, "自动甲", "冷泡茶每包多少克呀")
+        swept(env, [start_sweep(env, boxes)])
+        wait_until(lambda: conv(env, item["id"]).status == "replied", timeout=180, what="the automatic reply")
+    finally:
+        with transaction(env.db) as s:
+            s.get(Employee, boxes.employee_id).mode = "semi_auto"
+    answered = conv(env, item["id"])
+    run = env.run(answered.reply_run_id)
+    assert run.mode == "auto" and run.status == "published" and answered.confidence >= 0.3
+    with env.db() as s:
+        assert s.query(Approval).filter_by(run_id=run.id).count() == 0
+    assert replica(env)["posted"][item["id"]] == 1
