@@ -81,7 +81,7 @@ def main() -> None:
         found = wait_until(lambda: (c := cards()) and len(c) == len(added) and c, timeout=300, every=1,
                            what="a card for every comment")
         latency = [(found[i].created_at - added[i]).total_seconds() for i in added]
-        print(f"| comments | sweep every | card latency p50 (s) | p95 (s) | max (s) |")
+        print("| comments | sweep every | card latency p50 (s) | p95 (s) | max (s) |")
         print("|---|---|---|---|---|")
         print(f"| {len(latency)} | 1 min (+0-20 %) | {statistics.median(latency):.1f} | "
               f"{percentile(latency, 0.95):.1f} | {max(latency):.1f} |")
