@@ -327,3 +327,13 @@ def test_two_schedulers_ticking_at_once_start_one_sweep_per_account(core_setting
     for t in threads:
         t.join(60)
     assert len(started) == 2 and sorted(r.account_id for r in sweeps(boxes)) == sorted([boxes.douyin, boxes.taobao])
+
+
+def test_a_message_with_a_word_the_owner_marked_sensitive_goes_to_her_with_a_push_even_when_answerable(core_settings):
+    boxes = demo_inbox(core_settings, mode="auto", confidence=0.0, sensitive_words=["孕妇"])
+    sweep_items(boxes, core_settings, [comment("s1", "孕妇能喝冷泡茶吗？冷泡茶多少钱一盒")])
+    conv = conv_of(boxes, "s1")
+    assert conv.status == "human" and "敏感词「孕妇」" in conv.note and conv.reply_run_id is None
+    with boxes.db() as s:
+        pushed = [m.text for m in inbox_messages(s, boxes.workspace_id, datetime.now(timezone.utc))]
+    assert len(pushed) == 1 and "孕妇能喝冷泡茶吗" in pushed[0]
