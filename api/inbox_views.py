@@ -26,7 +26,8 @@ def conversation_view(s: Session, c: Conversation, tz: str, history: bool = Fals
             "citations": c.citations or [], "confidence": round((c.confidence or 0) * 100), "note": c.note or "",
             "replied_text": c.replied_text or "",
             "replied_by_label": {"owner": "你在平台上亲自回复", "employee": "客服代表已回复"}.get(c.replied_by or "", ""),
-            "thread": c.thread or [], "approval_id": card.id if card else None, "run_id": c.reply_run_id}
+            "thread": c.thread or [], "my_comment": (c.extra or {}).get("my_comment", ""),
+            "approval_id": card.id if card else None, "run_id": c.reply_run_id}
     if history:
         events = (s.query(ConversationEvent).filter_by(conversation_id=c.id)
                   .order_by(ConversationEvent.at, ConversationEvent.id))

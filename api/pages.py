@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api import auth, labels, resend
@@ -21,6 +21,8 @@ from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
                        task_view)
 from core.models import Account, Approval, Employee, Run, Schedule
+from core.inbox import REPLY_GRAPH
+from core.runs import background_runs, work_runs
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
@@ -68,7 +70,7 @@ def login_page(request: Request) -> HTMLResponse:
 @router.get("/")
 def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     pending = approvals_with_status(s, ws.id)
-    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
+    runs = work_runs(s, ws.id).order_by(Run.created_at.desc()).limit(5)
     accounts = live_accounts(s, ws.id)
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
@@ -85,8 +87,11 @@ def approvals_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
 
 @router.get("/approvals/{approval_id}")
 def approval_page(approval_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep,
-                  key: KeyDep) -> HTMLResponse:
+                  key: KeyDep) -> Response:
     a = owned_approval(s, approval_id, ws.id)
+    run = s.get(Run, a.run_id)
+    if run.graph == REPLY_GRAPH:  # one place to act on a reply: its conversation, with the thread and the edit
+        return RedirectResponse(f"/inbox/{run.content['conversation_id']}", status_code=303)
     return _render(request, "approval.html", key, a=approval_view(s, a, ws.timezone))
 
 
@@ -106,9 +111,12 @@ def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
 
 
 @router.get("/runs")
-def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(100)
-    return _render(request, "runs.html", key, runs=[run_view(s, r, ws.timezone) for r in runs])
+def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
+              kind: Annotated[Literal["work", "background"], Query()] = "work") -> HTMLResponse:
+    """Her employees' work; ``?kind=background``: the inbox's background reads (kept for the audit)."""
+    runs = (background_runs if kind == "background" else work_runs)(s, ws.id)
+    runs = runs.order_by(Run.created_at.desc()).limit(100)
+    return _render(request, "runs.html", key, runs=[run_view(s, r, ws.timezone) for r in runs], kind=kind)
 
 
 @router.get("/runs/{run_id}")

@@ -35,6 +35,7 @@ QUESTIONS = ("冷泡茶多少钱一盒？", "冷泡茶怎么泡？", "礼盒适�
 
 def sweep_once(page, adapter, url: str, unread: int, tmp: Path) -> dict:
     httpx.post(f"{url}/__sandbox__/reset", timeout=10).raise_for_status()
+    log_in(page, ReplicaControl(url))  # a reset ends the replica's sessions
     for i in range(unread):
         httpx.post(f"{url}/__sandbox__/inbound", json={"kind": "comment", "author": f"茶友{i}",
                                                        "text": QUESTIONS[i % len(QUESTIONS)]}, timeout=10)
@@ -72,7 +73,6 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium")
             page = browser.new_page()
-            log_in(page, ReplicaControl(url))
             adapter = DouyinAdapter(url)
             print("| unread | read_inbox (s) | store + draft (s) | pages loaded |")
             print("|---|---|---|---|")

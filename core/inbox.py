@@ -17,6 +17,8 @@ from core.models import Base, UTCDateTime, new_id, utcnow
 STATUS_LABELS = {"new": "新", "awaiting_approval": "待审批", "replied": "已回复", "human": "转人工",
                  "ignored": "已忽略"}
 OPEN = ("new", "awaiting_approval", "human")
+REPLY_GRAPH = "inbound_reply"
+"""The workflow that posts one conversation's reply (``graphs/inbound_reply``)."""
 CATEGORY_LABELS = {"product": "产品咨询", "price_shipping": "价格/物流/售后", "complaint": "投诉",
                    "praise": "好评/夸奖", "spam": "广告/垃圾", "other": "其他"}
 KIND_LABELS = {"comment": "评论", "reply": "回复我的评论", "message": "私信", "review": "买家评价",

@@ -14,6 +14,10 @@ TERMINAL = {"published", "suggested", "rejected", "failed", "cancelled"}
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
 """Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
 WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}
+BACKGROUND = ("inbound_sweep",)
+"""Workflows that poll a site in the background (the inbox's sweep: ~288 runs a day per account at a 5-minute
+interval). The owner's runs list and its counts show her employees' work, not these; they stay in the table,
+listed on their own (``background_runs``) for the audit."""
 ON_TIME = timedelta(minutes=1)
 """A timed run that starts within this of its slot is on time (the scheduler's tick and the queue take seconds)."""
 
@@ -150,3 +154,13 @@ def set_status(s: Session, run: Run, status: str, reason: str | None = None, **f
 def audit(s: Session, workspace_id: str | None, actor: str, action: str, target: str | None,
           detail: dict | None = None) -> None:
     s.add(AuditLog(workspace_id=workspace_id, actor=actor, action=action, target=target, detail=detail or {}))
+
+
+def work_runs(s: Session, workspace_id: str):
+    """The workspace's runs as the owner's list shows them: her employees' work, without background polls."""
+    return s.query(Run).filter(Run.workspace_id == workspace_id, Run.graph.notin_(BACKGROUND))
+
+
+def background_runs(s: Session, workspace_id: str):
+    """The background polls (``BACKGROUND``), for the audit: when each account's inbox was read, and how it went."""
+    return s.query(Run).filter(Run.workspace_id == workspace_id, Run.graph.in_(BACKGROUND))

@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.db import session_factory, transaction
 from core.errors import RateLimited
-from core.models import Account, Employee, Workspace
+from core.models import Account, Approval, Employee, Workspace
 from core.seed import seed_demo
 from sites.inbound import Inbound, ReplyProof
 
@@ -186,3 +186,71 @@ def add_inbox_day(s, ws, douyin, taobao, service) -> None:
                    note="疑似广告或引流，建议不回复")
     log(s, ignored, "ignored", "employee", ignored.note)
     conv(douyin, "7400000000000000004", "message", "新朋友", "在吗", "new")
+    from core.models import Run
+    s.add(Run(workspace_id=ws.id, account_id=douyin.id, employee_id=service.id, graph="inbound_sweep", site="douyin",
+              mode="semi_auto", status="published", content={"title": "查看新的评论、私信和评价"}))
+
+
+@dataclass
+class WaitingReply:
+    conversation: str
+    approval: str
+    run: str
+
+
+def waiting_reply(db, item_id: str, text: str = "冷泡茶多少钱一盒？", draft: str = "您好，每盒12包，到手价39元。") -> WaitingReply:
+    """A 抖音 comment of the demo workspace drafted and waiting on its reply card (the account is made once)."""
+    from core.inbox import Conversation, log
+    from graphs.inbound.store import make_reply_run
+
+    with transaction(db) as s:
+        ws = s.query(Workspace).first()
+        service = s.query(Employee).filter_by(workspace_id=ws.id, role="service").one()
+        account = (s.query(Account).filter_by(workspace_id=ws.id, site="douyin").first()
+                   or Account(workspace_id=ws.id, site="douyin", name="小桂的茶", status="active"))
+        s.add(account)
+        s.flush()
+        conv = Conversation(workspace_id=ws.id, account_id=account.id, site="douyin", item_id=item_id, kind="comment",
+                            author="阿橙", text=text, target_id="7301234567890123456", target_title="桂花乌龙冷泡茶上新",
+                            at=datetime.now(timezone.utc) - timedelta(minutes=3), category="price_shipping", draft=draft,
+                            confidence=0.7)
+        s.add(conv)
+        s.flush()
+        log(s, conv, "received", "system", text)
+        log(s, conv, "drafted", "employee", draft)
+        run = make_reply_run(s, conv, service, 1.0)
+        card = s.query(Approval).filter_by(run_id=run.id).one()
+        return WaitingReply(conv.id, card.id, run.id)
+
+
+def background_sweeps(db, count: int) -> list[str]:
+    """``count`` finished inbox sweeps of the demo workspace's 抖音 account, as the scheduler leaves them."""
+    from core.models import Run
+
+    with transaction(db) as s:
+        ws = s.query(Workspace).first()
+        service = s.query(Employee).filter_by(workspace_id=ws.id, role="service").one()
+        account = s.query(Account).filter_by(workspace_id=ws.id, site="douyin").one()
+        runs = [Run(workspace_id=ws.id, account_id=account.id, employee_id=service.id, graph="inbound_sweep",
+                    site="douyin", mode="semi_auto", status="published", content={"title": "查看新的评论、私信和评价"})
+                for _ in range(count)]
+        s.add_all(runs)
+        s.flush()
+        return [r.id for r in runs]
+
+
+def start_sweep(env, boxes: Inboxes, account_id: str | None = None) -> str:
+    """A sweep of the account's inbox (the 抖音 one by default) queued on the stack now, as the scheduler
+    starts one (``graphs.inbound.schedule``) but without its once-per-interval guard."""
+    from core.models import Run
+    from core.queue import enqueue_run
+
+    account_id = account_id or boxes.douyin
+    with transaction(env.db) as s:
+        site = s.get(Account, account_id).site
+        run = Run(workspace_id=boxes.workspace_id, account_id=account_id, employee_id=boxes.employee_id,
+                  graph="inbound_sweep", site=site, mode="semi_auto", status="queued",
+                  content={"title": "查看新的评论、私信和评价"})
+        s.add(run)
+    enqueue_run(env.settings, run.id)
+    return run.id

@@ -1,6 +1,8 @@
 """The whole service as real processes (Redis, replica, web, workers, scheduler) for end-to-end tests."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -98,3 +100,33 @@ def env(tmp_path_factory):
     stack = make_stack(tmp_path_factory, workers=2)
     yield Env(stack)
     stack.stop()
+
+
+def chromium_of(pid: int) -> set[int]:
+    """The Chromium processes under ``pid`` (a worker): after a SIGKILL of the worker, none may live on."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            todo.append(c)
+            try:
+                if b"chrom" in Path(f"/proc/{c}/cmdline").read_bytes():
+                    out.add(c)
+            except OSError:
+                pass
+    return out
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent to read its exit is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

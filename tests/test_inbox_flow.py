@@ -4,8 +4,9 @@ reply; a reply run posts once, also across a crash between the click and the rea
 tiny in-memory adapter (``tests.inbox_fixtures.FakeInbox``); the replicas' end-to-end story is elsewhere."""
 from __future__ import annotations
 
+import random
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -13,10 +14,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from core.approvals import decide
 from core.db import transaction
 from core.inbox import Conversation, ConversationEvent, InboxAccount
-from core.models import Approval, LedgerEntry, Run, Workspace
+from core.models import Approval, Employee, LedgerEntry, Run, Workspace
 from core.notify import inbox_messages
 from core.seed import SAMPLE_DOC
-from graphs.inbound import store
+from graphs.inbound import schedule, store
 from graphs.inbound.pacing import next_allowed
 from graphs.inbound.settings import InboxSettings
 from graphs.inbound_reply import nodes as reply_nodes
@@ -250,3 +251,89 @@ def test_replies_wait_for_quiet_hours_the_hourly_cap_and_a_gap(inbox):
     with inbox.db() as s:
         when, why = next_allowed(s, inbox.douyin, InboxSettings(quiet_hours="23:00-08:00"), tz, night)
     assert when == datetime(2026, 12, 7, 0, 0, tzinfo=timezone.utc) and "免打扰" in why
+
+
+def test_replies_wait_for_the_hourly_cap_then_for_a_random_gap_after_the_last_one(inbox):
+    now = datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)  # noon in Shanghai
+    with transaction(inbox.db) as s:
+        conv = Conversation(workspace_id=inbox.workspace_id, account_id=inbox.douyin, site="douyin", item_id="cap",
+                            kind="comment", author="茶友", text="多少钱", at=now - timedelta(hours=2))
+        s.add(conv)
+        s.flush()
+        for minutes in (50, 30, 10):
+            s.add(ConversationEvent(conversation_id=conv.id, kind="posted", actor="employee", at=now - timedelta(minutes=minutes)))
+    capped = InboxSettings(replies_per_hour=3, spacing_s=(20, 90), quiet_hours="")
+    with inbox.db() as s:
+        when, why = next_allowed(s, inbox.douyin, capped, "Asia/Shanghai", now)
+        assert when == now + timedelta(minutes=10) and "每小时最多回复3条" in why
+        roomy = capped.model_copy(update={"replies_per_hour": 20})
+        assert next_allowed(s, inbox.douyin, roomy, "Asia/Shanghai", now) == (None, None)  # 10 min > 90 s
+        just_after = now - timedelta(minutes=10) + timedelta(seconds=30)
+        low, high = (next_allowed(s, inbox.douyin, roomy, "Asia/Shanghai", just_after, share)[0] for share in (0, 1))
+    assert (low, high) == (None, now - timedelta(minutes=10) + timedelta(seconds=90))  # a gap of 20 to 90 s
+
+
+# -- when sweeps start ---------------------------------------------------------------------------------
+
+def sweeps(inbox) -> list[Run]:
+    with inbox.db() as s:
+        return s.query(Run).filter_by(graph="inbound_sweep").order_by(Run.created_at).all()
+
+
+def test_each_logged_in_account_is_swept_once_per_interval_plus_up_to_a_fifth_at_random(core_settings):
+    boxes = demo_inbox(core_settings, sweep_every_min=10)
+    now = datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)
+    started = schedule.due_sweeps(boxes.db, now, random.Random(3))
+    assert len(started) == 2 and {r.account_id for r in sweeps(boxes)} == {boxes.douyin, boxes.taobao}
+    assert schedule.due_sweeps(boxes.db, now + timedelta(minutes=1), random.Random(3)) == []
+    with transaction(boxes.db) as s:  # the sweeps finished
+        for run in s.query(Run).filter_by(graph="inbound_sweep"):
+            run.status = "published"
+    with boxes.db() as s:
+        gaps = [s.get(InboxAccount, a).next_sweep_at - now for a in (boxes.douyin, boxes.taobao)]
+    assert all(timedelta(minutes=10) <= g <= timedelta(minutes=12) for g in gaps) and gaps[0] != gaps[1]
+    assert len(schedule.due_sweeps(boxes.db, now + max(gaps), random.Random(3))) == 2
+
+
+def test_no_sweep_starts_in_quiet_hours_nor_while_the_accounts_last_one_is_unfinished_nor_when_switched_off(
+        core_settings):
+    boxes = demo_inbox(core_settings, sweep_every_min=5, quiet_hours="23:00-08:00")
+    night = datetime(2026, 12, 6, 16, 30, tzinfo=timezone.utc)  # 00:30 in Shanghai
+    assert schedule.due_sweeps(boxes.db, night) == []
+    morning = night + timedelta(hours=8)  # 08:30
+    assert len(schedule.due_sweeps(boxes.db, morning)) == 2
+    assert schedule.due_sweeps(boxes.db, morning + timedelta(minutes=30)) == []  # both still queued
+    with transaction(boxes.db) as s:
+        emp = s.get(Employee, boxes.employee_id)
+        emp.settings = {**emp.settings, "inbox": {**emp.settings["inbox"], "enabled": False}}
+        for run in s.query(Run).filter_by(graph="inbound_sweep"):
+            run.status = "published"
+    assert schedule.due_sweeps(boxes.db, morning + timedelta(hours=1)) == []
+
+
+def test_two_schedulers_ticking_at_once_start_one_sweep_per_account(core_settings):
+    boxes = demo_inbox(core_settings)
+    now = datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)
+    barrier = threading.Barrier(2)
+    started = []
+
+    def tick():
+        barrier.wait()
+        started.extend(schedule.due_sweeps(boxes.db, now))
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(started) == 2 and sorted(r.account_id for r in sweeps(boxes)) == sorted([boxes.douyin, boxes.taobao])
+
+
+def test_a_message_with_a_word_the_owner_marked_sensitive_goes_to_her_with_a_push_even_when_answerable(core_settings):
+    boxes = demo_inbox(core_settings, mode="auto", confidence=0.0, sensitive_words=["孕妇"])
+    sweep_items(boxes, core_settings, [comment("s1", "孕妇能喝冷泡茶吗？冷泡茶多少钱一盒")])
+    conv = conv_of(boxes, "s1")
+    assert conv.status == "human" and "敏感词「孕妇」" in conv.note and conv.reply_run_id is None
+    with boxes.db() as s:
+        pushed = [m.text for m in inbox_messages(s, boxes.workspace_id, datetime.now(timezone.utc))]
+    assert len(pushed) == 1 and "孕妇能喝冷泡茶吗" in pushed[0]

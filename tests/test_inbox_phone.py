@@ -1,7 +1,8 @@
 """客服代表's story on the phone (390×844), on the seeded demo workspace with the whole service running (web,
 two workers, the scheduler, the replicas over HTTP; no model: the offline drafter answers from the demo's
-product sheets): new comments on the 抖音 replica and reviews on the 淘宝 replica become inbox items with
-drafts and citations; the owner approves, edits, rejects; the replicas show exactly the replies she let go."""
+product sheets): new comments on the 抖音 replica, reviews on the 淘宝 replica, and on the 小红书 replica a
+comment on a note and a reply to the owner's comment become inbox items with drafts and citations; the
+owner approves, edits, rejects; the replicas show exactly the replies she let go, read back as hers."""
 from __future__ import annotations
 
 import re
@@ -67,20 +68,26 @@ def open_conversation(page: Page, demo, text: str) -> None:
 
 
 @pytest.mark.timeout(900)
-def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answered_once(demo, phone):  # noqa: F811
+def test_new_comments_and_reviews_on_three_sites_are_drafted_decided_on_the_phone_and_answered_once(
+        demo, phone):  # noqa: F811
     page = phone
     douyin, taobao = demo.stack.replica_url("douyin"), demo.stack.replica_url("taobao")
-    for url in (douyin, taobao):
+    xhs = demo.stack.replica_url("xiaohongshu")
+    for url in (douyin, taobao, xhs):
         httpx.post(f"{url}/__sandbox__/reset", timeout=10).raise_for_status()
     log_in(page, demo)
     scan_login(page, "抖音", "小桂的茶")
     scan_login(page, "淘宝", "小桂茶铺")
-    dy_user, tb_user = replica_user(demo, "douyin"), replica_user(demo, "taobao")
+    scan_login(page, "小红书", "demo")
+    dy_user, tb_user, xhs_user = (replica_user(demo, site) for site in ("douyin", "taobao", "xiaohongshu"))
     price = add_item(douyin, user=dy_user, kind="comment", author="阿橙", text="冷泡茶多少钱一盒？一盒几包")
     brew = add_item(douyin, user=dy_user, kind="comment", author="小鹿爱喝茶", text="冷泡茶怎么泡？要冷藏多久")
     add_item(douyin, user=dy_user, kind="comment", author="momo", text="收到的茶包破了，我要退款")
     gift = add_item(taobao, user=tb_user, kind="review", author="t**8", text="礼盒有几罐？每罐多少克", extra={"rating": "好评"})
     add_item(taobao, user=tb_user, kind="review", author="j**2", text="冷泡茶每包几克", extra={"rating": "好评"})
+    on_note = add_item(xhs, user=xhs_user, kind="comment", author="小满", text="冷泡茶每包多少克呀")
+    to_mine = add_item(xhs, user=xhs_user, kind="reply", author="橙子味的夏天", text="冷泡茶能用热水泡吗",
+                       extra={"my_comment": "冷泡更清爽哦"})
 
     tab(page, "客服")
     page.locator("#inbox-settings summary").click()
@@ -90,10 +97,14 @@ def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answ
     page.get_by_role("button", name="保存设置").click()
     expect(page.locator("[data-inbox-settings] .done-note")).to_have_text("已保存")
 
-    settle(demo, lambda: rows(page, demo).count() == 5 and not page.locator('[data-status="new"]').count(),
-           "five drafted inbox items")
+    settle(demo, lambda: rows(page, demo).count() == 7 and not page.locator('[data-status="new"]').count(),
+           "seven drafted inbox items")
     no_sideways_scroll(page)
-    assert page.locator('[data-status="awaiting_approval"]').count() == 4
+    assert page.locator('[data-status="awaiting_approval"]').count() == 6
+    page.locator("#inbox-settings summary").click()
+    expect(page.get_by_text("小红书的私信只在手机App里")).to_be_visible()  # said, not pretended
+    expect(row(page, "冷泡茶每包多少克呀")).to_contain_text("小红书 · demo · 评论")
+    expect(row(page, "冷泡茶能用热水泡吗")).to_contain_text("小红书 · demo · 回复我的评论")
     expect(row(page, "收到的茶包破了")).to_contain_text("转人工")
     expect(row(page, "冷泡茶多少钱一盒")).to_contain_text("抖音 · 小桂的茶 · 评论")
     expect(row(page, "礼盒有几罐")).to_contain_text("淘宝 · 小桂茶铺 · 买家评价")
@@ -118,12 +129,21 @@ def test_five_new_comments_and_reviews_are_drafted_decided_on_the_phone_and_answ
     page.goto(f"{demo.url}/inbox?status=awaiting_approval")  # the batch view: the last two at once
     page.get_by_role("checkbox", name="选中阿橙的评论").check()
     page.get_by_role("checkbox", name="选中t**8的买家评价").check()
+    page.get_by_role("checkbox", name="选中小满的评论").check()
+    page.get_by_role("checkbox", name="选中橙子味的夏天的回复我的评论").check()
     page.get_by_role("button", name="批准所选回复").click()
 
-    settle(demo, lambda: rows(page, demo).filter(has=page.locator('[data-status="replied"]')).count() == 3,
-           "three replies posted and read back")
-    dy, tb = inbox_state(douyin), inbox_state(taobao)
+    settle(demo, lambda: rows(page, demo).filter(has=page.locator('[data-status="replied"]')).count() == 5,
+           "five replies posted and read back")
+    dy, tb, xh = inbox_state(douyin), inbox_state(taobao), inbox_state(xhs)
     assert dy["posted"] == {price["id"]: 1, brew["id"]: 1} and tb["posted"] == {gift["id"]: 1}
+    assert xh["posted"] == {on_note["id"]: 1, to_mine["id"]: 1}
+    for item in (on_note, to_mine):
+        [answer] = next(i for i in xh["items"] if i["id"] == item["id"])["replies"]
+        assert answer["by_owner"] and answer["visible"]
+    open_conversation(page, demo, "冷泡茶能用热水泡吗")
+    expect(page.locator("#conversation-status")).to_have_text("已回复")
+    expect(page.locator("#my-comment")).to_have_text("你的评论：冷泡更清爽哦")  # what the reply answers
     brew_replies = next(i for i in dy["items"] if i["id"] == brew["id"])["replies"]
     assert [(r["text"], r["by_owner"]) for r in brew_replies] == [(EDITED, True)]
     open_conversation(page, demo, "冷泡茶怎么泡")

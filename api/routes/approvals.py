@@ -8,12 +8,14 @@ from api import labels
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.idempotency import IdempotencyKeyDep, busy
+from api.routes.inbox import decide_reply_card
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
 from core import idempotency
 from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE, AlreadyDecided, decide
+from core.inbox import REPLY_GRAPH, NotAllowed
 from core.models import Run
-from core.queue import enqueue_resume
+from core.queue import enqueue_resume, enqueue_run
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
@@ -62,12 +64,16 @@ def approve_all(body: ApproveAll, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, s
         if (approval.fields or {}).get("site_warning"):
             continue  # the site's 确定要提交吗？ is answered only on its own card, after she read it
         try:
-            payload = decide(s, approval, approve=True, actor=owner.username)
+            payload = None
+            if run.graph == REPLY_GRAPH:  # as on its conversation: the history says she approved it
+                decide_reply_card(s, settings, approval, True, None, None, owner.username)
+            else:
+                payload = decide(s, approval, approve=True, actor=owner.username)
             s.commit()
-        except AlreadyDecided:
-            s.rollback()  # decided meanwhile on another phone: leave it as it is
+        except (AlreadyDecided, NotAllowed, FieldErrors):
+            s.rollback()  # decided meanwhile on another phone (or its conversation was taken back): leave it
             continue
-        enqueue_resume(settings, approval.run_id, payload)
+        _queue(settings, approval.run_id, payload)
         approved.append(approval.id)
     message = f"已批准{len(approved)}条"
     if left:
@@ -92,9 +98,14 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
     if not body.approve and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
-        payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
-                         reason=(body.reason or "").strip() or None, actor=owner.username,
-                         override_reason=body.override_reason)
+        payload = None
+        if s.get(Run, approval.run_id).graph == REPLY_GRAPH:  # a reply card: decided as on its conversation
+            decide_reply_card(s, settings, approval, body.approve, body.edits.body,
+                              (body.reason or "").strip() or None, owner.username)
+        else:
+            payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
+                             reason=(body.reason or "").strip() or None, actor=owner.username,
+                             override_reason=body.override_reason)
         idempotency.remember(s, ws.id, scope, idem_key, [approval.id])
         first = idempotency.commit(s, ws.id, scope, idem_key)
     except AlreadyDecided as e:
@@ -105,6 +116,9 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         what = ("这条任务已经取消，不会再提交" if approval.status == "cancelled"
                 else f"这条审批已处理（{labels.APPROVAL_STATUS.get(approval.status, '已处理')}）")
         raise FieldErrors([field_error("approval", "待审批", what)], status=409) from None
+    except NotAllowed as e:
+        s.rollback()
+        raise FieldErrors([field_error("approval", "待审批", str(e))], status=409) from None
     except idempotency.KeyBusy:
         raise busy() from None
     except BaseException:
@@ -113,5 +127,13 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
     if first is not None:
         s.refresh(approval)
         return approval_view(s, approval, ws.timezone)
-    enqueue_resume(settings, approval.run_id, payload)  # if Redis is away, the scheduler picks it up later
+    _queue(settings, approval.run_id, payload)  # if Redis is away, the scheduler picks it up later
     return approval_view(s, approval, ws.timezone)
+
+
+def _queue(settings, run_id: str, payload: dict | None) -> None:
+    """A reply run is started (not resumed) once its card is decided: it never ran before the card."""
+    if payload is None:
+        enqueue_run(settings, run_id)
+    else:
+        enqueue_resume(settings, run_id, payload)

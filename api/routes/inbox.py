@@ -108,6 +108,18 @@ def _act(s, settings, c: Conversation, body: Decision, actor: str) -> str | None
     return _approve(s, settings, c, (body.text if body.text is not None else c.draft or "").strip(), actor)
 
 
+def decide_reply_card(s, settings, approval: Approval, approve: bool, text: str | None, reason: str | None,
+                      actor: str) -> str:
+    """A reply card decided from 审批 (its API or 全部批准) goes the conversation's way: an edited text is the
+    owner's edit (checked, kept as an example, posted), the history says who approved or rejected it. The
+    caller commits and queues the returned run."""
+    c = s.get(Conversation, s.get(Run, approval.run_id).content["conversation_id"])
+    body = Decision(action="approve" if approve else "reject", text=text, reason=reason)
+    if c.reply_run_id != approval.run_id:
+        raise inbox.NotAllowed("这条对话没有等待审批的回复")
+    return _act(s, settings, c, body, actor)
+
+
 def _card(s, c: Conversation) -> Approval:
     card = (s.query(Approval).filter_by(run_id=c.reply_run_id, status="pending").first()
             if c.reply_run_id and c.status == "awaiting_approval" else None)

@@ -1,7 +1,7 @@
 """Runs: write a post for one or more accounts (one run each), list runs, read one, cancel or retry one."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.responses import FileResponse
@@ -17,7 +17,7 @@ from core import idempotency
 from core.content import Post
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
-from core.runs import audit, create_run
+from core.runs import audit, background_runs, create_run, work_runs
 from core.undo import Refused, cancel, retry
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
@@ -113,8 +113,10 @@ def _made(s, ws, first: dict) -> dict:
 
 @router.get("")
 def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None,
-              limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
-    q = s.query(Run).filter_by(workspace_id=ws.id)
+              limit: Annotated[int, Query(ge=1, le=200)] = 50,
+              kind: Literal["work", "background"] = "work") -> dict:
+    """Her employees' work; ``kind=background``: the inbox's background reads (``core.runs.BACKGROUND``)."""
+    q = (background_runs if kind == "background" else work_runs)(s, ws.id)
     if status:
         q = q.filter(Run.status.in_(status.split(",")))
     runs = q.order_by(Run.created_at.desc()).limit(limit).all()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 
-from core.inbox import CATEGORY_LABELS, KIND_LABELS, Conversation, ConversationEvent, log
+from core.inbox import CATEGORY_LABELS, KIND_LABELS, REPLY_GRAPH, Conversation, ConversationEvent, log
 from core.models import Account, Approval, Employee, Run, Workspace, utcnow
 from employees import EMPLOYEES
 from employees.settings import of_employee
@@ -27,7 +27,6 @@ from graphs.inbound.settings import inbox_settings
 from graphs.inbound.sites import site_label
 from llm.client import LLM
 
-REPLY_GRAPH = "inbound_reply"
 
 
 def item_dict(item) -> dict:

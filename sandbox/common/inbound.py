@@ -192,6 +192,16 @@ class Inbox:
             self.posted[item.id] = self.posted.get(item.id, 0) + 1
             return Outcome("ok", reply)
 
+    def owner_answers(self, item_id: str, text: str) -> Item | None:
+        """The owner answers an item herself in the site's app (not through the reply pages: ``posted`` and
+        ``writes`` count what our service sent)."""
+        with self.lock:
+            item = next((i for i in self.items if i.id == item_id), None)
+            if item is not None:
+                item.replies.append(Reply(self.new_id(random.Random()), item.user, text, True,
+                                          datetime.now(timezone.utc)))
+            return item
+
     async def answer(self, request, cookie_name: str, id_field: str, text_field: str, limit: int) -> Outcome:
         """A reply request as the site takes it: ``logged_out`` without a live session, ``invalid`` for an
         empty or too long text, else (after the site's think time) what ``reply`` met."""

@@ -4,6 +4,7 @@
                                     "minutes_ago"?, "extra"?, "owner_reply"?}: a new item now (``owner_reply``:
                                     the owner already answered it on the site); answers the item
 - POST /__sandbox__/inbound/grow   {"count"}: the next ``count`` seeded items at once
+- POST /__sandbox__/inbound/{id}/owner-reply {"text"}: the owner answers the item herself in the app
 - GET  /__sandbox__/inbound        {"items" (with their replies), "posted" (item id -> owner replies the
                                     site accepted), "writes" (requests that changed anything), "grown"}
 """
@@ -40,6 +41,16 @@ def router(world) -> APIRouter:
         body = await request.json()
         world.inbox.grow(int(body.get("count") or 1))
         return {"grown": world.inbox.grown}
+
+    @ctl.post("/{item_id}/owner-reply")
+    async def owner_reply(item_id: str, request: Request):
+        body = await request.json()
+        if not isinstance(body, dict) or not body.get("text"):
+            return JSONResponse({"error": "expected {text}"}, status_code=400)
+        item = world.inbox.owner_answers(item_id, str(body["text"]))
+        if item is None:
+            return JSONResponse({"error": f"no item {item_id}"}, status_code=404)
+        return item.public()
 
     @ctl.get("")
     def state():

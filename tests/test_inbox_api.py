@@ -1,0 +1,105 @@
+"""客服代表 beside the rest of the service (a real web server on the seeded demo workspace): the inbox's
+background sweeps stay out of the owner's runs list but stay on record, and a reply card reached from 审批
+is acted on in one place, its conversation, where the draft can be edited; 审批's own API and 全部批准 decide
+a reply card the way the inbox does (her edit posted and kept, the history saying who approved it)."""
+from __future__ import annotations
+
+from core.inbox import Conversation, ConversationEvent
+from core.models import Approval, Run
+from tests.inbox_fixtures import background_sweeps, waiting_reply
+from tests.web_fixtures import client, web  # noqa: F401
+
+EDITED = "亲，冷泡茶每盒12包，到手价39元，冷藏4小时就好喝～"
+
+
+def events(web, conv_id: str) -> list[tuple[str, str, str]]:
+    with web.db() as s:
+        return [(e.kind, e.actor, e.text) for e in s.query(ConversationEvent).filter_by(conversation_id=conv_id)
+                .order_by(ConversationEvent.at, ConversationEvent.id)]
+
+
+def test_inbox_sweeps_stay_out_of_the_owners_runs_list_and_home_but_are_listed_for_the_audit(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "sweep-list-1")
+    sweeps = background_sweeps(web.db, 60)
+    work = client.get("/api/runs", params={"limit": 200}).json()["runs"]
+    assert waiting.run in [r["id"] for r in work]
+    assert not [r for r in work if r["graph"] == "inbound_sweep"]
+    background = client.get("/api/runs", params={"kind": "background", "limit": 200}).json()["runs"]
+    assert {r["id"] for r in background} == set(sweeps)
+    home, runs_page = client.get("/").text, client.get("/runs").text
+    assert "查看新的评论、私信和评价" not in home + runs_page and "回复阿橙的评论" in runs_page
+    audit = client.get("/runs", params={"kind": "background"}).text
+    assert "后台查看记录" in audit and audit.count("查看新的评论、私信和评价") == 60
+
+
+def test_a_reply_card_opened_from_the_approvals_tab_leads_to_its_conversation_with_the_draft_editable(
+        web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "card-page-1")
+    page = client.get(f"/approvals/{waiting.approval}", follow_redirects=True)
+    assert page.status_code == 200 and str(page.url).endswith(f"/inbox/{waiting.conversation}")
+    assert "回复内容" in page.text and "您好，每盒12包，到手价39元。" in page.text and "批准发送" in page.text
+
+
+def test_a_reply_card_approved_with_an_edit_through_the_approvals_api_posts_her_text_and_keeps_the_edit(
+        web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "card-edit-1")
+    resp = client.post(f"/api/approvals/{waiting.approval}/decision", json={"approve": True, "edits": {"body": EDITED}})
+    assert resp.status_code == 200 and resp.json()["status"] == "approved"
+    with web.db() as s:
+        run, conv = s.get(Run, waiting.run), s.get(Conversation, waiting.conversation)
+        assert run.content["body"] == EDITED and conv.draft == EDITED
+    assert [(k, a) for k, a, _ in events(web, waiting.conversation)][-2:] == [("edited", "owner"), ("approved", "owner")]
+    assert events(web, waiting.conversation)[-1][2] == EDITED
+
+
+def test_an_edit_on_the_approvals_api_that_diverts_to_wechat_is_refused_in_chinese_and_nothing_is_saved(
+        web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "card-edit-2")
+    resp = client.post(f"/api/approvals/{waiting.approval}/decision",
+                       json={"approve": True, "edits": {"body": "加微信 tea_8888 给你优惠"}})
+    assert resp.status_code == 422 and "微信" in resp.text
+    with web.db() as s:
+        assert s.get(Approval, waiting.approval).status == "pending"
+        assert s.get(Run, waiting.run).content["body"] == "您好，每盒12包，到手价39元。"
+    assert [k for k, _, _ in events(web, waiting.conversation)] == ["received", "drafted"]
+
+
+def test_a_reply_card_rejected_on_the_approvals_api_leaves_the_conversation_unanswered_with_her_reason(
+        web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "card-reject-1")
+    resp = client.post(f"/api/approvals/{waiting.approval}/decision", json={"approve": False, "reason": "价格我来回"})
+    assert resp.status_code == 200 and resp.json()["status"] == "rejected"
+    with web.db() as s:
+        conv = s.get(Conversation, waiting.conversation)
+    assert conv.status == "ignored" and "价格我来回" in conv.note
+    assert events(web, waiting.conversation)[-1] == ("rejected", "owner", "价格我来回")
+
+
+def test_approve_all_on_the_approvals_tab_approves_reply_cards_as_the_inbox_does(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "card-all-1")
+    resp = client.post("/api/approvals/approve-all", json={})
+    assert resp.status_code == 200 and waiting.approval in resp.json()["ids"]
+    assert events(web, waiting.conversation)[-1] == ("approved", "owner", "您好，每盒12包，到手价39元。")
+
+
+def test_the_owner_marks_a_draft_not_to_be_answered_its_card_and_run_go_and_she_can_reopen_it(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "no-reply-1")
+    resp = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "ignore"})
+    assert resp.status_code == 200 and resp.json()["status_label"] == "已忽略"
+    with web.db() as s:
+        assert s.get(Approval, waiting.approval).status != "pending" and s.get(Run, waiting.run).status == "cancelled"
+    again = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "reopen"}).json()
+    assert again["status_label"] == "转人工" and [e["label"] for e in again["history"]][-2:] == ["标记为不回复", "重新打开"]
+
+
+def test_a_conversation_handed_to_the_owner_is_answered_with_her_own_words_checked_first(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "by-hand-1")
+    taken = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "human", "reason": "我来回"})
+    assert taken.json()["status_label"] == "转人工"
+    bad = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "approve", "text": "加我vx tea8888"})
+    assert bad.status_code == 422 and "回复内容" in bad.text
+    mine = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "approve", "text": EDITED}).json()
+    assert mine["status_label"] == "待审批" and mine["run_id"] != waiting.run
+    with web.db() as s:
+        run = s.get(Run, mine["run_id"])
+        assert run.content["body"] == EDITED and s.query(Approval).filter_by(run_id=run.id).one().status == "approved"
