@@ -1,0 +1,106 @@
+"""The numbers a replica's data pages show: they grow with the age of each note, work or item, the same
+every time for the same seed, and tests move the replica's clock forward instead of waiting.
+
+- ``stats_advance_h`` (a setting, ``POST /__sandbox__/faults``): hours the data pages' clock is ahead of
+  the wall clock. A test publishes, sets it to 24, and the replica answers as it would a day later.
+- ``stats_seed``: the seed every number is drawn from (a different seed, different but still growing numbers).
+
+Every replica also counts the requests that could change something (anything but GET/HEAD outside the
+control API): ``GET /__sandbox__/changes`` answers ``{"changes": n, "paths": {...}}``, and
+``POST /__sandbox__/changes/reset`` zeroes it, so a test can show that collection changed nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from html import escape
+
+from fastapi import APIRouter, FastAPI, Request
+
+STATS_SETTINGS = {"stats_advance_h": 0.0, "stats_seed": 16.0}
+"""Merged into each replica's settings (so ``/__sandbox__/faults`` sets them like any other)."""
+
+SCALES = {"views": 3000, "likes": 240, "collects": 90, "comments": 35, "shares": 18, "fans_gained": 12,
+          "plays": 6000}
+"""Roughly where a typical post's running total levels off (GUESS: an ordinary small account)."""
+RISE_H = 48.0
+"""Most of a post's numbers come in its first two days; after that a slow trickle."""
+
+
+def site_now(world) -> datetime:
+    """The data pages' now (UTC): the wall clock plus the test's ``stats_advance_h``."""
+    return datetime.now(timezone.utc) + timedelta(hours=float(world.settings.get("stats_advance_h", 0.0)))
+
+
+def unit(world, *key) -> float:
+    """A number in [0, 1) fixed by the seed and ``key``."""
+    text = "|".join(str(k) for k in (int(world.settings.get("stats_seed", 16.0)), *key))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") / 2**64
+
+
+def grown(world, subject_id: str, metric: str, born: datetime, now: datetime) -> int:
+    """The running total of ``metric`` for a post ``born`` then, as of ``now``: never falls as ``now`` grows."""
+    hours = max(0.0, (now - born).total_seconds() / 3600)
+    r = unit(world, subject_id, metric)
+    peak = SCALES[metric] * (0.2 + 1.6 * r)
+    return int(peak * (1 - math.exp(-hours / RISE_H)) + peak * 0.002 * hours)
+
+
+def page_of(rows: list, page: int, size: int) -> tuple[list, int, int]:
+    """One page of ``rows``, the page number shown (from 1, clamped) and the number of pages."""
+    pages = max(1, math.ceil(len(rows) / size))
+    page = min(max(1, page), pages)
+    return rows[(page - 1) * size: page * size], page, pages
+
+
+def pager(base: str, page: int, pages: int, total: int) -> str:
+    """The list's paging bar: 共 N 条, the page numbers, 上一页 / 下一页 (links with those names)."""
+    sep = "&" if "?" in base else "?"
+
+    def link(n: int, text: str, cls: str) -> str:
+        return f'<a class="{cls}" role="button" href="{escape(base)}{sep}page={n}">{text}</a>'
+
+    parts = [f'<span class="d-pagination-total">共 {total} 条</span>']
+    if page > 1:
+        parts.append(link(page - 1, "上一页", "d-pagination-prev"))
+    for n in range(max(1, page - 2), min(pages, page + 2) + 1):
+        cls = "d-pagination-page active" if n == page else "d-pagination-page"
+        parts.append(f'<span class="{cls}" aria-current="page">{n}</span>' if n == page else link(n, str(n), cls))
+    if page < pages:
+        parts.append(link(page + 1, "下一页", "d-pagination-next"))
+    return f'<nav class="d-pagination" aria-label="分页">{"".join(parts)}</nav>'
+
+
+class Changes:
+    """Requests that could change the replica (every method but GET/HEAD, the control API aside)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.paths: Counter[str] = Counter()
+
+    def install(self, app: FastAPI) -> APIRouter:
+        @app.middleware("http")
+        async def count(request: Request, call_next):
+            path = request.url.path
+            if request.method not in ("GET", "HEAD") and not path.startswith("/__sandbox__"):
+                with self.lock:
+                    self.paths[path] += 1
+            return await call_next(request)
+
+        ctl = APIRouter(prefix="/__sandbox__")
+
+        @ctl.get("/changes")
+        def changes():
+            with self.lock:
+                return {"changes": sum(self.paths.values()), "paths": dict(self.paths)}
+
+        @ctl.post("/changes/reset")
+        def reset():
+            with self.lock:
+                self.paths.clear()
+            return {"ok": True}
+
+        return ctl
