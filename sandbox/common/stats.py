@@ -3,7 +3,12 @@ every time for the same seed, and tests move the replica's clock forward instead
 
 - ``stats_advance_h`` (a setting, ``POST /__sandbox__/faults``): hours the data pages' clock is ahead of
   the wall clock. A test publishes, sets it to 24, and the replica answers as it would a day later.
+- ``stats_now`` (a setting, epoch seconds): pins the data pages' clock at that time (0: the wall clock plus
+  ``stats_advance_h``), so a test knows exactly what the pages show.
 - ``stats_seed``: the seed every number is drawn from (a different seed, different but still growing numbers).
+
+``GET /__sandbox__/stats?user=`` answers what the data pages show right now, as data, for tests to compare
+what was collected with.
 
 Every replica also counts the requests that could change something (anything but GET/HEAD outside the
 control API): ``GET /__sandbox__/changes`` answers ``{"changes": n, "paths": {...}}``, and
@@ -20,7 +25,7 @@ from html import escape
 
 from fastapi import APIRouter, FastAPI, Request
 
-STATS_SETTINGS = {"stats_advance_h": 0.0, "stats_seed": 16.0}
+STATS_SETTINGS = {"stats_advance_h": 0.0, "stats_now": 0.0, "stats_seed": 16.0}
 """Merged into each replica's settings (so ``/__sandbox__/faults`` sets them like any other)."""
 
 SCALES = {"views": 3000, "likes": 240, "collects": 90, "comments": 35, "shares": 18, "fans_gained": 12,
@@ -31,7 +36,10 @@ RISE_H = 48.0
 
 
 def site_now(world) -> datetime:
-    """The data pages' now (UTC): the wall clock plus the test's ``stats_advance_h``."""
+    """The data pages' now (UTC): ``stats_now`` when pinned, else the wall clock plus ``stats_advance_h``."""
+    pinned = float(world.settings.get("stats_now", 0.0))
+    if pinned:
+        return datetime.fromtimestamp(pinned, timezone.utc)
     return datetime.now(timezone.utc) + timedelta(hours=float(world.settings.get("stats_advance_h", 0.0)))
 
 

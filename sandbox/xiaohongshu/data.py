@@ -67,6 +67,13 @@ def router(world) -> APIRouter:
 <div class="fans-overview"><div class="data-item"><span class="label">总粉丝数</span>
 <span class="value" aria-label="总粉丝数">{total}</span></div></div>"""))
 
+    @r.get("/__sandbox__/stats")
+    def truth(user: str = "demo"):
+        now = site_now(world)
+        return {"fans": account_fans(world, user, now),
+                "posts": {n.id: {m: grown(world, n.id, m, n.created_at, now) for _l, m in COLUMNS}
+                          for n in world.notes_of(user) if n.created_at <= now and n.status == "已发布"}}
+
     @r.post("/__sandbox__/stats/history")
     async def history(request: Request):
         """``{"user", "count", "days"}``: that many published notes, evenly spread over the past days."""
