@@ -1,5 +1,6 @@
 """Nodes of a collection run. ``read`` only reads the site (``read_stats`` is read-only); ``store`` writes the
-points once (``metrics.store.save`` leaves a retried node's points alone); ``done`` says what was read."""
+points once (``metrics.store.save`` leaves a retried node's points alone) and thins the account's old ones
+(``metrics.retention``); ``done`` says what was read."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -11,12 +12,13 @@ from langgraph.runtime import Runtime
 from sqlalchemy import func, select
 
 from core.errors import LoginRequired
-from core.models import Account, Run, utcnow
+from core.models import Account, Run, Workspace, utcnow
 from core.runs import set_status
 from graphs.collect.state import CollectState
 from graphs.context import RunContext
 from graphs.steps import load_run, owned
 from metrics.models import MetricPoint
+from metrics.retention import downsample
 from metrics.store import Collected, save
 from sites import adapter_for
 
@@ -65,8 +67,10 @@ def store(state: CollectState, runtime: Runtime[RunContext]) -> CollectState:
     ctx = runtime.context
     with owned(ctx) as s:
         run = s.get(Run, state["run_id"])
+        at = datetime.fromisoformat(state["at"])
         points = save(s, workspace_id=run.workspace_id, account_id=run.account_id, site=run.site, run_id=run.id,
-                      at=datetime.fromisoformat(state["at"]), got=Collected(**state["collected"]))
+                      at=at, got=Collected(**state["collected"]))
+        downsample(s, run.account_id, at, s.get(Workspace, run.workspace_id).timezone)
     return {"points": points}
 
 
