@@ -78,3 +78,19 @@ def forget_changes(replica) -> None:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+def scan_in(adapter, page, replica_url: str, user: str) -> None:
+    """What the owner does: the adapter shows the QR, the phone scans it, the page lets us in."""
+    from sandbox.scan import simulate_scan
+    from tests.core_fixtures import wait_until
+
+    adapter.open_login(page)
+    simulate_scan(replica_url, adapter.login_qr(page), user)
+    wait_until(lambda: adapter.logged_in(page), timeout=30, what="the login page to let us in")
+
+
+def add_history(replica_url: str, user: str, count: int, days: float) -> None:
+    """``count`` older posts on the replica, the newest an hour old, the oldest ``days`` old."""
+    httpx.post(f"{replica_url}/__sandbox__/stats/history", json={"user": user, "count": count, "days": days},
+               timeout=60).raise_for_status()
