@@ -15,7 +15,7 @@ import platform
 import os
 import sys
 import time
-from datetime import timedelta
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,6 @@ still exact, and ``metrics.query.latest`` at a period's end is unchanged.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 

@@ -14,6 +14,7 @@ from typing import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
+from sites.common import parse_site_time
 from sites.locate import wait_until_there
 
 NEXT_PAGE = "下一页"
@@ -131,3 +132,18 @@ def money(text: str) -> Decimal:
         return Decimal(re.sub(r"[^\d.\-]", "", text) or "0")
     except InvalidOperation:
         return Decimal("0")
+
+
+def read_posts(table: DataTable, since: datetime | None, time_column: str, columns: dict[str, str],
+               post_id: Callable[[Row], str]) -> tuple[list[Reading], int]:
+    """A post table's numbers (``columns``: column word → metric), newest first back to ``since``; and the
+    下一页 clicks that took. ``post_id`` gives a row's id (or raises ``PageChanged``)."""
+    readings: list[Reading] = []
+
+    def each(row: Row) -> None:
+        pid = post_id(row)
+        readings.extend(Reading("post", pid, metric, number(row.cells[label]))
+                        for label, metric in columns.items() if label in row.cells)
+
+    clicks = read_pages(table, since, lambda r: parse_site_time(r.cells.get(time_column, "")), each)
+    return readings, clicks

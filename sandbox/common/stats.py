@@ -112,3 +112,42 @@ class Changes:
             return {"ok": True}
 
         return ctl
+
+
+def shown_posts(posts: list, now: datetime) -> list:
+    """The posts a data page lists at ``now``: published by then, newest first."""
+    return sorted((p for p in posts if p.created_at <= now and p.status == "已发布"),
+                  key=lambda p: p.created_at, reverse=True)
+
+
+def post_control(world, posts_of, fans_of, metrics: list[str], add_post, records) -> APIRouter:
+    """The control routes of a replica whose data pages list posts (Xiaohongshu notes, Douyin works):
+
+    - GET  /__sandbox__/stats?user=       {"fans", "posts": {id: {metric: value}}} as the pages show them now
+    - POST /__sandbox__/stats/history     {"user", "count", "days"}: that many older posts, the newest an hour
+                                          old, the oldest ``days`` old (for benchmarks and tests)
+
+    ``posts_of(user)``, ``fans_of(user, now)``, ``add_post(user, n)`` and ``records()`` (the world's post list,
+    kept newest first) are the replica's own."""
+    ctl = APIRouter(prefix="/__sandbox__/stats")
+
+    @ctl.get("")
+    def truth(user: str = "demo"):
+        now = site_now(world)
+        return {"fans": fans_of(user, now),
+                "posts": {p.id: {m: grown(world, p.id, m, p.created_at, now) for m in metrics}
+                          for p in shown_posts(posts_of(user), now)}}
+
+    @ctl.post("/history")
+    async def history(request: Request):
+        body = await request.json()
+        user, count, days = str(body.get("user") or "demo"), int(body["count"]), float(body.get("days", 365))
+        now = datetime.now(timezone.utc)
+        step = timedelta(days=days) / max(1, count)
+        for i in range(count):
+            add_post(user, i + 1).created_at = now - timedelta(hours=1) - step * i
+        with world.lock:  # the site's lists are newest first, as they would have been
+            records().sort(key=lambda p: p.created_at, reverse=True)
+        return {"ok": True}
+
+    return ctl

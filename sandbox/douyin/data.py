@@ -8,13 +8,13 @@ table loads more as it scrolls or pages; the source does not say which).
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from sandbox.common.stats import grown, page_of, pager, site_now, unit
+from sandbox.common.stats import grown, page_of, pager, post_control, shown_posts, site_now, unit
 from sandbox.common.world import SITE_TZ
 from sandbox.douyin.pages import layout
 from sandbox.douyin.rules import COOKIE
@@ -43,27 +43,17 @@ def router(world) -> APIRouter:
 <div class="data-center"><h2>作品数据</h2><div class="semi-tabs-bar" role="tablist">{tabs}</div>
 <div class="semi-tabs-content">{body}</div></div>"""), headers={"Cache-Control": "no-store"})
 
-    @r.get("/__sandbox__/stats")
-    def truth(user: str = "demo"):
-        now = site_now(world)
-        return {"fans": account_fans(world, user, now),
-                "posts": {w.id: {m: grown(world, w.id, m, w.created_at, now) for _l, m in COLUMNS}
-                          for w in world.works_of(user) if w.created_at <= now and w.status == "已发布"}}
-
-    @r.post("/__sandbox__/stats/history")
-    async def history(request: Request):
-        """``{"user", "count", "days"}``: that many published works, evenly spread over the past days."""
-        body = await request.json()
-        add_history(world, str(body.get("user") or "demo"), int(body["count"]), float(body.get("days", 365)))
-        return {"ok": True}
-
+    r.include_router(post_control(
+        world, world.works_of, lambda user, now: account_fans(world, user, now), [m for _l, m in COLUMNS],
+        lambda user, n: world.add_work("", user=user, kind="video", title=f"往期作品 {n}", desc="", topics=[],
+                                       images=0, publish_at=None),
+        lambda: world.works))
     return r
 
 
 def works_table(world, user: str, number: int) -> str:
     now = site_now(world)
-    rows = sorted((w for w in world.works_of(user) if w.created_at <= now and w.status == "已发布"),
-                  key=lambda w: w.created_at, reverse=True)
+    rows = shown_posts(world.works_of(user), now)
     shown, number, pages = page_of(rows, number, PAGE_SIZE)
     head = "".join(f"<th>{label}</th>" for label, _m in COLUMNS)
     body = "".join(_row(world, w, now) for w in shown) or '<tr><td colspan="8" class="empty">暂无数据</td></tr>'
@@ -88,14 +78,3 @@ def account_fans(world, user: str, now: datetime) -> int:
     return base + sum(grown(world, w.id, "plays", w.created_at, now) // 150 for w in world.works_of(user)
                       if w.created_at <= now)
 
-
-def add_history(world, user: str, count: int, days: float) -> None:
-    """Older works for benchmarks and tests: ``count`` works, the newest an hour old, the oldest ``days`` old."""
-    now = datetime.now(timezone.utc)
-    step = timedelta(days=days) / max(1, count)
-    for i in range(count):
-        work = world.add_work("", user=user, kind="video", title=f"往期作品 {i + 1}", desc="", topics=[], images=0,
-                              publish_at=None)
-        work.created_at = now - timedelta(hours=1) - step * i
-    with world.lock:  # the works list is newest first, as it would have been
-        world.works.sort(key=lambda w: w.created_at, reverse=True)

@@ -7,13 +7,13 @@ adapter reads the rendered table either way. The 总粉丝数 wording is a GUESS
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from html import escape
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from sandbox.common.stats import grown, page_of, pager, site_now, unit
+from sandbox.common.stats import grown, page_of, pager, post_control, shown_posts, site_now, unit
 from sandbox.common.world import SITE_TZ
 from sandbox.xiaohongshu.pages import layout
 from sandbox.xiaohongshu.rules import COOKIE
@@ -40,8 +40,7 @@ def router(world) -> APIRouter:
         if not who:
             return RedirectResponse("/login", status_code=302)
         now = site_now(world)
-        rows = sorted((n for n in world.notes_of(who) if n.created_at <= now and n.status == "已发布"),
-                      key=lambda n: n.created_at, reverse=True)
+        rows = shown_posts(world.notes_of(who), now)
         shown, page, pages = page_of(rows, page, PAGE_SIZE)
         body = "".join(_row(world, n, now) for n in shown) or '<tr><td colspan="8" class="empty">暂无数据</td></tr>'
         head = "".join(f"<th>{label}</th>" for label, _m in COLUMNS)
@@ -67,20 +66,11 @@ def router(world) -> APIRouter:
 <div class="fans-overview"><div class="data-item"><span class="label">总粉丝数</span>
 <span class="value" aria-label="总粉丝数">{total}</span></div></div>"""))
 
-    @r.get("/__sandbox__/stats")
-    def truth(user: str = "demo"):
-        now = site_now(world)
-        return {"fans": account_fans(world, user, now),
-                "posts": {n.id: {m: grown(world, n.id, m, n.created_at, now) for _l, m in COLUMNS}
-                          for n in world.notes_of(user) if n.created_at <= now and n.status == "已发布"}}
-
-    @r.post("/__sandbox__/stats/history")
-    async def history(request: Request):
-        """``{"user", "count", "days"}``: that many published notes, evenly spread over the past days."""
-        body = await request.json()
-        add_history(world, str(body.get("user") or "demo"), int(body["count"]), float(body.get("days", 365)))
-        return {"ok": True}
-
+    r.include_router(post_control(
+        world, world.notes_of, lambda user, now: account_fans(world, user, now), [m for _l, m in COLUMNS],
+        lambda user, n: world.add_note(user=user, title=f"往期笔记 {n}", body="", topics=[], images=1,
+                                       publish_at=None),
+        lambda: world.notes))
     return r
 
 
@@ -97,13 +87,3 @@ def account_fans(world, user: str, now: datetime) -> int:
     return base + sum(grown(world, n.id, "fans_gained", n.created_at, now) for n in world.notes_of(user)
                       if n.created_at <= now)
 
-
-def add_history(world, user: str, count: int, days: float) -> None:
-    """Older notes for benchmarks and tests: ``count`` notes, the newest an hour old, the oldest ``days`` old."""
-    now = datetime.now(timezone.utc)
-    step = timedelta(days=days) / max(1, count)
-    for i in range(count):
-        note = world.add_note(user=user, title=f"往期笔记 {i + 1}", body="", topics=[], images=1, publish_at=None)
-        note.created_at = now - timedelta(hours=1) - step * i
-    with world.lock:  # the note manager lists newest first, as it would have
-        world.notes.sort(key=lambda n: n.created_at, reverse=True)

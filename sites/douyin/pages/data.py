@@ -13,12 +13,11 @@ from datetime import datetime
 from playwright.sync_api import Page
 
 from core.errors import PageChanged
-from sites.common import parse_site_time
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall
 from sites.douyin.pages.locate import goto
 from sites.locate import wait_until_there
-from sites.stats import DataTable, Reading, Row, number, read_pages
+from sites.stats import DataTable, Reading, Row, number, read_posts
 
 CONTENT_PATH = "/creator-micro/data-center/content"
 HOME_PATH = "/creator-micro/home"
@@ -60,18 +59,16 @@ class WorksData:
         return opened
 
     def read(self, since: datetime | None) -> tuple[list[Reading], int]:
-        readings: list[Reading] = []
+        """Every work's numbers, newest first, down to the page that reaches back past ``since``;
+        and how many more pages that took."""
+        return read_posts(self.table, since, TIME_COLUMN, COLUMNS, self._work_id)
 
-        def each(row: Row) -> None:
-            m = WORK_ID.search(row.cells.get("作品名称", ""))
-            work_id = row.attrs.get("aweme-id") or (m.group(1) if m else "")
-            if not work_id:
-                raise PageChanged("投稿列表里读不到作品ID，抖音页面可能改版了", site=SITE, url=self.page.url)
-            readings.extend(Reading("post", work_id, metric, number(row.cells.get(label, "")))
-                            for label, metric in COLUMNS.items() if label in row.cells)
-
-        clicks = read_pages(self.table, since, lambda r: parse_site_time(r.cells.get(TIME_COLUMN, "")), each)
-        return readings, clicks
+    def _work_id(self, row: Row) -> str:
+        m = WORK_ID.search(row.cells.get("作品名称", ""))
+        work_id = row.attrs.get("aweme-id") or (m.group(1) if m else "")
+        if not work_id:
+            raise PageChanged("投稿列表里读不到作品ID，抖音页面可能改版了", site=SITE, url=self.page.url)
+        return work_id
 
 
 class HomeFans:

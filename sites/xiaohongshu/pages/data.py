@@ -12,8 +12,7 @@ from datetime import datetime
 from playwright.sync_api import Page
 
 from core.errors import PageChanged
-from sites.common import parse_site_time
-from sites.stats import DataTable, Reading, Row, number, read_pages
+from sites.stats import DataTable, Reading, Row, number, read_posts
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.pages.locate import goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall
@@ -44,17 +43,13 @@ class NoteData:
     def read(self, since: datetime | None) -> tuple[list[Reading], int]:
         """Every note's numbers, newest first, down to the page that reaches back past ``since``;
         and how many more pages that took."""
-        readings: list[Reading] = []
+        return read_posts(self.table, since, TIME_COLUMN, COLUMNS, self._note_id)
 
-        def each(row: Row) -> None:
-            note_id = row.attrs.get("note-id") or _id_from(row.href)
-            if not note_id:
-                raise PageChanged("笔记数据表里读不到笔记ID，小红书页面可能改版了", site=SITE, url=self.page.url)
-            readings.extend(Reading("post", note_id, metric, number(row.cells.get(label, "")))
-                            for label, metric in COLUMNS.items() if label in row.cells)
-
-        clicks = read_pages(self.table, since, lambda r: parse_site_time(r.cells.get(TIME_COLUMN, "")), each)
-        return readings, clicks
+    def _note_id(self, row: Row) -> str:
+        note_id = row.attrs.get("note-id") or _id_from(row.href)
+        if not note_id:
+            raise PageChanged("笔记数据表里读不到笔记ID，小红书页面可能改版了", site=SITE, url=self.page.url)
+        return note_id
 
 
 class FansData:
