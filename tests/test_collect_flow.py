@@ -113,8 +113,10 @@ def test_two_collections_store_what_the_sites_show_and_change_nothing_on_them(en
 
     with closing(phone(env, studio)) as p:
         listed = {r["id"] for r in p.get("/api/runs").json()["runs"]}
+        page = p.get(f"/runs/{second['xhs'].id}")
     assert first["xhs"].id not in listed and second["taobao"].id not in listed  # background: not her runs list
     assert set(notes.values()) <= listed
+    assert page.status_code == 200 and "已读取数据" in page.text and "读到2篇笔记的数据" in page.text
 
 
 def _assert_shop(env, studio, shown: dict, item_id: str, listing_run: str) -> None:
