@@ -113,7 +113,7 @@ def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
 @router.get("/runs")
 def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
               kind: Annotated[Literal["work", "background"], Query()] = "work") -> HTMLResponse:
-    """Her employees' work; ``?kind=background``: the inbox's background reads (kept for the audit)."""
+    """Her employees' work; ``?kind=background``: background reads (inbox sweeps, nightly collections) (kept for the audit)."""
     runs = (background_runs if kind == "background" else work_runs)(s, ws.id)
     runs = runs.order_by(Run.created_at.desc()).limit(100)
     return _render(request, "runs.html", key, runs=[run_view(s, r, ws.timezone) for r in runs], kind=kind)

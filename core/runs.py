@@ -14,10 +14,10 @@ TERMINAL = {"published", "suggested", "rejected", "failed", "cancelled"}
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
 """Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
 WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}
-BACKGROUND = ("inbound_sweep",)
-"""Workflows that poll a site in the background (the inbox's sweep: ~288 runs a day per account at a 5-minute
-interval). The owner's runs list and its counts show her employees' work, not these; they stay in the table,
-listed on their own (``background_runs``) for the audit."""
+BACKGROUND = ("inbound_sweep", "collect")
+"""Workflows that read a site in the background (the inbox's sweep: ~288 runs a day per account at a 5-minute
+interval; the nightly collection of numbers). The owner's runs list and its counts show her employees' work,
+not these; they stay in the table, listed on their own (``background_runs``) for the audit."""
 ON_TIME = timedelta(minutes=1)
 """A timed run that starts within this of its slot is on time (the scheduler's tick and the queue take seconds)."""
 

@@ -115,7 +115,7 @@ def _made(s, ws, first: dict) -> dict:
 def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=200)] = 50,
               kind: Literal["work", "background"] = "work") -> dict:
-    """Her employees' work; ``kind=background``: the inbox's background reads (``core.runs.BACKGROUND``)."""
+    """Her employees' work; ``kind=background``: background reads (inbox sweeps, nightly collections) (``core.runs.BACKGROUND``)."""
     q = (background_runs if kind == "background" else work_runs)(s, ws.id)
     if status:
         q = q.filter(Run.status.in_(status.split(",")))
