@@ -51,7 +51,9 @@ class Bulletin(Base):
     """reminder | brief."""
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
-    """Plain text, lines; the group-bot bodies are made from it per format."""
+    """Plain text, lines: the app shows it, and text-only bots get it."""
+    markdown: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The same in markdown for the bots that render it (a brief); None sends the text."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     push_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     pushed: Mapped[dict] = mapped_column(JSON, default=dict)

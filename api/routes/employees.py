@@ -26,6 +26,8 @@ class EmployeeChange(BaseModel):
     allowed_warnings: list[str] | None = None
     allowed_contacts: list[str] | str | None = None
     """The owner's own WeChat/QQ ids, phone numbers, e-mails and domains: not compliance findings."""
+    brief_time: str | None = None
+    """运营管家: the daily brief's time, ``HH:MM`` in the workspace zone; "" turns the brief off."""
 
 
 @router.get("")
