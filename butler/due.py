@@ -11,7 +11,7 @@ its times, each once, late if need be.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -24,6 +24,9 @@ from core.models import Employee, Workspace
 from employees.settings import of_employee
 
 UTC = timezone.utc
+BRIEF_LATE_MAX = timedelta(hours=3)
+"""A brief not made at its time (nothing ran) is made late, within this; after it, that day has none (the
+next day's comes at its time). A brief time set just after today's passed gives today's brief at once."""
 
 
 def due_reminders(db: sessionmaker[Session], now: datetime) -> list[tuple[str, datetime]]:
@@ -83,7 +86,7 @@ def due_briefs(db: sessionmaker[Session], now: datetime) -> list[tuple[str, date
                 continue
             local = now.astimezone(ZoneInfo(ws.timezone))
             due = datetime.combine(local.date(), at, ZoneInfo(ws.timezone))
-            if local < due:
+            if not due <= local <= due + BRIEF_LATE_MAX:
                 continue
             told = s.scalar(select(Bulletin.id).where(Bulletin.workspace_id == ws.id,
                                                       Bulletin.key == f"brief:{local.date().isoformat()}"))
