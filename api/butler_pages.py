@@ -8,7 +8,6 @@ from fastapi.responses import HTMLResponse
 from api.butler_views import butler_view
 from api.deps import DbDep, KeyDep, UserDep, WorkspaceDep
 from api.pages import _render
-from butler.channels import HOSTS
 from employees.roster import ensure_roster
 
 router = APIRouter(include_in_schema=False)
@@ -18,4 +17,4 @@ router = APIRouter(include_in_schema=False)
 def butler_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
     ensure_roster(s, ws.id)  # 运营管家 exists before its brief time can be set
     s.commit()
-    return _render(request, "butler.html", key, b=butler_view(s, ws), hosts=HOSTS)
+    return _render(request, "butler.html", key, b=butler_view(s, ws))

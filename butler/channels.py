@@ -28,9 +28,6 @@ log = logging.getLogger("butler.channels")
 KINDS = {"wecom": "企业微信", "dingtalk": "钉钉", "feishu": "飞书"}
 SIGNED = {"dingtalk", "feishu"}
 """Kinds whose bots may be set to check a signature (加签 / 签名校验)."""
-HOSTS = {"wecom": "qyapi.weixin.qq.com", "dingtalk": "oapi.dingtalk.com", "feishu": "open.feishu.cn"}
-"""Where each kind's webhook addresses live (shown in the form's hint; the address itself is not limited to
-them, so a company's own relay or a test receiver works)."""
 URL_MAX = 500
 SECRET_MAX = 200
 SEND_TIMEOUT_S = 5.0

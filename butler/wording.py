@@ -56,10 +56,10 @@ class Wording:
     def confirm_text(self) -> str:
         """What the owner is shown to confirm: 「将在 2026年12月9日（周三）09:00 提醒：给张总报价」."""
         if self.kind == "recurring":
-            return f"将在{self.rule}提醒：{self.what}（下次 {when_label(self.next_at)}）"
+            return f"将在{self.rule} 提醒：{self.what}（下次 {when_label(self.next_at)}）"
         times = "、".join(when_label(t) for t in self.times)
         if self.kind == "deadline":
-            return f"将在 {times} 提醒：{self.what}（截止 {day_label(self.deadline)}）"
+            return f"将在 {times} 提醒：{self.what}（截止 {deadline_label(self.deadline)}）"
         return f"将在 {times} 提醒：{self.what}"
 
 
@@ -69,6 +69,11 @@ def day_label(at: datetime) -> str:
 
 def when_label(at: datetime) -> str:
     return f"{day_label(at)}{at:%H:%M}"
+
+
+def deadline_label(at: datetime) -> str:
+    """A deadline said without a clock is the end of its day (23:59): shown as the day alone."""
+    return day_label(at) if (at.hour, at.minute) == (23, 59) else when_label(at)
 
 
 def read(text: str, now: datetime) -> Wording:

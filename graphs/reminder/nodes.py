@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 
 from butler import deliver, due
 from butler.models import Reminder
-from butler.wording import day_label, when_label
+from butler.wording import deadline_label
 from graphs.notice_shape import ButlerContext, late_note
 from graphs.reminder.state import ReminderState
 
@@ -23,8 +23,7 @@ def compose(state: ReminderState, runtime: Runtime[ButlerContext]) -> dict:
         tz = ZoneInfo(r.timezone)
         text = f"提醒：{r.what}"
         if r.kind == "deadline" and r.deadline_at:
-            d = r.deadline_at.astimezone(tz)
-            text += f"（截止 {day_label(d) if (d.hour, d.minute) == (23, 59) else when_label(d)}）"
+            text += f"（截止 {deadline_label(r.deadline_at.astimezone(tz))}）"
         text += late_note(slot, ctx.now, tz)
         return {"workspace_id": r.workspace_id, "title": TITLE, "text": text}
 
