@@ -27,7 +27,7 @@ def reminder_view(r: Reminder, tz: str) -> dict:
 
 def channel_view(ch: Channel) -> dict:
     return {"id": ch.id, "kind": ch.kind, "kind_label": channels.KINDS[ch.kind], "name": ch.name,
-            "address": ch.masked_url, "signed": ch.has_secret, "enabled": ch.enabled}
+            "address": ch.masked_url, "tail": ch.masked_url[-4:], "signed": ch.has_secret, "enabled": ch.enabled}
 
 
 def bulletin_view(b: Bulletin, tz: str) -> dict:

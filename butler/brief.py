@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from books.periods import Quarter
 from books.reminders import upcoming
 from butler.models import Reminder
 from butler.wording import day_label
@@ -111,18 +112,28 @@ def _named(items: list[str], unit: str) -> list[str]:
 def waiting(s: Session, ws_id: str) -> list[str]:
     cards = (s.query(Approval, Run).join(Run, Run.id == Approval.run_id)
              .filter(Run.workspace_id == ws_id, Approval.status == "pending").order_by(Approval.created_at))
-    items = [f"审批：{SITE_LABELS.get(run.site, run.site)}「{(run.content or {}).get('title') or (run.content or {}).get('period') or '任务'}」"
-             for _, run in cards]
+    items = [f"审批：{SITE_LABELS.get(run.site, run.site)}「{_subject(run)}」" for _, run in cards]
     human = s.query(Conversation).filter_by(workspace_id=ws_id, status="human").order_by(Conversation.id)
     items += [f"转人工：{c.author}「{c.text[:20]}」" for c in human]
     return _named(items, "项") or ["没有等你处理的事"]
+
+
+def _subject(run: Run) -> str:
+    """A post's or item's title; a return as its quarter (2026年第3季度申报), never the machine's 2026Q3."""
+    content = run.content or {}
+    if content.get("title"):
+        return content["title"]
+    try:
+        return f"{Quarter.parse(content.get('period', '')).label}申报"
+    except ValueError:
+        return "任务"
 
 
 def runs_today(s: Session, ws: Workspace, today: date) -> list[str]:
     """Timed runs and schedule slots due today, and the reminders that fire today, by time."""
     tz = ZoneInfo(ws.timezone)
     start, end = _day_start(today, tz), _day_start(today + timedelta(days=1), tz)
-    timed = [(r.not_before, f"{SITE_LABELS.get(r.site, r.site)}「{(r.content or {}).get('title') or '任务'}」")
+    timed = [(r.not_before, f"{SITE_LABELS.get(r.site, r.site)}「{_subject(r)}」")
              for r in s.query(Run).filter(Run.workspace_id == ws.id, Run.status == "scheduled",
                                           Run.not_before >= start, Run.not_before < end)]
     timed += [(sch.next_at, f"重复发布「{(sch.content or {}).get('title') or '任务'}」")

@@ -166,7 +166,7 @@ def add_butler_day(web, phone) -> None:
     assert phone.post("/api/tasks", json={"employee_id": _employee_id(web, "operations"),
                                           "text": "每天早上8点给我发日报"}).status_code == 201
     assert phone.post("/api/butler/channels", json={"kind": "dingtalk", "name": "店铺运营群", "secret": "SECabc",
-                                                    "url": "https://oapi.dingtalk.com/robot/send?access_token=ab12"}
+                                                    "url": "https://oapi.dingtalk.com/robot/send?access_token=5e0c9d7a1b2c8293"}
                       ).status_code == 201
     from butler import brief, deliver
 
