@@ -89,6 +89,8 @@ def read(text: str, now: datetime) -> Wording:
     if when is None:
         raise WordingError(f"「{raw}」里没有说什么时候提醒：请写上日子或时间，例如{EXAMPLES}")
     before = BEFORE.match(raw, when.end)
+    if not before and when.time_assumed and not REMIND.search(raw):  # 「整理一下今天的数据」: a day, but no ask
+        raise WordingError(f"「{raw}」没看出要提醒什么：请说什么时候提醒你做什么，例如{EXAMPLES}")
     rest = raw[:when.start] + raw[(before.end() if before else when.end):]
     what = _what(rest, raw)
     if before:

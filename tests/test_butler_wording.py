@@ -44,6 +44,7 @@ def test_a_deadline_said_on_its_own_day_after_the_morning_is_reminded_at_once():
 @pytest.mark.parametrize("text, says", [
     ("", "请写下要提醒的事和时间"),
     ("提醒我交房租", "没有说什么时候提醒"),
+    ("整理一下今天的数据", "没看出要提醒什么"),
     ("明天下午3点提醒我", "没有说提醒什么事"),
     ("今天上午9点提醒我开会", "已经过了"),
     ("今天上午8点前交报告", "截止时间「今天上午8点」（2026年12月6日（周日）08:00）已经过了"),
