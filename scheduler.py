@@ -150,6 +150,14 @@ def _butler(settings: Settings, db: sessionmaker[Session], now: datetime) -> Non
         log.exception("reminders and briefs not sent this tick")
 
 
+def _workspace_bots(settings: Settings, db: sessionmaker[Session]):
+    """The workspaces' own group bots (运营管家's page), for the pushes of ``core.notify``."""
+    from butler.channels import WorkspaceBots
+    from rpa.vault import Vault
+
+    return WorkspaceBots(db, Vault(settings))
+
+
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
@@ -167,7 +175,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     claimed += sweeps
     forget_expired(db, now)
     _butler(settings, db, now)
-    notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
+    notify.send_due(settings, db, now, _workspace_bots(settings, db))  # last: a slow webhook must not hold up the runs
     return claimed
 
 

@@ -19,6 +19,8 @@ import time
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from butler.models import Channel
 from rpa.vault import Vault
@@ -128,3 +130,25 @@ def send(channel: Channel, vault: Vault, title: str, text: str, markdown: str | 
     if refused:
         log.warning("channel %s: bot refused the message", channel.id)
     return refused
+
+
+class WorkspaceBots:
+    """The workspaces' group bots for ``core.notify`` (a card waiting, a code asked, a return due): a message
+    counts as told when one of the workspace's bots took it (the others' failures are logged, not retried,
+    so no bot is told twice)."""
+
+    def __init__(self, db: sessionmaker[Session], vault: Vault):
+        self.db, self.vault = db, vault
+
+    def _bots(self, workspace_id: str) -> list[Channel]:
+        with self.db() as s:
+            return list(s.scalars(select(Channel).where(Channel.workspace_id == workspace_id, Channel.enabled)
+                                  .order_by(Channel.created_at)))
+
+    def has(self, workspace_id: str) -> bool:
+        return bool(self._bots(workspace_id))
+
+    def send(self, workspace_id: str, text: str, url: str | None) -> bool:
+        line = f"{text}\n{url}" if url else text
+        outcomes = [send(bot, self.vault, "运营管家", line) for bot in self._bots(workspace_id)]
+        return any(not failed for failed in outcomes)

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from butler import due, wording
+from butler.channels import WorkspaceBots
 from butler.models import Bulletin, Reminder
+from core import notify
 from core.db import session_factory, transaction
-from core.models import Workspace
+from core.models import Notice, Workspace
+from rpa.vault import Vault
 from scheduler import _butler
 from tests.butler_fixtures import SIGNING, add_channel, bots, brief_fixture, butler_workspace  # noqa: F401
 
@@ -112,3 +115,21 @@ def test_a_bot_that_fails_is_tried_again_and_the_others_are_not_told_twice(core_
     _butler(core_settings, db, at + timedelta(seconds=5))
     assert bots.texts("wecom") == ["提醒：盘点库存"] and bots.texts("dingtalk") == ["提醒：盘点库存"]
     assert "secret" not in caplog.text and "answered 502" in caplog.text
+
+
+def test_a_card_waiting_is_pushed_once_to_the_workspaces_own_bot_without_a_deployment_webhook(core_settings, bots):
+    db = session_factory(core_settings.db_url)
+    ws = butler_workspace(db)
+    brief_fixture(db, ws, TODAY.astimezone(timezone.utc))
+    other = butler_workspace(db)  # no bot of its own, no deployment webhook: nothing told, nothing recorded
+    brief_fixture(db, other, TODAY.astimezone(timezone.utc))
+    add_channel(db, core_settings, ws, "dingtalk", bots.url("dingtalk"), SIGNING["dingtalk"])
+    settings = core_settings.model_copy(update={"public_url": "http://192.168.1.5:8000"})
+    assert settings.notify_webhook_url is None
+    workspace_bots = WorkspaceBots(db, Vault(settings))
+    for _ in range(2):
+        notify.send_due(settings, db, datetime.now(timezone.utc), workspace_bots)
+    (text,) = bots.texts("dingtalk")
+    assert text.startswith("营销专员请你审批：小红书「桂花乌龙冷泡茶」\nhttp://192.168.1.5:8000/approvals/")
+    with db() as s:
+        assert s.query(Notice).filter_by(workspace_id=other).count() == 0
