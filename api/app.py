@@ -46,10 +46,11 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/schedules": {"post": (503,)},
     "/api/listings": {"post": (409, 503)},
     "/api/listings/import": {"post": (409, 503)},
+    "/api/butler/channels/{channel_id}/test": {"post": (502,)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
 409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),
-503 when uploads cannot be stored."""
+503 when uploads cannot be stored, 502 when a group bot did not take the test message."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
