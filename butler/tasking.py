@@ -15,21 +15,24 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from butler import due
+from butler.model_wording import read_with_model
 from butler.models import Reminder
 from butler.wording import RECUR_START, Wording, WordingError, read, when_label
 from core.models import Employee, Workspace
 from employees import EMPLOYEES
 from employees.settings import settings_of
+from llm.client import LLM
 
 BRIEF_WORDS = re.compile(r"日报|简报|早报|晨报|(?:每日|每天)汇报|汇报(?:一下)?(?:昨天|每天)?的?数据")
 CLOCK_WORDS = re.compile(r"\d|[点點:：]|早上|早晨|上午|中午|下午|傍晚|晚上")
 BRIEF_FILLER = re.compile(r"(?:请|帮我|给我|把|发(?:一份|一下|送)?|推送|一份|的|到群里|到手机)")
 
 
-def plan(text: str, now: datetime) -> dict:
+def plan(text: str, now: datetime, llm: LLM | None = None) -> dict:
+    """``llm``: the configured model, asked only to restate wordings the reader refuses."""
     if BRIEF_WORDS.search(text):
         return _brief(text, now)
-    w = read(text, now)
+    w = read_with_model(text, now, llm)
     return {"kind": "reminder", "text": text.strip(), "confirm_text": w.confirm_text(), "wording": _dump(w)}
 
 
@@ -55,13 +58,13 @@ def _brief(text: str, now: datetime) -> dict:
 def _dump(w: Wording) -> dict:
     iso = (lambda t: t.astimezone(timezone.utc).isoformat() if t else None)
     return {"kind": w.kind, "what": w.what, "times": [iso(t) for t in w.times], "cron": w.cron, "rule": w.rule,
-            "deadline": iso(w.deadline), "next_at": iso(w.next_at)}
+            "deadline": iso(w.deadline), "next_at": iso(w.next_at), "understood_as": w.understood_as}
 
 
 def _load(d: dict, tz) -> Wording:
     at = (lambda x: datetime.fromisoformat(x).astimezone(tz) if x else None)
     return Wording(d["kind"], d["what"], [at(t) for t in d["times"]], d["cron"], d["rule"], at(d["deadline"]),
-                   at(d["next_at"]))
+                   at(d["next_at"]), d.get("understood_as", ""))
 
 
 def confirm(s: Session, ws: Workspace, employee: Employee, planned: dict, actor: str, now: datetime) -> str:
@@ -77,8 +80,8 @@ def confirm(s: Session, ws: Workspace, employee: Employee, planned: dict, actor:
         left = [t for t in w.times if t > now]
         if not left:
             raise WordingError(f"提醒时间 {when_label(w.times[-1])} 已经过了，请重新说一次时间")
-        w = Wording(w.kind, w.what, left, w.cron, w.rule, w.deadline, left[0])
+        w = Wording(w.kind, w.what, left, w.cron, w.rule, w.deadline, left[0], w.understood_as)
     elif w.next_at <= now:
-        w = read(planned["text"], now.astimezone(ZoneInfo(ws.timezone)))
+        w = read(w.understood_as or planned["text"], now.astimezone(ZoneInfo(ws.timezone)))
     r: Reminder = due.create(s, ws, w, planned["text"], actor)
     return f"已设好提醒：{w.confirm_text()}（提醒编号 {r.id[:8]}）"

@@ -31,8 +31,8 @@ RECUR_START = re.compile(r"每天|每日|天天|每个?(?:周|星期|礼拜)|每
 RECUR_DAYS = (recurrence.MONTH_END, recurrence.MONTHLY, recurrence.WORKDAYS, recurrence.WEEKENDS,
               recurrence.WEEKLY, recurrence.DAILY)
 BEFORE = re.compile(r"\s*(?:之前|以前|前)")
-REMIND = re.compile(r"(?:请|帮我|麻烦)?(?:记得)?提醒(?:一下)?(?:我们|我|咱们|咱)?(?:一下)?(?:要|去|该)?")
-EDGES = re.compile(r"^[\s，。,、；;：:！!在要去的]+|[\s，。,、；;！!的]+$")
+REMIND = re.compile(r"(?:请|帮我|麻烦)?(?:记得)?提醒(?:一下)?(?:我们|我|咱们|咱)?(?:一下)?(?:要|该)?")
+EDGES = re.compile(r"^[\s，。,、；;：:！!在要的]+|[\s，。,、；;！!的]+$")
 
 
 class WordingError(ValueError):
@@ -52,9 +52,15 @@ class Wording:
     deadline: datetime | None = None
     next_at: datetime | None = None
     """The first time it fires."""
+    understood_as: str = ""
+    """When a model restated unusual words (``butler.model_wording``): the sentence that was read."""
 
     def confirm_text(self) -> str:
         """What the owner is shown to confirm: 「将在 2026年12月9日（周三）09:00 提醒：给张总报价」."""
+        said = f"按「{self.understood_as}」理解，" if self.understood_as else ""
+        return said + self._when_text()
+
+    def _when_text(self) -> str:
         if self.kind == "recurring":
             return f"将在{self.rule} 提醒：{self.what}（下次 {when_label(self.next_at)}）"
         times = "、".join(when_label(t) for t in self.times)

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from butler.model_wording import read_with_model
 from butler.tasking import plan
 from butler.wording import WordingError, read
+from llm.client import LLM
+from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
 SUNDAY_EVENING = datetime(2026, 12, 6, 17, 10, tzinfo=SH)
@@ -64,3 +67,20 @@ def test_the_brief_asked_for_on_the_task_page_needs_a_daily_time():
     for text, says in (("发日报", "没有说几点发日报"), ("每周一早上8点发日报", "日报每天发一次")):
         with pytest.raises(WordingError, match=says):
             plan(text, SUNDAY_EVENING)
+
+
+def test_an_unusual_wording_is_restated_by_the_model_read_by_the_rules_and_shown_with_the_restatement(fake_llm):
+    llm = LLM.from_settings(fake_llm.settings())
+    with pytest.raises(WordingError, match="没有说什么时候提醒"):
+        read_with_model("过两天记得叫我去银行", SUNDAY_EVENING, None)  # no model: the reader's refusal
+    fake_llm.reply_json({"sentence": "后天上午10点提醒我去银行"})
+    w = read_with_model("过两天记得叫我去银行", SUNDAY_EVENING, llm)
+    assert w.confirm_text() == "按「后天上午10点提醒我去银行」理解，将在 2026年12月8日（周二）10:00 提醒：去银行"
+    assert "过两天记得叫我去银行" in fake_llm.requests[-1].prompt_text
+    fake_llm.reply_json({"sentence": "找个时间去银行"})  # a restatement the rules cannot read either
+    with pytest.raises(WordingError, match="没有说什么时候提醒"):
+        read_with_model("过两天记得叫我去银行", SUNDAY_EVENING, llm)
+    fake_llm.fail(400, "bad request")
+    with pytest.raises(WordingError, match="没有说什么时候提醒"):
+        read_with_model("过两天记得叫我去银行", SUNDAY_EVENING, llm)
+    assert read_with_model("明天下午3点提醒我给李姐回电话", SUNDAY_EVENING, llm).understood_as == ""  # not asked

@@ -13,6 +13,7 @@ A webhook address and signing secret never come back: only the host and the last
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,8 +25,10 @@ from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from butler import channels, due
 from butler.models import Channel, Reminder
-from butler.wording import TEXT_MAX, WordingError, read
+from butler.model_wording import read_with_model
+from butler.wording import TEXT_MAX, WordingError
 from core.runs import audit
+from llm.client import LLM
 from rpa.vault import Vault
 
 router = APIRouter(prefix="/api/butler", tags=["butler"])
@@ -35,6 +38,8 @@ TEST_TEXT = "这是运营管家的测试消息：以后的提醒和每日日报�
 
 class ReminderText(BaseModel):
     text: str = Field(max_length=TEXT_MAX)
+    understood_as: str = Field(default="", max_length=TEXT_MAX)
+    """The preview's restatement by the model (when it gave one): saving reads exactly what was shown."""
 
 
 class NewChannel(BaseModel):
@@ -57,22 +62,24 @@ def overview(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
     return butler_view(s, ws)
 
 
-def _read(text: str, tz: str):
+def _read(text: str, tz: str, llm: LLM | None = None):
     try:
-        return read(text, datetime.now(ZoneInfo(tz)))
+        return read_with_model(text, datetime.now(ZoneInfo(tz)), llm)
     except WordingError as e:
         raise FieldErrors([field_error("text", "提醒的时间和事情", str(e))]) from None
 
 
 @router.post("/reminders/preview")
-def preview(body: ReminderText, owner: OwnerDep, ws: WorkspaceDep) -> dict:
-    w = _read(body.text, ws.timezone)
-    return {"kind": w.kind, "what": w.what, "confirm_text": w.confirm_text()}
+def preview(body: ReminderText, owner: OwnerDep, ws: WorkspaceDep, settings: SettingsDep) -> dict:
+    w = _read(body.text, ws.timezone, LLM.from_settings(settings))
+    return {"kind": w.kind, "what": w.what, "confirm_text": w.confirm_text(), "understood_as": w.understood_as}
 
 
 @router.post("/reminders", status_code=201)
 def add_reminder(body: ReminderText, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    w = _read(body.text, ws.timezone)
+    w = _read(body.understood_as or body.text, ws.timezone)  # the model is not asked again: saved as shown
+    if body.understood_as:
+        w = replace(w, understood_as=body.understood_as)
     r = due.create(s, ws, w, body.text.strip(), owner.username)
     audit(s, ws.id, owner.username, "reminder.created", r.id, {"kind": r.kind})
     s.commit()

@@ -46,6 +46,7 @@ from employees.roster import unavailable_notice
 from employees.settings import settings_of
 from employees.tasking import (ListingFacts, findings, listing_not_before, not_confirmable, plan_task, post_for,
                                product_for)
+from llm.client import LLM
 from planning.models import TaskPlan
 from planning.plan import SITE_LABELS, Plan, PlannedRun
 
@@ -108,7 +109,7 @@ def _pending(task: TaskPlan) -> None:
 def create(body: NewTask, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     employee = owned(s, Employee, body.employee_id, ws.id)
     if employee.role == "operations":  # 运营管家: a reminder or the brief's time, not runs on sites
-        return _butler_plan(s, ws, employee, body.text.strip(), owner.username)
+        return _butler_plan(s, ws, employee, body.text.strip(), owner.username, LLM.from_settings(settings))
     plan, passages = plan_task(s, settings, ws, employee, body.text.strip())  # TaskRefused: a 422
     task = TaskPlan(workspace_id=ws.id, employee_id=employee.id, request=plan.request,
                     plan=plan.model_dump(mode="json"), passages=passages)
@@ -119,9 +120,9 @@ def create(body: NewTask, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     return task_view(s, task, ws.timezone)
 
 
-def _butler_plan(s, ws: Workspace, employee: Employee, text: str, actor: str) -> dict:
+def _butler_plan(s, ws: Workspace, employee: Employee, text: str, actor: str, llm: LLM | None) -> dict:
     try:
-        planned = butler_tasking.plan(text, datetime.now(ZoneInfo(ws.timezone)))
+        planned = butler_tasking.plan(text, datetime.now(ZoneInfo(ws.timezone)), llm)
     except WordingError as e:
         raise FieldErrors([field_error("text", "提醒的时间和事情", str(e))]) from None
     plan = Plan(request=text, author="运营管家（规则）")

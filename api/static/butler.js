@@ -21,6 +21,7 @@
   const form = document.getElementById("reminder-form");
   const preview = document.getElementById("reminder-preview");
   const save = document.getElementById("reminder-save");
+  let understoodAs = "";  // the model's restatement shown in the preview: saved exactly as shown
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const res = await call("POST", "/api/butler/reminders/preview", { text: form.text.value });
@@ -28,13 +29,14 @@
     window.opc.showErrors(form, []);
     form.querySelector(".errors").replaceChildren();
     preview.textContent = res.data.confirm_text;
+    understoodAs = res.data.understood_as || "";
     preview.hidden = false;
     save.hidden = false;
   });
   form.text.addEventListener("input", () => { preview.hidden = true; save.hidden = true; });
   save.addEventListener("click", async () => {
     save.disabled = true;
-    const res = await call("POST", "/api/butler/reminders", { text: form.text.value });
+    const res = await call("POST", "/api/butler/reminders", { text: form.text.value, understood_as: understoodAs });
     save.disabled = false;
     if (!res.ok) return window.opc.showErrors(form, res.data.detail);
     location.reload();
