@@ -12,15 +12,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, butler_pages, errors, inbox_pages, offload, pages
-from api.routes import (accounts, approvals, artifacts, books, butler, employees, handoff, inbox, knowledge, ledger, listings,
-                        runs, schedules, session, tasks)
+from api.routes import (accounts, approvals, artifacts, books, butler, collections, employees, handoff, inbox, knowledge,
+                        ledger, listings, runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
-           ledger.router, inbox.router, inbox_pages.router, butler.router, butler_pages.router, pages.router)
+           ledger.router, inbox.router, inbox_pages.router, collections.router, butler.router, butler_pages.router,
+           pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
@@ -45,6 +46,7 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/runs": {"post": (409, 503)},
     "/api/schedules": {"post": (503,)},
     "/api/listings": {"post": (409, 503)},
+    "/api/collections": {"post": (404, 503)},
     "/api/listings/import": {"post": (409, 503)},
     "/api/butler/channels/{channel_id}/test": {"post": (502,)},
 }
