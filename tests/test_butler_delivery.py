@@ -133,3 +133,14 @@ def test_a_card_waiting_is_pushed_once_to_the_workspaces_own_bot_without_a_deplo
     assert text.startswith("营销专员请你审批：小红书「桂花乌龙冷泡茶」\nhttp://192.168.1.5:8000/approvals/")
     with db() as s:
         assert s.query(Notice).filter_by(workspace_id=other).count() == 0
+
+
+def test_a_brief_missed_while_nothing_ran_comes_late_saying_so_and_not_at_all_after_three_hours(core_settings, bots):
+    db = session_factory(core_settings.db_url)
+    ws = butler_workspace(db, brief_time="08:00")
+    add_channel(db, core_settings, ws, "wecom", bots.url("wecom"))
+    _butler(core_settings, db, (TODAY + timedelta(hours=9, minutes=30)).astimezone(timezone.utc))
+    _butler(core_settings, db, (TODAY + timedelta(days=1, hours=11, minutes=1)).astimezone(timezone.utc))
+    (text,) = bots.texts("wecom")
+    assert text.startswith("**运营管家日报 · 2026年12月7日（周一）（本应在12月7日 08:00送达，晚了1小时30分钟：当时服务没有运行）**")
+    assert "还没有从平台读到数据" in text and "所有账号都在登录状态" in text
