@@ -131,6 +131,33 @@ def _inbox_sweeps(db: sessionmaker[Session], now: datetime) -> list[str]:
         return []
 
 
+def _butler(settings: Settings, db: sessionmaker[Session], now: datetime) -> None:
+    """运营管家's reminders and briefs due now, then the pushes still owed; a failure never holds up the runs."""
+    from butler import deliver, due  # loads the workflows: once, at the first tick
+    from graphs import GRAPHS
+    from graphs.notice_shape import ButlerContext
+    from rpa.vault import Vault
+
+    try:
+        ctx = ButlerContext(settings, db, Vault(settings), now)
+        for reminder_id, slot in due.due_reminders(db, now):
+            GRAPHS["reminder"]().invoke({"reminder_id": reminder_id, "slot": slot.isoformat()}, context=ctx)
+        for ws_id, day, at in due.due_briefs(db, now):
+            GRAPHS["daily_brief"]().invoke({"workspace_id": ws_id, "day": day.isoformat(), "due": at.isoformat()},
+                                           context=ctx)
+        deliver.push_pending(db, ctx.vault, now)
+    except Exception:
+        log.exception("reminders and briefs not sent this tick")
+
+
+def _workspace_bots(settings: Settings, db: sessionmaker[Session]):
+    """The workspaces' own group bots (运营管家's page), for the pushes of ``core.notify``."""
+    from butler.channels import WorkspaceBots
+    from rpa.vault import Vault
+
+    return WorkspaceBots(db, Vault(settings))
+
+
 def _collections(db: sessionmaker[Session], now: datetime) -> list[str]:
     """Tonight's collection runs due now (``graphs.collect.schedule``); a failure there never holds up the runs."""
     from graphs.collect.schedule import due_collections
@@ -158,7 +185,8 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
         enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
     claimed += sweeps
     forget_expired(db, now)
-    notify.send_due(settings, db, now)  # last: a slow webhook must not hold up the runs
+    _butler(settings, db, now)
+    notify.send_due(settings, db, now, _workspace_bots(settings, db))  # last: a slow webhook must not hold up the runs
     return claimed
 
 

@@ -11,16 +11,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import auth, errors, inbox_pages, offload, pages
-from api.routes import (accounts, approvals, artifacts, books, collections, employees, handoff, inbox, knowledge, ledger, listings,
-                        runs, schedules, session, tasks)
+from api import auth, butler_pages, errors, inbox_pages, offload, pages
+from api.routes import (accounts, approvals, artifacts, books, butler, collections, employees, handoff, inbox, knowledge,
+                        ledger, listings, runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
-           ledger.router, inbox.router, inbox_pages.router, collections.router, pages.router)
+           ledger.router, inbox.router, inbox_pages.router, collections.router, butler.router, butler_pages.router,
+           pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
@@ -47,10 +48,11 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/listings": {"post": (409, 503)},
     "/api/collections": {"post": (404, 503)},
     "/api/listings/import": {"post": (409, 503)},
+    "/api/butler/channels/{channel_id}/test": {"post": (502,)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
 409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),
-503 when uploads cannot be stored."""
+503 when uploads cannot be stored, 502 when a group bot did not take the test message."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -179,7 +179,7 @@ def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
             "created_at": labels.local_time(task.created_at, tz),
             "runs": [planned_run_view(run, i, task.passages, prefs, accounts, tz) for i, run in enumerate(plan.runs)],
             "confirmable": all(not not_confirmable(run) for run in plan.runs), "listing_page": LISTING_PAGE,
-            "books": _books_link(task, employee, tz)}
+            "books": _books_link(task, employee, tz), "butler": (task.plan or {}).get("butler")}
 
 
 def _books_link(task: TaskPlan, employee: Employee, tz: str) -> dict | None:

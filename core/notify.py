@@ -1,8 +1,9 @@
 """Pushes to the owner's phone: a card waiting for approval, a step only the owner can do (a code, a
 slider, a scan), and the quarterly return coming due or overdue.
 
-They go to one group-bot webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain
-JSON for anything else), configured by ``OPC_NOTIFY_WEBHOOK_URL``; without it nothing is sent. The
+They go to the workspace's own group bots when it has any (set on 运营管家's page, passed in as ``bots``), else
+to the deployment's one webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain JSON
+for anything else), configured by ``OPC_NOTIFY_WEBHOOK_URL``; with neither, nothing is sent or recorded. The
 scheduler calls ``send_due`` on every tick. Each thing is told once: its ``Notice`` row is inserted (unique
 per workspace and key) before the send, so schedulers side by side or a restart never tell it twice; a
 failed send deletes the row again and the next tick retries.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import httpx
 from sqlalchemy import delete
@@ -36,6 +38,15 @@ class Message:
     text: str
     path: str
     """Where on the phone the owner acts, relative to the service's address."""
+
+
+class WorkspaceBots(Protocol):
+    """A workspace's own group bots (``butler.channels.WorkspaceBots``); core does not know their kinds."""
+
+    def has(self, workspace_id: str) -> bool: ...
+
+    def send(self, workspace_id: str, text: str, url: str | None) -> bool:
+        """True when a bot of the workspace took it."""
 
 
 def payload(fmt: str, text: str, url: str | None) -> dict:
@@ -121,9 +132,12 @@ def _claim(db: sessionmaker[Session], ws_id: str, key: str) -> bool:
         return False  # told already (or another scheduler is telling it right now)
 
 
-def _send(settings: Settings, message: Message) -> bool:
+def _send(settings: Settings, message: Message, ws_id: str = "", bots: WorkspaceBots | None = None) -> bool:
     base = settings.public_url.rstrip("/") if settings.public_url else None
-    body = payload(settings.notify_format, message.text, f"{base}{message.path}" if base else None)
+    url = f"{base}{message.path}" if base else None
+    if bots is not None and bots.has(ws_id):
+        return bots.send(ws_id, message.text, url)
+    body = payload(settings.notify_format, message.text, url)
     try:
         r = httpx.post(settings.notify_webhook_url.get_secret_value(), json=body, timeout=SEND_TIMEOUT_S)
         r.raise_for_status()
@@ -134,18 +148,19 @@ def _send(settings: Settings, message: Message) -> bool:
         return False
 
 
-def send_due(settings: Settings, db: sessionmaker[Session], now: datetime) -> list[str]:
-    """Tell what has not been told yet; the keys sent."""
-    if settings.notify_webhook_url is None:
-        return []
+def send_due(settings: Settings, db: sessionmaker[Session], now: datetime,
+             bots: WorkspaceBots | None = None) -> list[str]:
+    """Tell what has not been told yet; the keys sent. ``bots``: the workspaces' own group bots."""
     sent = []
     with db() as s:
-        todo = [(ws.id, m) for ws in s.query(Workspace).all() for m in messages(s, ws, now)]
+        told_to = [ws for ws in s.query(Workspace).all()
+                   if settings.notify_webhook_url is not None or (bots is not None and bots.has(ws.id))]
+        todo = [(ws.id, m) for ws in told_to for m in messages(s, ws, now)]
         told = {(n.workspace_id, n.key) for n in s.query(Notice.workspace_id, Notice.key)}
     for ws_id, message in todo:
         if (ws_id, message.key) in told or not _claim(db, ws_id, message.key):
             continue
-        if _send(settings, message):
+        if _send(settings, message, ws_id, bots):
             sent.append(message.key)
             continue
         with transaction(db) as s:

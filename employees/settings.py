@@ -32,6 +32,18 @@ class EmployeeSettings(BaseModel):
     allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
     """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a
     draft may carry these; any other WeChat id, phone number, QQ, e-mail or link is a compliance finding."""
+    brief_time: str = ""
+    """运营管家 only: when the daily brief is sent (``HH:MM`` in the workspace zone); "" sends none."""
+
+    @field_validator("brief_time")
+    @classmethod
+    def _brief_time(cls, v: str) -> str:
+        import re
+
+        v = (v or "").strip().replace("：", ":")
+        if v and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", v):
+            raise ValueError("日报时间请写成 时:分，例如 08:30")
+        return f"{int(v.split(':')[0]):02d}:{v.split(':')[1]}" if v else ""
 
     @field_validator("tone")
     @classmethod

@@ -1,7 +1,7 @@
 """Workflows by name. Adding a workflow: one folder under ``graphs/`` and one line here."""
 from __future__ import annotations
 
-from graphs import collect, inbound_reply, inbound_sweep, listing, publish, tax_filing
+from graphs import collect, daily_brief, inbound_reply, inbound_sweep, listing, publish, reminder, tax_filing
 
 GRAPHS = {
     "publish": publish.build,
@@ -10,4 +10,6 @@ GRAPHS = {
     "inbound_sweep": inbound_sweep.build,
     "inbound_reply": inbound_reply.build,
     "collect": collect.build,
+    "reminder": reminder.build,
+    "daily_brief": daily_brief.build,
 }

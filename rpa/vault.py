@@ -84,6 +84,16 @@ class Vault:
         self._path(account_id).unlink(missing_ok=True)
         self._path(account_id, "credentials").unlink(missing_ok=True)
 
+    def seal(self, secret: dict) -> str:
+        """A secret kept in a database row (a group bot's webhook address and signing secret): the token."""
+        return self._fernet.encrypt(json.dumps(secret).encode()).decode()
+
+    def unseal(self, token: str) -> dict:
+        try:
+            return json.loads(self._fernet.decrypt(token.encode()))
+        except InvalidToken as e:
+            raise VaultError("secret cannot be decrypted with the configured keys") from e
+
     def rotate(self) -> int:
         """Re-encrypt every session with the newest key; returns how many were rewritten."""
         n = 0

@@ -154,8 +154,26 @@ def demo(web):  # noqa: F811
         s.add(Schedule(workspace_id=ws.id, account_id=xhs.id, employee_id=marketing.id, content=_post("每周上新"),
                        cron="0 10 * * 1", next_at=utcnow() + timedelta(days=2)))
         add_inbox_day(s, ws, douyin, taobao, s.query(Employee).filter_by(role="service").one())
+    add_butler_day(web, phone)
     yield phone
     phone.close()
+
+
+def add_butler_day(web, phone) -> None:
+    """运营管家's page with a reminder of each kind, a plan waiting on the 派活 page, a bot and a day's brief."""
+    for text in ("每月5号提醒我交房租", "下周三前给张总报价", "明天下午3点提醒我给李姐回电话"):
+        assert phone.post("/api/butler/reminders", json={"text": text}).status_code == 201
+    assert phone.post("/api/tasks", json={"employee_id": _employee_id(web, "operations"),
+                                          "text": "每天早上8点给我发日报"}).status_code == 201
+    assert phone.post("/api/butler/channels", json={"kind": "dingtalk", "name": "店铺运营群", "secret": "SECabc",
+                                                    "url": "https://oapi.dingtalk.com/robot/send?access_token=5e0c9d7a1b2c8293"}
+                      ).status_code == 201
+    from butler import brief, deliver
+
+    with web.db() as s:
+        ws = s.query(Workspace).one()
+        made = brief.build(s, ws, utcnow())
+    deliver.record(web.db, utcnow(), ws.id, "brief:demo", "brief", made.title, made.text(), made.markdown())
 
 
 def _employee_id(web, role: str) -> str:

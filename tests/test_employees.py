@@ -29,6 +29,7 @@ def test_every_role_names_real_modes_and_sites_and_every_workflow_it_names_exist
     assert EMPLOYEES["marketing"].workflows == ("publish",)
     assert EMPLOYEES["sales"].workflows == ("listing",)
     assert EMPLOYEES["finance"].workflows == ("tax_filing",)
+    assert EMPLOYEES["operations"].workflows == ("reminder", "daily_brief")
 
 
 @pytest.fixture
@@ -37,15 +38,13 @@ def client(web):
         yield c
 
 
-def test_all_five_are_listed_and_only_the_unbuilt_ones_say_coming_soon(web, client):
+def test_all_five_are_listed_and_every_one_takes_tasks(web, client):
     listed = client.get("/api/employees").json()["employees"]
     assert [e["name"] for e in listed] == FIVE
-    by_name = {e["name"]: e for e in listed}
-    for name in ("营销专员", "销售助理", "客服代表", "财务助手"):
-        assert by_name[name]["can_take_tasks"] and not by_name[name]["notice"], name
-    assert not by_name["运营管家"]["can_take_tasks"] and "即将推出" in by_name["运营管家"]["notice"]
+    for e in listed:
+        assert e["can_take_tasks"] and not e["notice"], e["name"]
     page = client.get("/employees").text
-    assert all(name in page for name in FIVE) and "报税功能即将推出" not in page
+    assert all(name in page for name in FIVE) and "即将推出" not in page
 
 
 def test_a_workspace_made_before_the_five_gets_the_missing_ones_once(web):
@@ -77,7 +76,8 @@ def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, clien
                                  "default_sites": ["xiaohongshu"]})
     assert ok.status_code == 200, ok.text
     assert ok.json()["settings"] == {"tone": "专业简洁", "banned_words": ["隔壁茶铺", "老字号"],
-                                     "default_sites": ["xiaohongshu"], "allowed_warnings": [], "allowed_contacts": []}
+                                     "default_sites": ["xiaohongshu"], "allowed_warnings": [], "allowed_contacts": [],
+                                     "brief_time": ""}
     assert client.get("/api/employees").json()["employees"][0]["settings"]["tone"] == "专业简洁"
 
     # No site named: the employee's default site is used. Its own banned word blocks the draft.

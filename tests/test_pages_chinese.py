@@ -17,7 +17,7 @@ from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace wi
 
 ALLOWED_WORDS = {"ID", "QQ", "CSV", "XLSX", "XML", "OFD", "QR", "PDF", "SKU", "App", "OPC", "Word", "Markdown", "TXT",
                  "JPG", "JPEG", "PNG", "WEBP", "MP4", "MOV", "MB", "KB", "GB", "UTC",
-                 "AI"}  # AI: the sites' and the law's own word in 内容由AI生成
+                 "AI", "Webhook"}  # AI: the sites' and the law's own word in 内容由AI生成; Webhook: 企业微信/钉钉/飞书's
 """Abbreviations and names an owner in China reads as they are."""
 NUMBER_WITH_UNIT = re.compile(r"\d+(\.\d+)?(B|MB|KB|GB|px|ml|g|kg|cm|mm|s|ms|%)?")
 ID = re.compile(r"[0-9a-f]{12,}")

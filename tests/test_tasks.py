@@ -16,6 +16,7 @@ from rq import Queue
 from books.periods import Quarter
 from core.db import transaction
 from core.models import Account, Approval, Employee, Run
+from planning.models import TaskPlan
 from core.queue import redis_for
 from core.seed import seed_demo
 from core.settings import Settings
@@ -191,15 +192,18 @@ def test_a_draft_edited_to_an_absolute_claim_is_blocked_and_a_warning_reaches_th
     assert "合规提醒" in card and "<mark>最新</mark>" in card and "绝对化用语" in card
 
 
-def test_a_task_for_an_employee_without_its_workflow_is_refused_with_a_clear_message(web, client):
+def test_a_task_the_operations_steward_cannot_read_is_refused_saying_what_is_missing(web, client):
     with web.db() as s:
         operations = s.query(Employee).filter_by(role="operations").one().id
+        plans = s.query(TaskPlan).count()
     before = _runs(web)
     resp = client.post("/api/tasks", json={"employee_id": operations, "text": "整理一下今天的数据"})
     assert resp.status_code == 422
     (err,) = resp.json()["detail"]
-    assert err["field"] == "employee_id" and "运营功能即将推出" in err["message"]
+    assert err["field"] == "text" and err["message"].startswith("「整理一下今天的数据」没看出要提醒什么：请说什么时候提醒你做什么")
     assert _runs(web) == before
+    with web.db() as s:
+        assert s.query(TaskPlan).count() == plans
 
 
 @pytest.fixture(scope="module")
@@ -428,7 +432,7 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
 
     page.get_by_label("交给").select_option(label="营销专员")
-    expect(page.get_by_role("option", name="运营管家（即将推出）")).to_be_disabled()
+    expect(page.get_by_role("option", name="运营管家", exact=True)).to_be_enabled()
     expect(page.get_by_role("option", name="财务助手", exact=True)).to_be_enabled()
     page.get_by_label(re.compile("^任务")).fill(STORY)
     page.get_by_role("button", name="让员工出计划").click()

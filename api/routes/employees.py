@@ -26,6 +26,8 @@ class EmployeeChange(BaseModel):
     allowed_warnings: list[str] | None = None
     allowed_contacts: list[str] | str | None = None
     """The owner's own WeChat/QQ ids, phone numbers, e-mails and domains: not compliance findings."""
+    brief_time: str | None = None
+    """运营管家: the daily brief's time, ``HH:MM`` in the workspace zone; "" turns the brief off."""
 
 
 @router.get("")
@@ -58,6 +60,8 @@ def _settings(e: Employee, changes: dict) -> EmployeeSettings:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "settings"
         raise FieldErrors([field_error(field, "设置", first["msg"].removeprefix("Value error, "))]) from None
+    if new.brief_time and e.role != "operations":
+        raise FieldErrors([field_error("brief_time", "运营管家", "每日日报由运营管家发送，请在运营管家那里设置时间")])
     wrong = site_errors(role, new.default_sites) if role else new.default_sites
     if wrong:
         raise FieldErrors([field_error("default_sites", "、".join(role.sites if role else ()) or "无",

@@ -34,6 +34,8 @@ from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
 from api.views import quoted_in, run_view, task_view
+from butler import tasking as butler_tasking
+from butler.wording import WordingError
 from compliance import overrides
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, Workspace, utcnow
@@ -44,6 +46,7 @@ from employees.roster import unavailable_notice
 from employees.settings import settings_of
 from employees.tasking import (ListingFacts, findings, listing_not_before, not_confirmable, plan_task, post_for,
                                product_for)
+from llm.client import LLM
 from planning.models import TaskPlan
 from planning.plan import SITE_LABELS, Plan, PlannedRun
 
@@ -105,6 +108,8 @@ def _pending(task: TaskPlan) -> None:
 @router.post("", status_code=201)
 def create(body: NewTask, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     employee = owned(s, Employee, body.employee_id, ws.id)
+    if employee.role == "operations":  # 运营管家: a reminder or the brief's time, not runs on sites
+        return _butler_plan(s, ws, employee, body.text.strip(), owner.username, LLM.from_settings(settings))
     plan, passages = plan_task(s, settings, ws, employee, body.text.strip())  # TaskRefused: a 422
     task = TaskPlan(workspace_id=ws.id, employee_id=employee.id, request=plan.request,
                     plan=plan.model_dump(mode="json"), passages=passages)
@@ -113,6 +118,33 @@ def create(body: NewTask, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     audit(s, ws.id, owner.username, "task.planned", task.id, {"employee": employee.role, "runs": len(plan.runs)})
     s.commit()
     return task_view(s, task, ws.timezone)
+
+
+def _butler_plan(s, ws: Workspace, employee: Employee, text: str, actor: str, llm: LLM | None) -> dict:
+    try:
+        planned = butler_tasking.plan(text, datetime.now(ZoneInfo(ws.timezone)), llm)
+    except WordingError as e:
+        raise FieldErrors([field_error("text", "提醒的时间和事情", str(e))]) from None
+    plan = Plan(request=text, author="运营管家（规则）")
+    task = TaskPlan(workspace_id=ws.id, employee_id=employee.id, request=text,
+                    plan={**plan.model_dump(mode="json"), "butler": planned}, passages={})
+    s.add(task)
+    s.flush()
+    audit(s, ws.id, actor, "task.planned", task.id, {"employee": employee.role, "butler": planned["kind"]})
+    s.commit()
+    return task_view(s, task, ws.timezone)
+
+
+def _butler_confirm(s, ws: Workspace, task: TaskPlan, actor: str) -> dict:
+    employee = s.get(Employee, task.employee_id)
+    try:
+        done = butler_tasking.confirm(s, ws, employee, task.plan["butler"], actor, utcnow())
+    except WordingError as e:
+        raise FieldErrors([field_error("text", "以后的时间", str(e))]) from None
+    _mark_confirmed(s, task, [])
+    audit(s, ws.id, actor, "task.confirmed", task.id, {"butler": task.plan["butler"]["kind"]})
+    s.commit()
+    return {**task_view(s, task, ws.timezone), "created": [], "done": done}
 
 
 @router.get("")
@@ -177,6 +209,8 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     """Create every run of the plan or none: each is checked like a written note (limits + compliance)."""
     task = owned_task(s, task_id, ws.id)
     _pending(task)
+    if "butler" in (task.plan or {}):
+        return _butler_confirm(s, ws, task, owner.username)
     employee = s.get(Employee, task.employee_id)
     role = EMPLOYEES.get(employee.role)
     if unavailable_notice(role):
