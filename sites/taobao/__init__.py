@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 
 from core.errors import PublishFailed
 from core.settings import Settings
-from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.common import allowed_hosts, boundary, site_wall_time, session_state
 from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.limits import limits as taobao_limits
@@ -84,6 +84,9 @@ class TaobaoAdapter:
     def session_alive(self, page: Page) -> bool:
         with self._boundary(page):
             return login.session_alive(page, self.urls)
+
+    def check_session(self, page: Page) -> str:
+        return session_state(lambda: self.session_alive(page))
 
     # -- listing -------------------------------------------------------------------------------
     def fill(self, page: Page, product: Product) -> dict[str, str]:
