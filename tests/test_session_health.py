@@ -85,11 +85,7 @@ def _account(env, account_id: str) -> Account:
 
 
 def _phone(env, shop) -> httpx.Client:
-    c = httpx.Client(base_url=env.stack.web_url, timeout=30)
-    r = c.post("/api/session", json={"username": f"owner{shop['workspace']}", "password": PASSWORD})
-    r.raise_for_status()
-    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return c
+    return env.phone(f"owner{shop['workspace']}", PASSWORD)
 
 
 def _timed_post(env, shop, site: str, title: str, at: datetime) -> str:
