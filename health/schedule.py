@@ -5,6 +5,9 @@ Called by the scheduler on every tick. An account is looked at when its ``next_c
 a planned listing, a recurring schedule's slot) is within ``session_check_lead_min`` and the last look is
 older than that: an expiry found then leaves the owner the lead time to scan before the run is due.
 
+A login is a look too: the session was alive when the owner scanned, so a new account's first look comes one
+interval after its login, and a run due within the lead of a login needs none.
+
 Only logged-in accounts (``active``) are looked at: one that shows 需要登录 is known already. One check per
 account at a time: a check is claimed by a compare-and-set on ``claimed_at``, so two schedulers queue it once;
 a claim whose job never reported (lost with Redis, a killed worker) lapses after ``CLAIM_STALE``.
@@ -48,12 +51,18 @@ def next_slots(s: Session, now: datetime, within: timedelta) -> dict[str, dateti
     return out
 
 
-def is_due(row: SessionHealth | None, slot: datetime | None, lead: timedelta, now: datetime) -> bool:
+def is_due(row: SessionHealth | None, logged_in_at: datetime | None, slot: datetime | None, lead: timedelta,
+           every: timedelta, now: datetime) -> bool:
     if row is not None and row.claimed_at is not None and row.claimed_at > now - CLAIM_STALE:
         return False  # a check is on its way
-    if row is None or row.next_check_at is None or row.next_check_at <= now:
-        return True
-    return slot is not None and (row.checked_at is None or row.checked_at < slot - lead)
+    looked = [t for t in (row.checked_at if row else None, logged_in_at) if t is not None]
+    last = max(looked) if looked else None
+    if row is not None and row.next_check_at is not None:
+        if row.next_check_at <= now:
+            return True
+    elif last is None or last + every <= now:
+        return True  # never looked at: one interval after its login
+    return slot is not None and (last is None or last < slot - lead)
 
 
 def due_checks(db: sessionmaker[Session], settings: Settings, now: datetime, sites: Iterable[str]) -> list[str]:
@@ -61,16 +70,18 @@ def due_checks(db: sessionmaker[Session], settings: Settings, now: datetime, sit
 
     ``sites``: the sites whose runs use the saved session (the tax bureau signs in with the stored login at
     every run, so its session is not looked at)."""
-    lead = timedelta(minutes=settings.session_check_lead_min)
+    lead, every = (timedelta(minutes=settings.session_check_lead_min),
+                   timedelta(minutes=settings.session_check_every_min))
     with db() as s:
-        accounts = s.execute(select(Account.id).where(Account.status == "active", Account.site.in_(list(sites))))
-        ids = [a for (a,) in accounts]
-        rows = {r.account_id: r for r in s.scalars(select(SessionHealth).where(SessionHealth.account_id.in_(ids)))}
+        logins = dict(s.execute(select(Account.id, Account.logged_in_at)
+                                .where(Account.status == "active", Account.site.in_(list(sites)))).all())
+        rows = {r.account_id: r for r in s.scalars(select(SessionHealth)
+                                                    .where(SessionHealth.account_id.in_(list(logins))))}
         slots = next_slots(s, now, lead)
     claimed = []
-    for account_id in ids:
+    for account_id, logged_in_at in logins.items():
         row = rows.get(account_id)
-        if is_due(row, slots.get(account_id), lead, now) and _claim(db, account_id, row, now):
+        if is_due(row, logged_in_at, slots.get(account_id), lead, every, now) and _claim(db, account_id, row, now):
             claimed.append(account_id)
     return claimed
 

@@ -54,8 +54,7 @@ def env(tmp_path_factory, bot):
 
 @pytest.fixture
 def shop(env, bot, tmp_path):
-    """A workspace with an owner and a Xiaohongshu and a Douyin account, both logged in by QR scan and found
-    valid by their first check."""
+    """A workspace with an owner and a Xiaohongshu and a Douyin account, both logged in by QR scan."""
     for replica in env.replicas.values():
         replica.reset()
     ws, emp, xhs = seed_workspace(env.db, site="xiaohongshu", mode="auto", account_status="needs_login")
@@ -67,8 +66,6 @@ def shop(env, bot, tmp_path):
         accounts = {"xiaohongshu": xhs, "douyin": dy.id}
     for site, account_id in accounts.items():
         env.qr_login(account_id, user=f"{site}-{account_id}")
-    for account_id in accounts.values():
-        wait_until(lambda: _health(env, account_id).state == VALID, timeout=90, what="the first session check")
     bot.received.clear()
     images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
     return {"workspace": ws, "employee": emp, "accounts": accounts, "images": images}
@@ -97,21 +94,28 @@ def _timed_post(env, shop, site: str, title: str, at: datetime) -> str:
         return run.id
 
 
+def _interval_comes(env, account_id: str) -> None:
+    """The account's turn on the check interval comes now (the interval itself: the last test below)."""
+    with transaction(env.db) as s:
+        row = s.get(SessionHealth, account_id)
+        if row is None:
+            s.add(SessionHealth(account_id=account_id, next_check_at=utcnow()))
+        else:
+            row.next_check_at = utcnow()
+
+
 def _relogin_texts(bot) -> list[str]:
     return [t for t in bot.texts() if "登录已失效" in t]
 
 
-def test_a_valid_session_is_looked_at_before_a_timed_post_stays_valid_and_nothing_is_sent(env, shop, bot):
+def test_a_valid_session_stays_valid_when_looked_at_and_nothing_is_sent(env, shop, bot):
     xhs = shop["accounts"]["xiaohongshu"]
-    first = _health(env, xhs).checked_at
-    run_id = _timed_post(env, shop, "xiaohongshu", "有效登录的定时笔记", utcnow() + timedelta(seconds=LEAD_S - 5))
-    wait_until(lambda: _health(env, xhs).checked_at > first, timeout=60, what="the check ahead of the post")
+    _interval_comes(env, xhs)
+    wait_until(lambda: _health(env, xhs).checked_at, timeout=60, what="the check")
     assert _health(env, xhs).state == VALID and _account(env, xhs).status == "active"
-    run = env.wait_status(run_id, "published", "failed", timeout=120)
-    assert run.status == "published", run.reason
     assert bot.received == []  # a valid session is nobody's business
-    with env.db() as s:  # the checks are no runs: the owner's runs list holds her post only
-        assert [r.id for r in s.query(Run).filter_by(workspace_id=shop["workspace"])] == [run_id]
+    with env.db() as s:  # the check is no run: the owner's runs list stays empty
+        assert s.query(Run).filter_by(workspace_id=shop["workspace"]).count() == 0
     with closing(_phone(env, shop)) as phone:
         page = phone.get(f"/accounts/{xhs}").text
         listed = phone.get("/accounts").text
@@ -159,20 +163,12 @@ def test_a_session_the_site_expires_at_nine_is_pushed_before_the_ten_oclock_post
     httpx.post(f"{replica.url}/__sandbox__/expire-sessions", json={"at": None}, timeout=10).raise_for_status()
 
 
-def _interval_comes(env, account_id: str) -> datetime:
-    """The account's turn on the check interval comes now (the interval itself: the last test below)."""
-    with transaction(env.db) as s:
-        row = s.get(SessionHealth, account_id)
-        row.next_check_at, seen = utcnow(), row.checked_at
-    return seen
-
-
 def test_a_network_error_during_the_check_never_logs_the_account_out_and_the_check_is_tried_again(env, shop, bot):
     dy = shop["accounts"]["douyin"]
     env.stack.stop_proc("douyin")  # the site does not answer at all
     try:
-        seen = _interval_comes(env, dy)
-        wait_until(lambda: _health(env, dy).checked_at > seen, timeout=60, what="the check")
+        _interval_comes(env, dy)
+        wait_until(lambda: _health(env, dy).checked_at, timeout=60, what="the check")
         assert _health(env, dy).state == UNKNOWN
         assert _account(env, dy).status == "active" and bot.received == []
         with closing(_phone(env, shop)) as phone:
@@ -215,3 +211,14 @@ def test_a_timed_run_brings_its_accounts_check_forward_to_its_lead_and_once_only
     assert due_checks(db, settings, BEIJING_9 + timedelta(minutes=30), sites) == []  # looked at for this run
     assert due_checks(db, settings, BEIJING_9 + timedelta(hours=3), sites) == [acc]  # the interval's turn
     assert due_checks(db, settings, BEIJING_9 + timedelta(hours=3, seconds=1), ["douyin"]) == []  # other sites'
+
+
+def test_a_login_counts_as_a_look_for_the_interval_and_for_a_run_due_within_the_lead(core_settings):
+    db = session_factory(core_settings.db_url)
+    settings = Settings(**{**core_settings.model_dump(), "session_check_every_min": 240, "session_check_lead_min": 60})
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        s.get(Account, acc).logged_in_at = BEIJING_9 + timedelta(minutes=30)  # scanned at 09:30
+    sites = ["xiaohongshu"]
+    assert due_checks(db, settings, BEIJING_9 + timedelta(minutes=31), sites) == []
+    assert due_checks(db, settings, BEIJING_9 + timedelta(hours=4, minutes=30), sites) == [acc]  # one interval on
