@@ -222,3 +222,32 @@ def test_a_login_counts_as_a_look_for_the_interval_and_for_a_run_due_within_the_
     sites = ["xiaohongshu"]
     assert due_checks(db, settings, BEIJING_9 + timedelta(minutes=31), sites) == []
     assert due_checks(db, settings, BEIJING_9 + timedelta(hours=4, minutes=30), sites) == [acc]  # one interval on
+
+
+def test_a_check_never_opens_the_site_beside_a_run_of_the_same_account_it_is_tried_again_later(core_settings,
+                                                                                                 redis_conn):
+    from health.check import BUSY, run_check
+    from rpa.lease import account_lock
+    from rpa.process import Resources
+
+    db = session_factory(core_settings.db_url)
+    ws, emp, acc = seed_workspace(db)
+    # A run of the account is on the site: its worker renews the lock all along (here: a long one instead).
+    run_lock = account_lock(redis_conn, acc, lease_s=60)
+    assert run_lock.acquire()
+    try:
+        before = utcnow()
+        assert run_check(acc, Resources(core_settings)) == BUSY  # the browser is never started
+    finally:
+        run_lock.release()
+    row = _row(db, acc)
+    assert row.state == UNKNOWN and row.failures == 0 and row.claimed_at is None  # nothing was found out
+    retry = timedelta(minutes=core_settings.session_check_retry_min)
+    assert before + retry <= row.next_check_at <= utcnow() + retry
+    with db() as s:
+        assert s.get(Account, acc).status == "active"
+
+
+def _row(db, account_id: str) -> SessionHealth:
+    with db() as s:
+        return s.get(SessionHealth, account_id)
