@@ -24,7 +24,7 @@ from core.errors import ValidationFailed
 from core.models import Account, Approval, Employee, Run, Schedule, utcnow
 from core.private import restrict_process
 from core.idempotency import forget_expired
-from core.queue import RunJobs, enqueue_run, redis_for, runs_with_jobs
+from core.queue import RunJobs, enqueue_check, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
 
@@ -167,6 +167,21 @@ def _collections(db: sessionmaker[Session], now: datetime) -> list[str]:
     except Exception:
         log.exception("collections not started this tick")
         return []
+def _session_checks(settings: Settings, db: sessionmaker[Session], conn, now: datetime) -> list[str]:
+    """Queue the session checks that are due (``health.schedule``); a failure there never holds up the runs."""
+    from health.schedule import due_checks
+    from sites import SITES  # loads the adapters: once, at the first tick
+
+    # The tax bureau signs in with the stored login at every run: its saved session is not what runs rely on.
+    checked = [name for name, adapter in SITES.items() if getattr(adapter, "login_kind", "qr") == "qr"]
+    try:
+        due = due_checks(db, settings, now, checked)
+    except Exception:
+        log.exception("session checks not started this tick")
+        return []
+    for account_id in due:
+        enqueue_check(settings, account_id, conn)  # a lost one is queued again once its claim lapses
+    return due
 
 
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
@@ -184,6 +199,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     for run_id in sweeps:
         enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
     claimed += sweeps
+    _session_checks(settings, db, conn, now)
     forget_expired(db, now)
     _butler(settings, db, now)
     notify.send_due(settings, db, now, _workspace_bots(settings, db))  # last: a slow webhook must not hold up the runs

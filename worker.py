@@ -59,6 +59,12 @@ def login_account(account_id: str) -> str:
     return run_login(account_id, resources())
 
 
+def check_session(account_id: str) -> str:
+    from health.check import run_check
+
+    return run_check(account_id, resources())
+
+
 RECONNECT_MAX_S = 2.0
 """The longest wait between two attempts to reach Redis again (RQ's default is 60 s): recovery after an
 outage is measured in seconds (docs/reliability.md)."""

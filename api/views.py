@@ -11,7 +11,8 @@ from api import labels
 from compliance import overrides
 from core import declaration
 from core.content import Post
-from core.models import Account, Approval, Artifact, Employee, Run, Schedule
+from core.models import Account, Approval, Artifact, Employee, Run, Schedule, Workspace
+from health.models import EXPIRED, UNKNOWN, VALID, SessionHealth
 from core.accounts import last_check, live_accounts
 from core.undo import CANCELLABLE, RETRYABLE
 from sites import SITES
@@ -39,11 +40,34 @@ def account_view(s: Session, a: Account) -> dict:
     if by_password and a.status == "logging_in":
         status_label = "正在网站上核对账号密码"
     check = last_check(s, a.id) if a.status == "needs_login" else None
+    session_label, expired_note = _session(s, a, by_password)
     return {"id": a.id, "site": a.site, "site_label": labels.site_label(a.site), "name": a.name,
             "status": a.status, "status_label": status_label, "by_password": by_password,
             "login_qr": a.login_qr if a.status != "active" and not step else None,
-            "code_prompt": step.prompt if step else None,
-            "login_note": (check.detail or {}).get("reason") if check and check.action != "account.login_ok" else None}
+            "code_prompt": step.prompt if step else None, "session_label": session_label,
+            "login_note": expired_note or ((check.detail or {}).get("reason")
+                                           if check and check.action != "account.login_ok" else None)}
+
+
+def _session(s: Session, a: Account, by_password: bool) -> tuple[str | None, str | None]:
+    """What the session checker (``health``) found: the words next to a logged-in account's status, and the
+    note on an account it found logged out. A login since the last check outdates the check."""
+    health = s.get(SessionHealth, a.id)
+    if health is None or health.checked_at is None:
+        return None, None
+    tz = s.get(Workspace, a.workspace_id).timezone
+    newer = a.logged_in_at is None or health.checked_at >= a.logged_in_at
+    if a.status == "needs_login" and health.state == EXPIRED and newer:
+        how = "重新登录" if by_password else "重新扫码登录"
+        return None, (f"{labels.local_time(health.expired_at, tz)}检查发现{labels.site_label(a.site)}已退出登录"
+                      f"（登录已失效），请{how}")
+    if a.status != "active" or not newer:
+        return None, None
+    if health.state == VALID:
+        return f"{labels.SESSION_STATE[VALID]}（{labels.local_time(health.valid_at, tz)}检查）", None
+    if health.state == UNKNOWN:
+        return f"{labels.SESSION_STATE[UNKNOWN]}：上次检查时网站没有打开，稍后会自动再查", None
+    return None, None
 
 
 def employee_view(e: Employee) -> dict:

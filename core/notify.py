@@ -1,5 +1,6 @@
 """Pushes to the owner's phone: a card waiting for approval, a step only the owner can do (a code, a
-slider, a scan), and the quarterly return coming due or overdue.
+slider, a scan), the quarterly return coming due or overdue, and an account whose login the session
+checker found expired (``health``).
 
 They go to the workspace's own group bots when it has any (set on 运营管家's page, passed in as ``bots``), else
 to the deployment's one webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain JSON
@@ -14,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import delete
@@ -22,8 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from books.reminders import tax_reminder
 from core.db import transaction
-from core.models import Account, Approval, Employee, HumanStep, Notice, Run, Workspace
+from core.models import Account, Approval, Employee, HumanStep, Notice, Run, Schedule, Workspace
 from core.settings import Settings
+from health.models import EXPIRED, SessionHealth
 
 log = logging.getLogger("notify")
 
@@ -118,9 +121,44 @@ def inbox_messages(s: Session, ws_id: str, now: datetime) -> list[Message]:
     return out
 
 
+def relogin_messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
+    """Accounts the session checker found logged out (``health.check``): one push per expiry, naming the next
+    timed run that needs the account, with a link to the account's page (its 开始扫码登录 shows the QR)."""
+    from sites import SITES  # sites import playwright; keep core importable without it
+
+    out = []
+    expired = (s.query(Account, SessionHealth).join(SessionHealth, SessionHealth.account_id == Account.id)
+               .filter(Account.workspace_id == ws.id, Account.status == "needs_login", SessionHealth.state == EXPIRED))
+    for account, health in expired:
+        if account.logged_in_at is not None and account.logged_in_at > health.expired_at:
+            continue  # logged in again since (and out again by some other way): not this expiry's to tell
+        adapter = SITES.get(account.site)
+        site = adapter.label if adapter else account.site
+        how = "重新登录" if getattr(adapter, "login_kind", "qr") == "password" else "重新扫码登录"
+        found = health.expired_at.astimezone(ZoneInfo(ws.timezone))
+        text = f"运营管家提醒：{site}账号「{account.name}」的登录已失效（{found:%H:%M}检查发现），请打开账号页{how}"
+        due = _next_timed(s, account.id, now)
+        if due is not None:
+            at = due[0].astimezone(ZoneInfo(ws.timezone))
+            text += f"。{at.month}月{at.day}日 {at:%H:%M}的「{due[1]}」要用这个账号"
+        out.append(Message(f"relogin:{account.id}:{health.expired_at:%Y%m%d%H%M%S}", text, f"/accounts/{account.id}"))
+    return out
+
+
+def _next_timed(s: Session, account_id: str, now: datetime) -> tuple[datetime, str] | None:
+    """The account's next timed run (a 定时 post or listing, a schedule's slot) and its title."""
+    run = (s.query(Run).filter(Run.account_id == account_id, Run.status == "scheduled", Run.not_before > now)
+           .order_by(Run.not_before).first())
+    sched = (s.query(Schedule).filter(Schedule.account_id == account_id, Schedule.enabled, Schedule.next_at > now)
+             .order_by(Schedule.next_at).first())
+    found = [(r.not_before, (r.content or {}).get("title") or "定时任务") for r in [run] if r]
+    found += [(x.next_at, (x.content or {}).get("title") or "重复发布") for x in [sched] if x]
+    return min(found, key=lambda f: f[0]) if found else None
+
+
 def messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
     return [*approval_messages(s, ws.id), *step_messages(s, ws.id, now), *tax_messages(s, ws, now),
-            *inbox_messages(s, ws.id, now)]
+            *inbox_messages(s, ws.id, now), *relogin_messages(s, ws, now)]
 
 
 def _claim(db: sessionmaker[Session], ws_id: str, key: str) -> bool:

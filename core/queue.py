@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 RUN_JOB = "worker.run_graph"
 RESUME_JOB = "worker.resume_graph"
 LOGIN_JOB = "worker.login_account"
+CHECK_JOB = "worker.check_session"
 
 CONNECT_TIMEOUT_S = 2
 """A Redis that is down answers at once (connection refused); one that hangs must not hold a request."""
@@ -90,6 +91,14 @@ def enqueue_login(settings: Settings, account_id: str, conn: Redis | None = None
     return _enqueue(settings, conn, LOGIN_JOB, account_id, job_id=_job_id("login", account_id),
                     job_timeout=settings.login_timeout_s + 60, result_ttl=600, failure_ttl=86400,
                     description=f"login {account_id}")
+
+
+def enqueue_check(settings: Settings, account_id: str, conn: Redis | None = None):
+    """Look at an account's saved session (``health.check``): read-only, no run. Best-effort: a lost one is
+    queued again once its claim lapses (``health.schedule.CLAIM_STALE``)."""
+    return _enqueue(settings, conn, CHECK_JOB, account_id, job_id=_job_id("check", account_id),
+                    job_timeout=settings.job_timeout_s, result_ttl=600, failure_ttl=86400,
+                    description=f"session check {account_id}")
 
 
 class RunJobs(NamedTuple):

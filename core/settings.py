@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     listing_pace_s: int = 20
     """Seconds between the runs of one imported product file (risk control flags bursts of listings)."""
     scheduler_tick_s: float = 2.0
+    session_check_every_min: float = 240.0
+    """Every account's saved session is looked at this often (plus up to a fifth at random, so accounts and
+    sites are not read in lockstep) by a light read-only job (``health``, docs/session-health.md)."""
+    session_check_lead_min: float = 60.0
+    """And once more this long before each of its timed runs, so the owner has time to scan a new QR."""
+    session_check_retry_min: float = 5.0
+    """A check that could tell nothing (network error) or found the account busy is tried again this much later."""
     parse_workers: int = 1
     """Processes the web server reads uploaded documents and sheets in (``core.offload``), started on first use."""
     parse_limit_s: float = 30.0

@@ -64,6 +64,11 @@ class SiteAdapter(Protocol):
     def session_alive(self, page: Page) -> bool:
         """Open a page that needs a session and say whether it is still valid."""
 
+    def check_session(self, page: Page) -> str:
+        """Read-only look at a cheap logged-in page with the saved session: ``valid``, ``expired`` (login wall,
+        redirect to the login page, the site's expired texts) or ``unknown`` (network error, a page that did not
+        load): ``sites.common.session_state``."""
+
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:
         """Fill the publish form and return the field values read back from the page."""

@@ -3,7 +3,7 @@ site's own list, and the boundary where Playwright's errors become ``core.errors
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol, TypeVar
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
-from core.errors import OPCError, PageChanged, SiteTimeout
+from core.errors import LoginRequired, OPCError, PageChanged, SiteTimeout
 
 SITE_TZ = ZoneInfo("Asia/Shanghai")
 """The Chinese back-ends show and take Beijing wall time, whatever the workspace's time zone."""
@@ -98,3 +98,19 @@ def _url(page: Page) -> str | None:
         return page.url
     except PlaywrightError:
         return None
+
+
+SESSION_STATES = ("valid", "expired", "unknown")
+"""What a session check finds: the site let the saved session in, the site showed its login wall (or sent
+the page to its login page, or said its expired words), or nothing could be told (the network or the page
+failed: a transient failure never counts as a dead session)."""
+
+
+def session_state(alive: Callable[[], bool]) -> str:
+    """The check's answer from an adapter's ``session_alive`` (which runs inside the adapter's boundary)."""
+    try:
+        return "valid" if alive() else "expired"
+    except LoginRequired:
+        return "expired"
+    except OPCError:  # SiteTimeout (network, a page that never came), PageChanged, a slider in the way ...
+        return "unknown"

@@ -16,6 +16,7 @@ from books.vat import compute_return
 from core.db import transaction
 from core.errors import PageChanged
 from core.models import Account, Approval, Employee, Run, Schedule, Workspace, utcnow
+from health.models import SessionHealth
 from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, save_shot
 from tests.factories import make_image
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace)
@@ -111,6 +112,11 @@ def demo(web):  # noqa: F811
         etax = Account(workspace_id=ws.id, site="etax", name="电子税务局", status="active")
         s.add_all([douyin, taobao, etax])
         s.flush()
+        # What the session checker found (health): valid, could not tell, logged out by the site.
+        checked = utcnow() - timedelta(minutes=20)
+        s.add_all([SessionHealth(account_id=douyin.id, state="valid", checked_at=checked, valid_at=checked),
+                   SessionHealth(account_id=taobao.id, state="unknown", checked_at=checked, failures=1),
+                   SessionHealth(account_id=xhs.id, state="expired", checked_at=checked, expired_at=checked)])
         marketing = s.query(Employee).filter_by(role="marketing").one()
         sales = s.query(Employee).filter_by(role="sales").one()
         finance = s.query(Employee).filter_by(role="finance").one()

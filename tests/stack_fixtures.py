@@ -70,6 +70,14 @@ class Env:
         simulate_scan(self.stack.replica_url(self._account(account_id).site), qr, user)
         wait_until(lambda: self._account(account_id).status == "active", timeout=60, what="account active")
 
+    def phone(self, username: str, password: str) -> httpx.Client:
+        """The owner's phone, signed in to the stack's web server (CSRF token set); the caller closes it."""
+        c = httpx.Client(base_url=self.stack.web_url, timeout=30)
+        r = c.post("/api/session", json={"username": username, "password": password})
+        r.raise_for_status()
+        c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        return c
+
     def _account(self, account_id: str) -> Account:
         with self.db() as s:
             return s.get(Account, account_id)

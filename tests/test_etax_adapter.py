@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from books.compare import compare, differences
@@ -17,6 +18,7 @@ from books.periods import Quarter
 from books.vat import compute_return
 from core.errors import CodeRequired, ContentRejected, LoginRequired, SliderRequired
 from sandbox.scan import simulate_scan
+from serve import free_port
 from sites.etax import EtaxAdapter
 from sites.etax.errors import AlreadyFiled, FaceCheckRequired, LoginRefused, ReadBackMismatch
 from tests.core_fixtures import wait_until
@@ -215,6 +217,19 @@ def test_paying_under_the_agreement_gives_a_voucher_and_the_list_reads_paid(page
 
 
 # -- sessions -----------------------------------------------------------------------------------------
+def test_the_session_check_finds_the_session_valid_then_expired_at_the_replicas_time_then_unknown_when_away(
+        page, etax, tx):
+    log_in(etax, page)
+    # The checker opens a new page with the saved session, as the worker's check does.
+    assert etax.check_session(page.context.new_page()) == "valid"
+    httpx.post(f"{tx.url}/__sandbox__/clock", json={"now": "2026-12-07T09:00:00"}, timeout=10).raise_for_status()
+    httpx.post(f"{tx.url}/__sandbox__/expire-sessions", json={"at": "2026-12-07T09:00:00"},
+               timeout=10).raise_for_status()
+    assert etax.check_session(page.context.new_page()) == "expired"
+    away = EtaxAdapter(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    assert away.check_session(page.context.new_page()) == "unknown"
+
+
 def test_an_expired_session_is_login_required_and_a_death_mid_form_files_nothing(page, etax, tx):
     log_in(etax, page)
     tx.expire_sessions()

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from core.errors import ContentRejected, LoginRequired, PageChanged, PublishFailed
 from core.settings import Settings
+from serve import free_port
 from sites.taobao import TaobaoAdapter
 from sites.taobao.errors import BaxiaSlider
 from sites.taobao.product import Product, Sku
@@ -80,6 +82,18 @@ def test_a_fresh_browser_has_no_session_and_a_qr_login_makes_it_alive(adapter, p
     assert tb.scan(qr_token(adapter.login_qr(page))).status_code == 200
     wait_until(lambda: adapter.logged_in(page), timeout=15, what="the seller home")
     assert adapter.session_alive(page) is True
+
+
+def test_the_session_check_finds_the_session_valid_then_expired_at_the_replicas_time_then_unknown_when_away(
+        adapter, seller, tb, page):
+    assert adapter.check_session(seller) == "valid"
+    # 09:00 on the replica's clock, and its sessions die at 09:00: at once.
+    httpx.post(f"{tb.url}/__sandbox__/clock", json={"now": "2026-12-07T09:00:00"}, timeout=10).raise_for_status()
+    httpx.post(f"{tb.url}/__sandbox__/expire-sessions", json={"at": "2026-12-07T09:00:00"},
+               timeout=10).raise_for_status()
+    assert adapter.check_session(seller) == "expired"
+    away = TaobaoAdapter(f"http://127.0.0.1:{free_port()}", Settings(sandbox=True))  # nothing listens there
+    assert away.check_session(page) == "unknown"
 
 
 def test_an_expired_session_asks_for_a_login_before_anything_is_typed(adapter, seller, tb, jpg):

@@ -42,6 +42,10 @@ class World:
             self.sessions: dict[str, Session] = {}   # cookie -> session
             self.current: dict[str, str] = {}        # user -> their only live cookie
             self.submissions = 0
+            self.clock_offset_s = 0.0
+            """The replica's clock runs this far ahead of the machine's (``now``); set by ``set_clock``."""
+            self.expire_at: float | None = None
+            """Machine time at which every session opened before it dies (``expire_sessions_at``)."""
 
     def configure(self, changes: dict) -> str | None:
         """Apply a partial dict of fault switches and settings; the name of an unknown key, if any."""
@@ -120,10 +124,13 @@ class World:
             s = self.sessions.get(cookie or "")
             if not s:
                 return None
-            if time.time() - s.created > self.settings["session_ttl_s"]:
+            if time.time() - s.created > self.settings["session_ttl_s"] or self._expired_by_switch(s):
                 self.sessions.pop(cookie, None)
                 return None
             return s.user
+
+    def _expired_by_switch(self, s: Session) -> bool:
+        return self.expire_at is not None and s.created < self.expire_at <= time.time()
 
     def doom_if_faulty(self, cookie: str | None) -> None:
         with self.lock:
@@ -151,6 +158,24 @@ class World:
         with self.lock:
             self.sessions.clear()
             self.current.clear()
+
+    # -- the replica's clock and the timed expiry ---------------------------------------------------
+    def now(self) -> float:
+        """The replica's clock (seconds since the epoch): the machine's, moved by ``set_clock``."""
+        with self.lock:
+            return time.time() + self.clock_offset_s
+
+    def set_clock(self, now: float | None) -> None:
+        """Make the replica's clock read ``now`` at this moment (None: the machine's clock again)."""
+        with self.lock:
+            self.clock_offset_s = 0.0 if now is None else now - time.time()
+
+    def expire_sessions_at(self, at: float | None) -> None:
+        """At ``at`` on the replica's clock, every session opened before then dies, as a site's sessions do
+        when their lifetime runs out (a session opened after, by a new login, lives on). None: switched off.
+        The moment is fixed on the machine's clock when set: moving the replica's clock later does not move it."""
+        with self.lock:
+            self.expire_at = None if at is None else at - self.clock_offset_s
 
     def count_submission(self) -> None:
         with self.lock:

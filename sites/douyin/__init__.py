@@ -13,7 +13,7 @@ from core.content import Post
 from core.declaration import declaration_for
 from core.settings import Settings
 from sites.base import Published
-from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.common import allowed_hosts, boundary, site_wall_time, session_state
 from sites.douyin.errors import SITE, DeclarationMissing
 from sites.douyin.limits import limits as douyin_limits
 from sites.douyin.pages import data, login, works
@@ -85,6 +85,9 @@ class DouyinAdapter:
             readings, clicks = works_data.read(since)
             readings.append(data.HomeFans(page, self.base_url, timeout).read())
             return Stats(readings=readings, pages=opened + clicks + 1)
+
+    def check_session(self, page: Page) -> str:
+        return session_state(lambda: self.session_alive(page))
 
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:

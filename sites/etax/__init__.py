@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 from books.periods import Quarter
 from core.errors import LoginRequired, PageChanged
 from core.settings import Settings
-from sites.common import boundary, fence_entry
+from sites.common import boundary, fence_entry, session_state
 from sites.etax.errors import LABEL, SITE
 from sites.etax.pages.declare import DeclareList
 from sites.etax.pages.filed import VAT_TITLE, Filed, FiledList
@@ -106,6 +106,9 @@ class EtaxAdapter:
             except LoginRequired:
                 return False
             return True
+
+    def check_session(self, page: Page) -> str:
+        return session_state(lambda: self.session_alive(page))
 
     # -- the VAT return ----------------------------------------------------------------------------
     def open_vat_return(self, page: Page, period: Period) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 
 from core.errors import PublishFailed
 from core.settings import Settings
-from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.common import allowed_hosts, boundary, site_wall_time, session_state
 from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.limits import limits as taobao_limits
@@ -107,6 +107,9 @@ class TaobaoAdapter:
             stock = [Reading("item", i.item_id, "stock", number(i.quantity)) for i in shelf.items("on_sale")]
             return Stats(readings=stock, orders=orders, refunds={no: st for no, (st, _fee) in refunds.items()},
                          pages=3 + sold_clicks + refund_clicks)
+
+    def check_session(self, page: Page) -> str:
+        return session_state(lambda: self.session_alive(page))
 
     # -- listing -------------------------------------------------------------------------------
     def fill(self, page: Page, product: Product) -> dict[str, str]:

@@ -15,7 +15,7 @@ from core.declaration import declaration_for
 from core.errors import LoginRequired
 from core.settings import Settings
 from sites.base import Published
-from sites.common import allowed_hosts, boundary, site_wall_time
+from sites.common import allowed_hosts, boundary, site_wall_time, session_state
 from sites.inbound import Inbound, ReplyProof, check_reply_text, sibling_url, unreplied_first
 from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.limits import limits as xhs_limits
@@ -67,6 +67,9 @@ class XiaohongshuAdapter:
             except LoginRequired:
                 return False
             return True
+
+    def check_session(self, page: Page) -> str:
+        return session_state(lambda: self.session_alive(page))
 
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:
