@@ -20,7 +20,7 @@ from core.accounts import DELETED, default_account, live_accounts
 from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
                        task_view)
-from core.models import Account, Approval, Employee, Run, Schedule
+from core.models import Account, Approval, Employee, Run, Schedule, utcnow
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
@@ -66,14 +66,19 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/")
-def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
+         days: Annotated[int, Query()] = 7, metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
+    """The 数据看板 under the approvals waiting; ``days`` 7 or 30, ``metric`` the number the charts are by."""
+    from api.board_views import board_view  # imports the workflows (minutes by hand) only when asked
+
     pending = approvals_with_status(s, ws.id)
     runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
     accounts = live_accounts(s, ws.id)
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
-                   accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws))
+                   accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws),
+                   board=board_view(s, ws, days, metric, utcnow()))
 
 
 @router.get("/approvals")

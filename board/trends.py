@@ -1,0 +1,220 @@
+"""Per account, over the last 7 or 30 days (the workspace's days: today and the days before it): each number's
+total and its change, the chosen number's gain per day, the best and worst posts by it, and for a shop its
+orders, revenue and refunds.
+
+Values in ``metric_points`` are the sites' running totals, so a change is the newest reading now minus the
+newest before the period (``metrics.query.latest`` at both ends), and a day's gain is a subject's last reading
+that day minus its reading before. The database does the grouping: what comes back is one row per subject
+(per subject and day for the chart), never every reading.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from core.models import Account, Run
+from metrics.models import MetricPoint, Order
+from metrics.query import latest
+
+POST_METRICS = {
+    "xiaohongshu": {"views": "观看", "likes": "点赞", "collects": "收藏", "comments": "评论", "shares": "分享",
+                    "fans_gained": "涨粉"},
+    "douyin": {"plays": "播放", "likes": "点赞", "comments": "评论", "shares": "分享", "collects": "收藏"},
+}
+"""The numbers each site's data center shows per note / work, in its order and words."""
+ACCOUNT_METRICS = {"xiaohongshu": {"fans": "粉丝"}, "douyin": {"fans": "粉丝"}}
+SHOP_SITES = ("taobao",)
+ITEM_METRICS = {"taobao": {"stock": "库存"}}
+SUBJECT_NAMES = {"xiaohongshu": "笔记", "douyin": "作品", "taobao": "商品"}
+PAID_STATUSES = ("买家已付款", "卖家已发货", "交易成功")
+"""Orders whose money the shop has or will have (not 等待买家付款, not 交易关闭)."""
+REFUNDED = "退款成功"
+PERIODS = (7, 30)
+RANKED = 3
+"""How many posts the best and the worst lists show."""
+
+
+def metric_labels(site: str) -> dict[str, str]:
+    return {**POST_METRICS.get(site, {}), **ACCOUNT_METRICS.get(site, {}), **ITEM_METRICS.get(site, {})}
+
+
+@dataclass
+class Period:
+    days: int
+    tz: str
+    now: datetime
+    starts: list[datetime]
+    """Each day's start (UTC), oldest first; ``starts[0]`` is the period's start."""
+
+    @classmethod
+    def last(cls, days: int, tz: str, now: datetime) -> "Period":
+        zone = ZoneInfo(tz)
+        today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        starts = [(today - timedelta(days=days - 1 - i)).astimezone(ZoneInfo("UTC")) for i in range(days)]
+        return cls(days, tz, now, starts)
+
+    @property
+    def since(self) -> datetime:
+        return self.starts[0]
+
+    def day_labels(self) -> list[str]:
+        zone = ZoneInfo(self.tz)
+        return [f"{d.astimezone(zone).month}月{d.astimezone(zone).day}日" for d in self.starts]
+
+    def bucket(self, column):
+        """The day (0 = the first) a time falls on, as an SQL expression the database groups by."""
+        return case(*[(column < start, i) for i, start in enumerate(self.starts[1:])], else_=len(self.starts) - 1)
+
+
+@dataclass
+class Tile:
+    metric: str
+    label: str
+    total: float
+    change: float
+    money: bool = False
+    running: bool = True
+    """A running total (the site's count now, and its change in the period); False: counted in the period only."""
+
+
+@dataclass
+class Ranked:
+    subject_id: str
+    value: float
+    title: str = ""
+    run_id: str | None = None
+
+
+@dataclass
+class AccountBoard:
+    account_id: str
+    site: str
+    name: str
+    subject_name: str
+    has_data: bool
+    tiles: list[Tile] = field(default_factory=list)
+    metric: str = ""
+    """The number the chart and the rankings are by."""
+    metric_label: str = ""
+    daily: list[float] = field(default_factory=list)
+    """The chosen number's gain on each day of the period (revenue per day for a shop)."""
+    best: list[Ranked] = field(default_factory=list)
+    worst: list[Ranked] = field(default_factory=list)
+
+
+def account_board(s: Session, account: Account, period: Period, metric: str | None = None) -> AccountBoard:
+    if account.site in SHOP_SITES:
+        return _shop(s, account, period)
+    labels = POST_METRICS.get(account.site, {})
+    board = AccountBoard(account.id, account.site, account.name, SUBJECT_NAMES.get(account.site, ""), False)
+    ends: dict[str, dict[str, float]] = {}
+    for subject, metrics in (("post", labels), ("account", ACCOUNT_METRICS.get(account.site, {}))):
+        for m, label in metrics.items():
+            end = latest(s, account.workspace_id, account.id, subject, m, period.now)
+            start = latest(s, account.workspace_id, account.id, subject, m, period.since)
+            ends[m] = end
+            if end:
+                board.has_data = True
+                board.tiles.append(Tile(m, label, sum(end.values()),
+                                        sum(v - start.get(k, 0.0) for k, v in end.items())))
+    shown = [t.metric for t in board.tiles]
+    board.metric = metric if metric in shown else (shown[0] if shown else "")
+    if not board.metric:
+        return board
+    board.metric_label = metric_labels(account.site)[board.metric]
+    subject = "account" if board.metric in ACCOUNT_METRICS.get(account.site, {}) else "post"
+    start = latest(s, account.workspace_id, account.id, subject, board.metric, period.since)
+    board.daily = daily_gains(s, account, subject, board.metric, period, start)
+    if subject == "post":
+        board.best, board.worst = _ranked(s, account, ends[board.metric], board.metric)
+    return board
+
+
+def daily_gains(s: Session, account: Account, subject: str, metric: str, period: Period,
+                start: dict[str, float], subject_id: str | None = None) -> list[float]:
+    """The gain of ``metric`` on each day of the period, summed over the subjects (one subject when given);
+    ``start`` holds each subject's reading before the period (0 for one first read in it)."""
+    where = [MetricPoint.workspace_id == account.workspace_id, MetricPoint.account_id == account.id,
+             MetricPoint.subject == subject, MetricPoint.metric == metric]
+    if subject_id is not None:
+        where.append(MetricPoint.subject_id == subject_id)
+    day = period.bucket(MetricPoint.at)
+    last = (select(MetricPoint.subject_id, day.label("day"), func.max(MetricPoint.at).label("at"))
+            .where(*where, MetricPoint.at >= period.since, MetricPoint.at <= period.now)
+            .group_by(MetricPoint.subject_id, day).subquery())
+    rows = s.execute(select(last.c.subject_id, last.c.day, MetricPoint.value)
+                     .join(MetricPoint, (MetricPoint.subject_id == last.c.subject_id) & (MetricPoint.at == last.c.at))
+                     .where(*where).order_by(last.c.subject_id, last.c.day))
+    gains = [0.0] * period.days
+    before = dict(start)
+    for sid, d, value in rows:
+        gains[d] += value - before.get(sid, 0.0)
+        before[sid] = value
+    return gains
+
+
+def _ranked(s: Session, account: Account, values: dict[str, float], metric: str) -> tuple[list[Ranked], list[Ranked]]:
+    order = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+    best = order[:RANKED]
+    worst = list(reversed(order[RANKED:]))[:RANKED]
+    picked = [Ranked(sid, v) for sid, v in best + worst]
+    _titles(s, account, picked)
+    return picked[:len(best)], picked[len(best):]
+
+
+def _titles(s: Session, account: Account, posts: list[Ranked]) -> None:
+    """The title of each post one of our runs published (the run named on its readings)."""
+    if not posts:
+        return
+    runs = dict(s.execute(select(MetricPoint.subject_id, func.max(MetricPoint.post_run_id))
+                          .where(MetricPoint.account_id == account.id, MetricPoint.workspace_id == account.workspace_id,
+                                 MetricPoint.subject_id.in_([p.subject_id for p in posts]),
+                                 MetricPoint.post_run_id.is_not(None))
+                          .group_by(MetricPoint.subject_id)).all())
+    titles = dict(s.execute(select(Run.id, Run.content).where(Run.id.in_(set(runs.values())),
+                                                               Run.workspace_id == account.workspace_id)).all())
+    for p in posts:
+        p.run_id = runs.get(p.subject_id) if runs.get(p.subject_id) in titles else None
+        if p.run_id:
+            p.title = str((titles[p.run_id] or {}).get("title", ""))
+
+
+def _shop(s: Session, account: Account, period: Period) -> AccountBoard:
+    """A shop's orders placed in the period: how many, the money paid, refunds asked and refunded money;
+    revenue per day; the items that sold the most and the least money."""
+    board = AccountBoard(account.id, account.site, account.name, SUBJECT_NAMES.get(account.site, ""), False)
+    mine = (Order.workspace_id == account.workspace_id, Order.account_id == account.id)
+    in_period = (*mine, Order.created_at >= period.since, Order.created_at <= period.now)
+    paid = Order.status.in_(PAID_STATUSES)
+    n, revenue, refunds, refunded = s.execute(select(
+        func.count(Order.id), func.sum(case((paid, Order.amount), else_=0)),
+        func.count(Order.refund_status), func.sum(case((Order.refund_status == REFUNDED, Order.amount), else_=0)))
+        .where(*in_period)).one()
+    ever = s.scalar(select(func.count(Order.id)).where(*mine))
+    stock = latest(s, account.workspace_id, account.id, "item", "stock", period.now)
+    board.has_data = bool(ever or stock)
+    revenue, refunded = float(Decimal(revenue or 0)), float(Decimal(refunded or 0))
+    board.tiles = [Tile("orders", "订单", n, n, running=False),
+                   Tile("revenue", "成交金额", revenue, revenue, money=True, running=False),
+                   Tile("refunds", "退款", refunds, refunds, running=False),
+                   Tile("refund_amount", "已退款金额", refunded, refunded, money=True, running=False)]
+    if stock:
+        start = latest(s, account.workspace_id, account.id, "item", "stock", period.since)
+        board.tiles.append(Tile("stock", "库存", sum(stock.values()),
+                                sum(v - start.get(k, 0.0) for k, v in stock.items())))
+    board.metric, board.metric_label = "revenue", "成交金额"
+    day = period.bucket(Order.created_at)
+    board.daily = [0.0] * period.days
+    for d, money in s.execute(select(day, func.sum(Order.amount)).where(*in_period, paid).group_by(day)):
+        board.daily[d] = float(Decimal(money or 0))
+    items = s.execute(select(Order.item_id, func.max(Order.title), func.sum(Order.amount))
+                      .where(*in_period, paid).group_by(Order.item_id)).all()
+    order = sorted(((i, t, float(Decimal(v or 0))) for i, t, v in items), key=lambda r: (-r[2], r[0]))
+    board.best = [Ranked(i, v, t) for i, t, v in order[:RANKED]]
+    board.worst = [Ranked(i, v, t) for i, t, v in reversed(order[RANKED:])][:RANKED]
+    return board
