@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import auth, labels, resend
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
+from api.board_views import board_view
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
@@ -69,8 +70,6 @@ def login_page(request: Request) -> HTMLResponse:
 def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
          days: Annotated[int, Query()] = 7, metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
     """The 数据看板 under the approvals waiting; ``days`` 7 or 30, ``metric`` the number the charts are by."""
-    from api.board_views import board_view  # imports the workflows (minutes by hand) only when asked
-
     pending = approvals_with_status(s, ws.id)
     runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
     accounts = live_accounts(s, ws.id)

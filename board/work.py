@@ -1,5 +1,5 @@
 """What the employees did in a period, per employee: runs done, failed and rejected, approvals asked and how
-long they waited for the owner, replies sent, and the owner's minutes saved (``graphs.MINUTES_BY_HAND`` per
+long they waited for the owner, replies sent, and the owner's minutes saved (``core.effort.MINUTES_BY_HAND`` per
 finished run). Counted in SQL; only the decided approvals' waits come back row by row, for their median."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.effort import MINUTES_BY_HAND
 from core.inbox import Conversation
 from core.models import Approval, Employee, Run
 
@@ -40,8 +41,6 @@ class Work:
 def employees_work(s: Session, workspace_id: str, since: datetime, until: datetime) -> list[Work]:
     """Every employee of the workspace (in roster order as stored), with what it did in [since, until):
     runs by the time they last changed, approvals by when they were asked, replies by when they were sent."""
-    from graphs import MINUTES_BY_HAND  # imports LangGraph; only when the board is asked for
-
     employees = s.scalars(select(Employee).where(Employee.workspace_id == workspace_id)).all()
     work = {e.id: Work(e.id, e.name, e.role) for e in employees}
     in_period = (Run.workspace_id == workspace_id, Run.updated_at >= since, Run.updated_at < until)
