@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from board.trends import SUBJECT_NAMES, Period, Tile, daily_gains, metric_labels
+from board.readings import readings_at
+from board.trends import SUBJECT_NAMES, Period, Tile, daily_gains, metric_labels, tile
 from core.models import Account, Run
 from metrics.models import MetricPoint
-from metrics.query import latest
 
 
 @dataclass
@@ -47,13 +47,10 @@ def post_numbers(s: Session, workspace_id: str, subject_id: str, period: Period,
     run = s.get(Run, run_id) if run_id else None
     post = PostNumbers(subject_id, account, found.subject, SUBJECT_NAMES.get(account.site, ""),
                        run if run is not None and run.workspace_id == workspace_id else None)
-    for m, label in metric_labels(account.site).items():
-        if m not in metrics:
-            continue
-        end = latest(s, workspace_id, account.id, found.subject, m, period.now).get(subject_id)
-        start = latest(s, workspace_id, account.id, found.subject, m, period.since)
-        if end is None:
-            continue
-        post.tiles.append(Tile(m, label, end, end - start.get(subject_id, 0.0)))
-        post.daily[m] = daily_gains(s, account, found.subject, m, period, start, subject_id)
+    shown = [m for m in metric_labels(account.site) if m in metrics]
+    read = readings_at(s, account, found.subject, shown, [period.now, period.since], only=subject_id)
+    for m in shown:
+        if t := tile(m, metric_labels(account.site)[m], read[m]):
+            post.tiles.append(t)
+            post.daily[m] = daily_gains(s, account, found.subject, m, period, subject_id)
     return post

@@ -3,8 +3,8 @@ total and its change, the chosen number's gain per day, the best and worst posts
 orders, revenue and refunds.
 
 Values in ``metric_points`` are the sites' running totals, so a change is the newest reading now minus the
-newest before the period (``metrics.query.latest`` at both ends), and a day's gain is a subject's last reading
-that day minus its reading before. The database does the grouping: what comes back is one row per subject
+newest before the period (``board.readings``: what ``metrics.query.latest`` answers, found by index seeks), and
+a day's gain is a subject's last reading that day minus its reading before. The database does the grouping: what comes back is one row per subject
 (per subject and day for the chart), never every reading.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from board.readings import readings_at
 from core.models import Account, Run
 from metrics.models import MetricPoint, Order
-from metrics.query import latest
 
 POST_METRICS = {
     "xiaohongshu": {"views": "观看", "likes": "点赞", "collects": "收藏", "comments": "评论", "shares": "分享",
@@ -107,58 +107,58 @@ class AccountBoard:
     worst: list[Ranked] = field(default_factory=list)
 
 
+def ends(readings: dict[str, list[float | None]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Each subject's reading now and before the period (0 for one first read in it), from ``readings_at``
+    at (now, the period's start); subjects not read by now are left out."""
+    now = {k: v[0] for k, v in readings.items() if v[0] is not None}
+    return now, {k: readings[k][1] or 0.0 for k in now}
+
+
+def tile(metric: str, label: str, readings: dict[str, list[float | None]]) -> Tile | None:
+    now, before = ends(readings)
+    return Tile(metric, label, sum(now.values()), sum(now.values()) - sum(before.values())) if now else None
+
+
 def account_board(s: Session, account: Account, period: Period, metric: str | None = None) -> AccountBoard:
     if account.site in SHOP_SITES:
         return _shop(s, account, period)
-    labels = POST_METRICS.get(account.site, {})
     board = AccountBoard(account.id, account.site, account.name, SUBJECT_NAMES.get(account.site, ""), False)
-    ends: dict[str, dict[str, float]] = {}
-    for subject, metrics in (("post", labels), ("account", ACCOUNT_METRICS.get(account.site, {}))):
-        for m, label in metrics.items():
-            end = latest(s, account.workspace_id, account.id, subject, m, period.now)
-            start = latest(s, account.workspace_id, account.id, subject, m, period.since)
-            ends[m] = end
-            if end:
-                board.has_data = True
-                board.tiles.append(Tile(m, label, sum(end.values()),
-                                        sum(v - start.get(k, 0.0) for k, v in end.items())))
+    read: dict[str, dict[str, list[float | None]]] = {}
+    for subject, metrics in (("post", POST_METRICS.get(account.site, {})),
+                             ("account", ACCOUNT_METRICS.get(account.site, {}))):
+        read.update(readings_at(s, account, subject, list(metrics), [period.now, period.since]))
+        board.tiles += [t for m, label in metrics.items() if (t := tile(m, label, read[m]))]
+    board.has_data = bool(board.tiles)
     shown = [t.metric for t in board.tiles]
     board.metric = metric if metric in shown else (shown[0] if shown else "")
     if not board.metric:
         return board
     board.metric_label = metric_labels(account.site)[board.metric]
     subject = "account" if board.metric in ACCOUNT_METRICS.get(account.site, {}) else "post"
-    start = latest(s, account.workspace_id, account.id, subject, board.metric, period.since)
-    board.daily = daily_gains(s, account, subject, board.metric, period, start)
+    now, _before = ends(read[board.metric])
+    board.daily = daily_gains(s, account, subject, board.metric, period)
     if subject == "post":
-        board.best, board.worst = _ranked(s, account, ends[board.metric], board.metric)
+        board.best, board.worst = _ranked(s, account, now)
     return board
 
 
 def daily_gains(s: Session, account: Account, subject: str, metric: str, period: Period,
-                start: dict[str, float], subject_id: str | None = None) -> list[float]:
-    """The gain of ``metric`` on each day of the period, summed over the subjects (one subject when given);
-    ``start`` holds each subject's reading before the period (0 for one first read in it)."""
-    where = [MetricPoint.workspace_id == account.workspace_id, MetricPoint.account_id == account.id,
-             MetricPoint.subject == subject, MetricPoint.metric == metric]
-    if subject_id is not None:
-        where.append(MetricPoint.subject_id == subject_id)
-    day = period.bucket(MetricPoint.at)
-    last = (select(MetricPoint.subject_id, day.label("day"), func.max(MetricPoint.at).label("at"))
-            .where(*where, MetricPoint.at >= period.since, MetricPoint.at <= period.now)
-            .group_by(MetricPoint.subject_id, day).subquery())
-    rows = s.execute(select(last.c.subject_id, last.c.day, MetricPoint.value)
-                     .join(MetricPoint, (MetricPoint.subject_id == last.c.subject_id) & (MetricPoint.at == last.c.at))
-                     .where(*where).order_by(last.c.subject_id, last.c.day))
+                only: str | None = None) -> list[float]:
+    """The gain of ``metric`` on each day of the period, summed over the subjects (one subject when given):
+    each subject's newest reading by each day's end minus its newest before (0 before its first reading)."""
+    ends_of_days = [start - timedelta(microseconds=1) for start in period.starts] + [period.now]
+    read = readings_at(s, account, subject, [metric], ends_of_days, only)[metric]
     gains = [0.0] * period.days
-    before = dict(start)
-    for sid, d, value in rows:
-        gains[d] += value - before.get(sid, 0.0)
-        before[sid] = value
+    for values in read.values():
+        before = values[0] or 0.0
+        for day, value in enumerate(values[1:]):
+            if value is not None:
+                gains[day] += value - before
+                before = value
     return gains
 
 
-def _ranked(s: Session, account: Account, values: dict[str, float], metric: str) -> tuple[list[Ranked], list[Ranked]]:
+def _ranked(s: Session, account: Account, values: dict[str, float]) -> tuple[list[Ranked], list[Ranked]]:
     order = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
     best = order[:RANKED]
     worst = list(reversed(order[RANKED:]))[:RANKED]
@@ -167,21 +167,16 @@ def _ranked(s: Session, account: Account, values: dict[str, float], metric: str)
     return picked[:len(best)], picked[len(best):]
 
 
-def _titles(s: Session, account: Account, posts: list[Ranked]) -> None:
+def _titles(s: Session, account: Account, posts: list[Ranked], subject: str = "post") -> None:
     """The title of each post one of our runs published (the run named on its readings)."""
-    if not posts:
-        return
-    runs = dict(s.execute(select(MetricPoint.subject_id, func.max(MetricPoint.post_run_id))
-                          .where(MetricPoint.account_id == account.id, MetricPoint.workspace_id == account.workspace_id,
-                                 MetricPoint.subject_id.in_([p.subject_id for p in posts]),
-                                 MetricPoint.post_run_id.is_not(None))
-                          .group_by(MetricPoint.subject_id)).all())
-    titles = dict(s.execute(select(Run.id, Run.content).where(Run.id.in_(set(runs.values())),
-                                                               Run.workspace_id == account.workspace_id)).all())
     for p in posts:
-        p.run_id = runs.get(p.subject_id) if runs.get(p.subject_id) in titles else None
-        if p.run_id:
-            p.title = str((titles[p.run_id] or {}).get("title", ""))
+        run_id = s.scalar(select(MetricPoint.post_run_id)
+                          .where(MetricPoint.account_id == account.id, MetricPoint.subject == subject,
+                                 MetricPoint.subject_id == p.subject_id, MetricPoint.post_run_id.is_not(None))
+                          .limit(1))
+        run = s.get(Run, run_id) if run_id else None
+        if run is not None and run.workspace_id == account.workspace_id:
+            p.run_id, p.title = run.id, str((run.content or {}).get("title", ""))
 
 
 def _shop(s: Session, account: Account, period: Period) -> AccountBoard:
@@ -196,17 +191,15 @@ def _shop(s: Session, account: Account, period: Period) -> AccountBoard:
         func.count(Order.refund_status), func.sum(case((Order.refund_status == REFUNDED, Order.amount), else_=0)))
         .where(*in_period)).one()
     ever = s.scalar(select(func.count(Order.id)).where(*mine))
-    stock = latest(s, account.workspace_id, account.id, "item", "stock", period.now)
+    stock = readings_at(s, account, "item", ["stock"], [period.now, period.since])["stock"]
     board.has_data = bool(ever or stock)
     revenue, refunded = float(Decimal(revenue or 0)), float(Decimal(refunded or 0))
     board.tiles = [Tile("orders", "订单", n, n, running=False),
                    Tile("revenue", "成交金额", revenue, revenue, money=True, running=False),
                    Tile("refunds", "退款", refunds, refunds, running=False),
                    Tile("refund_amount", "已退款金额", refunded, refunded, money=True, running=False)]
-    if stock:
-        start = latest(s, account.workspace_id, account.id, "item", "stock", period.since)
-        board.tiles.append(Tile("stock", "库存", sum(stock.values()),
-                                sum(v - start.get(k, 0.0) for k, v in stock.items())))
+    if stock_tile := tile("stock", "库存", stock):
+        board.tiles.append(stock_tile)
     board.metric, board.metric_label = "revenue", "成交金额"
     day = period.bucket(Order.created_at)
     board.daily = [0.0] * period.days

@@ -4,6 +4,7 @@ post's page shows its numbers and links the run that published it, each employee
 runs, and another workspace's numbers never show."""
 from __future__ import annotations
 
+import random
 from contextlib import closing
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,12 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from api.auth import hash_password
+from board.readings import readings_at
 from core.db import transaction
 from core.inbox import Conversation
 from core.models import Account, Approval, Employee, Run, User, Workspace, utcnow
 from core.effort import MINUTES_BY_HAND
 from graphs import GRAPHS
+from metrics.query import latest
 from tests.board_fixtures import add_order, add_readings
+from tests.metrics_fixtures import T0, add_points, metrics_db  # noqa: F401
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
 from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401
 from tests.web_fixtures import Web, start_web_stack
@@ -253,3 +257,19 @@ def test_a_workspace_with_nothing_read_yet_is_told_what_to_do(web, board):
     with closing(_client(web, board["logins"]["empty"])) as c:
         html = c.get("/").text
     assert "还没有从平台读到数据" in html and "登录小红书、抖音或淘宝账号" in html
+
+
+def test_the_boards_readings_by_seeks_agree_with_the_metrics_stores_latest(metrics_db):
+    """``board.readings`` answers what ``metrics.query.latest`` answers, at any time, for every post."""
+    db, ws, acc = metrics_db
+    rng = random.Random(16)
+    rows = [("post", f"note{p}", m, float(rng.randint(0, 500)), rng.uniform(0, 40))
+            for p in range(6) for m in ("likes", "views") for _ in range(rng.randint(1, 12))]
+    add_points(db, ws, acc, rows)
+    with db() as s:
+        account = s.get(Account, acc)
+        for days in (-1, 0, 3.5, 10, 20, 41):
+            at = T0 + timedelta(days=days)
+            got = readings_at(s, account, "post", ["likes", "views"], [at])
+            for m in ("likes", "views"):
+                assert {k: v[0] for k, v in got[m].items() if v[0] is not None} == latest(s, ws, acc, "post", m, at)

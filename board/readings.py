@@ -1,0 +1,58 @@
+"""Each subject's reading at given times, found by index seeks rather than by grouping its history.
+
+``metrics.query.latest`` groups every reading of an account's metric up to a time (with a year of nightly
+readings of 100 posts: 18,000 rows per metric and time, ~0.3 s each on SQLite); the board needs the latest
+reading at two times for every metric of five accounts. Here the account's subject ids are walked one seek at a
+time (a recursive query over the ``uq_metric_point`` index: account, subject, subject id, metric, time), and for
+each subject, metric and time the newest reading at or before it is one more seek: the cost grows with the
+number of posts, not with the history. Same answer as ``latest`` (a subject with no reading by a time has
+None there).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from core.models import Account
+from metrics.models import MetricPoint as P
+
+
+def subject_ids(account: Account, subject: str):
+    """The account's subject ids of one kind, as a recursive query: each next id is one index seek."""
+    mine = (P.account_id == account.id, P.subject == subject)
+    ids = select(func.min(P.subject_id).label("sid")).where(*mine).cte("subject_ids", recursive=True)
+    following = select(func.min(P.subject_id)).where(*mine, P.subject_id > ids.c.sid).scalar_subquery()
+    return ids.union_all(select(following).where(ids.c.sid.is_not(None)))
+
+
+def readings_at(s: Session, account: Account, subject: str, metrics: list[str], times: list[datetime],
+                only: str | None = None) -> dict[str, dict[str, list[float | None]]]:
+    """{metric: {subject id: [the newest reading at or before each time]}}; ``only`` one subject id.
+    ``account`` must be one of the caller's workspace (its readings are not filtered on the workspace again)."""
+    if not metrics:
+        return {}
+    if only is None:
+        ids = subject_ids(account, subject)
+        sid, source = ids.c.sid, ids
+    else:
+        one = select(literal(only).label("sid")).cte("subject_ids")
+        sid, source = one.c.sid, one
+
+    # Not filtered on the workspace (the account is one of the caller's workspace): with it, SQLite walks the
+    # series index (workspace, account, subject, metric, time) backwards over every subject's readings.
+    def newest(metric: str, at: datetime):
+        return (select(P.value).where(P.account_id == account.id, P.subject == subject, P.subject_id == sid,
+                                      P.metric == metric, P.at <= at)
+                .order_by(P.at.desc()).limit(1).scalar_subquery())
+
+    columns = [newest(m, t) for m in metrics for t in times]
+    out: dict[str, dict[str, list[float | None]]] = {m: {} for m in metrics}
+    for row in s.execute(select(sid, *columns).select_from(source).where(sid.is_not(None))):
+        for i, m in enumerate(metrics):
+            values = list(row[1 + i * len(times): 1 + (i + 1) * len(times)])
+            if any(v is not None for v in values):
+                out[m][row[0]] = values
+    return out
+
