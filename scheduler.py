@@ -131,6 +131,17 @@ def _inbox_sweeps(db: sessionmaker[Session], now: datetime) -> list[str]:
         return []
 
 
+def _collections(db: sessionmaker[Session], now: datetime) -> list[str]:
+    """Tonight's collection runs due now (``graphs.collect.schedule``); a failure there never holds up the runs."""
+    from graphs.collect.schedule import due_collections
+
+    try:
+        return due_collections(db, now)
+    except Exception:
+        log.exception("collections not started this tick")
+        return []
+
+
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
@@ -142,7 +153,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     claimed = fired + claim_ready(db, now, jobs)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
-    sweeps = _inbox_sweeps(db, now)  # after the runs: the first tick loads the workflows for it
+    sweeps = _inbox_sweeps(db, now) + _collections(db, now)  # after the runs: the first tick loads the workflows
     for run_id in sweeps:
         enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
     claimed += sweeps

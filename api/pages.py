@@ -22,6 +22,7 @@ from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
                        task_view)
 from core.models import Account, Approval, Employee, Run, Schedule, utcnow
+from core.runs import BACKGROUND_GRAPHS
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
@@ -71,7 +72,8 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
          days: Annotated[int, Query()] = 7, metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
     """The 数据看板 under the approvals waiting; ``days`` 7 or 30, ``metric`` the number the charts are by."""
     pending = approvals_with_status(s, ws.id)
-    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(5)
+    runs = (s.query(Run).filter_by(workspace_id=ws.id).filter(Run.graph.notin_(BACKGROUND_GRAPHS))
+            .order_by(Run.created_at.desc()).limit(5))
     accounts = live_accounts(s, ws.id)
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
@@ -111,7 +113,8 @@ def compose_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
 
 @router.get("/runs")
 def runs_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
-    runs = s.query(Run).filter_by(workspace_id=ws.id).order_by(Run.created_at.desc()).limit(100)
+    runs = (s.query(Run).filter_by(workspace_id=ws.id).filter(Run.graph.notin_(BACKGROUND_GRAPHS))
+            .order_by(Run.created_at.desc()).limit(100))
     return _render(request, "runs.html", key, runs=[run_view(s, r, ws.timezone) for r in runs])
 
 

@@ -11,6 +11,8 @@ from core.errors import ValidationFailed
 from core.models import Account, AuditLog, Employee, Run, Workspace, utcnow
 
 TERMINAL = {"published", "suggested", "rejected", "failed", "cancelled"}
+BACKGROUND_GRAPHS = ("collect",)
+"""Workflows the owner did not ask for one by one (nightly collections): the runs lists leave them out."""
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
 """Statuses whose run lives in a worker's open page; an expired lease means that worker died."""
 WAITING = {"awaiting_login", "awaiting_approval", "awaiting_code", "awaiting_human"}

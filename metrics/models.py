@@ -71,3 +71,14 @@ class Order(Base):
     """When the buyer placed the order (UTC)."""
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     """When we last read it from the site."""
+
+
+class CollectionSlot(Base):
+    """One account's nightly collection slot, taken once: two schedulers at once start one collection."""
+
+    __tablename__ = "collection_slots"
+    __table_args__ = (UniqueConstraint("account_id", "slot_at", name="uq_collection_slot"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id"))

@@ -17,7 +17,7 @@ from core import idempotency
 from core.content import Post
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
-from core.runs import audit, create_run
+from core.runs import BACKGROUND_GRAPHS, audit, create_run
 from core.undo import Refused, cancel, retry
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
@@ -114,7 +114,7 @@ def _made(s, ws, first: dict) -> dict:
 @router.get("")
 def list_runs(user: UserDep, ws: WorkspaceDep, s: DbDep, status: str | None = None,
               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
-    q = s.query(Run).filter_by(workspace_id=ws.id)
+    q = s.query(Run).filter_by(workspace_id=ws.id).filter(Run.graph.notin_(BACKGROUND_GRAPHS))
     if status:
         q = q.filter(Run.status.in_(status.split(",")))
     runs = q.order_by(Run.created_at.desc()).limit(limit).all()

@@ -12,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.common import control, inbound_control
-from sandbox.douyin import api, auth, chat, comments, pages
+from sandbox.common import control, inbound_control, stats
+from sandbox.douyin import api, auth, chat, comments, data, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COLLECTIONS, COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
@@ -34,6 +34,8 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(comments.router(world))
     app.include_router(chat.router(world))
     app.include_router(inbound_control.router(world))
+    app.include_router(data.router(world))
+    app.include_router(stats.Changes().install(app))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))
@@ -64,7 +66,7 @@ def create_app(delays: bool = True) -> FastAPI:
     @app.get("/creator-micro/home")
     def home(request: Request):
         who = user(request)
-        return page(pages.home_page(who)) if who else login()
+        return page(pages.home_page(who, data.account_fans(world, who, stats.site_now(world)))) if who else login()
 
     @app.get(UPLOAD)
     def upload(request: Request):

@@ -61,9 +61,10 @@ def login_page(qr: str, token: str, poll_ms: int, after: str) -> str:
 </div>""", scripts=("common.js", "overlays.js", "login.js"), config=config, menu=False)
 
 
-def home_page(user: str) -> str:
+def home_page(user: str, fans: int = 0) -> str:
     return layout(f"""
 <div class="card-gkf5WW"><h2 class="user-name">你好，{escape(user)}</h2><p>欢迎来到抖音创作者中心</p>
+<div class="home-counts"><span>关注 <b id="guide_home_following">0</b></span> <span>粉丝 <b id="guide_home_fans">{fans}</b></span></div>
 <a class="douyin-creator-master-button" href="/creator-micro/content/upload">发布视频</a></div>""")
 
 

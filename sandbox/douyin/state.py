@@ -11,6 +11,7 @@ import time
 
 from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, digits_id
 from sandbox.douyin.models import Upload, Work
+from sandbox.common.stats import STATS_SETTINGS
 from sandbox.common.world import SITE_TZ, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Upload", "Work", "World"]
@@ -25,7 +26,7 @@ DEFAULT_FAULTS = {
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
     "no_declaration": False,  # the forms have no 自主声明 entry at all (an account or build without it)
 }
-DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
+DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
                     "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random",
                     "declaration_variant": "random"}
 INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")

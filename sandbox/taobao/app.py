@@ -7,6 +7,7 @@ JSON endpoints answer ``NOT_LOGIN`` instead (see ``api.py``).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -15,8 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.common import control, inbound_control
-from sandbox.taobao import api, auth, baxia, catalog, pages, reviews
+from sandbox.common import control, inbound_control, stats
+from sandbox.taobao import api, auth, baxia, catalog, pages, reviews, trade
 from sandbox.taobao.category_page import category_page
 from sandbox.taobao.frames import picker_page
 from sandbox.taobao.publish_page import publish_page
@@ -39,8 +40,9 @@ def create_app(delays: bool = True) -> FastAPI:
     app = FastAPI(title="Taobao seller back-end replica", docs_url=None, redoc_url=None, openapi_url=None)
     world = app.state.world = World(delays)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, api, baxia, control, reviews, inbound_control):
+    for module in (auth, api, baxia, control, reviews, inbound_control, trade):
         app.include_router(module.router(world))
+    app.include_router(stats.Changes().install(app))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))
@@ -94,7 +96,8 @@ def create_app(delays: bool = True) -> FastAPI:
         if not who:
             return wall(request)
         shelf = shelf if shelf in ("on_sale", "in_stock") else "on_sale"
-        items = [i for i in world.items_of(who) if i.shelf == shelf]
+        now = stats.site_now(world)  # stock shown net of what has sold by the data pages' clock
+        items = [replace(i, quantity=trade.stock_of(world, i, now)) for i in world.items_of(who) if i.shelf == shelf]
         return seller(request, who, "我的宝贝", pages.item_list_page(shelf, items))
 
     @app.get("/sell/ai/category.htm")

@@ -10,6 +10,7 @@ import secrets
 
 from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, digits_id
 from sandbox.taobao.models import Item, Material
+from sandbox.common.stats import STATS_SETTINGS
 from sandbox.common.world import SITE_TZ, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Item", "Material", "World"]
@@ -30,7 +31,7 @@ DEFAULT_FAULTS = {
     "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
     **INBOUND_FAULTS,             # 评价管理 / 问大家 replies (sandbox.common.inbound)
 }
-DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
+DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
                     "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,
                     "low_price": "5.00", **INBOUND_SETTINGS}
 INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")

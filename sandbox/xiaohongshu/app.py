@@ -11,9 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sandbox.common import control, inbound_control
+from sandbox.common import control, inbound_control, stats
 from sandbox.common.qr import qr_data_url
-from sandbox.xiaohongshu import api, inbound, pages
+from sandbox.xiaohongshu import api, data, inbound, pages
 from sandbox.xiaohongshu.publish_page import AI_LABEL, AI_LABEL_CHANGED, COLLECTIONS, publish_page
 from sandbox.xiaohongshu.rules import COOKIE
 from sandbox.xiaohongshu.state import World
@@ -29,6 +29,8 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(control.router(world))
     app.include_router(inbound.router(world))
     app.include_router(inbound_control.router(world))
+    app.include_router(data.router(world))
+    app.include_router(stats.Changes().install(app))
 
     def user(request: Request) -> str | None:
         return world.user_of(request.cookies.get(COOKIE))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sandbox.common.inbound import INBOUND_FAULTS, INBOUND_INT_FAULTS, INBOUND_SETTINGS, Inbox, hex_id
+from sandbox.common.stats import STATS_SETTINGS
 from sandbox.common.world import SITE_TZ, Session, World as BaseWorld
 
 __all__ = ["SITE_TZ", "Note", "Session", "World"]
@@ -23,7 +24,7 @@ DEFAULT_FAULTS = {
     "ai_wording_changed": False,       # the AI declaration option reads 内容由AI生成 instead
     "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
 }
-DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True}
+DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **STATS_SETTINGS}
 INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing")
 
 

@@ -16,7 +16,8 @@ from sites.base import Published
 from sites.common import allowed_hosts, boundary, site_wall_time
 from sites.douyin.errors import SITE, DeclarationMissing
 from sites.douyin.limits import limits as douyin_limits
-from sites.douyin.pages import login, works
+from sites.douyin.pages import data, login, works
+from sites.stats import Stats
 from sites.douyin.pages.chat import ChatPage
 from sites.douyin.pages.declaration import DeclarationSection, option_for
 from sites.douyin.pages.inbox import CommentPage
@@ -39,7 +40,7 @@ REAL_EXTRA_HOSTS = [
 
 
 class DouyinAdapter:
-    workflows = ("publish",)
+    workflows = ("publish", "collect")
     """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "douyin"
     label = "抖音"
@@ -73,6 +74,17 @@ class DouyinAdapter:
         with self._boundary(page):
             ready = UploadPage(page, self.base_url).video_input.union
             return login.session_alive(page, self.base_url, ready)
+
+    # -- numbers (数据中心; read-only) -----------------------------------------------------------
+    def read_stats(self, page: Page, since: datetime | None) -> Stats:
+        """Each work's numbers (newest first, back to ``since``; None reads them all) and the account's fans."""
+        with self._boundary(page):
+            timeout = self.settings.browser_timeout_ms
+            works_data = data.WorksData(page, self.base_url, timeout)
+            opened = works_data.open()
+            readings, clicks = works_data.read(since)
+            readings.append(data.HomeFans(page, self.base_url, timeout).read())
+            return Stats(readings=readings, pages=opened + clicks + 1)
 
     # -- publish -------------------------------------------------------------------------------
     def fill(self, page: Page, post: Post) -> dict[str, str]:

@@ -27,6 +27,8 @@ from sites.taobao.pages.items import LISTS, ItemList, Listed
 from sites.taobao.pages.publish import PublishForm
 from sites.taobao.pages.sku import money
 from sites.taobao.pages.submit import Submitted, Submitter
+from sites.taobao.pages.trade import RefundList, SoldList
+from sites.stats import Reading, Stats, number
 from sites.taobao.pages.urls import REAL_DOMAIN, REAL_HOSTS, SiteUrls
 from sites.taobao.product import Product
 
@@ -43,7 +45,7 @@ REAL_EXTRA_HOSTS = [
 
 
 class TaobaoAdapter:
-    workflows = ("listing",)
+    workflows = ("listing", "collect")
     """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "taobao"
     label = "淘宝"
@@ -84,6 +86,27 @@ class TaobaoAdapter:
     def session_alive(self, page: Page) -> bool:
         with self._boundary(page):
             return login.session_alive(page, self.urls)
+
+    # -- numbers (已卖出的宝贝, 退款/售后, 出售中的宝贝; read-only) ---------------------------------------
+    def read_stats(self, page: Page, since: datetime | None) -> Stats:
+        """Orders placed since ``since`` (None: all the list shows) with their refund status, and each item
+        on sale's stock. Totals (orders, revenue, refunds) are summed by the caller over the orders it keeps."""
+        with self._boundary(page):
+            timeout = self.settings.browser_timeout_ms
+            sold = SoldList(page, self.urls, timeout)
+            sold.open()
+            orders, sold_clicks = sold.read(since)
+            refund_list = RefundList(page, self.urls, timeout)
+            refund_list.open()
+            refunds, refund_clicks = refund_list.read(since)
+            for order in orders:  # the refund list's word wins: the order list may lag behind it
+                if order.order_no in refunds:
+                    order.refund_status = refunds[order.order_no][0] or order.refund_status
+            shelf = ItemList(page, self.urls)
+            shelf.open("on_sale")
+            stock = [Reading("item", i.item_id, "stock", number(i.quantity)) for i in shelf.items("on_sale")]
+            return Stats(readings=stock, orders=orders, refunds={no: st for no, (st, _fee) in refunds.items()},
+                         pages=3 + sold_clicks + refund_clicks)
 
     # -- listing -------------------------------------------------------------------------------
     def fill(self, page: Page, product: Product) -> dict[str, str]:

@@ -19,7 +19,8 @@ from sites.common import allowed_hosts, boundary, site_wall_time
 from sites.inbound import Inbound, ReplyProof, check_reply_text, sibling_url, unreplied_first
 from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.limits import limits as xhs_limits
-from sites.xiaohongshu.pages import declare, login, notes, publish
+from sites.stats import Stats
+from sites.xiaohongshu.pages import data, declare, login, notes, publish
 from sites.xiaohongshu.pages.inbox import NotePage, NotificationPage
 
 # What the real creator pages load besides their own host (saved pages + public code; API/upload
@@ -33,7 +34,7 @@ REAL_EXTRA_HOSTS = [
 
 
 class XiaohongshuAdapter:
-    workflows = ("publish",)
+    workflows = ("publish", "collect")
     """Names in ``graphs.GRAPHS`` this site's adapter serves."""
     name = "xiaohongshu"
     label = "小红书"
@@ -116,6 +117,17 @@ class XiaohongshuAdapter:
                     f"笔记已发布（笔记ID {row.note_id}），但笔记管理里显示的声明是「{row.declaration or '无'}」，"
                     f"应为「{wanted.label if wanted else '无'}」，请到小红书上修改", site=SITE, url=page.url)
             return Published(external_id=row.note_id, title=row.title, url=row.url)
+
+    # -- numbers (数据中心; read-only) -----------------------------------------------------------
+    def read_stats(self, page: Page, since: datetime | None) -> Stats:
+        """Each note's numbers (newest first, back to ``since``; None reads them all) and the account's fans."""
+        with self._boundary(page):
+            timeout = self.settings.browser_timeout_ms
+            notes_data = data.NoteData(page, self.base_url, timeout)
+            notes_data.open()
+            readings, clicks = notes_data.read(since)
+            readings.append(data.FansData(page, self.base_url, timeout).read())
+            return Stats(readings=readings, pages=2 + clicks)
 
     # -- inbound (www: 通知 评论和@, the note's comments) ---------------------------------------------
     inbound_kinds = ("comment", "reply")

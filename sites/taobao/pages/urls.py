@@ -25,6 +25,8 @@ PATHS = {
     "success": ("upload", "/sell/v2/success.htm"),
     "reviews": ("seller", "/home.htm/comment-manage/list/rateWait4PC"),  # 评价管理 → 来自买家的评价
     "ask": ("seller", "/home.htm/comment-manage/ask-all"),               # 问大家
+    "sold": ("seller", "/home.htm/trade-platform/tp/sold"),              # 已卖出的宝贝
+    "refunds": ("seller", "/home.htm/trade-platform/refund-list"),       # 退款/售后
 }
 LOGIN_WALL_PATH = "/member/login.jhtml"
 LOGIN_WALL_HOSTS = ("login.taobao.com", "passport.taobao.com", "loginmyseller.taobao.com")
