@@ -114,4 +114,5 @@ def post_view(p: PostNumbers, period: Period) -> dict:
             "run_at": labels.local_time(p.run.created_at, period.tz) if p.run else "",
             "tiles": [{**tile_view(t, period.days),
                        "chart": columns_svg(list(zip(days, p.daily[t.metric])),
-                                            f"近{period.days}天每天新增{t.label}", number)} for t in p.tiles]}
+                                            f"近{period.days}天每天{'的' if t.money else '新增'}{t.label}",
+                                            lambda v, money=t.money: number(v, money))} for t in p.tiles]}

@@ -29,7 +29,10 @@ POST_METRICS = {
 """The numbers each site's data center shows per note / work, in its order and words."""
 ACCOUNT_METRICS = {"xiaohongshu": {"fans": "粉丝"}, "douyin": {"fans": "粉丝"}}
 SHOP_SITES = ("taobao",)
-ITEM_METRICS = {"taobao": {"stock": "库存"}}
+ITEM_METRICS = {"taobao": {"orders": "订单", "revenue": "成交金额", "refunds": "退款", "refund_amount": "已退款金额",
+                          "stock": "库存"}}
+"""Per item: its orders' running totals (``metrics.store`` sums them over the kept orders) and its stock."""
+MONEY = ("revenue", "refund_amount")
 SUBJECT_NAMES = {"xiaohongshu": "笔记", "douyin": "作品", "taobao": "商品"}
 PAID_STATUSES = ("买家已付款", "卖家已发货", "交易成功")
 """Orders whose money the shop has or will have (not 等待买家付款, not 交易关闭)."""
@@ -116,7 +119,9 @@ def ends(readings: dict[str, list[float | None]]) -> tuple[dict[str, float], dic
 
 def tile(metric: str, label: str, readings: dict[str, list[float | None]]) -> Tile | None:
     now, before = ends(readings)
-    return Tile(metric, label, sum(now.values()), sum(now.values()) - sum(before.values())) if now else None
+    if not now:
+        return None
+    return Tile(metric, label, sum(now.values()), sum(now.values()) - sum(before.values()), money=metric in MONEY)
 
 
 def account_board(s: Session, account: Account, period: Period, metric: str | None = None) -> AccountBoard:
@@ -180,20 +185,22 @@ def _titles(s: Session, account: Account, posts: list[Ranked], subject: str = "p
 
 
 def _shop(s: Session, account: Account, period: Period) -> AccountBoard:
-    """A shop's orders placed in the period: how many, the money paid, refunds asked and refunded money;
-    revenue per day; the items that sold the most and the least money."""
+    """A shop's orders placed in the period, summed as ``metrics.store`` sums them: how many, the money paid,
+    refunds (退款成功) and their money; revenue per day; the items that sold the most and the least money."""
     board = AccountBoard(account.id, account.site, account.name, SUBJECT_NAMES.get(account.site, ""), False)
     mine = (Order.workspace_id == account.workspace_id, Order.account_id == account.id)
     in_period = (*mine, Order.created_at >= period.since, Order.created_at <= period.now)
     paid = Order.status.in_(PAID_STATUSES)
     n, revenue, refunds, refunded = s.execute(select(
         func.count(Order.id), func.sum(case((paid, Order.amount), else_=0)),
-        func.count(Order.refund_status), func.sum(case((Order.refund_status == REFUNDED, Order.amount), else_=0)))
+        func.sum(case((Order.refund_status == REFUNDED, 1), else_=0)),
+        func.sum(case((Order.refund_status == REFUNDED, Order.amount), else_=0)))
         .where(*in_period)).one()
     ever = s.scalar(select(func.count(Order.id)).where(*mine))
     stock = readings_at(s, account, "item", ["stock"], [period.now, period.since])["stock"]
     board.has_data = bool(ever or stock)
     revenue, refunded = float(Decimal(revenue or 0)), float(Decimal(refunded or 0))
+    refunds = refunds or 0
     board.tiles = [Tile("orders", "订单", n, n, running=False),
                    Tile("revenue", "成交金额", revenue, revenue, money=True, running=False),
                    Tile("refunds", "退款", refunds, refunds, running=False),

@@ -9,4 +9,5 @@ MINUTES_BY_HAND = {
     "tax_filing": 60,  # log in to the tax bureau, copy the books' figures into the return, check, submit, pay
     "inbound_sweep": 10,  # open every site's comments, messages and reviews and read what is new
     "inbound_reply": 3,  # read one comment or message, look up the answer, type and send it
+    "collect": 15,  # open the site's data pages, page through the lists, copy the numbers into a sheet
 }

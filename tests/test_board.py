@@ -40,6 +40,7 @@ ORDERS = [  # (order no, amount, status, refund status, how long ago)
     ("3901000000002", "39.80", "买家已付款", "退款成功", timedelta(hours=3)),
     ("3901000000003", "100.00", "交易成功", None, timedelta(days=10)),
     ("3901000000004", "50.00", "等待买家付款", None, timedelta(days=1)),
+    ("3901000000006", "19.90", "买家已付款", "退款中", timedelta(days=1)),
     ("3901000000005", "66.00", "交易成功", None, timedelta(days=45)),
 ]
 OTHER_LIKES = 987654
@@ -184,7 +185,7 @@ def test_the_board_on_a_phone_shows_the_readings_totals_and_changes_over_7_and_3
     refunded = sum(float(o[1]) for o in placed if o[3] == "退款成功")
     expect(shop.locator("[data-metric=orders] .total")).to_have_text(str(len(placed)))
     expect(shop.locator("[data-metric=revenue] .total")).to_have_text(f"¥{revenue:,.2f}")
-    expect(shop.locator("[data-metric=refunds] .total")).to_have_text(str(sum(1 for o in placed if o[3])))
+    expect(shop.locator("[data-metric=refunds] .total")).to_have_text(str(sum(1 for o in placed if o[3] == "退款成功")))
     expect(shop.locator("[data-metric=refund_amount] .total")).to_have_text(f"¥{refunded:,.2f}")
 
 
