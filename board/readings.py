@@ -28,8 +28,10 @@ def subject_ids(account: Account, subject: str):
 
 
 def readings_at(s: Session, account: Account, subject: str, metrics: list[str], times: list[datetime],
-                only: str | None = None) -> dict[str, dict[str, list[float | None]]]:
-    """{metric: {subject id: [the newest reading at or before each time]}}; ``only`` one subject id.
+                only: str | None = None,
+                oldest_from: datetime | None = None) -> dict[str, dict[str, list[float | None]]]:
+    """{metric: {subject id: [the newest reading at or before each time]}}; ``only`` one subject id; with
+    ``oldest_from``, each list ends with the oldest reading at or after that time.
     ``account`` must be one of the caller's workspace (its readings are not filtered on the workspace again)."""
     if not metrics:
         return {}
@@ -42,12 +44,15 @@ def readings_at(s: Session, account: Account, subject: str, metrics: list[str], 
 
     # Not filtered on the workspace (the account is one of the caller's workspace): with it, SQLite walks the
     # series index (workspace, account, subject, metric, time) backwards over every subject's readings.
-    def newest(metric: str, at: datetime):
-        return (select(P.value).where(P.account_id == account.id, P.subject == subject, P.subject_id == sid,
-                                      P.metric == metric, P.at <= at)
-                .order_by(P.at.desc()).limit(1).scalar_subquery())
+    def newest(metric: str, at: datetime, oldest: bool = False):
+        mine = (P.account_id == account.id, P.subject == subject, P.subject_id == sid, P.metric == metric)
+        if oldest:
+            return select(P.value).where(*mine, P.at >= at).order_by(P.at).limit(1).scalar_subquery()
+        return select(P.value).where(*mine, P.at <= at).order_by(P.at.desc()).limit(1).scalar_subquery()
 
-    columns = [newest(m, t) for m in metrics for t in times]
+    asked = [(t, False) for t in times] + ([(oldest_from, True)] if oldest_from is not None else [])
+    columns = [newest(m, t, oldest) for m in metrics for t, oldest in asked]
+    times = asked
     out: dict[str, dict[str, list[float | None]]] = {m: {} for m in metrics}
     for row in s.execute(select(sid, *columns).select_from(source).where(sid.is_not(None))):
         for i, m in enumerate(metrics):

@@ -33,6 +33,8 @@ ITEM_METRICS = {"taobao": {"orders": "订单", "revenue": "成交金额", "refun
                           "stock": "库存"}}
 """Per item: its orders' running totals (``metrics.store`` sums them over the kept orders) and its stock."""
 MONEY = ("revenue", "refund_amount")
+SNAPSHOTS = ("fans", "stock")
+"""Numbers that are a state, not a count since the subject began: a change starts from the first reading."""
 SUBJECT_NAMES = {"xiaohongshu": "笔记", "douyin": "作品", "taobao": "商品"}
 PAID_STATUSES = ("买家已付款", "卖家已发货", "交易成功")
 """Orders whose money the shop has or will have (not 等待买家付款, not 交易关闭)."""
@@ -110,15 +112,22 @@ class AccountBoard:
     worst: list[Ranked] = field(default_factory=list)
 
 
-def ends(readings: dict[str, list[float | None]]) -> tuple[dict[str, float], dict[str, float]]:
-    """Each subject's reading now and before the period (0 for one first read in it), from ``readings_at``
-    at (now, the period's start); subjects not read by now are left out."""
+def ends(metric: str, readings: dict[str, list[float | None]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Each subject's reading now and before the period, from ``readings_at`` at (now, the period's start,
+    oldest from the start); subjects not read by now are left out. A subject first read in the period counts
+    from 0 (a new note's views), a snapshot from its first reading (an account's fans, an item's stock)."""
     now = {k: v[0] for k, v in readings.items() if v[0] is not None}
-    return now, {k: readings[k][1] or 0.0 for k in now}
+    return now, {k: _before(metric, readings[k][1:]) for k in now}
+
+
+def _before(metric: str, later: list[float | None]) -> float:
+    if later[0] is not None:
+        return later[0]
+    return next((v for v in later if v is not None), 0.0) if metric in SNAPSHOTS else 0.0
 
 
 def tile(metric: str, label: str, readings: dict[str, list[float | None]]) -> Tile | None:
-    now, before = ends(readings)
+    now, before = ends(metric, readings)
     if not now:
         return None
     return Tile(metric, label, sum(now.values()), sum(now.values()) - sum(before.values()), money=metric in MONEY)
@@ -131,7 +140,8 @@ def account_board(s: Session, account: Account, period: Period, metric: str | No
     read: dict[str, dict[str, list[float | None]]] = {}
     for subject, metrics in (("post", POST_METRICS.get(account.site, {})),
                              ("account", ACCOUNT_METRICS.get(account.site, {}))):
-        read.update(readings_at(s, account, subject, list(metrics), [period.now, period.since]))
+        read.update(readings_at(s, account, subject, list(metrics), [period.now, period.since],
+                                oldest_from=period.since))
         board.tiles += [t for m, label in metrics.items() if (t := tile(m, label, read[m]))]
     board.has_data = bool(board.tiles)
     shown = [t.metric for t in board.tiles]
@@ -140,7 +150,7 @@ def account_board(s: Session, account: Account, period: Period, metric: str | No
         return board
     board.metric_label = metric_labels(account.site)[board.metric]
     subject = "account" if board.metric in ACCOUNT_METRICS.get(account.site, {}) else "post"
-    now, _before = ends(read[board.metric])
+    now, _before = ends(board.metric, read[board.metric])
     board.daily = daily_gains(s, account, subject, board.metric, period)
     if subject == "post":
         board.best, board.worst = _ranked(s, account, now)
@@ -155,7 +165,7 @@ def daily_gains(s: Session, account: Account, subject: str, metric: str, period:
     read = readings_at(s, account, subject, [metric], ends_of_days, only)[metric]
     gains = [0.0] * period.days
     for values in read.values():
-        before = values[0] or 0.0
+        before = _before(metric, values)
         for day, value in enumerate(values[1:]):
             if value is not None:
                 gains[day] += value - before
@@ -197,7 +207,8 @@ def _shop(s: Session, account: Account, period: Period) -> AccountBoard:
         func.sum(case((Order.refund_status == REFUNDED, Order.amount), else_=0)))
         .where(*in_period)).one()
     ever = s.scalar(select(func.count(Order.id)).where(*mine))
-    stock = readings_at(s, account, "item", ["stock"], [period.now, period.since])["stock"]
+    stock = readings_at(s, account, "item", ["stock"], [period.now, period.since],
+                        oldest_from=period.since)["stock"]
     board.has_data = bool(ever or stock)
     revenue, refunded = float(Decimal(revenue or 0)), float(Decimal(refunded or 0))
     refunds = refunds or 0
