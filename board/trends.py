@@ -4,8 +4,8 @@ orders, revenue and refunds.
 
 Values in ``metric_points`` are the sites' running totals, so a change is the newest reading now minus the
 newest before the period (``board.readings``: what ``metrics.query.latest`` answers, found by index seeks), and
-a day's gain is a subject's last reading that day minus its reading before. The database does the grouping: what comes back is one row per subject
-(per subject and day for the chart), never every reading.
+a day's gain is a subject's newest reading by that day's end minus its newest before. What comes back from the
+database is one row per subject, never every reading.
 """
 from __future__ import annotations
 
