@@ -48,10 +48,10 @@ def post_numbers(s: Session, workspace_id: str, subject_id: str, period: Period,
     post = PostNumbers(subject_id, account, found.subject, SUBJECT_NAMES.get(account.site, ""),
                        run if run is not None and run.workspace_id == workspace_id else None)
     shown = [m for m in metric_labels(account.site) if m in metrics]
-    read = readings_at(s, account, found.subject, shown, [period.now, period.since], only=subject_id,
+    read = readings_at(s, account, found.subject, shown, [period.now, period.since], only=[subject_id],
                        oldest_from=period.since)
     for m in shown:
         if t := tile(m, metric_labels(account.site)[m], read[m]):
             post.tiles.append(t)
-            post.daily[m] = daily_gains(s, account, found.subject, m, period, subject_id)
+            post.daily[m] = daily_gains(s, account, found.subject, m, period, [subject_id])
     return post

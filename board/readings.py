@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Account
@@ -28,19 +28,16 @@ def subject_ids(account: Account, subject: str):
 
 
 def readings_at(s: Session, account: Account, subject: str, metrics: list[str], times: list[datetime],
-                only: str | None = None,
+                only: list[str] | None = None,
                 oldest_from: datetime | None = None) -> dict[str, dict[str, list[float | None]]]:
-    """{metric: {subject id: [the newest reading at or before each time]}}; ``only`` one subject id; with
+    """{metric: {subject id: [the newest reading at or before each time]}}; ``only`` those subject ids; with
     ``oldest_from``, each list ends with the oldest reading at or after that time.
     ``account`` must be one of the caller's workspace (its readings are not filtered on the workspace again)."""
     if not metrics:
         return {}
-    if only is None:
-        ids = subject_ids(account, subject)
-        sid, source = ids.c.sid, ids
-    else:
-        one = select(literal(only).label("sid")).cte("subject_ids")
-        sid, source = one.c.sid, one
+    ids = subject_ids(account, subject)
+    sid = ids.c.sid
+    wanted = [sid.is_not(None)] + ([sid.in_(only)] if only is not None else [])
 
     # Not filtered on the workspace (the account is one of the caller's workspace): with it, SQLite walks the
     # series index (workspace, account, subject, metric, time) backwards over every subject's readings.
@@ -54,7 +51,7 @@ def readings_at(s: Session, account: Account, subject: str, metrics: list[str], 
     columns = [newest(m, t, oldest) for m in metrics for t, oldest in asked]
     times = asked
     out: dict[str, dict[str, list[float | None]]] = {m: {} for m in metrics}
-    for row in s.execute(select(sid, *columns).select_from(source).where(sid.is_not(None))):
+    for row in s.execute(select(sid, *columns).select_from(ids).where(*wanted)):
         for i, m in enumerate(metrics):
             values = list(row[1 + i * len(times): 1 + (i + 1) * len(times)])
             if any(v is not None for v in values):

@@ -151,15 +151,18 @@ def account_board(s: Session, account: Account, period: Period, metric: str | No
     board.metric_label = metric_labels(account.site)[board.metric]
     subject = "account" if board.metric in ACCOUNT_METRICS.get(account.site, {}) else "post"
     now, _before = ends(board.metric, read[board.metric])
-    board.daily = daily_gains(s, account, subject, board.metric, period)
+    # only the subjects read in the period can have a gain on one of its days (older posts are no longer
+    # read nightly: their newest reading is from before it)
+    read_in_period = [k for k, v in read[board.metric].items() if v[2] is not None]
+    board.daily = daily_gains(s, account, subject, board.metric, period, read_in_period)
     if subject == "post":
         board.best, board.worst = _ranked(s, account, now)
     return board
 
 
 def daily_gains(s: Session, account: Account, subject: str, metric: str, period: Period,
-                only: str | None = None) -> list[float]:
-    """The gain of ``metric`` on each day of the period, summed over the subjects (one subject when given):
+                only: list[str] | None = None) -> list[float]:
+    """The gain of ``metric`` on each day of the period, summed over the subjects (those given, when given):
     each subject's newest reading by each day's end minus its newest before (0 before its first reading)."""
     ends_of_days = [start - timedelta(microseconds=1) for start in period.starts] + [period.now]
     read = readings_at(s, account, subject, [metric], ends_of_days, only)[metric]
