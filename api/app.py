@@ -46,6 +46,7 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/runs": {"post": (409, 503)},
     "/api/schedules": {"post": (503,)},
     "/api/listings": {"post": (409, 503)},
+    "/api/collections": {"post": (404, 503)},
     "/api/listings/import": {"post": (409, 503)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):

@@ -43,6 +43,8 @@ def save(s: Session, *, workspace_id: str, account_id: str, site: str, run_id: s
     if site == "taobao":
         _upsert_orders(s, workspace_id, account_id, got.orders, got.refunds, at)
         readings += _shop_totals(s, account_id)
+    # A post can show on two list pages when a new one pushes the list down between them: one reading each.
+    readings = list({(r["subject"], r["subject_id"], r["metric"]): r for r in readings}.values())
     made = _made_by(s, account_id, {r["subject_id"] for r in readings if r["subject_id"]})
     have = set(s.scalars(select(MetricPoint.id).where(MetricPoint.run_id == run_id, MetricPoint.at == at).limit(1)))
     if have:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import transaction
 from metrics import query
 from metrics.models import MetricPoint
+from metrics.store import Collected, save
 from tests.metrics_fixtures import T0, add_points, metrics_db  # noqa: F401
 
 READINGS = [
@@ -55,3 +56,14 @@ def test_the_same_reading_is_stored_once(metrics_db):
         with transaction(db) as s:
             s.add(MetricPoint(workspace_id=ws, account_id=acc, site="xiaohongshu", subject="post", subject_id="n1",
                               metric="views", value=101, at=T0))
+
+
+def test_a_post_read_twice_in_one_collection_is_stored_once(metrics_db):
+    db, ws, acc = metrics_db
+    got = Collected(readings=[{"subject": "post", "subject_id": "n1", "metric": "views", "value": 10},
+                              {"subject": "post", "subject_id": "n1", "metric": "views", "value": 11}],
+                    orders=[], refunds={}, pages=2)
+    with transaction(db) as s:
+        assert save(s, workspace_id=ws, account_id=acc, site="xiaohongshu", run_id=None, at=T0, got=got) == 1
+    with db() as s:
+        assert query.latest(s, ws, acc, "post", "views") == {"n1": 11}
