@@ -11,7 +11,7 @@ from api.board_views import post_view
 from api.deps import DbDep, KeyDep, UserDep, WorkspaceDep
 from api.pages import _render
 from board.posts import post_numbers
-from board.trends import PERIODS, Period
+from board.trends import Period
 from core.models import utcnow
 
 router = APIRouter(include_in_schema=False)
@@ -20,8 +20,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/board/posts/{subject_id}")
 def post_page(subject_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
               account: Annotated[str | None, Query(max_length=32)] = None,
-              days: Annotated[int, Query()] = 7) -> HTMLResponse:
-    period = Period.last(days if days in PERIODS else PERIODS[0], ws.timezone, utcnow())
+              days: Annotated[str, Query(max_length=8)] = "7") -> HTMLResponse:
+    period = Period.last(30 if days == "30" else 7, ws.timezone, utcnow())
     post = post_numbers(s, ws.id, subject_id, period, account)
     if post is None:
         raise HTTPException(404, "没有这篇内容的数据")

@@ -69,8 +69,10 @@ def login_page(request: Request) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
-         days: Annotated[int, Query()] = 7, metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
-    """The 数据看板 under the approvals waiting; ``days`` 7 or 30, ``metric`` the number the charts are by."""
+         days: Annotated[str, Query(max_length=8)] = "7",
+         metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
+    """The 数据看板 under the approvals waiting; ``days`` 7 or 30 (anything else: 7), ``metric`` the number the
+    charts are by (one the account does not show: its first)."""
     pending = approvals_with_status(s, ws.id)
     runs = (s.query(Run).filter_by(workspace_id=ws.id).filter(Run.graph.notin_(BACKGROUND_GRAPHS))
             .order_by(Run.created_at.desc()).limit(5))
@@ -79,7 +81,7 @@ def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDe
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
                    accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws),
-                   board=board_view(s, ws, days, metric, utcnow()))
+                   board=board_view(s, ws, 30 if days == "30" else 7, metric, utcnow()))
 
 
 @router.get("/approvals")
