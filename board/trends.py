@@ -150,7 +150,7 @@ def account_board(s: Session, account: Account, period: Period, metric: str | No
         return board
     board.metric_label = metric_labels(account.site)[board.metric]
     subject = "account" if board.metric in ACCOUNT_METRICS.get(account.site, {}) else "post"
-    now, _before = ends(board.metric, read[board.metric])
+    now, _start = ends(board.metric, read[board.metric])
     # only the subjects read in the period can have a gain on one of its days (older posts are no longer
     # read nightly: their newest reading is from before it)
     read_in_period = [k for k, v in read[board.metric].items() if v[2] is not None]
