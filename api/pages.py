@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import auth, labels, resend
 from api.deps import DbDep, KeyDep, SettingsDep, UserDep, WorkspaceDep
+from api.board_views import board_view
 from api.scoped import approvals_with_status, owned, owned_approval
 from api.routes.knowledge import docs_view
 from api.routes.tasks import owned_task
@@ -20,7 +21,7 @@ from core.accounts import DELETED, default_account, live_accounts
 from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE
 from api.views import (account_view, approval_view, employee_view, run_shots, run_view, schedule_view,
                        task_view)
-from core.models import Account, Approval, Employee, Run, Schedule
+from core.models import Account, Approval, Employee, Run, Schedule, utcnow
 from core.inbox import REPLY_GRAPH
 from core.runs import background_runs, work_runs
 from employees import MODE_LABELS
@@ -68,14 +69,19 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/")
-def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep) -> HTMLResponse:
+def home(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
+         days: Annotated[str, Query(max_length=8)] = "7",
+         metric: Annotated[str | None, Query(max_length=32)] = None) -> HTMLResponse:
+    """The 数据看板 under the approvals waiting; ``days`` 7 or 30 (anything else: 7), ``metric`` the number the
+    charts are by (one the account does not show: its first)."""
     pending = approvals_with_status(s, ws.id)
     runs = work_runs(s, ws.id).order_by(Run.created_at.desc()).limit(5)
     accounts = live_accounts(s, ws.id)
     return _render(request, "home.html", key, workspace=ws, user=user,
                    approvals=[approval_view(s, a, ws.timezone) for a in pending.limit(3)],
                    pending_count=pending.count(), runs=[run_view(s, r, ws.timezone) for r in runs],
-                   accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws))
+                   accounts=[account_view(s, a) for a in accounts], tax=tax_reminder(s, ws),
+                   board=board_view(s, ws, 30 if days == "30" else 7, metric, utcnow()))
 
 
 @router.get("/approvals")

@@ -1,5 +1,6 @@
-"""The report's chart (a month's or a quarter's) as an SVG drawn here (no script, no CDN): horizontal bars, one
-per figure, labels above each bar so it reads on a 390 px phone without rotating text."""
+"""Charts as SVG drawn here (no script, no CDN), sized to read on a 390 px phone without rotating text: the
+report's figures (a month's or a quarter's) as horizontal bars with labels above each bar, and a series over
+days (the board's trends) as columns with the first and last day written under them."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -35,3 +36,37 @@ def report_svg(report) -> str:
             ("费用", Decimal(report.expenses), "expenses"), ("利润", Decimal(report.profit), "profit")]
     rows += [(f"　{r['label']}", Decimal(r["value"]), "category") for r in report.category_rows]
     return bars_svg(rows, f"{report.label}收支图")
+
+
+SERIES_HEIGHT = 120
+SERIES_COLOR = "#1565c0"
+
+
+def columns_svg(points: list[tuple[str, float]], title: str, shown=str) -> str:
+    """``points`` are (day label, value) oldest first, one column each; negative values go below the axis.
+    ``shown`` writes a value as the owner reads it (the tallest column's value is written at the top); each
+    column's own label and value are its tooltip, for reading one day exactly."""
+    values = [v for _, v in points]
+    top = max((abs(v) for v in values), default=0) or 1
+    has_negative = any(v < 0 for v in values)
+    axis = SERIES_HEIGHT / 2 if has_negative else SERIES_HEIGHT
+    scale = (axis - 4) / top
+    slot = (WIDTH - 4) / max(len(points), 1)
+    height = SERIES_HEIGHT + 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+           f'role="img" aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>",
+           f'<text x="2" y="14" font-size="13" fill="#666">最高 {escape(shown(max(values, default=0)))}</text>',
+           f'<g transform="translate(0 20)"><line x1="2" x2="{WIDTH - 2}" y1="{axis}" y2="{axis}" stroke="#bbb"/>']
+    for i, (label, value) in enumerate(points):
+        h = max(abs(value) * scale, 1.0 if value else 0.0)
+        y = axis - h if value >= 0 else axis
+        out.append(f'<rect x="{2 + i * slot + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
+                   f'height="{h:.1f}" fill="{COLORS["expenses"] if value < 0 else SERIES_COLOR}">'
+                   f"<title>{escape(label)}：{escape(shown(value))}</title></rect>")
+    out.append("</g>")
+    if points:
+        out.append(f'<text x="2" y="{height - 4}" font-size="13" fill="#666">{escape(points[0][0])}</text>')
+        out.append(f'<text x="{WIDTH - 2}" y="{height - 4}" font-size="13" fill="#666" text-anchor="end">'
+                   f"{escape(points[-1][0])}</text>")
+    out.append("</svg>")
+    return "".join(out)

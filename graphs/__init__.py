@@ -13,3 +13,5 @@ GRAPHS = {
     "reminder": reminder.build,
     "daily_brief": daily_brief.build,
 }
+# How long each workflow's task takes the owner by hand: ``core.effort.MINUTES_BY_HAND``, one line per name here
+# (kept out of this package: the board reads it on the home page, which must not load LangGraph).

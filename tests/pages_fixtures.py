@@ -21,6 +21,7 @@ from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, save_sho
 from tests.factories import make_image
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace)
 from tests.inbox_fixtures import add_inbox_day
+from tests.board_fixtures import add_demo_numbers
 
 PERIOD = "2026Q3"
 INCOME = """日期,金额,发票类型,类别,税率
@@ -160,6 +161,7 @@ def demo(web):  # noqa: F811
         s.add(Schedule(workspace_id=ws.id, account_id=xhs.id, employee_id=marketing.id, content=_post("每周上新"),
                        cron="0 10 * * 1", next_at=utcnow() + timedelta(days=2)))
         add_inbox_day(s, ws, douyin, taobao, s.query(Employee).filter_by(role="service").one())
+        add_demo_numbers(s, ws.id)
     add_butler_day(web, phone)
     yield phone
     phone.close()

@@ -12,6 +12,7 @@ from api import app as web_app
 from core.inbox import Conversation
 from core.models import Account, Approval, Run, Workspace
 from knowledge.models import KnowledgeDoc
+from metrics.models import MetricPoint
 from planning.models import TaskPlan
 from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace with a day's work, on a web server)
 
@@ -94,7 +95,8 @@ def _pages(web) -> dict[str, list[str]]:
     with web.db() as s:
         ids = {"approval_id": [a.id for a in s.query(Approval)], "run_id": [r.id for r in s.query(Run)],
                "account_id": [a.id for a in s.query(Account)], "task_id": [t.id for t in s.query(TaskPlan)],
-               "conv_id": [c.id for c in s.query(Conversation)]}
+               "conv_id": [c.id for c in s.query(Conversation)],
+               "subject_id": sorted({p.subject_id for p in s.query(MetricPoint).filter(MetricPoint.subject != "account")})}
     pages = {}
     for route in page_routes():
         param = re.search(r"\{(\w+)\}", route)
