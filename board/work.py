@@ -10,7 +10,7 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.effort import MINUTES_BY_HAND
+from core.effort import MINUTES_BY_HAND, NOT_COUNTED
 from core.inbox import Conversation
 from core.models import Approval, Employee, Run
 
@@ -45,7 +45,8 @@ def employees_work(s: Session, workspace_id: str, since: datetime, until: dateti
     work = {e.id: Work(e.id, e.name, e.role) for e in employees}
     in_period = (Run.workspace_id == workspace_id, Run.updated_at >= since, Run.updated_at < until)
     rows = s.execute(select(Run.employee_id, Run.graph, Run.status, func.count())
-                     .where(*in_period, Run.status.in_([*DONE, *ENDED]))
+                     .where(*in_period, Run.status.in_([*DONE, *ENDED]),
+                            Run.graph.notin_(NOT_COUNTED))
                      .group_by(Run.employee_id, Run.graph, Run.status))
     for employee_id, graph, status, n in rows:
         w = work.get(employee_id)
