@@ -31,7 +31,8 @@ def add_order(s, account: Account, order_no: str, item_id: str, title: str, amou
 def add_demo_numbers(s, workspace_id: str) -> None:
     """A week of nightly readings for each published note, video and item of the demo, and a few orders."""
     days = [timedelta(days=d, hours=1) for d in range(6, -1, -1)]
-    runs = s.query(Run).filter_by(workspace_id=workspace_id, status="published").all()
+    runs = (s.query(Run).filter_by(workspace_id=workspace_id, status="published")
+            .filter(Run.graph.in_(("publish", "listing")), Run.external_id.isnot(None)).all())  # not inbox replies
     for run in runs:
         account = s.get(Account, run.account_id)
         if account.site == "xiaohongshu":
