@@ -24,6 +24,7 @@ from core.runs import create_run
 from core.content import Post
 from serve import ROOT
 from tests.factories import make_image, seed_workspace
+from tests.pg_fixtures import cluster
 
 
 def _fresh_engine(url: str):
@@ -132,8 +133,7 @@ def _open_schema(url: str, barrier) -> None:
 def test_processes_starting_together_on_a_new_database_all_get_its_tables(empty_database, tmp_path):
     ctx = multiprocessing.get_context("spawn")
     for round_ in range(3):
-        url = f"sqlite:///{tmp_path}/race{round_}.db" if empty_database.startswith("sqlite") else (
-            empty_database if round_ == 0 else _another_database(empty_database, round_))
+        url = empty_database if round_ == 0 else _another_database(empty_database, tmp_path, round_)
         barrier = ctx.Barrier(6)
         procs = [ctx.Process(target=_open_schema, args=(url, barrier)) for _ in range(6)]
         for p in procs:
@@ -145,6 +145,7 @@ def test_processes_starting_together_on_a_new_database_all_get_its_tables(empty_
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head()]
 
 
-def _another_database(url: str, n: int) -> str:
-    from tests.pg_fixtures import cluster
+def _another_database(like: str, tmp_path, n: int) -> str:
+    if like.startswith("sqlite"):
+        return f"sqlite:///{tmp_path}/race{n}.db"
     return cluster().new_database(f"race{n}")
