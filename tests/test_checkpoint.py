@@ -62,3 +62,21 @@ def test_the_checkpointer_follows_a_postgres_database_url(postgres, tmp_path):
     with psycopg.connect(libpq_url(url)) as conn:
         assert conn.execute("SELECT count(*) FROM checkpoints WHERE thread_id = 'r1'").fetchone()[0] >= 1
     assert not (tmp_path / "checkpoints.db").exists()  # nothing kept on this host's disk
+
+
+def test_a_run_resumes_after_the_postgres_server_dropped_the_workers_connections(postgres, tmp_path):
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url)
+    config = {"configurable": {"thread_id": "run-restart"}}
+    pressed: list = []
+    graph = _graph(open_checkpointer(settings), pressed)
+    graph.invoke({"title": "冷泡茶"}, config)
+
+    # What a Postgres restart does to a worker that waited for the owner: its connections are gone.
+    with psycopg.connect(libpq_url(url), autocommit=True) as admin:
+        dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert dropped >= 1
+
+    done = graph.invoke(Command(resume={"title": "冷泡茶"}), config)  # the same worker, the same saver
+    assert done["submitted"] == "冷泡茶" and pressed == ["冷泡茶"]
