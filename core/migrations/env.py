@@ -27,9 +27,17 @@ def run() -> None:
 def _migrate(connection) -> None:
     # Batch mode: SQLite alters a table by copying it, which a column change on SQLite needs.
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, render_item=_import_own_types)
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _import_own_types(kind: str, obj, autogen_context):
+    """A revision that names the project's own column types (``core.models.UTCDateTime()``) imports them."""
+    module = type(obj).__module__
+    if kind == "type" and not module.startswith("sqlalchemy"):
+        autogen_context.imports.add(f"import {module}")
+    return False  # rendered as usual
 
 
 if context.is_offline_mode():
