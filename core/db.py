@@ -17,7 +17,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.models import Base
 from core.private import private_file
 
 MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models",
@@ -57,10 +56,6 @@ def sqlalchemy_url(url: str) -> str:
 def libpq_url(url: str) -> str:
     """The same database as a libpq URL (psycopg.connect, the LangGraph checkpointer)."""
     return "postgresql://" + url.split("://", 1)[1]
-
-
-def is_postgres(url: str) -> bool:
-    return url.startswith(("postgres://", "postgresql"))
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
