@@ -21,7 +21,7 @@ from core.private import private_file
 
 MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models",
                  "core.inbox")
-"""Every module that declares tables. Adding tables: one line here, then a migration (docs/database.md)."""
+"""Every module that declares tables: all are created together. Adding tables: one line here."""
 
 
 @lru_cache(maxsize=8)
