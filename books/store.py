@@ -23,7 +23,7 @@ DUPLICATE_CHOICES = ("ask", "skip", "import")
 
 def ensure_table(session: Session) -> None:
     """Create ``income_records`` if the engine was set up before ``books.models`` was imported. Columns added
-    since the table first shipped come with the engine (``core.db.add_missing_columns``)."""
+    since the table first shipped come with the engine's migrations (``core.db.create_schema``)."""
     IncomeRecord.__table__.create(session.connection(), checkfirst=True)
 
 

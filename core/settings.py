@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     """SQLAlchemy URL; defaults to SQLite in the data dir. A postgresql+psycopg:// URL works too."""
     checkpoint_url: str | None = None
-    """LangGraph checkpointer: a SQLite file path (default in the data dir) or a postgres:// URL."""
+    """LangGraph checkpointer: a SQLite file path or a postgres:// URL. Default: the main database if it is
+    Postgres, else a SQLite file in the data dir."""
     redis_url: str = "redis://127.0.0.1:6379/0"
     vault_keys: SecretStr | None = None
     """Comma-separated Fernet keys, newest first (MultiFernet rotation). None: a key file in the data dir."""
@@ -121,7 +122,13 @@ class Settings(BaseSettings):
 
     @property
     def checkpoint_target(self) -> str:
-        return self.checkpoint_url or str((self.data_dir / "checkpoints.db").resolve())
+        """Where LangGraph keeps a run's paused graph: the main database when that is Postgres (so several
+        hosts share it), else a SQLite file beside the main one."""
+        if self.checkpoint_url:
+            return self.checkpoint_url
+        if self.database_url and self.database_url.startswith(("postgres://", "postgresql")):
+            return "postgresql://" + self.database_url.split("://", 1)[1]  # libpq takes no "+driver"
+        return str((self.data_dir / "checkpoints.db").resolve())
 
     def site_base_url(self, site: str) -> str:
         if site in self.base_urls:

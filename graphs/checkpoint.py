@@ -5,18 +5,38 @@ import sqlite3
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from core.db import libpq_url
 from core.private import private_file
 from core.settings import Settings
+
+CHECKPOINT_SETUP_LOCK = 7_243_002
+"""Postgres advisory lock key held while the checkpointer's tables are made (core.db.SCHEMA_LOCK + 1)."""
 
 
 def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
     target = settings.checkpoint_target
-    if target.startswith(("postgres://", "postgresql://")):
+    if target.startswith(("postgres://", "postgresql")):
         from langgraph.checkpoint.postgres import PostgresSaver  # optional extra: .[postgres]
-        from psycopg import Connection
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
 
-        conn = Connection.connect(target, autocommit=True, prepare_threshold=0)
-        saver = PostgresSaver(conn)
+        # A small pool, each connection opened as PostgresSaver.from_conn_string opens its one (autocommit,
+        # rows by column name), checked before use: after a Postgres restart or a dropped connection the
+        # next step gets a fresh one instead of failing every later run of this worker.
+        pool = ConnectionPool(libpq_url(target), min_size=1, max_size=4, check=ConnectionPool.check_connection,
+                              kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+                              name="checkpoints", open=True)
+        saver = PostgresSaver(pool)
+        # setup() numbers its migrations by inserting rows: two workers starting on a new database at
+        # once would both insert version 0. The lock makes the second wait and then find them done. It is
+        # a session lock, not a transaction's: setup() creates indexes CONCURRENTLY, outside any transaction.
+        with pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+            try:
+                saver.setup()  # on another of the pool's connections
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        return saver
     else:
         from langgraph.checkpoint.sqlite import SqliteSaver
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(chromium redis-server ffmpeg fonts-noto-cjk python3-venv)
+# postgresql: the tests start a throwaway cluster of their own (tests/pg_fixtures.py), never the machine's.
+PKGS=(chromium redis-server ffmpeg fonts-noto-cjk python3-venv postgresql)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,6 +26,6 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".[test]"
+  .venv/bin/pip install -q -e ".[test,postgres]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi

@@ -7,12 +7,13 @@ import pytest
 from core.db import session_factory, transaction
 from core.models import Employee, Workspace
 from tests.invoice_fixtures import OWN_TAX_ID
+from tests.pg_fixtures import stack_database_url
 
 
 @pytest.fixture
 def books_db(tmp_path):
     """(session factory, workspace id, the uploads folder)."""
-    factory = session_factory(f"sqlite:///{tmp_path / 'books.db'}")
+    factory = session_factory(stack_database_url() or f"sqlite:///{tmp_path / 'books.db'}")
     with transaction(factory) as s:
         ws = Workspace(name="青禾文化")
         s.add(ws)

@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.core_fixtures"]
+pytest_plugins = ["tests.pg_fixtures", "tests.core_fixtures"]

@@ -10,6 +10,7 @@ from redis import Redis
 
 from core.settings import Settings
 from serve import free_port, wait_port
+from tests.pg_fixtures import stack_database_url
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +35,8 @@ def redis_conn(redis_server):
 
 @pytest.fixture
 def core_settings(tmp_path, redis_server) -> Settings:
-    s = Settings(data_dir=tmp_path / "data", redis_url=redis_server, sandbox=True, lease_s=3)
+    s = Settings(data_dir=tmp_path / "data", redis_url=redis_server, sandbox=True, lease_s=3,
+                 database_url=stack_database_url())
     s.paths.ensure()
     return s
 

@@ -14,6 +14,7 @@ from core.settings import Settings
 from sandbox.scan import simulate_scan
 from serve import Stack, free_port
 from tests.core_fixtures import wait_until
+from tests.pg_fixtures import database_env, stack_database_url
 
 
 class Replica:
@@ -41,7 +42,8 @@ class Env:
     def __init__(self, stack: Stack):
         self.stack = stack
         self.settings = Settings(**{"data_dir": stack.data_dir, "redis_url": f"redis://127.0.0.1:{stack.redis_port}/0",
-                                    "sandbox": True, "sandbox_ports": stack.replica_ports})
+                                    "sandbox": True, "sandbox_ports": stack.replica_ports,
+                                    "database_url": stack.extra_env.get("OPC_DATABASE_URL")})
         self.db = session_factory(self.settings.db_url)
         self.replica = Replica(stack.xhs_url)
         self.replicas = {site: Replica(stack.replica_url(site)) for site in stack.replica_ports
@@ -90,7 +92,7 @@ def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xi
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
                   extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
-                             **extra_env})
+                             **database_env(stack_database_url()), **extra_env})
     stack.data_dir.mkdir(parents=True, exist_ok=True)
     stack.start_redis()
     for site in sites:

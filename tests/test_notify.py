@@ -17,6 +17,7 @@ from core.runs import create_run
 from serve import ROOT
 from tests.core_fixtures import wait_until
 from tests.factories import seed_workspace
+from tests.pg_fixtures import database_env
 from tests.test_scheduler import _post
 from tests.webhook_fixtures import bot  # noqa: F401  (the group bot's webhook on a local port)
 
@@ -38,11 +39,12 @@ def test_two_schedulers_tell_each_waiting_card_and_code_once_with_a_link(core_se
     db = session_factory(core_settings.db_url)
     _waiting_card_and_code(db, tmp_path)
     env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
+               **database_env(core_settings.database_url),
                OPC_SCHEDULER_TICK_S="0.2", OPC_NOTIFY_WEBHOOK_URL=bot.url, OPC_PUBLIC_URL="http://192.168.1.5:8000")
     procs = [subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     try:
-        wait_until(lambda: len(bot.received) >= 2, timeout=20, what="two pushes")
+        wait_until(lambda: len(bot.received) >= 2, timeout=90, what="two pushes")  # two processes start first
         with db() as s:  # a few more ticks of both schedulers: nothing may be told again
             wait_until(lambda: s.query(Notice).count() == 2 and len(bot.received) == 2, timeout=5, what="quiet")
         import time; time.sleep(1.5)  # noqa: E702 - both schedulers keep ticking meanwhile

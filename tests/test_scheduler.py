@@ -15,6 +15,7 @@ from scheduler import next_slot
 from serve import ROOT
 from tests.core_fixtures import wait_until
 from tests.factories import make_image, seed_workspace
+from tests.pg_fixtures import database_env
 
 
 def _post(tmp_path, title="桂花乌龙冷泡茶"):
@@ -47,11 +48,13 @@ def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_co
     assert _queued_run_ids(redis_conn, core_settings) == []  # nothing fires early
 
     env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
+               **database_env(core_settings.database_url),
                OPC_SCHEDULER_TICK_S="0.2")
     procs = [subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
     try:
-        wait_until(lambda: len(_queued_run_ids(redis_conn, core_settings)) >= 6, timeout=20, what="6 jobs")
+        # Generous: two fresh processes import the whole app first (12 s measured at load 16 on 2 cores).
+        wait_until(lambda: len(_queued_run_ids(redis_conn, core_settings)) >= 6, timeout=90, what="6 jobs")
         import time; time.sleep(2)  # let both schedulers tick a few more times: nothing may fire again
     finally:
         for p in procs:

@@ -11,13 +11,14 @@ from core.models import Account, Approval, Employee, Run
 from core.seed import seed_demo
 from core.settings import Settings
 from serve import Stack, free_port
+from tests.pg_fixtures import database_env, stack_database_url
 
 
 class Web:
     def __init__(self, stack: Stack, password: str):
         self.stack, self.url, self.password = stack, stack.web_url, password
         self.settings = Settings(data_dir=stack.data_dir, redis_url=f"redis://127.0.0.1:{stack.redis_port}/0",
-                                 sandbox=True)
+                                 sandbox=True, database_url=stack.extra_env.get("OPC_DATABASE_URL"))
         self.db = session_factory(self.settings.db_url)
 
     def client(self, login: bool = True) -> httpx.Client:
@@ -32,13 +33,14 @@ class Web:
 def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0,
                     env: dict | None = None) -> tuple[Stack, str]:
     data = tmp_path_factory.mktemp("web")
+    database_url = stack_database_url()
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
                   extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
-                             **(env or {})})
+                             **database_env(database_url), **(env or {})})
     data.mkdir(parents=True, exist_ok=True)
-    env_settings = Settings(data_dir=data, sandbox=True)
+    env_settings = Settings(data_dir=data, sandbox=True, database_url=database_url)
     _user, password = seed_demo(env_settings)
     try:
         stack.start_redis()

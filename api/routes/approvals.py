@@ -94,7 +94,10 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
     approval = owned_approval(s, approval_id, ws.id)
     scope = f"approvals.decide:{approval.id}"
     if idempotency.recall(s, ws.id, scope, idem_key) is not None:
-        return approval_view(s, approval, ws.timezone)  # a retry of a decision already recorded
+        # A retry of a decision already recorded. Read the card again: its twin with the same key may have
+        # committed between the two reads above (each sees the newest commit), leaving ``approval`` pending.
+        s.refresh(approval)
+        return approval_view(s, approval, ws.timezone)
     if not body.approve and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
