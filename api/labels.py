@@ -21,7 +21,8 @@ RUN_STATUS = {
     "failed": "失败",
     "cancelled": "已取消",
 }
-DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架", "inbound_sweep": "已读取消息", "inbound_reply": "已回复"}
+DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架", "inbound_sweep": "已读取消息", "inbound_reply": "已回复",
+                 "agent": "已完成"}
 """What "done" is called for a workflow other than publishing."""
 
 

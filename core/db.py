@@ -16,7 +16,7 @@ from core.models import Base
 from core.private import private_file
 
 MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models",
-                 "core.inbox")
+                 "core.inbox", "errands.models")
 """Every module that declares tables: all are created together. Adding tables: one line here."""
 
 
