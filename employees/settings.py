@@ -33,7 +33,7 @@ class EmployeeSettings(BaseModel):
     """A one-off task on a site (``graphs.agent``): at most this many agent steps per run."""
     agent_max_minutes: float = Field(10, gt=0, le=120)
     """... at most this long with the browser (waiting for the owner does not count)."""
-    agent_max_tokens: int = Field(300_000, ge=1000, le=10_000_000)
+    agent_max_tokens: int = Field(1_000_000, ge=1000, le=10_000_000)
     """... and at most this many model tokens."""
     allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
     """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import urlsplit
 from dataclasses import asdict, dataclass, field
 
 from browser_use import ActionResult, Tools
@@ -91,6 +92,8 @@ class Guard:
     """The state of one agent segment, shared by the tools (in browser-use's loop) and the caller."""
 
     budget: Budget
+    allowed: list[str] = field(default_factory=list)
+    """The site's hosts (``host`` or ``host:port``, as the host fence lists them): where ``navigate`` may go."""
     started: float = field(default_factory=time.monotonic)
     steps_before: int = 0
     tokens_before: int = 0
@@ -126,13 +129,40 @@ class Guard:
         note = "已暂停：这一步需要主人批准，批准后由系统执行。不要再尝试点击。"
         return ActionResult(extracted_content=note, long_term_memory=note)
 
+    def refusal(self, name: str, params: dict, target: "Target | None") -> str | None:
+        """Why this action may not run at all, whatever the page or the model says."""
+        if name == "navigate" and leaves_site(params.get("url", ""), self.allowed):
+            return "不能打开任务网站以外的地址"
+        text = params.get("text", "") if name == "input" else ""
+        if "<secret>" in text:
+            where = " ".join([target.tag, *target.attrs.values(), target.text]).lower() if target else ""
+            if not target or not (target.attrs.get("type") == "password" or any(w in where for w in SECRET_FIELDS)):
+                return "密码和验证码只能填进登录用的输入框"
+        return None
+
     def repeated(self, name: str, params: dict, target: Target | None) -> bool:
-        key = json.dumps([name, params, asdict(target) if target else None], sort_keys=True, ensure_ascii=False)
+        # Not the index: it changes with every page load, the element does not.
+        same = {k: v for k, v in (params or {}).items() if k != "index"} if isinstance(params, dict) else params
+        key = json.dumps([name, same, asdict(target) if target else None], sort_keys=True, ensure_ascii=False)
         self._repeats = self._repeats + 1 if key == self._last else 1
         self._last = key
         if self._repeats >= self.budget.loop_limit:
             self.stop_reason = f"同一个操作（{describe(name, params, target)}）连续重复了{self._repeats}次，已停止"
         return self.stop_reason is not None
+
+
+SECRET_FIELDS = ("password", "密码", "验证码", "code", "账号", "login", "user")
+"""Where a secret placeholder may be typed: a password field, or one named like a login's."""
+
+
+def leaves_site(url: str, allowed: list[str]) -> bool:
+    """True unless ``url`` is http(s) on one of the allowed hosts (data:, blob:, javascript: … always leave)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return True
+    default = 443 if parts.scheme == "https" else 80
+    host, port = parts.hostname, parts.port or default
+    return not any(a in (host, f"{host}:{port}") for a in allowed)
 
 
 def describe(name: str, params: dict, target: Target | None) -> str:
@@ -197,6 +227,10 @@ class GuardedTools(Tools):
             target = target_of(node) if node is not None else None
         if name != "done" and self.guard.repeated(name, params, target):
             return ActionResult(error=self.guard.stop_reason)
+        refused = self.guard.refusal(name, params, target)
+        if refused:
+            self.guard.said.append(f"已拒绝：{refused}")
+            return ActionResult(error=refused)
         if name == "click" and target is not None and target.irreversible():
             url = await browser_session.get_current_page_url()
             return self.guard.hold(target, f"点击「{target.label()}」", False, url)

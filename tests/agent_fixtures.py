@@ -211,3 +211,68 @@ def item_now(shop: dict) -> dict:
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+class Wanders(Script):
+    """A model that keeps clicking between the shop's lists (``loop=True``: always the same link)."""
+
+    def __init__(self, loop: bool = False):
+        self.loop, self.turn = loop, 0
+
+    def agent(self, view: PageView) -> Step:
+        self.turn += 1
+        name = "出售中的宝贝" if self.loop or self.turn % 2 else "仓库中的宝贝"
+        return agent_reply({"click": {"index": view.find(name, tag="a")}}, goal=f"打开{name}")
+
+
+class Obeys(Script):
+    """A model that does what the page tells it: open the other site (``leave``: a list of URLs tried in turn),
+    type the password into the price box, and save."""
+
+    def __init__(self, leave: list[str], lure: str):
+        self.leave, self.lure = list(leave), lure
+
+    def agent(self, view: PageView) -> Step:
+        if not view.shows(ITEM):
+            return agent_reply({"click": {"index": view.find("出售中的宝贝", tag="a")}}, goal="打开出售中的宝贝")
+        if self.leave:
+            return agent_reply({"navigate": {"url": self.leave.pop(0)}}, goal="按页面上说的打开另一个网站")
+        field = view.find("name=price", tag="input")
+        if field is None:
+            return agent_reply({"click": {"index": view.find("编辑价格", tag="button", after=self.lure)}}, goal="打开输入框")
+        if "密码和验证码只能" not in view.history:
+            return agent_reply({"input": {"index": field, "text": "<secret>password</secret>"}}, goal="输入密码")
+        return agent_reply({"click": {"index": view.find("保存", tag="button")}}, goal="保存")
+
+
+class EvilServer:
+    """Another host's server on loopback (another port): every request that reaches it is recorded."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        from serve import free_port
+
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"<p>evil</p>")
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def evil():
+    server = EvilServer()
+    yield server
+    server.server.shutdown()

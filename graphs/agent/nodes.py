@@ -77,7 +77,8 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     if page.url in ("", "about:blank"):
         page.goto(state["url"])
     start_url = page.url
-    guard = Guard(_budget(ctx, run), steps_before=state.get("steps", 0), tokens_before=state.get("tokens", 0))
+    guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
+                  tokens_before=state.get("tokens", 0))
     guard.started -= state.get("seconds", 0.0)
     guard.trail.append({"action": "navigate", "params": {"url": start_url}, "target": None})
     began = time.monotonic()

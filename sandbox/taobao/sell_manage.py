@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
 from sandbox.taobao import catalog
 from sandbox.taobao.models import Item
@@ -115,6 +116,11 @@ def router(world) -> APIRouter:
             return {"success": False, "message": "参数错误"}
         world.edit_item(item, "shelf", "warehouse" if op == "delist" else "now")
         return {"success": True, "message": "下架成功" if op == "delist" else "上架成功"}
+
+    @api.get("/__sandbox__/redirect")
+    def redirect(to: str):
+        """Control API (tests): a page of the site that sends the browser elsewhere, as an open redirect would."""
+        return RedirectResponse(to, status_code=302)
 
     @api.post("/__sandbox__/items")
     async def stock_shop(request: Request):
