@@ -12,15 +12,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, errors, inbox_pages, offload, pages
-from api.routes import (accounts, approvals, artifacts, books, employees, handoff, inbox, knowledge, ledger, listings,
-                        runs, schedules, session, tasks)
+from api.routes import (accounts, approvals, artifacts, books, employees, errands, handoff, inbox, knowledge, ledger,
+                        listings, runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
 
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
-           ledger.router, inbox.router, inbox_pages.router, pages.router)
+           ledger.router, inbox.router, inbox_pages.router, errands.router, pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {

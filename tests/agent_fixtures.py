@@ -100,7 +100,12 @@ class Script:
     def __call__(self, received: Received) -> Step:
         if is_judge(received):
             return self.judge(received.prompt_text)
+        if any(m.get("role") == "system" and "数字员工" in str(m.get("content", "")) for m in received.messages):
+            return self.propose(received.messages[-1]["content"])
         return self.agent(PageView(received))
+
+    def propose(self, instruction: str) -> Step:
+        return Step(json_value={"goal": instruction, "done_when": "网站上能看到结果", "forbidden": [], "reads_only": False})
 
     def agent(self, view: PageView) -> Step:
         raise NotImplementedError
@@ -211,6 +216,34 @@ def item_now(shop: dict) -> dict:
 
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+class ReadsList(Script):
+    """「读出出售中的宝贝的标题和价格」: a reading errand, answered from the rows the page shows."""
+
+    def propose(self, instruction: str) -> Step:
+        return Step(json_value={"goal": "读出出售中所有宝贝的标题和价格", "done_when": "出售中的宝贝列表里每件宝贝的标题和价格都读到了",
+                                "forbidden": ["不修改任何宝贝"], "reads_only": True})
+
+    def agent(self, view: PageView) -> Step:
+        if not view.shows("共 "):
+            return agent_reply({"click": {"index": view.find("出售中的宝贝", tag="a")}}, goal="打开出售中的宝贝")
+        lines = [ln.strip() for ln in view.state.split("<browser_state>", 1)[-1].splitlines() if ln.strip()]
+        rows, title = [], None
+        for i, line in enumerate(lines):
+            if line.startswith("ID:"):
+                title = lines[i - 1]
+            elif line.startswith("¥") and title:
+                rows.append({"标题": title, "价格": line[1:]})
+                title = None
+        return agent_reply({"done": {"text": dumps(rows), "success": True}}, goal="把读到的写下来")
+
+    def judge(self, prompt: str) -> Step:
+        said = json.loads(prompt.split("\n<page_text>", 1)[0].split("\n")[-1])["助手的报告"]
+        rows = json.loads(said)
+        page = prompt.split("<page_text>", 1)[-1]
+        ok = bool(rows) and all(r["标题"] in page and f"¥{r['价格']}" in page for r in rows)
+        return judge_reply(ok, f"读到了{len(rows)}件宝贝的标题和价格，与页面一致" if ok else "和页面对不上", rows)
 
 
 class Wanders(Script):
