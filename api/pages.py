@@ -24,6 +24,7 @@ from core.models import Account, Approval, Employee, Run, Schedule
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
+from errands.task import ERRAND_SITES
 from errands.views import errand_view
 from planning.models import TaskPlan
 from sites import SITES
@@ -138,12 +139,13 @@ def account_page(account_id: str, request: Request, user: UserDep, ws: Workspace
 
 @router.get("/errands/new")
 def errand_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep, account_id: str = "") -> HTMLResponse:
-    """让员工去做 on one account: the owner's words, the employee's plan, her confirmation."""
-    a = owned(s, Account, account_id, ws.id)
-    if a.status == DELETED:
-        raise HTTPException(404, "这个账号已删除")
+    """让员工去做: the owner's words for one of her accounts (the one she came from preselected), the employee's
+    plan, her confirmation."""
+    if account_id:
+        owned(s, Account, account_id, ws.id)
+    accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if a.site in ERRAND_SITES]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).order_by(Employee.name).all()
-    return _render(request, "errand.html", key, a=account_view(s, a), employees=employees)
+    return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees)
 
 
 @router.get("/schedules")

@@ -9,12 +9,13 @@
     ev.preventDefault();
     const button = ask.querySelector("button");
     button.disabled = true;
-    asked = { account_id: ask.dataset.account, employee_id: ask.elements.employee_id.value,
+    asked = { account_id: ask.elements.account_id.value, employee_id: ask.elements.employee_id.value,
               instruction: ask.elements.instruction.value };
     const res = await api("POST", "/api/errands/proposal", asked);
     button.disabled = false;
     if (!res.ok) return window.opc.showErrors(ask, res.data.detail);
     const p = res.data.proposal;
+    document.getElementById("errand-account").textContent = ask.elements.account_id.selectedOptions[0].textContent;
     confirm.elements.goal.value = p.goal;
     confirm.elements.done_when.value = p.done_when;
     confirm.elements.forbidden.value = (p.forbidden || []).join("\n");
