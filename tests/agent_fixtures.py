@@ -309,3 +309,25 @@ def evil():
     server = EvilServer()
     yield server
     server.server.shutdown()
+
+
+def kill_worker(env: Env) -> set[int]:
+    """SIGKILL the stack's worker and start another; the pids of the Chromium processes the killed one ran."""
+    import os
+    import signal
+
+    import psutil
+
+    name = next(n for n in env.stack.procs if n.startswith("worker"))
+    proc = env.stack.procs.pop(name)
+    browsers = {p.pid for p in psutil.Process(proc.pid).children(recursive=True) if "chrom" in p.name()}
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    env.stack.start_worker()
+    return browsers
+
+
+def still_running(pids: set[int]) -> set[int]:
+    import psutil
+
+    return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}

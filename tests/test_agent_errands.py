@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from core.models import Artifact, LedgerEntry
 from errands.models import AgentStep
-from tests.agent_fixtures import (ITEM, PriceChange, agent_env, item_now, pending_card, phone, price_edits, shop,  # noqa: F401
-                                  start_errand)
+from tests.agent_fixtures import (ITEM, PriceChange, agent_env, item_now, kill_worker, pending_card, phone,  # noqa: F401
+                                  price_edits, shop, start_errand, still_running)
+from tests.core_fixtures import wait_until
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
 
@@ -50,3 +51,26 @@ def test_a_save_click_the_agent_did_not_announce_is_held_for_the_owner(agent_env
     agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
     assert pending_card(agent_env, run_id).fields["agent_action"] == "点击「保存」"
     assert price_edits(shop) == []
+
+
+def test_a_worker_killed_mid_errand_leaves_no_chromium_and_the_price_is_saved_once(agent_env, shop):
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(agent_env, shop)
+    wait_until(lambda: _steps(agent_env, run_id) >= 1, timeout=240, what="the agent's first step")
+    browsers = kill_worker(agent_env)  # while the agent works on the page
+    assert browsers, "the killed worker ran no Chromium"
+    agent_env.wait_status(run_id, "awaiting_approval", timeout=300)  # the run is taken up again from its checkpoint
+    phone(agent_env, shop).post(f"/api/approvals/{pending_card(agent_env, run_id).id}/decision",
+                                json={"approve": True}).raise_for_status()
+    wait_until(lambda: price_edits(shop), timeout=240, what="the save on the site")
+    if agent_env.run(run_id).status != "published":
+        browsers |= kill_worker(agent_env)  # after the save, before the read-back
+    run = agent_env.wait_status(run_id, "published", "failed", timeout=300)
+    assert run.status == "published", run.reason
+    assert [(e["field"], e["new"]) for e in price_edits(shop)] == [("price", "19.90")]
+    wait_until(lambda: not still_running(browsers), timeout=30, what="the killed worker's Chromium to go")
+
+
+def _steps(env, run_id) -> int:
+    with env.db() as s:
+        return s.query(AgentStep).filter_by(run_id=run_id).count()
