@@ -26,6 +26,8 @@ class Errand(BaseModel):
     forbidden: list[str] = Field(default_factory=list)
     reads_only: bool = False
     """A reading task: nothing on the site changes, it ends with a structured answer."""
+    skill: dict | None = None
+    """A 技能's run: {"id", "name", "steps" (values filled in), "values"} (``errands.skills``)."""
 
     @field_validator("site")
     @classmethod

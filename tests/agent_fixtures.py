@@ -126,7 +126,7 @@ class PriceChange(Script):
             return agent_reply({"done": {"text": f"{ITEM}已改价为{self.price}元", "success": True}}, goal="完成")
         if not view.shows(ITEM):
             return agent_reply({"click": {"index": view.find("出售中的宝贝", tag="a")}}, goal="打开出售中的宝贝")
-        field = view.find("name=price", tag="input")
+        field = view.find("name=price", tag="input") or view.find("请输入新价格", tag="input")
         if field is None:
             return agent_reply({"click": {"index": view.find("编辑价格", tag="button", after=ITEM)}}, goal="打开改价")
         if f"value={self.price} " not in view.state:
@@ -244,6 +244,11 @@ class ReadsList(Script):
         page = prompt.split("<page_text>", 1)[-1]
         ok = bool(rows) and all(r["标题"] in page and f"¥{r['价格']}" in page for r in rows)
         return judge_reply(ok, f"读到了{len(rows)}件宝贝的标题和价格，与页面一致" if ok else "和页面对不上", rows)
+
+
+def failing_model(received: Received) -> Step:
+    """A model that is down: every call answers 500."""
+    return Step(status=500, error="model is down")
 
 
 class Wanders(Script):

@@ -4,10 +4,13 @@ browser agent does it under guard (``graphs.agent``); its run shows each step.
 - POST /api/errands/proposal  {account_id, employee_id, instruction} → the plan to confirm (nothing saved)
 - POST /api/errands           the confirmed plan (maybe edited) → the run, queued
 - GET  /api/errands/{run_id}  the plan, the steps so far (screenshot, what it saw and did) and the result
+- POST /api/errands/{run_id}/skill          a done errand saved as a 技能, the owner's values as parameters
+- GET  /api/errands/skills                  the workspace's skills
+- POST /api/errands/skills/{skill_id}/runs  a skill run with new values (replayed without the model)
 """
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
@@ -16,6 +19,8 @@ from api.views import run_view
 from core.models import Account, Employee, Run
 from core.queue import enqueue_run
 from core.runs import audit
+from errands import skills
+from errands.models import Skill
 from errands.propose import propose, start
 from errands.views import errand_view
 
@@ -51,6 +56,50 @@ def create(body: Confirmed, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, setting
     s.commit()
     enqueue_run(settings, run.id)  # if Redis is away, the scheduler picks the queued run up
     return {"run": run_view(s, run, ws.timezone)}
+
+
+class SaveSkill(BaseModel):
+    name: str = Field(max_length=200)
+    params: dict[str, str] = Field(default_factory=dict, max_length=10)
+    """Parameter name → the value typed in this run that becomes it (「价格」: "19.9")."""
+
+
+class SkillRun(BaseModel):
+    employee_id: str | None = None
+    values: dict[str, str] = Field(default_factory=dict, max_length=10)
+
+
+def _skill_view(k: Skill) -> dict:
+    return {"id": k.id, "name": k.name, "params": k.params, "site": k.site, "account_id": k.account_id,
+            "goal": k.errand.get("goal", ""), "steps": len(k.steps)}
+
+
+@router.get("/skills")
+def list_skills(user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    rows = s.query(Skill).filter_by(workspace_id=ws.id).order_by(Skill.created_at.desc()).all()
+    return {"skills": [_skill_view(k) for k in rows]}
+
+
+@router.post("/skills/{skill_id}/runs", status_code=201)
+def run_skill(skill_id: str, body: SkillRun, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
+    skill = s.get(Skill, skill_id)
+    if skill is None or skill.workspace_id != ws.id:
+        raise HTTPException(404, "没有这个技能")
+    employee = owned(s, Employee, body.employee_id or skill.employee_id, ws.id)
+    run = skills.start(s, skill, employee, body.values)
+    audit(s, ws.id, owner.username, "skill.run", run.id, {"skill": skill.id})
+    s.commit()
+    enqueue_run(settings, run.id)
+    return {"run": run_view(s, run, ws.timezone)}
+
+
+@router.post("/{run_id}/skill", status_code=201)
+def save_skill(run_id: str, body: SaveSkill, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    run = owned(s, Run, run_id, ws.id)
+    skill = skills.save(s, run, body.name, body.params)
+    audit(s, ws.id, owner.username, "skill.saved", skill.id, {"run": run.id})
+    s.commit()
+    return {"skill": _skill_view(skill)}
 
 
 @router.get("/{run_id}")

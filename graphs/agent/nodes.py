@@ -24,6 +24,7 @@ from core.errors import BusinessError, ContentRejected, PageChanged
 from core.models import Employee, LedgerEntry, Run, new_id
 from core.runs import set_status
 from employees.settings import of_employee
+from errands import skills
 from errands.models import AgentStep
 from errands.task import Errand
 from graphs.agent.state import AgentState
@@ -74,30 +75,65 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     errand = Errand.model_validate(state["content"])
     adapter = adapter_for(run.site, ctx.settings)
     page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
-    if page.url in ("", "about:blank"):
+    trail = list(state.get("trail") or [])
+    note = state.get("note", "")
+    if errand.skill and not state.get("skill_fell_back"):
+        replayed = _replay_skill(ctx, run, page, errand, state)
+        if "fell_back" not in replayed:
+            return replayed
+        trail, note = replayed["trail"], replayed["note"]  # the page as replayed so far, then the model
+    elif page.url in ("", "about:blank"):
         page.goto(state["url"])
     start_url = page.url
     guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
                   tokens_before=state.get("tokens", 0))
     guard.started -= state.get("seconds", 0.0)
-    guard.trail.append({"action": "navigate", "params": {"url": start_url}, "target": None})
+    guard.trail.extend(trail or [{"action": "navigate", "params": {"url": start_url}, "target": None}])
     began = time.monotonic()
-    segment = run_segment(ctx.workbench.cdp_url, errand.brief(start_url, state.get("note", "")), _model(ctx), guard,
+    segment = run_segment(ctx.workbench.cdp_url, errand.brief(start_url, note), _model(ctx), guard,
                           lambda step, shot: _record_step(ctx, run, step, shot), _domains(adapter.allowed_hosts()),
                           _secrets(ctx, run, adapter.base_url))
     used = {"steps": guard.steps_before + segment.steps, "tokens": guard.tokens_before + segment.tokens,
-            "seconds": state.get("seconds", 0.0) + time.monotonic() - began, "note": ""}
+            "seconds": state.get("seconds", 0.0) + time.monotonic() - began, "note": "",
+            "recording": [*(state.get("recording") or []), *segment.trail[len(trail):]],
+            "skill_fell_back": bool(errand.skill)}
     if segment.outcome == "stopped":
         raise AgentStopped(segment.text, site=run.site)
     if segment.outcome == "held":
-        held = segment.held
-        shown = ctx.workbench.live_page() or page
-        shot = shoot_run(ctx, run, shown, "filled")
-        fields = {"agent_action": held["action"], "agent_goal": errand.goal, "agent_page": _path(held["url"])}
-        return {**used, "held": held, "trail": segment.trail, "fields": fields, "screenshot_id": shot,
-                "url": held["url"] or start_url}
+        return {**used, **_hold(ctx, run, page, errand, segment.held, segment.trail), "url": segment.held["url"] or start_url}
     return {**used, "held": None, "finished": {"text": segment.text, "success": segment.success},
             "url": segment.url or start_url}
+
+
+def _hold(ctx: RunContext, run: Run, page: Page, errand: Errand, held: dict, trail: list[dict]) -> dict:
+    """The card's state: the click that waits, the page as filled (screenshot), the steps that filled it."""
+    shot = shoot_run(ctx, run, ctx.workbench.live_page() or page, "filled")
+    fields = {"agent_action": held["action"], "agent_goal": errand.goal, "agent_page": _path(held["url"])}
+    return {"held": held, "trail": trail, "fields": fields, "screenshot_id": shot}
+
+
+def _replay_skill(ctx: RunContext, run: Run, page: Page, errand: Errand, state: AgentState) -> dict:
+    """A 技能's steps from where the last approval left them, without the model. An irreversible click in them
+    waits for the owner like the agent's; a step whose element is gone hands the errand to the model there."""
+    steps, at = errand.skill["steps"], state.get("skill_at", 0)
+    trail = list(state.get("trail") or [])
+    if at and page.url in ("", "about:blank"):
+        page.goto(state["url"])
+    for i in range(at, len(steps)):
+        step = steps[i]
+        if step["action"] == "press":
+            held = {"target": step["target"], "action": step["label"], "announced": True, "url": page.url}
+            return {**_hold(ctx, run, page, errand, held, trail), "skill_at": i + 1, "url": page.url}
+        try:
+            replay(page, [step], _flat_secrets(ctx, run))
+        except Mismatch as m:
+            what = f"技能「{errand.skill['name']}」回放到第{i + 1}步时找不到「{m.what}」，已交给助手从当前页面接着完成。"
+            _record_step(ctx, run, {"n": state.get("steps", 0) + 1, "url": page.url, "saw": what, "decided": "",
+                                    "did": []}, None)
+            return {"fell_back": True, "trail": trail, "note": what}
+        trail.append(step)
+    return {"held": None, "trail": [], "skill_at": len(steps), "url": page.url,
+            "finished": {"text": f"按技能「{errand.skill['name']}」完成", "success": True}}
 
 
 def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
@@ -125,8 +161,9 @@ def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
         with pressing(ctx, page):
             button.click()
         _confirm(ctx, page)
-    return {"held": None, "presses": n, "trail": [], "url": page.url,
-            "note": AFTER_PRESS.format(action=held["action"])}
+    return {"held": None, "presses": n, "trail": [], "url": page.url, "note": AFTER_PRESS.format(action=held["action"]),
+            "recording": [*(state.get("recording") or []),
+                          {"action": "press", "target": held["target"], "label": held["action"]}]}
 
 
 def _confirm(ctx: RunContext, page: Page) -> None:
@@ -154,7 +191,10 @@ def judge(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     page.wait_for_load_state()
     text = page.locator("body").inner_text()[:PAGE_TEXT_MAX]
     shoot_run(ctx, run, page, "verified", full_page=False)
-    verdict = _judged(ctx, errand, state.get("finished", {}).get("text", ""), text)
+    if errand.skill and not state.get("skill_fell_back"):
+        verdict = _replayed_verdict(errand, text)
+    else:
+        verdict = _judged(ctx, errand, state.get("finished", {}).get("text", ""), text)
     if not verdict["passed"]:
         raise ContentRejected(f"核对没有通过：{verdict['reason']}", site=run.site)
     with transaction(ctx.db) as s:
@@ -162,6 +202,15 @@ def judge(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
         for entry in s.query(LedgerEntry).filter_by(run_id=run.id, status="intent").all():
             ledger.record_done(s, row, verdict["reason"][:64], action=entry.key.split(":", 1)[1])
     return {"verdict": verdict}
+
+
+def _replayed_verdict(errand: Errand, page_text: str) -> dict:
+    """A replayed 技能 is checked without the model: the page read again must show every value it typed."""
+    missing = [v for v in errand.skill["values"] if not skills.shows(page_text, v)]
+    if missing:
+        return {"passed": False, "reason": f"页面上没有看到「{missing[0]}」", "answer": None}
+    shown = "、".join(errand.skill["values"])
+    return {"passed": True, "reason": f"按技能「{errand.skill['name']}」完成，页面上已显示{shown}", "answer": None}
 
 
 def _judged(ctx: RunContext, errand: Errand, said: str, page_text: str) -> dict:
@@ -182,7 +231,8 @@ def finish(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     verdict = state["verdict"]
     with owned(ctx) as s:
         run = s.get(Run, state["run_id"])
-        run.content = {**run.content, "result": {"answer": verdict.get("answer"), "summary": verdict["reason"]}}
+        run.content = {**run.content, "result": {"answer": verdict.get("answer"), "summary": verdict["reason"],
+                                                 "recording": state.get("recording") or []}}
         set_status(s, run, "published", reason=verdict["reason"] or None)
     return {}
 

@@ -31,6 +31,12 @@ class AgentState(TypedDict, total=False):
     """The agent's last word: {"text", "success"}."""
     verdict: dict
     """The judge's reading of the final page: {"passed", "reason", "answer"}."""
+    recording: list[dict]
+    """Every step of the run in order, approved clicks as ``press`` markers: what a 技能 saved from it replays."""
+    skill_at: int
+    """A 技能's run: the next of its steps to replay."""
+    skill_fell_back: bool
+    """A 技能's step no longer matched: the model finishes the errand (and the judge is the model's)."""
     fields: dict
     screenshot_id: str
     decision: dict
