@@ -25,7 +25,7 @@ from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
 from errands.task import ERRAND_SITES
-from errands.views import errand_view
+from errands.views import errand_view, skills_view
 from planning.models import TaskPlan
 from sites import SITES
 
@@ -145,7 +145,8 @@ def errand_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key
         owned(s, Account, account_id, ws.id)
     accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if a.site in ERRAND_SITES]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).order_by(Employee.name).all()
-    return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees)
+    return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees,
+                   skills=skills_view(s, ws.id))
 
 
 @router.get("/schedules")

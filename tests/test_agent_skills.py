@@ -23,8 +23,15 @@ def _skill(env, shop) -> tuple[str, object]:
     _approve(env, shop, first)
     assert env.wait_status(first, "published", "failed", timeout=240).status == "published"
     c = phone(env, shop)
+    run_page = c.get(f"/runs/{first}").text
+    assert "存成技能" in run_page and "这次输入的「19.9」作为参数" in run_page
+    bad = c.post(f"/api/errands/{first}/skill", json={"name": "改价", "params": {"价格": "99"}})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["message"] == "「99」不是这次任务里输入过的内容，不能作为参数「价格」"
     r = c.post(f"/api/errands/{first}/skill", json={"name": "改价", "params": {"价格": "19.9"}})
     assert r.status_code == 201, r.text
+    page = c.get(f"/errands/new?account_id={shop['account']}").text
+    assert "改价" in page and '<input name="价格"' in page
     return r.json()["skill"]["id"], c
 
 

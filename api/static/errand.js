@@ -1,6 +1,22 @@
 // 让员工去做: ask for the employee's plan, show it to edit, then confirm it (api/routes/errands.py).
 (function () {
   "use strict";
+  document.querySelectorAll("form.skill-run").forEach((form) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const values = {};
+    form.querySelectorAll("input").forEach((el) => { values[el.name] = el.value; });
+    const res = await api("POST", `/api/errands/skills/${form.dataset.skill}/runs`, { values });
+    if (!res.ok) return window.opc.showErrors(form, res.data.detail);
+    location.href = "/runs/" + res.data.run.id;
+  }));
+  document.querySelectorAll("form.skill-save").forEach((form) => form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const params = {};
+    form.querySelectorAll('input[name="param"]').forEach((el) => { if (el.value.trim()) params[el.value.trim()] = el.dataset.value; });
+    const res = await api("POST", `/api/errands/${form.dataset.run}/skill`, { name: form.elements.name.value, params });
+    if (!res.ok) return window.opc.showErrors(form, res.data.detail);
+    location.href = "/errands/new?account_id=" + encodeURIComponent(res.data.skill.account_id);
+  }));
   const ask = document.getElementById("errand-ask");
   const confirm = document.getElementById("errand-confirm");
   if (!ask) return;
