@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlsplit
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
+from rpa import agent_env  # noqa: F401  (before browser_use: its switches)
 from browser_use import ActionResult, Tools
 
 IRREVERSIBLE = ("发布", "提交", "保存", "确认", "确定", "支付", "付款", "删除", "上架", "下架", "改价", "发送", "回复",

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from rpa import agent_env  # noqa: F401  (before browser_use: its switches)
 from browser_use import Agent, BrowserProfile, BrowserSession, ChatOpenAI
 
 from rpa.agent_guard import Guard, GuardedTools
@@ -70,6 +71,10 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
                 allowed_domains: list[str], sensitive_data: dict | None = None) -> Segment:
     """Run the agent until it stops; blocks the calling thread (the agent has a thread and loop of its own)."""
     box: dict = {}
+    # browser-use logs every URL it opens or fails to open, queries included (they may carry tokens), at every
+    # level: our own step records (``errands.models.AgentStep``) and the run's reason say what happened.
+    for name in ("browser_use", "cdp_use", "bubus"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
     def main() -> None:
         try:

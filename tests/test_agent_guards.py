@@ -33,6 +33,8 @@ def test_another_host_a_data_url_and_a_redirect_off_the_site_send_no_request_out
     did = _did(agent_env, run_id)
     assert did.count("已拒绝：不能打开任务网站以外的地址") == 2  # the redirect starts on the site: the fence stops it
     assert any(d.startswith(f"打开页面 {site}/__sandbox__/redirect") for d in did)
+    logs = "".join(p.read_text(errors="replace") for p in Path(agent_env.stack.data_dir).glob("worker*.log"))
+    assert "redirect?to=" not in logs  # a URL's query may carry tokens: never logged
 
 
 def test_a_page_that_orders_the_agent_around_gets_no_navigation_no_secret_and_no_save(agent_env, shop, evil):
