@@ -246,6 +246,23 @@ class ReadsList(Script):
         return judge_reply(ok, f"读到了{len(rows)}件宝贝的标题和价格，与页面一致" if ok else "和页面对不上", rows)
 
 
+class Delists(Script):
+    """下架 an item: announced with ``request_approval`` on the row's 下架 button."""
+
+    def agent(self, view: PageView) -> Step:
+        if "主人已批准" in view.prompt:
+            return agent_reply({"done": {"text": f"{ITEM}已下架", "success": True}}, goal="完成")
+        if not view.shows(ITEM):
+            return agent_reply({"click": {"index": view.find("出售中的宝贝", tag="a")}}, goal="打开出售中的宝贝")
+        button = view.find("下架", tag="button", after=ITEM)
+        return agent_reply({"request_approval": {"index": button, "action": f"下架{ITEM}"}}, goal="请主人批准下架")
+
+    def judge(self, prompt: str) -> Step:
+        page = prompt.split("<page_text>", 1)[-1]
+        ok = ITEM not in page
+        return judge_reply(ok, "出售中的宝贝里已经没有这件宝贝" if ok else "宝贝还在出售中")
+
+
 def failing_model(received: Received) -> Step:
     """A model that is down: every call answers 500."""
     return Step(status=500, error="model is down")

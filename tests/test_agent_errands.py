@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.models import Artifact, LedgerEntry
 from errands.models import AgentStep
-from tests.agent_fixtures import (ITEM, PriceChange, agent_env, item_now, kill_worker, pending_card, phone,  # noqa: F401
+from tests.agent_fixtures import (ITEM, Delists, PriceChange, agent_env, item_now, kill_worker, pending_card, phone,  # noqa: F401
                                   price_edits, shop, start_errand, still_running)
 from tests.core_fixtures import wait_until
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
@@ -51,6 +51,20 @@ def test_a_save_click_the_agent_did_not_announce_is_held_for_the_owner(agent_env
     agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
     assert pending_card(agent_env, run_id).fields["agent_action"] == "点击「保存」"
     assert price_edits(shop) == []
+
+
+def test_delisting_waits_for_the_owner_and_the_sites_confirm_dialog_is_answered_as_part_of_it(agent_env, shop):
+    shop["llm"].responder = Delists()
+    run_id = start_errand(agent_env, shop, instruction=f"把{ITEM}下架", goal=f"把{ITEM}下架",
+                          done_when=f"出售中的宝贝里不再有{ITEM}")
+    agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
+    card = pending_card(agent_env, run_id)
+    assert card.fields["agent_action"] == f"下架{ITEM}" and shop["replica"].state()["edits"] == []
+    phone(agent_env, shop).post(f"/api/approvals/{card.id}/decision", json={"approve": True}).raise_for_status()
+    run = agent_env.wait_status(run_id, "published", "failed", timeout=240)
+    assert run.status == "published", run.reason
+    assert [(e["field"], e["new"]) for e in shop["replica"].state()["edits"]] == [("shelf", "warehouse")]
+    assert item_now(shop)["shelf"] == "in_stock"
 
 
 def test_a_worker_killed_mid_errand_leaves_no_chromium_and_the_price_is_saved_once(agent_env, shop):
