@@ -11,8 +11,8 @@ import httpx
 from core.models import Approval
 from errands.models import AgentStep
 from rpa.vault import Vault
-from tests.agent_fixtures import (ITEM, Obeys, Wanders, agent_env, evil, pending_card, price_edits, set_budget,  # noqa: F401
-                                  shop, start_errand)
+from tests.agent_fixtures import (ITEM, Obeys, Wanders, agent_env, evil, pending_card, set_budget, shop,  # noqa: F401
+                                  start_errand)
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
 SECRET = "tb-pass-Canary-7781"
