@@ -46,6 +46,8 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/schedules": {"post": (503,)},
     "/api/listings": {"post": (409, 503)},
     "/api/listings/import": {"post": (409, 503)},
+    "/api/errands/proposal": {"post": (404,)},
+    "/api/errands": {"post": (404,)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
 409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),
