@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import auth, board_pages, butler_pages, errors, inbox_pages, offload, pages
-from api.routes import (accounts, approvals, artifacts, board, books, butler, collections, employees, handoff, inbox,
-                        knowledge, ledger, listings, runs, schedules, session, tasks)
+from api.routes import (accounts, approvals, artifacts, board, books, butler, collections, employees, errands, handoff,
+                        inbox, knowledge, ledger, listings, runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
@@ -21,7 +21,7 @@ from core.settings import Settings, get_settings
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
            ledger.router, inbox.router, inbox_pages.router, collections.router, butler.router, butler_pages.router,
-           board.router, board_pages.router, pages.router)
+           board.router, board_pages.router, errands.router, pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
@@ -49,6 +49,8 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/collections": {"post": (404, 503)},
     "/api/listings/import": {"post": (409, 503)},
     "/api/butler/channels/{channel_id}/test": {"post": (502,)},
+    "/api/errands/proposal": {"post": (404,)},
+    "/api/errands": {"post": (404,)},
 }
 """Error statuses a route answers beyond those its login, CSRF, path and inputs imply (api.errors.document):
 409 when the thing it acts on changed state (or a request with the same Idempotency-Key is still being handled),

@@ -21,7 +21,8 @@ RUN_STATUS = {
     "failed": "失败",
     "cancelled": "已取消",
 }
-DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架", "inbound_sweep": "已读取消息", "inbound_reply": "已回复", "collect": "已读取数据"}
+DONE_BY_GRAPH = {"tax_filing": "已申报", "listing": "已上架", "inbound_sweep": "已读取消息", "inbound_reply": "已回复",
+                 "collect": "已读取数据", "agent": "已完成"}
 """What "done" is called for a workflow other than publishing."""
 
 
@@ -41,7 +42,9 @@ FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图
          "declaration": "已设置的声明",
          # a listing's card (``sites.taobao`` reads these back from the publish form)
          "category": "类目", "properties": "类目属性", "skus": "销售规格", "price": "一口价（元）", "stock": "总库存（件）",
-         "outer_id": "商家编码", "desc_images": "描述图", "shelf": "上架时间"}
+         "outer_id": "商家编码", "desc_images": "描述图", "shelf": "上架时间",
+         # an errand's card (``graphs.agent``): the click that waits for the owner
+         "agent_action": "要执行的操作", "agent_goal": "任务目标", "agent_page": "所在页面"}
 FIELD_BY_GRAPH = {"listing": {"title": "宝贝标题", "images": "主图"}}
 """Where a workflow calls a field otherwise (a product's images are its 主图)."""
 UNITS = {"images": "张", "desc_images": "张"}

@@ -27,6 +27,8 @@ from core.runs import background_runs, work_runs
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
 from employees.settings import TONES
+from errands.task import ERRAND_SITES
+from errands.views import errand_view, skills_view
 from planning.models import TaskPlan
 from sites import SITES
 
@@ -130,7 +132,7 @@ def run_page(run_id: str, request: Request, user: UserDep, ws: WorkspaceDep, s: 
     run = owned(s, Run, run_id, ws.id)
     approval = s.query(Approval).filter_by(run_id=run.id).order_by(Approval.created_at.desc()).first()
     return _render(request, "run.html", key, run=run_view(s, run, ws.timezone), content=run.content,
-                   shots=run_shots(s, run),
+                   shots=run_shots(s, run), errand=errand_view(s, run, ws.timezone) if run.graph == "agent" else None,
                    approval=approval_view(s, approval, ws.timezone) if approval else None)
 
 
@@ -147,6 +149,18 @@ def account_page(account_id: str, request: Request, user: UserDep, ws: Workspace
     if a.status == DELETED:
         raise HTTPException(404, "这个账号已删除")
     return _render(request, "account.html", key, a=account_view(s, a), sandbox=settings.sandbox)
+
+
+@router.get("/errands/new")
+def errand_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep, account_id: str = "") -> HTMLResponse:
+    """让员工去做: the owner's words for one of her accounts (the one she came from preselected), the employee's
+    plan, her confirmation."""
+    if account_id:
+        owned(s, Account, account_id, ws.id)
+    accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if a.site in ERRAND_SITES]
+    employees = s.query(Employee).filter_by(workspace_id=ws.id).order_by(Employee.name).all()
+    return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees,
+                   skills=skills_view(s, ws.id))
 
 
 @router.get("/schedules")

@@ -137,6 +137,8 @@ def _title(r: Run) -> str:
     if r.graph == "tax_filing":
         what = "经营所得个税预缴申报" if r.content.get("form") == "pit_business" else "增值税申报"
         return f"{labels.period_label(r.content.get('period', ''))}{what}"
+    if r.graph == "agent":
+        return r.content.get("goal", "")
     return r.content.get("title", "")
 
 

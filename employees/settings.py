@@ -29,6 +29,12 @@ class EmployeeSettings(BaseModel):
     allowed_warnings: list[str] = Field(default_factory=list)
     """Kinds of the site's 确定要提交吗？ warnings (``sites.taobao.warnings.WARNING_KINDS``) the employee may
     confirm by itself; any other warning is shown to the owner on a card before it is confirmed."""
+    agent_max_steps: int = Field(30, ge=1, le=200)
+    """A one-off task on a site (``graphs.agent``): at most this many agent steps per run."""
+    agent_max_minutes: float = Field(10, gt=0, le=120)
+    """... at most this long with the browser (waiting for the owner does not count)."""
+    agent_max_tokens: int = Field(1_000_000, ge=1000, le=10_000_000)
+    """... and at most this many model tokens."""
     allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
     """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a
     draft may carry these; any other WeChat id, phone number, QQ, e-mail or link is a compliance finding."""

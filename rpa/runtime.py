@@ -10,9 +10,14 @@ closes, including after a SIGKILL of the worker (measured: see docs/architecture
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
+import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
@@ -30,6 +35,26 @@ def browser_env() -> dict[str, str]:
     """What Chromium is told of the environment: only what it needs to run and render. The service's own
     variables (the model's key, the webhook URL, the vault keys) never reach a process that runs pages."""
     return plain_env()
+
+
+ORIGIN_STORAGE = """(origins) => {
+  const mine = origins.find((o) => o.origin === location.origin);
+  if (!mine) return;
+  for (const { name, value } of mine.localStorage || []) {
+    if (localStorage.getItem(name) === null) localStorage.setItem(name, value);
+  }
+}"""
+"""A storage_state's localStorage put back before the site's scripts run (a persistent context has no
+``storage_state`` option)."""
+
+
+@dataclass
+class AgentBrowser:
+    """A Chromium of its own for one agent run: Playwright's handle and the DevTools address browser-use
+    attaches to."""
+
+    context: BrowserContext
+    cdp_url: str
 
 
 class BrowserRuntime:
@@ -77,6 +102,35 @@ class BrowserRuntime:
         finally:
             ctx.close()
 
+    @contextmanager
+    def agent_browser(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[AgentBrowser]:
+        """A separate Chromium for a browser-use agent, fenced as a whole.
+
+        browser-use drives the browser over CDP and opens its tabs in the browser's default context, where
+        a per-context proxy (``context``) would not apply: so the fence is the browser's own proxy setting,
+        one browser per agent run. It is launched by this worker's Playwright over a pipe, so it dies with
+        the worker like the warm one; its DevTools port listens on loopback only and dies with it."""
+        profile = Path(tempfile.mkdtemp(prefix="agent-", dir=self.settings.paths.browser))
+        args = [*self.settings.chromium_args(), "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+        ctx = self._pw.chromium.launch_persistent_context(
+            str(profile), executable_path=self.settings.chromium_path, args=args, headless=True, env=browser_env(),
+            proxy=proxy_settings(self._fence.url, allowed_hosts), viewport=VIEWPORT, locale="zh-CN",
+            timezone_id=self.settings.timezone, accept_downloads=False)
+        try:
+            ctx.set_default_timeout(self.settings.browser_timeout_ms)
+            if storage_state:
+                ctx.add_cookies(storage_state.get("cookies") or [])
+                if storage_state.get("origins"):
+                    ctx.add_init_script(f"({ORIGIN_STORAGE})({_json(storage_state['origins'])})")
+            # Chromium writes the port it picked before it answers Playwright's pipe.
+            port = (profile / "DevToolsActivePort").read_text().split()[0]
+            yield AgentBrowser(ctx, f"http://127.0.0.1:{port}")
+        finally:
+            try:
+                ctx.close()
+            finally:
+                shutil.rmtree(profile, ignore_errors=True)
+
     def stop(self) -> None:
         try:
             if self._browser is not None:
@@ -87,3 +141,7 @@ class BrowserRuntime:
             if self._fence is not None:
                 self._fence.stop()
             self._browser = self._pw = self._fence = None
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")

@@ -27,6 +27,8 @@ class Workbench:
         """Fingerprint of the content the open page was filled with (None: not filled)."""
         self.fence = None
         """The run's lease (``rpa.lease.Lease``): once it is lost, no node gets the page again."""
+        self.cdp_url: str | None = None
+        """Where a browser-use agent attaches, while ``agent_page`` holds a browser of its own."""
 
     def page(self, account_id: str, allowed_hosts: list[str]) -> Page:
         if self.fence is not None:
@@ -38,6 +40,19 @@ class Workbench:
         self._ctx = self._stack.enter_context(self.runtime.context(allowed_hosts, storage_state=state))
         self._page = self._ctx.new_page()
         self._account = account_id
+        return self._page
+
+    def agent_page(self, account_id: str, allowed_hosts: list[str]) -> Page:
+        """The page of a browser-use run: a fenced Chromium of its own (``BrowserRuntime.agent_browser``)
+        with the account's session; ``cdp_url`` says where the agent attaches."""
+        if self.fence is not None:
+            self.fence.ensure_held()
+        if self._page is not None and self._account == account_id and self.cdp_url and not self._page.is_closed():
+            return self._page
+        self.close()
+        browser = self._stack.enter_context(self.runtime.agent_browser(allowed_hosts, self.vault.load(account_id)))
+        self._ctx, self.cdp_url, self._account = browser.context, browser.cdp_url, account_id
+        self._page = browser.context.pages[0] if browser.context.pages else browser.context.new_page()
         return self._page
 
     def live_page(self) -> Page | None:
@@ -54,4 +69,4 @@ class Workbench:
         self._stack.close()
         self._stack = ExitStack()
         self._ctx = self._page = self._account = None
-        self.filled_with = None
+        self.filled_with = self.cdp_url = None

@@ -22,7 +22,7 @@ import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import uvicorn
@@ -71,6 +71,8 @@ class FakeLLM:
         self.port = port
         self.steps: deque[Step] = deque()
         self.requests: list[Received] = []
+        self.responder: Callable[[Received], Step | None] | None = None
+        """Answers a request when nothing is scripted: a test's model that decides from what it is sent."""
         self._lock = threading.Lock()
 
     @property
@@ -86,6 +88,7 @@ class FakeLLM:
         with self._lock:
             self.steps.clear()
             self.requests.clear()
+            self.responder = None
 
     # -- scripting -----------------------------------------------------------------------------------
     def reply_text(self, text: str, usage: tuple[int, int] | None = None) -> None:
@@ -110,7 +113,10 @@ class FakeLLM:
     def take(self, received: Received) -> Step | None:
         with self._lock:
             self.requests.append(received)
-            return self.steps.popleft() if self.steps else None
+            if self.steps:
+                return self.steps.popleft()
+            responder = self.responder
+        return responder(received) if responder else None
 
     def answer(self, step: Step | None, body: dict) -> JSONResponse:
         if step is None:

@@ -29,6 +29,13 @@ class TaobaoControl(ReplicaControl):
     def sms_code(self) -> str | None:
         return httpx.get(f"{self.url}/__sandbox__/sms-code", timeout=10).json()["code"]
 
+    def stock(self, title: str, price: str = "29.90", quantity: int = 50, user: str = "demo") -> dict:
+        """An item on sale in ``user``'s shop, put there through the control API (not the publish form)."""
+        r = httpx.post(f"{self.url}/__sandbox__/items", json={"user": user, "title": title, "price": price,
+                                                              "quantity": quantity}, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
 
 @pytest.fixture(scope="module")
 def replica():

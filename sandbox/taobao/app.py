@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from sandbox.common import control, inbound_control, stats
-from sandbox.taobao import api, auth, baxia, catalog, pages, reviews, trade
+from sandbox.taobao import api, auth, baxia, catalog, pages, reviews, sell_manage, trade
 from sandbox.taobao.category_page import category_page
 from sandbox.taobao.frames import picker_page
 from sandbox.taobao.publish_page import publish_page
@@ -40,7 +40,7 @@ def create_app(delays: bool = True) -> FastAPI:
     app = FastAPI(title="Taobao seller back-end replica", docs_url=None, redoc_url=None, openapi_url=None)
     world = app.state.world = World(delays)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, api, baxia, control, reviews, inbound_control, trade):
+    for module in (auth, api, baxia, control, reviews, inbound_control, trade, sell_manage):
         app.include_router(module.router(world))
     app.include_router(stats.Changes().install(app))
 
@@ -98,7 +98,8 @@ def create_app(delays: bool = True) -> FastAPI:
         shelf = shelf if shelf in ("on_sale", "in_stock") else "on_sale"
         now = stats.site_now(world)  # stock shown net of what has sold by the data pages' clock
         items = [replace(i, quantity=trade.stock_of(world, i, now)) for i in world.items_of(who) if i.shelf == shelf]
-        return seller(request, who, "我的宝贝", pages.item_list_page(shelf, items))
+        body = sell_manage.list_page(shelf, items, pages.list_tabs(shelf))
+        return seller(request, who, "我的宝贝", body, ("sellmanage.js",), sell_manage.config(world.faults))
 
     @app.get("/sell/ai/category.htm")
     def category(request: Request):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from html import escape
 
-from sandbox.taobao.models import Item
 
 HOME = "/home.htm/QnworkbenchHome/"
 ON_SALE, IN_STOCK = "/home.htm/SellManage/on_sale", "/home.htm/SellManage/in_stock"
@@ -107,19 +106,6 @@ def success_page(item_id: str, cat_id: str) -> str:
  <input type="hidden" id="success-cat-id" value="{escape(cat_id)}"></div>"""
 
 
-def item_row(item: Item) -> str:
-    return (f'<tr class="item-row" data-item-id="{item.id}"><td class="item-title"><a href="/item.htm?id={item.id}">'
-            f'{escape(item.title)}</a><div class="item-id">ID: {item.id}</div></td>'
-            f'<td class="item-price">¥{item.price}</td><td class="item-quantity">{item.quantity}</td>'
-            f'<td class="item-status">{escape(item.status)}</td></tr>')
-
-
-def item_list_page(shelf: str, items: list[Item]) -> str:
-    tabs = "".join(f'<a class="list-tab{" active" if key == shelf else ""}" role="tab" href="{href}">{name}</a>'
+def list_tabs(shelf: str) -> str:
+    return "".join(f'<a class="list-tab{" active" if key == shelf else ""}" role="tab" href="{href}">{name}</a>'
                    for key, name, href in (("on_sale", "出售中", ON_SALE), ("in_stock", "仓库中", IN_STOCK)))
-    rows = "".join(item_row(i) for i in items) or '<tr class="empty"><td colspan="4">暂无数据</td></tr>'
-    return f"""
-<div class="qn-card item-manage"><h2>我的宝贝</h2><div class="list-tabs" role="tablist">{tabs}</div>
- <p class="list-total">共 {len(items)} 件宝贝</p>
- <table class="item-list-table"><thead><tr><th>宝贝名称</th><th>价格</th><th>库存</th><th>状态</th></tr></thead>
- <tbody>{rows}</tbody></table></div>"""

@@ -29,6 +29,7 @@ DEFAULT_FAULTS = {
     "warning_no_outer_id": False,  # an empty 商家编码 asks too (last)
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
+    "price_field_moved": False,   # 出售中的宝贝: the price editor is a 修改价格 dialog with another field (sell_manage)
     **INBOUND_FAULTS,             # 评价管理 / 问大家 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
@@ -55,6 +56,7 @@ class World(BaseWorld):
             self.last_sms_code: str | None = None
             self.sliders: dict[str, str] = {}          # slider token -> cookie it blocks
             self.slider_counts = {"shown": 0, "passed": 0, "failed": 0}
+            self.edits: list[dict] = []                # changes made on 出售中的宝贝 (sell_manage), in order
             self.inbox = Inbox(self, ("review", "question"), REVIEWED_ITEMS, digits_id(13), "review")
 
     def coerce(self, key: str, value, is_fault: bool):
@@ -159,6 +161,16 @@ class World(BaseWorld):
             self.items.insert(0, item)
             return item
 
+    def edit_item(self, item: Item, field: str, value) -> None:
+        """One change from 出售中的宝贝: ``price`` / ``quantity``, or ``shelf`` (``warehouse`` = 下架, ``now`` = 上架)."""
+        with self.lock:
+            old = item.start_mode if field == "shelf" else getattr(item, field)
+            if field == "shelf":
+                item.start_mode = value
+            else:
+                setattr(item, field, value)
+            self.edits.append({"item_id": item.id, "field": field, "old": str(old), "new": str(value)})
+
     def items_of(self, user: str) -> list[Item]:
         with self.lock:
             return [i for i in self.items if i.user == user]
@@ -167,7 +179,8 @@ class World(BaseWorld):
         with self.lock:
             return {"submissions": self.submissions, "items": [i.public() for i in self.items],
                     "faults": dict(self.faults), "settings": dict(self.settings),
-                    "slider": dict(self.slider_counts), "sms_code": self.last_sms_code}
+                    "slider": dict(self.slider_counts), "sms_code": self.last_sms_code,
+                    "edits": list(self.edits)}
 
     def snapshot_items(self) -> list[Item]:
         with self.lock:

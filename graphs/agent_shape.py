@@ -1,0 +1,48 @@
+"""The shape of an errand: a browser agent works towards the owner's goal, stops before anything
+irreversible, and a judge reads the result back before the run is done.
+
+    start ─▶ act ─▶ judge ─▶ finish
+      │      │ ▲
+      │      │ └──────────── press ◀─ approval ⏸ ◀─ request_approval ◀─┐
+      │      └──────────────────────────────────────────────────────────┘ (an irreversible click held)
+      │                                   └─▶ reject
+      └─▶ request_login ─▶ wait_login ⏸ ─▶ act
+
+``act`` runs browser-use until it is done or holds a click (``rpa.agent_guard``); the click waits outside
+browser-use, in ``approval`` (an interrupt and nothing else), and ``press`` makes it after the ledger's
+intent, on the page brought back by replaying the agent's steps (``rpa.agent_replay``). The agent then
+goes on from the page the click left.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+
+from graphs import steps
+from graphs.context import RunContext
+
+OWN = ("start", "act", "press", "judge", "finish")
+SHARED = ("request_login", "wait_login", "request_approval", "approval", "reject")
+
+
+def agent_workflow(state: type, input_schema: type, nodes: ModuleType,
+                   checkpointer: BaseCheckpointSaver | None = None):
+    g = StateGraph(state, context_schema=RunContext, input_schema=input_schema)
+    for name in OWN:
+        g.add_node(name, getattr(nodes, name))
+    for name in SHARED:
+        g.add_node(name, getattr(steps, name))
+    g.add_edge(START, "start")
+    g.add_conditional_edges("start", nodes.after_start)
+    g.add_edge("request_login", "wait_login")
+    g.add_edge("wait_login", "act")
+    g.add_conditional_edges("act", nodes.after_act)
+    g.add_edge("request_approval", "approval")
+    g.add_conditional_edges("approval", steps.after_approval, {"submit": "press", "reject": "reject"})
+    g.add_edge("press", "act")
+    g.add_edge("judge", "finish")
+    for end in ("reject", "finish"):
+        g.add_edge(end, END)
+    return g.compile(checkpointer=checkpointer)

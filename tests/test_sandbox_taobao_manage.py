@@ -1,0 +1,70 @@
+"""The Taobao replica's 出售中的宝贝: a seller edits an item's price and stock, delists it, and the moved price
+field (fault switch) still edits the price through its new dialog."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.taobao_sandbox_fixtures import IN_STOCK, ON_SALE, chromium, context, open_logged_in, page, replica, tb  # noqa: F401
+
+
+def _row(page, item):
+    return page.locator(f'tr.item-row[data-item-id="{item["id"]}"]')
+
+
+def test_the_price_popover_saves_a_new_price_once_and_the_list_shows_it(page, tb):
+    item = tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    row = _row(page, item)
+    row.get_by_role("button", name="编辑价格").click()
+    editor = page.get_by_role("dialog", name="编辑价格")
+    editor.get_by_label("价格").fill("19.9")
+    editor.get_by_role("button", name="保存").click()
+    expect(row.locator(".item-price")).to_have_text("¥19.90")
+    page.reload()
+    expect(_row(page, item).locator(".item-price")).to_have_text("¥19.90")
+    assert tb.state()["edits"] == [{"item_id": item["id"], "field": "price", "old": "29.90", "new": "19.90"}]
+
+
+def test_a_bad_price_is_refused_with_the_sites_words_and_nothing_changes(page, tb):
+    item = tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    _row(page, item).get_by_role("button", name="编辑价格").click()
+    editor = page.get_by_role("dialog", name="编辑价格")
+    editor.get_by_label("价格").fill("19.999")
+    editor.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("alert")).to_contain_text("请输入正确的价格")
+    assert tb.state()["edits"] == []
+
+
+def test_stock_is_edited_and_delisting_asks_first_then_moves_the_item_to_the_warehouse(page, tb):
+    item = tb.stock("桂花图案手机壳", quantity=50)
+    open_logged_in(page, tb, ON_SALE)
+    row = _row(page, item)
+    row.get_by_role("button", name="编辑库存").click()
+    editor = page.get_by_role("dialog", name="编辑库存")
+    editor.get_by_label("库存").fill("80")
+    editor.get_by_role("button", name="保存").click()
+    expect(row.locator(".item-quantity")).to_have_text("80")
+    row.get_by_role("button", name="下架").click()
+    page.get_by_role("dialog", name="提示").get_by_role("button", name="取消").click()
+    assert [e["field"] for e in tb.state()["edits"]] == ["quantity"]
+    row.get_by_role("button", name="下架").click()
+    confirm = page.get_by_role("dialog", name="提示")
+    expect(confirm).to_contain_text("确定要下架该宝贝吗？")
+    confirm.get_by_role("button", name="确定").click()
+    expect(row).to_have_count(0)
+    page.goto(tb.url + IN_STOCK)
+    expect(_row(page, item).locator(".item-status")).to_have_text("仓库中")
+    expect(_row(page, item).get_by_role("button", name="上架")).to_be_visible()
+
+
+def test_with_the_price_field_moved_the_price_is_edited_in_a_dialog_with_another_field(page, tb):
+    tb.faults(price_field_moved=True)
+    item = tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    _row(page, item).get_by_role("button", name="编辑价格").click()
+    expect(page.locator("input[name=price]")).to_have_count(0)
+    dialog = page.get_by_role("dialog", name="修改价格")
+    dialog.get_by_placeholder("请输入新价格").fill("19.9")
+    dialog.get_by_role("button", name="保存").click()
+    expect(_row(page, item).locator(".item-price")).to_have_text("¥19.90")
