@@ -13,7 +13,8 @@ MINUTES_BY_HAND = {
     "inbound_reply": 3,  # read one comment or message, look up the answer, type and send it
     "collect": 15,  # open the site's data pages, page through the lists, copy the numbers into a sheet
     "reminder": 1,  # set a reminder in a calendar app
-    "daily_brief": 15,  # open every back-end and the books, note yesterday's numbers and what waits today
+    "daily_brief": 15,
+    "agent": 10,  # a one-off errand in a back-end: find the item or post, change or read it, check it took  # open every back-end and the books, note yesterday's numbers and what waits today
 }
 
 NOT_COUNTED = ("inbound_sweep",)
