@@ -64,5 +64,8 @@ of the corpus this short is one the rules read (the shortest: 「忽‖略‖规
 
 
 def likely(t: str, feats: set[str]) -> bool:
-    """``t`` is the normalised sentence the features are of."""
-    return len(t.replace(" ", "")) >= MIN_CHARS and probability(feats) >= model()["threshold"]
+    """``t`` is the normalised sentence the features are of. Its length is counted without addresses and
+    ids: the scorer reads words, and a line that is little more than a link (「链接见 http://…」) is the
+    contact rule's to judge, not an instruction."""
+    words = _PLACEHOLDERS[0][0].sub("", t)
+    return len(words.replace(" ", "")) >= MIN_CHARS and probability(feats) >= model()["threshold"]

@@ -29,7 +29,7 @@ def test_every_role_names_real_modes_and_sites_and_every_workflow_it_names_exist
     assert EMPLOYEES["marketing"].workflows == ("publish",)
     assert EMPLOYEES["sales"].workflows == ("listing",)
     assert EMPLOYEES["finance"].workflows == ("tax_filing",)
-    assert EMPLOYEES["operations"].workflows == ("reminder", "daily_brief")
+    assert EMPLOYEES["operations"].workflows == ("reminder", "daily_brief", "collect")
 
 
 @pytest.fixture
