@@ -84,6 +84,15 @@ def load_run(ctx: RunContext, run_id: str) -> Run:
         return s.get(Run, run_id)
 
 
+def logged_out(ctx: RunContext, run: Run, reason: str) -> dict:
+    """A background read (sweep, collection) met the login wall: the account shows 需要登录 and the run
+    fails with ``reason``; it waits for no scan (the owner is told through the account's state)."""
+    with owned(ctx) as s:
+        s.get(Account, run.account_id).status = "needs_login"
+        set_status(s, s.get(Run, run.id), "failed", reason=reason)
+    return {"stopped": True}
+
+
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
     return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
 

@@ -12,11 +12,11 @@ from langgraph.runtime import Runtime
 from sqlalchemy import func, select
 
 from core.errors import LoginRequired
-from core.models import Account, Run, Workspace, utcnow
+from core.models import Run, Workspace, utcnow
 from core.runs import set_status
 from graphs.collect.state import CollectState
 from graphs.context import RunContext
-from graphs.steps import load_run, owned
+from graphs.steps import load_run, logged_out, owned
 from metrics.models import MetricPoint
 from metrics.retention import downsample
 from metrics.store import Collected, save
@@ -38,10 +38,7 @@ def read(state: CollectState, runtime: Runtime[RunContext]) -> CollectState:
         page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
         stats = adapter.read_stats(page, since)
     except LoginRequired:
-        with owned(ctx) as s:
-            s.get(Account, run.account_id).status = "needs_login"
-            set_status(s, s.get(Run, run.id), "failed", reason="账号登录已失效，请在手机上扫码登录，之后会继续读取数据")
-        return {"stopped": True}
+        return logged_out(ctx, run, "账号登录已失效，请在手机上扫码登录，之后会继续读取数据")
     ctx.workbench.save_session()
     ctx.workbench.close()  # storing needs no page: the account's next run gets the browser sooner
     got = Collected(readings=[asdict(r) for r in stats.readings],

@@ -11,13 +11,13 @@ from langgraph.runtime import Runtime
 from core.db import transaction
 from core.errors import LoginRequired
 from core.inbox import inbox_account
-from core.models import Account, Run, utcnow
+from core.models import Run, utcnow
 from core.runs import set_status
 from graphs.context import RunContext
 from graphs.inbound.sites import inbound_adapter
 from graphs.inbound.store import item_dict, store_items
 from graphs.inbound_sweep.state import SweepState
-from graphs.steps import load_run, owned
+from graphs.steps import load_run, logged_out, owned
 from llm.client import LLM
 
 OVERLAP = timedelta(minutes=10)
@@ -39,10 +39,7 @@ def read(state: SweepState, runtime: Runtime[RunContext]) -> SweepState:
         page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
         items = adapter.read_inbox(page, since)
     except LoginRequired:
-        with owned(ctx) as s:
-            s.get(Account, run.account_id).status = "needs_login"
-            set_status(s, s.get(Run, run.id), "failed", reason="账号登录已失效，请在手机上扫码登录，之后会继续读取消息")
-        return {"stopped": True}
+        return logged_out(ctx, run, "账号登录已失效，请在手机上扫码登录，之后会继续读取消息")
     ctx.workbench.save_session()
     ctx.workbench.close()  # drafting needs no page: the account's next run gets the browser sooner
     return {"items": [item_dict(i) for i in items], "started_at": started.isoformat()}
