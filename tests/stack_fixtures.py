@@ -112,8 +112,8 @@ def env(tmp_path_factory):
     stack.stop()
 
 
-def chromium_of(pid: int) -> set[int]:
-    """The Chromium processes under ``pid`` (a worker): after a SIGKILL of the worker, none may live on."""
+def descendants(pid: int) -> set[int]:
+    """Every process under ``pid``, children of children included (read from /proc)."""
     children: dict[int, list[int]] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -125,12 +125,20 @@ def chromium_of(pid: int) -> set[int]:
     out, todo = set(), [pid]
     while todo:
         for c in children.get(todo.pop(), []):
+            out.add(c)
             todo.append(c)
-            try:
-                if b"chrom" in Path(f"/proc/{c}/cmdline").read_bytes():
-                    out.add(c)
-            except OSError:
-                pass
+    return out
+
+
+def chromium_of(pid: int) -> set[int]:
+    """The Chromium processes under ``pid`` (a worker): after a SIGKILL of the worker, none may live on."""
+    out = set()
+    for c in descendants(pid):
+        try:
+            if b"chrom" in Path(f"/proc/{c}/cmdline").read_bytes():
+                out.add(c)
+        except OSError:
+            pass
     return out
 
 

@@ -13,8 +13,7 @@ from core.db import transaction
 from core.models import Account
 from core.runs import TERMINAL
 from tests.factories import make_image, seed_workspace
-from tests.stack_fixtures import Env, make_stack
-from tests.test_runtime import _alive, _descendants
+from tests.stack_fixtures import Env, alive, descendants, make_stack
 from core.content import Post
 
 RUNS = 20
@@ -30,7 +29,7 @@ def chaos_env(tmp_path_factory):
 
 def _chromium_of(pid: int) -> set[int]:
     out = set()
-    for p in _descendants(pid):
+    for p in descendants(pid):
         try:
             if b"chrom" in open(f"/proc/{p}/cmdline", "rb").read():
                 out.add(p)
@@ -88,6 +87,6 @@ def test_sigkill_at_random_points_never_posts_twice(chaos_env, tmp_path):
             assert titles[title] == 0, f"{title} is on the site but the run says {run.status}"
 
     deadline = time.monotonic() + 20
-    while any(_alive(p) for p in killed_chromium) and time.monotonic() < deadline:
+    while any(alive(p) for p in killed_chromium) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert not [p for p in killed_chromium if _alive(p)], "Chromium outlived its killed worker"
+    assert not [p for p in killed_chromium if alive(p)], "Chromium outlived its killed worker"

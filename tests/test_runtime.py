@@ -19,6 +19,7 @@ from rpa.screenshots import bare_jpeg, capture, save_shot
 from serve import ROOT, free_port
 from sites.locate import wait_until_there
 from tests.core_fixtures import wait_until
+from tests.stack_fixtures import alive, descendants
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -120,31 +121,6 @@ def test_a_screenshot_that_carries_metadata_is_re_encoded_without_it(tmp_path):
     assert Image.open(shot.full).size == (640, 400)
 
 
-def _descendants(pid: int) -> set[int]:
-    children = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(d.name))
-    out, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            out.add(c)
-            todo.append(c)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_a_quick_wait_sees_an_element_that_comes_after_several_of_its_slices_and_times_out_at_its_limit(
         runtime):
     with runtime.context(["127.0.0.1"]) as ctx:
@@ -163,9 +139,9 @@ def test_chromium_does_not_outlive_a_worker_killed_with_sigkill(core_settings):
                OPC_SANDBOX="true", XDG_CONFIG_HOME=str(core_settings.data_dir / "xdg"))
     proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    chromium = wait_until(lambda: {p for p in _descendants(proc.pid)
+    chromium = wait_until(lambda: {p for p in descendants(proc.pid)
                                    if "chrom" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="ignore")},
                           timeout=60, what="the worker's warm chromium")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    wait_until(lambda: not any(_alive(p) for p in chromium), timeout=20, what="chromium to exit")
+    wait_until(lambda: not any(alive(p) for p in chromium), timeout=20, what="chromium to exit")
