@@ -3,10 +3,12 @@ grow, two collections store them as the sites show them (totals, deltas, orders,
 runs that made each post or item, and the sites are only read: the replicas count no change at all."""
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from datetime import timedelta
 from decimal import Decimal
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.content import Post
@@ -14,7 +16,9 @@ from core.models import Run, utcnow
 from metrics import query
 from metrics.models import MetricPoint, Order
 from metrics.store import NOT_SALES
-from tests.collect_fixtures import changes, env, forget_changes, phone, pin_clock, studio, truth  # noqa: F401
+from tests.collect_fixtures import PASSWORD, changes, env, forget_changes, phone, pin_clock, studio, truth  # noqa: F401
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import PHONE, no_sideways_scroll
 from tests.factories import make_image
 
 POST_METRICS = ("views", "likes", "collects", "comments", "shares", "fans_gained")
@@ -134,3 +138,27 @@ def _assert_shop(env, studio, shown: dict, item_id: str, listing_run: str) -> No
         stock_run = s.scalar(select(MetricPoint.post_run_id).where(MetricPoint.account_id == acc,
                                                                   MetricPoint.metric == "stock").limit(1))
     assert stock_run == listing_run
+
+
+def test_the_owner_reads_an_accounts_numbers_now_from_its_page_on_the_phone(env, studio, chromium):
+    """The nightly collection can also be started by hand: 「立即读取数据」 on the account's page opens the
+    collection's run, which ends 已读取数据, and the board then shows the fans the site shows."""
+    fans = truth(env.replicas["xiaohongshu"], studio["xhs_user"])["fans"]
+    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
+                               timezone_id="Asia/Shanghai")
+    try:
+        url = env.stack.web_url
+        r = ctx.request.post(f"{url}/api/session",
+                             data={"username": f"owner{studio['workspace']}", "password": PASSWORD})
+        assert r.ok, r.text()
+        page = ctx.new_page()
+        page.goto(f"{url}/accounts/{studio['xhs']}")
+        page.get_by_role("button", name="立即读取数据").click()
+        expect(page).to_have_url(re.compile(r"/runs/[0-9a-f]+$"))
+        expect(page.get_by_text("已读取数据")).to_be_visible(timeout=180_000)  # the page follows the run
+        page.goto(f"{url}/")
+        tile = page.locator(f"[data-account='{studio['xhs']}'] [data-metric=fans]")
+        expect(tile.locator(".total")).to_have_text(f"{fans:,.0f}")
+        no_sideways_scroll(page)
+    finally:
+        ctx.close()

@@ -125,7 +125,7 @@ function formBody(form) {
 }
 
 function firstId(data) {
-  return data.id || (data.runs && data.runs[0] && data.runs[0].id) || "";
+  return data.id || (data.run && data.run.id) || (data.runs && data.runs[0] && data.runs[0].id) || "";
 }
 
 function bindApiForms() {
