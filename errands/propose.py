@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run
 from core.settings import Settings
-from errands.task import ERRAND_SITES, INSTRUCTION_MAX, Errand, checked
+from errands.task import ERRAND_SITES, INSTRUCTION_MAX, NO_MODEL, Errand, checked
 from llm.client import LLM
 from llm.errors import ModelRefused, ModelReplyInvalid, ModelUnavailable
 from planning.plan import SITE_LABELS
@@ -35,7 +35,7 @@ def propose(settings: Settings, account: Account, instruction: str) -> dict:
     llm = LLM.from_settings(settings)
     if llm is None:
         raise ValidationFailed([{"field": "instruction", "limit": "需要大模型",
-                                 "message": "没有配置大模型，员工无法在网站上自己操作（请在设置里配置模型）"}])
+                                 "message": NO_MODEL}])
     messages = [{"role": "system", "content": PROPOSE.format(site=SITE_LABELS[account.site])},
                 {"role": "user", "content": text}]
     try:

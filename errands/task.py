@@ -14,6 +14,10 @@ LINE_MAX = 100
 FORBIDDEN_MAX = 5
 ERRAND_SITES = ("taobao", "xiaohongshu", "douyin")
 """Sites an errand may go to (the tax bureau only through its own workflow)."""
+NO_MODEL = ("这套服务还没有接入大模型，员工没法自己在网站上操作（部署时填好大模型的地址、密钥和模型名后再试；"
+            "已保存的技能不用大模型也能运行）")
+"""What the owner reads when an errand needs a model and none is configured (she has no settings page for it:
+the model is part of the deployment)."""
 ALWAYS_FORBIDDEN = ("不打开其他网站", "不输入密码或验证码以外的个人信息", "不做任务以外的修改")
 
 

@@ -26,7 +26,7 @@ from core.runs import set_status
 from employees.settings import of_employee
 from errands import skills
 from errands.models import AgentStep
-from errands.task import Errand
+from errands.task import NO_MODEL, Errand
 from graphs.agent.state import AgentState
 from graphs.context import RunContext
 from graphs.steps import capture_submitted, claim_press, load_run, owned, pressing, shoot_run
@@ -64,7 +64,7 @@ def start(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     errand = Errand.model_validate(run.content)
     adapter = adapter_for(run.site, ctx.settings)
     if LLM.from_settings(ctx.settings) is None:
-        raise NoModel("没有配置大模型，员工无法在网站上自己操作（请在设置里配置模型）")
+        raise NoModel(NO_MODEL)
     return {"content": errand.model_dump(), "url": adapter.base_url + "/", "presses": 0, "steps": 0, "tokens": 0,
             "seconds": 0.0, "trail": [], "needs_login": not ctx.workbench.vault.has(run.account_id)}
 
