@@ -5,3 +5,15 @@ from playwright.sync_api import expect
 # CI runs three test files at a time on two cores beside their Chromiums and workers: a page that reloads
 # after an import can take longer than Playwright's 5-second default to show its new figures.
 expect.set_options(timeout=15_000)
+
+# The longest files start first: with three files at a time, a five-minute file that starts last (collection is
+# alphabetical) keeps one core busy alone at the end of the run. The order of tests inside a file is kept.
+LONGEST_FIRST = ("test_schemathesis.py", "test_fencing.py", "test_inbox_crash.py", "test_crash_safety.py",
+                 "test_listing_flow.py", "test_readme_stories.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)  # stable: the rest keep their collection order
