@@ -55,7 +55,8 @@ def _publish_approved(env, studio, p, tmp_path) -> dict[str, tuple[str, str]]:
     return made
 
 
-def _list_approved(env, studio, p, tmp_path) -> str:
+def _list_approved(env, studio, p, tmp_path) -> tuple[str, str]:
+    """(its 商品ID, the run that listed it): one item filled in on her phone, approved."""
     images = [make_image(tmp_path / f"m{i}.jpg", size=(800, 800), text=str(i)) for i in range(2)]
     form = {"account_id": studio["taobao"], "employee_id": studio["sales"], "category_keyword": "手机壳",
             "brand": "倍思/Baseus", "model": "iPhone 15", "title": "倍思手机壳 防摔 透明", "price": "19.90",
@@ -68,21 +69,22 @@ def _list_approved(env, studio, p, tmp_path) -> str:
     approve_card(p, run_id)
     run = env.wait_status(run_id, "published", "failed", timeout=180)
     assert run.status == "published", run.reason
-    return run.external_id
+    return run.external_id, run_id
 
 
-def _a_night(env, studio, at: datetime) -> tuple[dict, dict]:
+def _a_night(env, studio, at: datetime) -> tuple[dict, dict, dict]:
     """The service and the replicas live ``at``; the scheduler's night collection reads both accounts, and
-    changes nothing on either site. What the replicas show then: (小红书, 淘宝)."""
+    changes nothing on either site. What the replicas show then (小红书, 淘宝) and the collection runs."""
     xhs, tb = env.replicas["xiaohongshu"], env.replicas["taobao"]
     live_on(env, at)
     for replica in (xhs, tb):
         forget_changes(replica)
+    runs = {}
     for account in ("xhs", "taobao"):
-        run = night_collection(env, studio[account], at)
-        assert run.status == "published", run.reason
+        runs[account] = night_collection(env, studio[account], at)
+        assert runs[account].status == "published", runs[account].reason
     assert changes(xhs) == 0 and changes(tb) == 0  # read-only: not one request that could change anything
-    return truth(xhs, studio["xhs_user"]), truth(tb, studio["tb_user"])
+    return truth(xhs, studio["xhs_user"]), truth(tb, studio["tb_user"]), runs
 
 
 def _tile(card, metric: str, label: str, total: str, change: str | None = None) -> None:
@@ -97,14 +99,14 @@ def _tile(card, metric: str, label: str, total: str, change: str | None = None) 
 def test_the_board_shows_what_the_sites_show_after_two_nights_of_collection(env, studio, chromium, tmp_path):
     with closing(phone(env, studio)) as p:
         notes = _publish_approved(env, studio, p, tmp_path)
-        item = _list_approved(env, studio, p, tmp_path)
+        item, listing_run = _list_approved(env, studio, p, tmp_path)
 
     # the next morning, then eight days on: the first reading is before the board's 7 days, the second in them
     first_day = (utcnow().astimezone(ZONE) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    xhs1, shop1 = _a_night(env, studio, first_day)
+    xhs1, shop1, _runs = _a_night(env, studio, first_day)
     assert set(xhs1["posts"]) == set(notes)
     last_day = first_day + timedelta(days=8)
-    xhs2, shop2 = _a_night(env, studio, last_day)
+    xhs2, shop2, nights = _a_night(env, studio, last_day)
     week_from = (last_day - timedelta(days=6)).replace(hour=0)  # the board's 近7天: today and the 6 days before
     assert week_from > first_day
 
@@ -153,5 +155,22 @@ def test_the_board_shows_what_the_sites_show_after_two_nights_of_collection(env,
             expect(page.locator(f"[data-metric={metric}] .total")).to_have_text(_number(xhs2["posts"][best][metric]))
         page.locator("#post-run").get_by_role("link").click()
         expect(page).to_have_url(f"{url}/runs/{notes[best][0]}")
+
+        page.goto(f"{url}/")
+        shop.locator("ol.best li").first.get_by_role("link").click()  # the item that sold the most
+        expect(page.get_by_text(f"商品ID：{item}")).to_be_visible()
+        kept = [o for o in shop2["orders"] if o["item_id"] == item]
+        expect(page.locator("[data-metric=orders] .total")).to_have_text(_number(len(kept)))  # every order since
+        expect(page.locator("[data-metric=stock] .total")).to_have_text(_number(shop2["stock"][item]))
+        page.locator("#post-run").get_by_role("link").click()
+        expect(page).to_have_url(f"{url}/runs/{listing_run}")
+
+        page.goto(f"{url}/runs/{nights['xhs'].id}")  # the night's collection says what it read
+        expect(page.get_by_text("已读取数据").first).to_be_visible()
+        expect(page.get_by_text(re.compile("读到2篇笔记的数据"))).to_be_visible()
     finally:
         ctx.close()
+    with closing(phone(env, studio)) as p:  # her runs list is her employees' work, not the background reads
+        listed = {r["id"] for r in p.get("/api/runs").json()["runs"]}
+    assert nights["xhs"].id not in listed and nights["taobao"].id not in listed
+    assert {run for run, _title in notes.values()} | {listing_run} <= listed
