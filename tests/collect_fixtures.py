@@ -125,7 +125,7 @@ def night_collection(env, account_id: str, after: datetime):
         with env.db() as s:
             return s.scalar(select(Run.id).where(Run.account_id == account_id, Run.graph == "collect",
                                                  Run.created_at >= after))
-    run_id = wait_until(started, timeout=120, what="the scheduler to start the night's collection")
+    run_id = wait_until(started, timeout=240, what="the scheduler to start the night's collection")
     return env.wait_status(run_id, "published", "failed", timeout=240)
 
 
