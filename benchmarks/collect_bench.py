@@ -1,12 +1,16 @@
-"""Collection benchmark: one account with 10, 100 and 1,000 posts on a replica (delays off), the first
-collection (a full read) and the next night's (incremental: back to the last one less the site's window).
+"""Collection benchmark: one account with 10, 100 and 1,000 posts (or a shop with that many orders) on a
+replica (delays off), the first collection (a full read) and the next night's (incremental: back to the last
+one less the site's window).
 
-    nice -n 19 .venv/bin/python benchmarks/collect_bench.py [--sites xiaohongshu douyin] [--sizes 10 100 1000] [--write]
+    nice -n 19 .venv/bin/python benchmarks/collect_bench.py [--sites xiaohongshu douyin taobao] [--sizes 10 100 1000] [--write]
 
 The account posted once a day, so its history is N days long; the next night one more post is up and the
-replica's clock is a day on. Measured: wall time of ``read_stats`` (warm browser, logged-in context) and the
-pages it opened (navigations, tab switches, 下一页 clicks). The incremental read should cost about the same for
-100 and 1,000 posts: what the last 30 days hold, not the history.
+replica's clock is a day on. The shop sold about one order a day: N/10 items (ten of each) listed over the
+last N days, each sold out or still selling, refunds on about one order in five; the next night one more item
+is listed and the replica's clock is a day on. Measured: wall time of ``read_stats`` (warm browser, logged-in
+context) and the pages it opened (navigations, tab switches, 下一页 clicks). The incremental read should cost
+about the same for 100 and 1,000 posts or orders: what the site's window holds (30 days of posts, 15 of
+orders), not the history.
 """
 from __future__ import annotations
 
@@ -28,11 +32,13 @@ from core.settings import Settings  # noqa: E402
 from graphs.collect.nodes import WINDOW  # noqa: E402
 from rpa.runtime import BrowserRuntime  # noqa: E402
 from sites.douyin import DouyinAdapter  # noqa: E402
+from sites.taobao import TaobaoAdapter  # noqa: E402
 from sites.xiaohongshu import XiaohongshuAdapter  # noqa: E402
 from tests.collect_fixtures import add_history, scan_in  # noqa: E402
 from tests.sandbox_fixtures import running_replica  # noqa: E402
 
-SITES = {"xiaohongshu": (XiaohongshuAdapter, "sandbox.xiaohongshu"), "douyin": (DouyinAdapter, "sandbox.douyin")}
+SITES = {"xiaohongshu": (XiaohongshuAdapter, "sandbox.xiaohongshu"), "douyin": (DouyinAdapter, "sandbox.douyin"),
+         "taobao": (TaobaoAdapter, "sandbox.taobao")}
 
 
 def bench_site(site: str, sizes: list[int], runtime: BrowserRuntime) -> list[str]:
@@ -57,16 +63,24 @@ def bench_site(site: str, sizes: list[int], runtime: BrowserRuntime) -> list[str
                 second = adapter.read_stats(page, first_at - WINDOW[site])
                 t3 = time.perf_counter()
             changed = httpx.get(f"{control.url}/__sandbox__/changes", timeout=10).json()["changes"]
-            posts = len({r.subject_id for r in second.readings if r.subject == "post"})
-            lines.append(f"{site:12} {n:5} posts  first: {t1 - t0:6.2f}s {first.pages:4} pages   "
-                         f"next night: {t3 - t2:6.2f}s {second.pages:4} pages ({posts} posts read)   changes: {changed}")
+            lines.append(f"{site:12} {n:5} {'orders' if site == 'taobao' else 'posts '}  first: {t1 - t0:6.2f}s "
+                         f"{first.pages:4} pages {_read(first)}   next night: {t3 - t2:6.2f}s {second.pages:4} pages "
+                         f"{_read(second)}   changes: {changed}")
             print(lines[-1], flush=True)
     return lines
 
 
+def _read(stats) -> str:
+    """What a read brought back: the posts, or the shop's orders, refunds and items on sale."""
+    if stats.orders or any(r.subject == "item" for r in stats.readings):
+        items = len({r.subject_id for r in stats.readings if r.subject == "item"})
+        return f"({len(stats.orders)} orders, {len(stats.refunds)} refunds, {items} items read)"
+    return f"({len({r.subject_id for r in stats.readings if r.subject == 'post'})} posts read)"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sites", nargs="+", default=["xiaohongshu", "douyin"])
+    ap.add_argument("--sites", nargs="+", default=list(SITES))
     ap.add_argument("--sizes", nargs="+", type=int, default=[10, 100, 1000])
     ap.add_argument("--write", action="store_true", help="append the results to docs/benchmarks.md")
     args = ap.parse_args()

@@ -94,3 +94,44 @@ def add_history(replica_url: str, user: str, count: int, days: float) -> None:
     """``count`` older posts on the replica, the newest an hour old, the oldest ``days`` old."""
     httpx.post(f"{replica_url}/__sandbox__/stats/history", json={"user": user, "count": count, "days": days},
                timeout=60).raise_for_status()
+
+
+def live_on(env, at: datetime) -> None:
+    """The world at ``at``, for real: the replicas' data pages answer as of then, and the service's processes
+    (web, worker, scheduler) start again with their clock at then (``core.models.CLOCK_AHEAD``), as after a
+    night the machine was off. Nothing is written into the past: every reading the service keeps is read then."""
+    from core.models import utcnow
+
+    for replica in env.replicas.values():
+        pin_clock(replica, at)
+    stack = env.stack
+    stack.extra_env["OPC_CLOCK_AHEAD_S"] = str((at - utcnow()).total_seconds())
+    for name in [n for n in list(stack.procs) if n in ("web", "scheduler") or n.startswith("worker")]:
+        stack.stop_proc(name)
+    stack.start_web()
+    stack.start_worker()
+    stack.start_scheduler()
+
+
+def night_collection(env, account_id: str, after: datetime):
+    """The collection the scheduler started for the account's night slot, at or after ``after`` (the service's
+    time), once it has finished."""
+    from sqlalchemy import select
+
+    from core.models import Run
+    from tests.core_fixtures import wait_until
+
+    def started():
+        with env.db() as s:
+            return s.scalar(select(Run.id).where(Run.account_id == account_id, Run.graph == "collect",
+                                                 Run.created_at >= after))
+    run_id = wait_until(started, timeout=240, what="the scheduler to start the night's collection")
+    return env.wait_status(run_id, "published", "failed", timeout=240)
+
+
+def approve_card(phone: httpx.Client, run_id: str) -> None:
+    """The owner opens the run's approval card on her phone and approves it."""
+    cards = [c for c in phone.get("/api/approvals").json()["approvals"] if c["run"]["id"] == run_id]
+    assert len(cards) == 1, cards
+    r = phone.post(f"/api/approvals/{cards[0]['id']}/decision", json={"approve": True})
+    assert r.status_code == 200, r.text

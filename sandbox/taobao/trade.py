@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from sandbox.common.stats import page_of, pager, site_now, unit
 from sandbox.common.world import SITE_TZ
-from sandbox.taobao import pages
+from sandbox.taobao import catalog, pages
 from sandbox.taobao.rules import COOKIE
 
 SOLD = "/home.htm/trade-platform/tp/sold"
@@ -110,9 +110,27 @@ def router(world) -> APIRouter:
     def truth(user: str = "demo"):
         now = site_now(world)
         return {"orders": [{"order_no": o.order_no, "item_id": o.item_id, "amount": f"{o.amount:.2f}",
-                            "status": o.status, "refund_status": o.refund_status}
+                            "status": o.status, "refund_status": o.refund_status,
+                            "created_at": o.created_at.isoformat()}
                            for o in orders_of(world, user, now)],
                 "stock": {i.id: stock_of(world, i, now) for i in world.items_of(user) if i.shelf == "on_sale"}}
+
+    @r.post("/__sandbox__/stats/history")
+    async def history(request: Request):
+        """Control API (benchmarks, tests): a shop with about ``count`` orders, about one a day: ``count / 10``
+        items (at least one), ten of each in stock, listed evenly over the last ``count`` days, each selling at
+        its own pace until it sells out."""
+        body = await request.json()
+        user, count = str(body.get("user") or "demo"), int(body["count"])
+        items = max(1, count // 10)
+        now = datetime.now(SITE_TZ)
+        leaf = catalog.LEAVES[0]
+        for i in range(items):
+            item = world.add_item(user=user, cat_id=leaf.cat_id, cat_path=leaf.path, title=f"历史宝贝{i + 1}",
+                                  price="19.90", quantity=10, outer_id="", props={}, skus=[], main_images=[],
+                                  desc="", desc_images=[], start_mode="now", start_at=None)
+            item.created_at = now - timedelta(days=count) * (i + 0.5) / items
+        return {"items": items}
 
     @r.get(SOLD)
     def sold(request: Request, tabCode: str = "", page: int = 1):  # noqa: N803 - the real name
