@@ -59,8 +59,12 @@ def s3_server():
     proc.wait(10)
 
 
-@pytest.fixture
-def bucket(s3_server) -> Bucket:
-    b = Bucket(s3_server, f"opc-test-{next(_buckets)}")
+def new_bucket(endpoint: str) -> Bucket:
+    b = Bucket(endpoint, f"opc-test-{next(_buckets)}")
     b.client.create_bucket(Bucket=b.name, CreateBucketConfiguration={"LocationConstraint": REGION})
     return b
+
+
+@pytest.fixture
+def bucket(s3_server) -> Bucket:
+    return new_bucket(s3_server)
