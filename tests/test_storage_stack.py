@@ -18,6 +18,7 @@ from core.models import Account, Approval, Artifact, User
 from core.settings import Settings
 from rpa.vault import Vault
 from tests.factories import make_image, seed_workspace
+from tests.invoice_fixtures import SAMPLES, xml_invoice
 from tests.stack_fixtures import Env, make_stack
 from tests.storage_fixtures import KEY_ID, SECRET, new_bucket, s3_server  # noqa: F401
 
@@ -106,3 +107,15 @@ def test_the_account_session_in_the_bucket_holds_no_plaintext_cookie(shared, sho
     for c in cookies:  # ... and not one of its values (or names) is readable in the object
         assert c["value"].encode() not in raw and c["name"].encode() not in raw
     assert b"cookies" not in raw and json.dumps(state).encode()[:20] not in raw
+
+
+def test_an_invoice_uploaded_from_the_phone_is_kept_in_the_bucket_and_opens_again(shared, shop):
+    env, bucket = shared
+    data = xml_invoice(SAMPLES["brand_special"])
+    r = shop["phone"].post("/api/books/invoices", files={"file": ("十一月发票.xml", data, "text/xml")})
+    assert r.status_code == 201, r.text
+    kept = [k for k in bucket.keys("uploads/invoices/") if k.endswith(".xml")]
+    assert len(kept) == 1 and bucket.read(kept[0]) == data
+    assert not (env.stack.data_dir / "uploads" / "invoices").exists()
+    back = shop["phone"].get(f"/api/books/invoices/{r.json()['id']}/file")
+    assert back.status_code == 200 and back.content == data
