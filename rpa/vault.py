@@ -52,27 +52,27 @@ class Vault:
             raise VaultError("a shared storage_url needs OPC_VAULT_KEYS: every host must open the same sessions")
         self._fernet = MultiFernet([Fernet(k) for k in _load_keys(settings)])
 
-    def _path(self, account_id: str, kind: str = "session") -> str:
+    def _key(self, account_id: str, kind: str = "session") -> str:
         if not account_id.isalnum():
             raise VaultError("bad account id")
         return f"{FOLDER}/{account_id}.{kind}"
 
     def save(self, account_id: str, storage_state: dict) -> None:
-        self._write(self._path(account_id), storage_state)
+        self._write(self._key(account_id), storage_state)
 
     def save_credentials(self, account_id: str, credentials: dict) -> None:
         """A site's login (credit code, user, password) for sites that log in by password, not by QR."""
-        self._write(self._path(account_id, "credentials"), credentials)
+        self._write(self._key(account_id, "credentials"), credentials)
 
     def load_credentials(self, account_id: str) -> dict | None:
-        return self._read(self._path(account_id, "credentials"))
+        return self._read(self._key(account_id, "credentials"))
 
     def _write(self, key: str, secret: dict) -> None:
         # Sealed before it leaves the process: the store (a disk, a bucket) only ever holds the token.
         self._store.put(key, self._fernet.encrypt(json.dumps(secret).encode()))
 
     def load(self, account_id: str) -> dict | None:
-        return self._read(self._path(account_id))
+        return self._read(self._key(account_id))
 
     def _read(self, key: str) -> dict | None:
         try:
@@ -85,11 +85,11 @@ class Vault:
             raise VaultError("session cannot be decrypted with the configured keys") from e
 
     def has(self, account_id: str) -> bool:
-        return self._store.exists(self._store.ref(self._path(account_id)))
+        return self._store.exists(self._store.ref(self._key(account_id)))
 
     def delete(self, account_id: str) -> None:
-        self._store.delete(self._store.ref(self._path(account_id)))
-        self._store.delete(self._store.ref(self._path(account_id, "credentials")))
+        self._store.delete(self._store.ref(self._key(account_id)))
+        self._store.delete(self._store.ref(self._key(account_id, "credentials")))
 
     def seal(self, secret: dict) -> str:
         """A secret kept in a database row (a group bot's webhook address and signing secret): the token."""
