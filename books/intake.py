@@ -26,6 +26,7 @@ from books.models import CATEGORIES, EXPENSE_CATEGORIES, ExpenseRecord, IncomeRe
 from books.invoices.reading import LABELS, LOW_CONFIDENCE
 from books.store import add_records, ensure_table
 from core.errors import BusinessError, ValidationFailed
+from core.storage import Storage
 
 FIELDS = {key: label for key, label in LABELS.items() if key != "code"}
 """The card's fields in the invoice's own order, and their names on the card (发票代码 is empty on a 数电票 and
@@ -82,7 +83,7 @@ def _reading_dict(reading) -> dict:
             "warnings": [str(w) for w in reading.warnings or []]}
 
 
-def receive(session: Session, workspace_id: str, uploads: Path, filename: str, data: bytes,
+def receive(session: Session, workspace_id: str, store: Storage, filename: str, data: bytes,
             own_tax_id: str | None) -> InvoiceUpload:
     """Read the invoice and keep it for the owner's check; ``Refused`` (nothing kept) when it cannot be read."""
     from books.invoices import InvoiceRefused, read_invoice  # the reader (and OCR) load only when an invoice comes
@@ -92,13 +93,10 @@ def receive(session: Session, workspace_id: str, uploads: Path, filename: str, d
     except InvoiceRefused as e:
         raise Refused("file", e.errors[0]["message"]) from None
     digest = hashlib.sha256(data).hexdigest()
-    folder = uploads / "invoices" / workspace_id
-    folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(filename).suffix.lower()[:8] if Path(filename).suffix else ""
-    path = folder / f"{digest}{suffix}"
-    path.write_bytes(data)
     mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    upload = InvoiceUpload(workspace_id=workspace_id, filename=filename[-200:] or "发票", mime=mime, path=str(path),
+    ref = store.put(f"uploads/invoices/{workspace_id}/{digest}{suffix}", data, mime)
+    upload = InvoiceUpload(workspace_id=workspace_id, filename=filename[-200:] or "发票", mime=mime, path=ref,
                            digest=digest, source=reading.source, reading=_reading_dict(reading))
     session.add(upload)
     session.flush()

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from core.storage import Storage
 
 # Real back-ends. Sandbox mode swaps each for its local replica (see ``site_base_url``).
 REAL_BASE_URLS = {
@@ -54,6 +57,13 @@ class Settings(BaseSettings):
     """Comma-separated Fernet keys, newest first (MultiFernet rotation). None: a key file in the data dir."""
     secret_key: SecretStr | None = None
     """Signs the owner's login cookie. None: generated into the data dir on first run."""
+    storage_url: str | None = None
+    """Where screenshots, uploads and sessions live (``core.storage``): None, the data dir; or an
+    S3-compatible store, ``s3://bucket/prefix?endpoint=http://host:9000&region=cn-north-1``, which web and
+    workers on different hosts share. Needs ``vault_keys`` set (every host must open the same sessions)."""
+    storage_access_key_id: str | None = None
+    storage_secret_access_key: SecretStr | None = None
+    """The store's credentials; None: boto3's own chain (AWS_ACCESS_KEY_ID …, an instance role)."""
 
     timezone: str = "Asia/Shanghai"
     sandbox: bool = False
@@ -146,6 +156,14 @@ class Settings(BaseSettings):
     @cached_property
     def paths(self) -> "DataPaths":
         return DataPaths(self.data_dir)
+
+    @cached_property
+    def storage(self) -> "Storage":
+        from core.storage import open_storage
+
+        secret = self.storage_secret_access_key
+        return open_storage(self.storage_url, self.data_dir, self.storage_access_key_id,
+                            secret.get_secret_value() if secret else None)
 
 
 class DataPaths:

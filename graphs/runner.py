@@ -22,7 +22,7 @@ from core.runs import HELD_BY_A_WORKER, TERMINAL, audit, set_status
 from graphs.context import RunContext
 from rpa.lease import Lease, account_lock
 from rpa.process import Resources
-from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture
+from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture, run_folder
 from rpa.workbench import Workbench
 from sites.etax.errors import LoginRefused
 
@@ -177,7 +177,7 @@ def _failure_shot(res: Resources, run_id: str, workbench: Workbench) -> Shot | N
     if page is None:
         return None
     try:
-        return capture(page, res.settings.paths.artifacts / run_id, f"{FAILED_STEP}-{new_id()}")
+        return capture(page, res.settings.storage, run_folder(run_id), f"{FAILED_STEP}-{new_id()}")
     except Exception as e:
         log.warning("run %s: no failure screenshot (%s)", run_id, type(e).__name__)
         return None

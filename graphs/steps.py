@@ -27,7 +27,7 @@ from graphs.context import RunContext
 from llm.client import LLM
 from rpa import press_guard, stall
 from rpa.handoff import Waiting
-from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, shoot
+from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, run_folder, shoot
 from rpa.takeover import slider_area, take_over  # noqa: F401  (slider_area: the run's and the login's)
 
 SLIDER_WAIT_MS = 5_000
@@ -94,13 +94,13 @@ def logged_out(ctx: RunContext, run: Run, reason: str) -> dict:
 
 
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
-    return shoot(ctx.db, run.id, page, ctx.settings.paths.artifacts / run.id, step, full_page)
+    return shoot(ctx.db, run.id, page, ctx.settings.storage, run_folder(run.id), step, full_page)
 
 
 def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> Shot:
     """A screenshot saved with the run's artifacts but not yet recorded: ``add_artifacts`` records it in the
     transaction of whatever the step records with it."""
-    return capture(page, ctx.settings.paths.artifacts / run.id, f"{step}-{new_id()}", full_page)
+    return capture(page, ctx.settings.storage, run_folder(run.id), f"{step}-{new_id()}", full_page)
 
 
 def timed_start(ctx: RunContext, run: Run) -> dict:
@@ -127,7 +127,7 @@ def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) ->
     The adapter names the tab to show (``human_page``), where the slider is (``slider_box``), whether the
     site let us through (``slider_gone``) and how to put a refused slider back (``slider_retry``: the
     owner could tap the site's 重试 box herself, but a slider that is back at its start at once is kinder)."""
-    take_over(ctx.db, Waiting(run_id=run.id, fence=ctx.fence), adapter.human_page(page), ctx.settings.paths.artifacts, prompt,
+    take_over(ctx.db, Waiting(run_id=run.id, fence=ctx.fence), adapter.human_page(page), ctx.settings.storage, prompt,
               ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
               passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page),
               judge_s=SLIDER_WAIT_MS / 1000)

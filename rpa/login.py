@@ -117,7 +117,7 @@ def _sign_in(res: Resources, account_id: str, adapter, page) -> bool:
     who = Waiting(account_id=account_id, giving_up="登录已取消")
 
     def drag(asked: SliderRequired) -> None:
-        take_over(res.db, who, adapter.human_page(page), res.settings.paths.artifacts, asked.message,
+        take_over(res.db, who, adapter.human_page(page), res.settings.storage, asked.message,
                   res.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
                   passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page))
 

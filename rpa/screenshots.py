@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
-
 from PIL import Image
 from playwright.sync_api import Page
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import transaction
 from core.models import Artifact, new_id
+from core.storage import Storage
 
 FULL_WIDTH = 1280
 """The browser's own width: a viewport shot is re-encoded as it is, without a resize."""
@@ -30,11 +29,17 @@ FAILED_STEP = "failed"
 
 @dataclass
 class Shot:
-    full: Path
-    thumb: Path
+    full: str
+    thumb: str
+    """Storage refs (``core.storage``): a file's path in the data dir, or an object's s3:// address."""
 
 
-def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = True,
+def run_folder(run_id: str) -> str:
+    """The storage key folder of a run's pictures (``<data>/artifacts/<run>`` in the data dir)."""
+    return f"artifacts/{run_id}"
+
+
+def capture(page: Page, store: Storage, folder: str, name: str | None = None, full_page: bool = True,
             clip: dict | None = None) -> Shot:
     """``full_page`` for a form the owner must see whole; the visible part for a record of a list's top;
     ``clip`` (a page rectangle) for one dialog the owner must act on."""
@@ -43,13 +48,13 @@ def capture(page: Page, dest: Path, name: str | None = None, full_page: bool = T
     # (~15 ms a shot), for a blinking line the owner would not miss.
     raw = page.screenshot(full_page=full_page and clip is None, clip=clip, type="jpeg", quality=FULL_QUALITY,
                           caret="initial")
-    return save_shot(raw, dest, name or new_id())
+    return save_shot(raw, store, folder, name or new_id())
 
 
-def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path, step: str,
+def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, store: Storage, folder: str, step: str,
           full_page: bool = True, clip: dict | None = None) -> str:
     """Capture and record the screenshot and its thumbnail as artifacts; the screenshot's artifact id."""
-    shot = capture(page, dest, f"{step}-{new_id()}", full_page, clip)
+    shot = capture(page, store, folder, f"{step}-{new_id()}", full_page, clip)
     with transaction(db) as s:
         return add_artifacts(s, run_id, shot, step)
 
@@ -57,22 +62,22 @@ def shoot(db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path,
 def add_artifacts(s: Session, run_id: str | None, shot: Shot, step: str) -> str:
     """Record a captured screenshot and its thumbnail in the caller's transaction (a step that records
     more, as a read-back, commits once); the screenshot's artifact id."""
-    thumb = Artifact(run_id=run_id, kind="thumbnail", path=str(shot.thumb), step=step)
+    thumb = Artifact(run_id=run_id, kind="thumbnail", path=shot.thumb, step=step)
     s.add(thumb)
     s.flush()
-    full = Artifact(run_id=run_id, kind="screenshot", path=str(shot.full), step=step, thumb_id=thumb.id)
+    full = Artifact(run_id=run_id, kind="screenshot", path=shot.full, step=step, thumb_id=thumb.id)
     s.add(full)
     s.flush()
     return full.id
 
 
-def save_shot(raw: bytes, dest: Path, name: str) -> Shot:
-    """Re-encode a screenshot without metadata: a full image for approval and a list thumbnail."""
-    dest.mkdir(parents=True, exist_ok=True)
-    full, thumb = dest / f"{name}.jpg", dest / f"{name}.thumb.jpg"
+def save_shot(raw: bytes, store: Storage, folder: str, name: str) -> Shot:
+    """Re-encode a screenshot without metadata: a full image for approval and a list thumbnail, put in the
+    store under ``folder`` (an existing pair of that name is replaced whole)."""
+    full, thumb = io.BytesIO(), io.BytesIO()
     with Image.open(io.BytesIO(raw)) as img:
         if img.format == "JPEG" and img.width <= FULL_WIDTH and bare_jpeg(raw):
-            full.write_bytes(raw)  # Chromium's own JPEG, nothing to strip: a re-encode would cost ~40 ms
+            full.write(raw)  # Chromium's own JPEG, nothing to strip: a re-encode would cost ~40 ms
         else:
             _resized(img.convert("RGB"), FULL_WIDTH).save(full, "JPEG", quality=FULL_QUALITY, optimize=True,
                                                           progressive=True)
@@ -81,7 +86,9 @@ def save_shot(raw: bytes, dest: Path, name: str) -> Shot:
         # thumbnail's own proportions (not a square) lets a wide page decode at the smaller scale.
         img.draft("RGB", (THUMB_WIDTH, max(1, img.height * THUMB_WIDTH // max(1, img.width))))
         _resized(img.convert("RGB"), THUMB_WIDTH).save(thumb, "JPEG", quality=THUMB_QUALITY, optimize=True)
-    return Shot(full, thumb)
+    # The thumbnail first: a list never points at a full picture whose thumbnail is not there yet.
+    thumb_ref = store.put(f"{folder}/{name}.thumb.jpg", thumb.getvalue(), "image/jpeg")
+    return Shot(store.put(f"{folder}/{name}.jpg", full.getvalue(), "image/jpeg"), thumb_ref)
 
 
 def bare_jpeg(data: bytes) -> bool:

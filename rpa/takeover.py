@@ -19,9 +19,7 @@ until the site's own signal (``passed()``) says the check is done, the overall t
 from __future__ import annotations
 
 import hashlib
-import os
 import time
-from pathlib import Path
 from typing import Callable, Literal
 
 from playwright.sync_api import Page
@@ -31,8 +29,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import transaction
 from core.errors import BusinessError, HumanTimeout, PageChanged
 from core.models import Artifact, new_id
+from core.storage import Storage
 from rpa.handoff import Waiting, close_step, open_step, reprompt, take_actions
-from rpa.screenshots import save_shot
+from rpa.screenshots import run_folder, save_shot
 
 MAX_DRAG_MS = 30_000
 MAX_TEXT = 200
@@ -141,10 +140,9 @@ class LivePicture:
     """The picture the owner acts on: one artifact whose files are replaced when the page changes, so a
     take-over of many minutes leaves one picture behind, not hundreds."""
 
-    def __init__(self, db: sessionmaker[Session], run_id: str | None, page: Page, dest: Path):
-        self.db, self.run_id, self.page, self.dest = db, run_id, page, dest
-        self.full: Path | None = None
-        self.thumb: Path | None = None
+    def __init__(self, db: sessionmaker[Session], run_id: str | None, page: Page, store: Storage, folder: str):
+        self.db, self.run_id, self.page, self.store, self.folder = db, run_id, page, store, folder
+        self.name = f"live-{new_id()}"
         self.digest = ""
 
     def _raw(self, area: dict) -> bytes:
@@ -154,27 +152,24 @@ class LivePicture:
 
     def first(self, area: dict) -> str:
         """Shoot the area and record it; the artifact id the step points at."""
-        shot = save_shot(self._raw(area), self.dest, f"live-{new_id()}")
-        self.full, self.thumb = shot.full, shot.thumb
+        shot = save_shot(self._raw(area), self.store, self.folder, self.name)
         with transaction(self.db) as s:
-            thumb = Artifact(run_id=self.run_id, kind="thumbnail", path=str(shot.thumb), step="takeover")
+            thumb = Artifact(run_id=self.run_id, kind="thumbnail", path=shot.thumb, step="takeover")
             s.add(thumb)
             s.flush()
-            full = Artifact(run_id=self.run_id, kind="screenshot", path=str(shot.full), step="takeover",
+            full = Artifact(run_id=self.run_id, kind="screenshot", path=shot.full, step="takeover",
                             thumb_id=thumb.id)
             s.add(full)
             s.flush()
             return full.id
 
     def refresh(self, area: dict) -> bool:
-        """Shoot again; when the page looks different, swap the files in place (atomically: the phone
-        may be fetching the old one). True when the picture changed."""
+        """Shoot again; when the page looks different, replace the pictures under the same refs (each put is
+        whole: the phone may be fetching the old one). True when the picture changed."""
         raw = self._raw(area)
         if not raw:
             return False
-        shot = save_shot(raw, self.dest, f"{self.full.stem}.next")
-        os.replace(shot.thumb, self.thumb)
-        os.replace(shot.full, self.full)
+        save_shot(raw, self.store, self.folder, self.name)
         return True
 
 
@@ -209,7 +204,7 @@ class _Drags:
                 "请看新画面再拖一次（按住滑块，匀速拖到最右边）")
 
 
-def take_over(db: sessionmaker[Session], who: Waiting, page: Page, artifacts: Path, prompt: str,
+def take_over(db: sessionmaker[Session], who: Waiting, page: Page, store: Storage, prompt: str,
               timeout_s: int, area: Callable[[], dict | None], passed: Callable[[], bool],
               reset: Callable[[], None] = lambda: None, judge_s: float = JUDGE_S,
               waited_for: str = "滑块验证") -> None:
@@ -224,7 +219,7 @@ def take_over(db: sessionmaker[Session], who: Waiting, page: Page, artifacts: Pa
     where = area()
     if where is None:
         raise PageChanged(f"需要你操作的{waited_for}窗口不见了，已停止，{who.giving_up}", url=page.url)
-    picture = LivePicture(db, who.run_id, page, artifacts / (who.run_id or f"account-{who.account_id}"))
+    picture = LivePicture(db, who.run_id, page, store, run_folder(who.run_id or f"account-{who.account_id}"))
     step_id = open_step(db, who, "drag", prompt, timeout_s, screenshot_id=picture.first(where))
     waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
     too_long = HumanTimeout(f"等待你在手机上完成{waited_for}超过{waited}，已停止，{who.giving_up}", url=page.url)

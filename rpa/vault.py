@@ -4,16 +4,21 @@ Keys come from ``Settings.vault_keys`` (comma-separated Fernet keys, newest firs
 old key keep decrypting while new writes use the newest). Without it a key is generated into
 ``<data>/vault.key`` with 0600 permissions on first run. Values never leave this module in clear text
 except to the browser runtime; they are never logged.
+
+The sealed tokens live in ``Settings.storage`` (``core.storage``) under ``sessions/``: the data dir's
+``sessions/<account>.session`` files as always, or objects in a shared bucket, which then holds only
+ciphertext. A shared store needs ``vault_keys`` set: a key file is one machine's, and every host must open
+the same sessions.
 """
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from core.settings import Settings
+from core.storage import Missing
 
 
 class VaultError(Exception):
@@ -37,52 +42,54 @@ def _load_keys(settings: Settings) -> list[bytes]:
     return [key_file.read_bytes().strip()]
 
 
+FOLDER = "sessions"
+
+
 class Vault:
     def __init__(self, settings: Settings):
-        self._dir: Path = settings.paths.sessions
-        self._dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._store = settings.storage
+        if self._store.shared and settings.vault_keys is None:
+            raise VaultError("a shared storage_url needs OPC_VAULT_KEYS: every host must open the same sessions")
         self._fernet = MultiFernet([Fernet(k) for k in _load_keys(settings)])
 
-    def _path(self, account_id: str, kind: str = "session") -> Path:
+    def _key(self, account_id: str, kind: str = "session") -> str:
         if not account_id.isalnum():
             raise VaultError("bad account id")
-        return self._dir / f"{account_id}.{kind}"
+        return f"{FOLDER}/{account_id}.{kind}"
 
     def save(self, account_id: str, storage_state: dict) -> None:
-        self._write(self._path(account_id), storage_state)
+        self._write(self._key(account_id), storage_state)
 
     def save_credentials(self, account_id: str, credentials: dict) -> None:
         """A site's login (credit code, user, password) for sites that log in by password, not by QR."""
-        self._write(self._path(account_id, "credentials"), credentials)
+        self._write(self._key(account_id, "credentials"), credentials)
 
     def load_credentials(self, account_id: str) -> dict | None:
-        return self._read(self._path(account_id, "credentials"))
+        return self._read(self._key(account_id, "credentials"))
 
-    def _write(self, path: Path, secret: dict) -> None:
-        token = self._fernet.encrypt(json.dumps(secret).encode())
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(token)
-        os.replace(tmp, path)
+    def _write(self, key: str, secret: dict) -> None:
+        # Sealed before it leaves the process: the store (a disk, a bucket) only ever holds the token.
+        self._store.put(key, self._fernet.encrypt(json.dumps(secret).encode()))
 
     def load(self, account_id: str) -> dict | None:
-        return self._read(self._path(account_id))
+        return self._read(self._key(account_id))
 
-    def _read(self, path: Path) -> dict | None:
-        if not path.exists():
+    def _read(self, key: str) -> dict | None:
+        try:
+            token = self._store.get(self._store.ref(key))
+        except Missing:
             return None
         try:
-            return json.loads(self._fernet.decrypt(path.read_bytes()))
+            return json.loads(self._fernet.decrypt(token))
         except InvalidToken as e:
             raise VaultError("session cannot be decrypted with the configured keys") from e
 
     def has(self, account_id: str) -> bool:
-        return self._path(account_id).exists()
+        return self._store.exists(self._store.ref(self._key(account_id)))
 
     def delete(self, account_id: str) -> None:
-        self._path(account_id).unlink(missing_ok=True)
-        self._path(account_id, "credentials").unlink(missing_ok=True)
+        self._store.delete(self._store.ref(self._key(account_id)))
+        self._store.delete(self._store.ref(self._key(account_id, "credentials")))
 
     def seal(self, secret: dict) -> str:
         """A secret kept in a database row (a group bot's webhook address and signing secret): the token."""
@@ -97,10 +104,11 @@ class Vault:
     def rotate(self) -> int:
         """Re-encrypt every session with the newest key; returns how many were rewritten."""
         n = 0
-        for path in [*self._dir.glob("*.session"), *self._dir.glob("*.credentials")]:
-            path.write_bytes(self._fernet.rotate(path.read_bytes()))
-            n += 1
+        for key in self._store.keys(FOLDER):
+            if key.endswith((".session", ".credentials")):
+                self._store.put(key, self._fernet.rotate(self._store.get(self._store.ref(key))))
+                n += 1
         return n
 
     def __repr__(self) -> str:
-        return f"Vault({self._dir})"
+        return f"Vault({self._store!r})"

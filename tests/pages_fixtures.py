@@ -17,7 +17,7 @@ from core.db import transaction
 from core.errors import PageChanged
 from core.models import Account, Approval, Employee, Run, Schedule, Workspace, utcnow
 from health.models import SessionHealth
-from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, save_shot
+from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP, add_artifacts, run_folder, save_shot
 from tests.factories import make_image
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace)
 from tests.inbox_fixtures import add_inbox_day
@@ -58,7 +58,7 @@ def _run(s, ws: Workspace, account: Account, employee: Employee, graph: str, sta
 def _shot(s, web, run: Run, step: str) -> None:
     """A screenshot of the run's page, recorded as the run's nodes record theirs."""
     raw = make_image(web.settings.paths.artifacts / run.id / f"{step}.png", size=(1280, 900), fmt="PNG").read_bytes()
-    add_artifacts(s, run.id, save_shot(raw, web.settings.paths.artifacts / run.id, step), step)
+    add_artifacts(s, run.id, save_shot(raw, web.settings.storage, run_folder(run.id), step), step)
 
 
 def _post(title: str, **kw) -> dict:

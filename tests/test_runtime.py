@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from core.storage import LocalStorage
 from rpa.fence import proxy_settings
 from rpa.runtime import BrowserRuntime
 from rpa.screenshots import bare_jpeg, capture, save_shot
@@ -100,13 +101,13 @@ def test_screenshots_are_compressed_jpegs_with_a_thumbnail_and_no_metadata(runti
     with runtime.context(["127.0.0.1"]) as ctx:
         page = ctx.new_page()
         page.goto(f"http://127.0.0.1:{page_server}/shop")
-        shot = capture(page, tmp_path, "filled")
+        shot = capture(page, LocalStorage(tmp_path), "shots", "filled")
     full, thumb = Image.open(shot.full), Image.open(shot.thumb)
     assert full.format == thumb.format == "JPEG"
     assert full.width <= 1280 and thumb.width <= 240
     assert not full.info.get("exif") and not thumb.info.get("exif")
-    assert bare_jpeg(shot.full.read_bytes()) and bare_jpeg(shot.thumb.read_bytes())
-    assert shot.full.stat().st_size < 300_000
+    assert bare_jpeg(Path(shot.full).read_bytes()) and bare_jpeg(Path(shot.thumb).read_bytes())
+    assert Path(shot.full).stat().st_size < 300_000
 
 
 def test_a_screenshot_that_carries_metadata_is_re_encoded_without_it(tmp_path):
@@ -115,8 +116,8 @@ def test_a_screenshot_that_carries_metadata_is_re_encoded_without_it(tmp_path):
     buf = io.BytesIO()
     Image.new("RGB", (640, 400), "white").save(buf, "JPEG", exif=exif, comment=b"cookie=secret")
     assert not bare_jpeg(buf.getvalue())
-    shot = save_shot(buf.getvalue(), tmp_path, "tagged")
-    data = shot.full.read_bytes()
+    shot = save_shot(buf.getvalue(), LocalStorage(tmp_path), "shots", "tagged")
+    data = Path(shot.full).read_bytes()
     assert bare_jpeg(data) and b"abc123" not in data and b"secret" not in data
     assert Image.open(shot.full).size == (640, 400)
 

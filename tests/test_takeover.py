@@ -101,7 +101,7 @@ def _slider_page(page, tb):
 
 
 def _take_over_slider(factory, who, page, settings, timeout_s=60, **kw) -> None:
-    take_over(factory, who, page, settings.paths.artifacts, "淘宝要求安全验证", timeout_s,
+    take_over(factory, who, page, settings.storage, "淘宝要求安全验证", timeout_s,
               area=lambda: slider_area(guards.slider_box(page)), passed=lambda: guards.slider_tab(page) is None,
               **kw)
 
@@ -148,7 +148,7 @@ def test_typed_text_reaches_the_field_the_owner_tapped(page, tb, db, core_settin
 
     phone = Phone(factory, who, owner)
     phone.start()
-    take_over(factory, who, page, core_settings.paths.artifacts, "请在搜索框输入类目关键词", 30,
+    take_over(factory, who, page, core_settings.storage, "请在搜索框输入类目关键词", 30,
               area=lambda: area, passed=lambda: field.input_value() == "手机壳 防摔", waited_for="输入")
     phone.join(5)
     assert phone.error is None, phone.error

@@ -8,8 +8,6 @@ The code itself goes through ``POST /api/runs/{id}/code`` and ``POST /api/accoun
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException
@@ -17,10 +15,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from api.codes import hand_action, hand_over
-from api.deps import DbDep, OwnerDep, UserDep, WorkspaceDep
+from api.deps import DbDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.scoped import owned
 from api.views import artifact_url
 from core.models import Account, Artifact, HumanStep, Run
+from core.storage import Storage, StorageError
 from rpa.handoff import Waiting, pending_step
 from rpa.takeover import Drag, Tap, Text, as_action
 
@@ -33,27 +32,27 @@ def _picture(s: Session, step: HumanStep | None) -> Artifact | None:
     return s.get(Artifact, step.screenshot_id)
 
 
-def _step_view(s: Session, step: HumanStep | None, base: str) -> dict:
+def _step_view(s: Session, store: Storage, step: HumanStep | None, base: str) -> dict:
     if step is None:
         return {"kind": None}
     view = {"kind": step.kind, "prompt": step.prompt, "screenshot": artifact_url(step.screenshot_id), "id": step.id}
     art = _picture(s, step)
     if art is not None:
         try:
-            version = os.stat(art.path).st_mtime_ns  # the worker replaces the file when the page changes
-        except FileNotFoundError:
-            version = 0
+            version = store.version(art.path)  # the worker replaces the picture when the page changes
+        except StorageError:
+            version = "0"
         view["screenshot"] = f"{base}/step/picture?v={version}"
         view["queued"] = len(json.loads(step.answer)) if step.answer else 0  # actions the worker has yet to do
     return view
 
 
-def _picture_response(s: Session, who: Waiting) -> Response:
+def _picture_response(s: Session, store: Storage, who: Waiting) -> Response:
     art = _picture(s, pending_step(s, who))
     try:
-        # Read whole: the worker may swap the file while it is sent.
-        data = Path(art.path).read_bytes() if art is not None else None
-    except FileNotFoundError:
+        # Read whole: the worker may swap the picture while it is sent.
+        data = store.get(art.path) if art is not None else None
+    except StorageError:
         data = None
     if data is None:
         raise HTTPException(404, "现在没有需要你操作的画面")
@@ -73,15 +72,16 @@ def _who(s: Session, kind: Waiter, target_id: str, ws) -> Waiting:
 
 
 @router.get("/{kind}/{target_id}/step")
-def step(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> dict:
+def step(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> dict:
     """What the run (or the account's login) waits for from the owner right now, if anything."""
-    return _step_view(s, pending_step(s, _who(s, kind, target_id, ws)), f"/api/{kind}/{target_id}")
+    return _step_view(s, settings.storage, pending_step(s, _who(s, kind, target_id, ws)), f"/api/{kind}/{target_id}")
 
 
 @router.get("/{kind}/{target_id}/step/picture")
-def step_picture(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> Response:
+def step_picture(kind: Waiter, target_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep,
+                 settings: SettingsDep) -> Response:
     """The newest picture of the page the owner is taking over (never cached: it changes every second)."""
-    return _picture_response(s, _who(s, kind, target_id, ws))
+    return _picture_response(s, settings.storage, _who(s, kind, target_id, ws))
 
 
 @router.post("/{kind}/{target_id}/drag")

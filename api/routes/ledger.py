@@ -7,13 +7,12 @@ The quarter's returns and the income import stay in ``api.routes.books``.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +38,7 @@ from books.vat import compute_return
 from books.vat_text import pct
 from core.errors import BusinessError, ValidationFailed
 from core.models import Workspace
+from core.storage import StorageError
 
 router = APIRouter(tags=["books"])
 KINDS = {"income": "收入", "expense": "支出"}
@@ -239,7 +239,7 @@ async def upload_invoice(file: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s:
     tax_id = own_tax_id(s, ws)
     try:
         # Reading (OCR for a photo) is CPU work: in the thread pool, so the event loop keeps answering.
-        upload = await run_in_threadpool(intake.receive, s, ws.id, settings.paths.uploads, file.filename or "", data,
+        upload = await run_in_threadpool(intake.receive, s, ws.id, settings.storage, file.filename or "", data,
                                          tax_id)
         s.commit()
     except intake.Refused as e:
@@ -323,13 +323,15 @@ def _record_link(s: Session, kind: str | None, record_id: str | None) -> str | N
 
 
 @router.get("/api/books/invoices/{upload_id}/file")
-def invoice_file(upload_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep) -> FileResponse:
-    """The uploaded file itself (the record's attachment)."""
+def invoice_file(upload_id: str, user: UserDep, ws: WorkspaceDep, s: DbDep, settings: SettingsDep) -> Response:
+    """The uploaded file itself (the record's attachment), read through the service from wherever it is kept."""
     up = _upload(s, ws, upload_id)
-    if not Path(up.path).is_file():
-        raise FieldErrors([field_error("upload", "保存着的发票文件", "这张发票的原文件已经不在了")], 404)
-    return FileResponse(up.path, media_type=up.mime, headers={"Cache-Control": "private, max-age=3600"},
-                        filename=up.filename, content_disposition_type="inline")
+    try:
+        data = settings.storage.get(up.path)
+    except StorageError:
+        raise FieldErrors([field_error("upload", "保存着的发票文件", "这张发票的原文件已经不在了")], 404) from None
+    return Response(data, media_type=up.mime, headers={"Cache-Control": "private, max-age=3600",
+                                                       "Content-Disposition": f"inline; filename*=UTF-8''{quote(up.filename)}"})
 
 
 @router.get("/api/books/invoices/quality")

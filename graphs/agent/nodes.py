@@ -34,7 +34,7 @@ from llm.client import LLM
 from rpa.agent_guard import Budget, Guard
 from rpa.agent_replay import Mismatch, locate, replay
 from rpa.agent_session import ModelConfig, run_segment
-from rpa.screenshots import add_artifacts, save_shot
+from rpa.screenshots import add_artifacts, run_folder, save_shot
 from sites import adapter_for
 
 log = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ def _path(url: str) -> str:
 def _record_step(ctx: RunContext, run: Run, step: dict, shot: bytes | None) -> None:
     """One agent step on the run page, written as it happens (from the agent's thread)."""
     try:
-        saved = save_shot(shot, ctx.settings.paths.artifacts / run.id, f"{STEP_SHOT}-{new_id()}") if shot else None
+        saved = save_shot(shot, ctx.settings.storage, run_folder(run.id), f"{STEP_SHOT}-{new_id()}") if shot else None
         with transaction(ctx.db) as s:
             shot_id = add_artifacts(s, run.id, saved, STEP_SHOT) if saved else None
             s.add(AgentStep(run_id=run.id, n=step["n"], url=_path(step["url"]), saw=step["saw"][:500],

@@ -25,6 +25,7 @@ from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa import stall
 from rpa.handoff import Waiting, ask, ask_code
+from rpa.screenshots import run_folder
 from rpa.sign_in import type_login
 from sites import adapter_for
 from sites.etax.errors import AlreadyFiled, FaceCheckRequired
@@ -102,12 +103,10 @@ def _face_check(ctx: RunContext, run: Run, adapter, page, asked: FaceCheckRequir
 
 def _keep_qr(ctx: RunContext, run: Run, data_url: str) -> str:
     """The portal's own QR image, as it is (a re-encode could blur it for the app's camera)."""
-    folder = ctx.settings.paths.artifacts / run.id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"face-qr-{new_id()}.png"
-    path.write_bytes(base64.b64decode(data_url.split(",", 1)[1]))
+    ref = ctx.settings.storage.put(f"{run_folder(run.id)}/face-qr-{new_id()}.png",
+                                   base64.b64decode(data_url.split(",", 1)[1]), "image/png")
     with transaction(ctx.db) as s:
-        art = Artifact(run_id=run.id, kind="screenshot", path=str(path), mime="image/png", step="face-check")
+        art = Artifact(run_id=run.id, kind="screenshot", path=ref, mime="image/png", step="face-check")
         s.add(art)
         s.flush()
         return art.id
