@@ -164,21 +164,24 @@ def social_env(tmp_path_factory, fake_llm_server: FakeLLM):
     stack.stop()
 
 
-def creator(env: Env, site: str, fake_llm: FakeLLM) -> dict:
-    """A workspace whose 营销专员 has a ``site`` account logged in by QR scan, and its owner; the same keys
-    as ``shop`` (``start_errand``, ``phone`` and ``pending_card`` take either)."""
+SITE_USER = {"taobao": "tb", "xiaohongshu": "xhs", "douyin": "dy"}
+
+
+def creator(env: Env, site: str, fake_llm: FakeLLM, role: str = "marketing", name: str = "营销专员") -> dict:
+    """A workspace whose employee has a ``site`` account logged in by QR scan, and its owner: the keys
+    ``start_errand``, ``phone`` and ``pending_card`` use."""
     replica = env.replicas[site]
     replica.reset()
     n = next(_n)
     with transaction(env.db) as s:
-        ws = Workspace(name=f"号{n}")
+        ws = Workspace(name=f"店{n}")
         s.add(ws)
         s.flush()
-        emp = Employee(workspace_id=ws.id, role="marketing", name="营销专员", mode="semi_auto", settings={})
-        acc = Account(workspace_id=ws.id, site=site, name=f"{site}{n}", status="needs_login")
+        emp = Employee(workspace_id=ws.id, role=role, name=name, mode="semi_auto", settings={})
+        acc = Account(workspace_id=ws.id, site=site, name=f"{SITE_USER[site]}{n}", status="needs_login")
         s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
         s.flush()
-        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id, "user": f"{site[:2]}-{acc.id}"}
+        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id, "user": f"{SITE_USER[site]}-{acc.id}"}
     env.qr_login(ids["account"], user=ids["user"])
     return {**ids, "site": site, "replica": replica, "llm": fake_llm}
 
@@ -193,22 +196,10 @@ def add_posts(account: dict, titles: list[str]) -> None:
 @pytest.fixture
 def shop(agent_env, fake_llm):
     """A workspace with a Taobao shop logged in by QR scan, its 销售助理, its owner, and 桂花图案手机壳 on sale."""
-    taobao = agent_env.replicas["taobao"]
-    taobao.reset()
-    n = next(_n)
-    with transaction(agent_env.db) as s:
-        ws = Workspace(name=f"店{n}")
-        s.add(ws)
-        s.flush()
-        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto", settings={})
-        acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
-        s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
-        s.flush()
-        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id, "user": f"tb-{acc.id}"}
-    agent_env.qr_login(ids["account"], user=ids["user"])
-    item = httpx.post(f"{taobao.url}/__sandbox__/items", json={"user": ids["user"], "title": ITEM, "price": "29.90"},
+    ids = creator(agent_env, "taobao", fake_llm, role="sales", name="销售助理")
+    item = httpx.post(f"{ids['replica'].url}/__sandbox__/items", json={"user": ids["user"], "title": ITEM, "price": "29.90"},
                       timeout=10).json()
-    return {**ids, "item": item, "replica": taobao, "llm": fake_llm}
+    return {**ids, "item": item}
 
 
 def set_budget(env: Env, shop: dict, **settings) -> None:
@@ -441,15 +432,18 @@ def _cards(text: str, word: str) -> dict[str, str]:
 
 class MakesPrivate(Script):
     """「把抖音上标题里有'试用'的作品设为私密」: 作品管理; for each such work still visible to others, its 设置权限,
-    then 仅自己可见 announced with ``request_approval`` (the dialog's 确定 is part of the approved action)."""
+    then 仅自己可见 announced with ``request_approval`` (the dialog's 确定 is part of the approved action) or
+    clicked straight away (``announce=False``: the guard must catch it)."""
 
-    def __init__(self, word: str = "试用"):
-        self.word, self.current = word, None
+    def __init__(self, word: str = "试用", announce: bool = True):
+        self.word, self.current, self.announce = word, None, announce
 
     def agent(self, view: PageView) -> Step:
         if not view.shows("个作品"):  # 共 N 个作品: the list is open
             return agent_reply({"click": {"index": view.find("内容管理", tag="a")}}, goal="打开作品管理")
         radio = view.find("visibility-private", tag="input")
+        if radio is not None and not self.announce:
+            return agent_reply({"click": {"index": radio}}, goal="选择仅自己可见")
         if radio is not None:
             return agent_reply({"request_approval": {"index": radio, "action": f"把「{self.current}」设为仅自己可见"}},
                                goal="请主人批准设为仅自己可见")

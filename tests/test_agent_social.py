@@ -87,3 +87,14 @@ def test_rejected_at_the_card_no_work_changes(social_env, fake_llm):
     assert run.reason == "先别改"
     assert dy["replica"].state()["manage_log"] == []
     assert set(_visibility(dy).values()) == {"public"}
+
+
+def test_choosing_only_me_without_announcing_it_is_held_for_the_owner_all_the_same(social_env, fake_llm):
+    dy = creator(social_env, "douyin", fake_llm)
+    add_posts(dy, WORKS)
+    fake_llm.responder = MakesPrivate(announce=False)
+    run_id = start_errand(social_env, dy, instruction="把抖音上标题里有'试用'的作品设为私密",
+                          goal="把标题里有「试用」的作品设为仅自己可见", done_when="作品管理里这些作品显示仅自己可见")
+    social_env.wait_status(run_id, "awaiting_approval", timeout=240)
+    assert pending_card(social_env, run_id).fields["agent_action"] == "点击「仅自己可见」"
+    assert dy["replica"].state()["manage_log"] == []
