@@ -56,8 +56,9 @@ def router(world, site: Site, posts_of, records, user_of, add_post) -> APIRouter
         try:
             body = await request.json()
         except ValueError:
-            body = {}
-        post = next((p for p in posts_of(user) if p.id == str((body or {}).get(site.id_field, ""))), None)
+            body = None
+        body = body if isinstance(body, dict) else {}
+        post = next((p for p in posts_of(user) if p.id == str(body.get(site.id_field, ""))), None)
         if post is None:
             return None, body, site.fail(site.missing_text)
         await asyncio.sleep(world.delay(random.uniform(0.4, 1.0), 0.02))
