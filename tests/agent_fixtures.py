@@ -461,3 +461,25 @@ class MakesPrivate(Script):
         cards = _cards(page, self.word)
         ok = bool(cards) and all("仅自己可见" in card for card in cards.values())
         return judge_reply(ok, f"{len(cards)}个标题里有「{self.word}」的作品都显示仅自己可见" if ok else "还有作品没有设为仅自己可见")
+
+
+class DeletesNote(Script):
+    """删除 a note in 笔记管理: announced with ``request_approval`` on its row's 删除 (the site's 确定删除…吗？ is
+    part of the approved action)."""
+
+    def __init__(self, title: str):
+        self.title = title
+
+    def agent(self, view: PageView) -> Step:
+        if "主人已批准" in view.prompt:
+            return agent_reply({"done": {"text": f"笔记「{self.title}」已删除", "success": True}}, goal="完成")
+        if not view.shows("发布于"):
+            return agent_reply({"click": {"index": view.find("笔记管理", tag="a")}}, goal="打开笔记管理")
+        button = view.find("删除", tag="button", after=self.title)
+        return agent_reply({"request_approval": {"index": button, "action": f"删除笔记「{self.title}」"}},
+                           goal="请主人批准删除")
+
+    def judge(self, prompt: str) -> Step:
+        page = prompt.split("<page_text>", 1)[-1]
+        ok = self.title not in page and "发布于" in page
+        return judge_reply(ok, "笔记管理里已经没有这篇笔记" if ok else "笔记还在")

@@ -9,7 +9,7 @@ import time
 import httpx
 
 from core.models import Approval, Artifact
-from tests.agent_fixtures import (MakesPrivate, ReadsNotes, add_posts, creator, pending_card, phone,  # noqa: F401
+from tests.agent_fixtures import (DeletesNote, MakesPrivate, ReadsNotes, add_posts, creator, pending_card, phone,  # noqa: F401
                                   social_env, start_errand)
 from tests.core_fixtures import wait_until
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
@@ -98,3 +98,19 @@ def test_choosing_only_me_without_announcing_it_is_held_for_the_owner_all_the_sa
     social_env.wait_status(run_id, "awaiting_approval", timeout=240)
     assert pending_card(social_env, run_id).fields["agent_action"] == "点击「仅自己可见」"
     assert dy["replica"].state()["manage_log"] == []
+
+
+def test_deleting_a_note_waits_for_the_owner_and_the_sites_confirm_is_answered_as_part_of_it(social_env, fake_llm):
+    xhs = creator(social_env, "xiaohongshu", fake_llm)
+    add_posts(xhs, NOTES[:3])
+    fake_llm.responder = DeletesNote(NOTES[1])
+    run_id = start_errand(social_env, xhs, instruction=f"删除笔记「{NOTES[1]}」", goal=f"删除笔记「{NOTES[1]}」",
+                          done_when="笔记管理里不再有这篇笔记", forbidden=("不删除其他笔记",))
+    social_env.wait_status(run_id, "awaiting_approval", timeout=240)
+    card = pending_card(social_env, run_id)
+    assert card.fields["agent_action"] == f"删除笔记「{NOTES[1]}」" and xhs["replica"].state()["manage_log"] == []
+    phone(social_env, xhs).post(f"/api/approvals/{card.id}/decision", json={"approve": True}).raise_for_status()
+    run = social_env.wait_status(run_id, "published", "failed", timeout=240)
+    assert run.status == "published", run.reason
+    assert [(e["action"], e["title"]) for e in xhs["replica"].state()["manage_log"]] == [("delete", NOTES[1])]
+    assert [n["title"] for n in xhs["replica"].state()["notes"] if n["user"] == xhs["user"]] == [NOTES[0], NOTES[2]]
