@@ -19,6 +19,14 @@ NO_MODEL = ("这套服务还没有接入大模型，员工没法自己在网站�
 """What the owner reads when an errand needs a model and none is configured (she has no settings page for it:
 the model is part of the deployment)."""
 ALWAYS_FORBIDDEN = ("不打开其他网站", "不输入密码或验证码以外的个人信息", "不做任务以外的修改")
+SITE_PAGES = {
+    "xiaohongshu": (("笔记管理（每篇笔记的封面、时间、数据和可见范围；权限设置、删除）", "/new/note-manager"),
+                    ("数据中心·内容分析（每篇笔记的观看、点赞、收藏、评论、分享）", "/statistics/data-analysis")),
+    "douyin": (("作品管理（每个作品的封面、时间、数据和可见范围；设置权限、删除）", "/creator-micro/content/manage"),
+               ("数据中心·投稿作品（每个作品的播放、点赞、评论、分享、收藏）", "/creator-micro/data-center/content?tab=works")),
+}
+"""Where things are on a site, told to the agent with the task (paths of the real creator centers, on the
+account's own site): it goes there instead of hunting through menus."""
 
 
 class Errand(BaseModel):
@@ -45,6 +53,9 @@ class Errand(BaseModel):
         lines = [f"目标：{self.goal}", f"完成的标准：{self.done_when}",
                  f"不可以做：{'；'.join([*self.forbidden, *ALWAYS_FORBIDDEN])}",
                  f"从这个页面开始：{start_url}", f"主人的原话：{self.instruction}"]
+        origin = start_url.split("/", 3)[:3]
+        for label, path in SITE_PAGES.get(self.site, ()):
+            lines.append(f"网站页面：{label} {'/'.join(origin)}{path}")
         if self.reads_only:
             lines.append("这是只读任务：不要修改任何东西，最后用 done 把读到的结果以 JSON 写在 text 里。")
         if note:

@@ -26,9 +26,12 @@ from rpa import agent_env  # noqa: F401  (before browser_use: its switches)
 from browser_use import ActionResult, Tools
 
 IRREVERSIBLE = ("发布", "提交", "保存", "确认", "确定", "支付", "付款", "删除", "上架", "下架", "改价", "发送", "回复",
-                "申报", "购买", "下单", "退款", "私密", "公开", "授权", "同意", "撤销", "注销")
+                "申报", "购买", "下单", "退款", "私密", "公开", "授权", "同意", "撤销", "注销",
+                "仅自己可见", "好友可见")
 """Words on a button that make its click irreversible: publishing, saving, paying, deleting, changing price
-or stock, sending. A link that goes to a page (``href``) is a navigation, not one of these."""
+or stock, sending, changing who can see a post (小红书 公开可见 / 仅自己可见 / 仅互关好友可见, 抖音 公开 / 好友可见 /
+仅自己可见: a choice in the permission dialog is held too, its 确定 is then part of the approved action). A link
+that goes to a page (``href``) is a navigation, not one of these; 权限设置 / 设置权限 only open the dialog."""
 EXCLUDED = ("evaluate", "upload_file", "search", "extract", "screenshot", "save_as_pdf", "write_file",
             "replace_file", "read_file", "send_keys", "search_page", "find_elements")
 """Never offered: scripts on the page, files, a search engine, a second model, and raw keys (an Enter

@@ -143,34 +143,63 @@ class PriceChange(Script):
         return judge_reply(ok, f"页面显示{ITEM}的价格为¥{float(self.price):.2f}" if ok else "页面上的价格没有变")
 
 
+def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...]):
+    return make_stack(tmp_path_factory, workers=1, web=True, sites=sites, OPC_LLM_BASE_URL=fake.base_url,
+                      OPC_LLM_MODEL="fake-qwen", OPC_LLM_API_KEY="sk-test-9f8e7d6c5b4a", OPC_LLM_TIMEOUT_S="20",
+                      OPC_CODE_TIMEOUT_S="60", **BROWSER_USE_ENV)
+
+
 @pytest.fixture(scope="module")
 def agent_env(tmp_path_factory, fake_llm_server: FakeLLM):
-    stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("taobao",), OPC_LLM_BASE_URL=fake_llm_server.base_url,
-                       OPC_LLM_MODEL="fake-qwen", OPC_LLM_API_KEY="sk-test-9f8e7d6c5b4a", OPC_LLM_TIMEOUT_S="20",
-                       OPC_CODE_TIMEOUT_S="60", **BROWSER_USE_ENV)
+    stack = _agent_stack(tmp_path_factory, fake_llm_server, ("taobao",))
     yield Env(stack)
     stack.stop()
+
+
+@pytest.fixture(scope="module")
+def social_env(tmp_path_factory, fake_llm_server: FakeLLM):
+    """The stack with the Xiaohongshu and Douyin replicas (their 笔记管理 / 作品管理) instead of Taobao's."""
+    stack = _agent_stack(tmp_path_factory, fake_llm_server, ("xiaohongshu", "douyin"))
+    yield Env(stack)
+    stack.stop()
+
+
+SITE_USER = {"taobao": "tb", "xiaohongshu": "xhs", "douyin": "dy"}
+
+
+def creator(env: Env, site: str, fake_llm: FakeLLM, role: str = "marketing", name: str = "营销专员") -> dict:
+    """A workspace whose employee has a ``site`` account logged in by QR scan, and its owner: the keys
+    ``start_errand``, ``phone`` and ``pending_card`` use."""
+    replica = env.replicas[site]
+    replica.reset()
+    n = next(_n)
+    with transaction(env.db) as s:
+        ws = Workspace(name=f"店{n}")
+        s.add(ws)
+        s.flush()
+        emp = Employee(workspace_id=ws.id, role=role, name=name, mode="semi_auto", settings={})
+        acc = Account(workspace_id=ws.id, site=site, name=f"{SITE_USER[site]}{n}", status="needs_login")
+        s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
+        s.flush()
+        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id, "user": f"{SITE_USER[site]}-{acc.id}"}
+    env.qr_login(ids["account"], user=ids["user"])
+    return {**ids, "site": site, "replica": replica, "llm": fake_llm}
+
+
+def add_posts(account: dict, titles: list[str]) -> None:
+    """Notes or works on the account, the first the newest (an hour apart), through the replica's control API."""
+    for i, title in enumerate(titles):
+        httpx.post(f"{account['replica'].url}/__sandbox__/posts",
+                   json={"user": account["user"], "title": title, "hours_ago": 1 + i * 7}, timeout=10).raise_for_status()
 
 
 @pytest.fixture
 def shop(agent_env, fake_llm):
     """A workspace with a Taobao shop logged in by QR scan, its 销售助理, its owner, and 桂花图案手机壳 on sale."""
-    taobao = agent_env.replicas["taobao"]
-    taobao.reset()
-    n = next(_n)
-    with transaction(agent_env.db) as s:
-        ws = Workspace(name=f"店{n}")
-        s.add(ws)
-        s.flush()
-        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto", settings={})
-        acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
-        s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
-        s.flush()
-        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id, "user": f"tb-{acc.id}"}
-    agent_env.qr_login(ids["account"], user=ids["user"])
-    item = httpx.post(f"{taobao.url}/__sandbox__/items", json={"user": ids["user"], "title": ITEM, "price": "29.90"},
+    ids = creator(agent_env, "taobao", fake_llm, role="sales", name="销售助理")
+    item = httpx.post(f"{ids['replica'].url}/__sandbox__/items", json={"user": ids["user"], "title": ITEM, "price": "29.90"},
                       timeout=10).json()
-    return {**ids, "item": item, "replica": taobao, "llm": fake_llm}
+    return {**ids, "item": item}
 
 
 def set_budget(env: Env, shop: dict, **settings) -> None:
@@ -180,12 +209,14 @@ def set_budget(env: Env, shop: dict, **settings) -> None:
 
 
 def start_errand(env: Env, shop: dict, instruction: str = f"把{ITEM}改价到19.9元", goal: str = f"把{ITEM}的价格改成19.9元",
-                 done_when: str = f"出售中的宝贝里{ITEM}的价格显示为19.90元", reads_only: bool = False) -> str:
-    content = {"instruction": instruction, "site": "taobao", "goal": goal, "done_when": done_when,
-               "forbidden": ["不改其他商品"], "reads_only": reads_only}
+                 done_when: str = f"出售中的宝贝里{ITEM}的价格显示为19.90元", reads_only: bool = False,
+                 forbidden: tuple[str, ...] = ("不改其他商品",)) -> str:
+    site = shop.get("site", "taobao")
+    content = {"instruction": instruction, "site": site, "goal": goal, "done_when": done_when,
+               "forbidden": list(forbidden), "reads_only": reads_only}
     with transaction(env.db) as s:
         run = Run(workspace_id=shop["workspace"], account_id=shop["account"], employee_id=shop["employee"],
-                  graph="agent", site="taobao", mode="semi_auto", status="queued", content=content)
+                  graph="agent", site=site, mode="semi_auto", status="queued", content=content)
         s.add(run)
         s.flush()
         run_id = run.id
@@ -353,3 +384,102 @@ def still_running(pids: set[int]) -> set[int]:
     import psutil
 
     return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
+
+
+def _shown_text(line: str) -> str:
+    """A line of the page as browser-use showed it, without its ``[index]<tag …/>`` part."""
+    m = _ELEMENT.search(line)
+    return m.group(4).strip() if m else line.strip()
+
+
+class ReadsNotes(Script):
+    """「读出小红书最近5篇笔记的标题和点赞数」: 笔记管理, and the first five rows' titles and 点赞 as the page shows
+    them (a row: its title, then 发布于 …, then its numbers)."""
+
+    def propose(self, instruction: str) -> Step:
+        return Step(json_value={"goal": "读出最近5篇笔记的标题和点赞数", "done_when": "读到了最近5篇笔记的标题和点赞数",
+                                "forbidden": ["不修改任何笔记"], "reads_only": True})
+
+    def agent(self, view: PageView) -> Step:
+        if not view.shows("发布于"):
+            return agent_reply({"click": {"index": view.find("笔记管理", tag="a")}}, goal="打开笔记管理")
+        lines = [ln for ln in view.state.split("<browser_state>", 1)[-1].splitlines() if _shown_text(ln)]
+        starts = [i for i, ln in enumerate(lines) if _shown_text(ln).startswith("发布于")]
+        rows = []
+        for k, at in enumerate(starts[:5]):
+            chunk = " ".join(_shown_text(ln) for ln in lines[at:starts[k + 1] if k + 1 < len(starts) else None])
+            rows.append({"标题": _shown_text(lines[at - 1]), "点赞": int(re.search(r"点赞\s*(\d+)", chunk).group(1))})
+        return agent_reply({"done": {"text": dumps(rows), "success": True}}, goal="把读到的写下来")
+
+    def judge(self, prompt: str) -> Step:
+        said = json.loads(prompt.split("\n<page_text>", 1)[0].split("\n")[-1])["助手的报告"]
+        rows = json.loads(said)
+        page = prompt.split("<page_text>", 1)[-1]
+        ok = len(rows) == 5 and all(r["标题"] in page and f"点赞 {r['点赞']}" in page for r in rows)
+        return judge_reply(ok, f"读到了{len(rows)}篇笔记的标题和点赞数，与页面一致" if ok else "和页面对不上", rows)
+
+
+def _cards(text: str, word: str) -> dict[str, str]:
+    """Each work whose title has ``word`` -> its card's text up to its 设置权限 button (作品管理 as read)."""
+    out = {}
+    for line in text.splitlines():
+        title = _shown_text(line)
+        if word in title and len(title) <= 40 and title not in out:
+            at = text.index(line)
+            out[title] = text[at:text.find("设置权限", at)]
+    return out
+
+
+class MakesPrivate(Script):
+    """「把抖音上标题里有'试用'的作品设为私密」: 作品管理; for each such work still visible to others, its 设置权限,
+    then 仅自己可见 announced with ``request_approval`` (the dialog's 确定 is part of the approved action) or
+    clicked straight away (``announce=False``: the guard must catch it)."""
+
+    def __init__(self, word: str = "试用", announce: bool = True):
+        self.word, self.current, self.announce = word, None, announce
+
+    def agent(self, view: PageView) -> Step:
+        if not view.shows("个作品"):  # 共 N 个作品: the list is open
+            return agent_reply({"click": {"index": view.find("内容管理", tag="a")}}, goal="打开作品管理")
+        radio = view.find("visibility-private", tag="input")
+        if radio is not None and not self.announce:
+            return agent_reply({"click": {"index": radio}}, goal="选择仅自己可见")
+        if radio is not None:
+            return agent_reply({"request_approval": {"index": radio, "action": f"把「{self.current}」设为仅自己可见"}},
+                               goal="请主人批准设为仅自己可见")
+        page = view.state.split("<browser_state>", 1)[-1]
+        left = [t for t, card in _cards(page, self.word).items() if "仅自己可见" not in card]
+        if not left:
+            return agent_reply({"done": {"text": f"标题里有「{self.word}」的作品都已设为仅自己可见", "success": True}},
+                               goal="完成")
+        self.current = left[0]
+        return agent_reply({"click": {"index": view.find("设置权限", tag="button", after=left[0])}},
+                           goal=f"打开「{left[0]}」的设置权限")
+
+    def judge(self, prompt: str) -> Step:
+        page = prompt.split("<page_text>", 1)[-1]
+        cards = _cards(page, self.word)
+        ok = bool(cards) and all("仅自己可见" in card for card in cards.values())
+        return judge_reply(ok, f"{len(cards)}个标题里有「{self.word}」的作品都显示仅自己可见" if ok else "还有作品没有设为仅自己可见")
+
+
+class DeletesNote(Script):
+    """删除 a note in 笔记管理: announced with ``request_approval`` on its row's 删除 (the site's 确定删除…吗？ is
+    part of the approved action)."""
+
+    def __init__(self, title: str):
+        self.title = title
+
+    def agent(self, view: PageView) -> Step:
+        if "主人已批准" in view.prompt:
+            return agent_reply({"done": {"text": f"笔记「{self.title}」已删除", "success": True}}, goal="完成")
+        if not view.shows("发布于"):
+            return agent_reply({"click": {"index": view.find("笔记管理", tag="a")}}, goal="打开笔记管理")
+        button = view.find("删除", tag="button", after=self.title)
+        return agent_reply({"request_approval": {"index": button, "action": f"删除笔记「{self.title}」"}},
+                           goal="请主人批准删除")
+
+    def judge(self, prompt: str) -> Step:
+        page = prompt.split("<page_text>", 1)[-1]
+        ok = self.title not in page and "发布于" in page
+        return judge_reply(ok, "笔记管理里已经没有这篇笔记" if ok else "笔记还在")

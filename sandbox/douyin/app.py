@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from sandbox.common import control, inbound_control, stats
-from sandbox.douyin import api, auth, chat, comments, data, pages
+from sandbox.douyin import api, auth, chat, comments, data, manager, pages
 from sandbox.douyin.form_page import form_page
 from sandbox.douyin.rules import COLLECTIONS, COOKIE, MAX_IMAGE_TITLE, MAX_IMAGES, MAX_VIDEO_TITLE
 from sandbox.douyin.state import World
@@ -35,6 +35,7 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(chat.router(world))
     app.include_router(inbound_control.router(world))
     app.include_router(data.router(world))
+    app.include_router(manager.router(world))
     app.include_router(stats.Changes().install(app))
 
     def user(request: Request) -> str | None:
@@ -107,10 +108,10 @@ def create_app(delays: bool = True) -> FastAPI:
                   "maxImages": MAX_IMAGES, "scheduleMinH": s["schedule_min_h"], "scheduleMaxDays": s["schedule_max_days"]}
         return page(form_page("image", "image", config))
 
-    @app.get("/creator-micro/content/manage")
+    @app.get(manager.PATH)
     def manage(request: Request):
         who = user(request)
-        return page(pages.manage_page(world.works_of(who))) if who else login()
+        return page(manager.manage_page(world, who)) if who else login()
 
     @app.get(comments.PATH)
     def comment_manage(request: Request, item_id: str = ""):

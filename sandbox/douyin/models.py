@@ -46,6 +46,8 @@ class Work:
     collection: str | None = None
     """The 合集 the work was added to."""
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    visibility: str = "public"
+    """Who can see it (作品管理's 设置权限): ``public`` | ``friends`` | ``private`` (``manager.VISIBILITY``)."""
 
     @property
     def status(self) -> str:
@@ -60,5 +62,5 @@ class Work:
         return {"id": self.id, "kind": self.kind, "title": self.title, "desc": self.desc, "topics": self.topics,
                 "images": self.images, "publish_at": self.publish_at, "status": self.status,
                 "declaration": self.declaration, "cover": self.cover, "allow_download": self.allow_download,
-                "collection": self.collection,
+                "collection": self.collection, "visibility": self.visibility,
                 "created_at": self.created_at.isoformat(), "user": self.user}

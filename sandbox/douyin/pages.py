@@ -1,4 +1,4 @@
-"""HTML of the replica's shell, login, home and works-list pages, written anew after the real pages.
+"""HTML of the replica's shell, login and home pages, written anew after the real pages.
 
 Only what an adapter locates (and what a person reads) follows the real site: texts, placeholders,
 ids and the class names seen in the saved real DOM (hash suffixes included). The upload page is in
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from html import escape
 
-from sandbox.douyin.models import Work
 
 NAV = "douyin-creator-master-navigation"
 MENU = [("home", "首页", "/creator-micro/home"), ("content", "内容管理", "/creator-micro/content/manage"),
@@ -66,31 +65,3 @@ def home_page(user: str, fans: int = 0) -> str:
 <div class="card-gkf5WW"><h2 class="user-name">你好，{escape(user)}</h2><p>欢迎来到抖音创作者中心</p>
 <div class="home-counts"><span>关注 <b id="guide_home_following">0</b></span> <span>粉丝 <b id="guide_home_fans">{fans}</b></span></div>
 <a class="douyin-creator-master-button" href="/creator-micro/content/upload">发布视频</a></div>""")
-
-
-def work_card(w: Work) -> str:
-    when = f'定时发布 {escape(w.publish_at)}' if w.status == "定时发布" else w.shown_time()
-    kind = "图文" if w.kind == "image" else "视频"
-    # GUESS: how the real list shows a work's declaration (no saved page has a declared work)
-    declared = f'<div class="info-declaration">自主声明：{escape(w.declaration)}</div>' if w.declaration else ""
-    return (f'<div class="video-card-zQ02ng" data-aweme-id="{w.id}" data-kind="{w.kind}">'
-            f'<div class="video-card-info-AcRRBq"><div class="info-title-text-YTLo9y">{escape(w.title or w.desc)}</div>'
-            f'<div class="info-time-iAYLF0">{when}</div><div class="info-kind">{kind} · 作品ID {w.id}</div>'
-            f'{declared}</div>'
-            f'<div class="info-status-AvYzJY">{w.status}</div></div>')
-
-
-def manage_page(works: list[Work]) -> str:
-    cards = "".join(work_card(w) for w in works)
-    tabs = "".join(f'<div class="tab-h3i_ps"><div class="tab-item-E7ebGh{" active-SddZpN" if i == 0 else ""}">{t}</div></div>'
-                   for i, t in enumerate(("全部作品", "已发布", "审核中", "未通过")))
-    return layout(f"""
-<div class="card-gkf5WW full-q_Xr0F card-container-onEptt">
- <div class="title-UUrMOP"><div class="card-head-GZc0t6"><div>作品管理</div><div class="search">
-  <div class="semi-input-wrapper search-input-t_Rgx2"><input class="semi-input semi-input-default" type="text" placeholder="搜索作品" value=""></div>
- </div></div></div>
- <div class="content-header-bTzYtC"><div class="content-header-op-S0HhLA"><div class="content-header-tabs-BW7UKv">
-  <div class="tabs-ejosc1">{tabs}</div></div><div class="content-header-total-cqI3dd">共 {len(works)} 个作品</div></div></div>
- <div class="content-body-ITDUWf">{cards}</div>
- <div class="load-more-dkW_MA"><div class="loading-text-XUAXtG">没有更多作品</div></div>
-</div>""")

@@ -25,11 +25,12 @@ DEFAULT_FAULTS = {
     "sms_required": False,    # publishing asks for an SMS code first
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
     "no_declaration": False,  # the forms have no 自主声明 entry at all (an account or build without it)
+    "manage_failed": 0,       # the next N 设置权限 / 删除 in 作品管理 fail with 操作失败，请稍后重试
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
                     "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random",
                     "declaration_variant": "random"}
-INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed")
+INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed", "manage_failed")
 VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
             "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
 DECLARATION_VARIANTS = ("form", "select", "assistant")
@@ -55,6 +56,7 @@ class World(BaseWorld):
             self.last_sms_code: str | None = None
             self.held_logins: dict[str, str] = {}   # verify token -> user, scanned but not yet verified
             self.inbox = Inbox(self, ("comment", "message"), self.COMMENT_WORKS, digits_id(19), "comment")
+            self.manage_log: list[dict] = []         # 作品管理's actions that reached the site (``common.manage``)
 
     def configure(self, changes: dict) -> str | None:
         with self.lock:
@@ -179,4 +181,4 @@ class World(BaseWorld):
         with self.lock:
             return {"submissions": self.submissions, "works": [w.public() for w in self.works],
                     "faults": dict(self.faults), "settings": dict(self.settings),
-                    "sms_code": self.last_sms_code}
+                    "sms_code": self.last_sms_code, "manage_log": list(self.manage_log)}

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sandbox.common import control, inbound_control, stats
 from sandbox.common.qr import qr_data_url
-from sandbox.xiaohongshu import api, data, inbound, pages
+from sandbox.xiaohongshu import api, data, inbound, manager, pages
 from sandbox.xiaohongshu.publish_page import AI_LABEL, AI_LABEL_CHANGED, COLLECTIONS, publish_page
 from sandbox.xiaohongshu.rules import COOKIE
 from sandbox.xiaohongshu.state import World
@@ -30,6 +30,7 @@ def create_app(delays: bool = True) -> FastAPI:
     app.include_router(inbound.router(world))
     app.include_router(inbound_control.router(world))
     app.include_router(data.router(world))
+    app.include_router(manager.router(world))
     app.include_router(stats.Changes().install(app))
 
     def user(request: Request) -> str | None:
@@ -85,10 +86,10 @@ def create_app(delays: bool = True) -> FastAPI:
             return to_login()
         return page(pages.success_page(back_s=5 if world.delays else 1.5))
 
-    @app.get("/new/note-manager")
+    @app.get(manager.PATH)
     def note_manager(request: Request):
         who = user(request)
-        return page(pages.notes_page(world.notes_of(who))) if who else to_login()
+        return page(manager.notes_page(world, who)) if who else to_login()
 
     def www_config() -> dict:
         return {"postUrl": inbound.POST, "sliderCode": inbound.SLIDER}

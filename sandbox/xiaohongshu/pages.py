@@ -74,23 +74,6 @@ def success_page(back_s: float) -> str:
 </script>""")
 
 
-def note_row(n: Note) -> str:
-    scheduled = f' · 定时 {escape(n.publish_at)}' if n.publish_at else ""
-    impression = escape(json.dumps({"noteTarget": {"noteId": n.id}}))
-    return (f'<div class="note" data-note-id="{n.id}" data-impression="{impression}">'
-            f'<div class="info"><a class="title" href="/explore/{n.id}">{escape(n.title)}</a>'
-            f'<div class="time">发布于 {n.shown_time()}{scheduled}</div>'
-            f'<div class="declaration">{escape(n.declaration_text())}</div></div>'
-            f'<span class="status">{n.status}</span></div>')
-
-
-def notes_page(notes: list[Note]) -> str:
-    rows = "".join(note_row(n) for n in notes) or '<div class="empty">暂无笔记</div>'
-    return layout("笔记管理 - 小红书创作服务平台", f"""
-<div class="content-title">笔记管理 <button type="button" class="refresh-notes">刷新</button></div>
-<div class="notes-container">{rows}</div>""", script="notes.js")
-
-
 def explore_page(n: Note) -> str:
     return layout(f"{n.title} - 小红书", f'<h2 class="title">{escape(n.title)}</h2>'
                   f'<div class="desc" style="white-space:pre-wrap">{escape(n.body)}</div>')

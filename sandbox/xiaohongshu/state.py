@@ -23,9 +23,10 @@ DEFAULT_FAULTS = {
     "declaration_missing": False,      # the form has no content-type declaration entry at all
     "ai_wording_changed": False,       # the AI declaration option reads 内容由AI生成 instead
     "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
+    "manage_failed": 0,                # the next N 权限设置 / 删除 in 笔记管理 fail with 操作失败，请稍后重试
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **STATS_SETTINGS}
-INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing")
+INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing", "manage_failed")
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Note:
     declaration: dict | None = None
     """``{"kind", "label", "source"}`` as the form's 内容类型声明 set it; None when none was chosen."""
     created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    visibility: str = "public"
+    """Who can see it (笔记管理's 权限设置): ``public`` | ``private`` | ``friends`` (``manager.VISIBILITY``)."""
 
     @property
     def status(self) -> str:
@@ -72,7 +75,8 @@ class Note:
                 "images": self.images, "publish_at": self.publish_at, "status": self.status,
                 "created_at": self.created_at.isoformat(), "user": self.user, "kind": self.kind,
                 "cover": self.cover, "collection": self.collection, "original": self.original,
-                "declaration": self.declaration, "declaration_text": self.declaration_text()}
+                "declaration": self.declaration, "declaration_text": self.declaration_text(),
+                "visibility": self.visibility}
 
 
 class World(BaseWorld):
@@ -89,6 +93,7 @@ class World(BaseWorld):
             self.upload_kinds: dict[str, str] = {}   # file id -> "image" | "video"
             self.notes: list[Note] = []
             self.inbox = Inbox(self, ("comment", "reply"), self.COMMENTED_NOTES, hex_id, "comment")
+            self.manage_log: list[dict] = []         # 笔记管理's actions that reached the site (``common.manage``)
 
     # -- uploads and notes -------------------------------------------------------------------------
     def add_upload(self, cookie: str, kind: str = "image") -> str:
@@ -120,4 +125,5 @@ class World(BaseWorld):
     def snapshot(self) -> dict:
         with self.lock:
             return {"submissions": self.submissions, "notes": [n.public() for n in self.notes],
-                    "faults": dict(self.faults), "settings": dict(self.settings)}
+                    "faults": dict(self.faults), "settings": dict(self.settings),
+                    "manage_log": list(self.manage_log)}

@@ -1,22 +1,17 @@
-// The note manager re-reads its list from the JSON API (刷新, and every 30 s like a live dashboard).
+// The note manager re-reads its list (刷新, and every 30 s like a live dashboard): the rows as the site
+// renders them now, swapped in place (an open dialog stays open).
 (function () {
   "use strict";
   var list = document.querySelector(".notes-container");
-  function esc(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
-  function row(n) {
-    var impression = esc(JSON.stringify({noteTarget: {noteId: n.id}})).replace(/"/g, "&quot;");
-    return '<div class="note" data-note-id="' + n.id + '" data-impression="' + impression + '">' +
-      '<div class="info"><a class="title" href="/explore/' + n.id + '">' + esc(n.title) + '</a>' +
-      '<div class="time">发布于 ' + esc(n.time) + (n.publish_at ? " · 定时 " + esc(n.publish_at) : "") + '</div>' +
-      '<div class="declaration">' + esc(n.declaration || "") + '</div></div>' +
-      '<span class="status">' + esc(n.status) + '</span></div>';
-  }
   function refresh() {
-    fetch("/api/galaxy/creator/note/user/posted?tab=0&page=0").then(function (r) { return r.json(); })
-      .then(function (j) {
-        if (j.code === -100) { location.href = "/login"; return; }
-        list.innerHTML = j.data.notes.map(row).join("") || '<div class="empty">暂无笔记</div>';
-      });
+    fetch(location.pathname, {cache: "no-store", credentials: "same-origin"}).then(function (r) {
+      if (r.redirected && r.url.indexOf("/login") >= 0) { location.href = "/login"; return null; }
+      return r.text();
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".notes-container");
+      if (fresh) list.innerHTML = fresh.innerHTML;
+    });
   }
   document.querySelector(".refresh-notes").addEventListener("click", refresh);
   setInterval(refresh, 30000);
