@@ -16,7 +16,7 @@ from core.errors import PageChanged
 from sites.common import parse_site_time
 from sites.stats import DataTable, Row, SoldOrder, money, read_pages
 from sites.taobao.errors import SITE
-from sites.taobao.pages.guards import LoginWall
+from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import goto
 from sites.taobao.pages.urls import SiteUrls
 
@@ -32,13 +32,16 @@ class _TradeList:
         self.table = DataTable(page, self.header, timeout_ms)
 
     def open(self) -> None:
+        """The list's first page; LoginRequired on the wall, BaxiaSlider when the slider holds the list."""
         goto(self.page, self.urls(self.name))
         try:
-            self.table.wait(self.wall.union)
+            self.table.wait(self.wall.union.or_(slider_frame(self.page)))
         except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never came
             self.wall.raise_if_up()
+            raise_if_slider(self.page, "stats")
             raise PageChanged(f"{self.what}页找不到列表，淘宝页面可能改版了", site=SITE, url=self.page.url) from e
         self.wall.raise_if_up()
+        raise_if_slider(self.page, "stats")
 
 
 class SoldList(_TradeList):
