@@ -18,21 +18,13 @@ from core.models import Account, utcnow
 from core.settings import Settings
 from metrics import query
 from metrics.models import Order
-from rpa.runtime import BrowserRuntime
 from sites.taobao import TaobaoAdapter
-from tests.collect_fixtures import changes, env, forget_changes, phone, pin_clock, scan_in, studio, truth  # noqa: F401
-from tests.taobao_sandbox_fixtures import TaobaoControl, replica  # noqa: F401
+from tests.collect_fixtures import (changes, env, forget_changes, phone, pin_clock, runtime, scan_in,  # noqa: F401
+                                    studio, truth)
+from tests.taobao_sandbox_fixtures import replica  # noqa: F401
 from tests.webhook_fixtures import bot  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory):
-    rt = BrowserRuntime(Settings(data_dir=tmp_path_factory.mktemp("browser"), sandbox=True,
-                                 browser_timeout_ms=15_000)).start()
-    yield rt
-    rt.stop()
 
 
 @pytest.fixture
