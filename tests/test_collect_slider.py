@@ -68,6 +68,18 @@ def test_a_slider_on_the_shelf_keeps_orders_and_refunds_and_reads_no_stock_under
     assert _slider_counts(replica)["passed"] == 0 and changes(replica) == 0
 
 
+def test_a_slider_on_the_order_lists_second_page_keeps_the_first_pages_orders(shop, replica):  # noqa: F811
+    adapter, page = shop
+    replica.faults(stats_now=(utcnow() + timedelta(days=10)).timestamp())
+    shown = truth(replica, "demo")["orders"]
+    assert len(shown) > 15, "two pages of orders"
+    replica.faults(slider_data_page="sold:2")
+    got = adapter.read_stats(page, None)
+    assert got.blocked == "已卖出的宝贝"
+    assert [o.order_no for o in got.orders] == [o["order_no"] for o in shown[:15]]
+    assert _slider_counts(replica)["passed"] == 0 and changes(replica) == 0
+
+
 def test_without_a_slider_the_read_goes_to_the_end(shop, replica):  # noqa: F811
     adapter, page = shop
     got = adapter.read_stats(page, None)

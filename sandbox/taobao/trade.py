@@ -107,7 +107,9 @@ def router(world) -> APIRouter:
     def html(request: Request, who: str, title: str, body: str, data_page: str) -> HTMLResponse:
         """A data page; under the slider (fault or chance) its list never comes: the real list is drawn from a
         JSON call (asyncSold.htm), and that call is what the slider holds (GUESS)."""
-        token = world.maybe_slider(request.cookies.get(COOKIE, ""), "page", data_page)
+        page = request.query_params.get("page") or "1"
+        aimed = data_page if page == "1" else f"{data_page}:{page}"  # sold:2: the slider on a 下一页 reload
+        token = world.maybe_slider(request.cookies.get(COOKIE, ""), "page", aimed)
         if token:
             body = f'<div class="qn-card"><h2>{title}</h2><p class="loading">加载中…</p></div>'
         return HTMLResponse(pages.seller(title, body, who, config={"baxia": punish_url(token) if token else None}),

@@ -108,13 +108,12 @@ class TaobaoAdapter:
         got.blocked, got.pages = "已卖出的宝贝", got.pages + 1
         sold = SoldList(page, self.urls, timeout)
         sold.open()
-        got.orders, clicks = sold.read(since)
-        got.pages += clicks
+        got.pages += sold.read(since, got.orders)
         got.blocked, got.pages = "退款/售后", got.pages + 1
         refund_list = RefundList(page, self.urls, timeout)
         refund_list.open()
-        refunds, clicks = refund_list.read(since)
-        got.pages += clicks
+        refunds: dict[str, tuple[str, str]] = {}
+        got.pages += refund_list.read(since, refunds)  # a slider in the list leaves the refunds unused
         for order in got.orders:  # the refund list's word wins: the order list may lag behind it
             if order.order_no in refunds:
                 order.refund_status = refunds[order.order_no][0] or order.refund_status
