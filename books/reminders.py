@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from books.deadlines import REMIND_DAYS, deadlines, reminder
+from books.entity import entity_of, files_business_income
 from books.periods import Quarter
 from core.accounts import live_accounts
 from core.models import Run, Workspace
@@ -33,12 +34,12 @@ def due_return(s: Session, ws: Workspace, now: datetime | None = None) -> dict:
             "period": str(r.quarter)}
 
 
-def upcoming(s: Session, ws: Workspace, files_business_income: bool, now: datetime | None = None) -> list[dict]:
+def upcoming(s: Session, ws: Workspace, now: datetime | None = None) -> list[dict]:
     """Every deadline the finance assistant reminds of, soonest first, each with its source; the quarter's
-    returns already filed here are left out."""
+    returns already filed here are left out. The 经营所得 A表 only for those who file it (``books.entity``)."""
     today = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(ws.timezone)).date()
     quarter = Quarter.containing(today).previous()
     done = {"vat": filed(s, ws.id, quarter), "pit_business": filed(s, ws.id, quarter, "pit_business")}
     return [{"key": d.key, "text": d.text(today), "due": d.due.isoformat(), "source": d.source,
              "soon": (d.due - today).days <= REMIND_DAYS}
-            for d in deadlines(today, files_business_income) if not done.get(d.key)]
+            for d in deadlines(today, files_business_income(entity_of(s, ws))) if not done.get(d.key)]

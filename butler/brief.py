@@ -147,9 +147,10 @@ def runs_today(s: Session, ws: Workspace, today: date) -> list[str]:
 
 
 def deadlines(s: Session, ws: Workspace, now: datetime, today: date) -> list[str]:
-    """The tax deadlines 财务助手 reminds of (those within a week), and the owner's own deadlines."""
+    """The tax deadlines 财务助手 reminds of (within a week, or overdue and not filed here): the VAT return,
+    and the 经营所得 A表 for the owner whose 纳税人类型 files it (``books.entity``); and her own deadlines."""
     has_tax = any(a.site == "etax" for a in live_accounts(s, ws.id))
-    items = [d["text"] for d in upcoming(s, ws, files_business_income=False, now=now) if d["soon"]] if has_tax else []
+    items = [d["text"] for d in upcoming(s, ws, now=now) if d["soon"]] if has_tax else []
     horizon = now + timedelta(days=DEADLINE_DAYS)
     own = (s.query(Reminder).filter(Reminder.workspace_id == ws.id, Reminder.status == "active",
                                     Reminder.kind == "deadline", Reminder.deadline_at >= now,

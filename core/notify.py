@@ -1,6 +1,6 @@
 """Pushes to the owner's phone: a card waiting for approval, a step only the owner can do (a code, a
-slider, a scan), the quarterly return coming due or overdue, and an account whose login the session
-checker found expired (``health``).
+slider, a scan), the quarterly return coming due or overdue, an account whose login the session
+checker found expired (``health``), and a collection a site's slider stopped (in the day only).
 
 They go to the workspace's own group bots when it has any (set on 运营管家's page, passed in as ``bots``), else
 to the deployment's one webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain JSON
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -145,6 +145,32 @@ def relogin_messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
     return out
 
 
+QUIET_HOURS = (22, 8)
+"""From 22:00 to 08:00 (workspace zone) a push that can wait, waits for the morning."""
+
+
+def slider_messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
+    """Collections a site's slider stopped (``graphs.collect``): once per run, saying where and that what was
+    read is kept. Unlike a login code or a card waiting, nothing here is due: no post fails for it, the numbers
+    are a night late at worst, and the slider of a 02:00 run is long gone by the time she could reach a computer.
+    So the owner is not woken for it: a run in the night is told at 08:00 (in time for her morning look at the
+    numbers). A day later it is not told at all: the next night's run tells its own."""
+    local = now.astimezone(ZoneInfo(ws.timezone))
+    if local.hour >= QUIET_HOURS[0] or local.hour < QUIET_HOURS[1]:
+        return []
+    out = []
+    stopped = (s.query(Run, Account).join(Account, Account.id == Run.account_id)
+               .filter(Run.workspace_id == ws.id, Run.graph == "collect", Run.status == "failed",
+                       Run.updated_at > now - timedelta(days=1)).order_by(Run.updated_at))
+    for run, account in stopped:
+        if not (run.content or {}).get("slider"):
+            continue
+        at = run.updated_at.astimezone(ZoneInfo(ws.timezone))
+        out.append(Message(f"collect-slider:{run.id}", f"运营管家提醒：账号「{account.name}」{at.month}月{at.day}日 "
+                           f"{at:%H:%M}读取数据时，{run.reason}", f"/runs/{run.id}"))
+    return out
+
+
 def _next_timed(s: Session, account_id: str, now: datetime) -> tuple[datetime, str] | None:
     """The account's next timed run (a 定时 post or listing, a schedule's slot) and its title."""
     run = (s.query(Run).filter(Run.account_id == account_id, Run.status == "scheduled", Run.not_before > now)
@@ -158,7 +184,7 @@ def _next_timed(s: Session, account_id: str, now: datetime) -> tuple[datetime, s
 
 def messages(s: Session, ws: Workspace, now: datetime) -> list[Message]:
     return [*approval_messages(s, ws.id), *step_messages(s, ws.id, now), *tax_messages(s, ws, now),
-            *inbox_messages(s, ws.id, now), *relogin_messages(s, ws, now)]
+            *inbox_messages(s, ws.id, now), *relogin_messages(s, ws, now), *slider_messages(s, ws, now)]
 
 
 def _claim(db: sessionmaker[Session], ws_id: str, key: str) -> bool:

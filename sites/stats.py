@@ -66,6 +66,9 @@ class Stats:
     """订单号 → 售后状态 from the refund list (also for orders older than the orders read)."""
     pages: int = 0
     """Pages opened (navigations, tab switches and 下一页 clicks): what a read cost."""
+    blocked: str = ""
+    """The data page a risk-control check (a slider) stopped the read on, as the site names it; empty when
+    the read went to the end. What was read before it is in the fields above."""
 
 
 @dataclass

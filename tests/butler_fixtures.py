@@ -165,3 +165,13 @@ def brief_fixture(db, ws_id: str, today_utc_midnight: datetime) -> dict:
         s.flush()
         s.add(Approval(run_id=waiting.id, fields={"title": "桂花乌龙冷泡茶"}))
     return {"xhs": xhs.id, "douyin": dy.id}
+
+
+def taxpayer(db, ws_id: str, entity: str) -> str:
+    """财务助手 with the owner's 纳税人类型 and a logged-in 电子税务局 account (the one tax deadlines come with)."""
+    with transaction(db) as s:
+        emp = Employee(workspace_id=ws_id, role="finance", name="财务助手", settings={"entity": entity})
+        tax = Account(workspace_id=ws_id, site="etax", name="电子税务局", status="active")
+        s.add_all([emp, tax])
+        s.flush()
+        return tax.id

@@ -11,6 +11,8 @@ import pytest
 from api.auth import hash_password
 from core.db import transaction
 from core.models import Account, Employee, User, Workspace
+from core.settings import Settings
+from rpa.runtime import BrowserRuntime
 from tests.stack_fixtures import Env, make_stack
 
 PASSWORD = "owner-pass-123"
@@ -23,6 +25,15 @@ def env(tmp_path_factory):
                        OPC_LISTING_PACE_S="1")
     yield Env(stack)
     stack.stop()
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    """A browser of its own, for reading a replica with an adapter directly (no stack)."""
+    rt = BrowserRuntime(Settings(data_dir=tmp_path_factory.mktemp("browser"), sandbox=True,
+                                 browser_timeout_ms=15_000)).start()
+    yield rt
+    rt.stop()
 
 
 @pytest.fixture

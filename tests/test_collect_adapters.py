@@ -11,22 +11,13 @@ import pytest
 from core.errors import LoginRequired
 from core.models import utcnow
 from core.settings import Settings
-from rpa.runtime import BrowserRuntime
 from sites.douyin import DouyinAdapter
 from sites.xiaohongshu import XiaohongshuAdapter
-from tests.collect_fixtures import add_history, scan_in, truth
+from tests.collect_fixtures import add_history, runtime, scan_in, truth  # noqa: F401
 from tests.sandbox_fixtures import running_replica
 
 SITES = {"xiaohongshu": (XiaohongshuAdapter, "sandbox.xiaohongshu", "fans_gained"),
          "douyin": (DouyinAdapter, "sandbox.douyin", "plays")}
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory):
-    rt = BrowserRuntime(Settings(data_dir=tmp_path_factory.mktemp("browser"), sandbox=True,
-                                 browser_timeout_ms=15_000)).start()
-    yield rt
-    rt.stop()
 
 
 @pytest.fixture(scope="module", params=sorted(SITES))

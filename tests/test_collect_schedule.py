@@ -1,6 +1,7 @@
 """Nightly collections: one per active account a night, at 02:00 in the workspace's zone plus the account's own
-minute, started once however many schedulers tick; none for a new account before its first night, none for
-a site without data pages, and none while the last one is still running."""
+minute, started once however many schedulers tick; one night a week, on the account's own weekday, a full
+re-read; none for a new account before its first night, none for a site without data pages, and none while
+the last one is still running."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from core.db import session_factory, transaction
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run
-from graphs.collect.schedule import due_collections, night_slot, start_collection
+from graphs.collect.schedule import due_collections, full_night, night_slot, start_collection
 from tests.factories import seed_workspace
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -76,3 +77,21 @@ def test_a_collection_is_not_started_while_the_last_one_runs(db):
     with pytest.raises(ValidationFailed) as e, transaction(db) as s:
         start_collection(s, s.get(Account, acc))
     assert "正在读取" in str(e.value)
+
+
+def test_one_night_a_week_is_a_full_re_read_on_each_accounts_own_weekday(db):
+    first = datetime(2026, 12, 5, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai
+    _ws, acc = _workspace(db, created=first - timedelta(days=3))
+    fulls = []
+    for night in range(14):
+        (run_id,) = due_collections(db, first + timedelta(days=night))
+        with transaction(db) as s:
+            run = s.get(Run, run_id)
+            run.status = "published"
+            if run.content["full"]:
+                fulls.append(night)
+                assert run.content["title"] == "读取平台数据（全部重读）"
+    assert len(fulls) == 2 and fulls[1] - fulls[0] == 7
+    weekdays = {next(d for d in range(7) if full_night(f"acc{n}", "Asia/Shanghai", first + timedelta(days=d)))
+                for n in range(40)}
+    assert len(weekdays) == 7  # accounts are spread over the week, not all re-read on one night

@@ -26,7 +26,7 @@ from api.pages import _render
 from api.scoped import owned
 from api.views import account_view, run_view
 from books.compare import compare
-from books.entity import DEFAULT_ENTITY, ENTITIES, files_business_income, not_filed_message, vat_taxpayer_kind
+from books.entity import ENTITIES, entity_of, files_business_income, not_filed_message, vat_taxpayer_kind
 from books.entry import parse_entry
 from books.models import IncomeRecord
 from books.periods import Quarter
@@ -78,13 +78,6 @@ def _finance(s: Session, ws: Workspace) -> Employee:
     if employee is None:
         raise FieldErrors([field_error("employee", "财务助手", "工作区里没有财务助手")])
     return employee
-
-
-def entity_of(s: Session, ws: Workspace) -> str:
-    """The owner's 纳税人类型, kept in the finance assistant's settings (default: a 有限公司)."""
-    employee = s.query(Employee).filter_by(workspace_id=ws.id, role="finance").first()
-    entity = (employee.settings or {}).get("entity") if employee else None
-    return entity if entity in ENTITIES else DEFAULT_ENTITY
 
 
 def own_tax_id(s: Session, ws: Workspace) -> str | None:
@@ -286,11 +279,11 @@ def summary(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None = None
             for r in compare(ret, {})]
     last_ended = _quarter(None, ws.timezone)
     entity = entity_of(s, ws)
-    return {"reminder": due_return(s, ws), "reminders": upcoming(s, ws, files_business_income(entity)), "period": str(quarter), "label": quarter.label, "records": len(records),
+    return {"reminder": due_return(s, ws), "reminders": upcoming(s, ws), "period": str(quarter), "label": quarter.label, "records": len(records),
             "rows": rows, "tax_due": str(ret.tax_due), "warnings": list(ret.warnings),
             "filed": filed(s, ws.id, quarter), "previous": str(quarter.previous()),
             "next": str(quarter.next()) if quarter < last_ended else None,
-            "taxpayer": _taxpayer_view(entity_of(s, ws), own_tax_id(s, ws) or "")}
+            "taxpayer": _taxpayer_view(entity, own_tax_id(s, ws) or "")}
 
 
 class NewFiling(BaseModel):

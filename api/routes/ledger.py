@@ -21,9 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
-from api.routes.books import CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, entity_of, own_tax_id, record_view
+from api.routes.books import CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, own_tax_id, record_view
 from books import intake
 from books.chart import report_svg
+from books.entity import entity_of
 from books.invoices.limits import MAX_BYTES as INVOICE_MAX_BYTES
 from books.expenses import (FIELDS as EXPENSE_FIELDS, add_expense, delete_expense, get_expense, parse_expense,
                             update_expense)

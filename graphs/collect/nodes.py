@@ -20,7 +20,7 @@ from graphs.steps import load_run, logged_out, owned
 from metrics.models import MetricPoint
 from metrics.retention import downsample
 from metrics.store import Collected, save
-from sites import adapter_for
+from sites import SITES, adapter_for
 
 WINDOW = {"xiaohongshu": timedelta(days=30), "douyin": timedelta(days=30), "taobao": timedelta(days=15)}
 """How far back each nightly read goes past the previous one. A post's numbers keep moving for weeks, an
@@ -45,7 +45,8 @@ def read(state: CollectState, runtime: Runtime[RunContext]) -> CollectState:
                     orders=[{**asdict(o), "amount": str(o.amount),
                              "created_at": o.created_at.isoformat() if o.created_at else None} for o in stats.orders],
                     refunds=stats.refunds, pages=stats.pages)
-    return {"at": at.isoformat(), "since": since.isoformat() if since else None, "collected": asdict(got)}
+    return {"at": at.isoformat(), "since": since.isoformat() if since else None, "collected": asdict(got),
+            "blocked": stats.blocked}
 
 
 def _since(ctx: RunContext, run: Run) -> datetime | None:
@@ -85,5 +86,19 @@ def done(state: CollectState, runtime: Runtime[RunContext]) -> CollectState:
             parts.append(f"读到{posts}{POST_WORD.get(run.site, '条内容')}的数据")
         if got["orders"]:
             parts.append(f"{len(got['orders'])}个订单")
-        set_status(s, run, "published", reason="，".join(parts))
+        if state.get("blocked"):
+            # The slider is the site asking for a human; the project never drags one. The numbers read before it
+            # are stored (``store`` ran), the run says where it stopped, and ``core.notify`` tells the owner.
+            run.content = {**(run.content or {}), "slider": state["blocked"]}
+            set_status(s, run, "failed", reason=slider_reason(run.site, state["blocked"], parts))
+        else:
+            set_status(s, run, "published", reason="，".join(parts))
     return {}
+
+
+def slider_reason(site: str, blocked: str, parts: list[str]) -> str:
+    """``parts``: what ``done`` says was read, pages first."""
+    label = SITES[site].label if site in SITES else site
+    kept = f"已保存这次读到的{'、'.join(parts[1:])}" if parts[1:] else "这次没有读到数据"
+    return (f"{label}在「{blocked}」页弹出了安全验证滑块，数据读取到此为止（滑块要你本人拖动，运营管家不会替你拖）。"
+            f"{kept}，其余的下次读取时再读")

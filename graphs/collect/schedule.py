@@ -2,6 +2,10 @@
 at its own minute in the following hour, so one browser is not asked for every account at once), and when
 the owner asks (``start_collection``). Called by the scheduler on every tick.
 
+One night a week (each account on its own weekday, as it has its own minute) the night's collection is a
+full re-read (``full``): the nightly reads stop at the site's window, so without it a post older than the
+window would keep the numbers it had when it left the window, for ever.
+
 Two schedulers at once start one collection: the night's slot is a row unique per account and slot, inserted
 in the same transaction as the run; the loser's insert fails and it starts nothing.
 """
@@ -29,15 +33,26 @@ ROLE = "operations"
 """运营管家 runs the collections; any employee of the workspace when it has none."""
 
 
+def _spread(account_id: str) -> int:
+    """A number fixed per account, spreading the accounts' minutes and weekdays."""
+    return int(hashlib.sha256(account_id.encode()).hexdigest(), 16)
+
+
 def night_slot(account_id: str, tz: str, now: datetime) -> datetime:
     """The latest nightly slot at or before ``now`` for this account (UTC)."""
     zone = ZoneInfo(tz)
     local = now.astimezone(zone)
-    minute = int(hashlib.sha256(account_id.encode()).hexdigest(), 16) % SPREAD_MIN
+    minute = _spread(account_id) % SPREAD_MIN
     slot = datetime.combine(local.date(), NIGHT_AT, zone) + timedelta(minutes=minute)
     if slot > local:
         slot -= timedelta(days=1)
     return slot.astimezone(now.tzinfo)
+
+
+def full_night(account_id: str, tz: str, slot: datetime) -> bool:
+    """Whether the night of ``slot`` is this account's weekly full re-read (its own weekday, 0 = Monday, in
+    the workspace's zone; independent of its minute)."""
+    return slot.astimezone(ZoneInfo(tz)).weekday() == _spread(account_id) // SPREAD_MIN % 7
 
 
 def due_collections(db: sessionmaker[Session], now: datetime) -> list[str]:
@@ -58,7 +73,7 @@ def due_collections(db: sessionmaker[Session], now: datetime) -> list[str]:
                 if s.scalar(select(CollectionSlot.id).where(CollectionSlot.account_id == account_id,
                                                             CollectionSlot.slot_at == slot)):
                     continue
-                run = start_collection(s, s.get(Account, account_id))
+                run = start_collection(s, s.get(Account, account_id), full=full_night(account_id, tz, slot))
                 s.add(CollectionSlot(account_id=account_id, slot_at=slot, run_id=run.id))
                 s.flush()
         except IntegrityError:

@@ -19,5 +19,7 @@ class CollectState(TypedDict, total=False):
     """What the pages showed (``metrics.store.Collected`` as a dict)."""
     stopped: bool
     """True when the read ended early (the session is dead)."""
+    blocked: str
+    """The data page a slider stopped the read on (the site's name for it); empty: read to the end."""
     points: int
     """How many points were stored."""

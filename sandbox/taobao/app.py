@@ -53,9 +53,10 @@ def create_app(delays: bool = True) -> FastAPI:
     def wall(request: Request) -> RedirectResponse:
         return RedirectResponse(f"/member/login.jhtml?redirectURL={quote(str(request.url), safe='')}", status_code=302)
 
-    def seller(request: Request, who: str, title: str, body: str, scripts=(), config=None) -> HTMLResponse:
+    def seller(request: Request, who: str, title: str, body: str, scripts=(), config=None,
+               data_page: str = "") -> HTMLResponse:
         """A seller page; the slider (fault or chance) comes up over it on load."""
-        token = world.maybe_slider(request.cookies.get(COOKIE, ""), "page")
+        token = world.maybe_slider(request.cookies.get(COOKIE, ""), "page", data_page)
         config = {**(config or {}), "baxia": baxia.punish_url(token) if token else None}
         return html(pages.seller(title, body, who, scripts=scripts, config=config))
 
@@ -99,7 +100,8 @@ def create_app(delays: bool = True) -> FastAPI:
         now = stats.site_now(world)  # stock shown net of what has sold by the data pages' clock
         items = [replace(i, quantity=trade.stock_of(world, i, now)) for i in world.items_of(who) if i.shelf == shelf]
         body = sell_manage.list_page(shelf, items, pages.list_tabs(shelf))
-        return seller(request, who, "我的宝贝", body, ("sellmanage.js",), sell_manage.config(world.faults))
+        return seller(request, who, "我的宝贝", body, ("sellmanage.js",), sell_manage.config(world.faults),
+                      data_page=shelf)
 
     @app.get("/sell/ai/category.htm")
     def category(request: Request):

@@ -19,6 +19,7 @@ DEFAULT_FAULTS = {
     "slider_pages": 0,            # the next N seller page loads show the baxia slider
     "slider_submits": 0,          # the next N submits answer with the slider first
     "slider_probability": 0.0,    # chance (0..1) of the slider on any page load or submit
+    "slider_data_page": "",       # sold | refunds | on_sale: that data page's next load shows the slider
     "sms_required": True,         # password login asks for an SMS code
     "sms_after_scan": False,      # a scanned QR asks for an SMS code before the session starts
     "submit_failed": 0,           # the next N valid submits fail with 系统繁忙，请稍后再试
@@ -43,7 +44,7 @@ REVIEWED_ITEMS = [("652301234567", "明前龙井 250g 礼盒装"), ("65230123456
 
 class World(BaseWorld):
     INT_KEYS = (*INT_FAULTS, "locked_quantity", *INBOUND_INT_FAULTS)
-    STR_KEYS = STR_SETTINGS
+    STR_KEYS = (*STR_SETTINGS, "slider_data_page")
 
     def reset(self) -> None:
         with self.lock:
@@ -104,13 +105,17 @@ class World(BaseWorld):
             return True
         return random.random() < self.faults["slider_probability"]
 
-    def maybe_slider(self, cookie: str, on: str) -> str | None:
-        """A slider token when this page load (``on="page"``) or submit (``"submit"``) must show the slider."""
+    def maybe_slider(self, cookie: str, on: str, data_page: str = "") -> str | None:
+        """A slider token when this page load (``on="page"``) or submit (``"submit"``) must show the slider.
+        ``data_page``: which data page is loading (sold, refunds, on_sale), for ``slider_data_page``."""
         with self.lock:
             pending = self.slider_of(cookie)
             if pending:
                 return pending
-            if not self._take("slider_pages" if on == "page" else "slider_submits"):
+            aimed = bool(data_page) and self.faults["slider_data_page"] == data_page
+            if aimed:
+                self.faults["slider_data_page"] = ""  # one load; the slider then stays until it is passed
+            elif not self._take("slider_pages" if on == "page" else "slider_submits"):
                 return None
             token = secrets.token_hex(16)
             self.sliders[token] = cookie

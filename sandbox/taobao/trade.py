@@ -22,6 +22,7 @@ from urllib.parse import quote
 from sandbox.common.stats import page_of, pager, site_now, unit
 from sandbox.common.world import SITE_TZ
 from sandbox.taobao import catalog, pages
+from sandbox.taobao.baxia import punish_url
 from sandbox.taobao.rules import COOKIE
 
 SOLD = "/home.htm/trade-platform/tp/sold"
@@ -103,8 +104,16 @@ def router(world) -> APIRouter:
     def wall(request: Request) -> RedirectResponse:
         return RedirectResponse(f"/member/login.jhtml?redirectURL={quote(str(request.url), safe='')}", status_code=302)
 
-    def html(who: str, title: str, body: str) -> HTMLResponse:
-        return HTMLResponse(pages.seller(title, body, who), headers={"Cache-Control": "no-store"})
+    def html(request: Request, who: str, title: str, body: str, data_page: str) -> HTMLResponse:
+        """A data page; under the slider (fault or chance) its list never comes: the real list is drawn from a
+        JSON call (asyncSold.htm), and that call is what the slider holds (GUESS)."""
+        page = request.query_params.get("page") or "1"
+        aimed = data_page if page == "1" else f"{data_page}:{page}"  # sold:2: the slider on a 下一页 reload
+        token = world.maybe_slider(request.cookies.get(COOKIE, ""), "page", aimed)
+        if token:
+            body = f'<div class="qn-card"><h2>{title}</h2><p class="loading">加载中…</p></div>'
+        return HTMLResponse(pages.seller(title, body, who, config={"baxia": punish_url(token) if token else None}),
+                            headers={"Cache-Control": "no-store"})
 
     @r.get("/__sandbox__/stats")
     def truth(user: str = "demo"):
@@ -150,11 +159,11 @@ def router(world) -> APIRouter:
             f'<td><a href="/item.htm?id={o.item_id}">{escape(o.title)}</a></td><td>{o.quantity}</td>'
             f'<td>¥{o.amount:.2f}</td><td>{o.status}</td><td>{o.refund_status or ""}</td></tr>' for o in shown
         ) or '<tr><td colspan="7" class="empty">没有符合条件的宝贝，请尝试其他搜索条件。</td></tr>'
-        return html(who, "已卖出的宝贝", f"""
+        return html(request, who, "已卖出的宝贝", f"""
 <div class="qn-card sold-list"><h2>已卖出的宝贝</h2><div class="list-tabs" role="tablist">{tabs}</div>
 <table class="sold-table"><thead><tr><th>订单号</th><th>创建时间</th><th>宝贝</th><th>数量</th><th>实收款</th>
 <th>交易状态</th><th>售后</th></tr></thead><tbody>{rows}</tbody></table>
-{pager(f"{SOLD}?tabCode={tabCode}", page, pages_, len(orders))}</div>""")
+{pager(f"{SOLD}?tabCode={tabCode}", page, pages_, len(orders))}</div>""", "sold")
 
     @r.get(REFUNDS)
     def refunds(request: Request, page: int = 1):
@@ -168,9 +177,9 @@ def router(world) -> APIRouter:
             f'<tr data-order-id="{o.order_no}"><td>{o.order_no}</td><td>{escape(o.title)}</td>'
             f'<td>¥{o.amount:.2f}</td><td>{_time(o.refund_at)}</td><td>{o.refund_status}</td></tr>' for o in shown
         ) or '<tr><td colspan="5" class="empty">暂无数据</td></tr>'
-        return html(who, "退款/售后", f"""
+        return html(request, who, "退款/售后", f"""
 <div class="qn-card refund-list"><h2>退款/售后</h2>
 <table class="refund-table"><thead><tr><th>订单号</th><th>宝贝</th><th>退款金额</th><th>申请时间</th><th>售后状态</th>
-</tr></thead><tbody>{rows}</tbody></table>{pager(REFUNDS, page, pages_, len(asked))}</div>""")
+</tr></thead><tbody>{rows}</tbody></table>{pager(REFUNDS, page, pages_, len(asked))}</div>""", "refunds")
 
     return r

@@ -18,7 +18,7 @@ from core.errors import PublishFailed
 from core.settings import Settings
 from sites.common import allowed_hosts, boundary, site_wall_time, session_state
 from sites.inbound import Inbound, ReplyProof, check_reply_text, unreplied_first
-from sites.taobao.errors import SITE, ValueNotSet
+from sites.taobao.errors import SITE, BaxiaSlider, ValueNotSet
 from sites.taobao.limits import limits as taobao_limits
 from sites.taobao.pages import guards, login
 from sites.taobao.pages.category import CategoryPage
@@ -90,23 +90,40 @@ class TaobaoAdapter:
     # -- numbers (已卖出的宝贝, 退款/售后, 出售中的宝贝; read-only) ---------------------------------------
     def read_stats(self, page: Page, since: datetime | None) -> Stats:
         """Orders placed since ``since`` (None: all the list shows) with their refund status, and each item
-        on sale's stock. Totals (orders, revenue, refunds) are summed by the caller over the orders it keeps."""
+        on sale's stock. Totals (orders, revenue, refunds) are summed by the caller over the orders it keeps.
+        A slider (baxia) over a data page ends the read there: ``blocked`` names the page, the rest holds what
+        the pages before it showed."""
         with self._boundary(page):
-            timeout = self.settings.browser_timeout_ms
-            sold = SoldList(page, self.urls, timeout)
-            sold.open()
-            orders, sold_clicks = sold.read(since)
-            refund_list = RefundList(page, self.urls, timeout)
-            refund_list.open()
-            refunds, refund_clicks = refund_list.read(since)
-            for order in orders:  # the refund list's word wins: the order list may lag behind it
-                if order.order_no in refunds:
-                    order.refund_status = refunds[order.order_no][0] or order.refund_status
-            shelf = ItemList(page, self.urls)
-            shelf.open("on_sale")
-            stock = [Reading("item", i.item_id, "stock", number(i.quantity)) for i in shelf.items("on_sale")]
-            return Stats(readings=stock, orders=orders, refunds={no: st for no, (st, _fee) in refunds.items()},
-                         pages=3 + sold_clicks + refund_clicks)
+            got = Stats()
+            try:
+                self._read_shop(page, since, got)
+            except BaxiaSlider:
+                pass  # never dragged: the project does not defeat a site's human check; what was read is kept
+            return got
+
+    def _read_shop(self, page: Page, since: datetime | None, got: Stats) -> None:
+        """Fills ``got`` page by page, so a slider on a later page leaves the earlier pages' numbers in it;
+        ``got.blocked`` names the page under way until the last is read (the page a slider stopped it on)."""
+        timeout = self.settings.browser_timeout_ms
+        got.blocked, got.pages = "已卖出的宝贝", got.pages + 1
+        sold = SoldList(page, self.urls, timeout)
+        sold.open()
+        got.pages += sold.read(since, got.orders)
+        got.blocked, got.pages = "退款/售后", got.pages + 1
+        refund_list = RefundList(page, self.urls, timeout)
+        refund_list.open()
+        refunds: dict[str, tuple[str, str]] = {}
+        got.pages += refund_list.read(since, refunds)  # a slider in the list leaves the refunds unused
+        for order in got.orders:  # the refund list's word wins: the order list may lag behind it
+            if order.order_no in refunds:
+                order.refund_status = refunds[order.order_no][0] or order.refund_status
+        got.refunds = {no: st for no, (st, _fee) in refunds.items()}
+        got.blocked, got.pages = "出售中的宝贝", got.pages + 1
+        shelf = ItemList(page, self.urls)
+        shelf.open("on_sale")
+        guards.raise_if_slider(page, "stats")
+        got.readings = [Reading("item", i.item_id, "stock", number(i.quantity)) for i in shelf.items("on_sale")]
+        got.blocked = ""
 
     def check_session(self, page: Page) -> str:
         return session_state(lambda: self.session_alive(page))

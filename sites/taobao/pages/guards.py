@@ -58,7 +58,7 @@ def raise_if_slider(page: Page, stage: str) -> None:
     tab = slider_tab(page)
     if tab is None:
         return
-    what = {"submit": "提交宝贝时", "login": "登录时", "reply": "回复评价时"}.get(stage, "打开页面时")
+    what = {"submit": "提交宝贝时", "login": "登录时", "reply": "回复评价时", "stats": "读取数据时"}.get(stage, "打开页面时")
     raise BaxiaSlider(f"淘宝{what}弹出了安全验证滑块（请按住滑块，拖动到最右边），需要您在手机上亲手拖动",
                       stage=stage, site=SITE, url=tab.url)
 

@@ -16,7 +16,7 @@ from core.errors import PageChanged
 from sites.common import parse_site_time
 from sites.stats import DataTable, Row, SoldOrder, money, read_pages
 from sites.taobao.errors import SITE
-from sites.taobao.pages.guards import LoginWall
+from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import goto
 from sites.taobao.pages.urls import SiteUrls
 
@@ -32,22 +32,33 @@ class _TradeList:
         self.table = DataTable(page, self.header, timeout_ms)
 
     def open(self) -> None:
+        """The list's first page; LoginRequired on the wall, BaxiaSlider when the slider holds the list."""
         goto(self.page, self.urls(self.name))
         try:
-            self.table.wait(self.wall.union)
+            self.table.wait(self.wall.union.or_(slider_frame(self.page)))
         except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never came
             self.wall.raise_if_up()
+            raise_if_slider(self.page, "stats")
             raise PageChanged(f"{self.what}页找不到列表，淘宝页面可能改版了", site=SITE, url=self.page.url) from e
         self.wall.raise_if_up()
+        raise_if_slider(self.page, "stats")
+
+    def _read(self, since: datetime | None, when, each) -> int:
+        """``read_pages``; a slider on a 下一页 reload raises BaxiaSlider (the rows before it already went to
+        ``each``), not the timeout the missing list would give."""
+        try:
+            return read_pages(self.table, since, when, each)
+        except Exception:
+            raise_if_slider(self.page, "stats")
+            raise
 
 
 class SoldList(_TradeList):
     name, header, what = "sold", "实收款", "已卖出的宝贝"
 
-    def read(self, since: datetime | None) -> tuple[list[SoldOrder], int]:
-        """Orders newest first, down to the page that reaches back past ``since``; the 下一页 clicks."""
-        orders: list[SoldOrder] = []
-
+    def read(self, since: datetime | None, orders: list[SoldOrder]) -> int:
+        """Orders newest first into ``orders``, down to the page that reaches back past ``since``; the 下一页
+        clicks."""
         def each(row: Row) -> None:
             found = ITEM_ID.search(row.href or "")
             orders.append(SoldOrder(
@@ -55,17 +66,16 @@ class SoldList(_TradeList):
                 amount=money(row.cells["实收款"]), status=row.cells.get("交易状态", ""),
                 refund_status=row.cells.get("售后") or None, created_at=parse_site_time(row.cells.get("创建时间", ""))))
 
-        return orders, read_pages(self.table, since, lambda r: parse_site_time(r.cells.get("创建时间", "")), each)
+        return self._read(since, lambda r: parse_site_time(r.cells.get("创建时间", "")), each)
 
 
 class RefundList(_TradeList):
     name, header, what = "refunds", "退款金额", "退款/售后"
 
-    def read(self, since: datetime | None) -> tuple[dict[str, tuple[str, str]], int]:
-        """{订单号: (售后状态, 退款金额)} newest application first, down to the page past ``since``."""
-        found: dict[str, tuple[str, str]] = {}
-
+    def read(self, since: datetime | None, found: dict[str, tuple[str, str]]) -> int:
+        """{订单号: (售后状态, 退款金额)} into ``found``, newest application first, down to the page past ``since``;
+        the 下一页 clicks."""
         def each(row: Row) -> None:
             found.setdefault(row.cells["订单号"], (row.cells.get("售后状态", ""), row.cells.get("退款金额", "")))
 
-        return found, read_pages(self.table, since, lambda r: parse_site_time(r.cells.get("申请时间", "")), each)
+        return self._read(since, lambda r: parse_site_time(r.cells.get("申请时间", "")), each)
