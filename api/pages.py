@@ -26,7 +26,7 @@ from core.inbox import REPLY_GRAPH
 from core.runs import background_runs, work_runs
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
-from employees.settings import TONES
+from employees.settings import TONES, budget_fields
 from errands.task import ERRAND_SITES
 from errands.views import errand_view, skills_view
 from planning.models import TaskPlan
@@ -178,7 +178,7 @@ def employees_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     employees = ensure_roster(s, ws.id)
     s.commit()
     return _render(request, "employees.html", key, employees=[employee_view(e) for e in employees],
-                   modes=MODE_LABELS, tones=TONES)
+                   modes=MODE_LABELS, tones=TONES, budgets=budget_fields())
 
 
 @router.get("/knowledge")
