@@ -2,6 +2,14 @@
 
     save(s, run, name, values) -> Skill      the run's recorded steps, the owner's values → ``{参数}``
     start(s, skill, employee, values) -> Run  a run that replays the steps with new values (``graphs.agent``)
+    start(..., at=when) -> Run                the same run, started by the scheduler at ``when`` (once)
+    repeat(s, skill, employee, values, rule, tz) -> Schedule   a run at every slot of a repeating time
+    values_of(skill, values) -> dict          the values checked (every parameter, 1–100 characters)
+
+Scheduled or repeated, a skill's run is made by the existing scheduler (``scheduler.claim_ready`` for a run
+at a time, ``scheduler.fire_recurring`` for a slot: one run per slot, whatever schedulers race), with the
+same approval gates as one started by hand. Its values are checked when it is scheduled, before any
+browser work.
 
 A skill's run replays the steps with Playwright, no model (``rpa.agent_replay``); an irreversible click in
 them still waits for the owner's approval; a step whose element is gone is handed to the model from there.
@@ -10,17 +18,20 @@ Its read-back needs no model either: the page, read again from the site, must sh
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationFailed
-from core.models import Employee, Run
+from core.models import Employee, Run, Schedule, utcnow
 from errands.models import Skill
 
 NAME_MAX = 40
 VALUE_MAX = 100
 PARAM = re.compile(r"\{(\w+)\}")
+SKILL_GRAPH = "agent"
+"""A skill's runs and schedules are the errand workflow's (``graphs.agent``), replaying its steps."""
 
 
 def _bad(field: str, limit: str, message: str) -> ValidationFailed:
@@ -59,22 +70,68 @@ def save(s: Session, run: Run, name: str, values: dict[str, str]) -> Skill:
     return skill
 
 
-def start(s: Session, skill: Skill, employee: Employee, values: dict[str, str]) -> Run:
-    values = {k: str((values or {}).get(k, "")).strip() for k in skill.params}
-    missing = [k for k, v in values.items() if not v or len(v) > VALUE_MAX]
-    if missing:
-        raise _bad("values", f"1–{VALUE_MAX}字", f"请填写参数「{missing[0]}」（1到{VALUE_MAX}个字）")
+def values_of(skill: Skill, values: dict[str, str] | None) -> dict[str, str]:
+    """The skill's parameters with the owner's values, or every bad one named in Chinese (field ``values.<参数>``)."""
+    values = values or {}
+    filled = {k: str(values.get(k) if values.get(k) is not None else "").strip() for k in skill.params}
+    errors = [{"field": f"values.{k}", "limit": f"1–{VALUE_MAX}字",
+               "message": f"请填写参数「{k}」（1到{VALUE_MAX}个字）" if not v else f"参数「{k}」最多{VALUE_MAX}个字"}
+              for k, v in filled.items() if not v or len(v) > VALUE_MAX]
+    unknown = [k for k in values if k not in skill.params]
+    if unknown:
+        errors.append({"field": f"values.{unknown[0]}", "limit": "、".join(skill.params) or "无参数",
+                       "message": f"技能「{skill.name}」没有参数「{unknown[0]}」"
+                                  + (f"，它的参数是：{'、'.join(skill.params)}" if skill.params else "")})
+    if errors:
+        raise ValidationFailed(errors)
+    return filled
+
+
+def start(s: Session, skill: Skill, employee: Employee, values: dict[str, str], *, at: datetime | None = None,
+          schedule_id: str | None = None, slot_at: datetime | None = None) -> Run:
+    """``at``: started by the scheduler then (a time still to come); ``schedule_id``/``slot_at``: a slot of
+    ``repeat`` (the pair is unique: a slot makes one run)."""
+    values = values_of(skill, values)
+    if at is not None and at <= utcnow():
+        raise _bad("at", "以后的时间", "这个时间已经过了，请换一个以后的时间")
     fill = lambda text: PARAM.sub(lambda m: values.get(m.group(1), m.group(0)), text)  # noqa: E731
     errand = {k: fill(v) if isinstance(v, str) else v for k, v in skill.errand.items()}
     steps = [{**st, "params": {**st["params"], "text": fill(st["params"]["text"])}} if "text" in st.get("params", {})
              else {**st, "label": fill(st["label"])} if st["action"] == "press" else st for st in skill.steps]
     run = Run(workspace_id=skill.workspace_id, account_id=skill.account_id, employee_id=employee.id, graph="agent",
-              site=skill.site, mode="semi_auto", status="queued",
+              site=skill.site, mode="semi_auto", status="scheduled" if at else "queued", not_before=at or utcnow(),
+              schedule_id=schedule_id, slot_at=slot_at,
               content={**errand, "skill": {"id": skill.id, "name": skill.name, "steps": steps,
                                            "values": list(values.values())}})
     s.add(run)
     s.flush()
     return run
+
+
+def repeat(s: Session, skill: Skill, employee: Employee, values: dict[str, str], cron: str, tz: str,
+           first: datetime) -> Schedule:
+    """The skill at every slot of ``cron`` (read in ``tz``), from ``first``; the values checked now."""
+    sc = Schedule(workspace_id=skill.workspace_id, account_id=skill.account_id, employee_id=employee.id,
+                  graph=SKILL_GRAPH, cron=cron, timezone=tz, next_at=first,
+                  content={"skill_id": skill.id, "values": values_of(skill, values)})
+    s.add(sc)
+    s.flush()
+    return sc
+
+
+def slot_run(s: Session, sc: Schedule) -> Run:
+    """The run of one slot of a repeated skill (``scheduler.fire_recurring``), queued now."""
+    skill = s.get(Skill, sc.content["skill_id"])
+    if skill is None:
+        raise _bad("skill_id", "存在的技能", "这个技能已经不在了")
+    return start(s, skill, s.get(Employee, sc.employee_id), sc.content.get("values") or {}, schedule_id=sc.id,
+                 slot_at=sc.next_at)
+
+
+def described(skill: Skill, values: dict[str, str]) -> str:
+    """「技能「改价」（价格=19.9）」: a skill's run or schedule as the owner reads it in a list."""
+    said = "，".join(f"{k}={v}" for k, v in values.items())
+    return f"技能「{skill.name}」" + (f"（{said}）" if said else "")
 
 
 def shows(page_text: str, value: str) -> bool:
