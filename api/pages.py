@@ -178,7 +178,7 @@ def employees_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     employees = ensure_roster(s, ws.id)
     s.commit()
     return _render(request, "employees.html", key, employees=[employee_view(e) for e in employees],
-                   modes=MODE_LABELS, tones=TONES, budgets=budget_fields())
+                   modes=MODE_LABELS, tones=TONES, budgets=budget_fields(), skills=skills_view(s, ws.id))
 
 
 @router.get("/knowledge")
@@ -192,7 +192,7 @@ def tasks_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key:
     s.commit()
     recent = s.query(TaskPlan).filter_by(workspace_id=ws.id).order_by(TaskPlan.created_at.desc()).limit(20)
     return _render(request, "tasks.html", key, employees=[employee_view(e) for e in employees],
-                   tasks=[task_view(s, t, ws.timezone) for t in recent])
+                   tasks=[task_view(s, t, ws.timezone) for t in recent], skills=skills_view(s, ws.id))
 
 
 @router.get("/tasks/{task_id}")

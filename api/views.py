@@ -243,7 +243,8 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: l
                           "severity_label": overrides.severity_label(f)} for f in found],
             "blocking": compliance.has_blocking(found), "later": not_confirmable(run),
             "needs_reason": any(f.severity == "blocking" and f.overridable for f in found),
-            "from_documents": quoted_in(run, passages)}
+            "from_documents": quoted_in(run, passages), "skill_name": run.content.skill_name,
+            "values": run.content.values, "errand": run.content.errand}
 
 
 def quoted_in(run: PlannedRun, passages: dict) -> list[dict]:

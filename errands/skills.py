@@ -128,6 +128,38 @@ def slot_run(s: Session, sc: Schedule) -> Run:
                  slot_at=sc.next_at)
 
 
+WHERE = re.compile(r"(?:请|帮我|麻烦)?(?:去|到|在)?(?:淘宝|小红书|抖音|店铺|千牛)(?:的)?"
+                   r"(?:后台|卖家中心|创作中心|创作者中心)?(?:上|里|中)?[，,]?")
+"""Where the owner said to do it (去淘宝后台): the skill is bound to its account, the words are not its."""
+STOP = r"，。,；;！!？?\s「」“”"
+
+
+def read_values(skill: Skill, text: str) -> dict[str, str] | None:
+    """The skill's values read from the owner's sentence, when it is the skill's own instruction with other
+    values: 「把{商品}改价到{价格}元」 reads 「去淘宝后台把桂花图案手机壳改价到19.9元」 as 商品=桂花图案手机壳,
+    价格=19.9. None when the sentence is not this skill's (its fixed words are all needed)."""
+    template = WHERE.sub("", skill.errand.get("instruction", "")).strip()
+    parts = PARAM.split(template)
+    literals, names = parts[0::2], parts[1::2]
+    if not names:
+        return {} if template and template in WHERE.sub("", text) else None
+    pattern = re.escape(literals[0])
+    for i, name in enumerate(names):
+        after = literals[i + 1]
+        if i == len(names) - 1 and len(after) <= 2:  # a unit after the last value (元, 件) may be left out
+            pattern += f"([^{STOP}]+?)(?:{re.escape(after)})?(?=[{STOP}]|[吧呢哦啊呀啦]|$)"
+        else:
+            pattern += f"([^{STOP}]+?){re.escape(after)}"
+    m = re.search(pattern, WHERE.sub("", text))
+    if m is None:
+        return None
+    values: dict[str, str] = {}
+    for name, value in zip(names, m.groups()):
+        if values.setdefault(name, value.strip()) != value.strip():
+            return None  # the same parameter twice with two values
+    return values if all(values.values()) else None
+
+
 def described(skill: Skill, values: dict[str, str]) -> str:
     """「技能「改价」（价格=19.9）」: a skill's run or schedule as the owner reads it in a list."""
     said = "，".join(f"{k}={v}" for k, v in values.items())
