@@ -131,44 +131,6 @@ def budget_value(name: str, value) -> int | float:
     return number
 
 
-def _contacts(cls, v):
-        items = split_words(v) if isinstance(v, str) else [str(w).strip() for w in v or []]
-        items = list(dict.fromkeys(_contact(w) for w in items if w))
-        bad = [w for w in items if len(w) > CONTACT_MAX or not w.isprintable() or not w.isascii()]
-        if bad:
-            raise ValueError(f"允许的联系方式「{bad[0][:CONTACT_MAX]}」不对：请填写微信号、QQ号、手机号、邮箱或网站域名，"
-                             f"每项不超过{CONTACT_MAX}个字符")
-        return items
-
-
-def budget_limit(name: str) -> str:
-    label, unit, low, high, kind = BUDGETS[name]
-    return f"大于{low}、最多{high}{unit}" if kind is float else f"{low}到{high}{unit}"
-
-
-def budget_fields() -> dict[str, dict]:
-    """The budgets' labels for the employee page's form: name -> label with unit, limit, keyboard."""
-    return {name: {"label": label, "limit": budget_limit(name),
-                   "inputmode": "decimal" if kind is float else "numeric"}
-            for name, (label, _, _, _, kind) in BUDGETS.items()}
-
-
-def budget_value(name: str, value) -> int | float:
-    """A budget typed on the phone ("30", " 1.5 ") as its number, or a Chinese error naming it and its limits."""
-    label, unit, low, high, kind = BUDGETS[name]
-    text = str(value).strip().replace(",", "").replace("，", "") if value is not None else ""
-    try:
-        number = kind(text) if kind is float or not isinstance(value, float) else value
-        if kind is int and isinstance(number, float):
-            raise ValueError
-    except (TypeError, ValueError):
-        whole = "整数" if kind is int else "数字"
-        raise ValueError(f"{label}请填{whole}（{budget_limit(name)}）") from None
-    if number != number or not (low < number if kind is float else low <= number) or number > high:
-        raise ValueError(f"{label}要在{budget_limit(name)}之间" if kind is int else f"{label}要{budget_limit(name)}")
-    return number
-
-
 def _contact(item: str) -> str:
     """A domain is kept as its host: ``https://Shop.example.com/a`` allows ``shop.example.com``."""
     item = item.strip().lower()

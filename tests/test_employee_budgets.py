@@ -12,9 +12,8 @@ from core.models import Employee, Run, Workspace
 from employees.settings import of_employee
 from graphs.agent.nodes import _budget
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401  (a 390×844 phone page)
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace)
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _sales(web) -> str:
@@ -69,24 +68,17 @@ def test_budgets_typed_on_the_phone_are_saved_and_are_what_the_agent_runs_under(
                                                   "agent_max_tokens": 1_000_000})
 
 
-def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to_the_field(web, chromium):
-    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
+def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to_the_field(web, phone):
+    page = phone
     try:
-        page.goto(f"{web.url}/login")
-        page.get_by_label("用户名").fill("owner")
-        page.get_by_label("密码").fill(web.password)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("heading", name="待审批")).to_be_visible()
+        log_in(page, web)
         page.goto(f"{web.url}/employees")
         card = page.locator(f"[data-employee='{_sales(web)}']")
         steps = card.get_by_label("每次最多步数（1到200步）")
         expect(steps).to_have_value("30")
         expect(card.get_by_label("每次最长时间（大于0、最多120分钟）")).to_have_value("10")
         expect(card.get_by_label("每次最多模型用量（1000到10000000个词元）")).to_have_value("1000000")
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        no_sideways_scroll(page)
 
         steps.fill("500")
         card.get_by_role("button", name="保存设置").click()
@@ -102,6 +94,5 @@ def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to
         page.reload()
         expect(page.locator(f"[data-employee='{_sales(web)}']").get_by_label("每次最多步数（1到200步）")).to_have_value("45")
     finally:
-        ctx.close()
         with closing(web.client()) as c:
             c.patch(f"/api/employees/{_sales(web)}", json={"agent_max_steps": 30})
