@@ -160,7 +160,7 @@ def errand_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key
     accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if a.site in ERRAND_SITES]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).order_by(Employee.name).all()
     return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees,
-                   skills=skills_view(s, ws.id))
+                   skills=skills_view(s, ws.id), timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/schedules")

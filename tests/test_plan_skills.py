@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import transaction
-from core.models import Account, Employee, Run
+from core.models import Account, Employee, Run, Schedule
 from errands.models import Skill
 from planning.models import TaskPlan
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401  (a 390×844 phone page)
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server on the demo workspace, no model)
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -109,3 +112,29 @@ def test_her_skills_are_in_the_catalogue_on_the_tasks_page_and_the_employee_page
     employees = client.get("/employees").text
     card = employees.split(f'data-employee="{skill["employee"]}"', 1)[1].split("</section>", 1)[0]
     assert "会的技能" in card and f'data-skill="{skill["id"]}"' in card and "要填：商品、价格" in card
+
+
+def test_on_the_phone_a_skill_is_put_on_a_repeating_time_and_a_bad_value_is_named_next_to_its_field(web, phone, skill):
+    page = phone
+    log_in(page, web)
+    page.goto(f"{web.url}/errands/new?account_id={skill['account']}")
+    form = page.locator(f"form.skill-run[data-skill='{skill['id']}']")
+    form.get_by_label("商品").fill("桂花图案手机壳")
+    form.get_by_label("价格").fill("  ")
+    form.get_by_text("定时或重复（北京时间）").click()
+    form.get_by_label("或者按规则重复（例如每周一上午10点）").fill("每周一上午10点")
+    no_sideways_scroll(page)
+    form.get_by_role("button", name="用这个技能做").click()
+    expect(form.locator("label:has(input[name=价格]) + .field-error")).to_have_text("请填写参数「价格」（1到100个字）")
+    with web.db() as s:
+        assert s.query(Schedule).filter_by(graph="agent").count() == 0
+
+    form.get_by_label("价格").fill("19.9")
+    form.get_by_role("button", name="用这个技能做").click()
+    expect(page).to_have_url(f"{web.url}/schedules")
+    expect(page.locator(".list li").filter(has_text="技能「改价」（商品=桂花图案手机壳，价格=19.9）")).to_contain_text(
+        "每周一 10:00")
+    with web.db() as s:
+        (sc,) = s.query(Schedule).filter_by(graph="agent").all()
+        assert sc.content == {"skill_id": skill["id"], "values": {"商品": "桂花图案手机壳", "价格": "19.9"}}
+        assert sc.next_at.astimezone(ZONE).strftime("%w %H:%M") == "1 10:00"
