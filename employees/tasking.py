@@ -100,7 +100,7 @@ def plan_task(s: Session, settings: Settings, workspace: Workspace, employee: Em
     elif extra.runs or extra.unknown:  # the work no workflow does is planned (or why not is said) instead
         plan.unknown = [u for u in plan.unknown if u not in cannot_do(intent)] + extra.unknown
         plan.runs += extra.runs
-        plan.notes += extra.notes
+        plan.notes += [n for n in extra.notes if n not in plan.notes]
     _without_secrets(plan, secret_values(settings))
     return plan, {p.chunk_id: {"doc_name": p.doc_name, "text": p.text} for p in passages}
 

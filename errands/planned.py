@@ -28,7 +28,7 @@ from errands.propose import propose, start
 from errands.skills import described, read_values
 from errands.task import ERRAND_SITES
 from planning.plan import SITE_LABELS, PlannedContent, PlannedRun
-from planning.rules import Intent
+from planning.rules import Intent, time_notes
 
 
 @dataclass
@@ -43,8 +43,10 @@ class OneOff:
 def one_off(s: Session, settings: Settings, workspace_id: str, employee: Employee, sites: Sequence[str], text: str,
             intent: Intent) -> OneOff:
     """``sites``: where the employee works (an errand goes there when the sentence names no site)."""
-    at = intent.when.at if intent.when and not intent.when.past else None
-    time_text = intent.when.text if intent.when else ""
+    when = intent.when
+    at = when.at if when and not when.past else None
+    time_text = when.text if when else ""
+    timing = [f"「{when.text}」已经过了，确认后立即开始"] if when and when.past else time_notes(when, True)
     live = {a.id: a for a in live_accounts(s, workspace_id)}
     rows = s.query(Skill).filter_by(workspace_id=workspace_id).order_by(Skill.created_at.desc()).all()
     for skill in sorted(rows, key=lambda k: k.employee_id != employee.id):  # stable: newest first within each
@@ -57,7 +59,7 @@ def one_off(s: Session, settings: Settings, workspace_id: str, employee: Employe
                                                 skill_id=skill.id, skill_name=skill.name, values=values))
         note = (f"用技能「{skill.name}」在{SITE_LABELS[skill.site]}账号「{account.name}」上照着记下的步骤再做一次，"
                 f"不用模型；保存、改价之类的操作仍会先请你审批")
-        return OneOff([run], [note, *(["没说时间，确认后立即开始"] if at is None else [])], skill=True)
+        return OneOff([run], [note, *timing], skill=True)
     if not intent.cannot:
         return OneOff()
     where = [x for x in intent.sites if x in ERRAND_SITES] or [x for x in sites if x in ERRAND_SITES]
@@ -77,7 +79,7 @@ def one_off(s: Session, settings: Settings, workspace_id: str, employee: Employe
                                                                  errand=proposal))
     note = (f"{said}没有现成的流程：员工会在{SITE_LABELS[site]}后台按下面的打算自己操作，"
             "保存、改价、删除之类的操作每一步都会先请你审批")
-    return OneOff([run], [note, *(["没说时间，确认后立即开始"] if at is None else [])])
+    return OneOff([run], [note, *timing])
 
 
 def confirmed_run(s: Session, account: Account, employee: Employee, planned: PlannedRun,
