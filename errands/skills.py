@@ -30,6 +30,8 @@ from errands.models import Skill
 NAME_MAX = 40
 VALUE_MAX = 100
 PARAM = re.compile(r"\{(\w+)\}")
+NUMBERS = "number_params"
+"""The skill's errand lists the parameters first typed as numbers (a price, a stock): they take only numbers."""
 SKILL_GRAPH = "agent"
 """A skill's runs and schedules are the errand workflow's (``graphs.agent``), replaying its steps."""
 
@@ -63,6 +65,7 @@ def save(s: Session, run: Run, name: str, values: dict[str, str]) -> Skill:
              if st["action"] in ("input", "select_dropdown")
              else {**st, "label": general(st["label"])} if st["action"] == "press" else st for st in steps]
     errand = {k: general(v) if isinstance(v, str) else v for k, v in run.content.items() if k not in ("result", "skill")}
+    errand[NUMBERS] = [k for k, v in values.items() if _number(v)]  # 价格 typed as 19.9 takes a number again
     skill = Skill(workspace_id=run.workspace_id, employee_id=run.employee_id, account_id=run.account_id, site=run.site,
                   name=name, params=list(values), errand=errand, steps=steps, from_run_id=run.id)
     s.add(skill)
@@ -77,6 +80,8 @@ def values_of(skill: Skill, values: dict[str, str] | None) -> dict[str, str]:
     errors = [{"field": f"values.{k}", "limit": f"1–{VALUE_MAX}字",
                "message": f"请填写参数「{k}」（1到{VALUE_MAX}个字）" if not v else f"参数「{k}」最多{VALUE_MAX}个字"}
               for k, v in filled.items() if not v or len(v) > VALUE_MAX]
+    errors += [{"field": f"values.{k}", "limit": "数字", "message": f"参数「{k}」要填数字（例如19.9），这个技能在网站上填的是数字"}
+               for k in skill.errand.get(NUMBERS, ()) if k in filled and filled[k] and not _number(filled[k])]
     unknown = [k for k in values if k not in skill.params]
     if unknown:
         errors.append({"field": f"values.{unknown[0]}", "limit": "、".join(skill.params) or "无参数",
@@ -164,6 +169,10 @@ def described(skill: Skill, values: dict[str, str]) -> str:
     """「技能「改价」（价格=19.9）」: a skill's run or schedule as the owner reads it in a list."""
     said = "，".join(f"{k}={v}" for k, v in values.items())
     return f"技能「{skill.name}」" + (f"（{said}）" if said else "")
+
+
+def _number(value: str) -> bool:
+    return re.fullmatch(r"\d+(?:\.\d+)?", value.strip()) is not None
 
 
 def shows(page_text: str, value: str) -> bool:

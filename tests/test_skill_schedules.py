@@ -45,6 +45,9 @@ def test_a_saved_skill_runs_at_a_time_and_on_a_repeating_time_each_slot_once_wit
     assert empty.json()["detail"] == [{"field": "values.价格", "limit": "1–100字", "message": "请填写参数「价格」（1到100个字）"}]
     other = c.post(f"/api/errands/skills/{skill_id}/runs", json={"values": {"价格": "21", "颜色": "红"}})
     assert other.json()["detail"][0]["message"] == "技能「改价」没有参数「颜色」，它的参数是：价格"
+    words = c.post(f"/api/errands/skills/{skill_id}/runs", json={"values": {"价格": "十九块"}})
+    assert words.json()["detail"] == [{"field": "values.价格", "limit": "数字",
+                                       "message": "参数「价格」要填数字（例如19.9），这个技能在网站上填的是数字"}]
     past = (datetime.now(ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     late = c.post(f"/api/errands/skills/{skill_id}/runs", json={"values": {"价格": "21"}, "at": past})
     assert late.status_code == 422 and late.json()["detail"][0]["field"] == "at"
