@@ -25,7 +25,7 @@ from core.settings import Settings
 from errands import skills
 from errands.models import Skill
 from errands.propose import propose, start
-from errands.skills import described, read_values
+from errands.skills import described, filled, read_values
 from errands.task import ERRAND_SITES
 from planning.plan import SITE_LABELS, PlannedContent, PlannedRun
 from planning.rules import Intent, time_notes
@@ -54,9 +54,10 @@ def one_off(s: Session, settings: Settings, workspace_id: str, employee: Employe
         if values is None or skill.account_id not in live:
             continue
         account = live[skill.account_id]
+        content = PlannedContent(title=described(skill, values), body=filled(skill.errand.get("goal", ""), values),
+                                 skill_id=skill.id, skill_name=skill.name, values=values)
         run = PlannedRun(kind="skill", site=skill.site, account_id=account.id, at=at, time_text=time_text,
-                         content=PlannedContent(title=described(skill, values), body=skill.errand.get("goal", ""),
-                                                skill_id=skill.id, skill_name=skill.name, values=values))
+                         content=content)
         note = (f"用技能「{skill.name}」在{SITE_LABELS[skill.site]}账号「{account.name}」上照着记下的步骤再做一次，"
                 f"不用模型；保存、改价之类的操作仍会先请你审批")
         return OneOff([run], [note, *timing], skill=True)

@@ -99,7 +99,7 @@ def start(s: Session, skill: Skill, employee: Employee, values: dict[str, str], 
     values = values_of(skill, values)
     if at is not None and at <= utcnow():
         raise _bad("at", "以后的时间", "这个时间已经过了，请换一个以后的时间")
-    fill = lambda text: PARAM.sub(lambda m: values.get(m.group(1), m.group(0)), text)  # noqa: E731
+    fill = lambda text: filled(text, values)  # noqa: E731
     errand = {k: fill(v) if isinstance(v, str) else v for k, v in skill.errand.items()}
     steps = [{**st, "params": {**st["params"], "text": fill(st["params"]["text"])}} if "text" in st.get("params", {})
              else {**st, "label": fill(st["label"])} if st["action"] == "press" else st for st in skill.steps]
@@ -169,6 +169,11 @@ def described(skill: Skill, values: dict[str, str]) -> str:
     """「技能「改价」（价格=19.9）」: a skill's run or schedule as the owner reads it in a list."""
     said = "，".join(f"{k}={v}" for k, v in values.items())
     return f"技能「{skill.name}」" + (f"（{said}）" if said else "")
+
+
+def filled(text: str, values: dict[str, str]) -> str:
+    """The skill's words with the values in place of their ``{参数}``."""
+    return PARAM.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _number(value: str) -> bool:

@@ -67,6 +67,7 @@ def test_a_sentence_said_like_a_saved_skill_is_planned_as_that_skill_with_its_va
     assert (run["kind"], run["skill_name"], run["account_id"]) == ("skill", "改价", skill["account"])
     assert run["values"] == {"商品": "桂花图案手机壳", "价格": "19.9"}
     assert plan["unknown"] == [] and "用技能「改价」" in plan["notes"][0]
+    assert run["body"] == "把桂花图案手机壳的价格改成19.9元"  # the skill's goal, with her values
     page = client.get(f"/tasks/{plan['id']}").text
     assert 'name="value_0_商品" value="桂花图案手机壳"' in page and 'name="value_0_价格" value="19.9"' in page
     assert "确认并排期" in page and "要配图" not in page
