@@ -27,6 +27,8 @@ from core.idempotency import forget_expired
 from core.queue import RunJobs, enqueue_check, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
+from errands import skills
+from errands.skills import SKILL_GRAPH
 
 log = logging.getLogger("scheduler")
 
@@ -59,6 +61,8 @@ def fire_recurring(db: sessionmaker[Session], now: datetime) -> list[str]:
 def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
     try:
         with transaction(db) as s:
+            if sched.graph == SKILL_GRAPH:  # a 技能 on a repeating time: its replay, with the values checked then
+                return skills.slot_run(s, sched).id
             run = create_run(s, account=s.get(Account, sched.account_id), employee=s.get(Employee, sched.employee_id),
                              post=Post.model_validate(sched.content), mode=sched.mode, schedule_id=sched.id,
                              slot_at=sched.next_at)  # recurring work is publishing (Schedule.graph)

@@ -26,7 +26,7 @@ from core.inbox import REPLY_GRAPH
 from core.runs import background_runs, work_runs
 from employees import MODE_LABELS
 from employees.roster import ensure_roster
-from employees.settings import TONES
+from employees.settings import TONES, budget_fields
 from errands.task import ERRAND_SITES
 from errands.views import errand_view, skills_view
 from planning.models import TaskPlan
@@ -160,7 +160,7 @@ def errand_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key
     accounts = [account_view(s, a) for a in live_accounts(s, ws.id) if a.site in ERRAND_SITES]
     employees = s.query(Employee).filter_by(workspace_id=ws.id).order_by(Employee.name).all()
     return _render(request, "errand.html", key, accounts=accounts, chosen=account_id, employees=employees,
-                   skills=skills_view(s, ws.id))
+                   skills=skills_view(s, ws.id), timezone=labels.zone_label(ws.timezone))
 
 
 @router.get("/schedules")
@@ -178,7 +178,7 @@ def employees_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, 
     employees = ensure_roster(s, ws.id)
     s.commit()
     return _render(request, "employees.html", key, employees=[employee_view(e) for e in employees],
-                   modes=MODE_LABELS, tones=TONES)
+                   modes=MODE_LABELS, tones=TONES, budgets=budget_fields(), skills=skills_view(s, ws.id))
 
 
 @router.get("/knowledge")
@@ -192,7 +192,7 @@ def tasks_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key:
     s.commit()
     recent = s.query(TaskPlan).filter_by(workspace_id=ws.id).order_by(TaskPlan.created_at.desc()).limit(20)
     return _render(request, "tasks.html", key, employees=[employee_view(e) for e in employees],
-                   tasks=[task_view(s, t, ws.timezone) for t in recent])
+                   tasks=[task_view(s, t, ws.timezone) for t in recent], skills=skills_view(s, ws.id))
 
 
 @router.get("/tasks/{task_id}")

@@ -23,6 +23,8 @@ from planning import provenance, recurrence
 from planning.models import TaskPlan
 from planning.plan import Plan, PlannedRun
 from employees.settings import settings_of
+from errands.models import Skill
+from errands.skills import described
 from rpa.handoff import Waiting, pending_step
 from rpa.screenshots import FAILED_STEP, SUBMITTED_STEP
 from sites.taobao.warnings import WARNING_KINDS
@@ -187,9 +189,15 @@ def schedule_view(s: Session, sc: Schedule, tz: str) -> dict:
     """A schedule as the owner reads it: its rule in Chinese; a stopped one has no next time."""
     account = s.get(Account, sc.account_id)
     return {"id": sc.id, "cron": sc.cron, "rule_label": recurrence.describe(sc.cron),
-            "title": sc.content.get("title", ""), "account": account.name,
+            "title": sc.content.get("title") or _skill_title(s, sc), "account": account.name,
             "site_label": labels.site_label(account.site), "enabled": sc.enabled,
             "next_at": labels.local_time(sc.next_at, tz) if sc.enabled else None}
+
+
+def _skill_title(s: Session, sc: Schedule) -> str:
+    """A repeated 技能 (``errands.skills.repeat``) as the list names it: 技能「改价」（价格=19.9）."""
+    skill = s.get(Skill, sc.content.get("skill_id") or "")
+    return described(skill, sc.content.get("values") or {}) if skill else ""
 
 
 def task_view(s: Session, task: TaskPlan, tz: str) -> dict:
@@ -235,7 +243,8 @@ def planned_run_view(run: PlannedRun, i: int, passages: dict, prefs, accounts: l
                           "severity_label": overrides.severity_label(f)} for f in found],
             "blocking": compliance.has_blocking(found), "later": not_confirmable(run),
             "needs_reason": any(f.severity == "blocking" and f.overridable for f in found),
-            "from_documents": quoted_in(run, passages)}
+            "from_documents": quoted_in(run, passages), "skill_name": run.content.skill_name,
+            "values": run.content.values, "errand": run.content.errand}
 
 
 def quoted_in(run: PlannedRun, passages: dict) -> list[dict]:

@@ -7,6 +7,8 @@ must be one the role works on).
 """
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, Field, field_validator
 
 from employees.base import Role
@@ -17,6 +19,10 @@ BANNED_MAX = 100
 WORD_MAX = 20
 ALLOWED_MAX = 20
 CONTACT_MAX = 100
+BUDGETS = {"agent_max_steps": ("每次最多步数", "步", 1, 200, int),
+           "agent_max_minutes": ("每次最长时间", "分钟", 0, 120, float),
+           "agent_max_tokens": ("每次最多模型用量", "个词元", 1000, 10_000_000, int)}
+"""A one-off task's budgets as the owner reads them: label, unit, limits (minutes: above 0), number kind."""
 
 
 class EmployeeSettings(BaseModel):
@@ -50,6 +56,11 @@ class EmployeeSettings(BaseModel):
         if v and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", v):
             raise ValueError("日报时间请写成 时:分，例如 08:30")
         return f"{int(v.split(':')[0]):02d}:{v.split(':')[1]}" if v else ""
+
+    @field_validator(*BUDGETS, mode="before")
+    @classmethod
+    def _budget(cls, v, info):
+        return budget_value(info.field_name, v)
 
     @field_validator("tone")
     @classmethod
@@ -87,6 +98,37 @@ class EmployeeSettings(BaseModel):
             raise ValueError(f"允许的联系方式「{bad[0][:CONTACT_MAX]}」不对：请填写微信号、QQ号、手机号、邮箱或网站域名，"
                              f"每项不超过{CONTACT_MAX}个字符")
         return items
+
+
+def budget_limit(name: str) -> str:
+    label, unit, low, high, kind = BUDGETS[name]
+    return f"大于{low}、最多{high}{unit}" if kind is float else f"{low}到{high}{unit}"
+
+
+def budget_fields() -> dict[str, dict]:
+    """The budgets' labels for the employee page's form: name -> label with unit, limit, keyboard."""
+    return {name: {"label": label, "limit": budget_limit(name),
+                   "inputmode": "decimal" if kind is float else "numeric"}
+            for name, (label, _, _, _, kind) in BUDGETS.items()}
+
+
+def budget_value(name: str, value) -> int | float:
+    """A budget typed on the phone ("30", " 1.5 ") as its number, or a Chinese error naming it and its limits."""
+    label, unit, low, high, kind = BUDGETS[name]
+    whole = "整数" if kind is int else "数字"
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = value if isinstance(value, (int, float)) else float(str(value if value is not None else "").strip())
+    except ValueError:
+        raise ValueError(f"{label}请填{whole}（{budget_limit(name)}）") from None
+    if not math.isfinite(number) or not (low < number if kind is float else low <= number) or number > high:
+        raise ValueError(f"{label}要在{budget_limit(name)}之间" if kind is int else f"{label}要{budget_limit(name)}")
+    if kind is int:
+        if number != int(number):
+            raise ValueError(f"{label}请填{whole}（{budget_limit(name)}）")
+        return int(number)
+    return number
 
 
 def _contact(item: str) -> str:

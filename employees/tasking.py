@@ -34,8 +34,9 @@ from knowledge.search import search
 from llm.client import LLM
 from planning import make_plan
 from planning.llm_planner import persona_of
-from planning.plan import KIND_LABELS, SITE_LABELS, Plan, PlannedRun
-from planning.rules import needs_writing, understand
+from planning.plan import KIND_LABELS, ONE_OFF, SITE_LABELS, Plan, PlannedRun
+from planning.rules import cannot_do, needs_writing, understand
+from errands.planned import one_off
 from planning.writer import AUTHOR_OFFLINE
 from planning.safety import REDACTED, scrub
 from planning.writer import fit
@@ -43,7 +44,7 @@ from sites.taobao.product import Product
 
 KIND_WORKFLOWS = {"publish": "publish", "list_product": "listing", "file_tax": "tax_filing"}
 """Which workflow (``graphs.GRAPHS``) carries out each kind of planned run."""
-CONFIRMABLE = {"publish", "list_product", "file_tax"}
+CONFIRMABLE = {"publish", "list_product", "file_tax", *ONE_OFF}
 """Kinds a plan can turn into runs. A listing also needs category, brand, price, stock and main images
 the sentence does not give: the owner types them on the plan page when confirming (``ListingFacts``).
 A filing needs nothing more: its figures come from the books, and the return waits for approval."""
@@ -93,6 +94,13 @@ def plan_task(s: Session, settings: Settings, workspace: Workspace, employee: Em
     plan.notes = notes + plan.notes
     plan.runs = [run for run in plan.runs if _allowed(plan, role, run)]
     plan.runs = [_for_images(plan, run) for run in plan.runs]
+    extra = one_off(s, settings, workspace.id, employee, role.sites, text, intent)  # a 技能, or an errand
+    if extra.skill:  # the sentence is a saved skill's own: the plan is that skill
+        plan.runs, plan.unknown, plan.notes = extra.runs, [], notes + extra.notes
+    elif extra.runs or extra.unknown:  # the work no workflow does is planned (or why not is said) instead
+        plan.unknown = [u for u in plan.unknown if u not in cannot_do(intent)] + extra.unknown
+        plan.runs += extra.runs
+        plan.notes += [n for n in extra.notes if n not in plan.notes]
     _without_secrets(plan, secret_values(settings))
     return plan, {p.chunk_id: {"doc_name": p.doc_name, "text": p.text} for p in passages}
 
@@ -159,7 +167,7 @@ def not_confirmable(run: PlannedRun) -> str:
 def findings(run: PlannedRun, banned: list[str], allowed: list[str] = ()) -> list[compliance.Finding]:
     """Compliance findings for a planned draft; image counts wait for the images (at confirmation). A
     filing publishes no text of ours: nothing to check."""
-    if run.kind == "file_tax":
+    if run.kind in ("file_tax", *ONE_OFF):  # a skill or an errand publishes no draft of ours either
         return []
     draft = compliance.Draft(title=run.content.title, body=run.content.body, topics=tuple(run.content.topics),
                              kind="note")

@@ -28,4 +28,5 @@ def skills_view(s: Session, workspace_id: str) -> list[dict]:
     """The workspace's skills, each with its parameters to fill, for the 让员工去做 page."""
     rows = s.query(Skill).filter_by(workspace_id=workspace_id).order_by(Skill.created_at.desc()).all()
     return [{"id": k.id, "name": k.name, "params": k.params, "account_id": k.account_id,
-             "goal": k.errand.get("goal", "")} for k in rows]
+             "goal": k.errand.get("goal", ""), "employee_id": k.employee_id, "site_label": labels.site_label(k.site),
+             "example": k.errand.get("instruction", "")} for k in rows]

@@ -19,15 +19,21 @@ from sites.taobao.limits import limits as taobao_limits
 from sites.taobao.product import Product
 from sites.xiaohongshu.limits import limits as xhs_limits
 
+ONE_OFF_SITES = ("taobao", "xiaohongshu", "douyin")
+"""Sites an errand or a skill may go to (``errands.task.ERRAND_SITES``; the tax bureau only by its workflow)."""
 Site = Literal["xiaohongshu", "douyin", "taobao", "etax"]
-Kind = Literal["publish", "list_product", "file_tax"]
+Kind = Literal["publish", "list_product", "file_tax", "skill", "errand"]
 Form = Literal["vat", "pit_business"]
 
 SITE_LABELS: dict[str, str] = {"xiaohongshu": "小红书", "douyin": "抖音", "taobao": "淘宝", "etax": "电子税务局"}
-KIND_LABELS: dict[str, str] = {"publish": "发布", "list_product": "上架商品", "file_tax": "报税"}
+KIND_LABELS: dict[str, str] = {"publish": "发布", "list_product": "上架商品", "file_tax": "报税", "skill": "用技能做",
+                               "errand": "让员工去做"}
 KIND_SITES: dict[str, tuple[str, ...]] = {"publish": ("xiaohongshu", "douyin"), "list_product": ("taobao",),
                                           "file_tax": ("etax",)}
 """Which sites each task kind runs on (the task catalogue the planners offer)."""
+ONE_OFF = ("skill", "errand")
+"""Kinds (not in ``KIND_SITES``: the planners do not offer them by keyword) done by the browser agent (``graphs.agent``): a saved 技能 replayed with the owner's values, or an
+errand the employee works out on the site; neither has a draft to write or check."""
 FORM_LABELS: dict[str, str] = {"vat": "增值税及附加税费申报表（小规模纳税人）", "pit_business": "个人所得税经营所得申报表（A表）"}
 SITE_MEDIA: dict[str, Literal["image", "video"]] = {"xiaohongshu": "image", "douyin": "video", "taobao": "image"}
 """The post kind a draft is written for until the owner attaches media (decides e.g. Douyin's title cap)."""
@@ -60,6 +66,14 @@ class PlannedContent(BaseModel):
     """Which return, for file_tax only."""
     author: str = ""
     """Who wrote the draft: ``离线模板`` or ``模型 <name>``; shown to the owner."""
+    skill_id: str = ""
+    """A skill run: the 技能 replayed (``errands.models.Skill``) ..."""
+    skill_name: str = ""
+    values: dict[str, str] = Field(default_factory=dict)
+    """... and its parameters filled from the owner's words (商品 → 桂花图案手机壳, 价格 → 19.9)."""
+    errand: dict | None = None
+    """An errand: the employee's proposal (``errands.propose``: instruction, goal, done_when, forbidden,
+    reads_only), confirmed as it stands."""
 
 
 class PlannedRun(BaseModel):
@@ -75,7 +89,7 @@ class PlannedRun(BaseModel):
 
     @model_validator(mode="after")
     def _site_runs_kind(self) -> "PlannedRun":
-        if self.site not in KIND_SITES[self.kind]:
+        if self.site not in KIND_SITES.get(self.kind, ONE_OFF_SITES):
             raise ValueError(f"{SITE_LABELS[self.site]}不支持「{KIND_LABELS[self.kind]}」")
         if self.kind == "file_tax" and not (self.content.period and self.content.form):
             raise ValueError("报税要写明所属季度和申报表")
@@ -84,7 +98,8 @@ class PlannedRun(BaseModel):
     def problems(self, now: datetime) -> list[str]:
         """Why this run cannot be confirmed at ``now`` (zh-CN), empty when it can."""
         where = f"{SITE_LABELS[self.site]}："
-        found = [f"{where}{e['message']}" for e in content_errors(self.site, self.content, now)]
+        drafted = self.kind not in ONE_OFF  # a skill or an errand writes no draft
+        found = [f"{where}{e['message']}" for e in content_errors(self.site, self.content, now)] if drafted else []
         if self.at is not None and self.at <= now:
             found.append(f"{where}时间{self.at:%m月%d日 %H:%M}已经过了，请换个时间")
         return found

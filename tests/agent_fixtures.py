@@ -483,3 +483,22 @@ class DeletesNote(Script):
         page = prompt.split("<page_text>", 1)[-1]
         ok = self.title not in page and "发布于" in page
         return judge_reply(ok, "笔记管理里已经没有这篇笔记" if ok else "笔记还在")
+def approve_card(env: Env, shop: dict, run_id: str) -> dict:
+    """The owner approves the run's card from the phone; the fields the card showed."""
+    env.wait_status(run_id, "awaiting_approval", timeout=240)
+    card = pending_card(env, run_id)
+    phone(env, shop).post(f"/api/approvals/{card.id}/decision", json={"approve": True}).raise_for_status()
+    return card.fields
+
+
+def saved_price_skill(env: Env, shop: dict) -> str:
+    """The price change done once by the agent (approved, published) and saved as 「改价」 with 价格 as its
+    parameter; the skill's id."""
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(env, shop)
+    approve_card(env, shop, run_id)
+    run = env.wait_status(run_id, "published", "failed", timeout=240)
+    assert run.status == "published", run.reason
+    r = phone(env, shop).post(f"/api/errands/{run_id}/skill", json={"name": "改价", "params": {"价格": "19.9"}})
+    assert r.status_code == 201, r.text
+    return r.json()["skill"]["id"]

@@ -13,7 +13,7 @@ from core.runs import audit
 from core.models import Employee
 from employees import EMPLOYEES, MODES
 from employees.roster import ensure_roster
-from employees.settings import EmployeeSettings, settings_of, site_errors
+from employees.settings import BUDGETS, EmployeeSettings, budget_limit, settings_of, site_errors
 
 router = APIRouter(prefix="/api/employees", tags=["employees"])
 
@@ -28,6 +28,10 @@ class EmployeeChange(BaseModel):
     """The owner's own WeChat/QQ ids, phone numbers, e-mails and domains: not compliance findings."""
     brief_time: str | None = None
     """运营管家: the daily brief's time, ``HH:MM`` in the workspace zone; "" turns the brief off."""
+    agent_max_steps: int | float | str | None = None
+    agent_max_minutes: int | float | str | None = None
+    agent_max_tokens: int | float | str | None = None
+    """The budgets of a one-off task (让员工去做), as typed on the phone: checked by ``EmployeeSettings``."""
 
 
 @router.get("")
@@ -56,10 +60,13 @@ def _settings(e: Employee, changes: dict) -> EmployeeSettings:
     role = EMPLOYEES.get(e.role)
     try:
         new = EmployeeSettings.model_validate({**settings_of(role, e.settings).model_dump(), **changes})
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        raise FieldErrors([field_error(field, "设置", first["msg"].removeprefix("Value error, "))]) from None
+    except ValidationError as err:  # every bad field at once, each with its own limit; nothing is saved
+        errors = []
+        for x in err.errors():
+            field = str(x["loc"][0]) if x["loc"] else "settings"
+            limit = budget_limit(field) if field in BUDGETS else "设置"
+            errors.append(field_error(field, limit, x["msg"].removeprefix("Value error, ")))
+        raise FieldErrors(errors) from None
     if new.brief_time and e.role != "operations":
         raise FieldErrors([field_error("brief_time", "运营管家", "每日日报由运营管家发送，请在运营管家那里设置时间")])
     wrong = site_errors(role, new.default_sites) if role else new.default_sites

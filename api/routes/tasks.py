@@ -48,7 +48,8 @@ from employees.tasking import (ListingFacts, findings, listing_not_before, not_c
                                product_for)
 from llm.client import LLM
 from planning.models import TaskPlan
-from planning.plan import SITE_LABELS, Plan, PlannedRun
+from planning.plan import ONE_OFF, SITE_LABELS, Plan, PlannedRun
+from errands.planned import confirmed_run
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 MAX_FORM_FILES = 100
@@ -67,6 +68,8 @@ class Target:
     facts: ListingFacts | None = None
     individual_business: bool = True
     """A表 only: 个体工商户 (the halving applies) rather than 个人独资企业 / partnership."""
+    values: dict[str, str] | None = None
+    """A skill only: its parameters as confirmed (``value_{i}_{参数}``, else as read from her sentence)."""
 
 
 @dataclass
@@ -263,11 +266,17 @@ async def _targets(s, workspace_id: str, plan: Plan, form) -> list[Target]:
     for i, run in enumerate(plan.runs):
         label = f"第{i + 1}项（{SITE_LABELS[run.site]}）"
         chosen = form.get(f"account_{i}") or run.account_id or ""
+        if run.kind == "skill":
+            chosen = run.account_id or ""  # a skill replays on the account it was recorded on
         try:
             account = _account(s, workspace_id, run, chosen, f"runs.{i}.account_id")
         except FieldErrors as e:
             errors += [{**err, "message": f"{label}：{err['message']}"} for err in e.errors]
             account = None
+        if run.kind in ONE_OFF:  # nothing to attach: a skill's values, or an errand as proposed
+            values = {k: str(form.get(f"value_{i}_{k}", v)) for k, v in run.content.values.items()}
+            out.append(Target(run, account, [], values=values))
+            continue
         if run.kind == "file_tax":  # nothing to attach: the figures come from the books
             out.append(Target(run, account, [], individual_business=form.get(f"individual_business_{i}") != "false"))
             continue
@@ -299,6 +308,9 @@ def _checked(settings, targets: list[Target], prefs, reason: str, folders: list)
     for i, t in enumerate(targets):
         if t.run.kind == "file_tax":
             checked.append(Checked(t.run, t.account, t.individual_business, []))
+            continue
+        if t.run.kind in ONE_OFF:  # its values are checked when its run is made (``errands.planned``)
+            checked.append(Checked(t.run, t.account, t.values, []))
             continue
         folder, paths = compose.stage(settings, t.images)
         folders.append(folder)
@@ -340,6 +352,11 @@ def _listing_checks(t: Target, product, banned: list[str], reason: str = "", all
 
 
 def _create(s, employee: Employee, c: Checked, i: int) -> Run:
+    if c.run.kind in ONE_OFF:
+        try:  # a bad value is named with its parameter, before anything is saved or queued
+            return confirmed_run(s, c.account, employee, c.run, c.payload)
+        except ValidationFailed as e:
+            raise FieldErrors([_for_run(err, i, c.run) for err in e.errors]) from None
     if c.run.kind == "file_tax":
         try:  # a second live filing of the same quarter and return is refused here, with the page's words
             return create_filing_run(s, account=c.account, employee=employee, period=c.run.content.period,

@@ -285,6 +285,7 @@ function bindEmployeeSettings() {
                    allowed_contacts: fd.get("allowed_contacts") || "" };
     if (form.querySelector('[name="default_sites"]')) body.default_sites = fd.getAll("default_sites");
     if (form.querySelector('[name="allowed_warnings"]')) body.allowed_warnings = fd.getAll("allowed_warnings");
+    form.querySelectorAll("[data-budgets] input").forEach((el) => { body[el.name] = el.value; });
     const res = await api("PATCH", `/api/employees/${form.dataset.employeeSettings}`, body);
     showErrors(form, res.ok ? [] : res.data.detail);
     form.querySelector(".saved").hidden = !res.ok;

@@ -4,10 +4,12 @@
   document.querySelectorAll("form.skill-run").forEach((form) => form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const values = {};
-    form.querySelectorAll("input").forEach((el) => { values[el.name] = el.value; });
-    const res = await api("POST", `/api/errands/skills/${form.dataset.skill}/runs`, { values });
+    form.querySelectorAll("input[data-param]").forEach((el) => { values[el.name] = el.value; });
+    const cron = form.elements.cron.value.trim();
+    const res = cron ? await api("POST", `/api/errands/skills/${form.dataset.skill}/schedules`, { values, cron })
+      : await api("POST", `/api/errands/skills/${form.dataset.skill}/runs`, { values, at: form.elements.at.value });
     if (!res.ok) return window.opc.showErrors(form, res.data.detail);
-    location.href = "/runs/" + res.data.run.id;
+    location.href = cron ? "/schedules" : "/runs/" + res.data.run.id;
   }));
   document.querySelectorAll("form.skill-save").forEach((form) => form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
