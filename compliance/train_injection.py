@@ -19,12 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, read_corpus
+from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, read_corpus
 from compliance.injection import normalize, rule_reasons, signals
 from compliance.injection_scorer import WEIGHTS, features
 
 DATA = CORPUS.parent
 TRAIN_BENIGN = DATA / "injection_train.benign.tsv"
+TRAIN_ATTACKS = DATA / "injection_train.attacks.tsv"
 CLAIMS = DATA / "compliance_corpus.tsv"
 MAX_FALSE_ALARMS = 0.02
 MIN_COUNT = 2
@@ -33,9 +34,32 @@ L2 = 0.01
 STEPS, RATE = 4000, 8.0
 
 
-def training_rows() -> list[tuple[int, str]]:
+def rounds() -> dict[str, list[tuple[int, str]]]:
+    """The held-out rounds that have been measured once and joined the training, by name: round 1 is
+    ``.holdout.tsv``, rounds 2–4 the sections of ``.fresh.tsv`` (each opens with a comment block)."""
+    named = {"round 1": HOLDOUT, "round 5": ROUND5, "round 6": ROUND6}
+    found = {name: [(1 if label == "injection" else 0, s) for label, _, s in read_corpus(path)]
+             for name, path in named.items()}
+    section, n = None, 1
+    for line in FRESH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            if section is None or found[section]:
+                n += 1
+                section = f"round {n}"
+                found[section] = []
+        elif line.strip():
+            label, _, sentence = line.split("\t")
+            found[section].append((1 if label == "injection" else 0, sentence))
+    return dict(sorted(found.items()))
+
+
+def training_rows(without: str | None = None) -> list[tuple[int, str]]:
+    """Every labelled row, less the round named ``without`` (for leave-one-round-out figures)."""
     rows = [(1 if label == "injection" else 0, s)
-            for path in (CORPUS, HOLDOUT, FRESH, ROUND5, TRAIN_BENIGN) for label, _, s in read_corpus(path)]
+            for path in (CORPUS, TRAIN_ATTACKS, TRAIN_BENIGN) for label, _, s in read_corpus(path)]
+    for name, part in rounds().items():
+        if name != without:
+            rows += part
     for line in CLAIMS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append((0, line.split("\t")[-1]))
@@ -82,30 +106,45 @@ def probabilities(model: dict, feats: list[set[str]]) -> np.ndarray:
     return np.array([probability(f, model) for f in feats])
 
 
-def main() -> None:
-    rows = training_rows()
+def cross_validated(rows: list[tuple[int, str]], feats: list[set[str]]) -> tuple[float, np.ndarray, np.ndarray]:
+    """The threshold chosen by 5-fold cross-validation on ``rows`` alone, with each row's held-out
+    probability and whether the rules flag it."""
     labels = np.array([y for y, _ in rows], dtype=np.float64)
-    feats = [featurise(s) for _, s in rows]
     by_rules = np.array([bool(rule_reasons(s)) for _, s in rows])
     folds = np.arange(len(rows)) % 5
     held = np.zeros(len(rows))
     for k in range(5):
         part = fit([f for f, fold in zip(feats, folds) if fold != k], labels[folds != k])
         held[folds == k] = probabilities(part, [f for f, fold in zip(feats, folds) if fold == k])
-    benign, attacks = labels == 0, labels == 1
+    benign = labels == 0
     threshold = 0.5
     for t in np.arange(0.05, 0.96, 0.01):
         if ((held >= t) | by_rules)[benign].mean() <= MAX_FALSE_ALARMS:
             threshold = float(round(t, 2))
             break
-    flagged = (held >= threshold) | by_rules
-    alone = held >= threshold
-    print(f"{int(attacks.sum())} attempts, {int(benign.sum())} benign; 5-fold cross-validation at threshold "
-          f"{threshold}: recall {flagged[attacks].mean():.3f}, false alarms {flagged[benign].mean():.3f}; "
-          f"the scorer alone (the rules were written on these rows, so this is the figure for wordings the "
-          f"rules have not seen): recall {alone[attacks].mean():.3f}, false alarms {alone[benign].mean():.3f}")
+    return threshold, held, by_rules
+
+
+def train(rows: list[tuple[int, str]], quiet: bool = False) -> dict:
+    """The model on ``rows`` (label, sentence), its threshold chosen by cross-validation on them."""
+    labels = np.array([y for y, _ in rows], dtype=np.float64)
+    feats = [featurise(s) for _, s in rows]
+    threshold, held, by_rules = cross_validated(rows, feats)
+    if not quiet:
+        benign, attacks = labels == 0, labels == 1
+        flagged = (held >= threshold) | by_rules
+        alone = held >= threshold
+        print(f"{int(attacks.sum())} attempts, {int(benign.sum())} benign; 5-fold cross-validation at threshold "
+              f"{threshold}: recall {flagged[attacks].mean():.3f}, false alarms {flagged[benign].mean():.3f}; "
+              f"the scorer alone (the rules were written on these rows, so this is the figure for wordings the "
+              f"rules have not seen): recall {alone[attacks].mean():.3f}, false alarms {alone[benign].mean():.3f}")
     model = fit(feats, labels)
     model["threshold"] = threshold
+    return model
+
+
+def main() -> None:
+    model = train(training_rows())
     WEIGHTS.write_text(json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
                        encoding="utf-8")
     print(f"wrote {WEIGHTS} ({len(model['weights'])} features)")
