@@ -2,14 +2,19 @@
 
     .venv/bin/python -m compliance.train_injection      cross-validated figures, then writes the weights
 
-Trained on: ``tests/data/injection_corpus.tsv``, ``.holdout.tsv``, ``.fresh.tsv`` and ``.round5.tsv``
-(attempts and their lookalikes; round 5 joined after its first measurement), ``injection_train.benign.tsv``
-(customer questions, replies, product facts) and the claims corpus's ``compliance_corpus.tsv`` (ordinary
-marketing copy, all benign). Never on ``injection_corpus.round6.tsv`` or later rounds (held out: measured
-once, by ``python -m compliance.evaluate_injection``) nor on ``compliance_corpus.holdout.tsv``.
+Trained on: ``tests/data/injection_corpus.tsv``, the held-out rounds 1–6 that were each measured once
+before joining (``.holdout.tsv``, ``.fresh.tsv``'s three sections, ``.round5.tsv``, ``.round6.tsv``),
+``injection_train.attacks.tsv`` (attempts with no word for an AI: customers sent elsewhere, a contact in
+every reply, stock zeroed and hidden, codes handed out) and ``injection_train.benign.tsv`` (customer
+questions, replies, product facts, platform rules, staff scripts, tax and anti-fraud notices), both written
+for training only, and the claims corpus's ``compliance_corpus.tsv`` (ordinary marketing copy, all
+benign). Never on round 7 or later (written blind and kept apart, measured by the lead) nor on
+``compliance_corpus.holdout.tsv``. ``python -m compliance.crossval_injection`` trains without each round
+in turn and measures on it.
 
 The threshold is chosen by 5-fold cross-validation on the training data alone: the lowest probability at
-which the filter (rules or scorer) raises false alarms on at most ``MAX_FALSE_ALARMS`` of the benign rows.
+which the filter (rules or scorer) raises false alarms on at most ``MAX_FALSE_ALARMS`` of the benign
+lookalikes and ``MAX_ORDINARY_ALARMS`` of the marketing copy.
 Deterministic: fixed folds, full-batch gradient descent from zero.
 """
 from __future__ import annotations
@@ -21,13 +26,18 @@ import numpy as np
 
 from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, read_corpus
 from compliance.injection import normalize, rule_reasons, signals
-from compliance.injection_scorer import WEIGHTS, features
+from compliance.injection_scorer import WEIGHTS, features, value
 
 DATA = CORPUS.parent
 TRAIN_BENIGN = DATA / "injection_train.benign.tsv"
 TRAIN_ATTACKS = DATA / "injection_train.attacks.tsv"
 CLAIMS = DATA / "compliance_corpus.tsv"
-MAX_FALSE_ALARMS = 0.02
+MAX_FALSE_ALARMS = 0.05
+"""On the benign lookalikes (the corpora's benign rows and the owner texts): the bound the tests hold the
+filter to (tests/test_injection_corpus.py). A false alarm costs the owner one tap on a card, a miss an
+injection published; the threshold goes as low as that bound allows."""
+MAX_ORDINARY_ALARMS = 0.01
+"""On ordinary marketing copy (the claims corpus), also the tests' bound."""
 MIN_COUNT = 2
 """A feature seen in fewer training sentences is dropped (it would only memorise one sentence)."""
 L2 = 0.01
@@ -60,10 +70,13 @@ def training_rows(without: str | None = None) -> list[tuple[int, str]]:
     for name, part in rounds().items():
         if name != without:
             rows += part
-    for line in CLAIMS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append((0, line.split("\t")[-1]))
-    return rows
+    return rows + [(0, s) for s in sorted(ordinary_copy())]
+
+
+def ordinary_copy() -> set[str]:
+    """The claims corpus's sentences: marketing copy, all benign, apart from the lookalikes."""
+    return {line.split("\t")[-1] for line in CLAIMS.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
 
 
 def featurise(sentence: str) -> set[str]:
@@ -85,7 +98,7 @@ def fit(feats: list[set[str]], labels: np.ndarray) -> dict:
             if name in index:
                 rows.append(row)
                 cols.append(index[name])
-                vals.append(1 / np.sqrt(len(f)))  # as ``injection_scorer.probability`` weighs them
+                vals.append(value(name) / np.sqrt(len(f)))  # as ``injection_scorer.probability`` weighs them
     rows, cols, vals = np.array(rows), np.array(cols), np.array(vals)
     n, d = len(feats), len(vocab)
     # Each class weighs the same in the loss, however many rows it has.
@@ -116,10 +129,12 @@ def cross_validated(rows: list[tuple[int, str]], feats: list[set[str]]) -> tuple
     for k in range(5):
         part = fit([f for f, fold in zip(feats, folds) if fold != k], labels[folds != k])
         held[folds == k] = probabilities(part, [f for f, fold in zip(feats, folds) if fold == k])
-    benign = labels == 0
+    ordinary = np.array([s in ordinary_copy() for _, s in rows])
+    lookalikes = (labels == 0) & ~ordinary
     threshold = 0.5
     for t in np.arange(0.05, 0.96, 0.01):
-        if ((held >= t) | by_rules)[benign].mean() <= MAX_FALSE_ALARMS:
+        flagged = (held >= t) | by_rules
+        if flagged[lookalikes].mean() <= MAX_FALSE_ALARMS and flagged[ordinary].mean() <= MAX_ORDINARY_ALARMS:
             threshold = float(round(t, 2))
             break
     return threshold, held, by_rules
