@@ -289,8 +289,10 @@ def rule_reasons(text: str) -> list[str]:
 # -- the second reading: signals that rarely meet in shop copy --------------------------------------
 # The families above need a sentence to say a whole instruction in one of their shapes; the next wording
 # escapes them. Each signal below is a broad class of words; shop copy carries one of them now and then
-# (「所有回复」, 「立即发布」, 「我们的助手」), an instruction carries two or more: whom it speaks to, the rules
+# (「所有回复」, 「立即发布」, 「我们的助手」), an instruction often two or more: whom it speaks to, the rules
 # it voids, an act it asks for, the owner it leaves out, a secret, a plug in every output, a new persona.
+# They are features of the scorer (``injection_scorer``), not a verdict: platform rules and anti-fraud
+# notices carry two of them as well (「平台规定：私信中不得留微信」).
 SIGNALS = {
     "speaks_to_the_assistant": re.compile(
         _any(r"如果你是\S{0,10}(?:系统|程序|ai|助手|模型|机器)", "助手", "程序", "自动化工具", "工具", "机器人", "智能体", "模型", r"(?<![a-z])ai(?![a-z])", r"(?<![a-z])bots?(?![a-z])", r"assistant",
