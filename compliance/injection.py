@@ -283,7 +283,16 @@ def rule_reasons(text: str) -> list[str]:
         found.append("要求瞒着老板")
     if NEW_RULES.search(t) or STOP_TASK.search(t) or AUTHORITY.search(t):
         found.append("自称新的指令")
+    if not found and len(signals(t)) >= 2 and not _protects(t):
+        found.append("同时出现多种指令特征")
     return list(dict.fromkeys(found))
+
+
+def _protects(t: str) -> bool:
+    """A rule that forbids, a warning, a platform rule quoted or the owner's own yes: two signal classes
+    in such a sentence (「平台规定：私信中不得留微信」) are no instruction; the scorer still reads it."""
+    return bool({"forbids_or_warns", "quotes_a_platform_rule", "after_her_yes"} & set(injection_scorer.meanings(t))
+                or _correction(t))
 
 
 # -- the second reading: signals that rarely meet in shop copy --------------------------------------

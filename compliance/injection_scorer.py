@@ -59,7 +59,7 @@ MEANING = {
     "hides_it_from_the_record": _any(
         r"(?:周报|日报|月报|报表|报告|汇报|汇总|记录|日志|操作记录|report|summary|log|sheet|dashboard|handover notes?).{0,12}?"
         r"(?:不要|别|不用|不写|删|清|照常|合并|无异常|leave|out|unchanged|as normal|no need)",
-        r"(?:不要|别|不用|不必|keep|leave|don't|do not|no need to).{0,20}?(?:写进|体现|显示|记录|列出|报备|提|放进|汇报|report|log|"
+        r"(?:不要|别|不用|不必|keep|leave|don't|do not|no need to).{0,20}?(?:写进|体现|显示|记录|列出|报备|报告|提|放进|汇报|report|log|"
         r"mention|list|out of)", r"(?:不用|别|不要|不必)\S{0,4}(?:跟|向|告诉|让)?(?:老板|店主)", r"(?:owner|boss).{0,20}(?:need|hear|know)"),
     "zeroes_or_takes_down_everything": _any(
         r"(?:所有|全部|统统|一律|都)\S{0,10}?(?:库存|价格|宝贝|商品|评价|差评|退款|链接|标题)\S{0,10}?(?:改|换|清|删|下架|设|调|同意|0|零)",
@@ -74,7 +74,7 @@ MEANING = {
     "a_numbered_procedure": _any(r"(?:第[一二三四1-9]步|步骤|流程|[1-9][.、)]\s?\S)", r"step [1-9]|procedure"),
     "always_from_now": _any(r"一律|统一|统统|凡是|从今天起|即日起|以后|每次|from (?:today|now)|whenever|always|every time|from now"),
     # What protects her: a rule forbidding, a warning, a question, her own yes first.
-    "forbids_or_warns": _any(r"不得|禁止|严禁|请勿|切勿|勿|谨防|警惕|违规|违者|不会|绝不|从未|从不|不能|不要相信|防骗|举报|"
+    "forbids_or_warns": _any(r"不得|禁止|严禁|请勿|切勿|谨防|警惕|违规|违者|不会(?:要求|索要|通过|向)|绝不|从未|从不|不要相信|防骗|"
                              r"must not|may not|never|not allowed|prohibited|beware|warning|don't share|do not share|report it|not ours"),
     "quotes_a_platform_rule": _any(r"平台(?:规定|规则|要求|提示)|规则摘录|社区公约|淘宝规则|抖音规则|根据\S{0,6}规|"
                                    r"platform (?:rule|polic)|per platform|(?:douyin|taobao|platform) rules"),
