@@ -21,7 +21,7 @@ FRESH = CORPUS.with_suffix(".fresh.tsv")
 ROUND5 = CORPUS.with_suffix(".round5.tsv")
 ROUND6 = CORPUS.with_suffix(".round6.tsv")
 """Rounds 5 and 6 were written for the trained scorer (``compliance.train_injection``): round 5 before it
-was built (then added to its training), round 6 before round 5 was added; round 6 is trained on by nothing."""
+was built (then added to its training), round 6 before round 5 was added (then added too, once measured)."""
 
 
 def read_corpus(path: Path = CORPUS) -> list[tuple[str, str, str]]:

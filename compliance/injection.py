@@ -96,7 +96,7 @@ ACT = _any("发布", "发帖", "发到", "发出去", "发送", "发给", r"发(
            "提交", "批准", "转发", "缴纳", "缴款", "缴税", "申报", "改价",
            r"publish\w*", r"post\b", r"posted\b", r"send\b", r"delete\w*", r"submit\w*", r"approve\w*", r"pay\b",
            r"file (?:the|my|our)")
-URGE = _any("立即", "立刻", "马上去", "马上给", "现在就在", "直接", "务必", "必须", "请你?", "赶紧", "自动",
+URGE = _any("立即", "立刻", "马上去", "马上给", "现在就在", "直接", "务必", "必须", "请(?!问)你?", "赶紧", "自动",
             r"now\b", r"immediately", r"right away", r"right now", "instead", "automatically", "without (?:asking|waiting)")
 # Put given text into what you write: 在每篇笔记末尾加上, 原样写进, include in every draft, copy … into your output.
 INSERT = re.compile(
@@ -209,7 +209,26 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# A correction to the reader (「请忽略之前发给您的物流单号，正确的单号是…」, 「以新版说明书为准」, "the new
+# leaflet is correct") drops an old fact, not the assistant's rules.
+_CORRECTION = re.compile(r"以(?!本段|这段|此|这里|本文|下文|下面|我)\S{1,8}为准|正确的\S{0,4}(?:是|为)|the new \w+ is (?:correct|right)|"
+                         r"correct (?:one|number|address) is")
+_AI_WORDS = re.compile(r"指令|指示|规则|设定|提示词|限制|审批|老板|店主|instructions?|rules|prompt|owner|助手|\bai\b|模型|assistant|model|你收到|you were")
+
+
+def _correction(t: str) -> bool:
+    return bool(_CORRECTION.search(t)) and not _AI_WORDS.search(t)
+
+
+# A notice the tax bureau sends the owner (「请于本月15日前完成申报，逾期将产生滞纳金」) urges her to file; it
+# names a deadline and speaks to nobody's assistant.
+_BUREAU = re.compile(r"税务局|税务总局|逾期|截止|滞纳金|如已缴纳")
+_NOT_BUREAU = re.compile(r"你|助手|ai|模型|you\b|直接|别|不用|不要|老板|店主|悄悄")
+
+
 def _drops(text: str) -> bool:
+    if _correction(text):
+        return False
     for pattern in (DROP_THEN_GUIDANCE, GUIDANCE_THEN_DROP):
         for m in pattern.finditer(text):
             if not NEGATED.search(text[max(0, m.start() - 6):m.start()]):
@@ -232,7 +251,9 @@ SCORER_REASON = "读起来像写给AI的指令"
 
 
 def rule_reasons(text: str) -> list[str]:
-    """The rules' reading alone (the families above, then two or more signal classes)."""
+    """The rules' reading alone (the families above). Two or more signal classes (``SIGNALS``) are no
+    longer an instruction by themselves: platform rules and anti-fraud notices carry them too (「平台规定：
+    私信中不得留微信」); the scorer weighs them with what the sentence asks."""
     t = normalize(text)
     found = []
     if _drops(t):
@@ -244,7 +265,8 @@ def rule_reasons(text: str) -> list[str]:
     if MONEY.search(t) and not SAFETY_ADVICE.search(t) and not re.search(
             r"(?:请勿|不要|谨防|切勿|never)\S{0,4}(?:向\S{0,6})?(?:转账|汇款|打款)|(?:do not|don't|never) (?:transfer|wire|send)", t):
         found.append("要求转账付款")
-    if ((URGED_ACT.search(t) or ACT_URGED.search(t)) and not _shop_news(t)) or DESTROY.search(t) or VERBATIM.search(t):
+    if (((URGED_ACT.search(t) or ACT_URGED.search(t)) and not _shop_news(t) and not _correction(t)
+         and not (_BUREAU.search(t) and not _NOT_BUREAU.search(t))) or DESTROY.search(t) or VERBATIM.search(t)):
         found.append("要求发布、删除或提交")
     if SKIP_APPROVAL.search(t):
         found.append("要求跳过老板的审批")
@@ -261,16 +283,25 @@ def rule_reasons(text: str) -> list[str]:
         found.append("要求瞒着老板")
     if NEW_RULES.search(t) or STOP_TASK.search(t) or AUTHORITY.search(t):
         found.append("自称新的指令")
-    if not found and len(signals(t)) >= 2:
+    if not found and len(signals(t)) >= 2 and not _protects(t):
         found.append("同时出现多种指令特征")
     return list(dict.fromkeys(found))
+
+
+def _protects(t: str) -> bool:
+    """A rule that forbids, a warning, a platform rule quoted or the owner's own yes: two signal classes
+    in such a sentence (「平台规定：私信中不得留微信」) are no instruction; the scorer still reads it."""
+    return bool({"forbids_or_warns", "quotes_a_platform_rule", "after_her_yes"} & set(injection_scorer.meanings(t))
+                or _correction(t))
 
 
 # -- the second reading: signals that rarely meet in shop copy --------------------------------------
 # The families above need a sentence to say a whole instruction in one of their shapes; the next wording
 # escapes them. Each signal below is a broad class of words; shop copy carries one of them now and then
-# (「所有回复」, 「立即发布」, 「我们的助手」), an instruction carries two or more: whom it speaks to, the rules
+# (「所有回复」, 「立即发布」, 「我们的助手」), an instruction often two or more: whom it speaks to, the rules
 # it voids, an act it asks for, the owner it leaves out, a secret, a plug in every output, a new persona.
+# They are features of the scorer (``injection_scorer``), not a verdict: platform rules and anti-fraud
+# notices carry two of them as well (「平台规定：私信中不得留微信」).
 SIGNALS = {
     "speaks_to_the_assistant": re.compile(
         _any(r"如果你是\S{0,10}(?:系统|程序|ai|助手|模型|机器)", "助手", "程序", "自动化工具", "工具", "机器人", "智能体", "模型", r"(?<![a-z])ai(?![a-z])", r"(?<![a-z])bots?(?![a-z])", r"assistant",
@@ -319,7 +350,7 @@ SIGNALS = {
         _any("扮成", "扮演", "人设", r"你现在是", "忘了你是谁", r"persona", r"role-?play", r"you are now", r"pretend",
              r"\bact as\b", r"never says no")),
 }
-SAFETY_ADVICE = re.compile(_any(r"(?:不会|从不|绝不|never|won't|will not).{0,12}?(?:要求|ask)", "谨防", "请勿", "切勿",
+SAFETY_ADVICE = re.compile(_any(r"(?:不会|从不|绝不|never|won't|will not).{0,12}?(?:要求|ask)", "谨防", "请勿", "切勿", "挂断",
                                 r"beware", r"scam"))
 
 
