@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -64,7 +65,8 @@ class Segment:
 
 
 StepHook = Callable[[dict, bytes | None], None]
-"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page."""
+"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page (from a thread of
+its own: the agent does not wait for it)."""
 
 
 def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_step: StepHook,
@@ -76,15 +78,24 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
     for name in ("browser_use", "cdp_use", "bubus"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
+    # A step's record (its screenshot file, a database row) is written by a thread of its own, in order, while
+    # the agent goes on: in the agent's loop it cost every step ~0.1 s (benchmarks/agent_bench.py). All are
+    # written before this returns.
+    records = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-steps")
+
+    def record(step: dict, shot: bytes | None) -> None:
+        records.submit(on_step, step, shot)
+
     def main() -> None:
         try:
-            box["segment"] = asyncio.run(_run(cdp_url, task, model, guard, on_step, allowed_domains, sensitive_data))
+            box["segment"] = asyncio.run(_run(cdp_url, task, model, guard, record, allowed_domains, sensitive_data))
         except BaseException as e:  # handed to the caller's thread
             box["error"] = e
 
     thread = threading.Thread(target=main, name="browser-agent", daemon=True)
     thread.start()
     thread.join()
+    records.shutdown(wait=True)
     if "error" in box:
         raise box["error"]
     return box["segment"]
