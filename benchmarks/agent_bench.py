@@ -77,7 +77,7 @@ PHASES = {  # browser-use's step phases and ours, timed around the methods that 
     "action": (Tools, "act"),                    # the action alone
     "post": (Agent, "_post_process"),
     "finalize": (Agent, "_finalize"),            # browser-use's history item
-    "record": (agent_session, "_record_step"),   # ours: step screenshot, file, AgentStep row
+    "record": (agent_session, "_record_step"),   # ours, in the loop: the step handed to the record thread
 }
 
 
@@ -243,7 +243,7 @@ class Bench:
     def _on_step(self, step: dict, shot: bytes | None) -> None:
         t0 = time.perf_counter()
         nodes._record_step(self.ctx, self.run, step, shot)
-        self.clock.add("record: save", time.perf_counter() - t0)
+        self.clock.add("record: written", time.perf_counter() - t0)  # off the agent's loop (its own thread)
 
     def _skill_steps(self, price: str) -> list[dict]:
         return [{**st, "params": {**st["params"], "text": price}} if st["action"] == "input" else st
@@ -316,14 +316,14 @@ def report(out: dict[str, list], n: int, load_before: str) -> str:
         xs = out[key]
         lines.append(f"| {key} | {med(xs)} | {spread(xs)} | {statistics.median(xs) / po:.2f} |")
     rows = out["steps"]
-    per = {k: [r.get(k, 0.0) for r in rows] for k in ("step", "record: save", *PHASES)}
+    per = {k: [r.get(k, 0.0) for r in rows] for k in ("step", "record: written", *PHASES)}
     per["step − model"] = [r.get("step", 0.0) - r.get("model", 0.0) for r in rows]
     per["guard"] = [r.get("guarded", 0.0) - r.get("action", 0.0) for r in rows]
     per["think − model"] = [r.get("think", 0.0) - r.get("model", 0.0) for r in rows]
     lines += ["", f"agent steps: {len(rows)} ({len(rows) / max(1, n):.0f} per run)", "",
               "| per agent step | median | min–max |", "|---|---|---|"]
     for key in ("step", "model", "step − model", "state", "dom", "screenshot", "think − model", "act", "guard",
-                "action", "post", "finalize", "record", "record: save"):
+                "action", "post", "finalize", "record", "record: written"):
         lines.append(f"| {key} | {med(per[key])} | {spread(per[key])} |")
     return "\n".join(lines)
 
