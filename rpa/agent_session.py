@@ -15,7 +15,6 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -66,8 +65,8 @@ class Segment:
 
 
 StepHook = Callable[[dict, bytes | None], None]
-"""Called after each step with {"n", "url", "saw", "decided", "did"} and a screenshot of the page the agent saw
-(PNG), from a thread of its own: the agent does not wait for it."""
+"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page, from a thread of
+its own: the agent does not wait for it."""
 
 
 def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_step: StepHook,
@@ -80,7 +79,7 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
     # A step's record (its screenshot file, a database row) is written by a thread of its own, in order, while
-    # the agent goes on: in the agent's loop it cost every step 0.35 s (median, load ~20 on 2 cores:
+    # the agent goes on: in the agent's loop it cost every step 0.20 s (median, load ~20 on 2 cores:
     # benchmarks/agent_bench.py). All are written before this returns.
     records = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-steps")
 
@@ -155,19 +154,16 @@ def _failure(history) -> str | None:
 async def _record_step(agent: Agent, guard: Guard, on_step: StepHook) -> None:
     item = agent.history.history[-1] if agent.history.history else None
     out = item.model_output if item else None
+    shot = None
+    try:
+        # A capture of our own after the action, as Chromium's JPEG (written as it is): browser-use's state
+        # screenshot is a PNG, and re-encoding one per step cost the run more CPU than this capture costs
+        # the loop (~0.15 s; benchmarks/agent_bench.py, docs/benchmarks.md).
+        shot = await agent.browser_session.take_screenshot(format="jpeg", quality=72)
+    except Exception as e:
+        log.info("agent step screenshot: %s", type(e).__name__)
     step = {"n": guard.steps_before + agent.state.n_steps - 1, "url": (item.state.url if item else "") or "",
             "saw": (out.evaluation_previous_goal or out.memory or "") if out else "",
             "decided": (out.next_goal or "") if out else "", "did": list(guard.said)}
     guard.said.clear()
-    on_step(step, _seen(item))
-
-
-def _seen(item) -> bytes | None:
-    """The page as the agent saw it for this step: the screenshot browser-use took of the page state it sent
-    the model (and wrote to a file), not a capture of our own (~0.15 s a step in the agent's loop)."""
-    path = item.state.screenshot_path if item is not None else None
-    try:
-        return Path(path).read_bytes() if path else None
-    except OSError as e:
-        log.info("agent step screenshot: %s", type(e).__name__)
-        return None
+    on_step(step, shot)
