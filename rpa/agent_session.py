@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -64,7 +65,8 @@ class Segment:
 
 
 StepHook = Callable[[dict, bytes | None], None]
-"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page."""
+"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page, from a thread of
+its own: the agent does not wait for it."""
 
 
 def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_step: StepHook,
@@ -76,15 +78,24 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
     for name in ("browser_use", "cdp_use", "bubus"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
+    # A step's record (its screenshot file, a database row) is written by a thread of its own, in order, while
+    # the agent goes on: in the agent's loop it cost every step 0.20 s (median, load ~20 on 2 cores:
+    # benchmarks/agent_bench.py). All are written before this returns.
+    records = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-steps")
+
+    def record(step: dict, shot: bytes | None) -> None:
+        records.submit(on_step, step, shot)
+
     def main() -> None:
         try:
-            box["segment"] = asyncio.run(_run(cdp_url, task, model, guard, on_step, allowed_domains, sensitive_data))
+            box["segment"] = asyncio.run(_run(cdp_url, task, model, guard, record, allowed_domains, sensitive_data))
         except BaseException as e:  # handed to the caller's thread
             box["error"] = e
 
     thread = threading.Thread(target=main, name="browser-agent", daemon=True)
     thread.start()
     thread.join()
+    records.shutdown(wait=True)
     if "error" in box:
         raise box["error"]
     return box["segment"]
@@ -145,6 +156,9 @@ async def _record_step(agent: Agent, guard: Guard, on_step: StepHook) -> None:
     out = item.model_output if item else None
     shot = None
     try:
+        # A capture of our own after the action, as Chromium's JPEG (written as it is): browser-use's state
+        # screenshot is a PNG, and re-encoding one per step cost the run more CPU than this capture costs
+        # the loop (~0.15 s; benchmarks/agent_bench.py, docs/benchmarks.md).
         shot = await agent.browser_session.take_screenshot(format="jpeg", quality=72)
     except Exception as e:
         log.info("agent step screenshot: %s", type(e).__name__)

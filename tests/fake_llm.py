@@ -21,8 +21,9 @@ import json
 import threading
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import uvicorn
@@ -184,8 +185,9 @@ def build_app(fake: FakeLLM) -> FastAPI:
     return app
 
 
-@pytest.fixture(scope="session")
-def fake_llm_server():
+@contextmanager
+def serving() -> Iterator[FakeLLM]:
+    """A fake model on a free port of its own for as long as the block runs (tests' session, benchmarks)."""
     fake = FakeLLM(free_port())
     config = uvicorn.Config(build_app(fake), host="127.0.0.1", port=fake.port, log_level="warning",
                             timeout_graceful_shutdown=1)
@@ -193,9 +195,17 @@ def fake_llm_server():
     thread = threading.Thread(target=server.run, name="fake-llm", daemon=True)
     thread.start()
     wait_http(f"http://127.0.0.1:{fake.port}/health")
-    yield fake
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def fake_llm_server():
+    with serving() as fake:
+        yield fake
 
 
 @pytest.fixture

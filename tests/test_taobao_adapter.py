@@ -20,6 +20,7 @@ from core.settings import Settings
 from serve import free_port
 from sites.taobao import TaobaoAdapter
 from sites.taobao.errors import BaxiaSlider
+from sites.taobao.pages.items import ItemList
 from sites.taobao.product import Product, Sku
 from sites.taobao.warnings import WARNING_KINDS, WarningNeedsOwner
 from tests.core_fixtures import wait_until
@@ -269,3 +270,13 @@ def test_a_session_that_dies_during_the_image_upload_asks_for_a_login(adapter, s
     with pytest.raises(LoginRequired):
         adapter.fill(seller, phone_case(jpg))
     assert tb.state()["items"] == []
+
+
+def test_the_item_list_changes_an_items_price_and_the_shop_saves_it_once(adapter, seller, tb):
+    item = tb.stock("桂花图案手机壳", price="29.90", user="店小二")
+    other = tb.stock("玉兰图案手机壳", price="39.90", user="店小二")
+    shelf = ItemList(seller, adapter.urls)
+    shelf.open("on_sale")
+    assert shelf.change_price(item["id"], "19.9") == "19.90"
+    assert tb.state()["edits"] == [{"item_id": item["id"], "field": "price", "old": "29.90", "new": "19.90"}]
+    assert {i.item_id: i.price for i in shelf.items("on_sale")} == {item["id"]: "19.90", other["id"]: "39.90"}

@@ -15,7 +15,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from langgraph.runtime import Runtime
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core import ledger
@@ -43,6 +44,7 @@ STEP_SHOT = "agent_step"
 PAGE_TEXT_MAX = 6000
 CONFIRM_MS = 2_000
 """How long a press waits for the site's own 确定要…吗？ dialog (part of the approved action) to show."""
+CONFIRM_SLICE_MS = 100
 CONFIRM = re.compile(r"^\s*(确定|确认)\s*$")
 AFTER_PRESS = "主人已批准，系统已经执行了「{action}」。请先看页面确认它是否生效，再继续任务；完成后调用 done。"
 MAYBE_PRESSED = "上一次批准的「{action}」可能已经执行过（系统中途重启）。请先在网站上确认结果，不要重复操作；完成后调用 done。"
@@ -74,16 +76,20 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     run = load_run(ctx, state["run_id"])
     errand = Errand.model_validate(state["content"])
     adapter = adapter_for(run.site, ctx.settings)
-    page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
     trail = list(state.get("trail") or [])
     note = state.get("note", "")
     if errand.skill and not state.get("skill_fell_back"):
-        replayed = _replay_skill(ctx, run, page, errand, state)
+        # No model: a context of the warm browser, as any workflow gets (an agent's Chromium costs a launch).
+        replayed = _replay_skill(ctx, run, ctx.workbench.page(run.account_id, adapter.allowed_hosts()), errand, state)
         if "fell_back" not in replayed:
             return replayed
         trail, note = replayed["trail"], replayed["note"]  # the page as replayed so far, then the model
-    elif page.url in ("", "about:blank"):
-        page.goto(state["url"])
+        page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
+        _bring_back(ctx, run, page, trail, replayed["url"])
+    else:
+        page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
+        if page.url in ("", "about:blank"):
+            page.goto(state["url"])
     start_url = page.url
     guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
                   tokens_before=state.get("tokens", 0))
@@ -130,10 +136,22 @@ def _replay_skill(ctx: RunContext, run: Run, page: Page, errand: Errand, state: 
             what = f"技能「{errand.skill['name']}」回放到第{i + 1}步时找不到「{m.what}」，已交给助手从当前页面接着完成。"
             _record_step(ctx, run, {"n": state.get("steps", 0) + 1, "url": page.url, "saw": what, "decided": "",
                                     "did": []}, None)
-            return {"fell_back": True, "trail": trail, "note": what}
+            return {"fell_back": True, "trail": trail, "note": what, "url": page.url}
         trail.append(step)
     return {"held": None, "trail": [], "skill_at": len(steps), "url": page.url,
             "finished": {"text": f"按技能「{errand.skill['name']}」完成", "success": True}}
+
+
+def _bring_back(ctx: RunContext, run: Run, page: Page, trail: list[dict], url: str) -> None:
+    """The replayed page again in the agent's own browser: the skill's steps since the last approval, or
+    where the last approval left it."""
+    if not trail:
+        page.goto(url)
+        return
+    try:
+        replay(page, trail, _flat_secrets(ctx, run))
+    except Mismatch as m:
+        raise PageChanged(f"技能回放的页面没能在助手的浏览器里重现（找不到「{m.what}」）", site=run.site)
 
 
 def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
@@ -147,7 +165,8 @@ def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     if earlier is not None:  # this click may already have reached the site: the agent looks before anything
         return {"held": None, "presses": n, "trail": [], "note": MAYBE_PRESSED.format(action=held["action"])}
     adapter = adapter_for(run.site, ctx.settings)
-    page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
+    # Playwright alone brings the page back and clicks: the warm browser's context, no agent's Chromium.
+    page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     secrets = _flat_secrets(ctx, run)
     try:
         replay(page, state["trail"], secrets)
@@ -160,21 +179,34 @@ def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     if claim.status == "intent":
         with pressing(ctx, page):
             button.click()
-        _confirm(ctx, page)
+        _confirm(ctx, page, button)
     return {"held": None, "presses": n, "trail": [], "url": page.url, "note": AFTER_PRESS.format(action=held["action"]),
             "recording": [*(state.get("recording") or []),
                           {"action": "press", "target": held["target"], "label": held["action"]}]}
 
 
-def _confirm(ctx: RunContext, page: Page) -> None:
-    """The site's own 确定要…吗？ after the approved click is the same action: answered 确定."""
+def _confirm(ctx: RunContext, page: Page, clicked: Locator) -> None:
+    """The site's own 确定要…吗？ after the approved click is the same action: answered 确定. Looked for until
+    it shows, or the clicked element is gone (its form closed or the page moved on: no dialog came with it),
+    or ``CONFIRM_MS`` has passed."""
     button = page.get_by_role("dialog").get_by_role("button", name=CONFIRM)
-    try:
-        button.first.wait_for(state="visible", timeout=CONFIRM_MS)
-    except PlaywrightTimeoutError:
-        return
+    deadline = time.monotonic() + CONFIRM_MS / 1000
+    while True:
+        try:
+            button.first.wait_for(state="visible", timeout=CONFIRM_SLICE_MS)
+            break
+        except PlaywrightTimeoutError:
+            if time.monotonic() >= deadline or not _still_there(clicked):
+                return
     with pressing(ctx, page):
         button.first.click()
+
+
+def _still_there(element: Locator) -> bool:
+    try:
+        return element.is_visible()
+    except PlaywrightError:  # the page navigated away under it
+        return False
 
 
 def judge(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
@@ -183,7 +215,7 @@ def judge(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     run = load_run(ctx, state["run_id"])
     errand = Errand.model_validate(state["content"])
     adapter = adapter_for(run.site, ctx.settings)
-    page = ctx.workbench.agent_page(run.account_id, adapter.allowed_hosts())
+    page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())  # the page open, or a warm context
     if page.url in ("", "about:blank"):
         page.goto(state["url"])
     else:
