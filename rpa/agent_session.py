@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -132,6 +133,9 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
             await session.kill()  # only the connection: an attached browser is not ours to close
         except Exception as e:
             log.info("agent session close: %s", type(e).__name__)
+        # browser-use keeps a PNG of every step (the owner's back-end, her customers' names) in a folder of its
+        # own under the temp dir and never removes it; ours are kept through the store, so its copies go.
+        shutil.rmtree(agent.agent_directory, ignore_errors=True)
     tokens = sum(u.usage.total_tokens for u in agent.token_cost_service.usage_history)
     steps = agent.state.n_steps - 1
     url = (history.history[-1].state.url if history.history else "") or ""

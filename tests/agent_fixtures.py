@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -144,9 +145,16 @@ class PriceChange(Script):
 
 
 def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...]):
+    # the worker's own temp dir, so a test can see what browser-use leaves there
+    temp = tmp_path_factory.mktemp("worker-temp")
     return make_stack(tmp_path_factory, workers=1, web=True, sites=sites, OPC_LLM_BASE_URL=fake.base_url,
                       OPC_LLM_MODEL="fake-qwen", OPC_LLM_API_KEY="sk-test-9f8e7d6c5b4a", OPC_LLM_TIMEOUT_S="20",
-                      OPC_CODE_TIMEOUT_S="60", **BROWSER_USE_ENV)
+                      OPC_CODE_TIMEOUT_S="60", TMPDIR=str(temp), **BROWSER_USE_ENV)
+
+
+def left_in_temp(env: Env) -> list[str]:
+    """What browser-use left in the worker's temp dir (its per-agent folders hold a PNG of every step)."""
+    return sorted(p.name for p in Path(env.stack.extra_env["TMPDIR"]).glob("browser_use_agent_*"))
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core.models import Artifact, LedgerEntry
 from errands.models import AgentStep
-from tests.agent_fixtures import (ITEM, Delists, PriceChange, agent_env, item_now, kill_worker, pending_card, phone,  # noqa: F401
-                                  price_edits, shop, start_errand, still_running)
+from tests.agent_fixtures import (ITEM, Delists, PriceChange, agent_env, item_now, kill_worker, left_in_temp,  # noqa: F401
+                                  pending_card, phone, price_edits, shop, start_errand, still_running)
 from tests.core_fixtures import wait_until
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
@@ -31,6 +31,7 @@ def test_the_price_is_typed_the_owner_approves_save_and_the_shop_shows_19_9_once
     with agent_env.db() as s:
         entries = s.query(LedgerEntry).filter_by(run_id=run_id).all()
     assert [(e.status) for e in entries] == ["done"]
+    assert left_in_temp(agent_env) == []  # the steps' pictures are kept once, in the store, not in /tmp
 
 
 def test_rejected_at_the_card_the_price_stays(agent_env, shop):
