@@ -12,16 +12,22 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.routing import APIRoute
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from api.app import create_app
-from core import invites
+from core import invites, notify
 from core.admin import create_workspace
-from core.db import transaction
+from core.content import Post
+from core.db import session_factory, transaction
 from core.inbox import Conversation
 from core.models import Account, Approval, Artifact, Base, Employee, HumanStep, Run, Schedule, User, Workspace, utcnow
+from core.runs import create_run
 from core.seed import SAMPLE_DOC
+from core.settings import Settings
 from tests.factories import make_image
+from tests.pg_fixtures import stack_database_url
+from tests.webhook_fixtures import bot  # noqa: F401  (a group bot's webhook on a local port)
 from tests.pages_fixtures import demo, web  # noqa: F401  (the demo workspace with a run of every kind, every card)
 
 STRANGER = "yi_owner"
@@ -122,6 +128,8 @@ def stranger(web, demo):  # noqa: F811
         r = c.post(f"/api/invites/{token}", json={"password": "乙的密码很长很长很长很长1234"})
         assert r.status_code == 200, r.text
         c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        for site, name in (("xiaohongshu", "乙的小红书"), ("taobao", "乙的淘宝")):
+            assert c.post("/api/accounts", json={"site": site, "name": name}).status_code == 201
         yield c
 
 
@@ -181,7 +189,7 @@ ID_FIELDS = {"account_id", "employee_id", "ids"}
 SESSION = {("POST", "/api/session"), ("DELETE", "/api/session"), ("PUT", "/api/session/password"),
            ("POST", "/api/invites/{token}"), ("GET", "/invite/{token}")}
 OWN_WRITES = {
-    "/api/accounts": {"json": {"site": "xiaohongshu", "name": "乙的小红书"}},
+    "/api/accounts": {"json": {"site": "douyin", "name": "乙的抖音"}},
     "/api/knowledge": {"files": [("file", ("乙的资料.md", "# 乙的资料\n\n乙的小店卖咖啡豆。".encode(), "text/markdown"))]},
     "/api/books/taxpayer": {"json": {"entity": "individual_business"}},
     "/api/books/import": {"files": [("file", ("收入.csv", "日期,金额,发票类型,类别,税率\n2026-07-10,1000,普票,货物,1%\n"
@@ -260,6 +268,20 @@ def test_another_workspaces_owner_gets_404_for_every_id_and_nothing_of_theirs_ch
                 e["field"].split(".")[0] in ID_FIELDS for e in r.json()["detail"]))
             if not refused or (r.status_code, r.json()) != (r2.status_code, r2.json()):
                 leaks.append(f"{method} {url}: {r.status_code} {r.text[:200]} (a made-up id: {r2.status_code})")
+    # 「改好再发」 from their failed run, onto her own account: the run to copy from is theirs
+    with web.db() as s:
+        ws_id = s.query(User).filter_by(username=STRANGER).one().workspace_id
+        mine = {site: s.query(Account).filter_by(workspace_id=ws_id, site=site).one().id for site in ("xiaohongshu", "taobao")}
+        roles = {role: s.query(Employee).filter_by(workspace_id=ws_id, role=role).one().id for role in ("marketing", "sales")}
+    for path, site, role in (("/api/runs", "xiaohongshu", "marketing"), ("/api/listings", "taobao", "sales")):
+        answers = []
+        for from_run in (foreign["failed_run"], NOT_AN_ID):
+            body = _request(path, foreign, tmp_path)
+            body["data"] = {**body["data"], "account_id": mine[site], "employee_id": roles[role], "from_run": from_run}
+            r = stranger.post(path, **body)
+            answers.append((r.status_code, r.json()))
+        if answers[0][0] != 404 or answers[0] != answers[1]:
+            leaks.append(f"POST {path} from_run: {answers}")
     for method, path in sorted(OWN_ONLY - SESSION):  # her own writes reach nothing of theirs either
         r = stranger.request(method, path, **OWN_WRITES.get(path, {}))
         if r.status_code >= 500:
@@ -329,3 +351,30 @@ def test_an_expired_invite_sets_no_password(web):
     with closing(httpx.Client(base_url=web.url, timeout=30)) as c:
         assert c.post(f"/api/invites/{token}", json={"password": "丁的密码足够长了哦丁的密码足够长"}).status_code == 404
         assert c.post("/api/session", json={"username": "ding_owner", "password": "丁的密码足够长了哦丁的密码足够长"}).status_code == 401
+
+
+
+def test_the_deployments_webhook_tells_the_first_owner_and_never_a_later_owners_cards(bot, tmp_path):  # noqa: F811
+    """The operator's webhook (OPC_NOTIFY_WEBHOOK_URL) is the first owner's group: a card of an owner invited later
+    is told through her own bots, never to that group."""
+    settings = Settings(data_dir=tmp_path / "data", sandbox=True, database_url=stack_database_url(),
+                        notify_webhook_url=SecretStr(bot.url))
+    settings.paths.ensure()
+    db = session_factory(settings.db_url)
+    with transaction(db) as s:
+        for name, owner in (("甲的小店", "jia_first"), ("乙的小店", "yi_later")):
+            ws_id = create_workspace(s, name, owner).workspace_id
+            account = Account(workspace_id=ws_id, site="xiaohongshu", name=f"{name}的号", status="active")
+            s.add(account)
+            s.flush()
+            employee = s.query(Employee).filter_by(workspace_id=ws_id, role="marketing").one()
+            run = create_run(s, account=account, employee=employee,
+                             post=Post(title=f"{name}的新品", body="正文", topics=[],
+                                       images=[str(make_image(tmp_path / f"{owner}.jpg"))]))
+            run.status = "awaiting_approval"
+            s.flush()
+            s.add(Approval(run_id=run.id, fields={"title": run.content["title"]}))
+    notify.send_due(settings, db, utcnow())
+    texts = bot.texts()
+    assert any("甲的小店的新品" in t for t in texts), texts
+    assert not any("乙的小店" in t for t in texts), texts
