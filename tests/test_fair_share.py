@@ -71,3 +71,16 @@ def test_a_workspace_with_500_queued_runs_does_not_hold_up_another_workspaces_ne
         wait_until(lambda: a_started() >= done + 8, timeout=120, what="A's backlog moving")
     finally:
         stack.stop()
+
+
+def test_waiting_runs_are_let_in_one_workspace_after_another_up_to_each_share():
+    from collections import Counter
+
+    ready = [fairshare.Ready(f"a{i}", "A", "queued") for i in range(6)] + [
+        fairshare.Ready("b0", "B", "scheduled"), fairshare.Ready("b1", "B", "queued"),
+        fairshare.Ready("c-resume", "C", "awaiting_approval")]
+    busy = Counter({"A": 1})
+    order = [r.run_id for r in fairshare.admit(ready, busy, cap=3)]
+    # the owner's decided card goes first; then B (nothing in flight) and A take turns, A stopping at its share
+    assert order == ["c-resume", "b0", "a0", "b1", "a1"]
+    assert busy == Counter({"A": 3, "B": 2})
