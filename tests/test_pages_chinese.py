@@ -114,6 +114,7 @@ def _owners_text(web) -> list[str]:
     """What the owner typed or uploaded: account names, titles, file names, requests."""
     with web.db() as s:
         texts = [a.name for a in s.query(Account)] + [w.name for w in s.query(Workspace)]
+        texts += [u.username for u in s.query(User)]  # her login name, as the operator made it (the invite page)
         for r in s.query(Run):
             texts += [r.content.get("title", ""), r.content.get("body", "")]
         texts += [t.request for t in s.query(TaskPlan)]
