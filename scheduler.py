@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import logs, notify
+from core import fairshare, logs, notify
 from core.content import Post
 from core.db import session_factory, transaction
 from core.errors import ValidationFailed
@@ -74,11 +74,15 @@ def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
         return None
 
 
-def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None = None) -> list[str]:
+def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None = None, *,
+                share: int | None = None, fresh: list[str] = ()) -> list[str]:
     """Runs that should be moving but have no job: due, retried, lost, or decided while waiting.
 
     ``jobs``: the runs Redis holds a job for (``core.queue.runs_with_jobs``); None while Redis is
-    unreachable, when a lost job cannot be told from a waiting one (and could not be enqueued anyway)."""
+    unreachable, when a lost job cannot be told from a waiting one (and could not be enqueued anyway).
+    ``share``: runs one workspace may have in flight (``core.fairshare``); new work beyond it waits, and the
+    runs returned (to enqueue in that order) take one workspace after another. ``fresh``: runs just made
+    queued (a recurring slot fired this tick), claimed under the share like the rest."""
     decided = select(Approval.run_id).where(Approval.status != "pending", Approval.decided_at <= now - JOB_GRACE)
     pending = select(Approval.run_id).where(Approval.status == "pending")
     active = select(Account.id).where(Account.status == "active")
@@ -93,13 +97,22 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
              Run.updated_at <= now - timedelta(seconds=5)),
         and_(Run.status == "awaiting_login", Run.account_id.in_(active)),
         *lost,
+        and_(Run.status == "queued", Run.id.in_(fresh)),
     )
     claimed = []
     with db() as s:
-        rows = s.execute(select(Run.id, Run.updated_at, Run.status).where(candidates)).all()
+        rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id).where(candidates)
+                         .order_by(Run.not_before, Run.created_at)).all()
+        rows = [r for r in rows if not (r.status in ("queued", "awaiting_approval") and r.id not in fresh
+                                        and _has_job(jobs, r.id, r.updated_at, now))]
+        if share is not None and jobs is not None:
+            admitted = fairshare.admit([fairshare.Ready(r.id, r.workspace_id, r.status) for r in rows],
+                                       fairshare.in_flight(s, jobs), share)
+            seen = {r.id: r.updated_at for r in rows}
+            rows = [(a.run_id, seen[a.run_id], a.status) for a in admitted]
+        else:
+            rows = [(r.id, r.updated_at, r.status) for r in rows]
     for run_id, seen_at, status in rows:
-        if status in ("queued", "awaiting_approval") and _has_job(jobs, run_id, seen_at, now):
-            continue
         new_status = "queued" if status in ("scheduled", "awaiting_login", *HELD_BY_A_WORKER) else status
         with db() as s, s.begin():
             won = s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
@@ -196,7 +209,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
         jobs = runs_with_jobs(settings, conn)
     except RedisError:
         jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
-    claimed = fired + claim_ready(db, now, jobs)
+    claimed = claim_ready(db, now, jobs, share=settings.runs_per_workspace, fresh=fired)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
     sweeps = _inbox_sweeps(db, now) + _collections(db, now)  # after the runs: the first tick loads the workflows

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import auth, board_pages, butler_pages, errors, inbox_pages, offload, pages
 from api.routes import (accounts, approvals, artifacts, board, books, butler, collections, employees, errands, handoff,
-                        inbox, knowledge, ledger, listings, runs, schedules, session, tasks)
+                        inbox, invites, knowledge, ledger, listings, runs, schedules, session, tasks)
 from core.db import session_factory
 from core.private import restrict_process
 from core.settings import Settings, get_settings
@@ -21,7 +21,7 @@ from core.settings import Settings, get_settings
 ROUTERS = (session.router, accounts.router, runs.router, approvals.router, artifacts.router, schedules.router,
            employees.router, handoff.router, knowledge.router, tasks.router, listings.router, books.router,
            ledger.router, inbox.router, inbox_pages.router, collections.router, butler.router, butler_pages.router,
-           board.router, board_pages.router, errands.router, pages.router)
+           board.router, board_pages.router, errands.router, invites.router, pages.router)
 
 _TAKEOVER = {"post": (409,)}
 ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {

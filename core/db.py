@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.private import private_file
 
 MODEL_MODULES = ("core.models", "core.idempotency", "knowledge.models", "books.models", "planning.models",
-                 "core.inbox", "metrics.models", "butler.models", "health.models", "errands.models")
+                 "core.inbox", "metrics.models", "butler.models", "health.models", "errands.models",
+                 "core.invites")
 """Every module that declares tables: all are created together. Adding tables: one line here."""
 
 

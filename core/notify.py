@@ -4,7 +4,8 @@ checker found expired (``health``), and a collection a site's slider stopped (in
 
 They go to the workspace's own group bots when it has any (set on 运营管家's page, passed in as ``bots``), else
 to the deployment's one webhook (WeCom and DingTalk share a message shape, Feishu has its own, or plain JSON
-for anything else), configured by ``OPC_NOTIFY_WEBHOOK_URL``; with neither, nothing is sent or recorded. The
+for anything else), configured by ``OPC_NOTIFY_WEBHOOK_URL``: the deployment's first workspace's (an owner invited later is told
+through her own bots only); with neither, nothing is sent or recorded. The
 scheduler calls ``send_due`` on every tick. Each thing is told once: its ``Notice`` row is inserted (unique
 per workspace and key) before the send, so schedulers side by side or a restart never tell it twice; a
 failed send deletes the row again and the next tick retries.
@@ -217,8 +218,11 @@ def send_due(settings: Settings, db: sessionmaker[Session], now: datetime,
     """Tell what has not been told yet; the keys sent. ``bots``: the workspaces' own group bots."""
     sent = []
     with db() as s:
-        told_to = [ws for ws in s.query(Workspace).all()
-                   if settings.notify_webhook_url is not None or (bots is not None and bots.has(ws.id))]
+        workspaces = s.query(Workspace).order_by(Workspace.created_at, Workspace.id).all()
+        # The deployment's one webhook is its first owner's group. Owners invited later (``core.admin``) are
+        # told by their own bots only: the webhook would tell their cards (titles, amounts) to her group.
+        first = workspaces[0].id if workspaces and settings.notify_webhook_url is not None else None
+        told_to = [ws for ws in workspaces if ws.id == first or (bots is not None and bots.has(ws.id))]
         todo = [(ws.id, m) for ws in told_to for m in messages(s, ws, now)]
         told = {(n.workspace_id, n.key) for n in s.query(Notice.workspace_id, Notice.key)}
     for ws_id, message in todo:

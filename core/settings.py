@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     parse_limit_s: float = 30.0
     """Wall time one upload's reading may take; past it the reading is killed and the upload refused."""
     queue_name: str = "runs"
+    runs_per_workspace: int = Field(default=8, ge=1)
+    """Runs of one workspace in flight at once (a job waiting in the queue, or a run a worker holds); its other
+    ready runs wait their turn, taken round-robin with other workspaces' (``core.fairshare``)."""
 
     # Pushes to the owner (core.notify): a group-bot webhook; its URL is its key, so it is a secret.
     notify_webhook_url: SecretStr | None = None

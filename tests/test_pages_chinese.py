@@ -9,8 +9,11 @@ import pytest
 from fastapi.routing import APIRoute
 
 from api import app as web_app
+from core import invites
+from core.db import transaction
 from core.inbox import Conversation
-from core.models import Account, Approval, Run, Workspace
+from core.models import Account, Approval, Run, User, Workspace
+from core.seed import OWNER
 from knowledge.models import KnowledgeDoc
 from metrics.models import MetricPoint
 from planning.models import TaskPlan
@@ -97,6 +100,8 @@ def _pages(web) -> dict[str, list[str]]:
                "account_id": [a.id for a in s.query(Account)], "task_id": [t.id for t in s.query(TaskPlan)],
                "conv_id": [c.id for c in s.query(Conversation)],
                "subject_id": sorted({p.subject_id for p in s.query(MetricPoint).filter(MetricPoint.subject != "account")})}
+    with transaction(web.db) as s:  # the page an invited owner sets her password on (core.admin)
+        ids["token"] = [invites.make(s, s.query(User).filter_by(username=OWNER).one())]
     pages = {}
     for route in page_routes():
         param = re.search(r"\{(\w+)\}", route)
@@ -109,6 +114,7 @@ def _owners_text(web) -> list[str]:
     """What the owner typed or uploaded: account names, titles, file names, requests."""
     with web.db() as s:
         texts = [a.name for a in s.query(Account)] + [w.name for w in s.query(Workspace)]
+        texts += [u.username for u in s.query(User)]  # her login name, as the operator made it (the invite page)
         for r in s.query(Run):
             texts += [r.content.get("title", ""), r.content.get("body", "")]
         texts += [t.request for t in s.query(TaskPlan)]
@@ -126,7 +132,7 @@ def test_every_page_and_every_card_kind_is_in_chinese(web, demo):
     anonymous = web.client(login=False)
     for route, paths in sorted(pages.items()):
         for path in paths:
-            r = (anonymous if route == "/login" else demo).get(path, follow_redirects=True)  # a reply card: its conversation
+            r = (anonymous if route in ("/login", "/invite/{token}") else demo).get(path, follow_redirects=True)  # a reply card: its conversation
             assert r.status_code == 200, f"{path}: {r.status_code}"
             found = foreign_words(r.text, mine)
             if found:

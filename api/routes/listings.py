@@ -23,7 +23,7 @@ from api.idempotency import IdempotencyKeyDep, busy
 from api.offload import OffloadDep
 from api.pages import _render
 from api.views import account_view, employee_view, run_view
-from core import idempotency
+from core import fairshare, idempotency
 from core.accounts import default_account, live_accounts
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, utcnow
@@ -225,9 +225,8 @@ async def import_listings(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     if first is not None:  # the same key's other request, at the same moment, made the runs
         compose.discard(folder)
         return _imported(s, ws, first)
-    for run in runs:
-        if run.status == "queued":
-            enqueue_run(settings, run.id)  # later ones are started by the scheduler at their time
+    # later ones are started by the scheduler at their time; queued ones beyond the workspace's share too
+    fairshare.enqueue_new(settings, s, ws.id, [r.id for r in runs if r.status == "queued"])
     return {"runs": [run_view(s, r, ws.timezone) for r in runs], "errors": errors}
 
 

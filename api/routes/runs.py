@@ -13,7 +13,7 @@ from api.errors import FieldErrors, field_error
 from api.idempotency import IdempotencyKeyDep, busy
 from api.scoped import owned
 from api.views import run_view
-from core import idempotency
+from core import fairshare, idempotency
 from core.content import Post
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
@@ -100,9 +100,8 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
     if first is not None:  # the same key's other request, at the same moment, made the runs
         compose.discard(folder)
         return _made(s, ws, first)
-    for r in runs:
-        if r.status == "queued":
-            enqueue_run(settings, r.id)  # scheduled runs are started by the scheduler at their time
+    # scheduled runs are started by the scheduler at their time; queued ones beyond the workspace's share too
+    fairshare.enqueue_new(settings, s, ws.id, [r.id for r in runs if r.status == "queued"])
     return {"runs": [run_view(s, r, ws.timezone) for r in runs]}
 
 

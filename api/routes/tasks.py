@@ -39,7 +39,7 @@ from butler.wording import WordingError
 from compliance import overrides
 from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, Workspace, utcnow
-from core.queue import enqueue_run
+from core import fairshare
 from core.runs import audit, create_filing_run, create_listing_run, create_run, validate_product
 from employees import EMPLOYEES
 from employees.roster import unavailable_notice
@@ -253,9 +253,8 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
         for folder in folders:
             compose.discard(folder)
         raise
-    for r in runs:
-        if r.status == "queued":
-            enqueue_run(settings, r.id)  # scheduled runs are started by the scheduler at their time
+    # scheduled runs are started by the scheduler at their time; queued ones beyond the workspace's share too
+    fairshare.enqueue_new(settings, s, ws.id, [r.id for r in runs if r.status == "queued"])
     return {**task_view(s, task, ws.timezone), "created": [run_view(s, r, ws.timezone) for r in runs]}
 
 

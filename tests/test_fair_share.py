@@ -1,0 +1,86 @@
+"""Per-workspace fair share: one owner's backlog of 500 queued runs never starves another owner's next
+scheduled post. Real Redis, the real scheduler process and a real worker process."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from redis import Redis
+from rq import Queue
+
+from core import fairshare
+from core.admin import create_workspace
+from core.content import Post
+from core.db import transaction
+from core.models import Account, Employee, Run, utcnow
+from core.runs import create_run
+from tests.core_fixtures import wait_until
+from tests.factories import make_image
+from tests.web_fixtures import start_web_stack, Web
+
+BACKLOG = 500
+
+
+def _post(tmp_path, title: str) -> Post:
+    return Post(title=title, body="夏天来一杯", images=[str(make_image(tmp_path / "a.jpg"))], topics=["冷泡茶"])
+
+
+def _logging_in_account(s, ws_id: str) -> tuple[Account, Employee]:
+    """An account whose login is already under way: a run on it goes to 等待登录 at once, with no browser work
+    and no second login job (a cheap run for the worker)."""
+    account = Account(workspace_id=ws_id, site="xiaohongshu", name="主号", status="logging_in")
+    s.add(account)
+    s.flush()
+    return account, s.query(Employee).filter_by(workspace_id=ws_id, role="marketing").one()
+
+
+def test_a_workspace_with_500_queued_runs_does_not_hold_up_another_workspaces_next_post(tmp_path_factory, tmp_path):
+    stack, password = start_web_stack(tmp_path_factory, workers=1, env={"OPC_RUNS_PER_WORKSPACE": "4"})
+    web = Web(stack, password)
+    web.settings.runs_per_workspace = 4
+    try:
+        with transaction(web.db) as s:
+            a_account, a_employee = _logging_in_account(s, create_workspace(s, "甲公司", "jia").workspace_id)
+            b_account, b_employee = _logging_in_account(s, create_workspace(s, "乙公司", "yi").workspace_id)
+            backlog = [create_run(s, account=a_account, employee=a_employee, post=_post(tmp_path, f"存货{i}")).id
+                       for i in range(BACKLOG)]
+        with web.db() as s:  # what the API does after its commit
+            enqueued = fairshare.enqueue_new(web.settings, s, a_account.workspace_id, backlog)
+        assert enqueued == backlog[:4]  # the share goes to the queue, the rest waits in the database
+        with transaction(web.db) as s:  # B's next post, due in a moment (the scheduler starts it)
+            b_run = create_run(s, account=s.get(Account, b_account.id), employee=s.get(Employee, b_employee.id),
+                               post=_post(tmp_path, "乙的新品"), not_before=utcnow() + timedelta(seconds=1)).id
+
+        def b_started() -> str | None:
+            with web.db() as s:
+                status = s.get(Run, b_run).status
+            return status if status not in ("scheduled", "queued") else None
+
+        assert wait_until(b_started, timeout=180, what="B's post started") in ("running", "awaiting_login")
+        with web.db() as s:
+            a_waiting = s.query(Run).filter(Run.id.in_(backlog), Run.status == "queued").count()
+        assert a_waiting >= BACKLOG - 50, f"B's post waited until A's backlog was down to {a_waiting}"
+        queue = Queue(web.settings.queue_name, connection=Redis.from_url(web.settings.redis_url))
+        a_jobs = [j for j in queue.get_jobs() if j.args and j.args[0] in set(backlog)]
+        assert len(a_jobs) <= 4  # A never has more than its share in the queue
+        # and A's backlog still moves: the worker goes on through it
+        def a_started() -> int:
+            with web.db() as s:
+                return s.query(Run).filter(Run.id.in_(backlog), Run.status == "awaiting_login").count()
+
+        done = a_started()
+        wait_until(lambda: a_started() >= done + 8, timeout=120, what="A's backlog moving")
+    finally:
+        stack.stop()
+
+
+def test_waiting_runs_are_let_in_one_workspace_after_another_up_to_each_share():
+    from collections import Counter
+
+    ready = [fairshare.Ready(f"a{i}", "A", "queued") for i in range(6)] + [
+        fairshare.Ready("b0", "B", "scheduled"), fairshare.Ready("b1", "B", "queued"),
+        fairshare.Ready("c-resume", "C", "awaiting_approval")]
+    busy = Counter({"A": 1})
+    order = [r.run_id for r in fairshare.admit(ready, busy, cap=3)]
+    # the owner's decided card goes first; then B (nothing in flight) and A take turns, A stopping at its share
+    assert order == ["c-resume", "b0", "a0", "b1", "a1"]
+    assert busy == Counter({"A": 3, "B": 2})
