@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,9 +23,33 @@ from typing import Callable
 from rpa import agent_env  # noqa: F401  (before browser_use: its switches)
 from browser_use import Agent, BrowserProfile, BrowserSession, ChatOpenAI
 
+from browser_use.browser.session import DEFAULT_BROWSER_PROFILE
+from browser_use.browser.watchdogs.default_action_watchdog import DefaultActionWatchdog
+
 from rpa.agent_guard import Guard, GuardedTools
 
 log = logging.getLogger(__name__)
+
+DOWNLOAD_START_WAIT_S = 0.1
+"""browser-use (0.13.14, pinned) waits a fixed 0.5 s after every click for a download that might start — its
+``download_start_timeout``, which no setting reaches — the largest part of a step that is not the model's
+(benchmarks/agent_bench.py). An errand on the owner's back-end seldom downloads, and the click returns either
+way; so the wait is shortened once, here, where the agent is first imported."""
+
+
+def _shorten_download_wait() -> None:
+    click = DefaultActionWatchdog._execute_click_with_download_detection
+    names = click.__code__.co_varnames[:click.__code__.co_argcount]
+    if names[-2:] != ("download_start_timeout", "download_complete_timeout") or not click.__defaults__:
+        log.warning("browser-use's click no longer has download_start_timeout: its wait is left as it is")
+        return
+    click.__defaults__ = (DOWNLOAD_START_WAIT_S, click.__defaults__[-1])
+
+
+_shorten_download_wait()
+# browser-use makes a downloads folder for its module-level default profile when it is imported (once per job
+# in a forking worker) and never removes it; the agent always gets a profile of its own (``_run``).
+shutil.rmtree(DEFAULT_BROWSER_PROFILE.downloads_path or "", ignore_errors=True)
 
 RULES = """
 <owner_rules>
@@ -106,9 +131,11 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
                allowed_domains: list[str], sensitive_data: dict | None) -> Segment:
     llm = ChatOpenAI(model=model.model, base_url=model.base_url, api_key=model.api_key, timeout=model.timeout_s,
                      max_retries=1, dont_force_structured_output=True, add_schema_to_system_prompt=True)
+    # A folder of ours for downloads: left unset, browser-use makes one per copy of the profile and keeps them all
+    downloads = tempfile.mkdtemp(prefix="opc-agent-downloads-")
     session = BrowserSession(browser_profile=BrowserProfile(cdp_url=cdp_url, keep_alive=True,
                                                             allowed_domains=allowed_domains,
-                                                            highlight_elements=False))
+                                                            highlight_elements=False, downloads_path=downloads))
 
     async def should_stop() -> bool:
         return guard.out_of_time()
@@ -136,6 +163,7 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
         # browser-use keeps a PNG of every step (the owner's back-end, her customers' names) in a folder of its
         # own under the temp dir and never removes it; ours are kept through the store, so its copies go.
         shutil.rmtree(agent.agent_directory, ignore_errors=True)
+        shutil.rmtree(downloads, ignore_errors=True)
     tokens = sum(u.usage.total_tokens for u in agent.token_cost_service.usage_history)
     steps = agent.state.n_steps - 1
     url = (history.history[-1].state.url if history.history else "") or ""

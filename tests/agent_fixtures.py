@@ -154,7 +154,9 @@ def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...]):
 
 def left_in_temp(env: Env) -> list[str]:
     """What browser-use left in the worker's temp dir (its per-agent folders hold a PNG of every step)."""
-    return sorted(p.name for p in Path(env.stack.extra_env["TMPDIR"]).glob("browser_use_agent_*"))
+    temp = Path(env.stack.extra_env["TMPDIR"])
+    return sorted(p.name for pattern in ("browser_use_agent_*", "browser-use-downloads-*", "opc-agent-downloads-*")
+                  for p in temp.glob(pattern))
 
 
 @pytest.fixture(scope="module")
