@@ -172,7 +172,7 @@ def cannot_do(intent: Intent) -> list[str]:
     can = "；".join(f"在{'、'.join(SITE_LABELS[s] for s in sites)}{KIND_LABELS[k]}" for k, sites in KIND_SITES.items())
     said = dict.fromkeys(intent.cannot)
     return [f"「{words}」（{what}）现在还做不了，没有安排别的任务代替。现在能交给员工的是：{can}。"
-            f"一次性的后台代办任务还没有推出，推出后可以在这里把这类事交给员工；在那之前请在{_where(intent)}后台自己操作。"
+            f"这类一次性的事可以在「让员工去做」里交给员工（需要接入大模型），或者在{_where(intent)}后台自己操作。"
             for words, what in said]
 
 

@@ -125,7 +125,7 @@ class Guard:
         if self.steps_before + steps >= self.budget.max_steps and not self.stopping:
             self.stop_reason = f"已经走了{self.budget.max_steps}步仍未完成，已停止"
         if self.tokens_before + tokens > self.budget.max_tokens and not self.stopping:
-            self.stop_reason = f"模型用量超过本次上限（{self.budget.max_tokens}个token），已停止"
+            self.stop_reason = f"模型用量超过本次上限（{self.budget.max_tokens}个词元），已停止"
 
     def hold(self, target: Target, action: str, announced: bool, url: str) -> ActionResult:
         self.held = {"target": asdict(target), "action": action, "announced": announced, "url": url}

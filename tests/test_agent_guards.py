@@ -78,5 +78,5 @@ def test_the_token_budget_ends_the_run_with_the_reason(agent_env, shop):
     set_budget(agent_env, shop, agent_max_tokens=1000)
     shop["llm"].responder = Wanders()
     run = agent_env.wait_status(start_errand(agent_env, shop), "failed", timeout=240)
-    assert run.reason == "模型用量超过本次上限（1000个token），已停止"
+    assert run.reason == "模型用量超过本次上限（1000个词元），已停止"
     assert len(shop["llm"].requests) == 1

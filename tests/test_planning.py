@@ -362,14 +362,14 @@ def test_a_request_no_workflow_does_is_said_and_never_planned_as_another_task(te
     plan = rules.plan(text, NOW, PASSAGES, accounts={"taobao": "shop"})
     assert plan.runs == [], [(r.kind, r.content.title) for r in plan.runs]
     said = "\n".join(plan.unknown)
-    assert "现在还做不了，没有安排别的任务代替" in said and "一次性的后台代办任务还没有推出" in said
+    assert "现在还做不了，没有安排别的任务代替" in said and "在「让员工去做」里交给员工" in said
     assert "我们的新品" not in said
 
 
 def test_the_reprice_request_names_the_verb_and_what_can_be_done_instead():
     (said,) = rules.plan(REPRICE, NOW).unknown
     assert said.startswith("「改价」（修改已上架商品的价格）现在还做不了")
-    assert "在淘宝上架商品" in said and "请在淘宝后台自己操作" in said
+    assert "在淘宝上架商品" in said and "或者在淘宝后台自己操作" in said
 
 
 def test_a_model_answering_a_reprice_with_a_listing_is_refused(fake_llm):
