@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import random
 import struct
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from sqlalchemy import func
 
 from core.db import transaction
 from core.models import Account, Employee, Workspace
@@ -51,3 +53,12 @@ def seed_workspace(db, site: str = "xiaohongshu", mode: str = "semi_auto", accou
         s.add_all([emp, acc])
         s.flush()
         return ws.id, emp.id, acc.id
+
+
+def make_first_workspace(db, workspace_id: str) -> None:
+    """Make ``workspace_id`` the deployment's first workspace, the one the deployment-wide webhook
+    (``OPC_NOTIFY_WEBHOOK_URL``) tells (``core.notify.send_due``): tests that make a workspace per test on one
+    stack stand for a deployment of one owner."""
+    with transaction(db) as s:
+        oldest = s.query(func.min(Workspace.created_at)).scalar()
+        s.get(Workspace, workspace_id).created_at = oldest - timedelta(seconds=1)

@@ -25,7 +25,7 @@ from health.models import EXPIRED, UNKNOWN, VALID, SessionHealth
 from health.schedule import due_checks
 from serve import wait_http
 from tests.core_fixtures import wait_until
-from tests.factories import make_image, seed_workspace
+from tests.factories import make_first_workspace, make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
 from tests.webhook_fixtures import Bot
 
@@ -58,6 +58,7 @@ def shop(env, bot, tmp_path):
     for replica in env.replicas.values():
         replica.reset()
     ws, emp, xhs = seed_workspace(env.db, site="xiaohongshu", mode="auto", account_status="needs_login")
+    make_first_workspace(env.db, ws)  # the deployment's webhook is its first owner's
     with transaction(env.db) as s:
         s.get(Account, xhs).name = f"小红书主号{next(_n)}"
         dy = Account(workspace_id=ws, site="douyin", name=f"抖音主号{next(_n)}", status="needs_login")

@@ -167,6 +167,7 @@ def _request(path: str, ids: dict, tmp) -> dict:
         "/api/books/invoices/{upload_id}/save": {"json": {"direction": "in", "category": "office"}},
         "/api/inbox/{conv_id}/decision": {"json": {"action": "ignore"}},
         "/api/errands/skills/{skill_id}/runs": {"json": {}},
+        "/api/errands/skills/{skill_id}/schedules": {"json": {"values": {}, "cron": "每周一上午10点"}},
         "/api/errands/{run_id}/skill": {"json": {"name": "乙的技能"}},
         # routes that name the foreign workspace's things in their body
         "/api/runs": {"data": note, "files": [image]},
