@@ -94,6 +94,8 @@ def test_new_comments_and_reviews_on_three_sites_are_drafted_decided_on_the_phon
     page.get_by_label(re.compile("开启：")).check()
     page.get_by_label(re.compile("^查看间隔")).fill("0.5")
     page.get_by_label(re.compile("^两条回复之间的随机间隔")).fill("0-0")
+    # the default 23:00-08:00 would stop every sweep when the suite runs after 15:00 UTC
+    page.get_by_label(re.compile("^免打扰时段")).fill("")
     page.get_by_role("button", name="保存设置").click()
     expect(page.locator("[data-inbox-settings] .done-note")).to_have_text("已保存")
 

@@ -389,7 +389,7 @@ def test_the_older_form_has_the_quill_editor_the_own_declaration_and_the_schedul
 
 
 def test_a_video_uploads_with_progress_is_processed_gets_a_cover_and_is_published(page, xhs, pictures, tmp_path):
-    xhs.faults(slow_video_processing=800)
+    xhs.faults(slow_video_processing=4000)  # long enough to be seen under load: the checks below need that window
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(MP4_HEAD)
     log_in(page, xhs)
