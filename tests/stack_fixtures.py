@@ -6,14 +6,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.auth import hash_password
 from core.db import session_factory, transaction
-from core.models import Account, Employee, Run
+from core.models import Account, Employee, Run, User
 from core.queue import enqueue_login, enqueue_run
 from core.runs import create_run
 from core.settings import Settings
 from sandbox.scan import simulate_scan
 from serve import Stack, free_port
 from tests.core_fixtures import wait_until
+from tests.factories import make_image, seed_workspace
 from tests.pg_fixtures import database_env, stack_database_url
 
 
@@ -148,3 +150,19 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def phone_shop(env: "Env", tmp_path: Path, account_name: str, username: str, password: str) -> dict:
+    """A workspace with a Xiaohongshu account logged in by QR scan, its owner logged in on a phone client
+    (``phone``: close it after), and two images to post."""
+    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
+    with transaction(env.db) as s:
+        s.get(Account, acc).name = account_name
+        s.add(User(workspace_id=ws, username=username, password_hash=hash_password(password)))
+    env.qr_login(acc, user=f"shop-{acc}")
+    phone = httpx.Client(base_url=env.stack.web_url, timeout=30)
+    r = phone.post("/api/session", json={"username": username, "password": password})
+    r.raise_for_status()
+    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
+    return {"employee": emp, "account": acc, "images": images, "phone": phone}

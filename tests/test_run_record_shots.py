@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import itertools
 
-import httpx
 import pytest
 from PIL import Image, ImageChops
 
-from api.auth import hash_password
 from core.approvals import decide
 from core.content import Post
 from core.db import transaction
-from core.models import Account, Approval, Artifact, Employee, LedgerEntry, User
+from core.models import Account, Approval, Artifact, Employee, LedgerEntry
 from core.queue import enqueue_resume
-from tests.factories import make_image, seed_workspace
-from tests.stack_fixtures import Env, make_stack
+from tests.factories import make_image
+from tests.stack_fixtures import Env, make_stack, phone_shop
 
 PASSWORD = "owner-pass-123"
 _n = itertools.count()
@@ -32,19 +30,10 @@ def env(tmp_path_factory):
 def shop(env, tmp_path):
     """A fresh replica, a workspace with a logged-in Xiaohongshu account, its owner on the phone, two images."""
     env.replica.reset()
-    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
     n = next(_n)
-    with transaction(env.db) as s:
-        s.get(Account, acc).name = f"shop{n}"
-        s.add(User(workspace_id=ws, username=f"owner-shots{n}", password_hash=hash_password(PASSWORD)))
-    env.qr_login(acc, user=f"shop-{acc}")
-    phone = httpx.Client(base_url=env.stack.web_url, timeout=30)
-    r = phone.post("/api/session", json={"username": f"owner-shots{n}", "password": PASSWORD})
-    r.raise_for_status()
-    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
-    yield {"employee": emp, "account": acc, "images": images, "phone": phone}
-    phone.close()
+    shop = phone_shop(env, tmp_path, f"shop{n}", f"owner-shots{n}", PASSWORD)
+    yield shop
+    shop["phone"].close()
 
 
 def _post(shop) -> Post:

@@ -6,20 +6,16 @@ from __future__ import annotations
 import itertools
 import json
 
-import httpx
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from api.auth import hash_password
 from core.content import Post
-from core.db import transaction
-from core.models import Account, Approval, Artifact, User
+from core.models import Approval, Artifact
 from core.settings import Settings
 from rpa.vault import Vault
-from tests.factories import make_image, seed_workspace
 from tests.invoice_fixtures import SAMPLES, xml_invoice
-from tests.stack_fixtures import Env, make_stack
+from tests.stack_fixtures import Env, make_stack, phone_shop
 from tests.storage_fixtures import KEY_ID, SECRET, new_bucket, s3_server  # noqa: F401
 
 PASSWORD = "owner-pass-123"
@@ -39,19 +35,10 @@ def shared(tmp_path_factory, s3_server):
 def shop(shared, tmp_path):
     env, bucket = shared
     env.replica.reset()
-    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
     n = next(_n)
-    with transaction(env.db) as s:
-        s.get(Account, acc).name = f"bucket-shop{n}"
-        s.add(User(workspace_id=ws, username=f"owner-bucket{n}", password_hash=hash_password(PASSWORD)))
-    env.qr_login(acc, user=f"shop-{acc}")
-    phone = httpx.Client(base_url=env.stack.web_url, timeout=30)
-    r = phone.post("/api/session", json={"username": f"owner-bucket{n}", "password": PASSWORD})
-    r.raise_for_status()
-    phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
-    yield {"employee": emp, "account": acc, "images": images, "phone": phone}
-    phone.close()
+    shop = phone_shop(env, tmp_path, f"bucket-shop{n}", f"owner-bucket{n}", PASSWORD)
+    yield shop
+    shop["phone"].close()
 
 
 def test_a_post_approved_on_the_phone_keeps_its_screenshots_in_the_bucket_and_the_phone_sees_them(shared, shop):
