@@ -65,7 +65,10 @@ def test_each_account_is_collected_once_a_night_by_the_operations_employee(db):
 
 def test_a_new_account_waits_for_its_first_night(db):
     morning = datetime(2026, 12, 5, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai
-    _workspace(db, created=morning - timedelta(minutes=5))
+    _ws, acc = _workspace(db, created=morning)
+    # Added a minute after tonight's slot, which sits at the account's own minute (random id: any of 02:00-02:59)
+    with transaction(db) as s:
+        s.get(Account, acc).created_at = night_slot(acc, "Asia/Shanghai", morning) + timedelta(minutes=1)
     assert due_collections(db, morning) == []
     assert len(due_collections(db, morning + timedelta(days=1))) == 1
 
