@@ -175,15 +175,19 @@ def _workspace_bots(settings: Settings, db: sessionmaker[Session]):
     return WorkspaceBots(db, Vault(settings))
 
 
-def _collections(db: sessionmaker[Session], now: datetime) -> list[str]:
+def _collections(settings: Settings, db: sessionmaker[Session], now: datetime) -> list[str]:
     """Tonight's collection runs due now (``graphs.collect.schedule``); a failure there never holds up the runs."""
     from graphs.collect.schedule import due_collections
 
+    if not settings.nightly_collections:
+        return []
     try:
         return due_collections(db, now)
     except Exception:
         log.exception("collections not started this tick")
         return []
+
+
 def _session_checks(settings: Settings, db: sessionmaker[Session], conn, now: datetime) -> list[str]:
     """Queue the session checks that are due (``health.schedule``); a failure there never holds up the runs."""
     from health.schedule import due_checks
@@ -212,7 +216,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     claimed = claim_ready(db, now, jobs, share=settings.runs_per_workspace, fresh=fired)
     for run_id in claimed:
         enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
-    sweeps = _inbox_sweeps(db, now) + _collections(db, now)  # after the runs: the first tick loads the workflows
+    sweeps = _inbox_sweeps(db, now) + _collections(settings, db, now)  # after the runs: the first tick loads the workflows
     for run_id in sweeps:
         enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
     claimed += sweeps

@@ -22,7 +22,7 @@ _n = itertools.count()
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("xiaohongshu", "taobao"),
-                       OPC_LISTING_PACE_S="1")
+                       OPC_LISTING_PACE_S="1", OPC_NIGHTLY_COLLECTIONS="true")
     yield Env(stack)
     stack.stop()
 

@@ -1,6 +1,12 @@
 pytest_plugins = ["tests.pg_fixtures", "tests.core_fixtures"]
 
+import os
+
 from playwright.sync_api import expect
+
+# Nightly collections start between 02:00 and 03:00 in the workspace's zone: a stack started in that hour would
+# read its new accounts' data pages in the middle of an unrelated test. The collection stories turn them on.
+os.environ.setdefault("OPC_NIGHTLY_COLLECTIONS", "false")
 
 # CI runs three test files at a time on two cores beside their Chromiums and workers: a page that reloads
 # after an import can take longer than Playwright's 5-second default to show its new figures.
