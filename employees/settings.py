@@ -8,6 +8,7 @@ must be one the role works on).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -44,7 +45,7 @@ class EmployeeSettings(BaseModel):
     """... at most this long with the browser (waiting for the owner does not count)."""
     agent_max_tokens: int = Field(1_000_000, ge=1000, le=10_000_000)
     """... and at most this many model tokens."""
-    agent_max_cost: float = Field(default_factory=lambda: get_settings().agent_max_cost_yuan, ge=0, le=1000)
+    agent_max_cost: float = Field(default_factory=lambda: _default_cost(), ge=0, le=1000)
     """... and at most this many yuan of model calls (0: no cap; only when the model has a price). Unset: the
     deployment's ``Settings.agent_max_cost_yuan``."""
     allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
@@ -104,6 +105,13 @@ class EmployeeSettings(BaseModel):
             raise ValueError(f"允许的联系方式「{bad[0][:CONTACT_MAX]}」不对：请填写微信号、QQ号、手机号、邮箱或网站域名，"
                              f"每项不超过{CONTACT_MAX}个字符")
         return items
+
+
+@lru_cache(maxsize=1)
+def _default_cost() -> float:
+    """The deployment's cost cap (``OPC_AGENT_MAX_COST_YUAN``), read once per process: settings are read from the
+    environment and .env, too slow for every employee on every page."""
+    return get_settings().agent_max_cost_yuan
 
 
 def budget_limit(name: str) -> str:

@@ -157,6 +157,8 @@ def metered(script: Script, usage: tuple[int, int]) -> Callable[[Received], Step
 
 PRICE_IN, PRICE_OUT = 4.0, 16.0
 """Yuan per million prompt / completion tokens of the priced stack (``priced_env``)."""
+DEFAULT_CAP = 0.04
+"""... and its deployment-wide cost cap per run: four fen."""
 
 
 def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...], **env: str):
@@ -183,9 +185,10 @@ def agent_env(tmp_path_factory, fake_llm_server: FakeLLM):
 
 @pytest.fixture(scope="module")
 def priced_env(tmp_path_factory, fake_llm_server: FakeLLM):
-    """The Taobao stack with a priced model (``PRICE_IN``, ``PRICE_OUT``): errands count their cost."""
+    """The Taobao stack with a priced model (``PRICE_IN``, ``PRICE_OUT``): errands count their cost, capped at
+    ``DEFAULT_CAP`` yuan for an employee with no cap of her own."""
     stack = _agent_stack(tmp_path_factory, fake_llm_server, ("taobao",), OPC_LLM_PRICE_IN_PER_MTOK=str(PRICE_IN),
-                         OPC_LLM_PRICE_OUT_PER_MTOK=str(PRICE_OUT))
+                         OPC_LLM_PRICE_OUT_PER_MTOK=str(PRICE_OUT), OPC_AGENT_MAX_COST_YUAN=str(DEFAULT_CAP))
     yield Env(stack)
     stack.stop()
 

@@ -7,7 +7,7 @@ import pytest
 
 from core.models import Approval
 from errands.models import AgentStep
-from tests.agent_fixtures import (PRICE_IN, PRICE_OUT, PriceChange, is_judge, item_now, metered,  # noqa: F401
+from tests.agent_fixtures import (DEFAULT_CAP, PRICE_IN, PRICE_OUT, PriceChange, is_judge, item_now, metered,  # noqa: F401
                                   pending_card, phone, priced_env, set_budget, shop, start_errand)
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
@@ -22,8 +22,9 @@ def agent_env(priced_env):
     return priced_env
 
 
-def test_a_cost_cap_of_four_fen_stops_the_price_change_before_the_third_answer_is_acted_on(agent_env, shop):
-    set_budget(agent_env, shop, agent_max_cost=0.04)
+def test_the_deployments_cost_cap_of_four_fen_stops_the_price_change_before_the_third_answer_is_acted_on(
+        agent_env, shop):
+    assert DEFAULT_CAP == 0.04  # the employee has no cap of her own: OPC_AGENT_MAX_COST_YUAN's
     shop["llm"].responder = metered(PriceChange(announce=False), (PROMPT, COMPLETION))
     run = agent_env.wait_status(start_errand(agent_env, shop), "failed", timeout=240)
 
@@ -47,7 +48,7 @@ def test_a_cost_cap_of_four_fen_stops_the_price_change_before_the_third_answer_i
 
 
 def test_the_cost_so_far_is_on_the_run_page_while_the_owner_decides_and_counts_on_after_her_approval(agent_env, shop):
-    set_budget(agent_env, shop, agent_max_cost=5)
+    set_budget(agent_env, shop, agent_max_cost=5)  # the employee's own cap, above the deployment's four fen
     shop["llm"].responder = metered(PriceChange(), (PROMPT, COMPLETION))
     run_id = start_errand(agent_env, shop)
     agent_env.wait_status(run_id, "awaiting_approval", "failed", timeout=240)
