@@ -131,7 +131,10 @@ class Settings(BaseSettings):
     """Retries of transient model errors (timeouts, 429, 5xx); never of a refused request."""
     llm_price_in_per_mtok: float = 0.0
     llm_price_out_per_mtok: float = 0.0
-    """Price in yuan per million input / output tokens, for the per-run cost record."""
+    """Price in yuan per million input / output tokens, for the per-run cost record and the errand's cost cap."""
+    agent_max_cost_yuan: float = Field(default=5.0, ge=0, le=1000)
+    """An errand's model cost cap per run, in yuan, for employees whose owner has not set one (单次费用上限); 0: no
+    cap. Applied only when the model has a price."""
 
     @property
     def db_url(self) -> str:

@@ -8,9 +8,11 @@ must be one the role works on).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.settings import get_settings
 from employees.base import Role
 from sites.taobao.warnings import WARNING_KINDS
 
@@ -21,8 +23,10 @@ ALLOWED_MAX = 20
 CONTACT_MAX = 100
 BUDGETS = {"agent_max_steps": ("每次最多步数", "步", 1, 200, int),
            "agent_max_minutes": ("每次最长时间", "分钟", 0, 120, float),
-           "agent_max_tokens": ("每次最多模型用量", "个词元", 1000, 10_000_000, int)}
-"""A one-off task's budgets as the owner reads them: label, unit, limits (minutes: above 0), number kind."""
+           "agent_max_tokens": ("每次最多模型用量", "个词元", 1000, 10_000_000, int),
+           "agent_max_cost": ("单次费用上限", "元", 0, 1000, "元")}
+"""A one-off task's budgets as the owner reads them: label, unit, limits (minutes: above 0), number kind ("元":
+yuan and fen, at most two decimals, 0 included: no cap)."""
 
 
 class EmployeeSettings(BaseModel):
@@ -41,6 +45,9 @@ class EmployeeSettings(BaseModel):
     """... at most this long with the browser (waiting for the owner does not count)."""
     agent_max_tokens: int = Field(1_000_000, ge=1000, le=10_000_000)
     """... and at most this many model tokens."""
+    agent_max_cost: float = Field(default_factory=lambda: _default_cost(), ge=0, le=1000)
+    """... and at most this many yuan of model calls (0: no cap; only when the model has a price). Unset: the
+    deployment's ``Settings.agent_max_cost_yuan``."""
     allowed_contacts: list[str] = Field(default_factory=list, max_length=ALLOWED_MAX)
     """The owner's own contact details and domains (her shop's 客服 number, her WeChat id, her site): a
     draft may carry these; any other WeChat id, phone number, QQ, e-mail or link is a compliance finding."""
@@ -100,6 +107,13 @@ class EmployeeSettings(BaseModel):
         return items
 
 
+@lru_cache(maxsize=1)
+def _default_cost() -> float:
+    """The deployment's cost cap (``OPC_AGENT_MAX_COST_YUAN``), read once per process: settings are read from the
+    environment and .env, too slow for every employee on every page."""
+    return get_settings().agent_max_cost_yuan
+
+
 def budget_limit(name: str) -> str:
     label, unit, low, high, kind = BUDGETS[name]
     return f"大于{low}、最多{high}{unit}" if kind is float else f"{low}到{high}{unit}"
@@ -108,7 +122,7 @@ def budget_limit(name: str) -> str:
 def budget_fields() -> dict[str, dict]:
     """The budgets' labels for the employee page's form: name -> label with unit, limit, keyboard."""
     return {name: {"label": label, "limit": budget_limit(name),
-                   "inputmode": "decimal" if kind is float else "numeric"}
+                   "inputmode": "numeric" if kind is int else "decimal"}
             for name, (label, _, _, _, kind) in BUDGETS.items()}
 
 
@@ -119,11 +133,18 @@ def budget_value(name: str, value) -> int | float:
     try:
         if isinstance(value, bool):
             raise ValueError
-        number = value if isinstance(value, (int, float)) else float(str(value if value is not None else "").strip())
+        text = str(value if value is not None else "").strip()
+        if kind == "元":  # 「0.5元」「¥0.5」 as typed
+            text = text.removesuffix("元").lstrip("¥￥").strip()
+        number = value if isinstance(value, (int, float)) else float(text)
     except ValueError:
         raise ValueError(f"{label}请填{whole}（{budget_limit(name)}）") from None
     if not math.isfinite(number) or not (low < number if kind is float else low <= number) or number > high:
-        raise ValueError(f"{label}要在{budget_limit(name)}之间" if kind is int else f"{label}要{budget_limit(name)}")
+        raise ValueError(f"{label}要{budget_limit(name)}" if kind is float else f"{label}要在{budget_limit(name)}之间")
+    if kind == "元":
+        if abs(number * 100 - round(number * 100)) > 1e-6:
+            raise ValueError(f"{label}最多填到分（两位小数，{budget_limit(name)}）")
+        return round(float(number), 2)
     if kind is int:
         if number != int(number):
             raise ValueError(f"{label}请填{whole}（{budget_limit(name)}）")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models import Base, UTCDateTime, new_id, utcnow
@@ -26,6 +26,8 @@ class AgentStep(Base):
     """The actions taken, in the owner's words (``rpa.agent_guard.describe``)."""
     screenshot_id: Mapped[str | None] = mapped_column(ForeignKey("artifacts.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cost: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """Yuan the run's model calls cost up to this step; None when the model has no price (nothing shown)."""
 
 
 class Skill(Base):

@@ -15,10 +15,12 @@ def errand_view(s: Session, run: Run, tz: str) -> dict:
     result = c.get("result") or {}
     typed = [st["params"]["text"] for st in result.get("recording") or []
              if st["action"] in ("input", "select_dropdown") and "<secret>" not in st["params"].get("text", "")]
+    costs = [st.cost for st in steps if st.cost is not None]
     return {"goal": c.get("goal", ""), "done_when": c.get("done_when", ""), "forbidden": c.get("forbidden") or [],
             "instruction": c.get("instruction", ""), "reads_only": bool(c.get("reads_only")),
             "answer": result.get("answer"), "summary": result.get("summary"),
-            "typed": list(dict.fromkeys(typed)), "skill": (c.get("skill") or {}).get("name"),
+            "typed": list(dict.fromkeys(typed)),
+            "cost": f"¥{max(costs):.2f}" if costs else None,  # the model's price unset: nothing about cost "skill": (c.get("skill") or {}).get("name"),
             "can_save": run.status == "published" and bool(result.get("recording")) and not c.get("skill"),
             "steps": [{"n": st.n, "page": st.url, "saw": st.saw, "decided": st.decided, "did": st.did,
                        "shot": artifact_url(st.screenshot_id), "at": labels.local_time(st.at, tz)} for st in steps]}

@@ -75,6 +75,12 @@ class Reply:
         return value
 
 
+def cost_yuan(prompt_tokens: int, completion_tokens: int, price_in_per_mtok: float,
+              price_out_per_mtok: float) -> float:
+    """What tokens cost in yuan at per-million-token prices (the one formula: chat replies, the agent's budget)."""
+    return round((prompt_tokens * price_in_per_mtok + completion_tokens * price_out_per_mtok) / 1_000_000, 6)
+
+
 class LLM:
     """A chat model behind an OpenAI-compatible endpoint, with bounded retries and cost accounting."""
 
@@ -128,8 +134,7 @@ class LLM:
         raise AssertionError("unreachable")
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
-        return round((prompt_tokens * self.price_in_per_mtok + completion_tokens * self.price_out_per_mtok)
-                     / 1_000_000, 6)
+        return cost_yuan(prompt_tokens, completion_tokens, self.price_in_per_mtok, self.price_out_per_mtok)
 
     def _attempt(self, request: dict) -> tuple[Reply | ModelUnavailable | ModelRefused, float | None]:
         """One call. Errors are returned, not raised, so the openai exception (whose request holds the

@@ -6,7 +6,8 @@ The agent's actions go through ``GuardedTools.act``. Before an action runs the g
   not (a click whose target reads like 保存, 发布, 删除 …, ``IRREVERSIBLE``). The click is not made; the
   agent is stopped after the step and the run asks the owner outside browser-use;
 - stops a loop (the same action with the same target several times in a row) and the budgets (steps,
-  wall time, model tokens), each with a reason the owner reads;
+  wall time, model tokens, model cost), each with a reason the owner reads (the cost before an action too:
+  a model answer that took the run past its cost cap is not acted on);
 - records what the agent did as a trail of steps with the target's stable attributes (``Target``), so a
   page can be filled again without the model (after an approval, or as a skill: ``rpa.agent_replay``).
 
@@ -20,8 +21,10 @@ import json
 import re
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 from urllib.parse import urlsplit
 
+from llm.client import cost_yuan
 from rpa import agent_env  # noqa: F401  (before browser_use: its switches)
 from browser_use import ActionResult, Tools
 
@@ -89,6 +92,15 @@ class Budget:
     max_seconds: float
     max_tokens: int
     loop_limit: int = LOOP_LIMIT
+    max_cost: float = 0.0
+    """Yuan per run; 0: no cap. Applied only when the model has a price (``priced``)."""
+    price_in: float = 0.0
+    price_out: float = 0.0
+    """The model's yuan per million prompt / completion tokens (``Settings.llm_price_*_per_mtok``)."""
+
+    @property
+    def priced(self) -> bool:
+        return self.price_in > 0 or self.price_out > 0
 
 
 @dataclass
@@ -101,6 +113,10 @@ class Guard:
     started: float = field(default_factory=time.monotonic)
     steps_before: int = 0
     tokens_before: int = 0
+    cost_before: float = 0.0
+    """Yuan the run's earlier stretches cost (before approvals)."""
+    meter: Callable[[], tuple[int, int]] | None = None
+    """This stretch's prompt and completion tokens so far, as the model reported them (set by the session)."""
     approved: dict | None = None
     """The owner's approved target: its one click is let through (made by the graph, not the agent)."""
     held: dict | None = None
@@ -126,6 +142,21 @@ class Guard:
             self.stop_reason = f"已经走了{self.budget.max_steps}步仍未完成，已停止"
         if self.tokens_before + tokens > self.budget.max_tokens and not self.stopping:
             self.stop_reason = f"模型用量超过本次上限（{self.budget.max_tokens}个词元），已停止"
+        self.over_cost()
+
+    def cost(self) -> float | None:
+        """Yuan the run's model calls cost so far; None when the model has no price."""
+        if not self.budget.priced:
+            return None
+        prompt, completion = self.meter() if self.meter else (0, 0)
+        return round(self.cost_before + cost_yuan(prompt, completion, self.budget.price_in, self.budget.price_out), 6)
+
+    def over_cost(self) -> bool:
+        """Stops the run once its cost passes the cap; checked after each step and before each action."""
+        cost = self.cost()
+        if cost is not None and self.budget.max_cost > 0 and cost > self.budget.max_cost and not self.stopping:
+            self.stop_reason = f"模型费用已达上限 ¥{self.budget.max_cost:.2f}（本次 ¥{cost:.2f}），已停止"
+        return self.stopping
 
     def hold(self, target: Target, action: str, announced: bool, url: str) -> ActionResult:
         self.held = {"target": asdict(target), "action": action, "announced": announced, "url": url}
@@ -223,7 +254,7 @@ class GuardedTools(Tools):
     async def act(self, action, browser_session, *args, **kwargs) -> ActionResult:
         name, params = next(((k, v) for k, v in action.model_dump(exclude_unset=True).items() if v is not None),
                             ("", {}))
-        if self.guard.stopping:
+        if self.guard.over_cost():
             return ActionResult(error="已暂停，等待处理")
         target = None
         if isinstance(params, dict) and params.get("index") is not None and name != "request_approval":

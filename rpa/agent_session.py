@@ -85,14 +85,16 @@ class Segment:
     success: bool = False
     steps: int = 0
     tokens: int = 0
+    cost: float = 0.0
+    """Yuan this stretch's model calls cost (0 when the model has no price)."""
     url: str = ""
     held: dict | None = None
     trail: list[dict] = field(default_factory=list)
 
 
 StepHook = Callable[[dict, bytes | None], None]
-"""Called after each step with {"n", "url", "saw", "decided", "did"} and a JPEG of the page, from a thread of
-its own: the agent does not wait for it."""
+"""Called after each step with {"n", "url", "saw", "decided", "did", "cost"} (yuan so far, None unpriced) and a
+JPEG of the page, from a thread of its own: the agent does not wait for it."""
 
 
 def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_step: StepHook,
@@ -145,6 +147,7 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
                   extend_system_message=RULES, max_failures=3, step_timeout=STEP_TIMEOUT_S,
                   register_should_stop_callback=should_stop, enable_signal_handler=False, generate_gif=False,
                   calculate_cost=False, directly_open_url=False)
+    guard.meter = lambda: _split_tokens(agent)
 
     async def step_end(a: Agent) -> None:
         tokens = sum(u.usage.total_tokens for u in a.token_cost_service.usage_history)
@@ -165,15 +168,23 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
         shutil.rmtree(agent.agent_directory, ignore_errors=True)
         shutil.rmtree(downloads, ignore_errors=True)
     tokens = sum(u.usage.total_tokens for u in agent.token_cost_service.usage_history)
+    cost = round((guard.cost() or 0.0) - guard.cost_before, 6)
     steps = agent.state.n_steps - 1
     url = (history.history[-1].state.url if history.history else "") or ""
     if guard.held is not None:
-        return Segment("held", steps=steps, tokens=tokens, url=url, held=guard.held, trail=guard.trail)
+        return Segment("held", steps=steps, tokens=tokens, cost=cost, url=url, held=guard.held, trail=guard.trail)
     if history.is_done():
         return Segment("done", text=history.final_result() or "", success=bool(history.is_successful()),
-                       steps=steps, tokens=tokens, url=url, trail=guard.trail)
+                       steps=steps, tokens=tokens, cost=cost, url=url, trail=guard.trail)
     reason = guard.stop_reason or _failure(history) or "助手没有完成任务就停止了"
-    return Segment("stopped", text=reason, steps=steps, tokens=tokens, url=url, trail=guard.trail)
+    return Segment("stopped", text=reason, steps=steps, tokens=tokens, cost=cost, url=url, trail=guard.trail)
+
+
+def _split_tokens(agent: Agent) -> tuple[int, int]:
+    """Prompt and completion tokens of the agent's model calls so far, as the model reported them (browser-use
+    counts each reply's ``usage``; cached prompt tokens are in the prompt's count, priced as any other)."""
+    usage = [u.usage for u in agent.token_cost_service.usage_history]
+    return sum(u.prompt_tokens for u in usage), sum(u.completion_tokens for u in usage)
 
 
 def _failure(history) -> str | None:
@@ -196,6 +207,6 @@ async def _record_step(agent: Agent, guard: Guard, on_step: StepHook) -> None:
         log.info("agent step screenshot: %s", type(e).__name__)
     step = {"n": guard.steps_before + agent.state.n_steps - 1, "url": (item.state.url if item else "") or "",
             "saw": (out.evaluation_previous_goal or out.memory or "") if out else "",
-            "decided": (out.next_goal or "") if out else "", "did": list(guard.said)}
+            "decided": (out.next_goal or "") if out else "", "did": list(guard.said), "cost": guard.cost()}
     guard.said.clear()
     on_step(step, shot)

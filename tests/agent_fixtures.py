@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import httpx
 import pytest
@@ -144,12 +145,28 @@ class PriceChange(Script):
         return judge_reply(ok, f"页面显示{ITEM}的价格为¥{float(self.price):.2f}" if ok else "页面上的价格没有变")
 
 
-def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...]):
+def metered(script: Script, usage: tuple[int, int]) -> Callable[[Received], Step]:
+    """The script's answers, each of the agent's reporting exactly ``usage`` (prompt, completion tokens)."""
+    def answer(received: Received) -> Step:
+        step = script(received)
+        if not is_judge(received):
+            step.usage = usage
+        return step
+    return answer
+
+
+PRICE_IN, PRICE_OUT = 4.0, 16.0
+"""Yuan per million prompt / completion tokens of the priced stack (``priced_env``)."""
+DEFAULT_CAP = 0.04
+"""... and its deployment-wide cost cap per run: four fen."""
+
+
+def _agent_stack(tmp_path_factory, fake: FakeLLM, sites: tuple[str, ...], **env: str):
     # the worker's own temp dir, so a test can see what browser-use leaves there
     temp = tmp_path_factory.mktemp("worker-temp")
     return make_stack(tmp_path_factory, workers=1, web=True, sites=sites, OPC_LLM_BASE_URL=fake.base_url,
                       OPC_LLM_MODEL="fake-qwen", OPC_LLM_API_KEY="sk-test-9f8e7d6c5b4a", OPC_LLM_TIMEOUT_S="20",
-                      OPC_CODE_TIMEOUT_S="60", TMPDIR=str(temp), **BROWSER_USE_ENV)
+                      OPC_CODE_TIMEOUT_S="60", TMPDIR=str(temp), **BROWSER_USE_ENV, **env)
 
 
 def left_in_temp(env: Env) -> list[str]:
@@ -162,6 +179,16 @@ def left_in_temp(env: Env) -> list[str]:
 @pytest.fixture(scope="module")
 def agent_env(tmp_path_factory, fake_llm_server: FakeLLM):
     stack = _agent_stack(tmp_path_factory, fake_llm_server, ("taobao",))
+    yield Env(stack)
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def priced_env(tmp_path_factory, fake_llm_server: FakeLLM):
+    """The Taobao stack with a priced model (``PRICE_IN``, ``PRICE_OUT``): errands count their cost, capped at
+    ``DEFAULT_CAP`` yuan for an employee with no cap of her own."""
+    stack = _agent_stack(tmp_path_factory, fake_llm_server, ("taobao",), OPC_LLM_PRICE_IN_PER_MTOK=str(PRICE_IN),
+                         OPC_LLM_PRICE_OUT_PER_MTOK=str(PRICE_OUT), OPC_AGENT_MAX_COST_YUAN=str(DEFAULT_CAP))
     yield Env(stack)
     stack.stop()
 

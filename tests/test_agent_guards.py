@@ -11,8 +11,8 @@ import httpx
 from core.models import Approval
 from errands.models import AgentStep
 from rpa.vault import Vault
-from tests.agent_fixtures import (ITEM, Obeys, Wanders, agent_env, evil, pending_card, set_budget, shop,  # noqa: F401
-                                  start_errand)
+from tests.agent_fixtures import (ITEM, Obeys, Wanders, agent_env, evil, pending_card, phone, set_budget,  # noqa: F401
+                                  shop, start_errand)
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
 SECRET = "tb-pass-Canary-7781"
@@ -80,3 +80,4 @@ def test_the_token_budget_ends_the_run_with_the_reason(agent_env, shop):
     run = agent_env.wait_status(start_errand(agent_env, shop), "failed", timeout=240)
     assert run.reason == "模型用量超过本次上限（1000个词元），已停止"
     assert len(shop["llm"].requests) == 1
+    assert "模型费用" not in phone(agent_env, shop).get(f"/runs/{run.id}").text  # the model has no price here

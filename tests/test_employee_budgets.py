@@ -50,22 +50,34 @@ def test_bad_budgets_are_refused_in_chinese_naming_each_field_and_its_limit_and_
     assert half.json()["detail"][0]["message"] == "每次最多步数请填整数（1到200步）"
     assert _saved(web, sales) == before
 
+    for typed, message in (("1000.5", "单次费用上限要在0到1000元之间"), ("-0.1", "单次费用上限要在0到1000元之间"),
+                           ("0.555", "单次费用上限最多填到分（两位小数，0到1000元）"),
+                           ("五毛", "单次费用上限请填数字（0到1000元）")):
+        cost = client.patch(f"/api/employees/{sales}", json={"tone": "专业简洁", "agent_max_cost": typed})
+        assert cost.status_code == 422
+        assert cost.json()["detail"] == [{"field": "agent_max_cost", "limit": "0到1000元", "message": message}]
+    assert _saved(web, sales) == before
+
 
 def test_budgets_typed_on_the_phone_are_saved_and_are_what_the_agent_runs_under(web, client):
     sales = _sales(web)
+    assert _saved(web, sales).agent_max_cost == 5.0  # the deployment's default (Settings.agent_max_cost_yuan)
     ok = client.patch(f"/api/employees/{sales}", json={"agent_max_steps": " 40 ", "agent_max_minutes": "2.5",
-                                                       "agent_max_tokens": "200000"})
+                                                       "agent_max_tokens": "200000", "agent_max_cost": "0.5元"})
     assert ok.status_code == 200, ok.text
     saved = _saved(web, sales)
-    assert (saved.agent_max_steps, saved.agent_max_minutes, saved.agent_max_tokens) == (40, 2.5, 200_000)
+    assert (saved.agent_max_steps, saved.agent_max_minutes, saved.agent_max_tokens, saved.agent_max_cost) == \
+        (40, 2.5, 200_000, 0.5)
 
     class Ctx:
         db = web.db
+        settings = web.settings.model_copy(update={"llm_price_in_per_mtok": 2.0, "llm_price_out_per_mtok": 8.0})
 
     budget = _budget(Ctx(), Run(employee_id=sales))  # what a run of this employee is given
     assert (budget.max_steps, budget.max_seconds, budget.max_tokens) == (40, 150, 200_000)
+    assert (budget.max_cost, budget.price_in, budget.price_out) == (0.5, 2.0, 8.0)
     client.patch(f"/api/employees/{sales}", json={"agent_max_steps": 30, "agent_max_minutes": 10,
-                                                  "agent_max_tokens": 1_000_000})
+                                                  "agent_max_tokens": 1_000_000, "agent_max_cost": 5})
 
 
 def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to_the_field(web, phone):
@@ -78,6 +90,9 @@ def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to
         expect(steps).to_have_value("30")
         expect(card.get_by_label("每次最长时间（大于0、最多120分钟）")).to_have_value("10")
         expect(card.get_by_label("每次最多模型用量（1000到10000000个词元）")).to_have_value("1000000")
+        cost = card.get_by_label("单次费用上限（0到1000元）")
+        expect(cost).to_have_value("5")
+        expect(cost).to_have_attribute("inputmode", "decimal")
         no_sideways_scroll(page)
 
         steps.fill("500")
@@ -93,6 +108,13 @@ def test_the_budget_form_on_the_phone_shows_limits_with_units_and_errors_next_to
         assert _saved(web, _sales(web)).agent_max_steps == 45
         page.reload()
         expect(page.locator(f"[data-employee='{_sales(web)}']").get_by_label("每次最多步数（1到200步）")).to_have_value("45")
+
+        card = page.locator(f"[data-employee='{_sales(web)}']")
+        card.get_by_label("单次费用上限（0到1000元）").fill("0.555")
+        card.get_by_role("button", name="保存设置").click()
+        expect(card.locator("label:has(input[name=agent_max_cost]) + .field-error")).to_have_text(
+            "单次费用上限最多填到分（两位小数，0到1000元）")
+        assert _saved(web, _sales(web)).agent_max_cost == 5.0
     finally:
         with closing(web.client()) as c:
             c.patch(f"/api/employees/{_sales(web)}", json={"agent_max_steps": 30})

@@ -78,7 +78,8 @@ def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, clien
     assert ok.json()["settings"] == {"tone": "专业简洁", "banned_words": ["隔壁茶铺", "老字号"],
                                      "default_sites": ["xiaohongshu"], "allowed_warnings": [], "allowed_contacts": [],
                                      "brief_time": "",
-                                     "agent_max_steps": 30, "agent_max_minutes": 10, "agent_max_tokens": 1_000_000}
+                                     "agent_max_steps": 30, "agent_max_minutes": 10, "agent_max_tokens": 1_000_000,
+                                     "agent_max_cost": 5.0}
     assert client.get("/api/employees").json()["employees"][0]["settings"]["tone"] == "专业简洁"
 
     # No site named: the employee's default site is used. Its own banned word blocks the draft.

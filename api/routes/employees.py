@@ -31,6 +31,7 @@ class EmployeeChange(BaseModel):
     agent_max_steps: int | float | str | None = None
     agent_max_minutes: int | float | str | None = None
     agent_max_tokens: int | float | str | None = None
+    agent_max_cost: int | float | str | None = None
     """The budgets of a one-off task (让员工去做), as typed on the phone: checked by ``EmployeeSettings``."""
 
 

@@ -92,7 +92,7 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
             page.goto(state["url"])
     start_url = page.url
     guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
-                  tokens_before=state.get("tokens", 0))
+                  tokens_before=state.get("tokens", 0), cost_before=state.get("cost", 0.0))
     guard.started -= state.get("seconds", 0.0)
     guard.trail.extend(trail or [{"action": "navigate", "params": {"url": start_url}, "target": None}])
     began = time.monotonic()
@@ -100,6 +100,7 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
                           lambda step, shot: _record_step(ctx, run, step, shot), _domains(adapter.allowed_hosts()),
                           _secrets(ctx, run, adapter.base_url))
     used = {"steps": guard.steps_before + segment.steps, "tokens": guard.tokens_before + segment.tokens,
+            "cost": round(guard.cost_before + segment.cost, 6),
             "seconds": state.get("seconds", 0.0) + time.monotonic() - began, "note": "",
             "recording": [*(state.get("recording") or []), *segment.trail[len(trail):]],
             "skill_fell_back": bool(errand.skill)}
@@ -284,7 +285,9 @@ def after_act(state: AgentState) -> Literal["request_approval", "judge"]:
 def _budget(ctx: RunContext, run: Run) -> Budget:
     with ctx.db() as s:
         prefs = of_employee(s.get(Employee, run.employee_id))
-    return Budget(prefs.agent_max_steps, prefs.agent_max_minutes * 60, prefs.agent_max_tokens)
+    st = ctx.settings
+    return Budget(prefs.agent_max_steps, prefs.agent_max_minutes * 60, prefs.agent_max_tokens,
+                  max_cost=prefs.agent_max_cost, price_in=st.llm_price_in_per_mtok, price_out=st.llm_price_out_per_mtok)
 
 
 def _model(ctx: RunContext) -> ModelConfig:
@@ -325,6 +328,7 @@ def _record_step(ctx: RunContext, run: Run, step: dict, shot: bytes | None) -> N
         with transaction(ctx.db) as s:
             shot_id = add_artifacts(s, run.id, saved, STEP_SHOT) if saved else None
             s.add(AgentStep(run_id=run.id, n=step["n"], url=_path(step["url"]), saw=step["saw"][:500],
-                            decided=step["decided"][:500], did=step["did"], screenshot_id=shot_id))
+                            decided=step["decided"][:500], did=step["did"], screenshot_id=shot_id,
+                            cost=step.get("cost")))
     except Exception as e:  # the record is for the owner's eyes; the run goes on without it
         log.warning("run %s: agent step not recorded (%s)", run.id, type(e).__name__)

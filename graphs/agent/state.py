@@ -25,6 +25,8 @@ class AgentState(TypedDict, total=False):
     """Approved clicks made so far; each has its ledger entry ``agent<n>``."""
     steps: int
     tokens: int
+    cost: float
+    """... yuan (0 when the model has no price)."""
     seconds: float
     """Budget used by the stretches so far (the owner's wait not counted)."""
     finished: dict
