@@ -393,7 +393,7 @@ def test_with_a_model_the_plan_comes_from_its_tool_calls_and_the_cost_is_recorde
         assert [c["doc_name"] for c in plan["runs"][0]["citations"]] == [SHEET[0]]
         assert "第一" not in [f["text"] for f in plan["runs"][1]["findings"]]  # 第一杯 is an allowed ordinal
         page = c.get(f"/tasks/{plan['id']}").text
-        assert FAKE_MODEL in page and "1500 tokens" in page and "¥0.0048" in page
+        assert FAKE_MODEL in page and "1500 词元" in page and "¥0.0048" in page
 
         ok = c.post(f"/api/tasks/{plan['id']}/confirm", files=_confirm_files(tmp_path, 2))
         assert ok.status_code == 201, ok.text
@@ -510,6 +510,7 @@ def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, f
     page.get_by_role("button", name="让员工出计划").click()
     expect(page).to_have_url(re.compile(r"/tasks/\w+$"))
     expect(page.locator("#task-author")).to_contain_text(FAKE_MODEL)
+    expect(page.locator("#task-author")).to_contain_text("用量 1100 词元（输入900，输出200）")
     runs = page.locator(".plan-run")
     expect(runs).to_have_count(2)
     expect(runs.nth(0).locator("dd[data-field=title]")).to_have_text("桂花乌龙冷泡茶上新啦")
