@@ -88,8 +88,11 @@ class Env:
 
 
 def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xiaohongshu",),
-               **extra_env) -> Stack:
+               hosts: bool = False, **extra_env) -> Stack:
+    """``hosts``: web, each worker and the scheduler each get a data dir of their own (``Stack.homes``), as
+    if on separate machines; they then share only what ``extra_env`` points them at (database, store)."""
     data = tmp_path_factory.mktemp("stack")
+    home = (lambda name: tmp_path_factory.mktemp(f"host-{name}")) if hosts else (lambda name: None)
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
@@ -100,10 +103,10 @@ def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xi
     for site in sites:
         stack.start_replica(site)
     if web:
-        stack.start_web()
-    for _ in range(workers):
-        stack.start_worker()
-    stack.start_scheduler()
+        stack.start_web(home("web"))
+    for i in range(workers):
+        stack.start_worker(home=home(f"worker{i + 1}"))
+    stack.start_scheduler(home=home("scheduler"))
     return stack
 
 
