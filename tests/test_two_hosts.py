@@ -1,15 +1,19 @@
-"""Web and worker on separate hosts: each process has a data dir of its own (no shared files), and they share
-only Redis, one Postgres database and one S3-compatible bucket (moto's server), as docs/deploy.md deploys them.
+"""Web, scheduler and two workers on separate hosts: each process has a data dir of its own (no shared files);
+they share only Redis, one Postgres database and one S3-compatible bucket (moto's server), as docs/deploy.md
+deploys them.
 
 The owner composes a Xiaohongshu note with her pictures on the web, approves it on the phone; the worker on the
 other "host" reads the pictures from the bucket, publishes the note on the replica, and the phone shows the run's
 screenshot, read from the bucket through the web. A schedule made on the web fires on the scheduler's host, which
-checks its picture from the bucket. Real web, worker, scheduler, Redis, Postgres, Chromium."""
+checks its picture from the bucket. A Taobao product listed from the web is filled with its main pictures by a
+worker from the bucket. Real web, workers, scheduler, Redis, Postgres, Chromium, the replicas."""
 from __future__ import annotations
 
 import glob
 import itertools
+import re
 import tempfile
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from core.models import Approval, Artifact, Run, Schedule, utcnow
 from tests.core_fixtures import wait_until
 from tests.factories import make_image
 from tests.pg_fixtures import database_env
-from tests.stack_fixtures import Env, make_stack, phone_shop
+from tests.stack_fixtures import Env, make_stack, phone_shop, taobao_shop
 from tests.storage_fixtures import new_bucket, s3_server  # noqa: F401
 
 PASSWORD = "owner-pass-123"
@@ -31,16 +35,16 @@ _n = itertools.count()
 @pytest.fixture(scope="module")
 def hosts(tmp_path_factory, s3_server, postgres):
     bucket = new_bucket(s3_server)
-    stack = make_stack(tmp_path_factory, workers=1, web=True, hosts=True, **bucket.env,
-                       **database_env(postgres.new_database("hosts")), OPC_VAULT_KEYS=Fernet.generate_key().decode(),
-                       OPC_SECRET_KEY="two-hosts-cookie-signing-key")
+    stack = make_stack(tmp_path_factory, workers=2, web=True, hosts=True, sites=("xiaohongshu", "taobao"),
+                       **bucket.env, **database_env(postgres.new_database("hosts")),
+                       OPC_VAULT_KEYS=Fernet.generate_key().decode(), OPC_SECRET_KEY="two-hosts-cookie-signing-key")
     yield Env(stack), bucket
     stack.stop()
 
 
 @pytest.fixture
 def shop(hosts, tmp_path):
-    """A Xiaohongshu account logged in by QR (the worker seals its session into the bucket) and its owner's phone."""
+    """A Xiaohongshu account logged in by QR (a worker seals its session into the bucket) and its owner's phone."""
     env, _ = hosts
     env.replica.reset()
     n = next(_n)
@@ -63,8 +67,8 @@ def _files(home: Path, under: str) -> list[Path]:
 def test_a_note_composed_on_the_web_is_published_by_a_worker_on_another_host_and_its_screenshot_shows(hosts, shop,
                                                                                                        tmp_path):
     env, bucket = hosts
-    web_home, worker_home = env.stack.homes["web"], env.stack.homes["worker-1"]
-    assert len({web_home, worker_home, env.stack.homes["scheduler"], env.stack.data_dir}) == 4
+    web_home = env.stack.homes["web"]
+    assert len({*env.stack.homes.values(), env.stack.data_dir}) == 5  # web, two workers, scheduler, the tests
     phone = shop["phone"]
     pictures = [make_image(tmp_path / f"桂花{i}.jpg", size=(900, 1200), text=str(i)) for i in (1, 2)]
 
@@ -111,9 +115,9 @@ def test_a_note_composed_on_the_web_is_published_by_a_worker_on_another_host_and
 def _nothing_on_any_host(env) -> None:
     """No picture, screenshot or session in any host's data dir; the worker's local copies of the pictures
     (for the browser's file chooser) are gone."""
-    for name in ("web", "worker-1", "scheduler"):
+    for name, home in env.stack.homes.items():
         for under in ("uploads", "artifacts", "sessions"):
-            assert _files(env.stack.homes[name], under) == [], (name, under)
+            assert _files(home, under) == [], (name, under)
     assert not glob.glob(str(Path(tempfile.gettempdir()) / "opc-media-*"))
 
 
@@ -142,6 +146,34 @@ def test_a_schedule_made_on_the_web_fires_on_the_scheduler_host_with_its_picture
     assert run.status == "published", run.reason
     (note,) = env.replica.state()["notes"]
     assert note["title"] == "每周上新：桂花乌龙" and note["images"] == 1
+    _nothing_on_any_host(env)
+
+
+def test_a_product_listed_from_the_web_is_filled_with_its_pictures_from_the_bucket_by_a_worker(hosts, tmp_path):
+    env, bucket = hosts
+    taobao = env.replicas["taobao"]
+    taobao.reset()
+    shop = taobao_shop(env, tmp_path, next(_n), PASSWORD)
+    with closing(env.phone(f"owner{shop['workspace']}", PASSWORD)) as phone:
+        made = phone.post("/api/listings", data={
+            "account_id": shop["account"], "employee_id": shop["employee"], "category_keyword": "手机壳",
+            "brand": "倍思/Baseus", "model": "iPhone 15", "title": "倍思手机壳 防摔 透明", "price": "19.90",
+            "stock": "50", "shelf": "now"}, files=[("main_images", (p.name, p.read_bytes(), "image/jpeg"))
+                                                   for p in shop["images"]])
+        assert made.status_code == 201, made.text
+        run_id = made.json()["id"]
+        assert all(r.startswith(f"s3://{bucket.name}/") for r in env.run(run_id).content["main_images"])
+        env.wait_status(run_id, "awaiting_approval", timeout=120)
+        (card,) = phone.get("/api/approvals").json()["approvals"]
+        assert phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).status_code == 200
+        run = env.wait_status(run_id, "published", "failed", timeout=120)
+        assert run.status == "published", run.reason
+        (item,) = taobao.state()["items"]
+        assert item["title"] == "倍思手机壳 防摔 透明" and run.external_id == str(item["id"])
+        assert item["images"] == 2  # both pictures reached the shop
+        shots = phone.get(f"/runs/{run_id}").text
+        (sent,) = re.findall(r'id="submitted-shot" src="(/api/artifacts/\w+)"', shots)
+        assert phone.get(sent).headers["content-type"] == "image/jpeg"
     _nothing_on_any_host(env)
 
 
