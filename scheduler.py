@@ -27,6 +27,7 @@ from core.idempotency import forget_expired
 from core.queue import RunJobs, enqueue_check, enqueue_run, redis_for, runs_with_jobs
 from core.runs import HELD_BY_A_WORKER, create_run, set_status
 from core.settings import Settings, get_settings
+from core.storage import Storage
 from errands import skills
 from errands.skills import SKILL_GRAPH
 
@@ -44,12 +45,13 @@ def next_slot(cron: str, tz: str, after: datetime) -> datetime:
     return croniter(cron, local).get_next(datetime).astimezone(ZoneInfo("UTC"))
 
 
-def fire_recurring(db: sessionmaker[Session], now: datetime) -> list[str]:
+def fire_recurring(db: sessionmaker[Session], now: datetime, storage: Storage | None = None) -> list[str]:
+    """``storage``: where the schedules' pictures are (the site rules read them before a slot's run is made)."""
     fired = []
     with db() as s:
         due = s.scalars(select(Schedule).where(Schedule.enabled, Schedule.next_at <= now)).all()
     for sched in due:
-        run_id = _fire_slot(db, sched)
+        run_id = _fire_slot(db, sched, storage)
         if run_id:
             fired.append(run_id)
         with db() as s, s.begin():  # advance, unless another scheduler already did
@@ -58,14 +60,14 @@ def fire_recurring(db: sessionmaker[Session], now: datetime) -> list[str]:
     return fired
 
 
-def _fire_slot(db: sessionmaker[Session], sched: Schedule) -> str | None:
+def _fire_slot(db: sessionmaker[Session], sched: Schedule, storage: Storage | None = None) -> str | None:
     try:
         with transaction(db) as s:
             if sched.graph == SKILL_GRAPH:  # a 技能 on a repeating time: its replay, with the values checked then
                 return skills.slot_run(s, sched).id
             run = create_run(s, account=s.get(Account, sched.account_id), employee=s.get(Employee, sched.employee_id),
                              post=Post.model_validate(sched.content), mode=sched.mode, schedule_id=sched.id,
-                             slot_at=sched.next_at)  # recurring work is publishing (Schedule.graph)
+                             slot_at=sched.next_at, storage=storage)  # recurring work is publishing (Schedule.graph)
             return run.id
     except IntegrityError:
         return None  # another scheduler fired this slot
@@ -207,7 +209,7 @@ def _session_checks(settings: Settings, db: sessionmaker[Session], conn, now: da
 
 def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
-    fired = fire_recurring(db, now)  # only the scheduler whose insert won the slot gets its id
+    fired = fire_recurring(db, now, settings.storage)  # only the scheduler whose insert won the slot gets its id
     expire_approvals(db, now, settings.approval_timeout_h)
     try:
         jobs = runs_with_jobs(settings, conn)

@@ -82,17 +82,23 @@ class Stack:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     cmds: dict[str, list[str]] = field(default_factory=dict)
     """How each child was started, so the supervisor can start it again."""
+    homes: dict[str, Path] = field(default_factory=dict)
+    """A child's own data dir when it is not ``data_dir`` (a process "on another host": nothing shared on
+    disk, only Redis, the database and the object store)."""
     _workers_started: int = 0
 
     @property
     def env(self) -> dict:
+        return self.env_for(self.data_dir)
+
+    def env_for(self, data_dir: Path) -> dict:
         env = dict(os.environ)
         env.update({
-            "OPC_DATA_DIR": str(self.data_dir),
+            "OPC_DATA_DIR": str(data_dir),
             "OPC_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "OPC_SANDBOX": "true",
             "OPC_SANDBOX_PORTS": json.dumps(self.replica_ports),
-            "XDG_CONFIG_HOME": str(self.data_dir / "browser" / "xdg"),
+            "XDG_CONFIG_HOME": str(data_dir / "browser" / "xdg"),
             "PYTHONPATH": str(ROOT),
         })
         env.update(self.extra_env)
@@ -106,10 +112,13 @@ class Stack:
     def xhs_url(self) -> str:
         return f"http://127.0.0.1:{self.xhs_port}"
 
-    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
-        log = os.fdopen(os.open(self.data_dir / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+    def _spawn(self, name: str, cmd: list[str], home: Path | None = None) -> subprocess.Popen:
+        if home is not None:
+            self.homes[name] = private_dir(home)
+        home = self.homes.get(name, self.data_dir)
+        log = os.fdopen(os.open(home / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         # umask: whatever the child writes (databases, screenshots, Chromium's profile) is owner-only.
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env_for(home), stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, umask=UMASK)
         self.procs[name], self.cmds[name] = proc, cmd
         return proc
@@ -143,20 +152,21 @@ class Stack:
         self._spawn(site, cmd + ([] if self.replica_delays else ["--no-delays"]))
         wait_http(f"{self.replica_url(site)}/healthz")
 
-    def start_web(self) -> None:
+    def start_web(self, home: Path | None = None) -> None:
         self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", self.web_host,
-                            "--port", str(self.web_port)])
+                            "--port", str(self.web_port)], home)
         wait_http(f"{self.web_url}/healthz")
 
-    def start_worker(self, name: str | None = None) -> subprocess.Popen:
+    def start_worker(self, name: str | None = None, home: Path | None = None) -> subprocess.Popen:
         # A counter, not a count of live workers: a restarted worker must never take (and so hide) the
         # name of one still running, or stop() would leave that one behind.
         self._workers_started += 1
         name = name or f"worker-{self._workers_started}"
-        return self._spawn(name, [PY, str(ROOT / "worker.py"), "--name", f"{name}-{os.getpid()}-{time.time_ns()}"])
+        return self._spawn(name, [PY, str(ROOT / "worker.py"), "--name", f"{name}-{os.getpid()}-{time.time_ns()}"],
+                           home)
 
-    def start_scheduler(self, name: str = "scheduler") -> subprocess.Popen:
-        return self._spawn(name, [PY, str(ROOT / "scheduler.py")])
+    def start_scheduler(self, name: str = "scheduler", home: Path | None = None) -> subprocess.Popen:
+        return self._spawn(name, [PY, str(ROOT / "scheduler.py")], home)
 
     def start(self, redis: bool = True) -> "Stack":
         private_dir(self.data_dir)

@@ -1,14 +1,15 @@
 """Turn the phone's compose form into a ``Post``: parse fields, check and store uploads.
 
-Order matters for "nothing half-saved": uploads are read and checked in memory first, then written
-into one staging folder per request; the caller deletes that folder if anything later fails.
+Order matters for "nothing half-saved": uploads are read and checked in memory first, then stored as one
+batch per request (``core.media``: the data dir, or the object store every host reads); the caller discards
+the batch if anything later fails.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
-import shutil
-import uuid
+import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,12 +21,15 @@ from PIL import Image, UnidentifiedImageError
 import compliance
 from compliance import overrides
 from api.errors import FieldErrors, field_error
+from core import media
 from core.accounts import DELETED
 from core.content import Post, Timing
 from core.errors import ValidationFailed
 from core.models import Account, Employee, utcnow
 from core.runs import validate_post
+from core.private import private_dir
 from core.settings import Settings
+from core.storage import Storage, StorageError
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 """A hard cap per file, above every site's own limit, so a huge upload fails before it fills memory."""
@@ -99,36 +103,38 @@ def own_name(name: str, fallback: str) -> str:
     return f"{stem[:OWN_NAME_MAX]}{suffix}" if stem else fallback
 
 
-def _staged(folder: Path, slot: str, name: str, fallback: str) -> Path:
-    """Each file in a folder of its own: two uploads may share a name."""
-    (folder / slot).mkdir(mode=0o700)
-    return folder / slot / own_name(name, fallback)
+def _name(name: str, slot: str, default_suffix: str) -> str:
+    return own_name(name, f"{slot}{Path(name).suffix.lower()[:6] or default_suffix}")
 
 
-def stage(settings: Settings, images: list[tuple[str, bytes]]) -> tuple[Path, list[str]]:
-    """Write the uploads into a fresh folder; returns it (to delete on failure) and the file paths."""
-    folder = settings.paths.uploads / uuid.uuid4().hex
+def _unstorable(batch: media.Batch, e: Exception, field: str = "images") -> FieldErrors:
+    """A full disk, a folder the service may not write, an object store away: nothing is kept, nothing saved."""
+    media.discard(batch)
+    why = e.strerror if isinstance(e, OSError) and e.strerror else "存储暂时不可用"
+    return FieldErrors([field_error(field, "可写的上传存储", f"服务器暂时无法保存上传的文件（{why}），"
+                                    "请稍后再试或联系管理员")], status=503, headers={"Retry-After": "60"})
+
+
+def stage(settings: Settings, images: list[tuple[str, bytes]], workspace_id: str) -> tuple[media.Batch, list[str]]:
+    """Store the uploads as one batch of the workspace's media (``core.media``); returns the batch (to
+    discard on failure) and the refs, in order."""
+    batch = media.Batch(settings.storage, workspace_id)
     try:
-        folder.mkdir(parents=True, mode=0o700)
-        paths: list[str] = []
-        for i, (name, data) in enumerate(images, 1):
-            path = _staged(folder, f"{i:02d}", name, f"{i:02d}{Path(name).suffix.lower()[:6] or '.img'}")
-            path.write_bytes(data)
-            paths.append(str(path.resolve()))
-    except OSError as e:  # a full disk or a folder the service may not write: nothing is kept, nothing saved
-        discard(folder)
-        raise FieldErrors([field_error("images", "可写的上传目录", f"服务器暂时无法保存上传的文件（{e.strerror}），"
-                                       "请稍后再试或联系管理员")], status=503, headers={"Retry-After": "60"}) from None
-    return folder, paths
+        refs = [batch.put(f"{i:02d}", _name(name, f"{i:02d}", ".img"), data)
+                for i, (name, data) in enumerate(images, 1)]
+    except (OSError, StorageError) as e:
+        raise _unstorable(batch, e) from None
+    return batch, refs
 
 
-def stage_cover(folder: Path, cover: list[tuple[str, bytes]]) -> str | None:
+def stage_cover(batch: media.Batch, cover: list[tuple[str, bytes]]) -> str | None:
     if not cover:
         return None
     name, data = cover[0]
-    path = _staged(folder, "cover", name, f"cover{Path(name).suffix.lower()[:6] or '.jpg'}")
-    path.write_bytes(data)
-    return str(path.resolve())
+    try:
+        return batch.put("cover", _name(name, "cover", ".jpg"), data)
+    except (OSError, StorageError) as e:
+        raise _unstorable(batch, e, "cover") from None
 
 
 VIDEO_MAX_BYTES = 16 * 1024 ** 3
@@ -141,26 +147,36 @@ def _video_container(head: bytes) -> bool:
     return head[4:8] == b"ftyp" or head[:4] == b"\x1a\x45\xdf\xa3"
 
 
-async def stage_video(folder: Path, upload: UploadFile | None, field: str = "video") -> str | None:
-    """Stream a video into the staging folder (it can be gigabytes), refusing what is not a video."""
+async def stage_video(settings: Settings, batch: media.Batch, upload: UploadFile | None,
+                      field: str = "video") -> str | None:
+    """Stream a video (it can be gigabytes) to a private file in the data dir, refusing what is not a video,
+    then move it into the batch (renamed on one disk; uploaded in parts to an object store)."""
     if upload is None or not upload.filename:
         return None
-    path = _staged(folder, field, upload.filename, f"{field}{Path(upload.filename).suffix.lower()[:6] or '.mp4'}")
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
-            if size == 0 and not _video_container(chunk[:12]):
-                raise FieldErrors([field_error(field, "mp4/mov/webm", f"{upload.filename} 不是视频文件")])
-            size += len(chunk)
-            if size > VIDEO_MAX_BYTES:
-                raise FieldErrors([field_error(field, f"≤ {VIDEO_MAX_BYTES // 1024 ** 3} GB", "视频文件太大")])
-            out.write(chunk)
-    return str(path.resolve())
+    try:
+        private_dir(settings.paths.uploads)
+        fd, tmp = tempfile.mkstemp(prefix="video-", suffix=".part", dir=settings.paths.uploads)
+    except OSError as e:
+        raise _unstorable(batch, e, field) from None
+    try:
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            while chunk := await upload.read(CHUNK):
+                if size == 0 and not _video_container(chunk[:12]):
+                    raise FieldErrors([field_error(field, "mp4/mov/webm", f"{upload.filename} 不是视频文件")])
+                size += len(chunk)
+                if size > VIDEO_MAX_BYTES:
+                    raise FieldErrors([field_error(field, f"≤ {VIDEO_MAX_BYTES // 1024 ** 3} GB", "视频文件太大")])
+                out.write(chunk)
+        try:
+            return batch.put_file(field, _name(upload.filename, field, ".mp4"), Path(tmp))
+        except (OSError, StorageError) as e:
+            raise _unstorable(batch, e, field) from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
-def discard(folder: Path | None) -> None:
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+discard = media.discard
 
 
 REPOST_SOURCE_MAX = 30
@@ -200,19 +216,20 @@ def targets(s, workspace_id: str, account_ids: list[str], employee_id: str) -> t
 
 
 def check_all(accounts: list[Account], post, banned: Iterable[str] = (), override_reason: str = "",
-              allowed: Iterable[str] = ()) -> list[dict]:
+              allowed: Iterable[str] = (), storage: Storage | None = None) -> list[dict]:
     """Every target is checked before any run exists: one bad site means nothing is created.
 
     Site limits first, then the compliance rules (Advertising Law terms, claims, the employee's banned
     words): a blocking finding is a field error naming the span and the rule. An overridable one is not,
-    when the owner gave ``override_reason``; without one, the reason itself is asked for. Returns the
+    when the owner gave ``override_reason``; without one, the reason itself is asked for. ``storage``: where
+    the post's media are, for the site rules that read files. Returns the
     warnings and the overridden findings (``"overridden": true``), for the caller to store with the run
     (they show on the approval card).
     """
     errors = []
     for a in accounts:
         try:
-            validate_post(a.site, post)
+            validate_post(a.site, post, storage=storage)
         except ValidationFailed as e:
             errors += [{**err, "site": a.site} for err in e.errors]
     found = compliance.check(post, None, banned, allowed)  # limits were checked above, by the sites themselves

@@ -1,19 +1,21 @@
 """「改好再发」: a rejected, failed or cancelled run's content as the starting point of a new form.
 
 The new form is a new run (the old one stays in the history as it ended). Its pictures are the old run's
-stored files, read again and staged into the new run's own folder like fresh uploads, so the old run's
+stored media (``core.media``), read again and staged into the new run's own folder like fresh uploads, so the old run's
 folder can be cleaned up without touching the new one, and every check of an upload applies to them too.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from sqlalchemy.orm import Session
 
 from api.errors import FieldErrors, field_error
 from api.scoped import owned
+from core import media
 from core.models import Run
 from core.settings import Settings
+from core.storage import Missing
 
 EDITABLE = ("failed", "rejected", "cancelled")
 IMAGE_KEYS = {"publish": ("images",), "listing": ("main_images", "desc_images")}
@@ -28,13 +30,15 @@ def source_run(s: Session, run_id: str, workspace_id: str, graph: str) -> Run:
     return run
 
 
-def stored_images(settings: Settings, run: Run, key: str) -> list[Path]:
-    """The run's pictures under ``key`` that are still on disk, in their order (only from the uploads folder)."""
+def stored_images(settings: Settings, run: Run, key: str) -> list[str]:
+    """The refs of the run's pictures under ``key`` that are still stored, in their order: only the workspace's
+    own uploads (``core.media.owned``), never a file elsewhere that a content's path might name."""
     if key not in IMAGE_KEYS.get(run.graph, ()):
         return []
-    root = settings.paths.uploads.resolve()
-    paths = [Path(p).resolve() for p in run.content.get(key) or []]
-    return [p for p in paths if p.is_relative_to(root) and p.is_file()]
+    store = settings.storage
+    refs = [r for r in run.content.get(key) or [] if isinstance(r, str)
+            and media.owned(store, settings.paths.uploads, run.workspace_id, r)]
+    return [r for r in refs if store.exists(r)] if store.shared else refs
 
 
 def image_views(settings: Settings, run: Run, key: str) -> list[dict]:
@@ -47,7 +51,10 @@ def kept_images(settings: Settings, run: Run | None, key: str, keep: list[int], 
     stored = stored_images(settings, run, key) if run is not None else []
     if any(i < 0 or i >= len(stored) for i in keep):
         raise FieldErrors([field_error(field, f"0–{len(stored) - 1}", "原来的图片已经不在了，请重新选择图片")])
-    return [(stored[i].name, stored[i].read_bytes()) for i in keep]
+    try:
+        return [(PurePosixPath(stored[i]).name, settings.storage.get(stored[i])) for i in keep]
+    except Missing:  # removed since the form was shown
+        raise FieldErrors([field_error(field, "仍在的图片", "原来的图片已经不在了，请重新选择图片")]) from None
 
 
 def note_draft(settings: Settings, run: Run) -> dict:

@@ -8,6 +8,7 @@ from core.content import Post
 from core.errors import ValidationFailed
 from core.models import Approval, Employee, Run, utcnow
 from core.runs import audit, validate_post, validate_product
+from core.storage import Storage
 
 EDITABLE = {"publish": ("title", "body", "topics"), "listing": ("title",)}
 """What the owner may change on the approval card, per workflow."""
@@ -30,8 +31,10 @@ class AlreadyDecided(Exception):
 
 
 def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None = None,
-           reason: str | None = None, actor: str = "owner", override_reason: str = "") -> dict:
-    """Record the decision and return the payload the resumed graph receives.
+           reason: str | None = None, actor: str = "owner", override_reason: str = "",
+           storage: Storage | None = None) -> dict:
+    """Record the decision and return the payload the resumed graph receives (``storage``: where the run's
+    media are, for the site rules that read them when edits are re-validated).
 
     Edits are validated against the site's limits, then the compliance rules (``compliance.edits``: a
     需确认 finding in the new words needs ``override_reason``); on a bad edit nothing is saved.
@@ -43,7 +46,7 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     if approve and edits:
         # The form's fields are re-validated; what the run keeps beside them (its compliance record, the
         # owner's override, the plan it came from) stays. Raises before anything changes.
-        content = _reviewed(s, run, {**run.content, **_edited(run, edits)}, override_reason, actor)
+        content = _reviewed(s, run, {**run.content, **_edited(run, edits, storage)}, override_reason, actor)
         content["from_documents"] = [q for q in content.get("from_documents", [])
                                      if q["text"] in str(content.get(q["field"], ""))]  # quotes still there
         overridden = content.get("compliance_override") != run.content.get("compliance_override")
@@ -79,17 +82,17 @@ def _reviewed(s: Session, run: Run, content: dict, reason: str, actor: str) -> d
     return reviewed(s.get(Employee, run.employee_id), run.content, content, reason, actor, utcnow())
 
 
-def _edited(run: Run, edits: dict) -> dict:
+def _edited(run: Run, edits: dict, storage: Storage | None = None) -> dict:
     """The content with the card's edits, checked against the site's rules. The time is not editable on the
     card: it was checked when the run was made, and by the approval it has usually come (``starting``)."""
     if run.graph == "listing":
         from sites.taobao.product import Product  # sites import playwright; keep core importable without it
 
         product = Product.model_validate({**run.content, **edits})
-        validate_product(run.site, product, starting=True)
+        validate_product(run.site, product, starting=True, storage=storage)
         return product.model_dump(mode="json")
     post = Post.model_validate({**run.content, **edits})
-    validate_post(run.site, post, starting=True)
+    validate_post(run.site, post, starting=True, storage=storage)
     return post.model_dump(mode="json")
 
 

@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from core import media
 from core.content import Post
 from core.errors import ValidationFailed
 from core.models import Account, AuditLog, Employee, Run, Workspace, utcnow
+from core.storage import Storage
 
 TERMINAL = {"published", "suggested", "rejected", "failed", "cancelled"}
 HELD_BY_A_WORKER = ("running", "awaiting_code", "awaiting_human")
@@ -22,24 +24,29 @@ ON_TIME = timedelta(minutes=1)
 """A timed run that starts within this of its slot is on time (the scheduler's tick and the queue take seconds)."""
 
 
-def validate_post(site: str, post: Post, now: datetime | None = None, *, starting: bool = False) -> None:
+def validate_post(site: str, post: Post, now: datetime | None = None, *, starting: bool = False,
+                  storage: Storage | None = None) -> None:
     """Raise ValidationFailed with field-level errors before any browser work. ``starting``: the run is
-    starting, its time is due by design (see ``sites.checks.timing_errors`` and ``late_start``)."""
+    starting, its time is due by design (see ``sites.checks.timing_errors`` and ``late_start``).
+    ``storage``: where media in an object store are fetched from for the rules that read files."""
     from sites import SITES  # sites import playwright; keep core importable without it
 
     if not supports(site, "publish"):
         raise ValidationFailed([{"field": "account_id", "limit": "publish",
                                  "message": f"{SITES[site].label if site in SITES else site}账号不能发帖"}], site=site)
-    errors = SITES[site].limits.validate(post, now or utcnow(), starting=starting)
+    with media.fetched(storage, post) as local:
+        errors = SITES[site].limits.validate(local, now or utcnow(), starting=starting)
     if errors:
         raise ValidationFailed(errors, site=site)
 
 
-def validate_product(site: str, product, now: datetime | None = None, *, starting: bool = False) -> None:
+def validate_product(site: str, product, now: datetime | None = None, *, starting: bool = False,
+                     storage: Storage | None = None) -> None:
     """The listing rules of the site (``sites.<site>.limits``), all problems at once."""
     from sites import SITES
 
-    errors = SITES[site].limits.validate(product, now or utcnow(), starting=starting)
+    with media.fetched(storage, product) as local:
+        errors = SITES[site].limits.validate(local, now or utcnow(), starting=starting)
     if errors:
         raise ValidationFailed(errors, site=site)
 
@@ -59,8 +66,8 @@ def _refuse_unsupported(account: Account, workflow: str) -> None:
 
 def create_run(s: Session, *, account: Account, employee: Employee, post: Post, mode: str | None = None,
                not_before: datetime | None = None, schedule_id: str | None = None,
-               slot_at: datetime | None = None) -> Run:
-    validate_post(account.site, post)
+               slot_at: datetime | None = None, storage: Storage | None = None) -> Run:
+    validate_post(account.site, post, storage=storage)
     if post.timing.mode == "at":
         # Our scheduler starts the run then and the site publishes at once; the time is the run's slot, by
         # which ``late_start`` judges a run that starts late.
@@ -70,13 +77,14 @@ def create_run(s: Session, *, account: Account, employee: Employee, post: Post, 
 
 
 def create_listing_run(s: Session, *, account: Account, employee: Employee, product, mode: str | None = None,
-                       not_before: datetime | None = None, at: datetime | None = None) -> Run:
+                       not_before: datetime | None = None, at: datetime | None = None,
+                       storage: Storage | None = None) -> Run:
     """One product to list (``sites.taobao.product.Product``), checked against the site's rules first.
 
     ``not_before`` only holds the run back (pacing); ``at`` is the owner's time (a plan's): the run starts
     then and ``late_start`` judges it by that time."""
     _refuse_unsupported(account, "listing")
-    validate_product(account.site, product)
+    validate_product(account.site, product, storage=storage)
     return _new_run(s, account, employee, "listing", product.model_dump(mode="json"), mode, not_before or at,
                     slot_at=at)
 

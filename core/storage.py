@@ -13,6 +13,7 @@ them in clear. Credentials come from the standard AWS variables (or the settings
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -39,6 +40,8 @@ class Storage(Protocol):
 
     def ref(self, key: str) -> str: ...
     def put(self, key: str, data: bytes, mime: str | None = None) -> str: ...
+    def put_file(self, key: str, path: Path) -> str: ...
+    def fetch(self, ref: str, path: Path) -> None: ...
     def get(self, ref: str) -> bytes: ...
     def exists(self, ref: str) -> bool: ...
     def version(self, ref: str) -> str: ...
@@ -74,6 +77,20 @@ class LocalStorage:
             f.write(data)
         os.replace(tmp, path)
         return str(path)
+
+    def put_file(self, key: str, path: Path) -> str:
+        """Moves ``path`` in (a renamed file on the same disk; a video is never read into memory)."""
+        dest = Path(self.ref(key))
+        private_dir(dest.parent)
+        os.chmod(path, 0o600)
+        shutil.move(path, dest)
+        return str(dest)
+
+    def fetch(self, ref: str, path: Path) -> None:
+        try:
+            shutil.copyfile(ref, path)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise Missing(ref) from None
 
     def get(self, ref: str) -> bytes:
         try:
@@ -165,6 +182,30 @@ class S3Storage:
         extra = {"ContentType": mime} if mime else {}
         self._call(ref, "put_object", Key=self._key(ref), Body=data, **extra)
         return ref
+
+    def put_file(self, key: str, path: Path) -> str:
+        """Uploads ``path`` (in parts when large) and removes it."""
+        from boto3.exceptions import S3UploadFailedError
+
+        ref = self.ref(key)
+        try:
+            self.client.upload_file(str(path), self.bucket, self._key(ref))
+        except S3UploadFailedError:
+            raise StorageError(f"object store refused the upload of {ref}") from None
+        Path(path).unlink(missing_ok=True)
+        return ref
+
+    def fetch(self, ref: str, path: Path) -> None:
+        """Downloads the object to ``path`` in parts (a video of gigabytes never sits in memory)."""
+        if not ref.startswith("s3://"):
+            return LocalStorage(Path("/")).fetch(ref, path)
+        self._call(ref, "head_object", Key=self._key(ref))  # Missing, or a clear error, before the transfer
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.download_file(self.bucket, self._key(ref), str(path))
+        except (BotoCoreError, ClientError) as e:
+            raise StorageError(f"object store failed the download of {ref}: {type(e).__name__}") from None
 
     def get(self, ref: str) -> bytes:
         if not ref.startswith("s3://"):

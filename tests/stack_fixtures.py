@@ -8,7 +8,7 @@ import pytest
 
 from api.auth import hash_password
 from core.db import session_factory, transaction
-from core.models import Account, Employee, Run, User
+from core.models import Account, Employee, Run, User, Workspace
 from core.queue import enqueue_login, enqueue_run
 from core.runs import create_run
 from core.settings import Settings
@@ -88,8 +88,11 @@ class Env:
 
 
 def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xiaohongshu",),
-               **extra_env) -> Stack:
+               hosts: bool = False, **extra_env) -> Stack:
+    """``hosts``: web, each worker and the scheduler each get a data dir of their own (``Stack.homes``), as
+    if on separate machines; they then share only what ``extra_env`` points them at (database, store)."""
     data = tmp_path_factory.mktemp("stack")
+    home = (lambda name: tmp_path_factory.mktemp(f"host-{name}")) if hosts else (lambda name: None)
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
                   replica_delays=False,
@@ -100,10 +103,10 @@ def make_stack(tmp_path_factory, workers: int = 1, web: bool = False, sites=("xi
     for site in sites:
         stack.start_replica(site)
     if web:
-        stack.start_web()
-    for _ in range(workers):
-        stack.start_worker()
-    stack.start_scheduler()
+        stack.start_web(home("web"))
+    for i in range(workers):
+        stack.start_worker(home=home(f"worker{i + 1}"))
+    stack.start_scheduler(home=home("scheduler"))
     return stack
 
 
@@ -166,3 +169,21 @@ def phone_shop(env: "Env", tmp_path: Path, account_name: str, username: str, pas
     phone.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
     return {"employee": emp, "account": acc, "images": images, "phone": phone}
+
+
+def taobao_shop(env: "Env", tmp_path: Path, n: int, password: str) -> dict:
+    """A workspace with a Taobao shop logged in by QR scan, the sales assistant, its owner (``owner<workspace>``)
+    and two main pictures. The owner allowed the 描述中未添加图片 warning (most listings have no description images)."""
+    with transaction(env.db) as s:
+        ws = Workspace(name=f"店{n}")
+        s.add(ws)
+        s.flush()
+        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto",
+                       settings={"allowed_warnings": ["no_desc_images"]})
+        acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
+        s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(password))])
+        s.flush()
+        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id}
+    env.qr_login(ids["account"], user=f"tb-{ids['account']}")
+    images = [make_image(tmp_path / f"main{i}.jpg", size=(800, 800), text=str(i)) for i in range(2)]
+    return {**ids, "images": images}

@@ -22,14 +22,14 @@ from api.auth import hash_password
 from core.approvals import decide
 from core.content import Post
 from core.db import transaction
-from core.models import Account, Approval, Employee, User, Workspace
+from core.models import Account, Approval, Employee, User
 from core.queue import enqueue_resume, enqueue_run
 from core.runs import TERMINAL, create_listing_run
 from sites.taobao.product import Product
 from tests.core_fixtures import wait_until
 from tests.factories import make_image, seed_workspace
 from tests.filing_fixtures import decide as phone_decide, finance_owner, import_income, pending_card, start_filing
-from tests.stack_fixtures import Env, make_stack
+from tests.stack_fixtures import Env, make_stack, taobao_shop
 
 WORKFLOWS = ("publish", "douyin", "listing", "filing", "paying")
 SITE_OF = {"publish": "xiaohongshu", "douyin": "douyin", "listing": "taobao", "filing": "etax", "paying": "etax"}
@@ -97,19 +97,10 @@ def _post(env: Env, site: str, tmp: Path) -> Prepared:
 def _listing(env: Env, tmp: Path) -> Prepared:
     n = next(_n)
     taobao = env.replicas["taobao"]
-    with transaction(env.db) as s:
-        ws = Workspace(name=f"店{n}")
-        s.add(ws)
-        s.flush()
-        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto",
-                       settings={"allowed_warnings": ["no_desc_images"]})
-        acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
-        s.add_all([emp, acc])
-        s.flush()
-        emp_id, acc_id = emp.id, acc.id
-    env.qr_login(acc_id, user=f"stall-tb-{n}")
+    shop = taobao_shop(env, tmp, n, f"stall-pass-{n}")
+    emp_id, acc_id = shop["employee"], shop["account"]
     title = f"倍思手机壳 防摔 透明 第{n}批"
-    images = [str(make_image(tmp / f"m{n}-{i}.jpg", size=(800, 800), text=str(i))) for i in range(2)]
+    images = [str(p) for p in shop["images"]]
     product = Product(category_keyword="手机壳", properties={"品牌": "倍思/Baseus", "型号": "iPhone 15"},
                       title=title, main_images=images, price="19.90", stock=50)
     with transaction(env.db) as s:

@@ -16,12 +16,10 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from api.auth import hash_password
 from core.db import transaction
-from core.models import Account, Approval, Artifact, Employee, LedgerEntry, Run, User, Workspace
+from core.models import Account, Approval, Artifact, Employee, LedgerEntry, Run
 from tests.core_fixtures import wait_until
-from tests.factories import make_image
-from tests.stack_fixtures import Env, make_stack
+from tests.stack_fixtures import Env, make_stack, taobao_shop
 
 _n = itertools.count()
 PASSWORD = "owner-pass-123"
@@ -40,21 +38,7 @@ def shop(env, tmp_path):
     """A workspace with a Taobao shop logged in by QR scan, the sales assistant, and its owner."""
     taobao = env.replicas["taobao"]
     taobao.reset()
-    n = next(_n)
-    with transaction(env.db) as s:
-        ws = Workspace(name=f"店{n}")
-        s.add(ws)
-        s.flush()
-        # The owner allowed the 描述中未添加图片 warning (most tests list without description images).
-        emp = Employee(workspace_id=ws.id, role="sales", name="销售助理", mode="semi_auto",
-                       settings={"allowed_warnings": ["no_desc_images"]})
-        acc = Account(workspace_id=ws.id, site="taobao", name=f"tb{n}", status="needs_login")
-        s.add_all([emp, acc, User(workspace_id=ws.id, username=f"owner{ws.id}", password_hash=hash_password(PASSWORD))])
-        s.flush()
-        ids = {"workspace": ws.id, "employee": emp.id, "account": acc.id}
-    env.qr_login(ids["account"], user=f"tb-{ids['account']}")
-    images = [make_image(tmp_path / f"main{i}.jpg", size=(800, 800), text=str(i)) for i in range(2)]
-    return {**ids, "images": images, "replica": taobao}
+    return {**taobao_shop(env, tmp_path, next(_n), PASSWORD), "replica": taobao}
 
 
 def _phone(env, shop) -> httpx.Client:

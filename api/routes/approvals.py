@@ -108,7 +108,7 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         else:
             payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
                              reason=(body.reason or "").strip() or None, actor=owner.username,
-                             override_reason=body.override_reason)
+                             override_reason=body.override_reason, storage=settings.storage)
         idempotency.remember(s, ws.id, scope, idem_key, [approval.id])
         first = idempotency.commit(s, ws.id, scope, idem_key)
     except AlreadyDecided as e:

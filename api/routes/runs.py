@@ -1,10 +1,11 @@
 """Runs: write a post for one or more accounts (one run each), list runs, read one, cancel or retry one."""
 from __future__ import annotations
 
+import mimetypes
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 
 from api import compose, resend
 from api.codes import Code, hand_over
@@ -18,6 +19,7 @@ from core.content import Post
 from core.models import Approval, Artifact, Run
 from core.queue import enqueue_run
 from core.runs import audit, background_runs, create_run, work_runs
+from core.storage import Missing, StorageError
 from core.undo import Refused, cancel, retry
 from rpa.handoff import Waiting
 from employees import EMPLOYEES, MODES
@@ -71,16 +73,18 @@ async def create(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings: Settings
     cover_data = await compose.read_images([cover] if cover else [], field="cover")
     folder = None
     try:
-        folder, paths = compose.stage(settings, data)
+        folder, paths = compose.stage(settings, data, ws.id)
         cover_path = compose.stage_cover(folder, cover_data)
-        video_path = await compose.stage_video(folder, video)
+        video_path = await compose.stage_video(settings, folder, video)
         post = compose.build_post(title=title, body=body, topics=topics, timing=when, images=paths,
                                   video=video_path, cover=cover_path, drafted_by=drafted_by,
                                   ai_assisted=ai_assisted, declaration=declaration, repost_source=repost_source)
         prefs = settings_of(EMPLOYEES.get(employee.role), employee.settings)
-        checked = compose.check_all(accounts, post, prefs.banned_words, override_reason, prefs.allowed_contacts)
+        checked = compose.check_all(accounts, post, prefs.banned_words, override_reason, prefs.allowed_contacts,
+                                    settings.storage)
         override = compose.override_record(checked, override_reason, owner.username)
-        runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None) for a in accounts]
+        runs = [create_run(s, account=a, employee=employee, post=post, mode=mode or None, storage=settings.storage)
+                for a in accounts]
         for r in runs:
             r.content = {**r.content, "compliance": checked}  # shown on the approval card
             if override:
@@ -169,11 +173,19 @@ def retry_run(run_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings
     return run_view(s, run, ws.timezone)
 
 
-@router.get("/{run_id}/images/{key}/{index}")
+@router.get("/{run_id}/images/{key}/{index}", responses={503: {"description": "图片存储暂时连不上"}})
 def stored_image(run_id: str, key: str, index: int, user: UserDep, ws: WorkspaceDep, s: DbDep,
-                 settings: SettingsDep) -> FileResponse:
-    """A picture the run was given (shown on 「改好再发」 so the owner keeps or drops it)."""
-    stored = resend.stored_images(settings, owned(s, Run, run_id, ws.id), key)
-    if not 0 <= index < len(stored):
+                 settings: SettingsDep) -> Response:
+    """A picture the run was given (shown on 「改好再发」 so the owner keeps or drops it), read from the
+    storage through the service like a screenshot (``api.routes.artifacts``)."""
+    try:
+        stored = resend.stored_images(settings, owned(s, Run, run_id, ws.id), key)
+        data = settings.storage.get(stored[index]) if 0 <= index < len(stored) else None
+    except Missing:
+        data = None
+    except StorageError:
+        raise HTTPException(503, "图片存储暂时连不上，请稍后再试", headers={"Retry-After": "30"}) from None
+    if data is None:
         raise HTTPException(404, "没有这张图片")
-    return FileResponse(stored[index], headers={"Cache-Control": "private, max-age=3600"})
+    mime = mimetypes.guess_type(stored[index])[0] or "application/octet-stream"
+    return Response(data, media_type=mime, headers={"Cache-Control": "private, max-age=3600"})

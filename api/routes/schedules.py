@@ -39,9 +39,9 @@ async def create_schedule(owner: OwnerDep, ws: WorkspaceDep, s: DbDep, settings:
     data = await compose.read_images(images)
     folder = None
     try:
-        folder, paths = compose.stage(settings, data)
+        folder, paths = compose.stage(settings, data, ws.id)
         post = compose.build_post(title=title, body=body, topics=topics, timing=Timing(), images=paths)
-        compose.check_all([account], post)
+        compose.check_all([account], post, storage=settings.storage)
         sc = Schedule(workspace_id=ws.id, account_id=account.id, employee_id=employee.id, cron=rule,
                       timezone=ws.timezone, mode=mode or None, content=post.model_dump(mode="json"), next_at=first)
         s.add(sc)

@@ -41,6 +41,7 @@ from core.errors import ValidationFailed
 from core.models import Account, Employee, Run, Workspace, utcnow
 from core import fairshare
 from core.runs import audit, create_filing_run, create_listing_run, create_run, validate_product
+from core.storage import Storage
 from employees import EMPLOYEES
 from employees.roster import unavailable_notice
 from employees.settings import settings_of
@@ -232,7 +233,7 @@ async def confirm(task_id: str, request: Request, owner: OwnerDep, ws: Workspace
     folders: list = []
     try:
         checked = _checked(settings, targets, prefs, reason, folders)
-        runs = [_create(s, employee, c, i) for i, c in enumerate(checked)]
+        runs = [_create(s, employee, c, i, settings.storage) for i, c in enumerate(checked)]
         for run, c in zip(runs, checked):
             origin = {"id": task.id, "author": plan.author, "shared_by": len(runs),
                       "usage": plan.usage.model_dump() if plan.usage else None}
@@ -311,17 +312,17 @@ def _checked(settings, targets: list[Target], prefs, reason: str, folders: list)
         if t.run.kind in ONE_OFF:  # its values are checked when its run is made (``errands.planned``)
             checked.append(Checked(t.run, t.account, t.values, []))
             continue
-        folder, paths = compose.stage(settings, t.images)
+        folder, paths = compose.stage(settings, t.images, t.account.workspace_id)
         folders.append(folder)
         try:
             if t.facts is None:
                 post = post_for(t.run, paths)
-                checked.append(Checked(t.run, t.account, post,
-                                       compose.check_all([t.account], post, banned, reason, allowed)))
+                checked.append(Checked(t.run, t.account, post, compose.check_all([t.account], post, banned, reason,
+                                                                                 allowed, settings.storage)))
             else:
                 product = product_for(t.run, t.facts, paths)
                 checked.append(Checked(t.run, t.account, product, _listing_checks(t, product, banned, reason,
-                                                                                  allowed)))
+                                                                                  settings.storage, allowed)))
         except FieldErrors as e:
             errors += [_for_run(err, i, t.run) for err in e.errors if err["field"] != overrides.REASON_FIELD]
             errors += [err for err in e.errors if err["field"] == overrides.REASON_FIELD and err not in errors]
@@ -330,12 +331,13 @@ def _checked(settings, targets: list[Target], prefs, reason: str, folders: list)
     return checked
 
 
-def _listing_checks(t: Target, product, banned: list[str], reason: str = "", allowed: list[str] = ()) -> list[dict]:
+def _listing_checks(t: Target, product, banned: list[str], reason: str = "", storage: Storage | None = None,
+                    allowed: list[str] = ()) -> list[dict]:
     """The shop's rules (``sites.taobao.limits``), the plan's time and the compliance of the drafted title
     and description; raises every problem at once, returns the warnings and the overridden findings."""
     errors = t.facts.errors(t.run)
     try:
-        validate_product(t.account.site, product)
+        validate_product(t.account.site, product, storage=storage)
     except ValidationFailed as e:  # a field already refused as "not a number" is not also "missing"
         errors += [err for err in e.errors if err["field"] not in {x["field"] for x in errors}]
     if t.run.at is not None and t.run.at <= utcnow():
@@ -350,7 +352,7 @@ def _listing_checks(t: Target, product, banned: list[str], reason: str = "", all
     return [{**f.to_dict(), "overridden": f.severity == "blocking"} for f in found]
 
 
-def _create(s, employee: Employee, c: Checked, i: int) -> Run:
+def _create(s, employee: Employee, c: Checked, i: int, storage: Storage | None = None) -> Run:
     if c.run.kind in ONE_OFF:
         try:  # a bad value is named with its parameter, before anything is saved or queued
             return confirmed_run(s, c.account, employee, c.run, c.payload)
@@ -364,8 +366,8 @@ def _create(s, employee: Employee, c: Checked, i: int) -> Run:
             raise FieldErrors([_for_run(err, i, c.run) for err in e.errors]) from None
     if c.run.kind == "list_product":
         return create_listing_run(s, account=c.account, employee=employee, product=c.payload,
-                                  at=listing_not_before(c.run))
-    return create_run(s, account=c.account, employee=employee, post=c.payload)
+                                  at=listing_not_before(c.run), storage=storage)
+    return create_run(s, account=c.account, employee=employee, post=c.payload, storage=storage)
 
 
 def _for_run(err: dict, i: int, run: PlannedRun) -> dict:

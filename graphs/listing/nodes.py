@@ -10,7 +10,7 @@ import logging
 
 from langgraph.runtime import Runtime
 
-from core import ledger
+from core import ledger, media
 from core.db import transaction
 from core.errors import ContentRejected, LoginRequired, SliderRequired
 from core.models import Employee, Run
@@ -34,7 +34,7 @@ SLIDER_PROMPT = "淘宝弹出了安全验证滑块，请按住滑块拖到最右
 def validate(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    validate_product(run.site, Product.model_validate(run.content), starting=True)
+    validate_product(run.site, Product.model_validate(run.content), starting=True, storage=ctx.settings.storage)
     return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id),
             **timed_start(ctx, run)}
 
@@ -55,12 +55,14 @@ def fill(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
 
 
 def _fill(ctx: RunContext, run: Run, adapter, page, product: Product) -> dict:
-    try:
-        return adapter.fill(page, product)
-    except SliderRequired:
-        # A slider on a page load leaves the form half done: the owner drags, then the form is filled anew.
-        owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
-        return adapter.fill(page, product)
+    """The pictures are local temp copies (``core.media``) while the form is filled, removed after."""
+    with media.fetched(ctx.settings.storage, product) as local:
+        try:
+            return adapter.fill(page, local)
+        except SliderRequired:
+            # A slider on a page load leaves the form half done: the owner drags, then the form is filled anew.
+            owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
+            return adapter.fill(page, local)
 
 
 def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from langgraph.runtime import Runtime
 
-from core import ledger
+from core import ledger, media
 from core.content import Post
 from core.db import transaction
 from core.errors import CodeRequired, ContentRejected, LoginRequired
@@ -42,7 +42,7 @@ def _adapter(ctx: RunContext, run: Run):
 def validate(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     ctx = runtime.context
     run = load_run(ctx, state["run_id"])
-    validate_post(run.site, Post.model_validate(run.content), starting=True)
+    validate_post(run.site, Post.model_validate(run.content), starting=True, storage=ctx.settings.storage)
     return {"content": run.content, "needs_login": not ctx.workbench.vault.has(run.account_id),
             **timed_start(ctx, run)}
 
@@ -53,7 +53,8 @@ def fill(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
     adapter = _adapter(ctx, run)
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     try:
-        fields = adapter.fill(page, Post.model_validate(state["content"]))
+        with media.fetched(ctx.settings.storage, Post.model_validate(state["content"])) as post:
+            fields = adapter.fill(page, post)
     except LoginRequired:
         return {"needs_login": True}
     ctx.workbench.filled_with = fingerprint(state["content"])
@@ -80,8 +81,8 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         ctx.workbench.filled_with = None  # the read-back left the form: fill it again
     try:
         if ctx.workbench.filled_with != fingerprint(state["content"]):
-            with stall.filling():
-                adapter.fill(page, post)
+            with stall.filling(), media.fetched(ctx.settings.storage, post) as local:
+                adapter.fill(page, local)
             ctx.workbench.filled_with = fingerprint(state["content"])
         claim = claim_press(ctx, run, shot=capture_submitted(ctx, run, page))
         if claim.status == "done":  # another worker pressed and read it back meanwhile
