@@ -139,7 +139,7 @@ def owner_takes_over(ctx: RunContext, run: Run, adapter, page, prompt: str) -> d
     is the whole window of the newest tab (or the site's slider tab, should one come up meanwhile)."""
     tab = ctx.workbench.live_page() or page
     show = adapter.human_page(tab) if hasattr(adapter, "human_page") else tab
-    show.bring_to_front()  # a tab in the background is not painted: no picture, pointer moves late
+    show.bring_to_front()  # a tab in the background is not painted: no picture
     size = show.viewport_size or {"width": 1280, "height": 900}
     return take_over(ctx.db, Waiting(run_id=run.id, fence=ctx.fence, giving_up="员工没有再操作网站"), show,
                      ctx.settings.storage, prompt, ctx.settings.code_timeout_s,

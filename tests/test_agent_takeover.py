@@ -28,6 +28,32 @@ def _step(api, run_id: str, kind: str) -> dict:
                       timeout=240, what=f"the run's {kind} step")
 
 
+def test_a_slider_during_the_errand_is_dragged_on_the_phone_and_the_price_is_saved_once(agent_env, shop):
+    shop["replica"].faults(slider_data_page="on_sale")  # 出售中的宝贝 comes up under the baxia slider
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(agent_env, shop)
+    with closing(phone(agent_env, shop)) as api:
+        step = _step(api, run_id, "drag")
+        assert "安全验证滑块" in step["prompt"]
+        assert api.get(step["screenshot"]).headers["content-type"] == "image/jpeg"
+        page = api.get(f"/runs/{run_id}").text
+        assert "等待你在手机上操作" in page and "网站弹出了安全验证滑块" in page
+        assert price_edits(shop) == []
+        drag = [[X0 + SPAN * i / 30, Y, 30 * i] for i in range(31)]  # her slow, steady drag
+        assert api.post(f"/api/runs/{run_id}/drag", json={"points": drag}).status_code == 200
+        agent_env.wait_status(run_id, "awaiting_approval", timeout=240)  # the agent went on to the price
+        card = pending_card(agent_env, run_id)
+        assert card.fields["agent_action"] == "保存新价格19.9元"
+        api.post(f"/api/approvals/{card.id}/decision", json={"approve": True}).raise_for_status()
+        run = agent_env.wait_status(run_id, "published", "failed", timeout=240)
+        assert run.status == "published", run.reason
+        page = api.get(f"/runs/{run_id}").text
+    assert shop["replica"].state()["slider"] == {"shown": 1, "passed": 1, "failed": 0}
+    assert item_now(shop)["price"] == "19.90"
+    assert [(e["field"], e["new"]) for e in price_edits(shop)] == [("price", "19.90")]
+    assert "已完成" in page and "请主人在手机上拖动安全验证滑块" in page
+
+
 def _save_button(chromium, agent_env, shop) -> tuple[float, float]:  # noqa: F811
     """Where 保存 of the open price popover is on a 1280×900 window of 出售中的宝贝 (the worker's window), as
     fractions of it: what the owner sees on the picture and taps."""
@@ -73,3 +99,17 @@ def test_taken_over_at_the_card_the_owner_saves_herself_hands_back_and_the_price
         assert s.query(LedgerEntry).filter_by(run_id=run_id).count() == 0  # the employee pressed nothing
     assert "已完成" in page and "主人接管了页面，亲手操作后交还给员工接着做" in page
     assert "存成技能" not in page  # her taps are not in the recording: no skill from this run
+
+
+def test_a_hand_back_is_refused_while_only_the_sites_slider_waits(agent_env, shop):
+    shop["replica"].faults(slider_data_page="on_sale")
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(agent_env, shop)
+    with closing(phone(agent_env, shop)) as api:
+        _step(api, run_id, "drag")
+        refused = api.post(f"/api/runs/{run_id}/back", json={"finished": True})
+        assert refused.status_code == 409 and "没有需要你在手机上操作" in refused.json()["detail"][0]["message"]
+        drag = [[X0 + SPAN * i / 30, Y, 30 * i] for i in range(31)]
+        assert api.post(f"/api/runs/{run_id}/drag", json={"points": drag}).status_code == 200
+        agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
+    assert shop["replica"].state()["slider"]["passed"] == 1 and price_edits(shop) == []

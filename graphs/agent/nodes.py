@@ -50,6 +50,7 @@ CONFIRM = re.compile(r"^\s*(确定|确认)\s*$")
 AFTER_PRESS = "主人已批准，系统已经执行了「{action}」。请先看页面确认它是否生效，再继续任务；完成后调用 done。"
 MAYBE_PRESSED = "上一次批准的「{action}」可能已经执行过（系统中途重启）。请先在网站上确认结果，不要重复操作；完成后调用 done。"
 SLIDER_PROMPT = "网站弹出了安全验证滑块，请按住滑块拖到最右边，员工随后接着做"
+SLIDER_SEEN = "网站弹出了安全验证滑块，交给主人在手机上拖动"
 SLIDERS_MAX = 3
 """Sliders one stretch of the agent may meet: the owner passes each, but a site that keeps asking is stopped."""
 AFTER_SLIDER = "网站刚才弹出的安全验证已由主人通过。请从当前页面继续任务，之前做过的操作如果页面上已经生效就不要重复；完成后调用 done。"
@@ -115,7 +116,7 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
         if page.url in ("", "about:blank"):
             page.goto(state["url"])
     if _slider_up(adapter, page):  # the first page came up under the site's slider
-        _owner_drags(ctx, run, adapter, page)
+        page = _owner_drags(ctx, run, adapter, page)
     start_url = page.url
     guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
                   tokens_before=state.get("tokens", 0))
@@ -130,7 +131,7 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
         # the agent goes on from the page it lets through.
         _record_step(ctx, run, {"n": guard.steps_before + segment.steps, "url": page.url, "saw": segment.text,
                                 "decided": "", "did": ["请主人在手机上拖动安全验证滑块"]}, None)
-        _owner_drags(ctx, run, adapter, page)
+        page = _owner_drags(ctx, run, adapter, page)
         guard.go_on(segment.steps, segment.tokens)
         segment = _segment(ctx, run, errand, adapter, page, guard, page.url, AFTER_SLIDER)
     if segment.outcome == "blocked":
@@ -156,19 +157,31 @@ def _segment(ctx: RunContext, run: Run, errand: Errand, adapter, page: Page, gua
                        watch=lambda: SLIDER_SEEN if _slider_up(adapter, page) else None)
 
 
-SLIDER_SEEN = "网站弹出了安全验证滑块，交给主人在手机上拖动"
-
-
 def _slider_up(adapter, page: Page) -> bool:
     """The site's slider over any tab of the page's browser (only sites that have one: ``slider_gone``)."""
     return hasattr(adapter, "slider_gone") and not adapter.slider_gone(page)
 
 
-def _owner_drags(ctx: RunContext, run: Run, adapter, page: Page) -> None:
-    """The form workflows' slider hand-off, on the agent's browser. Its tab is brought to the front first: the
-    agent may have left another one active, and a tab in the background gets its pointer moves late."""
-    adapter.human_page(page).bring_to_front()
-    owner_drags_slider(ctx, run, adapter, page, SLIDER_PROMPT)
+def _owner_drags(ctx: RunContext, run: Run, adapter, page: Page) -> Page:
+    """The form workflows' slider hand-off (``owner_drags_slider``), then the agent's browser again on the same
+    page; the page the agent goes on from.
+
+    The owner drags in a plain Playwright context of the account (the session saved back first): in the
+    agent's Chromium, after browser-use has driven it, Playwright's pointer lands off the page's own
+    coordinates (the knob's box and the mouse disagree by some 20 px). The site holds the slider for the
+    session, so the same page shows it there; once she passed it, a fresh agent's browser opens that page."""
+    url = adapter.human_page(page).url
+    hosts = adapter.allowed_hosts()
+    ctx.workbench.save_session()
+    ctx.workbench.close()
+    plain = ctx.workbench.page(run.account_id, hosts)
+    plain.goto(url)
+    owner_drags_slider(ctx, run, adapter, plain, SLIDER_PROMPT)
+    ctx.workbench.save_session()
+    ctx.workbench.close()
+    page = ctx.workbench.agent_page(run.account_id, hosts)
+    page.goto(url)
+    return page
 
 
 def _hold(ctx: RunContext, run: Run, page: Page, errand: Errand, held: dict, trail: list[dict]) -> dict:
