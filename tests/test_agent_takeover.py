@@ -113,3 +113,24 @@ def test_a_hand_back_is_refused_while_only_the_sites_slider_waits(agent_env, sho
         assert api.post(f"/api/runs/{run_id}/drag", json={"points": drag}).status_code == 200
         agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
     assert shop["replica"].state()["slider"]["passed"] == 1 and price_edits(shop) == []
+
+
+def test_the_owner_who_finishes_the_job_herself_ends_the_run_on_what_the_site_shows(agent_env, shop, chromium):  # noqa: F811
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(agent_env, shop)
+    agent_env.wait_status(run_id, "awaiting_approval", timeout=240)
+    card = pending_card(agent_env, run_id)
+    with closing(phone(agent_env, shop)) as api:
+        api.post(f"/api/approvals/{card.id}/decision", json={"approve": False, "take_over": True}).raise_for_status()
+        _step(api, run_id, "takeover")
+        x, y = _save_button(chromium, agent_env, shop)
+        assert api.post(f"/api/runs/{run_id}/tap", json={"x": x, "y": y}).status_code == 200
+        wait_until(lambda: price_edits(shop), timeout=60, what="her own save on the site")
+        asked = len(shop["llm"].requests)
+        assert api.post(f"/api/runs/{run_id}/back", json={"finished": True}).status_code == 200
+        run = agent_env.wait_status(run_id, "published", "failed", timeout=240)
+        assert run.status == "published", run.reason
+        page = api.get(f"/runs/{run_id}").text
+    assert "主人接管了页面，亲手操作后说任务已做完" in page and "¥19.90" in page
+    assert len(shop["llm"].requests) == asked + 1  # only the judge's reading of the page: the agent did no more
+    assert [(e["field"], e["new"]) for e in price_edits(shop)] == [("price", "19.90")]

@@ -108,7 +108,7 @@
   });
 
   if (back) back.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => {
-    send("back", { finished: b.dataset.finished === "true" }, b.textContent);
+    send("back", { finished: b.dataset.finished === "true" }, `「${b.textContent}」`);
   }));
 
   // -- what the run waits for: polled fast, so the picture is never more than a second old --------------
