@@ -30,7 +30,9 @@ def hand_action(s: Session, who: Waiting, action: dict) -> None:
     """Queue the owner's action for the worker that holds the page; 409 when no take-over waits for one
     (it passed, timed out, or never asked) or when too many actions are still waiting."""
     step = pending_step(s, who)
-    outcome = queue_action(s, step.id, action, MAX_QUEUED) if step is not None and step.kind == "drag" else "closed"
+    # A hand-back only ends a take-over she chose (``takeover``), never a check the site put up (``drag``).
+    kinds = ("takeover",) if action["kind"] == "back" else ("drag", "takeover")
+    outcome = queue_action(s, step.id, action, MAX_QUEUED) if step is not None and step.kind in kinds else "closed"
     if outcome == "closed":
         raise FieldErrors([field_error("step", "等待中的接管", "现在没有需要你在手机上操作的页面（可能已通过或已超时）")],
                           status=409)

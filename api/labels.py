@@ -35,7 +35,8 @@ def run_status(graph: str, status: str) -> str:
 ACCOUNT_STATUS = {"needs_login": "需要登录", "logging_in": "登录中（请扫码）", "active": "已登录", "deleted": "已删除"}
 SESSION_STATE = {"valid": "登录有效", "expired": "需要登录", "unknown": "登录状态待确认"}
 """What the session checker (``health``) last found, next to an account's status."""
-APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期", "cancelled": "已取消"}
+APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "expired": "已过期", "cancelled": "已取消",
+                   "taken_over": "已接管"}
 TIMING = {"now": "立即发布", "at": "定时（到点开始执行）", "site": "平台定时发布"}
 FIELD = {"title": "标题", "body": "正文", "topics": "话题", "images": "图片", "timing": "发布时间", "schedule": "发布时间",
          "cover": "封面", "video": "视频", "media": "素材", "skipped_topics": "没加上的话题",

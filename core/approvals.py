@@ -15,6 +15,10 @@ EDITABLE = {"publish": ("title", "body", "topics"), "listing": ("title",)}
 ONE_BY_ONE = frozenset({"tax_filing"})
 """Workflows whose cards (a tax return, a payment) are only ever approved one by one, never by 全部批准."""
 ONE_BY_ONE_NOTE = "申报表和缴款涉及税款，需要逐条打开核对后审批，「全部批准」不会批准它们"
+TAKEN_OVER = "taken_over"
+"""A card the owner answered by taking the page over herself (an errand's, ``graphs.agent``)."""
+TAKE_OVER_GRAPHS = frozenset({"agent"})
+"""Workflows whose card she may answer with 接管: the employee goes on from the page as she leaves it."""
 
 
 def decided_card(s: Session, run_id: str) -> Approval | None:
@@ -23,7 +27,7 @@ def decided_card(s: Session, run_id: str) -> Approval | None:
     newer card."""
     newest = (s.query(Approval).filter(Approval.run_id == run_id)
               .order_by(Approval.created_at.desc(), Approval.id.desc()).first())
-    return newest if newest is not None and newest.status in ("approved", "rejected") else None
+    return newest if newest is not None and newest.status in ("approved", "rejected", TAKEN_OVER) else None
 
 
 class AlreadyDecided(Exception):
@@ -32,7 +36,7 @@ class AlreadyDecided(Exception):
 
 def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None = None,
            reason: str | None = None, actor: str = "owner", override_reason: str = "",
-           storage: Storage | None = None) -> dict:
+           storage: Storage | None = None, take_over: bool = False) -> dict:
     """Record the decision and return the payload the resumed graph receives (``storage``: where the run's
     media are, for the site rules that read them when edits are re-validated).
 
@@ -54,7 +58,7 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
         if overridden:
             audit(s, run.workspace_id, actor, "compliance.overridden", run.id,
                   {k: content["compliance_override"][k] for k in ("reason", "findings")})
-    status = "approved" if approve else "rejected"
+    status = TAKEN_OVER if take_over else "approved" if approve else "rejected"
     # Compare-and-set: two taps (or two phones) at once record one decision; the other gets AlreadyDecided.
     won = s.execute(update(Approval).where(Approval.id == approval.id, Approval.status == "pending")
                     .values(status=status, edits=edits or None, reason=reason, decided_at=utcnow())
@@ -65,7 +69,8 @@ def decide(s: Session, approval: Approval, *, approve: bool, edits: dict | None 
     _seen(run)
     audit(s, run.workspace_id, actor, f"approval.{approval.status}", run.id,
           {"edited": sorted(edits)} if edits else {})
-    return {"approved": approve, "edits": edits, "reason": reason, "approval_id": approval.id}
+    return {"approved": approve and not take_over, "edits": edits, "reason": reason, "approval_id": approval.id,
+            "take_over": take_over}
 
 
 def _seen(run: Run) -> None:
@@ -96,4 +101,5 @@ def _edited(run: Run, edits: dict, storage: Storage | None = None) -> dict:
     return post.model_dump(mode="json")
 
 
-__all__ = ["decide", "decided_card", "AlreadyDecided", "ValidationFailed", "EDITABLE", "ONE_BY_ONE", "ONE_BY_ONE_NOTE"]
+__all__ = ["decide", "decided_card", "AlreadyDecided", "ValidationFailed", "EDITABLE", "ONE_BY_ONE", "ONE_BY_ONE_NOTE",
+           "TAKEN_OVER", "TAKE_OVER_GRAPHS"]

@@ -5,13 +5,18 @@ irreversible, and a judge reads the result back before the run is done.
       │      │ ▲
       │      │ └──────────── press ◀─ approval ⏸ ◀─ request_approval ◀─┐
       │      └──────────────────────────────────────────────────────────┘ (an irreversible click held)
-      │                                   └─▶ reject
+      │      ▲                            ├─▶ reject
+      │      └─────── 接管 ────────────────┘ (the owner works the page, then hands it back)
       └─▶ request_login ─▶ wait_login ⏸ ─▶ act
 
 ``act`` runs browser-use until it is done or holds a click (``rpa.agent_guard``); the click waits outside
 browser-use, in ``approval`` (an interrupt and nothing else), and ``press`` makes it after the ledger's
 intent, on the page brought back by replaying the agent's steps (``rpa.agent_replay``). The agent then
-goes on from the page the click left.
+goes on from the page the click left. 接管 on the card sends the run back to ``act``: the page is brought
+back in the agent's browser and handed to the owner (``graphs.steps.owner_takes_over``); the held click is
+never made; she hands the page back (the agent goes on from it) or says she is done (the judge reads it).
+A slider the site puts up while the agent works is dragged by the owner the same way the form workflows'
+is (``graphs.steps.owner_drags_slider``), inside ``act``.
 """
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ def agent_workflow(state: type, input_schema: type, nodes: ModuleType,
     g.add_edge("wait_login", "act")
     g.add_conditional_edges("act", nodes.after_act)
     g.add_edge("request_approval", "approval")
-    g.add_conditional_edges("approval", steps.after_approval, {"submit": "press", "reject": "reject"})
+    g.add_conditional_edges("approval", nodes.after_approval)
     g.add_edge("press", "act")
     g.add_edge("judge", "finish")
     for end in ("reject", "finish"):

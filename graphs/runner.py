@@ -14,7 +14,7 @@ from langgraph.types import Command
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from core.approvals import decided_card
+from core.approvals import TAKEN_OVER, decided_card
 from core.db import transaction
 from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
 from core.models import Account, Run, new_id, utcnow
@@ -100,7 +100,7 @@ def _resume_value(res: Resources, run: Run, graph, config) -> object:
         with res.db() as s:
             a = decided_card(s, run.id)
         return Command(resume={"approved": a.status == "approved", "edits": a.edits or {},
-                               "reason": a.reason, "approval_id": a.id})
+                               "reason": a.reason, "approval_id": a.id, "take_over": a.status == TAKEN_OVER})
     return Command(resume={"logged_in": True})
 
 

@@ -133,6 +133,20 @@ def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) ->
               judge_s=SLIDER_WAIT_MS / 1000)
 
 
+def owner_takes_over(ctx: RunContext, run: Run, adapter, page, prompt: str) -> dict:
+    """接管: the owner works the page herself from the phone (taps, text, drags on its live picture, the same
+    take-over as a slider's, ``rpa.takeover``) until she hands it back; her ``{"finished": bool}``. The picture
+    is the whole window of the newest tab (or the site's slider tab, should one come up meanwhile)."""
+    tab = ctx.workbench.live_page() or page
+    show = adapter.human_page(tab) if hasattr(adapter, "human_page") else tab
+    show.bring_to_front()  # a tab in the background is not painted: no picture
+    size = show.viewport_size or {"width": 1280, "height": 900}
+    return take_over(ctx.db, Waiting(run_id=run.id, fence=ctx.fence, giving_up="员工没有再操作网站"), show,
+                     ctx.settings.storage, prompt, ctx.settings.code_timeout_s,
+                     area=lambda: {"x": 0, "y": 0, "width": size["width"], "height": size["height"]},
+                     passed=lambda: False, judge_s=None, waited_for="接管后的操作", kind="takeover")
+
+
 def request_login(state: dict, runtime: Runtime[RunContext]) -> dict:
     ctx = runtime.context
     ctx.workbench.close()

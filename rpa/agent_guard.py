@@ -122,6 +122,9 @@ class Guard:
     held: dict | None = None
     """The irreversible click waiting for the owner: {"target", "action", "announced", "url"}."""
     stop_reason: str | None = None
+    blocked: str | None = None
+    """What the site put up over the page that only the owner may pass (its slider): the agent stops after its
+    step and the run hands the page to her (``rpa.agent_session.run_segment``'s ``watch``)."""
     trail: list[dict] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
     """What the actions of the current step did, in Chinese (for the run page), emptied per step."""
@@ -130,7 +133,14 @@ class Guard:
 
     @property
     def stopping(self) -> bool:
-        return self.held is not None or self.stop_reason is not None
+        return self.held is not None or self.stop_reason is not None or self.blocked is not None
+
+    def go_on(self, steps: int, tokens: int, cost: float) -> None:
+        """After the owner passed what blocked the page: the next stretch counts on from this one's use."""
+        self.blocked = None
+        self.steps_before += steps
+        self.tokens_before += tokens
+        self.cost_before += cost
 
     def out_of_time(self) -> bool:
         if time.monotonic() - self.started > self.budget.max_seconds:

@@ -79,7 +79,8 @@ class ModelConfig:
 @dataclass
 class Segment:
     outcome: str
-    """``done`` | ``held`` (an irreversible click waits for the owner) | ``stopped`` (budget, loop, failure)."""
+    """``done`` | ``held`` (an irreversible click waits for the owner) | ``blocked`` (the site put up what only
+    the owner may pass, e.g. its slider: ``Guard.blocked``) | ``stopped`` (budget, loop, failure)."""
     text: str = ""
     """The agent's final text (``done``), or why it stopped."""
     success: bool = False
@@ -92,14 +93,21 @@ class Segment:
     trail: list[dict] = field(default_factory=list)
 
 
+WATCH_S = 0.5
+"""How often the caller's thread looks at the page for what only the owner may pass (``watch``)."""
 StepHook = Callable[[dict, bytes | None], None]
 """Called after each step with {"n", "url", "saw", "decided", "did", "cost"} (yuan so far, None unpriced) and a
 JPEG of the page, from a thread of its own: the agent does not wait for it."""
 
 
 def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_step: StepHook,
-                allowed_domains: list[str], sensitive_data: dict | None = None) -> Segment:
-    """Run the agent until it stops; blocks the calling thread (the agent has a thread and loop of its own)."""
+                allowed_domains: list[str], sensitive_data: dict | None = None,
+                watch: Callable[[], str | None] | None = None) -> Segment:
+    """Run the agent until it stops; blocks the calling thread (the agent has a thread and loop of its own).
+
+    ``watch`` is called on the calling thread (the worker's Playwright lives there) every ``WATCH_S`` while
+    the agent runs: what it returns (the site's slider over the page) stops the agent after its step, as
+    ``blocked``; the caller hands the page to the owner and starts another stretch."""
     box: dict = {}
     # browser-use logs every URL it opens or fails to open, queries included (they may carry tokens), at every
     # level: our own step records (``errands.models.AgentStep``) and the run's reason say what happened.
@@ -122,7 +130,14 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
 
     thread = threading.Thread(target=main, name="browser-agent", daemon=True)
     thread.start()
-    thread.join()
+    thread.join(WATCH_S if watch else None)
+    while thread.is_alive():
+        if guard.blocked is None:
+            try:
+                guard.blocked = watch()
+            except Exception as e:  # a page between two loads: looked at again next time
+                log.info("agent watch: %s", type(e).__name__)
+        thread.join(WATCH_S)
     records.shutdown(wait=True)
     if "error" in box:
         raise box["error"]
@@ -173,6 +188,9 @@ async def _run(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_ste
     url = (history.history[-1].state.url if history.history else "") or ""
     if guard.held is not None:
         return Segment("held", steps=steps, tokens=tokens, cost=cost, url=url, held=guard.held, trail=guard.trail)
+    if guard.blocked is not None:
+        return Segment("blocked", text=guard.blocked, steps=steps, tokens=tokens, cost=cost, url=url,
+                       trail=guard.trail)
     if history.is_done():
         return Segment("done", text=history.final_result() or "", success=bool(history.is_successful()),
                        steps=steps, tokens=tokens, cost=cost, url=url, trail=guard.trail)

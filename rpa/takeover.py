@@ -9,7 +9,9 @@ sends what the owner's finger does on that picture:
 - a drag ``{points: [[x, y, t], ...]}``: pressed at the first point, moved through the others with the
   owner's own timing (t in ms since the finger went down), released at the last: the site sees a
   human drag because it is one;
-- typed text ``{text}``: typed into whatever has the focus (the owner taps the field first).
+- typed text ``{text}``: typed into whatever has the focus (the owner taps the field first);
+- a hand-back ``{finished}`` (only when she took the page over herself, ``kind="takeover"``): she is done
+  with the page; the employee goes on from it, or (``finished``) she says the task is done.
 
 x and y are fractions of the picture (0–1), so the phone's screen size does not matter. The worker
 re-shoots the area about every second while it waits, and replays actions in the order they came,
@@ -85,8 +87,14 @@ class Text(BaseModel):
         return text
 
 
-Action = Drag | Tap | Text
-KINDS: dict[str, type[BaseModel]] = {"drag": Drag, "tap": Tap, "text": Text}
+class HandBack(BaseModel):
+    """The owner hands the page she took over back to the employee (``finished``: she did the task herself)."""
+
+    finished: bool = False
+
+
+Action = Drag | Tap | Text | HandBack
+KINDS: dict[str, type[BaseModel]] = {"drag": Drag, "tap": Tap, "text": Text, "back": HandBack}
 
 
 def as_action(action: Action) -> dict:
@@ -113,11 +121,13 @@ def replay(page: Page, drag: Drag, area: dict) -> None:
     page.mouse.up()
 
 
-def perform(page: Page, action: dict, area: dict) -> Literal["drag", "tap", "text"]:
-    """Replay one queued action on the page; its kind."""
+def perform(page: Page, action: dict, area: dict) -> Literal["drag", "tap", "text", "back"]:
+    """Replay one queued action on the page; its kind (a hand-back does nothing on the page)."""
     kind = action["kind"]
     done = KINDS[kind].model_validate({k: v for k, v in action.items() if k != "kind"})
-    if isinstance(done, Drag):
+    if isinstance(done, HandBack):
+        pass
+    elif isinstance(done, Drag):
         replay(page, done, area)
     elif isinstance(done, Tap):
         page.mouse.click(*_at(area, done.x, done.y))
@@ -206,10 +216,14 @@ class _Drags:
 
 def take_over(db: sessionmaker[Session], who: Waiting, page: Page, store: Storage, prompt: str,
               timeout_s: int, area: Callable[[], dict | None], passed: Callable[[], bool],
-              reset: Callable[[], None] = lambda: None, judge_s: float = JUDGE_S,
-              waited_for: str = "滑块验证") -> None:
+              reset: Callable[[], None] = lambda: None, judge_s: float | None = JUDGE_S,
+              waited_for: str = "滑块验证", kind: str = "drag") -> dict | None:
     """Let the owner act on the live page from the phone until ``passed()`` (the site's own, quick
     signal) says the check is done.
+
+    ``kind="takeover"``: she took the page over herself (not a check the site put up): her drags are not
+    judged (``judge_s`` None), and the take-over ends when she hands the page back; returns her hand-back
+    ``{"finished": bool}`` (None for a check that passed).
 
     ``area()`` is the page rectangle the owner sees, asked anew for every picture (None: not to be
     found right now, keep the last one). ``reset()`` puts a refused slider back to its start for sites
@@ -220,30 +234,36 @@ def take_over(db: sessionmaker[Session], who: Waiting, page: Page, store: Storag
     if where is None:
         raise PageChanged(f"需要你操作的{waited_for}窗口不见了，已停止，{who.giving_up}", url=page.url)
     picture = LivePicture(db, who.run_id, page, store, run_folder(who.run_id or f"account-{who.account_id}"))
-    step_id = open_step(db, who, "drag", prompt, timeout_s, screenshot_id=picture.first(where))
+    step_id = open_step(db, who, kind, prompt, timeout_s, screenshot_id=picture.first(where))
     waited = f"{timeout_s // 60}分钟" if timeout_s >= 60 else f"{timeout_s}秒"
     too_long = HumanTimeout(f"等待你在手机上完成{waited_for}超过{waited}，已停止，{who.giving_up}", url=page.url)
     done = False
     try:
-        _wait_for_the_site(db, step_id, page, picture, where, time.monotonic() + timeout_s, too_long,
-                           area, passed, reset, _Drags(judge_s, who.giving_up))
+        back = _wait_for_the_site(db, step_id, page, picture, where, time.monotonic() + timeout_s, too_long,
+                                  area, passed, reset, _Drags(judge_s, who.giving_up) if judge_s else None,
+                                  kind == "takeover")
         done = True
     finally:
         close_step(db, who, step_id, passed=done)
+    return back
 
 
 def _wait_for_the_site(db, step_id: str, page: Page, picture: LivePicture, where: dict, deadline: float,
-                       too_long: HumanTimeout, area, passed, reset, drags: _Drags) -> None:
+                       too_long: HumanTimeout, area, passed, reset, drags: "_Drags | None",
+                       hands_back: bool = False) -> dict | None:
     next_shot = time.monotonic() + REFRESH_S
     while not passed():
-        if drags.timed_out():
+        if drags is not None and drags.timed_out():
             reset()
             reprompt(db, step_id, drags.prompt())
             next_shot = 0.0  # show the owner the refused (or reset) slider at once
         if time.monotonic() >= deadline:
             raise too_long
         for action in take_actions(db, step_id):
-            if perform(page, action, where) == "drag":
+            done = perform(page, action, where)
+            if done == "back" and hands_back:
+                return {"finished": bool(action.get("finished"))}  # what she queued after it is not done
+            if done == "drag" and drags is not None:
                 drags.made()
             next_shot = min(next_shot, time.monotonic() + TICK_S)  # the owner wants to see what it did
         if time.monotonic() >= next_shot:
@@ -251,3 +271,4 @@ def _wait_for_the_site(db, step_id: str, page: Page, picture: LivePicture, where
             picture.refresh(where)
             next_shot = time.monotonic() + REFRESH_S
         page.wait_for_timeout(TICK_S * 1000)  # the owner acts at human speed; the page keeps running
+    return None

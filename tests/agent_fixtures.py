@@ -126,6 +126,8 @@ class PriceChange(Script):
     def agent(self, view: PageView) -> Step:
         if "主人已批准" in view.prompt or "可能已经执行过" in view.prompt:
             return agent_reply({"done": {"text": f"{ITEM}已改价为{self.price}元", "success": True}}, goal="完成")
+        if view.shows(f"¥{float(self.price):.2f}"):  # the list shows the new price already (the owner saved it)
+            return agent_reply({"done": {"text": f"{ITEM}的价格已经是{self.price}元", "success": True}}, goal="完成")
         if not view.shows(ITEM):
             return agent_reply({"click": {"index": view.find("出售中的宝贝", tag="a")}}, goal="打开出售中的宝贝")
         field = view.find("name=price", tag="input") or view.find("请输入新价格", tag="input")

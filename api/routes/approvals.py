@@ -12,7 +12,7 @@ from api.routes.inbox import decide_reply_card
 from api.scoped import approvals_with_status, owned_approval
 from api.views import approval_view
 from core import idempotency
-from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE, AlreadyDecided, decide
+from core.approvals import ONE_BY_ONE, ONE_BY_ONE_NOTE, TAKE_OVER_GRAPHS, AlreadyDecided, decide
 from core.inbox import REPLY_GRAPH, NotAllowed
 from core.models import Run
 from core.queue import enqueue_resume, enqueue_run
@@ -32,6 +32,8 @@ class Decision(BaseModel):
     reason: str | None = Field(None, max_length=500)
     override_reason: str = Field("", max_length=500)
     """仍要发布的理由 for 需确认 findings in the edited words (compliance.edits)."""
+    take_over: bool = False
+    """接管: the owner works the page herself from the phone (an errand's card), then hands it back."""
 
 
 @router.get("")
@@ -98,7 +100,9 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
         # committed between the two reads above (each sees the newest commit), leaving ``approval`` pending.
         s.refresh(approval)
         return approval_view(s, approval, ws.timezone)
-    if not body.approve and not (body.reason or "").strip():
+    if body.take_over and s.get(Run, approval.run_id).graph not in TAKE_OVER_GRAPHS:
+        raise FieldErrors([field_error("take_over", "让员工去做的任务", "只有「让员工去做」的任务可以接管")])
+    if not body.approve and not body.take_over and not (body.reason or "").strip():
         raise FieldErrors([field_error("reason", "必填", "驳回时请写明原因")])
     try:
         payload = None
@@ -106,9 +110,11 @@ def decide_approval(approval_id: str, body: Decision, owner: OwnerDep, ws: Works
             decide_reply_card(s, settings, approval, body.approve, body.edits.body,
                               (body.reason or "").strip() or None, owner.username)
         else:
-            payload = decide(s, approval, approve=body.approve, edits=body.edits.model_dump(exclude_none=True),
+            payload = decide(s, approval, approve=body.approve and not body.take_over,
+                             edits=body.edits.model_dump(exclude_none=True),
                              reason=(body.reason or "").strip() or None, actor=owner.username,
-                             override_reason=body.override_reason, storage=settings.storage)
+                              override_reason=body.override_reason, storage=settings.storage,
+                              take_over=body.take_over)
         idempotency.remember(s, ws.id, scope, idem_key, [approval.id])
         first = idempotency.commit(s, ws.id, scope, idem_key)
     except AlreadyDecided as e:

@@ -21,13 +21,15 @@ from api.views import artifact_url
 from core.models import Account, Artifact, HumanStep, Run
 from core.storage import Storage, StorageError
 from rpa.handoff import Waiting, pending_step
-from rpa.takeover import Drag, Tap, Text, as_action
+from rpa.takeover import Drag, HandBack, Tap, Text, as_action
 
 router = APIRouter(prefix="/api", tags=["handoff"])
+TAKE_OVER = ("drag", "takeover")
+"""Steps with a live picture: a check the site put up (``drag``), a page the owner took over (``takeover``)."""
 
 
 def _picture(s: Session, step: HumanStep | None) -> Artifact | None:
-    if step is None or step.kind != "drag" or not step.screenshot_id:
+    if step is None or step.kind not in TAKE_OVER or not step.screenshot_id:
         return None
     return s.get(Artifact, step.screenshot_id)
 
@@ -101,6 +103,14 @@ def tap(kind: Waiter, target_id: str, body: Tap, owner: OwnerDep, ws: WorkspaceD
 @router.post("/{kind}/{target_id}/text")
 def text(kind: Waiter, target_id: str, body: Text, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     """Text the owner typed; the worker types it into the field that has the focus."""
+    hand_action(s, _who(s, kind, target_id, ws), as_action(body))
+    return {"ok": True}
+
+
+@router.post("/{kind}/{target_id}/back")
+def hand_back(kind: Waiter, target_id: str, body: HandBack, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    """The owner hands the page she took over back: the employee goes on from it, or (``finished``) the task
+    is done as she left it. After her queued taps and text, in order."""
     hand_action(s, _who(s, kind, target_id, ws), as_action(body))
     return {"ok": True}
 

@@ -168,6 +168,7 @@ function bindApproval() {
     const approve = ev.submitter && ev.submitter.value === "approve";
     const v = (name) => (form.elements[name] ? form.elements[name].value : null);
     const body = { approve, reason: v("reason") || null, override_reason: v("override_reason") || "", edits: {} };
+    if (ev.submitter && ev.submitter.value === "take_over") body.take_over = true;
     if (approve && v("title") !== null) body.edits.title = v("title");
     if (approve && v("body") !== null) body.edits.body = v("body");
     if (approve && v("topics") !== null) body.edits.topics = v("topics").split(/[\s,，#＃]+/).filter(Boolean);

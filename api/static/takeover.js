@@ -15,6 +15,7 @@
   const trail = box.querySelector(".drag-trail");
   const errors = box.querySelector(".errors");
   const textForm = box.querySelector(".takeover-text");
+  const back = box.querySelector(".takeover-back");  // only when she took the page over herself
   const POLL_MS = 800, TAP_PX = 10, MIN_POINTS = 5;
   let gesture = null, waiting = null, sending = 0;
 
@@ -106,11 +107,16 @@
     if (await send("text", { text }, "文字")) input.value = "";
   });
 
+  if (back) back.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => {
+    send("back", { finished: b.dataset.finished === "true" }, `「${b.textContent}」`);
+  }));
+
   // -- what the run waits for: polled fast, so the picture is never more than a second old --------------
   async function poll() {
     const res = await call("GET", `${base}/step`);
-    if (res.ok && res.data.kind === "drag") {
+    if (res.ok && (res.data.kind === "drag" || res.data.kind === "takeover")) {
       prompt.textContent = res.data.prompt;
+      if (back) back.hidden = res.data.kind !== "takeover";
       show(res.data.screenshot);
       if (!sending && !res.data.queued && trail.textContent.startsWith("已发送")) trail.textContent = "已照做，请看最新画面";
       box.hidden = false;

@@ -39,6 +39,8 @@ class AgentState(TypedDict, total=False):
     """A 技能's run: the next of its steps to replay."""
     skill_fell_back: bool
     """A 技能's step no longer matched: the model finishes the errand (and the judge is the model's)."""
+    taken_over: bool
+    """The owner took the page over at a card (接管) and worked it herself: no 技能 is saved from this run."""
     fields: dict
     screenshot_id: str
-    decision: dict
+    decision: dict | None
