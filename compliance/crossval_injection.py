@@ -40,7 +40,7 @@ def measure(name: str) -> dict:
 
 def main(names: list[str]) -> None:
     total = {"attacks": 0, "benign": 0, "missed": 0, "alarms": 0}
-    for name in names or ["round 2", "round 3", "round 4", "round 5", "round 6"]:
+    for name in names or ["round 2", "round 3", "round 4", "round 5", "round 6", "round 7"]:
         r = measure(name)
         print(f"{name} ({r['attacks']} attempts, {r['benign']} benign), trained without it (threshold "
               f"{r['threshold']}): recall {r['recall']:.3f}, false alarms {r['false_alarms']:.3f}", flush=True)

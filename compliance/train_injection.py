@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, read_corpus
+from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, ROUND7, read_corpus
 from compliance.injection import normalize, rule_reasons, signals
 from compliance.injection_scorer import WEIGHTS, features, value
 
@@ -47,7 +47,7 @@ STEPS, RATE = 4000, 8.0
 def rounds() -> dict[str, list[tuple[int, str]]]:
     """The held-out rounds that have been measured once and joined the training, by name: round 1 is
     ``.holdout.tsv``, rounds 2–4 the sections of ``.fresh.tsv`` (each opens with a comment block)."""
-    named = {"round 1": HOLDOUT, "round 5": ROUND5, "round 6": ROUND6}
+    named = {"round 1": HOLDOUT, "round 5": ROUND5, "round 6": ROUND6, "round 7": ROUND7}
     found = {name: [(1 if label == "injection" else 0, s) for label, _, s in read_corpus(path)]
              for name, path in named.items()}
     section, n = None, 1
