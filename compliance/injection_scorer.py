@@ -87,9 +87,11 @@ MEANING = {
 }
 
 
-def meanings(t: str) -> list[str]:
-    """The meaning classes of a normalised sentence (``MEANING``)."""
-    return [name for name, pattern in MEANING.items() if pattern.search(t)]
+@lru_cache(maxsize=64)
+def meanings(t: str) -> frozenset[str]:
+    """The meaning classes of a normalised sentence (``MEANING``). Cached: the rules ask for them several
+    times a sentence (``injection._protects`` and the readings built on them), then the scorer once more."""
+    return frozenset(name for name, pattern in MEANING.items() if pattern.search(t))
 
 
 def features(t: str, signal_names: list[str]) -> set[str]:
