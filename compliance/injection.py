@@ -134,7 +134,8 @@ SKIP_APPROVAL = re.compile(_any("别等", "不用等", "不必等", "无需等�
                                                r"(?:the )?owner", r"approval", r"review", r"sign-off", r"anyone")
                            + "|" + _any("不用", "无需", "不必", "不需要", "别") + r"再?(?:问|请示|告诉|通知)\S{0,4}(?:任何人|老板|店主|别人)")
 # Everything at once taken down or deleted: 把店里所有的商品都下架, delete every listing.
-DESTROY = re.compile(r"(?:change|set|lower|cut) (?:the )?prices? of (?:every|all)|所有\S{0,8}(?:价格|售价)\S{0,4}(?:改|调)"
+DESTROY = re.compile(r"(?:change|set|lower|cut) (?:the )?prices? of (?:every|all)|(?:change|set|lower|cut|drop|mark) (?:every|all)\b.{0,40}?"
+                     r"\bto (?:0|zero|0\.01|one|1)\b|所有\S{0,8}(?:价格|售价)\S{0,4}(?:改|调)"
                      + "|" + _any("删除", "删掉", "清空", "下架", "撤下", r"delete", r"remove", r"unlist", r"take down", r"wipe")
                      + r".{0,16}?" + _any("所有", "全部", "每一?个", r"every", r"all")
                      + "|" + _any("所有", "全部") + r"\S{0,10}?" + _any("删除", "删掉", "清空", "下架", "撤下"))
@@ -242,7 +243,7 @@ NEW_RULES = re.compile(_any("新的指令", "新指令", r"新的工作规范", 
                             r"take priority over"))
 STOP_TASK = re.compile(_any("停止执行", "不要执行老板", "改为执行", "改为推广", "改为发布", "而是发布", "stop what you are doing",
                             r"do not follow the owner", r"instead of the owner",
-                            r"(?:停止|放下|stop|drop|abandon)\s?(?:your |the )?(?:当前|目前|手头|current |present )?(?:的)?(?:工作|任务|task|work)\b"))
+                            r"(?:停止|放下|stop|drop|abandon)\s?(?:your |the )?(?:当前|目前|手头|current |present )?(?:的)?(?:工作|任务|草稿|文案|写作|(?:task|work|draft|caption)\b)"))
 
 DROP_THEN_GUIDANCE = re.compile(DROP + r".{0,24}?" + GUIDANCE)
 GUIDANCE_THEN_DROP = re.compile(GUIDANCE_NOUN + r"[^，。！？；,!?;]{0,20}?" + DROP)
@@ -353,7 +354,7 @@ def rule_reasons(text: str) -> list[str]:
         found.append("要求把顾客引到别处")
     if NEW_RULES.search(t) or STOP_TASK.search(t) or AUTHORITY.search(t):
         found.append("自称新的指令")
-    if not found and len(signals(t)) >= 2 and not _protects(t):
+    if not found and len(signals(t)) >= 2 and not _protects(t) and not _only_asks(t):
         found.append("同时出现多种指令特征")
     return list(dict.fromkeys(found))
 
@@ -365,6 +366,16 @@ def _only_forbidden_acts(t: str) -> bool:
     """Every urged act is one the sentence forbids (a staff script: 「请礼貌回复…，不要发送任何站外联系方式」)."""
     forbidden = {m.end() for m in _FORBIDDEN_ACT.finditer(t)}
     return all(m.end() in forbidden for m in URGED_ACT.finditer(t))
+
+
+_REQUEST = re.compile(r"请|麻烦|帮|把|给我|发给|告诉我|could you|can you|would you|please|tell me|\blist\b|\bshow\b|\bsend\b|\bpay\b|"
+                      r"message (?:all|every)")
+
+
+def _only_asks(t: str) -> bool:
+    """A customer's question or complaint that requests nothing (「你们的客服是机器人吗？回复规则是谁定的啊」): its
+    two signal classes are what it asks about, not what it wants done."""
+    return "asks_a_question" in injection_scorer.meanings(t) and not _REQUEST.search(t)
 
 
 def _elsewhere_in_every_reply(t: str) -> bool:
@@ -436,7 +447,7 @@ SIGNALS = {
              r"administrator|developer|official)", "最高指令", "上级指令", r"system (?:notice|override|message)")),
     "carries_a_contact": re.compile(
         _any("微信", r"\bqq\b", "电话", "手机号", "邮箱", r"@[a-z0-9_]{3,}", r"t\.me/", r"https?://", r"www\.", r"\.com\b",
-             r"whatsapp", r"telegram", r"email", r"[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc)\b")),
+             r"whatsapp", r"telegram", r"email", r"[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly|shop|store|online|site|me)\b")),
     "hands_it_over": re.compile(
         _any("发我", "发给我", "发到", "列成", "列出", "告诉我", "贴出", "打印出", r"\bsend\b", r"\bemail\b", r"\blist\b",
              r"tell me", r"reveal", r"show me", r"\bprint\b", r"\boutput\b", r"\brepeat\b")),

@@ -20,7 +20,7 @@ WEIGHTS = Path(__file__).resolve().parent / "data" / "injection_scorer.json"
 _WORD = re.compile(r"[a-z][a-z']*")
 # Addresses, ids and numbers stand for their kind: the corpus's attacks share a few (tea_evil_888,
 # evil.example), and a model that learnt those would flag the shop's own WeChat line for its id.
-_PLACEHOLDERS = ((re.compile(r"https?://\S+|www\.\S+|[\w.-]+@[\w-]+(?:\.[\w-]+)+|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc)\b"), " ⓤ "),
+_PLACEHOLDERS = ((re.compile(r"https?://\S+|www\.\S+|[\w.-]+@[\w-]+(?:\.[\w-]+)+|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly|shop|store|online|site|me)\b"), " ⓤ "),
                  (re.compile(r"@?[a-z_]*[0-9_][a-z0-9_]*"), " ⓘ "))
 
 
@@ -35,7 +35,7 @@ _ELSEWHERE = (r"(?:拼多多|拼夕夕|淘宝|京东|闲鱼|抖音|小红书|视
               r"off the (?:app|platform)|outside the (?:app|platform)|privately|pinduoduo|taobao|jd\b|xianyu|douyin|"
               r"instagram|telegram|whatsapp|shopify|group chat|next door)")
 _CONTACT = (r"(?:微信|qq|电话|手机号|链接|网址|ⓤ|ⓘ|邮箱|群|公众号|号码|私我|私聊|加v|wechat|whatsapp|telegram|number|link|url|@|"
-            r"https?://|www\.|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly)\b)")
+            r"https?://|www\.|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly|shop|store|online|site|me)\b)")
 MEANING = {
     # What a sentence asks, whatever it calls its reader: the families the rules' words do not reach.
     "sends_customers_elsewhere": _any(
@@ -48,7 +48,7 @@ MEANING = {
         r"(?:skip|avoid) the (?:platform|app)", r"(?:不走|不用走|别走|绕开|绕过)\S{0,3}平台", r"别在\S{0,6}(?:下单|成交|买)"),
     "a_plug_in_every_reply": _any(
         r"(?:每|所有|全部|统一|一律|都|以后|each|every|all|whenever|always).{0,20}?(?:附|带|加|留|写|发|贴|置顶|回复|换成|改成|"
-        r"include|add|paste|end|carry|append|attach).{0,30}?" + _CONTACT,
+        r"include|add|paste|end|carry|append|attach|with|send|mention|respond|reply|answer).{0,30}?" + _CONTACT,
         r"(?:附|带|加|留|写|贴|换成|改成|include|add|paste|append|attach|put).{0,40}?" + _CONTACT
         + r".{0,60}?(?:每|所有|全部|each|every|all)"),
     "hands_out_access": _any(
