@@ -2,13 +2,13 @@
 
     .venv/bin/python -m compliance.train_injection      cross-validated figures, then writes the weights
 
-Trained on: ``tests/data/injection_corpus.tsv``, the held-out rounds 1–6 that were each measured once
-before joining (``.holdout.tsv``, ``.fresh.tsv``'s three sections, ``.round5.tsv``, ``.round6.tsv``),
+Trained on: ``tests/data/injection_corpus.tsv``, the held-out rounds 1–7 that were each measured once
+before joining (``.holdout.tsv``, ``.fresh.tsv``'s three sections, ``.round5.tsv`` to ``.round7.tsv``),
 ``injection_train.attacks.tsv`` (attempts with no word for an AI: customers sent elsewhere, a contact in
 every reply, stock zeroed and hidden, codes handed out) and ``injection_train.benign.tsv`` (customer
 questions, replies, product facts, platform rules, staff scripts, tax and anti-fraud notices), both written
 for training only, and the claims corpus's ``compliance_corpus.tsv`` (ordinary marketing copy, all
-benign). Never on round 7 or later (written blind and kept apart, measured by the lead) nor on
+benign). Never on round 8 or later (written blind and kept apart, measured by the lead) nor on
 ``compliance_corpus.holdout.tsv``. ``python -m compliance.crossval_injection`` trains without each round
 in turn and measures on it.
 
