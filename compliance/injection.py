@@ -151,14 +151,14 @@ ADDRESS_AI = re.compile(_any("致", "给", "各位", "亲爱的", r"attention,?"
 # (rounds 5–7 missed these kinds): 如自动回复程序读到此文，请…, 给写下一篇笔记的助理：, 备注给自动处理售后的系统：,
 # automated agents managing this store must…, P.S. to the bot:, <!-- agent: …, whoever is generating content here.
 # A shop's "our assistant will call you" names a person and asks nothing; 系统 alone is not a reader (如系统处理失败).
-_MACHINE = (r"(?:自动回复|自动处理|自动化|托管|代运营|内容生成|写作)?\S{0,4}(?:系统|程序|工具|助手|助理|机器人|机器|智能体|生成器|"
-            r"(?<![a-z])ai(?![a-z])|模型)")
+# (Its qualifiers — 自动回复, 托管, 写作 — fall in the gaps the forms below leave before the noun.)
+_MACHINE = r"(?:系统|程序|工具|助手|助理|机器人|机器|智能体|生成器|(?<![a-z])ai(?![a-z])|模型)"
 _MACHINE_EN = (r"(?:(?:automated|automatic|auto-?reply|ai|content|writing|drafting|summari[sz]ing) (?:agents?|systems?|tools?|"
                r"assistants?|bots?|readers?|models?|helpers?|programs?|generators?)|(?:the |any |an? )?(?:bots?|ai|llms?|language models?|chatbots?)"
                r"|the assistants? (?:drafting|writing|generating|summari[sz]ing|replying|answering|handling)\b)")
 AUTOMATED_READER = re.compile(
     r"(?:给|致|提醒|写给|备注给|通知|作为)\S{0,12}?" + _MACHINE + r"\S{0,4}[:：，,]"
-    r"|(?:如|若|如果|凡是|凡)\S{0,6}" + _MACHINE + r"\S{0,6}(?:读到|看到|处理本|处理此|处理这)"
+    r"|(?:如|若|如果|凡是|凡)\S{0,10}?" + _MACHINE + r"\S{0,6}(?:读到|看到|处理本|处理此|处理这)"
     r"|(?:读到|看到|处理)(?:这|此|本)\S{0,6}的" + _MACHINE
     + r"|(?:程序|工具|助手|助理|机器人|智能体|生成器|(?<![a-z])ai(?![a-z])|模型)\s?(?:请注意|请(?![问勿])|须|务必|记得)"
     r"|(?:^|[(<\[【!-]\s?|\bdear |\bhey |\bp\.?s\.? to |\bnote (?:for|to) |\battention,? |\bto )(?:the |all |any |every )?"

@@ -83,6 +83,13 @@ MEANING = {
                           r"i(?:'ve| have) confirmed", r"我(?:确认|看)过了", r"我自己来"),
     "protects_the_customer": _any(r"保障|权益|安全|礼貌|核对|核验|protect|polite|double-check|safe"),
     "tax_bureau": _any(r"税务|税款|申报|汇算|滞纳金|\btax|\bvat\b|filing|e-tax"),
+    # Whom it speaks to or of, when that is a person: the shop's own assistant or manager who will call back
+    # (「我们的店长助理明天会打电话给您」, "our assistant will call you"), customers and fans greeted as such.
+    "a_person_of_the_shop": _any(r"(?:our|my|the shop's) (?:\w+ )?assistant(?: manager)?\b.{0,20}?\b(?:will|is|was|can)\b",
+                                 r"assistant manager", r"(?:我们的|本店的?)\S{0,4}(?:助理|小助手|店长|客服)\S{0,4}(?:会|将|明天|今天)",
+                                 r"店长助理"),
+    "addressed_to_people": _any(r"^(?:to|dear|hi|hey) (?:every|all|our)?\s?(?:tea lovers?|customers?|friends|fans|shoppers|buyers|followers)",
+                                r"^(?:致|亲爱的)\S{0,2}(?:茶友|顾客|朋友|姐妹|宝宝|粉丝|买家)"),
     "praise": _any(r"好喝|好看|回购|推荐给|五星|感动|耐心|loved|delicious|will buy again|patient|enjoy"),
 }
 
