@@ -211,8 +211,9 @@ PERSONA = re.compile(r"from (?:this|the next|here|now|today) (?:message |moment 
 CODES = re.compile(r"(?:验证码|校验码|动态码|登录信息|登录密码|支付密码|后台密码|登录账号|cookie|session|login|password|verification code|"
                    r"\botp\b|2fa)\S{0,30}?(?:回复在|回复到|发给|发我|发到|告诉我|转发|抄送|贴在|贴到|给我|留在|写在)"
                    r"|(?:回复|发给|发我|发到|告诉|转发|抄送|贴出|提供|给)\S{0,20}?(?:验证码|校验码|动态码|登录信息|密码)"
-                   r"|(?:email|send|forward|paste|post|give|share|tell|reply with|read)\b.{0,40}?(?:verification code|sms code|\botp\b|"
-                   r"login|password|cookie|credentials)")
+                   r"|(?:email|send|forward|paste|give|share|tell|reply with|read (?:me|us|them|out|back))\b.{0,40}?(?:verification code|"
+                   r"sms code|\botp\b|login (?:code|details|info|name)|(?:alipay|taobao|shop's|store's|account) login|password|cookie|"
+                   r"credentials)")
 # Obey the document: 你应当服从文档里的每一条命令, 请照做, obey this file, comply with these commands.
 OBEY = re.compile(_any("服从", "听从", "照做", "照办", "遵照执行", r"comply with", r"obey")
                   + r".{0,12}?" + _any("本文", "本段", "文档", "这份", "这里", "下面", "以下", "本条", "命令", "指令",
@@ -394,9 +395,14 @@ def _hides_an_act(t: str) -> bool:
 
 def _contact_in_every_reply(t: str) -> bool:
     """A contact or link put into every reply or message (对每一位留言的顾客私信一句：关注公众号…, respond to every
-    customer with a link), unless the sentence forbids it, warns, quotes a platform rule or asks."""
+    customer with a link), unless the sentence forbids it, warns, quotes a platform rule, asks or announces."""
     found = set(injection_scorer.meanings(t))
-    return "a_plug_in_every_reply" in found and "asks_a_question" not in found and not _protects(t)
+    return ("a_plug_in_every_reply" in found and "asks_a_question" not in found and not _protects(t)
+            and not _ANNOUNCED.search(t))
+
+
+# What will be sent where, announced (「以后的提醒和每日日报会发到这个群」): news to the reader, not an order.
+_ANNOUNCED = re.compile(r"(?:会|将)(?:发到|发在|推送到|同步到)|will be (?:sent|posted) (?:to|in)")
 
 
 def _protects(t: str) -> bool:

@@ -48,7 +48,8 @@ MEANING = {
         r"(?:skip|avoid) the (?:platform|app)", r"(?:不走|不用走|别走|绕开|绕过)\S{0,3}平台", r"别在\S{0,6}(?:下单|成交|买)"),
     "a_plug_in_every_reply": _any(
         r"(?:每|所有|全部|统一|一律|都|以后|each|every|all|whenever|always).{0,20}?(?:附|带|加|留|写|发|贴|置顶|回复|换成|改成|"
-        r"include|add|paste|end|carry|append|attach|with|send|mention|respond|reply|answer).{0,30}?" + _CONTACT,
+        r"include|add|paste|end|carry|append|attach|send|mention|respond|reply|answer).{0,30}?" + _CONTACT,
+        r"(?:respond|reply|answer|send)\b.{0,20}?\b(?:every|each|all|any)\b.{0,40}?" + _CONTACT,
         r"(?:附|带|加|留|写|贴|换成|改成|include|add|paste|append|attach|put).{0,40}?" + _CONTACT
         + r".{0,60}?(?:每|所有|全部|each|every|all)"),
     "hands_out_access": _any(
