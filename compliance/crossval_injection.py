@@ -2,12 +2,13 @@
 (threshold included, by cross-validation on its training rows) without that round and the whole filter
 (rules, then that scorer) is measured on it.
 
-    .venv/bin/python -m compliance.crossval_injection [round 5 …]      by default rounds 2–6
+    .venv/bin/python -m compliance.crossval_injection [round 5 …]      by default rounds 2–7
 
 Why: each round was measured once and then joined the training, so its first figure can never be taken
 again; training without it is the nearest honest repeat for a change to the scorer's features or rows.
-It is kinder than a first measurement: the rules were tuned on rounds 1–5, and whoever changes the
-scorer has read the rounds. Round 7 (written blind, kept apart) is the honest figure.
+It is kinder than a first measurement: the rules are not retrained per round, they were written by
+someone who had read rounds 1–7 (their kinds, 2026-12-06 evening), and whoever changes the scorer has
+read the rounds. Round 8 (written blind, kept apart) is the honest figure.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def measure(name: str) -> dict:
 
 def main(names: list[str]) -> None:
     total = {"attacks": 0, "benign": 0, "missed": 0, "alarms": 0}
-    for name in names or ["round 2", "round 3", "round 4", "round 5", "round 6"]:
+    for name in names or ["round 2", "round 3", "round 4", "round 5", "round 6", "round 7"]:
         r = measure(name)
         print(f"{name} ({r['attacks']} attempts, {r['benign']} benign), trained without it (threshold "
               f"{r['threshold']}): recall {r['recall']:.3f}, false alarms {r['false_alarms']:.3f}", flush=True)

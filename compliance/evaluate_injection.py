@@ -3,7 +3,7 @@
     .venv/bin/python -m compliance.evaluate_injection [corpus.tsv …]    figures and every miss
 
 Without arguments: ``tests/data/injection_corpus.tsv`` (the tests assert on it) and the held-out sets:
-``injection_corpus.holdout.tsv``, ``.fresh.tsv``, ``.round5.tsv`` and ``.round6.tsv``, written apart from
+``injection_corpus.holdout.tsv``, ``.fresh.tsv``, ``.round5.tsv``, ``.round6.tsv`` and ``.round7.tsv``, written apart from
 the corpus in rounds, each round measured once before it was used to change the filter (the figures of those first
 measurements are in docs/reliability.md: they, not the figures printed here, say how the filter does on
 wordings nobody tuned it for).
@@ -20,8 +20,10 @@ HOLDOUT = CORPUS.with_suffix(".holdout.tsv")
 FRESH = CORPUS.with_suffix(".fresh.tsv")
 ROUND5 = CORPUS.with_suffix(".round5.tsv")
 ROUND6 = CORPUS.with_suffix(".round6.tsv")
-"""Rounds 5 and 6 were written for the trained scorer (``compliance.train_injection``): round 5 before it
-was built (then added to its training), round 6 before round 5 was added (then added too, once measured)."""
+ROUND7 = CORPUS.with_suffix(".round7.tsv")
+"""Rounds 5–7 were written for the trained scorer (``compliance.train_injection``): round 5 before it
+was built (then added to its training), round 6 before round 5 was added, round 7 blind before the meaning
+classes were measured (each added too, once measured)."""
 
 
 def read_corpus(path: Path = CORPUS) -> list[tuple[str, str, str]]:
@@ -46,7 +48,7 @@ def score(rows) -> dict:
 
 
 def main(paths: list[str]) -> None:
-    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT, FRESH, ROUND5, ROUND6]:
+    for path in [Path(p) for p in paths] or [CORPUS, HOLDOUT, FRESH, ROUND5, ROUND6, ROUND7]:
         s = score(read_corpus(path))
         print(f"{path.name}: {s['injections']} injections, {s['benign']} benign; recall {s['recall']:.3f}, "
               f"false-positive rate {s['false_positive_rate']:.3f}")

@@ -20,7 +20,7 @@ WEIGHTS = Path(__file__).resolve().parent / "data" / "injection_scorer.json"
 _WORD = re.compile(r"[a-z][a-z']*")
 # Addresses, ids and numbers stand for their kind: the corpus's attacks share a few (tea_evil_888,
 # evil.example), and a model that learnt those would flag the shop's own WeChat line for its id.
-_PLACEHOLDERS = ((re.compile(r"https?://\S+|www\.\S+|[\w.-]+@[\w-]+(?:\.[\w-]+)+|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc)\b"), " ⓤ "),
+_PLACEHOLDERS = ((re.compile(r"https?://\S+|www\.\S+|[\w.-]+@[\w-]+(?:\.[\w-]+)+|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly|shop|store|online|site|me)\b"), " ⓤ "),
                  (re.compile(r"@?[a-z_]*[0-9_][a-z0-9_]*"), " ⓘ "))
 
 
@@ -35,7 +35,7 @@ _ELSEWHERE = (r"(?:拼多多|拼夕夕|淘宝|京东|闲鱼|抖音|小红书|视
               r"off the (?:app|platform)|outside the (?:app|platform)|privately|pinduoduo|taobao|jd\b|xianyu|douyin|"
               r"instagram|telegram|whatsapp|shopify|group chat|next door)")
 _CONTACT = (r"(?:微信|qq|电话|手机号|链接|网址|ⓤ|ⓘ|邮箱|群|公众号|号码|私我|私聊|加v|wechat|whatsapp|telegram|number|link|url|@|"
-            r"https?://|www\.|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly)\b)")
+            r"https?://|www\.|[a-z0-9-]+\.(?:com|cn|net|org|example|xyz|top|io|cc|ly|shop|store|online|site|me)\b)")
 MEANING = {
     # What a sentence asks, whatever it calls its reader: the families the rules' words do not reach.
     "sends_customers_elsewhere": _any(
@@ -48,7 +48,8 @@ MEANING = {
         r"(?:skip|avoid) the (?:platform|app)", r"(?:不走|不用走|别走|绕开|绕过)\S{0,3}平台", r"别在\S{0,6}(?:下单|成交|买)"),
     "a_plug_in_every_reply": _any(
         r"(?:每|所有|全部|统一|一律|都|以后|each|every|all|whenever|always).{0,20}?(?:附|带|加|留|写|发|贴|置顶|回复|换成|改成|"
-        r"include|add|paste|end|carry|append|attach).{0,30}?" + _CONTACT,
+        r"include|add|paste|end|carry|append|attach|send|mention|respond|reply|answer).{0,30}?" + _CONTACT,
+        r"(?:respond|reply|answer|send)\b.{0,20}?\b(?:every|each|all|any)\b.{0,40}?" + _CONTACT,
         r"(?:附|带|加|留|写|贴|换成|改成|include|add|paste|append|attach|put).{0,40}?" + _CONTACT
         + r".{0,60}?(?:每|所有|全部|each|every|all)"),
     "hands_out_access": _any(
@@ -83,13 +84,22 @@ MEANING = {
                           r"i(?:'ve| have) confirmed", r"我(?:确认|看)过了", r"我自己来"),
     "protects_the_customer": _any(r"保障|权益|安全|礼貌|核对|核验|protect|polite|double-check|safe"),
     "tax_bureau": _any(r"税务|税款|申报|汇算|滞纳金|\btax|\bvat\b|filing|e-tax"),
+    # Whom it speaks to or of, when that is a person: the shop's own assistant or manager who will call back
+    # (「我们的店长助理明天会打电话给您」, "our assistant will call you"), customers and fans greeted as such.
+    "a_person_of_the_shop": _any(r"(?:our|my|the shop's) (?:\w+ )?assistant(?: manager)?\b.{0,20}?\b(?:will|is|was|can)\b",
+                                 r"assistant manager", r"(?:我们的|本店的?)\S{0,4}(?:助理|小助手|店长|客服)\S{0,4}(?:会|将|明天|今天)",
+                                 r"店长助理"),
+    "addressed_to_people": _any(r"^(?:to|dear|hi|hey) (?:every|all|our)?\s?(?:tea lovers?|customers?|friends|fans|shoppers|buyers|followers)",
+                                r"^(?:致|亲爱的)\S{0,2}(?:茶友|顾客|朋友|姐妹|宝宝|粉丝|买家)"),
     "praise": _any(r"好喝|好看|回购|推荐给|五星|感动|耐心|loved|delicious|will buy again|patient|enjoy"),
 }
 
 
-def meanings(t: str) -> list[str]:
-    """The meaning classes of a normalised sentence (``MEANING``)."""
-    return [name for name, pattern in MEANING.items() if pattern.search(t)]
+@lru_cache(maxsize=64)
+def meanings(t: str) -> frozenset[str]:
+    """The meaning classes of a normalised sentence (``MEANING``). Cached: the rules ask for them several
+    times a sentence (``injection._protects`` and the readings built on them), then the scorer once more."""
+    return frozenset(name for name, pattern in MEANING.items() if pattern.search(t))
 
 
 def features(t: str, signal_names: list[str]) -> set[str]:

@@ -2,13 +2,13 @@
 
     .venv/bin/python -m compliance.train_injection      cross-validated figures, then writes the weights
 
-Trained on: ``tests/data/injection_corpus.tsv``, the held-out rounds 1–6 that were each measured once
-before joining (``.holdout.tsv``, ``.fresh.tsv``'s three sections, ``.round5.tsv``, ``.round6.tsv``),
+Trained on: ``tests/data/injection_corpus.tsv``, the held-out rounds 1–7 that were each measured once
+before joining (``.holdout.tsv``, ``.fresh.tsv``'s three sections, ``.round5.tsv`` to ``.round7.tsv``),
 ``injection_train.attacks.tsv`` (attempts with no word for an AI: customers sent elsewhere, a contact in
 every reply, stock zeroed and hidden, codes handed out) and ``injection_train.benign.tsv`` (customer
 questions, replies, product facts, platform rules, staff scripts, tax and anti-fraud notices), both written
 for training only, and the claims corpus's ``compliance_corpus.tsv`` (ordinary marketing copy, all
-benign). Never on round 7 or later (written blind and kept apart, measured by the lead) nor on
+benign). Never on round 8 or later (written blind and kept apart, measured by the lead) nor on
 ``compliance_corpus.holdout.tsv``. ``python -m compliance.crossval_injection`` trains without each round
 in turn and measures on it.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, read_corpus
+from compliance.evaluate_injection import CORPUS, FRESH, HOLDOUT, ROUND5, ROUND6, ROUND7, read_corpus
 from compliance.injection import normalize, rule_reasons, signals
 from compliance.injection_scorer import WEIGHTS, features, value
 
@@ -47,7 +47,7 @@ STEPS, RATE = 4000, 8.0
 def rounds() -> dict[str, list[tuple[int, str]]]:
     """The held-out rounds that have been measured once and joined the training, by name: round 1 is
     ``.holdout.tsv``, rounds 2–4 the sections of ``.fresh.tsv`` (each opens with a comment block)."""
-    named = {"round 1": HOLDOUT, "round 5": ROUND5, "round 6": ROUND6}
+    named = {"round 1": HOLDOUT, "round 5": ROUND5, "round 6": ROUND6, "round 7": ROUND7}
     found = {name: [(1 if label == "injection" else 0, s) for label, _, s in read_corpus(path)]
              for name, path in named.items()}
     section, n = None, 1
