@@ -159,6 +159,7 @@ def serve_shared(args, settings, conn: Redis) -> None:
             runtime.stop()
 
     def stop(signum, frame) -> None:
+        log.info("worker: %s, stopping once the runs in hand are done", signal.Signals(signum).name)
         stopping.set()
         for w in list(workers.values()):
             w._stop_requested = True  # RQ's own flag: leave the loop after the job in hand
