@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import faulthandler
 import itertools
 import logging
 import os
@@ -156,7 +157,10 @@ def serve_shared(args, settings, conn: Redis) -> None:
         try:
             work(ThreadWorker, name, settings, conn, args.burst, stopping, lambda w: workers.__setitem__(k, w))
         finally:
-            runtime.stop()
+            try:
+                runtime.stop()
+            except Exception:  # noqa: BLE001 - its Playwright may be gone already; the process is leaving
+                log.warning("run thread %s: its browser connection did not close cleanly", k, exc_info=True)
 
     def stop(signum, frame) -> None:
         log.info("worker: %s, stopping once the runs in hand are done", signal.Signals(signum).name)
@@ -166,6 +170,7 @@ def serve_shared(args, settings, conn: Redis) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1`: every run thread's stack, to the log
     threads = [threading.Thread(target=serve, args=(k,), name=f"runs-{k}", daemon=True)
                for k in range(settings.runs_per_worker)]
     for t in threads:

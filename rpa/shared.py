@@ -15,12 +15,19 @@ retried under the ledger (``graphs.runner``), like a run whose own browser died.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import shutil
+import signal
 import tempfile
 import threading
+import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Iterator
 
+from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -42,6 +49,7 @@ class SharedChromium:
         self._ready = threading.Event()
         self._stop = threading.Event()
         self._failed: BaseException | None = None
+        self._attached: list["SharedRuntime"] = []
         self._thread = threading.Thread(target=self._own, name="shared-chromium", daemon=True)
 
     def start(self) -> "SharedChromium":
@@ -49,11 +57,20 @@ class SharedChromium:
         self.cdp_url()
         return self
 
-    def cdp_url(self) -> str:
-        """The DevTools address of the live Chromium; waits while it is being launched again."""
-        if not self._ready.wait(START_TIMEOUT_S):
-            raise RuntimeError("the shared Chromium did not start") from self._failed
-        return self._url
+    def cdp_url(self, other_than: str | None = None) -> str:
+        """The DevTools address of the live Chromium; waits while it is being launched again (and, given
+        ``other_than``, a Chromium known to be dead, until its successor is up)."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while self._ready.wait(max(0.0, deadline - time.monotonic())):
+            if self._url != other_than:
+                return self._url
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        raise RuntimeError("the shared Chromium did not start") from self._failed
+
+    def attach(self, runtime: "SharedRuntime") -> None:
+        self._attached.append(runtime)
 
     def stop(self) -> None:
         self._stop.set()
@@ -94,18 +111,117 @@ class SharedChromium:
                 ctx.close()
             else:
                 log.warning("the shared Chromium died; launching it again")
+                for runtime in list(self._attached):
+                    runtime.stop_driver()
         finally:
             shutil.rmtree(profile, ignore_errors=True)
 
 
 class SharedRuntime(BrowserRuntime):
     """A run thread's browser: its own Playwright connection to the shared Chromium, its own deny proxy,
-    and contexts made exactly as ``BrowserRuntime.context`` makes them."""
+    and contexts made exactly as ``BrowserRuntime`` makes them."""
 
     def __init__(self, settings: Settings, shared: SharedChromium):
         super().__init__(settings)
         self.shared = shared
+        self.driver_pid: int | None = None
+
+    def start(self) -> "SharedRuntime":
+        with _spawning:
+            before = _drivers()
+            super().start()
+            self.driver_pid = next(iter(_drivers() - before), None)
+        self.shared.attach(self)
+        return self
+
+    @property
+    def browser(self):
+        if self._driver_gone():
+            # This thread's own Playwright driver is gone (stopped with a Chromium that died): start another.
+            log.warning("this thread's Playwright was gone; starting it again")
+            _forget(self._pw)
+            with _spawning:
+                before = _drivers()
+                self._pw = sync_playwright().start()
+                self.driver_pid = next(iter(_drivers() - before), None)
+            self._browser = None
+        return super().browser
+
+    @contextmanager
+    def context(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[BrowserContext]:
+        try:
+            ctx = self._new_context(allowed_hosts, storage_state)
+        except PlaywrightError:
+            if not self._driver_gone():
+                raise
+            # An idle thread learns that its driver was stopped only at its next call: once more, on a new one.
+            ctx = self._new_context(allowed_hosts, storage_state)
+        try:
+            yield ctx
+        finally:
+            try:
+                ctx.close()
+            except PlaywrightError:
+                if not self._driver_gone():
+                    raise  # else the context went with its Chromium and its driver: nothing is left to close
+
+    def _driver_gone(self) -> bool:
+        """Whether this thread's Playwright driver has ended: its process is gone (the client notices only
+        at its next call), or the client saw it go (its dispatcher greenlet exited, playwright._impl._greenlets;
+        there is no public way to ask)."""
+        fiber = getattr(self._pw, "_dispatcher_fiber", None)
+        return bool(fiber is not None and fiber.dead) or (self.driver_pid is not None and not _alive(self.driver_pid))
+
+    def stop_driver(self) -> None:
+        """Stop this thread's Playwright driver, so that a call it waits on over a dead Chromium's
+        DevTools connection ends now (measured: such a call can wait for minutes) and the run is retried."""
+        if self.driver_pid:
+            try:
+                os.kill(self.driver_pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _launch(self) -> None:
         # Closing this browser later only disconnects this thread: the shared Chromium stays.
-        self._browser = self._pw.chromium.connect_over_cdp(self.shared.cdp_url())
+        url = self.shared.cdp_url()
+        try:
+            self._browser = self._pw.chromium.connect_over_cdp(url)
+        except PlaywrightError:
+            # This thread saw the old Chromium go before its owner did: connect to the next one.
+            self._browser = self._pw.chromium.connect_over_cdp(self.shared.cdp_url(other_than=url))
+
+
+_spawning = threading.Lock()
+"""Held while a thread starts its Playwright driver, so that the new driver process is known by its pid."""
+
+
+def _drivers() -> set[int]:
+    """This process's Playwright drivers (its ``node`` children)."""
+    out = set()
+    me = str(os.getpid())
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().startswith("node") and \
+                        (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == me:
+                    out.add(int(d.name))
+            except (OSError, IndexError):
+                pass
+    return out
+
+
+def _forget(pw) -> None:
+    """Let go of a sync Playwright whose driver died. Its event loop stays marked as running in this
+    thread (it was stopped mid-call), and a new sync Playwright refuses to start under a running loop."""
+    try:
+        pw.stop()
+    except Exception:  # noqa: BLE001 - the driver is gone: there is nothing to stop cleanly
+        pass
+    asyncio.events._set_running_loop(None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
