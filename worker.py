@@ -144,8 +144,8 @@ def serve_shared(args, settings, conn: Redis) -> None:
     SIGTERM: every thread finishes the run in hand and takes no other."""
     from rpa.shared import SharedChromium, SharedRuntime
 
+    base = Resources(settings)  # its own browser is never started: the threads share one
     shared = SharedChromium(settings).start()
-    base = Resources(settings)  # its own browser is never started: the threads use the shared one
     base.with_runtime(base.runtime)  # the shared parts (database, graphs...) made once, before any thread
     stopping = threading.Event()
     workers: dict[int, Worker] = {}

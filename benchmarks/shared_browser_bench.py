@@ -319,7 +319,8 @@ def measure(model: str, n: int, common: list[str], box: Path) -> dict:
         if p.returncode:
             raise RuntimeError(f"a host of model {model} exited {p.returncode}")
         results += json.loads(next(line for line in out.splitlines() if line.startswith("RESULT"))[7:])
-    return {"pss_mib": pss / 1024, "by": {k: round(v / 1024) for k, v in sorted(by.items())}, "wall_s": time.monotonic() - t0, "to_ready_s": to_ready,
+    return {"pss_mib": pss / 1024, "by": {k: round(v / 1024) for k, v in sorted(by.items())},
+            "wall_s": time.monotonic() - t0, "to_ready_s": to_ready,
             "filled_s": statistics.mean(r["filled_s"] for r in results),
             "publish_s": statistics.mean(r["publish_s"] for r in results)}
 

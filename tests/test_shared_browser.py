@@ -61,8 +61,8 @@ def _browsers(pid: int) -> set[int]:
 def _start_two(env, shops, tag: str) -> tuple[list[str], list[str]]:
     accounts, images = shops
     titles = [f"{tag}桂花乌龙{i}" for i in range(2)]
-    runs = [env.start_run(acc, emp, Post(title=t, body="清香回甘。", images=images, topics=["冷泡茶"]), mode="auto")
-            for (emp, acc), t in zip(accounts, titles)]
+    runs = [env.start_run(acc, emp, Post(title=t, body="清香回甘。", images=images, topics=["冷泡茶"]),
+                          mode="auto") for (emp, acc), t in zip(accounts, titles)]
     return runs, titles
 
 
