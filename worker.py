@@ -3,7 +3,8 @@
 Worker model (measured, see docs/benchmarks.md): RQ's ``SimpleWorker`` runs jobs in the worker
 process itself, so one Chromium started with the worker serves every job and each run only pays for
 a fresh context. The forking worker would launch Chromium per job. Concurrency comes from running
-several worker processes, each with its own warm browser.
+several worker processes, each with its own warm browser, or (``OPC_RUNS_PER_WORKER`` > 1) several RQ
+workers on threads of one process sharing one Chromium (``rpa.shared``).
 
 Jobs are thin: they take ids, and hand over to ``graphs.runner`` and ``rpa.login``.
 """
@@ -11,16 +12,20 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import faulthandler
 import itertools
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker, Worker
 from rq.registry import StartedJobRegistry
+from rq.timeouts import TimerDeathPenalty
 
 from core import logs
 from core.private import restrict_process
@@ -31,11 +36,16 @@ from rpa.process import Resources
 log = logging.getLogger("worker")
 
 _resources: Resources | None = None
+_thread = threading.local()
+"""A run thread's own resources when the worker serves several runs at once (``serve_shared``)."""
 
 
 def resources() -> Resources:
     """The process's resources; started lazily so a job also runs under a plain forking worker."""
     global _resources
+    mine = getattr(_thread, "resources", None)
+    if mine is not None:
+        return mine
     if _resources is None:
         _resources = Resources(get_settings()).start()
         atexit.register(_resources.close)
@@ -86,26 +96,104 @@ def main(argv: list[str] | None = None) -> None:
         check_redis(conn)
     except RedisMisconfigured as e:
         sys.exit(f"worker: {e}")
+    if settings.runs_per_worker > 1 and not args.fork:
+        return serve_shared(args, settings, conn)
     if not args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
         resources()  # warm the browser before the first job arrives
+    name = f"{args.name}-{os.getpid()}" if args.name else None
+    work(Worker if args.fork else SimpleWorker, name, settings, conn, args.burst)
+
+
+def work(worker_class: type[Worker], name: str | None, settings, conn: Redis, burst: bool,
+         stopping: threading.Event | None = None, on_worker=None) -> None:
+    """RQ's work loop, started again whenever it breaks off on a Redis error."""
     for life in itertools.count():
         # RQ's work loop gives up on a Redis error outside its dequeue (the heartbeat, a job's result):
         # the worker process, and its warm browser, stay; a new RQ worker takes over once Redis answers.
-        worker_class = Worker if args.fork else SimpleWorker
         # A fresh RQ name per process and per life: the name of a worker that was killed stays registered
         # in Redis for minutes, and RQ refuses to start a second worker under a live-looking name.
-        name = f"{args.name}-{os.getpid()}-{life}" if args.name else None
-        worker = worker_class([queue_for(settings, conn)], connection=conn, name=name)
+        worker = worker_class([queue_for(settings, conn)], connection=conn, name=f"{name}-{life}" if name else None)
         worker.max_connection_wait_time = RECONNECT_MAX_S
+        if on_worker:
+            on_worker(worker)
         try:
-            worker.work(burst=args.burst, with_scheduler=False)
+            worker.work(burst=burst, with_scheduler=False)
         except RedisError as e:
             log.warning("worker %s lost Redis (%s)", worker.name, type(e).__name__)
-        if args.burst or getattr(worker, "_shutdown_requested_date", None) is not None:
+        if burst or getattr(worker, "_shutdown_requested_date", None) is not None or (stopping and stopping.is_set()):
             return  # asked to stop (SIGTERM, Ctrl+C), or a burst is done
         log.warning("worker %s stopped without being asked; starting again once Redis answers", worker.name)
         wait_for_redis(conn)
         _forget(worker, settings, conn)
+
+
+class ThreadWorker(SimpleWorker):
+    """An RQ worker on a thread of a worker process that serves several runs at once. Signals reach only
+    the main thread (``serve_shared`` takes them for all), and so does SIGALRM, RQ's usual job time
+    limit: the limit is a timer that raises in the job's thread instead."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+
+def serve_shared(args, settings, conn: Redis) -> None:
+    """``OPC_RUNS_PER_WORKER`` RQ workers on threads of this process, sharing one Chromium; each thread
+    has its own Playwright connection to it and gives each run its own context (``rpa.shared``).
+    SIGTERM: every thread finishes the run in hand and takes no other."""
+    from rpa.shared import SharedChromium, SharedRuntime
+
+    base = Resources(settings)  # its own browser is never started: the threads share one
+    shared = SharedChromium(settings).start()
+    base.with_runtime(base.runtime)  # the shared parts (database, graphs...) made once, before any thread
+    stopping = threading.Event()
+    workers: dict[int, Worker] = {}
+
+    def serve(k: int) -> None:
+        runtime = SharedRuntime(settings, shared).start()
+        _thread.resources = base.with_runtime(runtime)
+        name = f"{args.name}-{os.getpid()}-{k}" if args.name else None
+        try:
+            work(ThreadWorker, name, settings, conn, args.burst, stopping, lambda w: workers.__setitem__(k, w))
+        finally:
+            try:
+                runtime.stop()
+            except Exception:  # noqa: BLE001 - its Playwright may be gone already; the process is leaving
+                log.warning("run thread %s: its browser connection did not close cleanly", k, exc_info=True)
+
+    def stop(signum, frame) -> None:
+        log.info("worker: %s, stopping once the runs in hand are done", signal.Signals(signum).name)
+        stopping.set()
+        for w in list(workers.values()):
+            w._stop_requested = True  # RQ's own flag: leave the loop after the job in hand
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1`: every run thread's stack, to the log
+    threads = [threading.Thread(target=serve, args=(k,), name=f"runs-{k}", daemon=True)
+               for k in range(settings.runs_per_worker)]
+    for t in threads:
+        t.start()
+    # A thread waiting on the queue only notices a stop when its wait ends: once no run is in hand, the
+    # process leaves (the idle threads are daemons), and Playwright's drivers take Chromium with them.
+    while any(t.is_alive() for t in threads):
+        if stopping.is_set() and not any(t.is_alive() and _busy(workers.get(k)) for k, t in enumerate(threads)):
+            break
+        time.sleep(0.2)
+    for w in list(workers.values()):
+        try:
+            w.register_death()
+        except RedisError:
+            pass
+    shared.stop()
+
+
+def _busy(worker: Worker | None) -> bool:
+    try:
+        return worker is not None and worker.get_current_job_id() is not None
+    except RedisError:
+        return True
 
 
 def wait_for_redis(conn: Redis) -> None:

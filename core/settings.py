@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     runs_per_workspace: int = Field(default=8, ge=1)
     """Runs of one workspace in flight at once (a job waiting in the queue, or a run a worker holds); its other
     ready runs wait their turn, taken round-robin with other workspaces' (``core.fairshare``)."""
+    runs_per_worker: int = Field(default=1, ge=1)
+    """Runs one worker process takes at once. 1: one run at a time on the worker's own warm Chromium. More:
+    that many RQ workers on threads of one process, sharing one Chromium, each run in its own context
+    (``rpa.shared``; measured in docs/benchmarks.md, shared_browser_bench)."""
 
     # Pushes to the owner (core.notify): a group-bot webhook; its URL is its key, so it is a secret.
     notify_webhook_url: SecretStr | None = None

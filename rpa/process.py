@@ -1,6 +1,7 @@
 """What a worker process holds for all its jobs: settings, DB, Redis, the warm browser, the vault."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,6 +48,15 @@ class Resources:
         from graphs import GRAPHS
 
         return {name: build(self.checkpointer) for name, build in GRAPHS.items()}
+
+    def with_runtime(self, runtime: BrowserRuntime) -> "Resources":
+        """These resources with another browser: a run thread's own connection to the worker's shared
+        Chromium (``rpa.shared``). The database, Redis, the vault and the compiled graphs are made here once
+        and shared by the threads (each is safe to use from several threads)."""
+        self.db, self.redis, self.vault, self.graphs  # noqa: B018 - made before the copies share them
+        twin = copy.copy(self)
+        twin.runtime = runtime
+        return twin
 
     def start(self) -> "Resources":
         self.runtime.start()

@@ -93,14 +93,18 @@ class BrowserRuntime:
 
     @contextmanager
     def context(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[BrowserContext]:
-        ctx = self.browser.new_context(storage_state=storage_state, viewport=VIEWPORT, locale="zh-CN",
-                                       timezone_id=self.settings.timezone, accept_downloads=False,
-                                       proxy=proxy_settings(self._fence.url, allowed_hosts))
-        ctx.set_default_timeout(self.settings.browser_timeout_ms)
+        ctx = self._new_context(allowed_hosts, storage_state)
         try:
             yield ctx
         finally:
             ctx.close()
+
+    def _new_context(self, allowed_hosts: list[str], storage_state: dict | None) -> BrowserContext:
+        ctx = self.browser.new_context(storage_state=storage_state, viewport=VIEWPORT, locale="zh-CN",
+                                       timezone_id=self.settings.timezone, accept_downloads=False,
+                                       proxy=proxy_settings(self._fence.url, allowed_hosts))
+        ctx.set_default_timeout(self.settings.browser_timeout_ms)
+        return ctx
 
     @contextmanager
     def agent_browser(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[AgentBrowser]:
