@@ -161,6 +161,7 @@ def _request(path: str, ids: dict, tmp) -> dict:
         "/api/{kind}/{target_id}/drag": {"json": {"points": [[0.1 + 0.2 * i, 0.5, 100 * i] for i in range(5)]}},
         "/api/{kind}/{target_id}/tap": {"json": {"x": 0.5, "y": 0.5}},
         "/api/{kind}/{target_id}/text": {"json": {"text": "乙"}},
+        "/api/{kind}/{target_id}/back": {"json": {"finished": False}},
         "/api/tasks/{task_id}/runs/{index}": {"json": {"title": "乙改的标题"}},
         "/api/books/records/{record_id}": {"json": {"amount": "1.00"}},
         "/api/books/expenses/{record_id}": {"json": {"amount": "1.00"}},
