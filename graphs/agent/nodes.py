@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import time
-from typing import Literal
+from typing import Callable, Literal
 from urllib.parse import urlsplit
 
 from langgraph.runtime import Runtime
@@ -300,7 +300,7 @@ def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
                           {"action": "press", "target": held["target"], "label": held["action"]}]}
 
 
-def _confirm(ctx: RunContext, page: Page, clicked: Locator, asks_code) -> None:
+def _confirm(ctx: RunContext, page: Page, clicked: Locator, asks_code: Callable[[], bool]) -> None:
     """The site's own 确定要…吗？ after the approved click is the same action: answered 确定. Looked for until
     it shows, or the clicked element is gone (its form closed or the page moved on: no dialog came with it),
     or ``CONFIRM_MS`` has passed. A dialog that asks for a code (``asks_code()``) is no 确定要…吗？: its 确定
