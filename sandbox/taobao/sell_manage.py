@@ -13,7 +13,8 @@ Fault switch ``sms_check_on_save``: a price save answers ``NEED_SMS_VERIFY`` and
 (「为了你的账号安全，请输入发送到 138****5678 的短信验证码」, 请输入验证码, 获取验证码, 确定), as the real back-end's
 risk control does (real-sites-interaction.md lists 安全验证 / 验证码 among its words; the dialog's markup is GUESS).
 The shop makes the held save once the right code comes back (once: the check is then gone); a wrong one is
-answered 验证码错误. The code is the replica's last SMS code (``/__sandbox__/sms-code``).
+answered 验证码错误. The code is the replica's last SMS code (``/__sandbox__/sms-code``). Fault switch ``sms_check_pages``: the next N
+loads of 出售中的宝贝 put the same dialog over the list (a right code closes it; nothing is saved by it).
 
 Every change the shop accepts is logged (``World.edits``, in ``/__sandbox__/state``) so a test can count them.
 """
@@ -74,9 +75,10 @@ def list_page(shelf: str, items: list[Item], tabs: str) -> str:
  <tbody>{rows}</tbody></table></div>"""
 
 
-def config(faults: dict) -> dict:
+def config(faults: dict, page_check: str | None = None) -> dict:
+    """The page's settings; ``page_check``: the token of a 安全验证 the list asks on load (``sms_check_pages``)."""
     return {"editUrl": EDIT, "shelfUrl": SHELF, "moved": bool(faults.get("price_field_moved")),
-            "checkSendUrl": CHECK_SEND, "checkUrl": CHECK}
+            "checkSendUrl": CHECK_SEND, "checkUrl": CHECK, "checkPhone": CHECK_PHONE, "pageCheck": page_check}
 
 
 def router(world) -> APIRouter:
@@ -147,7 +149,7 @@ def router(world) -> APIRouter:
             return {"success": False, "code": "WRONG_CODE", "message": "验证码错误"}
         if outcome == "gone":
             return {"success": False, "message": CHECK_GONE}
-        return {"success": True, "message": "修改成功", "value": value}
+        return {"success": True, "message": "修改成功" if value else "验证成功", "value": value}
 
     @api.post(SHELF)
     async def shelf(request: Request):

@@ -32,12 +32,13 @@ DEFAULT_FAULTS = {
     "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
     "price_field_moved": False,   # 出售中的宝贝: the price editor is a 修改价格 dialog with another field (sell_manage)
     "sms_check_on_save": False,   # 出售中的宝贝: saving a price asks 安全验证 (an SMS code) before the shop takes it
+    "sms_check_pages": 0,         # the next N loads of 出售中的宝贝 ask 安全验证 (an SMS code) over the list
     **INBOUND_FAULTS,             # 评价管理 / 问大家 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
                     "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,
                     "low_price": "5.00", **INBOUND_SETTINGS}
-INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")
+INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload", "sms_check_pages")
 STR_SETTINGS = ("login_password", "locked_price", "low_price")
 REVIEWED_ITEMS = [("652301234567", "明前龙井 250g 礼盒装"), ("652301234568", "手工紫砂壶 西施壶 220ml")]
 """Items the replica's shop sells from the start, for reviews and questions to land on (GUESS content)."""
@@ -180,8 +181,9 @@ class World(BaseWorld):
             self.edits.append({"item_id": item.id, "field": field, "old": str(old), "new": str(value)})
 
     # -- 安全验证 before a save (fault ``sms_check_on_save``) ---------------------------------------------
-    def hold_for_code(self, user: str, item: Item, field: str, value) -> str:
-        """A save the shop takes only after an SMS code: the token the page's 安全验证 dialog sends back."""
+    def hold_for_code(self, user: str, item: Item | None, field: str = "", value=None) -> str:
+        """A save the shop takes only after an SMS code (no ``item``: a page that asks before it may be used):
+        the token the page's 安全验证 dialog sends back."""
         token = secrets.token_hex(12)
         with self.lock:
             self.code_checks[token] = {"user": user, "item": item, "field": field, "value": value, "code": None}
@@ -209,6 +211,8 @@ class World(BaseWorld):
                 return "wrong", ""
             del self.code_checks[token]
             self.check_counts["passed"] += 1
+        if check["item"] is None:
+            return "passed", ""
         self.edit_item(check["item"], check["field"], check["value"])
         return "passed", str(check["value"])
 

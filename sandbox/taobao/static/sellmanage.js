@@ -41,7 +41,8 @@
   }
 
   // 安全验证 (fault sms_check_on_save): the shop holds the save until the SMS code comes back with its token.
-  function codeCheck(token, phone, done) {
+  // A page that asks before it may be used (``locked``) has no 取消: only the right code closes it.
+  function codeCheck(token, phone, done, locked) {
     var box = document.createElement("div");
     box.className = "sms-check";
     box.innerHTML = '<p class="sms-check-tip"></p><div class="sms-check-row">' +
@@ -51,6 +52,7 @@
       '<p class="sms-check-error" role="alert" hidden></p>';
     box.querySelector(".sms-check-tip").textContent = "为了你的账号安全，请输入发送到 " + phone + " 的短信验证码";
     var d = dialog("安全验证", box, "确定");
+    if (locked) d.querySelector(".cancel").remove();
     var send = box.querySelector(".send-code"), input = box.querySelector(".sms-code");
     var error = box.querySelector(".sms-check-error");
     function say(text) { error.textContent = text; error.hidden = !text; }
@@ -80,6 +82,7 @@
       });
     });
   }
+  if (cfg.pageCheck) codeCheck(cfg.pageCheck, cfg.checkPhone, function () {}, true);
 
   function save(itemId, field, input, done) {
     return function () {
