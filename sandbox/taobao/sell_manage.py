@@ -14,7 +14,8 @@ Fault switch ``sms_check_on_save``: a price save answers ``NEED_SMS_VERIFY`` and
 risk control does (real-sites-interaction.md lists 安全验证 / 验证码 among its words; the dialog's markup is GUESS).
 The shop makes the held save once the right code comes back (once: the check is then gone); a wrong one is
 answered 验证码错误. The code is the replica's last SMS code (``/__sandbox__/sms-code``). Fault switch ``sms_check_pages``: the next N
-loads of 出售中的宝贝 put the same dialog over the list (a right code closes it; nothing is saved by it).
+loads of 出售中的宝贝 put the same dialog over the list, there again after a reload until a right code closes it
+(nothing is saved by it).
 
 Every change the shop accepts is logged (``World.edits``, in ``/__sandbox__/state``) so a test can count them.
 """

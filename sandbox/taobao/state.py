@@ -190,6 +190,15 @@ class World(BaseWorld):
             self.check_counts["shown"] += 1
         return token
 
+    def page_check(self, user: str) -> str | None:
+        """The 安全验证 the seller's list asks before it may be used: the one still open for ``user`` (a reload
+        does not get past it), else a new one when ``sms_check_pages`` fires."""
+        with self.lock:
+            open_check = next((t for t, c in self.code_checks.items() if c["user"] == user and c["item"] is None), None)
+        if open_check or not self.take("sms_check_pages"):
+            return open_check
+        return self.hold_for_code(user, None)
+
     def send_check_code(self, user: str, token: str) -> bool:
         """获取验证码: a new code for the held save (readable by tests as the last SMS code)."""
         with self.lock:
