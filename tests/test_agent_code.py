@@ -3,6 +3,7 @@ coming up when the approved 保存 is pressed is answered with the code the owne
 is saved once, and the code is nowhere in what the run keeps or shows."""
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from pathlib import Path
 
@@ -14,6 +15,11 @@ from tests.core_fixtures import wait_until
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
 
 CHECK_WORDS = "为了你的账号安全，请输入发送到 138****5678 的短信验证码"
+
+
+def _has(text: str, code: str) -> bool:
+    """The code as a number of its own in ``text`` (not six digits inside a longer id or time)."""
+    return re.search(rf"(?<!\d){code}(?!\d)", text) is not None
 
 
 def _code_step(api, run_id: str, says: str = CHECK_WORDS) -> dict:
@@ -59,7 +65,7 @@ def test_a_code_check_after_the_approved_save_is_answered_from_the_phone_and_the
     kept = [*shown, *(f"{t.saw} {t.decided} {t.did}" for t in steps), *(f"{a.step} {a.path}" for a in artifacts),
             *(str(r.body) for r in shop["llm"].requests),
             *(p.read_text(errors="replace") for p in Path(agent_env.stack.data_dir).glob("*.log"))]
-    assert not [k[:80] for k in kept if code in k or wrong in k]  # the code: only in the site's field
+    assert not [k[:80] for k in kept if _has(k, code) or _has(k, wrong)]  # the code: only in the site's field
 
 
 def test_a_code_check_over_the_list_stops_the_agent_and_her_code_lets_it_go_on_to_the_price(agent_env, shop):
@@ -81,4 +87,4 @@ def test_a_code_check_over_the_list_stops_the_agent_and_her_code_lets_it_go_on_t
     with agent_env.db() as s:
         steps = s.query(AgentStep).filter_by(run_id=run_id).all()
     kept = [page, *(f"{t.saw} {t.decided} {t.did}" for t in steps), *(str(r.body) for r in shop["llm"].requests)]
-    assert not [k[:80] for k in kept if code in k]
+    assert not [k[:80] for k in kept if _has(k, code)]
