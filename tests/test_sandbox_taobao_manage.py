@@ -120,3 +120,22 @@ def test_the_adapter_sees_the_code_check_and_enters_the_owners_code_refused_then
     assert adapter.code_prompt(page) is None
     assert [e["new"] for e in tb.state()["edits"]] == ["29.90"]
 
+
+
+def test_with_the_list_check_on_the_list_asks_the_code_again_after_a_reload_until_it_is_given(page, tb):
+    tb.faults(sms_check_pages=1)
+    tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    check = page.get_by_role("dialog", name="安全验证")
+    expect(check).to_contain_text("为了你的账号安全，请输入发送到 138****5678 的短信验证码")
+    expect(check.get_by_role("button", name="取消")).to_have_count(0)
+    page.reload()
+    check.get_by_role("button", name="获取验证码").click()
+    code = wait_until(tb.sms_code, timeout=15, what="the SMS code the replica sent")
+    check.get_by_placeholder("请输入验证码").fill(code)
+    check.get_by_role("button", name="确定").click()
+    expect(check).to_have_count(0)
+    page.reload()
+    expect(page.get_by_text("桂花图案手机壳")).to_be_visible()
+    expect(check).to_have_count(0)
+    assert tb.state()["code_checks"] == {"shown": 1, "passed": 1, "wrong": 0}
