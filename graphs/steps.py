@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core import ledger
 from core.db import transaction
+from core.errors import CodeRequired, ContentRejected
 from compliance import gate
 from core.models import Account, Approval, Employee, LedgerEntry, Run, new_id, utcnow
 from core.queue import enqueue_login
@@ -26,12 +27,14 @@ from employees.settings import of_employee
 from graphs.context import RunContext
 from llm.client import LLM
 from rpa import press_guard, stall
-from rpa.handoff import Waiting
+from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, run_folder, shoot
 from rpa.takeover import slider_area, take_over  # noqa: F401  (slider_area: the run's and the login's)
 
 SLIDER_WAIT_MS = 5_000
 """How long a site may take to accept a good drag (it checks it on its server first)."""
+CODE_TRIES = 3
+"""Codes the owner may type before the run stops (a refused one is asked for again with the site's words)."""
 
 
 def fingerprint(content: dict) -> str:
@@ -131,6 +134,22 @@ def owner_drags_slider(ctx: RunContext, run: Run, adapter, page, prompt: str) ->
               ctx.settings.code_timeout_s, area=lambda: slider_area(adapter.slider_box(page)),
               passed=lambda: adapter.slider_gone(page), reset=lambda: adapter.slider_retry(page),
               judge_s=SLIDER_WAIT_MS / 1000)
+
+
+def owner_gives_code(ctx: RunContext, run: Run, adapter, page, prompt: str, giving_up: str = "没有发布") -> None:
+    """The site wants a code (an SMS to the owner's phone) before it goes on: she types it on the phone
+    (``ask_code``: the run shows 等待验证码 and the phone a code box), the adapter enters it (``enter_code``).
+    The code is in no screenshot, record or log of ours: only the page's field gets it."""
+    who = Waiting(run_id=run.id, fence=ctx.fence, giving_up=giving_up)
+    for _ in range(CODE_TRIES):
+        shoot_run(ctx, run, page, "code")
+        code = ask_code(ctx.db, who, prompt, ctx.settings.code_timeout_s)
+        try:
+            adapter.enter_code(page, code)
+            return
+        except CodeRequired as again:
+            prompt = again.message
+    raise ContentRejected(f"验证码连续{CODE_TRIES}次不正确，已停止，{giving_up}", site=run.site, url=page.url)
 
 
 def owner_takes_over(ctx: RunContext, run: Run, adapter, page, prompt: str) -> dict:

@@ -2,8 +2,12 @@
 field (fault switch) still edits the price through its new dialog."""
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
+from core.errors import CodeRequired
+from sites.taobao import TaobaoAdapter
+from tests.core_fixtures import wait_until
 from tests.taobao_sandbox_fixtures import IN_STOCK, ON_SALE, chromium, context, open_logged_in, page, replica, tb  # noqa: F401
 
 
@@ -68,3 +72,70 @@ def test_with_the_price_field_moved_the_price_is_edited_in_a_dialog_with_another
     dialog.get_by_placeholder("请输入新价格").fill("19.9")
     dialog.get_by_role("button", name="保存").click()
     expect(_row(page, item).locator(".item-price")).to_have_text("¥19.90")
+
+
+def test_with_the_code_check_on_a_price_is_saved_only_after_the_right_sms_code_and_once(page, tb):
+    tb.faults(sms_check_on_save=True)
+    item = tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    _row(page, item).get_by_role("button", name="编辑价格").click()
+    editor = page.get_by_role("dialog", name="编辑价格")
+    editor.get_by_label("价格").fill("19.9")
+    editor.get_by_role("button", name="保存").click()
+    check = page.get_by_role("dialog", name="安全验证")
+    expect(check).to_contain_text("为了你的账号安全，请输入发送到 138****5678 的短信验证码")
+    assert tb.sms_code() is None and tb.state()["edits"] == []  # nothing sent, nothing saved yet
+    check.get_by_role("button", name="获取验证码").click()
+    expect(check.get_by_role("button", name="获取验证码")).to_have_count(0)  # counting down: 60秒后重新获取
+    code = tb.sms_code()
+    check.get_by_placeholder("请输入验证码").fill("000000" if code != "000000" else "999999")
+    check.get_by_role("button", name="确定").click()
+    expect(check.get_by_role("alert")).to_have_text("验证码错误")
+    assert tb.state()["edits"] == []
+    check.get_by_placeholder("请输入验证码").fill(code)
+    check.get_by_role("button", name="确定").click()
+    expect(check).to_have_count(0)
+    expect(_row(page, item).locator(".item-price")).to_have_text("¥19.90")
+    assert tb.state()["edits"] == [{"item_id": item["id"], "field": "price", "old": "29.90", "new": "19.90"}]
+    assert tb.state()["code_checks"] == {"shown": 1, "passed": 1, "wrong": 1}
+
+
+def test_the_adapter_sees_the_code_check_and_enters_the_owners_code_refused_then_accepted(page, tb):
+    tb.faults(sms_check_on_save=True)
+    item = tb.stock("桂花图案手机壳", price="29.90")
+    adapter = TaobaoAdapter(tb.url)
+    open_logged_in(page, tb, ON_SALE)
+    assert adapter.code_prompt(page) is None
+    _row(page, item).get_by_role("button", name="编辑价格").click()
+    page.get_by_role("dialog", name="编辑价格").get_by_role("button", name="保存").click()
+    expect(page.get_by_role("dialog", name="安全验证")).to_be_visible()
+    assert adapter.code_prompt(page) == "淘宝要求安全验证：为了你的账号安全，请输入发送到 138****5678 的短信验证码"
+    adapter.request_code(page)
+    code = wait_until(tb.sms_code, timeout=15, what="the SMS code the replica sent")
+    with pytest.raises(CodeRequired) as refused:
+        adapter.enter_code(page, "000000" if code != "000000" else "999999")
+    assert refused.value.message == "淘宝提示：验证码错误，请重新输入短信验证码"
+    assert page.get_by_placeholder("请输入验证码").input_value() == ""  # the refused code is not left on the page
+    adapter.enter_code(page, code)
+    assert adapter.code_prompt(page) is None
+    assert [e["new"] for e in tb.state()["edits"]] == ["29.90"]
+
+
+
+def test_with_the_list_check_on_the_list_asks_the_code_again_after_a_reload_until_it_is_given(page, tb):
+    tb.faults(sms_check_pages=1)
+    tb.stock("桂花图案手机壳", price="29.90")
+    open_logged_in(page, tb, ON_SALE)
+    check = page.get_by_role("dialog", name="安全验证")
+    expect(check).to_contain_text("为了你的账号安全，请输入发送到 138****5678 的短信验证码")
+    expect(check.get_by_role("button", name="取消")).to_have_count(0)
+    page.reload()
+    check.get_by_role("button", name="获取验证码").click()
+    code = wait_until(tb.sms_code, timeout=15, what="the SMS code the replica sent")
+    check.get_by_placeholder("请输入验证码").fill(code)
+    check.get_by_role("button", name="确定").click()
+    expect(check).to_have_count(0)
+    page.reload()
+    expect(page.get_by_text("桂花图案手机壳")).to_be_visible()
+    expect(check).to_have_count(0)
+    assert tb.state()["code_checks"] == {"shown": 1, "passed": 1, "wrong": 0}

@@ -4,6 +4,11 @@ The agent (browser-use, ``rpa.agent_session``) never makes an irreversible click
 ``act`` returns; the owner decides on a card; ``press`` brings the page back by replaying the agent's own
 steps without the model, writes the ledger's intent and clicks. A ``press`` that finds its intent already
 written (a crash after it) does not click again: the agent goes on and reads the site first.
+
+What only the owner may pass is handed to her wherever it comes up: the site's slider (dragged on the phone)
+and its SMS code check (安全验证: she types the code on the phone, the worker enters it; the adapter says what
+one looks like, ``code_prompt``). A code check after the approved click is part of that click's action: the
+save it held goes through once, with her code.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import json
 import logging
 import re
 import time
-from typing import Literal
+from typing import Callable, Literal
 from urllib.parse import urlsplit
 
 from langgraph.runtime import Runtime
@@ -30,8 +35,8 @@ from errands.models import AgentStep
 from errands.task import NO_MODEL, Errand
 from graphs.agent.state import AgentState
 from graphs.context import RunContext
-from graphs.steps import (capture_submitted, claim_press, load_run, owned, owner_drags_slider, owner_takes_over,
-                          pressing, shoot_run)
+from graphs.steps import (capture_submitted, claim_press, load_run, owned, owner_drags_slider, owner_gives_code,
+                          owner_takes_over, pressing, shoot_run)
 from llm.client import LLM
 from rpa.agent_guard import Budget, Guard
 from rpa.agent_replay import Mismatch, locate, replay
@@ -51,8 +56,12 @@ AFTER_PRESS = "主人已批准，系统已经执行了「{action}」。请先看
 MAYBE_PRESSED = "上一次批准的「{action}」可能已经执行过（系统中途重启）。请先在网站上确认结果，不要重复操作；完成后调用 done。"
 SLIDER_PROMPT = "网站弹出了安全验证滑块，请按住滑块拖到最右边，员工随后接着做"
 SLIDER_SEEN = "网站弹出了安全验证滑块，交给主人在手机上拖动"
+CODE_SEEN = "网站弹出了安全验证，要求输入短信验证码，交给主人在手机上输入"
+CODE_ASKED = "请主人在手机上输入短信验证码"
 SLIDERS_MAX = 3
-"""Sliders one stretch of the agent may meet: the owner passes each, but a site that keeps asking is stopped."""
+"""Sliders or code checks one stretch of the agent may meet: the owner passes each, but a site that keeps
+asking is stopped."""
+AFTER_CODE = "网站刚才要求的短信验证已由主人通过（系统已填入验证码）。请从当前页面继续任务，之前做过的操作如果页面上已经生效就不要重复；完成后调用 done。"
 AFTER_SLIDER = "网站刚才弹出的安全验证已由主人通过。请从当前页面继续任务，之前做过的操作如果页面上已经生效就不要重复；完成后调用 done。"
 TAKE_OVER_PROMPT = "你已接管「{action}」前的页面（员工没有点它）：在画面上点击、输入，做完后点「交还给员工」，或「我已做完，结束任务」"
 HANDED_BACK = ("主人接管了页面，亲手操作后交还给你（之前等待批准的「{action}」系统没有执行，主人可能已经自己做了）。"
@@ -117,6 +126,8 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
             page.goto(state["url"])
     if _slider_up(adapter, page):  # the first page came up under the site's slider
         page = _owner_drags(ctx, run, adapter, page)
+    elif _code_asked(adapter, page):  # ... or asking for a code
+        _owner_codes(ctx, run, adapter, page, state.get("steps", 0), "员工没有再操作网站")
     start_url = page.url
     guard = Guard(_budget(ctx, run), adapter.allowed_hosts(), steps_before=state.get("steps", 0),
                   tokens_before=state.get("tokens", 0), cost_before=state.get("cost", 0.0))
@@ -128,12 +139,17 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
         if segment.outcome != "blocked":
             break
         # The site's slider over the page: the owner drags it on the phone (the form workflows' hand-off),
-        # the agent goes on from the page it lets through.
-        _record_step(ctx, run, {"n": guard.steps_before + segment.steps, "url": page.url, "saw": segment.text,
-                                "decided": "", "did": ["请主人在手机上拖动安全验证滑块"]}, None)
-        page = _owner_drags(ctx, run, adapter, page)
+        # the agent goes on from the page it lets through. Its code check: she types the code on the phone.
+        n = guard.steps_before + segment.steps
+        if segment.text == CODE_SEEN:
+            _owner_codes(ctx, run, adapter, page, n, "员工没有再操作网站")
+        else:
+            _record_step(ctx, run, {"n": n, "url": page.url, "saw": segment.text, "decided": "",
+                                    "did": ["请主人在手机上拖动安全验证滑块"]}, None)
+            page = _owner_drags(ctx, run, adapter, page)
         guard.go_on(segment.steps, segment.tokens, segment.cost)
-        segment = _segment(ctx, run, errand, adapter, page, guard, page.url, AFTER_SLIDER)
+        segment = _segment(ctx, run, errand, adapter, page, guard, page.url,
+                           AFTER_CODE if segment.text == CODE_SEEN else AFTER_SLIDER)
     if segment.outcome == "blocked":
         raise AgentStopped(f"网站连续{SLIDERS_MAX + 1}次弹出安全验证，已停止", site=run.site)
     used = {**taken, "steps": guard.steps_before + segment.steps, "tokens": guard.tokens_before + segment.tokens,
@@ -151,16 +167,39 @@ def act(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
 
 def _segment(ctx: RunContext, run: Run, errand: Errand, adapter, page: Page, guard: Guard, start_url: str,
              note: str):
-    """One stretch of the agent from ``start_url``, watched for the site's slider over the page."""
+    """One stretch of the agent from ``start_url``, watched for the site's slider or code check over the page."""
     return run_segment(ctx.workbench.cdp_url, errand.brief(start_url, note), _model(ctx), guard,
                        lambda step, shot: _record_step(ctx, run, step, shot), _domains(adapter.allowed_hosts()),
-                       _secrets(ctx, run, adapter.base_url),
-                       watch=lambda: SLIDER_SEEN if _slider_up(adapter, page) else None)
+                       _secrets(ctx, run, adapter.base_url), watch=lambda: _owners_only(adapter, page))
+
+
+def _owners_only(adapter, page: Page) -> str | None:
+    """What the site put up that only the owner may pass, in the run's words; None when nothing."""
+    if _slider_up(adapter, page):
+        return SLIDER_SEEN
+    return CODE_SEEN if _code_asked(adapter, page) else None
 
 
 def _slider_up(adapter, page: Page) -> bool:
     """The site's slider over any tab of the page's browser (only sites that have one: ``slider_gone``)."""
     return hasattr(adapter, "slider_gone") and not adapter.slider_gone(page)
+
+
+def _code_asked(adapter, page: Page) -> str | None:
+    """The site's code check in any tab of the page's browser, in its own words (only sites that have one:
+    ``code_prompt``); None when none asks."""
+    return adapter.code_prompt(page) if hasattr(adapter, "code_prompt") else None
+
+
+def _owner_codes(ctx: RunContext, run: Run, adapter, page: Page, n: int, giving_up: str) -> None:
+    """The form workflows' code hand-off on the page that asks: 获取验证码 (the SMS goes to her phone), she
+    types the code on the phone, the adapter enters it. The step on the run page says so, never the code."""
+    prompt = _code_asked(adapter, page)
+    if prompt is None:  # gone meanwhile (the page moved on): nothing to pass
+        return
+    _record_step(ctx, run, {"n": n, "url": page.url, "saw": CODE_SEEN, "decided": "", "did": [CODE_ASKED]}, None)
+    adapter.request_code(page)
+    owner_gives_code(ctx, run, adapter, page, prompt, giving_up)
 
 
 def _owner_drags(ctx: RunContext, run: Run, adapter, page: Page) -> Page:
@@ -253,24 +292,29 @@ def press(state: AgentState, runtime: Runtime[RunContext]) -> AgentState:
     if claim.status == "intent":
         with pressing(ctx, page):
             button.click()
-        _confirm(ctx, page, button)
+        _confirm(ctx, page, button, lambda: _code_asked(adapter, page) is not None)
+        # The site's code check after the click holds what was approved: with her code it goes through, once.
+        _owner_codes(ctx, run, adapter, page, state.get("steps", 0), f"「{held['action']}」没有完成")
     return {"held": None, "presses": n, "trail": [], "url": page.url, "note": AFTER_PRESS.format(action=held["action"]),
             "recording": [*(state.get("recording") or []),
                           {"action": "press", "target": held["target"], "label": held["action"]}]}
 
 
-def _confirm(ctx: RunContext, page: Page, clicked: Locator) -> None:
+def _confirm(ctx: RunContext, page: Page, clicked: Locator, asks_code: Callable[[], bool]) -> None:
     """The site's own 确定要…吗？ after the approved click is the same action: answered 确定. Looked for until
     it shows, or the clicked element is gone (its form closed or the page moved on: no dialog came with it),
-    or ``CONFIRM_MS`` has passed."""
+    or ``CONFIRM_MS`` has passed. A dialog that asks for a code (``asks_code()``) is no 确定要…吗？: its 确定
+    waits for the owner's code."""
     button = page.get_by_role("dialog").get_by_role("button", name=CONFIRM)
     deadline = time.monotonic() + CONFIRM_MS / 1000
     while True:
         try:
             button.first.wait_for(state="visible", timeout=CONFIRM_SLICE_MS)
+            if asks_code():
+                return
             break
         except PlaywrightTimeoutError:
-            if time.monotonic() >= deadline or not _still_there(clicked):
+            if time.monotonic() >= deadline or not _still_there(clicked) or asks_code():
                 return
     with pressing(ctx, page):
         button.first.click()

@@ -18,10 +18,9 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, load_run, pressing, shoot_run,
-                          timed_start)
+from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, load_run, owner_gives_code,
+                          pressing, shoot_run, timed_start)
 from rpa import stall
-from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
 
@@ -29,7 +28,6 @@ from sites import adapter_for
 READ_BACK_MARGIN = timedelta(minutes=2)
 READ_BACK_TRIES = 4
 READ_BACK_PAUSE_S = 1.5
-CODE_TRIES = 3
 READ_BACK_STEP = "verified"
 """The step name of the site's own list, as screenshotted once the post is found there."""
 
@@ -90,24 +88,11 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
         try:
             with pressing(ctx, page):
                 adapter.submit(page)
-        except CodeRequired as asked:
-            _answer_codes(ctx, run, adapter, page, asked)
+        except CodeRequired as asked:  # the site wants a code before it publishes
+            owner_gives_code(ctx, run, adapter, page, asked.message)
     except LoginRequired:
         return {"needs_login": True}
     return {}  # the proof is the read-back in verify (with its screenshot of the site's own list)
-
-
-def _answer_codes(ctx: RunContext, run: Run, adapter, page, asked: CodeRequired) -> None:
-    """The site wants a code before it publishes: the owner types it on the phone, we enter it."""
-    for _ in range(CODE_TRIES):
-        shoot_run(ctx, run, page, "code")
-        code = ask_code(ctx.db, Waiting(run_id=run.id, fence=ctx.fence), asked.message, ctx.settings.code_timeout_s)
-        try:
-            adapter.enter_code(page, code)
-            return
-        except CodeRequired as again:
-            asked = again
-    raise ContentRejected(f"验证码连续{CODE_TRIES}次不正确，已停止，没有发布", site=run.site, url=page.url)
 
 
 def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:

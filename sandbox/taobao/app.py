@@ -100,7 +100,8 @@ def create_app(delays: bool = True) -> FastAPI:
         now = stats.site_now(world)  # stock shown net of what has sold by the data pages' clock
         items = [replace(i, quantity=trade.stock_of(world, i, now)) for i in world.items_of(who) if i.shelf == shelf]
         body = sell_manage.list_page(shelf, items, pages.list_tabs(shelf))
-        return seller(request, who, "我的宝贝", body, ("sellmanage.js",), sell_manage.config(world.faults),
+        check = world.page_check(who) if shelf == "on_sale" else None
+        return seller(request, who, "我的宝贝", body, ("sellmanage.js",), sell_manage.config(world.faults, check),
                       data_page=shelf)
 
     @app.get("/sell/ai/category.htm")

@@ -9,6 +9,14 @@ Fault switch ``price_field_moved``: the price popover is built differently (a di
 has another name, placeholder and id), as after a front-end release, so a replay that matched the old field
 by its attributes no longer finds it.
 
+Fault switch ``sms_check_on_save``: a price save answers ``NEED_SMS_VERIFY`` and the page shows the 安全验证 dialog
+(「为了你的账号安全，请输入发送到 138****5678 的短信验证码」, 请输入验证码, 获取验证码, 确定), as the real back-end's
+risk control does (real-sites-interaction.md lists 安全验证 / 验证码 among its words; the dialog's markup is GUESS).
+The shop makes the held save once the right code comes back (once: the check is then gone); a wrong one is
+answered 验证码错误. The code is the replica's last SMS code (``/__sandbox__/sms-code``). Fault switch ``sms_check_pages``: the next N
+loads of 出售中的宝贝 put the same dialog over the list, there again after a reload until a right code closes it
+(nothing is saved by it).
+
 Every change the shop accepts is logged (``World.edits``, in ``/__sandbox__/state``) so a test can count them.
 """
 from __future__ import annotations
@@ -28,6 +36,9 @@ from sandbox.taobao.rules import COOKIE
 
 EDIT = "/sell/manage/item/edit.json"  # GUESS: the real list saves through an mtop call
 SHELF = "/sell/manage/item/shelf.json"
+CHECK_SEND, CHECK = "/sell/manage/item/verify/send.json", "/sell/manage/item/verify.json"  # GUESS
+CHECK_PHONE = "138****5678"
+CHECK_GONE = "验证已失效，请重新操作"  # GUESS
 MAX_PRICE, MAX_QUANTITY = Decimal("100000000"), 100_000_000
 NOT_LOGIN = {"success": False, "code": "NOT_LOGIN", "message": "登录已失效，请重新登录"}
 
@@ -65,8 +76,10 @@ def list_page(shelf: str, items: list[Item], tabs: str) -> str:
  <tbody>{rows}</tbody></table></div>"""
 
 
-def config(faults: dict) -> dict:
-    return {"editUrl": EDIT, "shelfUrl": SHELF, "moved": bool(faults.get("price_field_moved"))}
+def config(faults: dict, page_check: str | None = None) -> dict:
+    """The page's settings; ``page_check``: the token of a 安全验证 the list asks on load (``sms_check_pages``)."""
+    return {"editUrl": EDIT, "shelfUrl": SHELF, "moved": bool(faults.get("price_field_moved")),
+            "checkSendUrl": CHECK_SEND, "checkUrl": CHECK, "checkPhone": CHECK_PHONE, "pageCheck": page_check}
 
 
 def router(world) -> APIRouter:
@@ -104,8 +117,40 @@ def router(world) -> APIRouter:
             return {"success": True, "message": "修改成功", "value": str(value)}
         else:
             return {"success": False, "message": "参数错误"}
+        if world.faults["sms_check_on_save"]:
+            token = world.hold_for_code(user, item, field, value)
+            return {"success": False, "code": "NEED_SMS_VERIFY", "token": token, "phone": CHECK_PHONE,
+                    "message": "为了你的账号安全，请完成安全验证"}
         world.edit_item(item, field, value)
         return {"success": True, "message": "修改成功", "value": str(value)}
+
+    async def checked(request: Request) -> tuple[str | None, dict]:
+        """The session's user and the 安全验证 dialog's call, after the site's think time."""
+        user = world.user_of(request.cookies.get(COOKIE, ""))
+        body = await request.json() if user else {}
+        await asyncio.sleep(world.delay(random.uniform(0.2, 0.6), 0.02))
+        return user, body
+
+    @api.post(CHECK_SEND)
+    async def send_check_code(request: Request):
+        user, body = await checked(request)
+        if not user:
+            return NOT_LOGIN
+        if not world.send_check_code(user, str(body.get("token", ""))):
+            return {"success": False, "message": CHECK_GONE}
+        return {"success": True, "message": "验证码已发送"}
+
+    @api.post(CHECK)
+    async def check(request: Request):
+        user, body = await checked(request)
+        if not user:
+            return NOT_LOGIN
+        outcome, value = world.pass_check(user, str(body.get("token", "")), str(body.get("code", "")).strip())
+        if outcome == "wrong":
+            return {"success": False, "code": "WRONG_CODE", "message": "验证码错误"}
+        if outcome == "gone":
+            return {"success": False, "message": CHECK_GONE}
+        return {"success": True, "message": "修改成功" if value else "验证成功", "value": value}
 
     @api.post(SHELF)
     async def shelf(request: Request):

@@ -31,12 +31,14 @@ DEFAULT_FAULTS = {
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "submit_script_error": False,  # the publish page's submit handler throws: nothing is sent, no answer comes
     "price_field_moved": False,   # 出售中的宝贝: the price editor is a 修改价格 dialog with another field (sell_manage)
+    "sms_check_on_save": False,   # 出售中的宝贝: saving a price asks 安全验证 (an SMS code) before the shop takes it
+    "sms_check_pages": 0,         # the next N loads of 出售中的宝贝 ask 安全验证 (an SMS code) over the list
     **INBOUND_FAULTS,             # 评价管理 / 问大家 replies (sandbox.common.inbound)
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "login_password": "tb123456",
                     "schedule_max_days": 14.0, "max_image_mb": 3.0, "locked_price": "99.00", "locked_quantity": 100,
                     "low_price": "5.00", **INBOUND_SETTINGS}
-INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload")
+INT_FAULTS = ("slider_pages", "slider_submits", "submit_failed", "slow_upload", "sms_check_pages")
 STR_SETTINGS = ("login_password", "locked_price", "low_price")
 REVIEWED_ITEMS = [("652301234567", "明前龙井 250g 礼盒装"), ("652301234568", "手工紫砂壶 西施壶 220ml")]
 """Items the replica's shop sells from the start, for reviews and questions to land on (GUESS content)."""
@@ -58,6 +60,8 @@ class World(BaseWorld):
             self.sliders: dict[str, str] = {}          # slider token -> cookie it blocks
             self.slider_counts = {"shown": 0, "passed": 0, "failed": 0}
             self.edits: list[dict] = []                # changes made on 出售中的宝贝 (sell_manage), in order
+            self.code_checks: dict[str, dict] = {}     # 安全验证 token -> {"user", "item", "field", "value", "code"}
+            self.check_counts = {"shown": 0, "passed": 0, "wrong": 0}
             self.inbox = Inbox(self, ("review", "question"), REVIEWED_ITEMS, digits_id(13), "review")
 
     def coerce(self, key: str, value, is_fault: bool):
@@ -176,6 +180,51 @@ class World(BaseWorld):
                 setattr(item, field, value)
             self.edits.append({"item_id": item.id, "field": field, "old": str(old), "new": str(value)})
 
+    # -- 安全验证 before a save (fault ``sms_check_on_save``) ---------------------------------------------
+    def hold_for_code(self, user: str, item: Item | None, field: str = "", value=None) -> str:
+        """A save the shop takes only after an SMS code (no ``item``: a page that asks before it may be used):
+        the token the page's 安全验证 dialog sends back."""
+        token = secrets.token_hex(12)
+        with self.lock:
+            self.code_checks[token] = {"user": user, "item": item, "field": field, "value": value, "code": None}
+            self.check_counts["shown"] += 1
+        return token
+
+    def page_check(self, user: str) -> str | None:
+        """The 安全验证 the seller's list asks before it may be used: the one still open for ``user`` (a reload
+        does not get past it), else a new one when ``sms_check_pages`` fires."""
+        with self.lock:
+            open_check = next((t for t, c in self.code_checks.items() if c["user"] == user and c["item"] is None), None)
+        if open_check or not self.take("sms_check_pages"):
+            return open_check
+        return self.hold_for_code(user, None)
+
+    def send_check_code(self, user: str, token: str) -> bool:
+        """获取验证码: a new code for the held save (readable by tests as the last SMS code)."""
+        with self.lock:
+            check = self.code_checks.get(token)
+            if not check or check["user"] != user:
+                return False
+            check["code"] = self.last_sms_code = f"{random.randint(0, 999999):06d}"
+            return True
+
+    def pass_check(self, user: str, token: str, code: str) -> tuple[str, str]:
+        """``passed`` (the held save is made, once) with the value saved, ``wrong`` or ``gone`` (no such check:
+        passed already, or never held)."""
+        with self.lock:
+            check = self.code_checks.get(token)
+            if not check or check["user"] != user:
+                return "gone", ""
+            if not check["code"] or check["code"] != code:
+                self.check_counts["wrong"] += 1
+                return "wrong", ""
+            del self.code_checks[token]
+            self.check_counts["passed"] += 1
+        if check["item"] is None:
+            return "passed", ""
+        self.edit_item(check["item"], check["field"], check["value"])
+        return "passed", str(check["value"])
+
     def items_of(self, user: str) -> list[Item]:
         with self.lock:
             return [i for i in self.items if i.user == user]
@@ -185,7 +234,7 @@ class World(BaseWorld):
             return {"submissions": self.submissions, "items": [i.public() for i in self.items],
                     "faults": dict(self.faults), "settings": dict(self.settings),
                     "slider": dict(self.slider_counts), "sms_code": self.last_sms_code,
-                    "edits": list(self.edits)}
+                    "edits": list(self.edits), "code_checks": dict(self.check_counts)}
 
     def snapshot_items(self) -> list[Item]:
         with self.lock:

@@ -247,6 +247,28 @@ class TaobaoAdapter:
         with self._boundary(page):
             return guards.slider_tab(page) is None
 
+    # -- 安全验证's SMS code (for the owner's code hand-off) ----------------------------------------------
+    def code_prompt(self, page: Page) -> str | None:
+        """What to tell the owner when a tab of ``page``'s browser asks for an SMS code (安全验证); None
+        when none does. Only looks: safe to call while someone else drives the page."""
+        with self._boundary(page):
+            tab = guards.code_check_tab(page)
+            return guards.CodeCheck(tab).prompt() if tab is not None else None
+
+    def request_code(self, page: Page) -> None:
+        """获取验证码 on the asking dialog: the SMS goes to the owner's phone."""
+        with self._boundary(page):
+            tab = guards.code_check_tab(page)
+            if tab is not None:
+                guards.CodeCheck(tab).request()
+
+    def enter_code(self, page: Page, code: str) -> None:
+        """The owner's code into the asking dialog and 确定: the change it held goes through. ``CodeRequired``
+        again when the site refuses the code."""
+        with self._boundary(page):
+            tab = guards.code_check_tab(page)
+            guards.CodeCheck(tab or page).enter(code)
+
     # -- read-back -----------------------------------------------------------------------------
     def find_listed(self, page: Page, product: Product, since: datetime | None = None,
                     item_id: str | None = None) -> Listed | None:

@@ -1,4 +1,4 @@
-"""What can stand between a seller page and the task: the login wall and the baxia slider.
+"""What can stand between a seller page and the task: the login wall, the baxia slider and 安全验证's SMS code.
 
 - Login wall: a dead session is redirected to ``login.taobao.com/member/login.jhtml?redirectURL=…``
   (the replica: the same path on its origin), or a page toasts ``登录已失效`` before sending the window
@@ -6,14 +6,18 @@
 - Slider: ``iframe#baxia-dialog-content`` (src ``/_____tmd_____/punish``) over a mask that takes every
   click and key. It may come up in any tab (the publish form is a tab of its own), so the slider is
   looked for in every page of the context.
+- SMS check: a 安全验证 dialog before a change is taken (「为了你的账号安全，请输入发送到 138****5678 的短信验证码」,
+  an input 请输入验证码, 获取验证码, 确定). GUESS beyond the words (real-sites-interaction.md lists 安全验证 and
+  验证码 among the risk-control words): the replica's dialog. Only the owner has the code.
 """
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Locator, Page, expect
 
-from core.errors import LoginRequired
+from core.errors import CodeRequired, LoginRequired, PageChanged
 from sites.taobao.errors import SITE, BaxiaSlider
 from sites.taobao.pages.locate import visible
 from sites.taobao.pages.urls import on_login_wall
@@ -86,3 +90,60 @@ def slider_box(page: Page) -> dict | None:
     if not knob or not track:
         return None
     return {"knob": knob, "track": track, "url": tab.url}
+
+
+CHECK_DIALOG = "安全验证"
+CODE_BOX = "请输入验证码"
+CODE_REFUSED = re.compile("验证码错误|验证码不正确|验证码已过期|验证码已失效|验证已失效")
+CODE_CHECK_S = 15
+
+
+class CodeCheck:
+    """The site's 安全验证 dialog asking for an SMS code, in one tab."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.dialog = visible(page.get_by_role("dialog", name=CHECK_DIALOG).filter(
+            has=page.get_by_placeholder(CODE_BOX)))
+        self.box = self.dialog.get_by_placeholder(CODE_BOX)
+        self.send = self.dialog.get_by_role("button", name="获取验证码")
+        self.ok = self.dialog.get_by_role("button", name="确定", exact=True)
+        self.refused = visible(self.dialog.get_by_text(CODE_REFUSED))
+
+    def up(self) -> bool:
+        return self.dialog.count() > 0
+
+    def prompt(self) -> str:
+        """The dialog's own words for the owner's phone (they name the number the code goes to)."""
+        words = re.sub(r"\s+", " ", self.dialog.first.locator("p").first.inner_text()).strip()
+        return f"淘宝要求安全验证：{words}" if words else "淘宝要求安全验证，请输入手机收到的短信验证码"
+
+    def request(self) -> None:
+        """获取验证码, so the SMS goes out before the owner is asked (a button counting down was pressed already)."""
+        if self.send.is_enabled():
+            self.send.click()
+
+    def enter(self, code: str) -> None:
+        """The owner's code and 确定; ``CodeRequired`` with the dialog's words when the site refuses it."""
+        if not self.up():
+            raise PageChanged("淘宝的安全验证窗口已经不在了", site=SITE, url=self.page.url)
+        self.box.fill(code)
+        self.ok.click()
+        deadline = time.monotonic() + CODE_CHECK_S
+        while True:  # "closed" and "says why not" cannot be one locator: watched in short slices
+            try:
+                expect(self.dialog).to_have_count(0, timeout=1_000)
+                return
+            except AssertionError:
+                if self.refused.count() or time.monotonic() >= deadline:
+                    said = self.refused.first.inner_text().strip() if self.refused.count() else "验证没有通过"
+                    self.box.fill("")  # the refused code is in no later screenshot
+                    raise CodeRequired(f"淘宝提示：{said}，请重新输入短信验证码", site=SITE, url=self.page.url) from None
+
+
+def code_check_tab(page: Page) -> Page | None:
+    """The open tab of ``page``'s context that shows 安全验证's SMS code dialog, if any."""
+    for tab in reversed(page.context.pages):
+        if not tab.is_closed() and CodeCheck(tab).up():
+            return tab
+    return None
