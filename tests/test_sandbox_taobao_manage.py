@@ -15,14 +15,19 @@ def _row(page, item):
     return page.locator(f'tr.item-row[data-item-id="{item["id"]}"]')
 
 
+def _save_price(page, item, price: str) -> None:
+    """The seller's 编辑价格 popover on the item's row: the new price typed, 保存 pressed."""
+    _row(page, item).get_by_role("button", name="编辑价格").click()
+    editor = page.get_by_role("dialog", name="编辑价格")
+    editor.get_by_label("价格").fill(price)
+    editor.get_by_role("button", name="保存").click()
+
+
 def test_the_price_popover_saves_a_new_price_once_and_the_list_shows_it(page, tb):
     item = tb.stock("桂花图案手机壳", price="29.90")
     open_logged_in(page, tb, ON_SALE)
     row = _row(page, item)
-    row.get_by_role("button", name="编辑价格").click()
-    editor = page.get_by_role("dialog", name="编辑价格")
-    editor.get_by_label("价格").fill("19.9")
-    editor.get_by_role("button", name="保存").click()
+    _save_price(page, item, "19.9")
     expect(row.locator(".item-price")).to_have_text("¥19.90")
     page.reload()
     expect(_row(page, item).locator(".item-price")).to_have_text("¥19.90")
@@ -32,10 +37,7 @@ def test_the_price_popover_saves_a_new_price_once_and_the_list_shows_it(page, tb
 def test_a_bad_price_is_refused_with_the_sites_words_and_nothing_changes(page, tb):
     item = tb.stock("桂花图案手机壳", price="29.90")
     open_logged_in(page, tb, ON_SALE)
-    _row(page, item).get_by_role("button", name="编辑价格").click()
-    editor = page.get_by_role("dialog", name="编辑价格")
-    editor.get_by_label("价格").fill("19.999")
-    editor.get_by_role("button", name="保存").click()
+    _save_price(page, item, "19.999")
     expect(page.get_by_role("alert")).to_contain_text("请输入正确的价格")
     assert tb.state()["edits"] == []
 
@@ -78,10 +80,7 @@ def test_with_the_code_check_on_a_price_is_saved_only_after_the_right_sms_code_a
     tb.faults(sms_check_on_save=True)
     item = tb.stock("桂花图案手机壳", price="29.90")
     open_logged_in(page, tb, ON_SALE)
-    _row(page, item).get_by_role("button", name="编辑价格").click()
-    editor = page.get_by_role("dialog", name="编辑价格")
-    editor.get_by_label("价格").fill("19.9")
-    editor.get_by_role("button", name="保存").click()
+    _save_price(page, item, "19.9")
     check = page.get_by_role("dialog", name="安全验证")
     expect(check).to_contain_text("为了你的账号安全，请输入发送到 138****5678 的短信验证码")
     assert tb.sms_code() is None and tb.state()["edits"] == []  # nothing sent, nothing saved yet
