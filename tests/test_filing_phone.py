@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from playwright.sync_api import expect
 
-from tests.core_fixtures import wait_until
+from tests.filing_phone_fixtures import add_tax_account, approve_card, service  # noqa: F401  (service: a fixture)
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.test_phone_story import PHONE, _log_in
-from tests.web_fixtures import start_web_stack
+from tests.story_fixtures import log_in, no_sideways_scroll, phone, tab  # noqa: F401  (phone: a fixture)
+from tests.web_fixtures import Web
 
 INCOME = """日期,金额,发票类型,类别,税率
 2026-07-10,202000,普票,货物,1%
@@ -21,68 +20,17 @@ INCOME = """日期,金额,发票类型,类别,税率
 """
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    stack, password = start_web_stack(tmp_path_factory, replica=True, workers=1)
-    yield stack, password
-    stack.stop()
-
-
-@pytest.fixture
-def phone(chromium):
-    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
-    ctx.set_default_timeout(20_000)
-    yield ctx.new_page()
-    ctx.close()
-
-
-def _no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-def _approve_card(page, stack, button: str) -> None:
-    """Open the approval queue until the card is there (the owner pulls to refresh), then the card."""
-    def card_listed() -> bool:
-        page.goto(f"{stack.web_url}/approvals")
-        return page.locator(".list a").count() > 0
-
-    wait_until(card_listed, timeout=120, every=1, what="a card in the approval queue")
-    page.locator(".list a").first.click()
-    expect(page.get_by_role("button", name=button)).to_be_visible()
-
-
-COMPANY = ("公司报税", "91310115MA1K4QXR7D", "13800138000", "Etax@2026")
-"""The replica's company taxpayer: the account's name, credit code, user and password."""
-
-
-def _add_tax_account(page, login: tuple[str, str, str, str] = COMPANY) -> None:
-    """A tax-bureau login, added once per service (the tests of a module share it)."""
-    name, credit_code, user, password = login
-    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
-    if page.get_by_text(name).count():
-        return
-    page.get_by_label("平台").select_option(label="电子税务局")
-    page.get_by_label("名称").fill(name)
-    page.get_by_label("统一社会信用代码").fill(credit_code)
-    page.get_by_label("用户名/手机号").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="添加账号").click()
-    # A worker signs in on the portal with it first: 已登录 only once the portal let it in.
-    expect(page.locator("#account-status")).to_have_text("已登录", timeout=90_000)
-
-
 def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_path):
     stack, password = service
     bureau = stack.replica_url("etax")
     httpx.post(f"{bureau}/__sandbox__/faults", json={"notices": 1, "current_period": "2026Q3"}).raise_for_status()
     httpx.post(f"{bureau}/__sandbox__/prefill", json={"period": "2026Q3", "values": {"2.services": 90000}})
     page = phone
-    _log_in(page, stack, password)
+    log_in(page, Web(stack, password))
 
-    _add_tax_account(page)
+    add_tax_account(page)
 
-    page.get_by_role("navigation").get_by_role("link", name="首页").click()
+    tab(page, "首页")
     reminder = page.locator("#tax-reminder")
     expect(reminder).to_contain_text("2026年第3季度")  # today (Nov) the Q3 return is overdue or due
     reminder.get_by_role("link", name="去申报").click()
@@ -93,12 +41,12 @@ def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_pat
     page.get_by_role("button", name="导入").click()
     expect(page.get_by_text("收入记录 3 条")).to_be_visible()
     expect(page.get_by_text("应缴税费 ¥3710.00")).to_be_visible()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.get_by_role("button", name="开始申报").click()
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
 
-    _approve_card(page, stack, "批准申报")
+    approve_card(page, stack, "批准申报")
     differing = page.locator("#tax-table tr.differs").filter(has_text="第2栏")
     expect(differing).to_contain_text("100000.00")
     expect(differing).to_contain_text("90000.00")
@@ -108,11 +56,11 @@ def test_owner_files_and_pays_the_quarter_from_the_phone(service, phone, tmp_pat
         "href", re.compile(r"^/books\?quarter=\d{4}Q[1-4]&figure=vat-2-services$"))
     expect(page.locator("#tax-due")).to_have_text("¥3710.00")
     assert httpx.get(f"{bureau}/__sandbox__/state").json()["counters"]["submissions"] == 0
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.get_by_role("button", name="批准申报").click()
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
 
-    _approve_card(page, stack, "批准缴款")
+    approve_card(page, stack, "批准缴款")
     expect(page.locator("#payment [data-field=amount]")).to_have_text("¥3710.00")
     page.get_by_role("button", name="批准缴款").click()
     expect(page.locator("#run-status")).to_have_text("已申报", timeout=120_000)
@@ -133,8 +81,8 @@ def test_owner_files_an_earlier_quarter_under_the_threshold_and_there_is_nothing
     bureau = stack.replica_url("etax")
     httpx.post(f"{bureau}/__sandbox__/faults", json={"current_period": "2026Q2"}).raise_for_status()
     page = phone
-    _log_in(page, stack, password)
-    _add_tax_account(page)
+    log_in(page, Web(stack, password))
+    add_tax_account(page)
 
     page.goto(f"{stack.web_url}/finance")
     page.get_by_role("navigation", name="所属期").get_by_role("link", name="上一季度").click()
@@ -147,11 +95,11 @@ def test_owner_files_an_earlier_quarter_under_the_threshold_and_there_is_nothing
     expect(page.get_by_role("navigation", name="所属期")).to_contain_text("2026年第2季度")
     expect(page.get_by_text("应缴税费 ¥0.00")).to_be_visible()
     expect(page.locator(".tax-table")).to_contain_text("第10栏")  # 小微企业免税销售额
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     page.get_by_role("button", name="开始申报").click()
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
 
-    _approve_card(page, stack, "批准申报")
+    approve_card(page, stack, "批准申报")
     expect(page.locator("#tax-due")).to_have_text("¥0.00")
     page.get_by_role("button", name="批准申报").click()
     expect(page.locator("#run-status")).to_have_text("已申报", timeout=120_000)

@@ -8,9 +8,10 @@ import re
 import httpx
 from playwright.sync_api import expect
 
+from tests.filing_phone_fixtures import add_tax_account, approve_card, service  # noqa: F401  (service: a fixture)
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.test_filing_phone import _add_tax_account, _approve_card, _no_sideways_scroll, phone, service  # noqa: F401
-from tests.test_phone_story import _log_in
+from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401  (phone: a fixture)
+from tests.web_fixtures import Web
 
 INCOME = """日期,金额,发票类型,类别,税率
 2026-07-10,202000,普票,服务,1%
@@ -27,8 +28,8 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     bureau = stack.replica_url("etax")
     httpx.post(f"{bureau}/__sandbox__/faults", json={"notices": 0, "current_period": "2026Q3"}).raise_for_status()
     page = phone
-    _log_in(page, stack, password)
-    _add_tax_account(page, BUSINESS)
+    log_in(page, Web(stack, password))
+    add_tax_account(page, BUSINESS)
     page.goto(f"{stack.web_url}/finance?period=2026Q3")
     expect(page.locator("#pit")).to_have_count(0)  # a 有限公司 (the default) files no A表
     page.locator("#taxpayer-section > summary").click()  # a setting, folded at the page's end
@@ -54,7 +55,7 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     expect(page.locator("#pit-due")).to_have_text("¥6750.00")
     expect(page.locator(".pit-table")).to_contain_text("120000.00")
     expect(page.locator("#pit-figures").get_by_label("成本费用（元）")).to_have_value("120000.00")
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
 
     filing = page.locator("#pit-filing")
     filing.get_by_label("纳税人账号").select_option(label="小吃店报税")
@@ -62,9 +63,9 @@ def test_owner_types_the_quarters_costs_and_starts_the_business_income_filing(se
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
     expect(page.get_by_text("经营所得个税预缴申报").first).to_be_visible()
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
-    _approve_card(page, stack, "批准申报")
+    approve_card(page, stack, "批准申报")
     expect(page.get_by_role("heading", name=re.compile("个人所得税经营所得纳税申报表（A表）"))).to_be_visible()
     expect(page.locator("#tax-due")).to_have_text("¥6750.00")
     expect(page.locator("#tax-table")).to_contain_text("应纳税所得额")
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     assert httpx.get(f"{bureau}/__sandbox__/state").json()["counters"]["submissions"] == 0

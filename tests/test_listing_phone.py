@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import tab
 from tests.test_listing_flow import PASSWORD, env, shop  # noqa: F401  (the stack and a logged-in Taobao shop)
 
 PHONE = {"width": 390, "height": 844}
@@ -81,7 +82,7 @@ def test_owner_lists_a_product_with_skus_from_the_phone_and_sees_it_listed_with_
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
     assert shop["replica"].state()["submissions"] == 0
 
-    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    tab(page, "审批")
     page.get_by_role("link", name=re.compile("纯棉短袖T恤 手机上架")).click()
     expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
     expect(page.locator("dd[data-field=stock]")).to_have_text("18")  # 总库存 read back from the site's form

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_image
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.web_fixtures import start_web_stack
-
-PHONE = {"width": 390, "height": 844}
+from tests.story_fixtures import PHONE, log_in, phone, tab  # noqa: F401  (phone: a fixture)
+from tests.web_fixtures import Web, start_web_stack
 
 
 @pytest.fixture(scope="module")
@@ -25,27 +24,8 @@ def service(tmp_path_factory):
     stack.stop()
 
 
-@pytest.fixture
-def phone(chromium):
-    ctx = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
-                               timezone_id="Asia/Shanghai")
-    ctx.set_default_timeout(15_000)
-    yield ctx.new_page()
-    ctx.close()
-
-
-def _log_in(page, stack, password):
-    page.goto(f"{stack.web_url}/")
-    expect(page).to_have_url(re.compile(r"/login$"))
-    page.get_by_label("用户名").fill("owner")
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="待审批")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
-
-
 def _add_account_by_qr(page, name, site_label="小红书"):
-    page.get_by_role("navigation").get_by_role("link", name="账号", exact=True).click()
+    tab(page, "账号")
     page.get_by_label("平台").select_option(label=site_label)
     page.get_by_label("名称").fill(name)
     page.get_by_role("button", name="添加账号").click()
@@ -71,11 +51,11 @@ def test_owner_adds_an_account_writes_a_note_approves_it_on_the_phone_and_sees_i
     images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
     page = phone
 
-    _log_in(page, stack, password)
+    log_in(page, Web(stack, password))
     _add_account_by_qr(page, "我的小红书")
 
     # A note that breaks the site's limit is refused on the form, naming the field, before any run exists.
-    page.get_by_role("navigation").get_by_role("link", name="写笔记", exact=True).click()
+    tab(page, "写笔记")
     page.get_by_label("标题").fill("这是一个明显超过二十个字的标题用来测试长度限制是否生效")
     page.get_by_label(re.compile("^图片")).set_input_files(images)
     page.get_by_role("button", name="交给员工").click()
@@ -85,7 +65,7 @@ def test_owner_adds_an_account_writes_a_note_approves_it_on_the_phone_and_sees_i
     _write_note(page, "我的小红书", images)
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=90_000)
 
-    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    tab(page, "审批")
     page.get_by_role("link", name=re.compile("桂花乌龙冷泡茶上新")).click()
     shot = page.get_by_role("img", name="已填写的发布页面截图")
     expect(shot).to_be_visible()
@@ -104,7 +84,7 @@ def test_owner_adds_an_account_writes_a_note_approves_it_on_the_phone_and_sees_i
 
 
 def _compose_for(page, name, title, body="一分钟看懂冷泡茶", topics="冷泡茶"):
-    page.get_by_role("navigation").get_by_role("link", name="写笔记", exact=True).click()
+    tab(page, "写笔记")
     for box in page.get_by_role("checkbox").all():
         box.uncheck()
     page.get_by_role("checkbox", name=re.compile(name)).check()
@@ -116,7 +96,7 @@ def _compose_for(page, name, title, body="一分钟看懂冷泡茶", topics="冷
 
 def _approve_on_phone(page, title):
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
-    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    tab(page, "审批")
     page.get_by_role("link", name=re.compile(title)).click()
     expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
     page.get_by_role("button", name="批准发布").click()
@@ -129,7 +109,7 @@ def _douyin_state(stack) -> dict:
 def test_owner_posts_a_douyin_video_and_types_the_sms_code_on_the_phone(service, phone, mp4):
     stack, password = service
     page = phone
-    _log_in(page, stack, password)
+    log_in(page, Web(stack, password))
     _add_account_by_qr(page, "我的抖音", site_label="抖音")
     httpx.post(f"{stack.replica_url('douyin')}/__sandbox__/faults", json={"sms_required": True}).raise_for_status()
 
@@ -153,7 +133,7 @@ def test_owner_posts_a_douyin_image_text_post_on_the_phone(service, phone, tmp_p
     stack, password = service
     images = [str(make_image(tmp_path / f"d{i}.jpg", text=str(i))) for i in range(4)]
     page = phone
-    _log_in(page, stack, password)
+    log_in(page, Web(stack, password))
     _add_account_by_qr(page, "抖音图文号", site_label="抖音")
     httpx.post(f"{stack.replica_url('douyin')}/__sandbox__/faults", json={"sms_required": False}).raise_for_status()
     _compose_for(page, "抖音图文号", "四张图的图文")
@@ -174,7 +154,7 @@ def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service
     stack, password = service
     page = phone
     cover = str(make_image(tmp_path / "cover.jpg", text="封面"))
-    _log_in(page, stack, password)
+    log_in(page, Web(stack, password))
     _add_account_by_qr(page, "小红书视频号")
     submitted = _xhs_state(stack)["submissions"]  # the module's other stories share the replica
     _compose_for(page, "小红书视频号", "冷泡茶视频笔记")
@@ -185,7 +165,7 @@ def test_owner_posts_a_xiaohongshu_video_note_as_original_from_the_phone(service
     expect(page).to_have_url(re.compile(r"/runs/\w+$"))
 
     expect(page.locator("#run-status")).to_have_text("待审批", timeout=120_000)
-    page.get_by_role("navigation").get_by_role("link", name="审批", exact=True).click()
+    tab(page, "审批")
     page.get_by_role("link", name=re.compile("冷泡茶视频笔记")).click()
     expect(page.get_by_role("img", name="已填写的发布页面截图")).to_be_visible()
     expect(page.locator("dd[data-field=declaration]")).to_have_text("原创声明")  # read back from the form

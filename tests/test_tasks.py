@@ -26,6 +26,7 @@ from sites.xiaohongshu.limits import title_length
 from tests.factories import make_image
 from tests.fake_llm import FAKE_MODEL, fake_llm, fake_llm_server  # noqa: F401
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import tab
 from tests.web_fixtures import Web, web  # noqa: F401  (module-scoped web server, no model)
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -430,7 +431,7 @@ def test_owner_types_a_task_on_the_phone_reviews_the_plan_and_confirms_it(web, m
     page.get_by_label("用户名").fill("owner")
     page.get_by_label("密码").fill(web.password)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    tab(page, "派活")
 
     page.get_by_label("交给").select_option(label="营销专员")
     expect(page.get_by_role("option", name="运营管家", exact=True)).to_be_enabled()
@@ -476,7 +477,7 @@ def test_owner_hands_a_filing_to_the_finance_assistant_on_the_phone(web, finance
     page.get_by_label("用户名").fill("owner")
     page.get_by_label("密码").fill(web.password)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    tab(page, "派活")
     page.get_by_label("交给").select_option(label="财务助手")
     page.get_by_label(re.compile("^任务")).fill("去年第四季度的增值税报了")
     page.get_by_role("button", name="让员工出计划").click()
@@ -504,7 +505,7 @@ def test_with_a_model_the_owner_plans_edits_and_confirms_on_the_phone(web_llm, f
     page.get_by_label("用户名").fill("owner")
     page.get_by_label("密码").fill(web_llm.password)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("navigation").get_by_role("link", name="派活", exact=True).click()
+    tab(page, "派活")
     page.get_by_label("交给").select_option(label="营销专员")
     page.get_by_label(re.compile("^任务")).fill(STORY)
     page.get_by_role("button", name="让员工出计划").click()
