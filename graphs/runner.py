@@ -69,11 +69,13 @@ def execute(run_id: str, res: Resources) -> str:
         shot = _failure_shot(res, run_id, workbench) if _last_try(res, run_id) else None
         _owned(res, lease, partial(_retry_or_fail, res, run_id=run_id, e=e, shot=shot))
     finally:
-        workbench.close()
         try:
-            lock.release()
-        except Exception:
-            pass
+            workbench.close()
+        finally:  # a browser that fails to close must not keep the account locked until the lease runs out
+            try:
+                lock.release()
+            except Exception:
+                pass  # already expired and maybe taken by the run's next worker: not ours to release
     with res.db() as s:
         return s.get(Run, run_id).status
 
