@@ -6,7 +6,8 @@ The owner composes a Xiaohongshu note with her pictures on the web, approves it 
 other "host" reads the pictures from the bucket, publishes the note on the replica, and the phone shows the run's
 screenshot, read from the bucket through the web. A schedule made on the web fires on the scheduler's host, which
 checks its picture from the bucket. A Taobao product listed from the web is filled with its main pictures by a
-worker from the bucket. Real web, workers, scheduler, Redis, Postgres, Chromium, the replicas."""
+worker from the bucket. A quarter's VAT return is filed with the tax-bureau login a worker sealed into the
+bucket. Real web, workers, scheduler, Redis, Postgres, Chromium, the replicas."""
 from __future__ import annotations
 
 import glob
@@ -23,6 +24,7 @@ from cryptography.fernet import Fernet
 from core.db import transaction
 from core.models import Approval, Artifact, Run, Schedule, utcnow
 from tests.core_fixtures import wait_until
+from tests.filing_fixtures import decide, finance_owner, import_income, pending_card, start_filing
 from tests.factories import make_image
 from tests.pg_fixtures import database_env
 from tests.stack_fixtures import Env, make_stack, phone_shop, taobao_shop
@@ -35,7 +37,7 @@ _n = itertools.count()
 @pytest.fixture(scope="module")
 def hosts(tmp_path_factory, s3_server, postgres):
     bucket = new_bucket(s3_server)
-    stack = make_stack(tmp_path_factory, workers=2, web=True, hosts=True, sites=("xiaohongshu", "taobao"),
+    stack = make_stack(tmp_path_factory, workers=2, web=True, hosts=True, sites=("xiaohongshu", "taobao", "etax"),
                        **bucket.env, **database_env(postgres.new_database("hosts")),
                        OPC_VAULT_KEYS=Fernet.generate_key().decode(), OPC_SECRET_KEY="two-hosts-cookie-signing-key")
     yield Env(stack), bucket
@@ -174,6 +176,30 @@ def test_a_product_listed_from_the_web_is_filled_with_its_pictures_from_the_buck
         shots = phone.get(f"/runs/{run_id}").text
         (sent,) = re.findall(r'id="submitted-shot" src="(/api/artifacts/\w+)"', shots)
         assert phone.get(sent).headers["content-type"] == "image/jpeg"
+    _nothing_on_any_host(env)
+
+
+def test_a_quarters_return_is_filed_by_a_worker_on_another_host_with_the_login_it_sealed_into_the_bucket(hosts):
+    env, bucket = hosts
+    login = {"credit_code": "91310115MA1K4QXR7D", "user": "13800138000", "password": "Etax@2026"}
+    for owner in finance_owner(env, login, "两台机器的公司", "2026Q3"):
+        sealed = bucket.keys("sessions/")
+        assert any(owner["account"] in k for k in sealed), sealed  # the portal's session, as an object
+        import_income(owner, "日期,金额,发票类型,类别,税率\n2026-07-10,101000,普票,货物,1%\n"
+                             "2026-08-20,50500,未开票,服务,1%\n")
+        run_id = start_filing(owner, "2026Q3")
+        card = pending_card(env, owner, run_id, "vat_return")
+        assert owner["phone"].get(card["screenshot"]).headers["content-type"] == "image/jpeg"
+        decide(owner, card)
+        run = env.wait_status(run_id, "published", "failed", timeout=120)
+        assert run.status == "published", run.reason
+        (filing,) = owner["bureau"].state()["filings"]
+        assert run.external_id == filing["serial"] and "无需缴款" in run.reason
+        page = owner["phone"].get(f"/runs/{run_id}").text  # the return as she approved it, on the run's page
+        (sent,) = re.findall(r'<img class="shot" src="(/api/artifacts/\w+)"', page)
+        with env.db() as s:
+            stored = s.get(Artifact, sent.rsplit("/", 1)[1]).path
+        assert owner["phone"].get(sent).content == bucket.read(_key(bucket, stored))
     _nothing_on_any_host(env)
 
 
