@@ -4,10 +4,13 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from books.invoices import KEY_FIELDS, LABELS, LOW_CONFIDENCE, InvoiceRefused, read_invoice
+from books.invoices.checks import check, china_today
 from books.invoices.from_photo import rows
 from books.invoices.ocr import Box
 from tests.invoice_fixtures import (OWN_TAX_ID, SAMPLES, blank_pdf, entity_bomb, external_entity, field_accuracy,
@@ -105,6 +108,19 @@ def test_a_rate_that_does_not_give_the_tax_is_highlighted():
     reading = read_invoice(data, "a.xml", own_tax_id=OWN_TAX_ID)
     assert reading.unsure == ["rate"]
     assert reading.warnings == ["税率 1% 与金额、税额不符（10000.00 × 1% ≠ 300.00）"]
+
+
+def test_an_invoice_dated_today_in_beijing_is_not_called_later_than_today_on_a_server_running_on_utc():
+    # 07:30 on 7 December in Beijing is still 6 December on a UTC clock: the invoice of that morning is today's.
+    assert china_today(datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)) == date(2026, 12, 7)
+    assert china_today(datetime(2026, 12, 6, 15, 59, tzinfo=timezone.utc)) == date(2026, 12, 6)
+    fields = read_invoice(xml_invoice(SAMPLES["brand_special"]), "a.xml", own_tax_id=OWN_TAX_ID).fields
+    tomorrow = china_today() + timedelta(days=1)
+    for day, doubted in ((china_today(), False), (tomorrow, True)):
+        checked = {**fields, "date": replace(fields["date"], value=day.isoformat())}
+        warnings: list[str] = []
+        check(checked, [], warnings)
+        assert (checked["date"].confidence < LOW_CONFIDENCE) is doubted, (day, warnings)
 
 
 def test_a_tilted_photo_still_puts_the_buyer_on_the_left_before_the_seller():

@@ -6,8 +6,9 @@ A field that fails a check keeps its value (the owner sees what was read) but it
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from books.invoices.reading import LABELS, Field, Line
 
@@ -36,6 +37,12 @@ def tax_id_problem(code: str) -> str | None:
     return f"长度为{len(code)}位，应为18位（统一社会信用代码）或15、17、20位"
 
 
+def china_today(now: datetime | None = None) -> date:
+    """Today where invoices are issued: the tax system dates every 数电票 in Beijing time, whatever the server's
+    or the workspace's zone (a server on UTC would call a morning's invoice tomorrow's)."""
+    return (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo("Asia/Shanghai")).date()
+
+
 def number_problem(number: str, code: str | None) -> str | None:
     if len(number) == 20:
         return None
@@ -58,7 +65,7 @@ def check(fields: dict[str, Field], lines: list[Line], warnings: list[str], toda
     if fields["number"].value and (problem := number_problem(fields["number"].value, fields["code"].value)):
         doubt("number", problem)
     issued = fields["date"].value
-    if issued and date.fromisoformat(issued) > (today or date.today()):
+    if issued and date.fromisoformat(issued) > (today or china_today()):
         doubt("date", f"{issued}晚于今天")
     _sums(fields, lines, warnings, doubt)
 
