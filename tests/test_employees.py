@@ -92,6 +92,20 @@ def test_the_owner_changes_an_employees_settings_and_they_are_checked(web, clien
     client.patch(url, json={"tone": "活泼亲切", "banned_words": [], "default_sites": ["xiaohongshu", "douyin"]})
 
 
+def test_a_changed_tone_keeps_what_other_pages_saved_on_the_employee_and_leaves_the_defaults_unset(web, client):
+    with web.db() as s:
+        finance = s.query(Employee).filter_by(role="finance", workspace_id=s.query(Workspace).first().id).one().id
+    kind = client.put("/api/books/taxpayer", json={"entity": "individual_business", "tax_id": "92330106MA2H8LW31N"})
+    assert kind.status_code == 200, kind.text
+    assert client.patch(f"/api/employees/{finance}", json={"tone": "温暖走心"}).status_code == 200
+    with web.db() as s:
+        stored = s.get(Employee, finance).settings
+    # The 纳税人识别号 decides whether an invoice is income or an expense: the finance page's, not this form's.
+    assert (stored["tax_id"], stored["entity"], stored["tone"]) == ("92330106MA2H8LW31N", "individual_business", "温暖走心")
+    assert "agent_max_cost" not in stored  # the deployment's cap, read when used, not frozen at today's value
+    assert client.get("/api/books/summary").json()["taxpayer"]["tax_id"] == "92330106MA2H8LW31N"
+
+
 def test_the_owners_own_contacts_are_saved_shown_in_chinese_and_not_flagged_in_a_plan(web, client):
     with web.db() as s:
         marketing = s.query(Employee).filter_by(role="marketing", workspace_id=s.query(Workspace).first().id).one().id

@@ -49,7 +49,9 @@ def change_employee(employee_id: str, body: EmployeeChange, owner: OwnerDep, ws:
         raise FieldErrors([field_error("mode", "|".join(MODES), "模式只能是全自动、半自动或仅建议")])
     changes = body.model_dump(exclude_none=True, exclude={"mode"})
     if changes:
-        e.settings = _settings(e, changes).model_dump()
+        # Only what she changed is stored over what was there: the rest of the record holds other pages' settings
+        # (客服's inbox, 财务's 纳税人识别号) and the defaults must stay defaults, so a later deployment default reaches her.
+        e.settings = {**(e.settings or {}), **_settings(e, changes).model_dump(include=set(changes))}
     if body.mode is not None:
         e.mode = body.mode
     audit(s, ws.id, owner.username, "employee.changed", e.id, body.model_dump(exclude_none=True))
