@@ -18,6 +18,7 @@ engine are not offered to the model at all (``EXCLUDED``).
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -165,7 +166,7 @@ class Guard:
         """Stops the run once its cost passes the cap; checked after each step and before each action."""
         cost = self.cost()
         if cost is not None and self.budget.max_cost > 0 and cost > self.budget.max_cost and not self.stopping:
-            self.stop_reason = f"模型费用已达上限 ¥{self.budget.max_cost:.2f}（本次 ¥{cost:.2f}），已停止"
+            self.stop_reason = f"模型费用已达上限 ¥{self.budget.max_cost:.2f}（本次 ¥{fen_up(cost)}），已停止"
         return self.stopping
 
     def hold(self, target: Target, action: str, announced: bool, url: str) -> ActionResult:
@@ -295,3 +296,8 @@ def _recorded(name: str, params: dict) -> dict:
     if name in ("input", "select_dropdown"):
         return {"text": params.get("text", "")}
     return {}
+
+
+def fen_up(yuan: float) -> str:
+    """Yuan to the fen above: a cost just past a cap of ¥0.04 reads ¥0.05, never the cap itself."""
+    return f"{math.ceil(round(yuan * 100, 6)) / 100:.2f}"

@@ -7,6 +7,7 @@ import pytest
 
 from core.models import Approval
 from errands.models import AgentStep
+from rpa.agent_guard import fen_up
 from tests.agent_fixtures import (DEFAULT_CAP, PRICE_IN, PRICE_OUT, PriceChange, is_judge, item_now, metered,  # noqa: F401
                                   pending_card, phone, priced_env, set_budget, shop, start_errand)
 from tests.fake_llm import fake_llm, fake_llm_server  # noqa: F401
@@ -65,3 +66,7 @@ def test_the_cost_so_far_is_on_the_run_page_while_the_owner_decides_and_counts_o
     assert calls == 5  # and done after the approved 保存: ¥0.076 (the judge's call is not the agent's)
     page = phone(agent_env, shop).get(f"/runs/{run_id}").text
     assert f"本次模型费用：¥{calls * PER_CALL:.2f}" in page and "本次模型费用：¥0.08" in page
+
+
+def test_a_cost_just_past_the_cap_reads_as_more_than_the_cap():
+    assert [fen_up(c) for c in (0.0401, 0.04, 0.05, 0.000001, 0.0)] == ["0.05", "0.04", "0.05", "0.01", "0.00"]
