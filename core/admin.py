@@ -92,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     except AdminError as e:
         print(e, file=sys.stderr)
         return 2
-    print(f"用户名: {args.username}\n邀请链接（{args.hours:g}小时内有效，只能用一次）: "
-          f"{invite_link(token, args.url or settings.public_url)}")
+    base = args.url or settings.public_url
+    print(f"用户名: {args.username}\n邀请链接（{args.hours:g}小时内有效，只能用一次）: {invite_link(token, base)}")
+    if not base:  # a bare path cannot be tapped in a chat: say what it lacks rather than send a dead link
+        print("注意：没有设置服务地址（OPC_PUBLIC_URL 或 --url），发给店主前请在链接前加上她打开服务用的地址，"
+              "例如 https://数字员工.example.com", file=sys.stderr)
     return 0
 
 
