@@ -66,8 +66,9 @@ def upload_limits() -> dict[str, int]:
 
 
 @router.get("/login")
-def login_page(request: Request) -> HTMLResponse:
-    return _render(request, "login.html")
+def login_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    # The demo's one owner is called owner; on a real deployment each owner has her own name to type.
+    return _render(request, "login.html", username="owner" if settings.sandbox else "")
 
 
 @router.get("/")

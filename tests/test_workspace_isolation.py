@@ -12,6 +12,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -344,6 +345,15 @@ def test_an_invite_link_works_once_and_a_spent_one_says_so_in_chinese(web):
         assert s.get(invites.Invite, invites.digest(token)) is not None
         assert s.scalar(select(invites.Invite.token_hash).where(invites.Invite.token_hash == token)) is None
         assert s.query(User).filter_by(username="bing_owner").one().password_hash.startswith("scrypt$")
+
+
+def test_the_login_page_suggests_the_demo_owners_name_only_on_the_demo(web):
+    """An invited owner types her own name: a real deployment's login page does not offer the demo's owner."""
+    for sandbox, name in ((True, "owner"), (False, "")):
+        page = TestClient(create_app(web.settings.model_copy(update={"sandbox": sandbox}))).get("/login")
+        assert page.status_code == 200
+        (value,) = re.findall(r'<input name="username"[^>]* value="([^"]*)"', page.text)
+        assert value == name, sandbox
 
 
 def test_an_expired_invite_sets_no_password(web):
