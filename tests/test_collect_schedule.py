@@ -98,3 +98,21 @@ def test_one_night_a_week_is_a_full_re_read_on_each_accounts_own_weekday(db):
     weekdays = {next(d for d in range(7) if full_night(f"acc{n}", "Asia/Shanghai", first + timedelta(days=d)))
                 for n in range(40)}
     assert len(weekdays) == 7  # accounts are spread over the week, not all re-read on one night
+
+
+def test_a_full_night_the_service_missed_is_made_up_the_next_night_not_a_week_later(db):
+    first = datetime(2026, 12, 5, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai
+    _ws, acc = _workspace(db, created=first - timedelta(days=3))
+    own = next(d for d in range(7) if full_night(acc, "Asia/Shanghai",
+                                                  night_slot(acc, "Asia/Shanghai", first + timedelta(days=d))))
+    fulls = []
+    for night in range(own + 11):
+        if night == own + 7:
+            continue  # the service was down on the account's full night
+        (run_id,) = due_collections(db, first + timedelta(days=night))
+        with transaction(db) as s:
+            run = s.get(Run, run_id)
+            run.status = "published"
+            if run.content["full"]:
+                fulls.append(night)
+    assert fulls == [own, own + 8]  # made up the night after; the nights after that are ordinary again

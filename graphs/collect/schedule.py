@@ -4,7 +4,8 @@ the owner asks (``start_collection``). Called by the scheduler on every tick.
 
 One night a week (each account on its own weekday, as it has its own minute) the night's collection is a
 full re-read (``full``): the nightly reads stop at the site's window, so without it a post older than the
-window would keep the numbers it had when it left the window, for ever.
+window would keep the numbers it had when it left the window, for ever. A week's full re-read that was missed
+(the service was down that night, or the read failed) is made up the next night, not a week later.
 
 Two schedulers at once start one collection: the night's slot is a row unique per account and slot, inserted
 in the same transaction as the run; the loser's insert fails and it starts nothing.
@@ -55,6 +56,21 @@ def full_night(account_id: str, tz: str, slot: datetime) -> bool:
     return slot.astimezone(ZoneInfo(tz)).weekday() == _spread(account_id) // SPREAD_MIN % 7
 
 
+FULL_EVERY = timedelta(days=8)
+"""Longer than a week: an account past this without a finished full re-read gets one tonight."""
+
+
+def _full_overdue(s: Session, account_id: str, created_at: datetime, slot: datetime) -> bool:
+    """No full re-read finished in the last ``FULL_EVERY`` although the account is older than that. A new account's
+    own weekday always comes within its first week, so this only catches a missed or failed one."""
+    if created_at > slot - FULL_EVERY:
+        return False
+    recent = s.scalars(select(Run.content).join(CollectionSlot, CollectionSlot.run_id == Run.id)
+                       .where(CollectionSlot.account_id == account_id, CollectionSlot.slot_at > slot - FULL_EVERY,
+                              Run.status == "published"))
+    return not any(content.get("full") for content in recent)
+
+
 def due_collections(db: sessionmaker[Session], now: datetime) -> list[str]:
     """Create tonight's collection runs that are due (status ``queued``); their ids, for the caller to enqueue."""
     with db() as s:
@@ -73,7 +89,8 @@ def due_collections(db: sessionmaker[Session], now: datetime) -> list[str]:
                 if s.scalar(select(CollectionSlot.id).where(CollectionSlot.account_id == account_id,
                                                             CollectionSlot.slot_at == slot)):
                     continue
-                run = start_collection(s, s.get(Account, account_id), full=full_night(account_id, tz, slot))
+                full = full_night(account_id, tz, slot) or _full_overdue(s, account_id, created_at, slot)
+                run = start_collection(s, s.get(Account, account_id), full=full)
                 s.add(CollectionSlot(account_id=account_id, slot_at=slot, run_id=run.id))
                 s.flush()
         except IntegrityError:
