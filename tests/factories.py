@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from sqlalchemy import func
 
+from core.content import Post
 from core.db import transaction
 from core.models import Account, Employee, Workspace
 
@@ -27,6 +28,11 @@ def make_image(path: Path, size=(800, 1000), fmt="JPEG", text: str = "") -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path, fmt)
     return path
+
+
+def make_post(tmp_path: Path, title: str = "桂花乌龙冷泡茶") -> Post:
+    """A note with one real picture, ready for ``create_run``."""
+    return Post(title=title, body="夏天来一杯", images=[str(make_image(tmp_path / "img" / "a.jpg"))], topics=["冷泡茶"])
 
 
 def make_mp4(path: Path, seconds: float = 12.0, payload: int = 4096) -> Path:

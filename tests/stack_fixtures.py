@@ -8,8 +8,9 @@ import pytest
 
 from api.auth import hash_password
 from core.db import session_factory, transaction
-from core.models import Account, Employee, Run, User, Workspace
-from core.queue import enqueue_login, enqueue_run
+from core.approvals import decide
+from core.models import Account, Approval, Employee, Run, User, Workspace
+from core.queue import enqueue_login, enqueue_resume, enqueue_run
 from core.runs import create_run
 from core.settings import Settings
 from sandbox.scan import simulate_scan
@@ -67,6 +68,13 @@ class Env:
         enqueue_run(self.settings, run.id)
         return run.id
 
+    def decide(self, run_id: str, approve: bool = True, edits=None, reason=None) -> None:
+        """The owner's decision on the run's pending card, as the approvals API records it, and the resume job."""
+        with transaction(self.db) as s:
+            approval = s.query(Approval).filter_by(run_id=run_id, status="pending").one()
+            payload = decide(s, approval, approve=approve, edits=edits, reason=reason)
+        enqueue_resume(self.settings, run_id, payload)
+
     def qr_login(self, account_id: str, user: str = "demo") -> None:
         """What the owner does on the phone: open the QR, scan it with the app."""
         enqueue_login(self.settings, account_id)
@@ -74,9 +82,9 @@ class Env:
         simulate_scan(self.stack.replica_url(self._account(account_id).site), qr, user)
         wait_until(lambda: self._account(account_id).status == "active", timeout=60, what="account active")
 
-    def phone(self, username: str, password: str) -> httpx.Client:
+    def phone(self, username: str, password: str, timeout: float = 30) -> httpx.Client:
         """The owner's phone, signed in to the stack's web server (CSRF token set); the caller closes it."""
-        c = httpx.Client(base_url=self.stack.web_url, timeout=30)
+        c = httpx.Client(base_url=self.stack.web_url, timeout=timeout)
         r = c.post("/api/session", json={"username": username, "password": password})
         r.raise_for_status()
         c.headers["X-CSRF-Token"] = r.json()["csrf_token"]

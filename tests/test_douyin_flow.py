@@ -24,7 +24,6 @@ from tests.core_fixtures import wait_until
 from tests.douyin_sandbox_fixtures import mp4  # noqa: F401  (a real MP4 made by ffmpeg)
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
-from tests.test_publish_flow import _approve
 
 _n = itertools.count()
 PASSWORD = "owner-pass-123"
@@ -81,7 +80,7 @@ def test_video_waits_for_approval_then_publishes_once_with_its_work_id(env, shop
         approval = s.query(Approval).filter_by(run_id=run_id).one()
     assert approval.fields["title"] == "桂花乌龙冷泡茶开箱" and approval.screenshot_id
     assert _douyin(env).state()["submissions"] == 0
-    _approve(env, run_id)
+    env.decide(run_id)
     run = env.wait_status(run_id, "published", "failed", timeout=90)
     assert run.status == "published", run.reason
     works = _works(env)
@@ -324,7 +323,7 @@ def test_a_model_drafted_video_is_declared_ai_generated_on_the_card_and_on_the_w
     with closing(_phone(env, shop)) as phone:
         page = phone.get(f"/approvals/{card.id}").text
     assert "将设置的声明：<strong>AI生成内容（正文由模型起草）</strong>" in page
-    _approve(env, run_id)
+    env.decide(run_id)
     run = env.wait_status(run_id, "published", "failed", timeout=90)
     assert run.status == "published", run.reason
     (work,) = _works(env)

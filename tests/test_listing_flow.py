@@ -5,7 +5,6 @@ worker killed mid-submit."""
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import signal
 from contextlib import closing
@@ -13,59 +12,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from openpyxl import Workbook
 
 from core.db import transaction
-from core.models import Account, Approval, Artifact, Employee, LedgerEntry, Run
+from core.models import Account, Artifact, Employee, LedgerEntry, Run
 from tests.core_fixtures import wait_until
-from tests.stack_fixtures import Env, make_stack, taobao_shop
-
-_n = itertools.count()
-PASSWORD = "owner-pass-123"
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, workers=1, web=True, sites=("taobao",), OPC_LISTING_PACE_S="1",
-                       OPC_CODE_TIMEOUT_S="60")
-    yield Env(stack)
-    stack.stop()
-
-
-@pytest.fixture
-def shop(env, tmp_path):
-    """A workspace with a Taobao shop logged in by QR scan, the sales assistant, and its owner."""
-    taobao = env.replicas["taobao"]
-    taobao.reset()
-    return {**taobao_shop(env, tmp_path, next(_n), PASSWORD), "replica": taobao}
-
-
-def _phone(env, shop) -> httpx.Client:
-    c = httpx.Client(base_url=env.stack.web_url, timeout=60)
-    r = c.post("/api/session", json={"username": f"owner{shop['workspace']}", "password": PASSWORD})
-    r.raise_for_status()
-    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return c
-
-
-def _form(shop, **over) -> dict:
-    return {"account_id": shop["account"], "employee_id": shop["employee"], "category_keyword": "手机壳",
-            "brand": "倍思/Baseus", "model": "iPhone 15", "title": "倍思手机壳 防摔 透明", "price": "19.90",
-            "stock": "50", "shelf": "now", **over}
-
-
-def _images(shop, field: str = "main_images") -> list:
-    return [(field, (p.name, p.read_bytes(), "image/jpeg")) for p in shop["images"]]
-
-
-def _items(shop) -> list[dict]:
-    return shop["replica"].state()["items"]
-
+from tests.listing_fixtures import (PASSWORD, env, listed_items, listing_phone, product_form,  # noqa: F401
+                                    product_images, shop)
 
 def test_a_product_waits_for_approval_then_is_listed_once_with_its_item_id(env, shop):
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings", data=_form(shop), files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=product_form(shop), files=product_images(shop))
         assert r.status_code == 201, r.text
         run_id = r.json()["id"]
         env.wait_status(run_id, "awaiting_approval", timeout=120)
@@ -77,12 +34,12 @@ def test_a_product_waits_for_approval_then_is_listed_once_with_its_item_id(env, 
         assert phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).status_code == 200
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
-    (item,) = _items(shop)
+    (item,) = listed_items(shop)
     assert (item["title"], item["price"], item["quantity"]) == ("倍思手机壳 防摔 透明", "19.90", 50)
     assert run.external_id == str(item["id"])
     # No description images: the site warned, the employee confirmed (she allowed that kind), and she reads it.
     assert "描述中未添加图片" in run.reason
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         page = phone.get(f"/runs/{run_id}")
     assert "描述中未添加图片" in page.text and str(item["id"]) in page.text
 
@@ -91,10 +48,10 @@ NO_DESC_IMAGES = "描述中未添加图片，可能影响宝贝转化，确定�
 
 
 def test_a_submit_warning_she_has_not_allowed_is_shown_on_a_card_before_it_is_confirmed(env, shop):
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         r = phone.patch(f"/api/employees/{shop['employee']}", json={"allowed_warnings": []})
         assert r.status_code == 200 and r.json()["settings"]["allowed_warnings"] == []
-        r = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop))
+        r = phone.post("/api/listings", data=product_form(shop, mode="auto"), files=product_images(shop))
         assert r.status_code == 201, r.text
         run_id = r.json()["id"]
         # Full auto, yet the site's question comes to her: nothing is confirmed that she has not seen.
@@ -118,8 +75,8 @@ def test_a_submit_warning_she_has_not_allowed_is_shown_on_a_card_before_it_is_co
 def test_a_warning_rejected_on_its_card_lists_nothing(env, shop):
     with transaction(env.db) as s:
         s.get(Employee, shop["employee"]).settings = {}
-    with closing(_phone(env, shop)) as phone:
-        run_id = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop)).json()["id"]
+    with closing(listing_phone(env, shop)) as phone:
+        run_id = phone.post("/api/listings", data=product_form(shop, mode="auto"), files=product_images(shop)).json()["id"]
         env.wait_status(run_id, "awaiting_approval", timeout=120)
         (card,) = phone.get("/api/approvals").json()["approvals"]
         assert phone.post(f"/api/approvals/{card['id']}/decision",
@@ -130,7 +87,7 @@ def test_a_warning_rejected_on_its_card_lists_nothing(env, shop):
 
 
 def test_an_unknown_warning_kind_is_refused_in_the_employees_settings(env, shop):
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         r = phone.patch(f"/api/employees/{shop['employee']}", json={"allowed_warnings": ["all"]})
         assert r.status_code == 422 and r.json()["detail"][0]["message"] == "不认识的淘宝提示类型：all"
         page = phone.get("/employees").text
@@ -141,16 +98,16 @@ def test_the_demo_workspaces_tea_is_listed_in_the_category_she_picked(env, shop)
     from core.seed import SAMPLE_TEXT
 
     assert "乌龙茶" in SAMPLE_TEXT and "每盒12包" in SAMPLE_TEXT and "39元" in SAMPLE_TEXT  # the seeded sheet
-    tea = _form(shop, category_keyword="茶叶", brand="无品牌/无注册商标", model="", props="产地:福建安溪",
+    tea = product_form(shop, category_keyword="茶叶", brand="无品牌/无注册商标", model="", props="产地:福建安溪",
                 title="桂花乌龙冷泡茶 每盒12包", price="39", stock="100")
-    with closing(_phone(env, shop)) as phone:
-        refused = phone.post("/api/listings", data=tea, files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        refused = phone.post("/api/listings", data=tea, files=product_images(shop))
         assert refused.status_code == 422
         (problem,) = refused.json()["detail"]
         assert problem["field"] == "category_keyword" and "茶>茶叶>乌龙茶" in problem["message"]
         offered = phone.get("/api/listings/categories", params={"keyword": "茶叶"}).json()["candidates"]
         assert offered == ["茶>茶叶>绿茶", "茶>茶叶>红茶", "茶>茶叶>乌龙茶"]
-        r = phone.post("/api/listings", data={**tea, "category_path": offered[2]}, files=_images(shop))
+        r = phone.post("/api/listings", data={**tea, "category_path": offered[2]}, files=product_images(shop))
         assert r.status_code == 201, r.text
         run_id = r.json()["id"]
         env.wait_status(run_id, "awaiting_approval", timeout=120)
@@ -159,7 +116,7 @@ def test_the_demo_workspaces_tea_is_listed_in_the_category_she_picked(env, shop)
         phone.post(f"/api/approvals/{card['id']}/decision", json={"approve": True}).raise_for_status()
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
-    (item,) = _items(shop)
+    (item,) = listed_items(shop)
     assert (item["catPath"], item["title"], item["price"], item["quantity"], item["props"]) == (
         "茶>茶叶>乌龙茶", "桂花乌龙冷泡茶 每盒12包", "39.00", 100, {"品牌": "无品牌/无注册商标", "产地": "福建安溪"})
     assert run.external_id == item["id"]
@@ -167,8 +124,8 @@ def test_the_demo_workspaces_tea_is_listed_in_the_category_she_picked(env, shop)
 
 def test_a_script_error_at_submit_fails_at_once_with_the_reason_and_a_screenshot(env, shop):
     shop["replica"].faults(submit_script_error=True)
-    with closing(_phone(env, shop)) as phone:
-        run_id = phone.post("/api/listings", data=_form(shop, mode="auto"), files=_images(shop)).json()["id"]
+    with closing(listing_phone(env, shop)) as phone:
+        run_id = phone.post("/api/listings", data=product_form(shop, mode="auto"), files=product_images(shop)).json()["id"]
         run = env.wait_status(run_id, "failed", "published", timeout=120)
         assert run.status == "failed" and "淘宝页面出错" in run.reason and "重试" not in run.reason
         assert (run.updated_at - run.created_at).total_seconds() < 90  # not minutes of retries
@@ -176,12 +133,12 @@ def test_a_script_error_at_submit_fails_at_once_with_the_reason_and_a_screenshot
             shots = s.query(Artifact).filter_by(run_id=run_id, kind="screenshot", step="failed").all()
         assert len(shots) == 1
         assert phone.get(f"/api/artifacts/{shots[0].id}").headers["content-type"] == "image/jpeg"
-    assert _items(shop) == []
+    assert listed_items(shop) == []
 
 
 def test_a_bad_product_is_refused_with_the_field_before_any_browser_work(env, shop):
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings", data=_form(shop, title="超" * 31, price="19.999"), files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=product_form(shop, title="超" * 31, price="19.999"), files=product_images(shop))
     assert r.status_code == 422
     fields = {d["field"] for d in r.json()["detail"]}
     assert {"title", "price"} <= fields
@@ -193,11 +150,11 @@ def test_a_bad_product_is_refused_with_the_field_before_any_browser_work(env, sh
 def test_a_bad_sku_row_is_refused_naming_the_row_and_the_field(env, shop):
     skus = {"sku_dims": ["颜色分类", ""], "sku_value_1": ["黑色", "黑色"], "sku_price": ["9.90", "0"],
             "sku_stock": ["1", "2"]}
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings", data={**_form(shop, price="", stock=""), **skus}, files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data={**product_form(shop, price="", stock=""), **skus}, files=product_images(shop))
         assert r.status_code == 422
         assert {"skus.1.price", "skus.1.options"} <= {d["field"] for d in r.json()["detail"]}
-        r = phone.post("/api/listings", data={**_form(shop), **skus, "sku_dims": ["", ""]}, files=_images(shop))
+        r = phone.post("/api/listings", data={**product_form(shop), **skus, "sku_dims": ["", ""]}, files=product_images(shop))
         assert r.status_code == 422 and r.json()["detail"][0]["field"] == "sku_dims"
     with env.db() as s:
         assert s.query(Run).filter_by(account_id=shop["account"]).count() == 0
@@ -217,10 +174,10 @@ SHEET_HEADER = ["类目", "品牌", "型号", "属性:货号", "标题", "主图
 
 
 def _import(env, shop, sheet: bytes, name: str = "products.xlsx") -> httpx.Response:
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         return phone.post("/api/listings/import",
                           data={"account_id": shop["account"], "employee_id": shop["employee"]},
-                          files=[("file", (name, sheet, "application/octet-stream")), *_images(shop, "images")])
+                          files=[("file", (name, sheet, "application/octet-stream")), *product_images(shop, "images")])
 
 
 def test_a_sheet_of_ten_products_with_two_bad_rows_lists_eight_and_names_the_bad_rows(env, shop):
@@ -249,15 +206,15 @@ def test_a_sheet_of_ten_products_with_two_bad_rows_lists_eight_and_names_the_bad
     for run_id in run_ids:
         env.wait_status(run_id, "awaiting_approval", timeout=240)
     assert shop["replica"].state()["submissions"] == 0
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         assert phone.post("/api/approvals/approve-all", json={"graph": "listing"}).json()["approved"] == 8
         assert phone.post("/api/approvals/approve-all", json={"graph": "listing"}).json()["approved"] == 0
     for run_id in run_ids:
         run = env.wait_status(run_id, "published", "failed", timeout=240)
         assert run.status == "published", run.reason
-    items = {i["title"]: i for i in _items(shop)}
+    items = {i["title"]: i for i in listed_items(shop)}
     assert set(items) == {*(f"批量手机壳{n}号" for n in (1, 2, 3, 5, 6, 7, 8)), "纯棉短袖T恤"}
-    assert len(_items(shop)) == 8
+    assert len(listed_items(shop)) == 8
     tee = items["纯棉短袖T恤"]
     assert tee["quantity"] == 12 and len(tee["skus"]) == 2
     assert (tee["shelf"], items["批量手机壳8号"]["shelf"], items["批量手机壳1号"]["shelf"]) == \
@@ -280,13 +237,13 @@ def test_a_sheet_without_a_good_product_creates_nothing_and_names_row_and_column
 
 def test_a_timed_shelf_keeps_the_wall_time_written_in_the_workspace_zone(env, shop):
     at = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=2)).replace(hour=20, minute=30)
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings", data=_form(shop, title="定时上架的手机壳", shelf="at", mode="auto",
-                                                   shelf_at=at.strftime("%Y-%m-%dT%H:%M")), files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=product_form(shop, title="定时上架的手机壳", shelf="at", mode="auto",
+                                                   shelf_at=at.strftime("%Y-%m-%dT%H:%M")), files=product_images(shop))
         assert r.status_code == 201, r.text
     run = env.wait_status(r.json()["id"], "published", "failed", timeout=120)
     assert run.status == "published", run.reason
-    (item,) = _items(shop)
+    (item,) = listed_items(shop)
     wall = at.strftime("%Y-%m-%d 20:30")
     assert (item["startMode"], item["startAt"], item["shelf"], item["status"]) == \
         ("timed", wall, "in_stock", f"定时上架 {wall}")
@@ -297,9 +254,9 @@ def test_the_slider_at_submit_is_dragged_by_the_owner_from_the_phone_and_the_ite
     shop["replica"].faults(slider_submits=1)
     with transaction(env.db) as s:
         s.get(Employee, shop["employee"]).mode = "auto"
-    with closing(_phone(env, shop)) as phone:
-        run_id = phone.post("/api/listings", data=_form(shop, title="滑块验证后的手机壳"),
-                            files=_images(shop)).json()["id"]
+    with closing(listing_phone(env, shop)) as phone:
+        run_id = phone.post("/api/listings", data=product_form(shop, title="滑块验证后的手机壳"),
+                            files=product_images(shop)).json()["id"]
         env.wait_status(run_id, "awaiting_human", timeout=120)
         step = wait_until(lambda: (st := phone.get(f"/api/runs/{run_id}/step").json())["kind"] == "drag" and st,
                           what="the drag step")
@@ -320,13 +277,13 @@ def test_the_slider_at_submit_is_dragged_by_the_owner_from_the_phone_and_the_ite
     run = env.wait_status(run_id, "published", "failed", timeout=120)
     assert run.status == "published", run.reason
     assert shop["replica"].state()["slider"] == {"shown": 1, "passed": 1, "failed": 1}
-    assert [i["title"] for i in _items(shop)] == ["滑块验证后的手机壳"]
+    assert [i["title"] for i in listed_items(shop)] == ["滑块验证后的手机壳"]
 
 
 def test_a_worker_killed_while_the_submit_is_in_flight_leaves_exactly_one_item(env, shop):
     shop["replica"].faults(delays=True)  # the site takes ~1 s to answer a submit: time to kill the worker
-    with closing(_phone(env, shop)) as phone:
-        r = phone.post("/api/listings", data=_form(shop, title="被打断的手机壳", mode="auto"), files=_images(shop))
+    with closing(listing_phone(env, shop)) as phone:
+        r = phone.post("/api/listings", data=product_form(shop, title="被打断的手机壳", mode="auto"), files=product_images(shop))
         assert r.status_code == 201, r.text
     run_id = r.json()["id"]
     wait_until(lambda: shop["replica"].state()["submissions"] >= 1, timeout=120, every=0.05,
@@ -341,7 +298,7 @@ def test_a_worker_killed_while_the_submit_is_in_flight_leaves_exactly_one_item(e
     env.stack.start_worker()
     run = env.wait_status(run_id, "published", "failed", timeout=180)
     assert run.status == "published", run.reason
-    items = _items(shop)
+    items = listed_items(shop)
     assert [i["title"] for i in items] == ["被打断的手机壳"]
     assert shop["replica"].state()["submissions"] == 1  # the new worker read the lists instead of pressing again
     assert run.external_id == items[0]["id"]
@@ -354,7 +311,7 @@ def test_an_sms_check_after_the_shop_qr_scan_is_answered_on_the_account_page(env
         s.add(account)
         s.flush()
         account_id = account.id
-    with closing(_phone(env, shop)) as phone:
+    with closing(listing_phone(env, shop)) as phone:
         assert phone.post(f"/api/accounts/{account_id}/login").status_code == 202
         qr = wait_until(lambda: phone.get(f"/api/accounts/{account_id}").json()["login_qr"], timeout=60, what="QR")
         assert qr and phone.post(f"/api/accounts/{account_id}/simulate-scan").status_code == 200

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
 from tests.story_fixtures import tab
-from tests.test_listing_flow import PASSWORD, env, shop  # noqa: F401  (the stack and a logged-in Taobao shop)
+from tests.listing_fixtures import PASSWORD, env, shop  # noqa: F401  (the stack and a logged-in Taobao shop)
 
 PHONE = {"width": 390, "height": 844}
 SKUS = [("黑色", "M", "59.00", "3"), ("黑色", "L", "59.00", "4"), ("白色", "M", "69.00", "5"), ("白色", "L", "69.00", "6")]

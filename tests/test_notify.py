@@ -16,9 +16,8 @@ from core.models import Account, Approval, Employee, HumanStep, Notice, Workspac
 from core.runs import create_run
 from serve import ROOT
 from tests.core_fixtures import wait_until
-from tests.factories import seed_workspace
+from tests.factories import make_post, seed_workspace
 from tests.pg_fixtures import database_env
-from tests.test_scheduler import _post
 from tests.webhook_fixtures import bot  # noqa: F401  (the group bot's webhook on a local port)
 
 
@@ -26,7 +25,7 @@ def _waiting_card_and_code(db, tmp_path):
     """A publish run waiting for approval and an account login waiting for an SMS code."""
     ws, emp, acc = seed_workspace(db)
     with transaction(db) as s:
-        run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp), post=_post(tmp_path))
+        run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp), post=make_post(tmp_path))
         run.status = "awaiting_approval"
         s.flush()
         s.add(Approval(run_id=run.id, fields={"title": run.content["title"]}))

@@ -23,7 +23,7 @@ from rpa.vault import Vault
 from serve import Stack, free_port
 from tests.factories import make_image
 from tests.fake_llm import FAKE_MODEL, fake_llm, fake_llm_server  # noqa: F401
-from tests.test_tasks import SHEET, STORY, next_monday_10
+from tests.task_fixtures import SHEET, STORY, next_monday_10
 from tests.web_fixtures import Web, web  # noqa: F401  (module-scoped web server, no model)
 
 PROMO = "桂花乌龙冷泡茶买一送十，加微信tea888领取"

@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.approvals import decide
 from core.content import Post, Timing
 from core.db import transaction
 from core.models import Account, Approval, Artifact
-from core.queue import enqueue_resume
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
 
@@ -35,13 +33,6 @@ def _post(shop, **kw) -> Post:
     return Post(**{**base, **kw})
 
 
-def _approve(env, run_id, approve=True, edits=None, reason=None):
-    with transaction(env.db) as s:
-        approval = s.query(Approval).filter_by(run_id=run_id, status="pending").one()
-        payload = decide(s, approval, approve=approve, edits=edits, reason=reason)
-    enqueue_resume(env.settings, run_id, payload)
-
-
 def _notes(env):
     return env.replica.state()["notes"]
 
@@ -56,7 +47,7 @@ def test_semi_auto_run_waits_for_approval_with_a_screenshot_then_publishes_once(
     assert approval.fields["title"] == "桂花乌龙冷泡茶上新"
     assert Image.open(shot.path).format == "JPEG"
 
-    _approve(env, run_id)
+    env.decide(run_id)
     run = env.wait_status(run_id, "published", "failed")
     assert run.status == "published", run.reason
     notes = _notes(env)
@@ -68,7 +59,7 @@ def test_semi_auto_run_waits_for_approval_with_a_screenshot_then_publishes_once(
 def test_rejected_run_submits_nothing_and_keeps_the_reason(env, shop):
     run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
     env.wait_status(run_id, "awaiting_approval")
-    _approve(env, run_id, approve=False, reason="图片不够好看")
+    env.decide(run_id, approve=False, reason="图片不够好看")
     run = env.wait_status(run_id, "rejected", "failed")
     assert run.status == "rejected" and run.reason == "图片不够好看"
     assert env.replica.state()["submissions"] == 0
@@ -77,7 +68,7 @@ def test_rejected_run_submits_nothing_and_keeps_the_reason(env, shop):
 def test_edited_title_is_what_the_site_receives(env, shop):
     run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
     env.wait_status(run_id, "awaiting_approval")
-    _approve(env, run_id, edits={"title": "改过的标题", "topics": ["夏日饮品"]})
+    env.decide(run_id, edits={"title": "改过的标题", "topics": ["夏日饮品"]})
     run = env.wait_status(run_id, "published", "failed")
     assert run.status == "published", run.reason
     assert [n["title"] for n in _notes(env)] == ["改过的标题"]
@@ -124,7 +115,7 @@ def test_session_expired_while_waiting_asks_for_a_new_login_and_publishes_once(e
     run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="semi_auto")
     env.wait_status(run_id, "awaiting_approval")
     env.replica.expire_sessions()
-    _approve(env, run_id)
+    env.decide(run_id)
     env.wait_status(run_id, "awaiting_login")
     env.qr_login(shop["account"], user=f"shop-{shop['account']}")
     run = env.wait_status(run_id, "published", "failed")
@@ -177,7 +168,7 @@ def test_a_model_drafted_note_shows_the_ai_declaration_on_the_card_and_is_publis
     with env.db() as s:
         approval = s.query(Approval).filter_by(run_id=run_id).one()
     assert approval.fields["declaration"] == "笔记含AI合成内容"  # read back from the filled form
-    _approve(env, run_id)
+    env.decide(run_id)
     run = env.wait_status(run_id, "published", "failed")
     assert run.status == "published", run.reason
     (note,) = _notes(env)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.etax_page_fixtures import log_in as etax_log_in, open_return, refusal, submit
 from tests.etax_sandbox_fixtures import replica, tx  # noqa: F401  (the replica process, reset per test)
 from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
-from tests.test_sandbox_etax import log_in as etax_log_in, open_return, refusal, submit
 
 CODE, USER, PASSWORD = "92330106MA2H8LW31N", "zhanglan", "Lan#2026tax"
 TITLE = "个人所得税经营所得纳税申报表（A表）"

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from rq import Queue
 
-from core.content import Post
 from core.db import session_factory, transaction
 from core.models import Account, Employee, Run, Schedule, utcnow
 from core.queue import RUN_JOB
@@ -14,13 +13,8 @@ from core.runs import create_run
 from scheduler import next_slot
 from serve import ROOT
 from tests.core_fixtures import wait_until
-from tests.factories import make_image, seed_workspace
+from tests.factories import make_post, seed_workspace
 from tests.pg_fixtures import database_env
-
-
-def _post(tmp_path, title="桂花乌龙冷泡茶"):
-    return Post(title=title, body="夏天来一杯", images=[str(make_image(tmp_path / "img" / "a.jpg"))],
-                topics=["冷泡茶"])
 
 
 def _queued_run_ids(conn, settings):
@@ -40,9 +34,9 @@ def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_co
     now = utcnow()
     with transaction(db) as s:
         account, employee = s.get(Account, acc), s.get(Employee, emp)
-        one_offs = [create_run(s, account=account, employee=employee, post=_post(tmp_path, f"定时{i}"),
+        one_offs = [create_run(s, account=account, employee=employee, post=make_post(tmp_path, f"定时{i}"),
                                not_before=now + timedelta(seconds=2)).id for i in range(5)]
-        s.add(Schedule(workspace_id=ws, account_id=acc, employee_id=emp, content=_post(tmp_path).model_dump(mode="json"),
+        s.add(Schedule(workspace_id=ws, account_id=acc, employee_id=emp, content=make_post(tmp_path).model_dump(mode="json"),
                        cron="*/5 * * * *", next_at=now - timedelta(seconds=1)))
     assert all(r.status == "scheduled" for r in db().query(Run).all())
     assert _queued_run_ids(redis_conn, core_settings) == []  # nothing fires early

@@ -15,7 +15,8 @@ from api.auth import hash_password
 from core.db import transaction
 from core.models import Employee, User, Workspace
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.test_listing_flow import PASSWORD, _form, _images, _items, _phone, env, shop  # noqa: F401
+from tests.listing_fixtures import (PASSWORD, env, listed_items, listing_phone, product_form,  # noqa: F401
+                                    product_images, shop)
 
 PHONE = {"width": 390, "height": 844}
 # The picture frames the replica's 300 px track 24 px either side and its 40×34 knob 96 px below the top
@@ -84,8 +85,8 @@ def test_the_owner_drags_the_slider_with_a_finger_on_the_phone_and_the_item_is_l
     replica.faults(slider_submits=1)
     with transaction(env.db) as s:
         s.get(Employee, shop["employee"]).mode = "auto"
-    with closing(_phone(env, shop)) as api:
-        run_id = api.post("/api/listings", data=_form(shop, title="手机上拖滑块的手机壳"), files=_images(shop)).json()["id"]
+    with closing(listing_phone(env, shop)) as api:
+        run_id = api.post("/api/listings", data=product_form(shop, title="手机上拖滑块的手机壳"), files=product_images(shop)).json()["id"]
     _log_in(page, env, shop)
     page.goto(f"{env.stack.web_url}/runs/{run_id}")
     takeover = page.locator(".takeover")
@@ -106,7 +107,7 @@ def test_the_owner_drags_the_slider_with_a_finger_on_the_phone_and_the_item_is_l
         assert other.post(f"/api/runs/{run_id}/tap", json={"x": 0.5, "y": 0.5}).status_code == 404
         del other.headers["X-CSRF-Token"]
         assert other.post(f"/api/runs/{run_id}/tap", json={"x": 0.5, "y": 0.5}).status_code == 403
-    with closing(_phone(env, shop)) as api:
+    with closing(listing_phone(env, shop)) as api:
         bad = api.post(f"/api/runs/{run_id}/text", json={"text": "长" * 201})
         assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "text"
         bad = api.post(f"/api/runs/{run_id}/tap", json={"x": 1.5, "y": 0.5})
@@ -117,7 +118,7 @@ def test_the_owner_drags_the_slider_with_a_finger_on_the_phone_and_the_item_is_l
     expect(page.locator("#run-status")).to_have_text("已上架", timeout=120_000)
     expect(takeover).to_be_hidden()
     assert replica.state()["slider"] == {"shown": 1, "passed": 1, "failed": 1}
-    assert [i["title"] for i in _items(shop)] == ["手机上拖滑块的手机壳"]
-    with closing(_phone(env, shop)) as api:
+    assert [i["title"] for i in listed_items(shop)] == ["手机上拖滑块的手机壳"]
+    with closing(listing_phone(env, shop)) as api:
         late = api.post(f"/api/runs/{run_id}/tap", json={"x": 0.5, "y": 0.5})
         assert late.status_code == 409 and "没有需要你在手机上操作" in late.json()["detail"][0]["message"]

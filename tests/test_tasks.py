@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -26,22 +25,9 @@ from sites.xiaohongshu.limits import title_length
 from tests.factories import make_image
 from tests.fake_llm import FAKE_MODEL, fake_llm, fake_llm_server  # noqa: F401
 from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
-from tests.story_fixtures import tab
+from tests.story_fixtures import PHONE, tab
+from tests.task_fixtures import SHEET, STORY, TZ, next_monday_10
 from tests.web_fixtures import Web, web  # noqa: F401  (module-scoped web server, no model)
-
-TZ = ZoneInfo("Asia/Shanghai")
-STORY = "下周一上午10点在小红书和抖音发一篇新品上市的帖子，产品是桂花乌龙冷泡茶"
-SHEET = ("桂花乌龙冷泡茶产品说明.txt",
-         "桂花乌龙冷泡茶：精选武夷山岩茶乌龙，加入桂林金桂窨制三次。\n"
-         "冷泡方法：一个茶包配500毫升矿泉水，冷藏6小时后饮用，清甜不苦涩。\n"
-         "规格：每盒15包，每包4克。".encode("utf-8"))
-PHONE = {"width": 390, "height": 844}
-
-
-def next_monday_10() -> datetime:
-    today = datetime.now(TZ).date()
-    monday = today + timedelta(days=7 - today.weekday())
-    return datetime(monday.year, monday.month, monday.day, 10, 0, tzinfo=TZ)
 
 
 def label(dt: datetime) -> str:
