@@ -128,12 +128,16 @@ def test_the_model_drafts_from_cited_passages_and_the_owners_edited_examples(
     settings = fake_llm.settings(data_dir=tmp_path / "data", redis_url=redis_server, sandbox=True)
     settings.paths.ensure()
     boxes = demo_inbox(settings)
+    with transaction(boxes.db) as s:  # the owner's tone for 客服代表 (its settings page)
+        emp = s.get(Employee, boxes.employee_id)
+        emp.settings = {**emp.settings, "tone": "幽默风趣"}
     from llm.client import LLM
     llm = LLM.from_settings(settings)
     fake_llm.reply_json({"reply": "亲，冷泡茶每盒12包，到手价39元哦", "cited": [1], "answerable": True})
     sweep_items(boxes, settings, [comment("m1", PRICE_Q)], llm=llm)
     first = conv_of(boxes, "m1")
     assert first.draft == "亲，冷泡茶每盒12包，到手价39元哦" and first.citations
+    assert "写作语气：幽默风趣" in fake_llm.requests[0].prompt_text
     with transaction(boxes.db) as s:  # the owner rewrote it on the card
         from core.inbox import log
         log(s, s.get(Conversation, first.id), "edited", "owner", "亲～每盒12包39元，冷泡4小时就好喝啦")
@@ -337,3 +341,26 @@ def test_a_message_with_a_word_the_owner_marked_sensitive_goes_to_her_with_a_pus
     with boxes.db() as s:
         pushed = [m.text for m in inbox_messages(s, boxes.workspace_id, datetime.now(timezone.utc))]
     assert len(pushed) == 1 and "孕妇能喝冷泡茶吗" in pushed[0]
+
+
+# -- what a message is about, and what a reply may say -------------------------------------------------
+
+def test_each_message_is_put_in_one_of_the_six_categories_the_owner_reads_in_chinese():
+    from core.inbox import CATEGORY_LABELS
+    from graphs.inbound.classify import classify
+
+    said = ["冷泡茶能用热水泡吗", "多少钱一盒？包邮吗", "茶包破了，太失望了", PRAISE, "加vx领红包", "今天路过看看"]
+    assert [CATEGORY_LABELS[classify(t).category] for t in said] == [
+        "产品咨询", "价格/物流/售后", "投诉", "好评/夸奖", "广告/垃圾", "其他"]
+    assert classify("一般般", rating="差评").category == "complaint"  # a 差评 is a complaint whatever it says
+    assert classify(COMPLAINT).refund and classify("我要退货").refund and not classify(PRICE_Q).refund
+
+
+def test_a_reply_over_the_sites_limit_or_diverting_to_wechat_is_stopped_with_the_reason_in_chinese():
+    from graphs.inbound.checks import reply_problems
+
+    assert reply_problems("您好，每盒12包，到手价39元。", 100, "抖音", [], []) == []
+    assert reply_problems("好" * 101, 100, "抖音", [], []) == ["抖音回复最多100个字，现在101个字"]
+    assert reply_problems("   ", 100, "抖音", [], []) == ["抖音回复内容不能为空"]
+    assert any("微信" in p for p in reply_problems("加微信 tea_8888 给你优惠", 100, "抖音", [], []))
+    assert reply_problems("新茶到了", 100, "抖音", ["新茶"], []) == ["「新茶」是本店设置的禁用词"]
