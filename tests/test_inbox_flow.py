@@ -14,7 +14,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from core.approvals import decide
 from core.db import transaction
 from core.inbox import Conversation, ConversationEvent, InboxAccount
-from core.models import Approval, Employee, LedgerEntry, Run, Workspace
+from core.models import Account, Approval, Employee, LedgerEntry, Run, Workspace
 from core.notify import inbox_messages
 from core.seed import SAMPLE_DOC
 from graphs.inbound import schedule, store
@@ -219,6 +219,33 @@ def test_a_rate_limit_pauses_the_accounts_replies_and_tells_the_owner_why(
     assert "操作过于频繁，请稍后再试" in state.pause_reason and run.reason == state.pause_reason
     assert run.not_before == state.paused_until and fake_site.sent == []
     assert any("小桂的茶" in p and "暂停" in p for p in pushed)
+
+
+def test_a_session_kicked_out_before_the_reply_waits_for_her_login_and_the_reply_is_posted_once_after(
+        inbox, core_settings, redis_conn, fake_site):  # noqa: F811
+    fake_site.items = [comment("l1", PRICE_Q)]
+    sweep_items(inbox, core_settings, fake_site.items)
+    run_id = approve(inbox, conv_of(inbox, "l1").id)
+    fake_site.login_wall = 1
+    saver = InMemorySaver()
+    assert step_run(core_settings, inbox.db, redis_conn, saver, run_id) == "awaiting_login"
+    with transaction(inbox.db) as s:
+        assert s.get(Run, run_id).reason == "账号登录已失效，请在手机上扫码登录" and fake_site.sent == []
+        s.get(Account, inbox.douyin).status = "active"  # she scanned the QR
+    assert step_run(core_settings, inbox.db, redis_conn, saver, run_id) == "published"
+    assert len(fake_site.sent) == 1 and conv_of(inbox, "l1").status == "replied"
+
+
+def test_a_sweep_that_meets_the_login_wall_stops_and_the_account_asks_for_a_new_login(
+        inbox, core_settings, redis_conn, fake_site):  # noqa: F811
+    fake_site.items, fake_site.login_wall = [comment("w1", PRICE_Q)], 1
+    assert len(schedule.due_sweeps(inbox.db, datetime.now(timezone.utc))) == 2  # 抖音 and 淘宝
+    with inbox.db() as s:
+        sweep_id = s.query(Run.id).filter_by(graph="inbound_sweep", account_id=inbox.douyin).scalar()
+    assert step_run(core_settings, inbox.db, redis_conn, InMemorySaver(), sweep_id) == "failed"
+    with inbox.db() as s:
+        assert "扫码登录" in s.get(Run, sweep_id).reason and s.get(Account, inbox.douyin).status == "needs_login"
+        assert s.query(Conversation).count() == 0
 
 
 def test_a_rejected_card_posts_nothing_and_the_conversation_is_left_unanswered(
