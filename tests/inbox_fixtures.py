@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from core.db import session_factory, transaction
-from core.errors import RateLimited
+from core.errors import LoginRequired, RateLimited
 from core.models import Account, Approval, Employee, Workspace
 from core.seed import seed_demo
 from sites.inbound import Inbound, ReplyProof
@@ -72,21 +72,30 @@ class FakeInbox:
     """The next N sends die right after the click (the reply reaches the site, the worker does not return)."""
     rate_limited: bool = False
     owner_answers: set[str] = field(default_factory=set)
+    login_wall: int = 0
+    """The next N reads or replies meet the login wall (the site kicked the session out)."""
 
     def allowed_hosts(self) -> list[str]:
         return ["127.0.0.1"]
 
     def read_inbox(self, page, since):
+        self._wall()
         return [replace(i, owner_replied=i.item_id in self.owner_answers) for i in self.items
                 if since is None or i.at >= since]
 
     def reply(self, page, item, text):
+        self._wall()
         if self.rate_limited:
             raise RateLimited("操作过于频繁", site_message="操作过于频繁，请稍后再试")
         self.sent.append((item.item_id, text))
         if self.crash_after_click:
             self.crash_after_click -= 1
             raise Crash()
+
+    def _wall(self):
+        if self.login_wall:
+            self.login_wall -= 1
+            raise LoginRequired("抖音登录已失效")
 
     def find_reply(self, page, item, text):
         if (item.item_id, text) in self.sent:

@@ -30,6 +30,7 @@ def test_every_role_names_real_modes_and_sites_and_every_workflow_it_names_exist
     assert EMPLOYEES["sales"].workflows == ("listing",)
     assert EMPLOYEES["finance"].workflows == ("tax_filing",)
     assert EMPLOYEES["operations"].workflows == ("reminder", "daily_brief", "collect")
+    assert EMPLOYEES["service"].workflows == ("inbound_sweep", "inbound_reply")  # 客服代表 reads and answers
 
 
 @pytest.fixture

@@ -5,11 +5,16 @@ a reply card the way the inbox does (her edit posted and kept, the history sayin
 from __future__ import annotations
 
 from core.inbox import Conversation, ConversationEvent
-from core.models import Approval, Run
+from core.models import Approval, Employee, Run
 from tests.inbox_fixtures import background_sweeps, waiting_reply
 from tests.web_fixtures import client, web  # noqa: F401
 
 EDITED = "亲，冷泡茶每盒12包，到手价39元，冷藏4小时就好喝～"
+
+
+def stored_inbox_settings(web) -> dict | None:
+    with web.db() as s:
+        return (s.query(Employee).filter_by(role="service").first().settings or {}).get("inbox")
 
 
 def events(web, conv_id: str) -> list[tuple[str, str, str]]:
@@ -103,3 +108,36 @@ def test_a_conversation_handed_to_the_owner_is_answered_with_her_own_words_check
     with web.db() as s:
         run = s.get(Run, mine["run_id"])
         assert run.content["body"] == EDITED and s.query(Approval).filter_by(run_id=run.id).one().status == "approved"
+
+
+def test_the_owner_closes_a_conversation_she_dealt_with_elsewhere_its_card_goes_and_the_record_says_closed(
+        web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "closed-1")
+    page = client.get(f"/inbox/{waiting.conversation}").text
+    assert "已在别处处理，关闭" in page
+    closed = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "close"})
+    assert closed.status_code == 200 and closed.json()["status_label"] == "已忽略"
+    assert [e["label"] for e in closed.json()["history"]][-1] == "关闭"
+    with web.db() as s:
+        assert s.get(Approval, waiting.approval).status != "pending" and s.get(Run, waiting.run).status == "cancelled"
+    again = client.post(f"/api/inbox/{waiting.conversation}/decision", json={"action": "reopen"}).json()
+    assert again["status_label"] == "转人工"
+
+
+def test_the_inbox_filters_by_the_five_statuses_in_chinese_and_a_conversation_shows_its_category(web, client):  # noqa: F811
+    waiting = waiting_reply(web.db, "labels-1")
+    inbox_page = client.get("/inbox").text
+    for label in ("新", "待审批", "已回复", "转人工", "已忽略"):
+        assert f">{label}（" in inbox_page, label
+    assert "价格/物流/售后" in client.get(f"/inbox/{waiting.conversation}").text
+
+
+def test_inbox_settings_out_of_range_are_refused_in_chinese_naming_the_field_and_nothing_is_saved(web, client):  # noqa: F811
+    before = stored_inbox_settings(web)
+    bad_hours = client.put("/api/inbox/settings", json={"enabled": True, "quiet_hours": "25:00-08:00"})
+    assert bad_hours.status_code == 422 and "免打扰时段" in bad_hours.text and "23:00-08:00" in bad_hours.text
+    bad_gap = client.put("/api/inbox/settings", json={"enabled": True, "spacing": "90-20"})
+    assert bad_gap.status_code == 422 and "两条回复之间的间隔" in bad_gap.text and "最少-最多" in bad_gap.text
+    too_sure = client.put("/api/inbox/settings", json={"enabled": True, "confidence": 2})
+    assert too_sure.status_code == 422 and "自动回复的把握：不能大于1" in too_sure.text
+    assert stored_inbox_settings(web) == before

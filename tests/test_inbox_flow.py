@@ -14,7 +14,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from core.approvals import decide
 from core.db import transaction
 from core.inbox import Conversation, ConversationEvent, InboxAccount
-from core.models import Approval, Employee, LedgerEntry, Run, Workspace
+from core.models import Account, Approval, Employee, LedgerEntry, Run, Workspace
 from core.notify import inbox_messages
 from core.seed import SAMPLE_DOC
 from graphs.inbound import schedule, store
@@ -128,12 +128,16 @@ def test_the_model_drafts_from_cited_passages_and_the_owners_edited_examples(
     settings = fake_llm.settings(data_dir=tmp_path / "data", redis_url=redis_server, sandbox=True)
     settings.paths.ensure()
     boxes = demo_inbox(settings)
+    with transaction(boxes.db) as s:  # the owner's tone for 客服代表 (its settings page)
+        emp = s.get(Employee, boxes.employee_id)
+        emp.settings = {**emp.settings, "tone": "幽默风趣"}
     from llm.client import LLM
     llm = LLM.from_settings(settings)
     fake_llm.reply_json({"reply": "亲，冷泡茶每盒12包，到手价39元哦", "cited": [1], "answerable": True})
     sweep_items(boxes, settings, [comment("m1", PRICE_Q)], llm=llm)
     first = conv_of(boxes, "m1")
     assert first.draft == "亲，冷泡茶每盒12包，到手价39元哦" and first.citations
+    assert "写作语气：幽默风趣" in fake_llm.requests[0].prompt_text
     with transaction(boxes.db) as s:  # the owner rewrote it on the card
         from core.inbox import log
         log(s, s.get(Conversation, first.id), "edited", "owner", "亲～每盒12包39元，冷泡4小时就好喝啦")
@@ -215,6 +219,33 @@ def test_a_rate_limit_pauses_the_accounts_replies_and_tells_the_owner_why(
     assert "操作过于频繁，请稍后再试" in state.pause_reason and run.reason == state.pause_reason
     assert run.not_before == state.paused_until and fake_site.sent == []
     assert any("小桂的茶" in p and "暂停" in p for p in pushed)
+
+
+def test_a_session_kicked_out_before_the_reply_waits_for_her_login_and_the_reply_is_posted_once_after(
+        inbox, core_settings, redis_conn, fake_site):  # noqa: F811
+    fake_site.items = [comment("l1", PRICE_Q)]
+    sweep_items(inbox, core_settings, fake_site.items)
+    run_id = approve(inbox, conv_of(inbox, "l1").id)
+    fake_site.login_wall = 1
+    saver = InMemorySaver()
+    assert step_run(core_settings, inbox.db, redis_conn, saver, run_id) == "awaiting_login"
+    with transaction(inbox.db) as s:
+        assert s.get(Run, run_id).reason == "账号登录已失效，请在手机上扫码登录" and fake_site.sent == []
+        s.get(Account, inbox.douyin).status = "active"  # she scanned the QR
+    assert step_run(core_settings, inbox.db, redis_conn, saver, run_id) == "published"
+    assert len(fake_site.sent) == 1 and conv_of(inbox, "l1").status == "replied"
+
+
+def test_a_sweep_that_meets_the_login_wall_stops_and_the_account_asks_for_a_new_login(
+        inbox, core_settings, redis_conn, fake_site):  # noqa: F811
+    fake_site.items, fake_site.login_wall = [comment("w1", PRICE_Q)], 1
+    assert len(schedule.due_sweeps(inbox.db, datetime.now(timezone.utc))) == 2  # 抖音 and 淘宝
+    with inbox.db() as s:
+        sweep_id = s.query(Run.id).filter_by(graph="inbound_sweep", account_id=inbox.douyin).scalar()
+    assert step_run(core_settings, inbox.db, redis_conn, InMemorySaver(), sweep_id) == "failed"
+    with inbox.db() as s:
+        assert "扫码登录" in s.get(Run, sweep_id).reason and s.get(Account, inbox.douyin).status == "needs_login"
+        assert s.query(Conversation).count() == 0
 
 
 def test_a_rejected_card_posts_nothing_and_the_conversation_is_left_unanswered(
@@ -337,3 +368,26 @@ def test_a_message_with_a_word_the_owner_marked_sensitive_goes_to_her_with_a_pus
     with boxes.db() as s:
         pushed = [m.text for m in inbox_messages(s, boxes.workspace_id, datetime.now(timezone.utc))]
     assert len(pushed) == 1 and "孕妇能喝冷泡茶吗" in pushed[0]
+
+
+# -- what a message is about, and what a reply may say -------------------------------------------------
+
+def test_each_message_is_put_in_one_of_the_six_categories_the_owner_reads_in_chinese():
+    from core.inbox import CATEGORY_LABELS
+    from graphs.inbound.classify import classify
+
+    said = ["冷泡茶能用热水泡吗", "多少钱一盒？包邮吗", "茶包破了，太失望了", PRAISE, "加vx领红包", "今天路过看看"]
+    assert [CATEGORY_LABELS[classify(t).category] for t in said] == [
+        "产品咨询", "价格/物流/售后", "投诉", "好评/夸奖", "广告/垃圾", "其他"]
+    assert classify("一般般", rating="差评").category == "complaint"  # a 差评 is a complaint whatever it says
+    assert classify(COMPLAINT).refund and classify("我要退货").refund and not classify(PRICE_Q).refund
+
+
+def test_a_reply_over_the_sites_limit_or_diverting_to_wechat_is_stopped_with_the_reason_in_chinese():
+    from graphs.inbound.checks import reply_problems
+
+    assert reply_problems("您好，每盒12包，到手价39元。", 100, "抖音", [], []) == []
+    assert reply_problems("好" * 101, 100, "抖音", [], []) == ["抖音回复最多100个字，现在101个字"]
+    assert reply_problems("   ", 100, "抖音", [], []) == ["抖音回复内容不能为空"]
+    assert any("微信" in p for p in reply_problems("加微信 tea_8888 给你优惠", 100, "抖音", [], []))
+    assert reply_problems("新茶到了", 100, "抖音", ["新茶"], []) == ["「新茶」是本店设置的禁用词"]

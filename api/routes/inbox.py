@@ -26,7 +26,7 @@ REPLY_LIMITS = {"douyin": 100, "xiaohongshu": 280, "taobao": 500}
 
 
 class Decision(BaseModel):
-    action: Literal["approve", "reject", "ignore", "human", "reopen"]
+    action: Literal["approve", "reject", "ignore", "human", "reopen", "close"]
     text: str | None = Field(None, max_length=2000)
     """approve: the reply as the owner leaves it (edited or not)."""
     reason: str | None = Field(None, max_length=500)
@@ -96,6 +96,9 @@ def _act(s, settings, c: Conversation, body: Decision, actor: str) -> str | None
         return None
     if body.action == "reopen":
         inbox.reopen(s, c)
+        return None
+    if body.action == "close":  # she dealt with it elsewhere (in the app, by phone): the record says 关闭
+        inbox.close(s, c)
         return None
     if body.action == "reject":
         if not (body.reason or "").strip():
