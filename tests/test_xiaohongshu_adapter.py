@@ -263,6 +263,15 @@ def test_a_form_without_the_declaration_entry_stops_before_publishing(adapter, l
     assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
 
 
+@pytest.mark.parametrize("wanted", [{"drafted_by": "model"}, {"declaration": "repost", "repost_source": "新华社"}])
+def test_a_declaration_the_form_does_not_keep_is_caught_by_the_read_back_and_nothing_is_published(
+        adapter, logged_in, images, control, wanted):
+    control.faults(declaration_dropped=True)
+    with pytest.raises(DeclarationNotSet, match="设置后页面显示的是「空」.*笔记没有发布"):
+        adapter.fill(logged_in, a_post(images, **wanted))
+    assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
+
+
 def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration_entry(adapter, logged_in, images,
                                                                                        control):
     control.faults(declaration_missing=True)

@@ -73,6 +73,7 @@
   // -- 内容类型声明 ------------------------------------------------------------------------------------
   var declaration = root.querySelector(".declaration-wrapper");
   function declare(kind, label, source) {
+    if (cfg.dropDeclaration) { close(); return; }  // fault: the click lands, the choice is not kept
     state.declaration = {kind: kind, label: label, source: source || ""};
     show(declaration, source ? label + "：" + source : label);
     close();
