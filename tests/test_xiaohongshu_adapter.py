@@ -279,9 +279,10 @@ def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration
     assert the_note(control)["declaration"] is None
 
 
+@pytest.mark.parametrize("variant", [None, "legacy_editor"])
 def test_a_video_note_uploads_waits_for_processing_sets_the_cover_and_schedule_and_reads_back(
-        adapter, logged_in, images, control, tmp_path):
-    control.faults(slow_video_processing=600)
+        adapter, logged_in, images, control, tmp_path, variant):
+    control.faults(slow_video_processing=600, **({variant: True} if variant else {}))
     clip = make_mp4(tmp_path / "冷泡茶.mp4", seconds=20)
     at = (datetime.now(timezone.utc) + timedelta(days=1)).replace(second=0, microsecond=0)
     post = a_post([], kind="video", video=str(clip), cover=images[0], drafted_by="model",
@@ -293,3 +294,12 @@ def test_a_video_note_uploads_waits_for_processing_sets_the_cover_and_schedule_a
     assert note["declaration"]["kind"] == "ai"
     assert fields["media"] == "视频已上传，已设置封面" and "images" not in fields
     assert found.external_id == note["id"]
+
+
+def test_a_note_listed_with_another_declaration_than_wanted_is_reported_as_published_but_wrong(
+        adapter, logged_in, images, control):
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    publish_once(adapter, logged_in, a_post(images, declaration="repost", repost_source="新华社"))
+    note = the_note(control)
+    with pytest.raises(DeclarationNotSet, match=f"笔记ID {note['id']}.*来源转载：新华社.*应为「AI生成内容」"):
+        adapter.find_published(logged_in, a_post(images, drafted_by="model"), since)
