@@ -234,7 +234,10 @@ def test_original_chosen_switches_on_the_original_declaration_through_its_dialog
     assert fields["declaration"] == "原创声明"
 
 
-def test_a_repost_is_declared_with_its_source(adapter, logged_in, images, control):
+@pytest.mark.parametrize("variant", [None, "legacy_editor"])
+def test_a_repost_is_declared_with_its_source(adapter, logged_in, images, control, variant):
+    if variant:
+        control.faults(**{variant: True})
     fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="repost", repost_source="新华社"))
     assert the_note(control)["declaration"] == {"kind": "repost", "label": "来源转载", "source": "新华社"}
     assert "来源转载" in fields["declaration"]
@@ -277,6 +280,13 @@ def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration
     control.faults(declaration_missing=True)
     publish_once(adapter, logged_in, a_post(images))
     assert the_note(control)["declaration"] is None
+
+
+def test_an_original_note_still_publishes_as_original_on_a_form_without_the_content_type_entry(
+        adapter, logged_in, images, control):
+    control.faults(declaration_missing=True)  # the 原创声明 card stays
+    fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="original"))
+    assert (the_note(control)["original"], fields["declaration"]) == (True, "原创声明")
 
 
 @pytest.mark.parametrize("variant", [None, "legacy_editor"])
