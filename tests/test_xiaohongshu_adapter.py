@@ -313,3 +313,11 @@ def test_a_note_listed_with_another_declaration_than_wanted_is_reported_as_publi
     note = the_note(control)
     with pytest.raises(DeclarationNotSet, match=f"笔记ID {note['id']}.*来源转载：新华社.*应为「AI生成内容」"):
         adapter.find_published(logged_in, a_post(images, drafted_by="model"), since)
+
+
+def test_original_chosen_on_the_older_form_without_its_switch_stops_before_publishing(adapter, logged_in, images,
+                                                                                     control):
+    control.faults(legacy_editor=True)  # the saved real older form has no 原创声明 card
+    with pytest.raises(DeclarationNotSet, match="找不到「原创声明」开关.*笔记没有发布"):
+        adapter.fill(logged_in, a_post(images, declaration="original"))
+    assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
