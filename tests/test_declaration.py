@@ -75,6 +75,23 @@ def test_a_repost_without_its_source_is_refused_naming_the_field(web, client, id
         assert s.query(Run).count() == before
 
 
+def test_a_repost_with_its_source_is_kept_with_the_run_and_a_source_over_30_characters_is_refused(
+        web, client, ids, tmp_path):  # noqa: F811
+    r = client.post("/api/runs", data=_form(ids, declaration="repost", repost_source=" 茶叶日报 "),
+                    files=[("images", _jpeg(tmp_path))])
+    assert r.status_code == 201, r.text
+    with web.db() as s:
+        run = s.get(Run, r.json()["runs"][0]["id"])
+        assert (run.content["declaration"], run.content["repost_source"]) == ("repost", "茶叶日报")
+        before = s.query(Run).count()
+    r = client.post("/api/runs", data=_form(ids, declaration="repost", repost_source="字" * 31),
+                    files=[("images", _jpeg(tmp_path))])
+    assert r.status_code == 422
+    assert any(e["field"] == "repost_source" and "最多30个字，现在31个字" in e["message"] for e in r.json()["detail"])
+    with web.db() as s:
+        assert s.query(Run).count() == before
+
+
 def test_the_approval_card_says_which_declaration_will_be_set(web, client, ids, tmp_path):  # noqa: F811
     r = client.post("/api/runs", data=_form(ids, ai_assisted="true"), files=[("images", _jpeg(tmp_path))])
     assert r.status_code == 201, r.text

@@ -351,13 +351,19 @@ def test_each_form_variant_publishes_once_with_everything_set(env, shop, mp4, tm
     if extra.get("cover") == "__cover__":
         extra = {**extra, "cover": str(make_image(tmp_path / "cover.jpg", size=(720, 1280)))}
     title = f"变体{next(_n)}"
-    post = _video(mp4, title, **extra) if kind == "video" else \
-        Post(kind="image", images=shop["images"], title=title, body="图文", topics=["新品"], **extra)
+    at = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(second=0, microsecond=0)
+    timing = Timing(mode="site", at=at)
+    post = _video(mp4, title, timing=timing, **extra) if kind == "video" else \
+        Post(kind="image", images=shop["images"], title=title, body="图文", topics=["新品"], timing=timing, **extra)
     run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], post, mode="auto"), "published", "failed",
                           timeout=150)
     assert run.status == "published", run.reason
     (work,) = _works(env)
     assert (work["title"], work["declaration"], work["id"]) == (title, declared, run.external_id)
+    assert post.body in work["desc"] and work["topics"] == post.topics
+    assert work["publish_at"] == at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    if kind == "image":
+        assert work["images"] == len(shop["images"])
     assert _douyin(env).state()["submissions"] == 1
     if kind == "video":
         assert work["cover"] == ("uploaded:cover.jpg" if "cover" in extra else "recommended:1")
@@ -369,4 +375,13 @@ def test_without_the_declaration_entry_an_ai_post_fails_with_the_reason_and_noth
                                         mode="auto"), "failed", "published", timeout=150)
     assert run.status == "failed"
     assert "自主声明" in run.reason and "内容由AI生成" in run.reason and "没有发布" in run.reason, run.reason
+    assert _works(env) == [] and _douyin(env).state()["submissions"] == 0
+
+
+def test_a_declaration_the_form_does_not_keep_is_caught_by_the_read_back_and_nothing_is_posted(env, shop, mp4):
+    _douyin(env).faults(declaration_dropped=True, declaration_variant="form")
+    run = env.wait_status(env.start_run(shop["douyin"], shop["employee"], _video(mp4, "声明没留住", drafted_by="model"),
+                                        mode="auto"), "failed", "published", timeout=150)
+    assert run.status == "failed"
+    assert "页面显示的声明是「未声明」" in run.reason and "没有发布" in run.reason, run.reason
     assert _works(env) == [] and _douyin(env).state()["submissions"] == 0

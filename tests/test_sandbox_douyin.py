@@ -414,6 +414,22 @@ def test_the_cover_editor_is_a_dy_creator_content_modal_that_takes_an_upload(pag
     assert [w["cover"] for w in dy.state()["works"]] == ["uploaded:c.jpg"]
 
 
+def test_a_collection_and_allowing_saves_are_kept_with_the_work(page, dy, mp4):
+    log_in(page, dy)
+    upload_video(page, dy, mp4)
+    form_ready(page)
+    select = page.locator("[class*='select-collection']")
+    expect(select).to_have_text("请选择合集")
+    select.click()
+    page.get_by_role("listbox").get_by_role("option", name="冷泡茶教程", exact=True).click()
+    expect(select).to_have_text("冷泡茶教程")
+    page.locator("label[data-group='download']").filter(has_text=re.compile(r"^允许$")).click()
+    fill_and_publish(page, "加入合集")
+    page.wait_for_url("**" + MANAGE)
+    (work,) = dy.state()["works"]
+    assert (work["collection"], work["allow_download"]) == ("冷泡茶教程", True)
+
+
 def test_the_tour_has_no_close_icon_and_only_its_last_button_closes_it(page, dy, mp4):
     dy.faults(tour=True)
     log_in(page, dy)

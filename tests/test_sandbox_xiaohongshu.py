@@ -379,6 +379,7 @@ def test_the_older_form_has_the_quill_editor_the_own_declaration_and_the_schedul
     expect(page.locator("div.tiptap")).to_have_count(0)
     expect(page.locator("div.ql-editor[contenteditable='true']")).to_be_visible()
     expect(page.get_by_text("添加自主声明")).to_be_visible()
+    expect(page.get_by_text("原创声明")).to_have_count(0)  # as on the saved real older form
     radios = page.get_by_role("radiogroup")
     expect(page.locator(".date-picker-container")).to_be_hidden()
     radios.get_by_text("定时发布", exact=True).click()

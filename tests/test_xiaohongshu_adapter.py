@@ -234,7 +234,10 @@ def test_original_chosen_switches_on_the_original_declaration_through_its_dialog
     assert fields["declaration"] == "原创声明"
 
 
-def test_a_repost_is_declared_with_its_source(adapter, logged_in, images, control):
+@pytest.mark.parametrize("variant", [None, "legacy_editor"])
+def test_a_repost_is_declared_with_its_source(adapter, logged_in, images, control, variant):
+    if variant:
+        control.faults(**{variant: True})
     fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="repost", repost_source="新华社"))
     assert the_note(control)["declaration"] == {"kind": "repost", "label": "来源转载", "source": "新华社"}
     assert "来源转载" in fields["declaration"]
@@ -263,6 +266,15 @@ def test_a_form_without_the_declaration_entry_stops_before_publishing(adapter, l
     assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
 
 
+@pytest.mark.parametrize("wanted", [{"drafted_by": "model"}, {"declaration": "repost", "repost_source": "新华社"}])
+def test_a_declaration_the_form_does_not_keep_is_caught_by_the_read_back_and_nothing_is_published(
+        adapter, logged_in, images, control, wanted):
+    control.faults(declaration_dropped=True)
+    with pytest.raises(DeclarationNotSet, match="设置后页面显示的是「空」.*笔记没有发布"):
+        adapter.fill(logged_in, a_post(images, **wanted))
+    assert (control.state()["submissions"], control.state()["notes"]) == (0, [])
+
+
 def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration_entry(adapter, logged_in, images,
                                                                                        control):
     control.faults(declaration_missing=True)
@@ -270,9 +282,17 @@ def test_an_owner_written_note_still_publishes_on_a_form_without_the_declaration
     assert the_note(control)["declaration"] is None
 
 
+def test_an_original_note_still_publishes_as_original_on_a_form_without_the_content_type_entry(
+        adapter, logged_in, images, control):
+    control.faults(declaration_missing=True)  # the 原创声明 card stays
+    fields, _ = publish_once(adapter, logged_in, a_post(images, declaration="original"))
+    assert (the_note(control)["original"], fields["declaration"]) == (True, "原创声明")
+
+
+@pytest.mark.parametrize("variant", [None, "legacy_editor"])
 def test_a_video_note_uploads_waits_for_processing_sets_the_cover_and_schedule_and_reads_back(
-        adapter, logged_in, images, control, tmp_path):
-    control.faults(slow_video_processing=600)
+        adapter, logged_in, images, control, tmp_path, variant):
+    control.faults(slow_video_processing=600, **({variant: True} if variant else {}))
     clip = make_mp4(tmp_path / "冷泡茶.mp4", seconds=20)
     at = (datetime.now(timezone.utc) + timedelta(days=1)).replace(second=0, microsecond=0)
     post = a_post([], kind="video", video=str(clip), cover=images[0], drafted_by="model",
@@ -284,3 +304,20 @@ def test_a_video_note_uploads_waits_for_processing_sets_the_cover_and_schedule_a
     assert note["declaration"]["kind"] == "ai"
     assert fields["media"] == "视频已上传，已设置封面" and "images" not in fields
     assert found.external_id == note["id"]
+
+
+def test_a_note_listed_with_another_declaration_than_wanted_is_reported_as_published_but_wrong(
+        adapter, logged_in, images, control):
+    since = datetime.now(timezone.utc) - timedelta(minutes=1)
+    publish_once(adapter, logged_in, a_post(images, declaration="repost", repost_source="新华社"))
+    note = the_note(control)
+    with pytest.raises(DeclarationNotSet, match=f"笔记ID {note['id']}.*来源转载：新华社.*应为「AI生成内容」"):
+        adapter.find_published(logged_in, a_post(images, drafted_by="model"), since)
+
+
+def test_original_chosen_on_the_older_form_without_its_switch_stops_before_publishing(adapter, logged_in, images,
+                                                                                     control):
+    control.faults(legacy_editor=True)  # the saved real older form has no 原创声明 card
+    with pytest.raises(DeclarationNotSet, match="找不到「原创声明」开关.*笔记没有发布"):
+        adapter.fill(logged_in, a_post(images, declaration="original"))
+    assert (control.state()["submissions"], control.state()["notes"]) == (0, [])

@@ -90,6 +90,13 @@ def test_the_saved_edit_page_shows_the_video_as_uploaded(edit_page):
     assert form.video_done.count() == 1 and form.video_done.first.is_visible()
 
 
+def test_the_saved_video_form_has_one_upload_cover_entry_and_no_open_cover_dialog(edit_page):
+    form = PublishPage(edit_page, "file://")
+    cover = resolves_to_one(form.cover_button)
+    assert "上传封面" in cover.inner_text() and cover.is_visible()
+    assert form.cover_dialog.count() == 0  # set_cover waits for the picker this click opens
+
+
 def test_the_older_form_has_its_declaration_entry_and_the_original_card_is_absent(edit_page):
     """The saved page is the older form: 自主声明 with 「添加自主声明」, no 原创声明 switch card."""
     form = DeclarationForm(edit_page)

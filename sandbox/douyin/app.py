@@ -51,7 +51,8 @@ def create_app(delays: bool = True) -> FastAPI:
 
     def timing() -> dict:
         d = world.delays
-        return {"tour": bool(world.faults["tour"]), "pollMs": 1000 if d else 100, "coverMs": 1500 if d else 100,
+        return {"tour": bool(world.faults["tour"]), "dropDeclaration": bool(world.faults["declaration_dropped"]),
+                "pollMs": 1000 if d else 100, "coverMs": 1500 if d else 100,
                 "suggestMs": 500 if d else 50}
 
     @app.get("/healthz")

@@ -25,6 +25,7 @@ DEFAULT_FAULTS = {
     "sms_required": False,    # publishing asks for an SMS code first
     "sms_at_login": False,    # a scanned QR asks for an SMS code before the session starts
     "no_declaration": False,  # the forms have no 自主声明 entry at all (an account or build without it)
+    "declaration_dropped": False,  # 确定 in the 自主声明 modal closes it but the choice is not kept
     "manage_failed": 0,       # the next N 设置权限 / 删除 in 作品管理 fail with 操作失败，请稍后重试
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,

@@ -75,7 +75,7 @@ def create_app(delays: bool = True) -> FastAPI:
                   "expiredMs": 1500 if world.delays else 300,
                   "processMs": (2500 if world.delays else 100) + int(faults["slow_video_processing"]),
                   "aiLabel": AI_LABEL_CHANGED if faults["ai_wording_changed"] else AI_LABEL,
-                  "collections": list(COLLECTIONS)}
+                  "collections": list(COLLECTIONS), "dropDeclaration": bool(faults["declaration_dropped"])}
         return page(publish_page("image" if target == "image" else "video", config, bool(faults["popover"]),
                                  legacy=bool(faults["legacy_editor"]),
                                  declaration_entry=not faults["declaration_missing"]))

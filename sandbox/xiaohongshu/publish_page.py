@@ -115,9 +115,10 @@ def _select(cls: str, placeholder: str) -> str:
 def _settings(legacy: bool, declaration_entry: bool) -> str:
     collection = (f'<form class="d-new-form collection"><div class="d-new-form-item collection-container">'
                   f'<span class="d-form-item__title">添加合集</span>{_select("select", "选择合集")}</div></form>')
-    original = ('<div class="custom-switch-card original-card"><span class="has-tips">原创声明</span>'
-                '<div class="d-switch" role="switch" aria-checked="false"><input type="checkbox">'
-                '<span class="d-switch-simulator"></span></div></div>')
+    # The older form (the saved real page) has no 原创声明 card.
+    original = "" if legacy else ('<div class="custom-switch-card original-card"><span class="has-tips">原创声明</span>'
+                                  '<div class="d-switch" role="switch" aria-checked="false"><input type="checkbox">'
+                                  '<span class="d-switch-simulator"></span></div></div>')
     title, placeholder = ("自主声明", "添加自主声明") if legacy else ("内容类型声明", "添加内容类型声明")
     declaration = (f'<div class="flexbox declaration"><div class="_title">{title}</div>'
                    f'<div class="wrapper">{_select("declaration-wrapper", placeholder)}</div></div>'

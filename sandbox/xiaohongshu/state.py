@@ -22,6 +22,7 @@ DEFAULT_FAULTS = {
     "legacy_editor": False,            # the older form: quill editor, 自主声明, 发布时间 radio group
     "declaration_missing": False,      # the form has no content-type declaration entry at all
     "ai_wording_changed": False,       # the AI declaration option reads 内容由AI生成 instead
+    "declaration_dropped": False,      # a chosen content-type declaration is not kept (the placeholder stays)
     "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
     "manage_failed": 0,                # the next N 权限设置 / 删除 in 笔记管理 fail with 操作失败，请稍后重试
 }

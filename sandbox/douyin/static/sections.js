@@ -87,6 +87,7 @@
     entry.dataset.bound = "1";
     entry.addEventListener("click", function () {
       declarationModal(entry, function (text) {
+        if (cfg.dropDeclaration) return;  // fault: the modal closed, the choice was not kept
         DY.declaration = text;
         if (cfg.declaration === "select") {
           var t = entry.querySelector(".selectText-Lk2Pq9");

@@ -44,13 +44,14 @@
   });
 
   // -- 原创声明: switching on asks for the terms first ----------------------------------------------------
-  var card = root.querySelector(".original-card"), sw = card.querySelector(".d-switch");
+  // The older form has no 原创声明 card (as the saved real page).
+  var card = root.querySelector(".original-card"), sw = card && card.querySelector(".d-switch");
   function setOriginal(on) {
     state.original = on;
     sw.classList.toggle("checked", on); sw.setAttribute("aria-checked", String(on));
     sw.querySelector("input").checked = on;
   }
-  sw.addEventListener("click", function () {
+  if (sw) sw.addEventListener("click", function () {
     if (state.original) { setOriginal(false); return; }
     var mask = el("div", "d-modal-mask"), modal = el("div", "d-modal original-modal");
     modal.setAttribute("role", "dialog"); modal.setAttribute("aria-label", "原创声明");
@@ -73,6 +74,7 @@
   // -- 内容类型声明 ------------------------------------------------------------------------------------
   var declaration = root.querySelector(".declaration-wrapper");
   function declare(kind, label, source) {
+    if (cfg.dropDeclaration) { close(); return; }  // fault: the click lands, the choice is not kept
     state.declaration = {kind: kind, label: label, source: source || ""};
     show(declaration, source ? label + "：" + source : label);
     close();
