@@ -310,7 +310,7 @@ def invoice_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
         direction = up.record_kind or up.reading.get("direction") or ""
         card = {"id": up.id, "filename": up.filename, "source": up.source, "photo": up.mime.startswith("image/"),
                 "fields": fields, "direction": direction, "warnings": up.reading.get("warnings", []),
-                "lines": up.reading.get("lines", []), "saved": up.status == "saved",
+                "lines": intake.card_lines(up), "saved": up.status == "saved",
                 "record_link": _record_link(s, up.record_kind, up.record_id),
                 "duplicate": duplicate, "low": sum(1 for f in fields if f["low"])}
     return _render(request, "invoice.html", key, card=card, directions=intake.DIRECTIONS,
