@@ -198,3 +198,26 @@ def test_importing_the_reader_and_reading_xml_pdf_and_ofd_does_not_load_onnxrunt
               "print(sorted(m for m in sys.modules if m.startswith(('onnxruntime', 'rapidocr', 'cv2'))))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+NO_NETWORK = """
+import socket
+tried = []
+def refuse(*args, **kwargs):
+    tried.append(repr(args[1:] if args and isinstance(args[0], socket.socket) else args)[:80])
+    raise OSError("network is off in this test")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.create_connection = socket.getaddrinfo = refuse
+from books.invoices import read_invoice
+from tests.invoice_fixtures import OWN_TAX_ID, SAMPLES, ofd_invoice, pdf_invoice, photo_invoice, xml_invoice
+s = SAMPLES['cloud_special']
+files = ((xml_invoice(s), 'a.xml'), (pdf_invoice(s, metadata=False), 'a.pdf'), (ofd_invoice(s), 'a.ofd'),
+         (photo_invoice(s, angle=1.0, noise=4, seed=7), 'IMG_1.jpg'))
+print([read_invoice(d, n, own_tax_id=OWN_TAX_ID).fields['total'].value for d, n in files], tried)
+"""
+
+
+def test_reading_every_kind_of_invoice_including_the_first_photo_makes_no_network_call():
+    """In a fresh interpreter whose sockets refuse to connect: the OCR model loads from the wheel, not a download."""
+    out = subprocess.run([sys.executable, "-c", NO_NETWORK], capture_output=True, text=True, check=True, timeout=600)
+    assert out.stdout.strip() == "['1802.00', '1802.00', '1802.00', '1802.00'] []"
