@@ -173,6 +173,15 @@ def test_an_xml_that_asks_for_a_local_file_is_refused():
     assert "root:" not in str(refused) and "含有DTD或实体声明" in str(refused)
 
 
+def test_an_external_entity_hidden_from_the_byte_scan_in_utf16_without_a_bom_is_refused_by_the_parsers_check():
+    """The declaration scan reads bytes (and UTF-16 only when a BOM says so); libxml2 still detects UTF-16 by the
+    first '<' and parses it, with entities off, and the parsed DTD is refused: the file is never read in."""
+    hidden = external_entity().decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16-le")
+    assert b"<!DOCTYPE" not in hidden and not hidden.startswith(b"\xff\xfe")
+    refused = _refused(hidden, "外部实体.xml")
+    assert "root:" not in str(refused) and "含有DTD或实体声明" in refused.message
+
+
 def test_a_broken_xml_and_a_file_of_no_known_format_are_refused_in_chinese():
     assert _refused(b"<EInvoice><Header>", "坏.xml").message == "XML文件不是完整的XML，第1行无法读取"
     assert "不是可识别的发票格式（扩展名：TXT）" in _refused("发票号码 123".encode(), "发票.txt").message
