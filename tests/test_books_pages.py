@@ -143,3 +143,20 @@ def test_the_finance_page_names_every_deadline_with_the_rule_that_sets_it(owner)
         assert "经营所得汇算清缴（B表）截止" in shop and "次年3月31日前办理汇算清缴" in shop
     finally:
         owner.put("/api/books/taxpayer", json={"entity": "company"})
+
+
+def test_an_expense_sheet_imported_twice_on_the_books_page_is_asked_about_and_can_skip_the_repeats(owner):
+    form = owner.get("/books", params={"month": "2025-08"}).text.split('id="import-expenses"')[1].split("</form>")[0]
+    assert '<select name="duplicates">' in form and "跳过重复的，导入其余的" in form
+    sheet = "日期,收支,金额,类别,对方\n2025-08-03,支出,3000,房租水电,王房东\n".encode("gbk")
+
+    def send(choice: str):
+        return owner.post("/api/books/import", files={"file": ("八月支出.csv", sheet, "text/csv")},
+                          data={"duplicates": choice})
+
+    assert send("ask").json() == {"added": 1, "skipped": 0}
+    again = send("ask")
+    assert again.status_code == 409 and [d["row"] for d in again.json()["duplicates"]] == [2]
+    assert "同一个文件" in again.json()["detail"][0]["message"]
+    assert send("skip").json() == {"added": 0, "skipped": 1}
+    assert owner.get("/api/books/report", params={"month": "2025-08"}).json()["expenses"] == "3000.00"
