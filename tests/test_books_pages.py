@@ -160,3 +160,24 @@ def test_an_expense_sheet_imported_twice_on_the_books_page_is_asked_about_and_ca
     assert "同一个文件" in again.json()["detail"][0]["message"]
     assert send("skip").json() == {"added": 0, "skipped": 1}
     assert owner.get("/api/books/report", params={"month": "2025-08"}).json()["expenses"] == "3000.00"
+
+
+def test_an_income_record_edited_and_deleted_is_audited_under_the_owners_own_user_name(web):
+    from core import invites
+    from core.admin import create_workspace
+    from core.db import transaction
+
+    with transaction(web.db) as s:
+        token = invites.make(s, create_workspace(s, "丁的小店", "ding_owner"))
+    with closing(web.client(login=False)) as ding:
+        r = ding.post(f"/api/invites/{token}", json={"password": "丁的密码很长很长很长很长5678"})
+        assert r.status_code == 200, r.text
+        ding.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        rec = ding.post("/api/books/records", json={"day": "2025-09-01", "amount": "100", "invoice": "普票",
+                                                    "category": "货物", "rate": "1%"}).json()["record"]
+        assert ding.put(f"/api/books/records/{rec['id']}", json={**rec, "amount": "200"}).status_code == 200
+        assert ding.delete(f"/api/books/records/{rec['id']}").status_code == 200
+    with web.db() as s:
+        rows = s.scalars(select(AuditLog).where(AuditLog.target == rec["id"]).order_by(AuditLog.id)).all()
+    assert [(r.action, r.actor) for r in rows] == [("books.income.edited", "ding_owner"),
+                                                   ("books.income.deleted", "ding_owner")]

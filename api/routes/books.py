@@ -247,7 +247,7 @@ def edit_record(record_id: str, body: RecordIn, owner: OwnerDep, ws: WorkspaceDe
     before = Quarter.containing(rec.day)
     values = _entry(body, ws)
     try:
-        update_record(s, rec, values)
+        update_record(s, rec, values, actor=owner.username)
         s.commit()
     except ValidationFailed as e:
         s.rollback()
@@ -259,7 +259,7 @@ def edit_record(record_id: str, body: RecordIn, owner: OwnerDep, ws: WorkspaceDe
 def remove_record(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     rec = _record(s, ws, record_id)
     quarter = Quarter.containing(rec.day)
-    delete_record(s, rec)
+    delete_record(s, rec, actor=owner.username)
     s.commit()
     return {**_changed(s, ws, None, quarter), "deleted": record_id}
 
