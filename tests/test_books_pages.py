@@ -181,3 +181,22 @@ def test_an_income_record_edited_and_deleted_is_audited_under_the_owners_own_use
         rows = s.scalars(select(AuditLog).where(AuditLog.target == rec["id"]).order_by(AuditLog.id)).all()
     assert [(r.action, r.actor) for r in rows] == [("books.income.edited", "ding_owner"),
                                                    ("books.income.deleted", "ding_owner")]
+
+
+def test_income_typed_by_hand_with_an_invoice_number_already_in_the_books_is_refused_with_a_link(owner):
+    first = owner.post("/api/books/records", json={"day": "2025-10-09", "amount": "1010", "invoice": "专票",
+                                                   "category": "服务", "rate": "1%",
+                                                   "invoice_no": "25312000000999988887"}).json()["record"]
+    again = owner.post("/api/books/records", json={"day": "2025-10-10", "amount": "1010", "invoice": "专票",
+                                                   "category": "服务", "rate": "1%",
+                                                   "invoice_no": "25312000000999988887"})
+    assert again.status_code == 409
+    (error,) = again.json()["detail"]
+    assert error["field"] == "invoice_no" and error["link"] == f"/books?month=2025-10#rec-{first['id']}"
+    assert "已经在账本里了" in error["message"]
+    other = owner.post("/api/books/records", json={"day": "2025-10-11", "amount": "50", "invoice": "普票",
+                                                   "category": "货物", "rate": "1%"}).json()["record"]
+    taken = owner.put(f"/api/books/records/{other['id']}", json={**other, "invoice_no": "25312000000999988887"})
+    assert taken.status_code == 409
+    assert owner.put(f"/api/books/records/{first['id']}", json={**first, "note": "改备注"}).status_code == 200
+    assert len(owner.get("/api/books/records", params={"period": "2025Q4"}).json()["records"]) == 2
