@@ -40,6 +40,8 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/books/pit": {"get": (409,)},
     "/api/books/expenses": {"post": (409,)},
     "/api/books/expenses/{record_id}": {"put": (409,)},
+    "/api/books/records": {"post": (409,)},
+    "/api/books/records/{record_id}": {"put": (409,)},
     "/api/books/invoices/{upload_id}/save": {"post": (409,)},
     "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
     "/api/tasks/{task_id}/confirm": {"post": (409, 503)},

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from books import cells
 from books.entry import INVOICE_NO
-from books.expenses import add_expense, parse_expense
+from books.expenses import add_expense, parse_expense, parse_rate
 from books.models import CATEGORIES, EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord, InvoiceCorrection, InvoiceUpload
 from books.invoices.reading import LABELS, LOW_CONFIDENCE
 from books.store import add_records, ensure_table
+from books.vat_text import pct
 from core.errors import BusinessError, ValidationFailed
 from core.storage import Storage
 
@@ -115,8 +116,39 @@ def card_fields(upload: InvoiceUpload) -> list[dict]:
     for key, label in FIELDS.items():
         f = read.get(key) or {"value": None, "confidence": 0.0}
         value, confidence = f.get("value"), float(f.get("confidence") or 0)
-        out.append({"key": key, "label": label, "value": value or "", "confidence": confidence,
+        out.append({"key": key, "label": label, "value": _shown(key, value) or "", "confidence": confidence,
                     "low": confidence < LOW_CONFIDENCE})
+    return out
+
+
+def _shown(key: str, value: str | None) -> str | None:
+    """A value as the invoice prints it: the reading's rate ``0.13`` is 13% (``0`` is 免税)."""
+    if key != "rate" or value in (None, ""):
+        return value
+    try:
+        rate = Decimal(value)
+    except InvalidOperation:
+        return value
+    return "免税" if rate == 0 else pct(rate)
+
+
+def card_lines(upload: InvoiceUpload) -> list[str]:
+    """The invoice's line items as the owner reads them: 名称 规格 · 数量单位 × 单价 · 金额 · 税率 · 税额."""
+    out = []
+    for line in upload.reading.get("lines", []):
+        if not isinstance(line, dict):
+            out.append(str(line))
+            continue
+        parts = [" ".join(p for p in (line.get("name"), line.get("spec")) if p)]
+        if line.get("quantity"):
+            parts.append(f"{line['quantity']}{line.get('unit') or ''}" + (f" × ¥{line['price']}" if line.get("price") else ""))
+        if line.get("amount"):
+            parts.append(f"金额 ¥{line['amount']}")
+        if line.get("rate") not in (None, ""):
+            parts.append(f"税率 {_shown('rate', line['rate'])}")
+        if line.get("tax"):
+            parts.append(f"税额 ¥{line['tax']}")
+        out.append(" · ".join(p for p in parts if p))
     return out
 
 
@@ -124,6 +156,11 @@ def card_fields(upload: InvoiceUpload) -> list[dict]:
 
 def _same(key: str, before: str | None, after: str | None) -> bool:
     before, after = (before or "").strip(), (after or "").strip()
+    if key == "rate":  # the card shows 13% for the 0.13 read
+        try:
+            return parse_rate(before) == parse_rate(after)
+        except cells.CellError:
+            return before == after
     if key in ("amount", "tax", "total"):
         try:
             return Decimal(before.replace(",", "")) == Decimal(after.replace(",", ""))

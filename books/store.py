@@ -89,7 +89,9 @@ class Repeat:
 
 
 def _source_text(rec) -> str:
-    return "手工添加" if rec.source == "manual" else f"从「{rec.source}」导入"
+    if rec.source == "manual":
+        return "手工添加"
+    return f"从{rec.source}保存" if rec.source.startswith("发票「") else f"从「{rec.source}」导入"  # intake's source
 
 
 class DuplicateRows(BusinessError):
@@ -124,6 +126,8 @@ class PlainRows:
     income_rows: list[int] = field(default_factory=list)
     """The row of each income record, as the spreadsheet numbers it."""
     spent: list[dict] = field(default_factory=list)
+    spent_rows: list[int] = field(default_factory=list)
+    """The row of each expense, likewise."""
 
 
 def _plain(rec: IncomeRecord | ExpenseRecord) -> dict:
@@ -149,29 +153,42 @@ def read_plain(name: str, data: bytes, tz: str = "Asia/Shanghai") -> PlainRows:
     errors = [e for i, (r, _) in enumerate(sales, 1) for e in record_errors(r, f"第{i}条")]
     if errors:
         raise ValidationFailed(errors)
+    spent = [(r, n) for r, n in zip(result.records, result.rows) if not isinstance(r, IncomeRecord)]
     return PlainRows(income=[_plain(r) for r, _ in sales], income_rows=[n for _, n in sales],
-                     spent=[_plain(r) for r in result.records if not isinstance(r, IncomeRecord)])
+                     spent=[_plain(r) for r, _ in spent], spent_rows=[n for _, n in spent])
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def repeats_of(session: Session, workspace_id: str, records: list[dict], rows: list[int]) -> list[Repeat]:
-    """The rows that repeat a record already in the workspace's books (same ``sale_key``)."""
+def repeats_of(session: Session, workspace_id: str, records: list[dict], rows: list[int],
+               model: type = IncomeRecord) -> list[Repeat]:
+    """The rows that repeat a record of ``model`` already in the workspace's books (same ``sale_key``), or
+    whose invoice number is already in the books as income or expense (one invoice, one record)."""
     ensure_table(session)
     days = {r["day"] for r in records}
     if not days:
         return []
     # Plain rows, not ORM objects: a second sheet of the same days meets thousands of records here.
-    stmt = (select(IncomeRecord.id, IncomeRecord.source, IncomeRecord.day, IncomeRecord.amount,
-                   IncomeRecord.counterparty, IncomeRecord.invoice_no)
-            .where(IncomeRecord.workspace_id == workspace_id, IncomeRecord.day.in_(days)))
+    stmt = (select(model.id, model.source, model.day, model.amount, model.counterparty, model.invoice_no)
+            .where(model.workspace_id == workspace_id, model.day.in_(days)))
     known = {}
     for rec in session.execute(stmt):
         known.setdefault(sale_key(rec.day, rec.amount, rec.counterparty, rec.invoice_no), rec)
-    keys = [sale_key(r["day"], r["amount"], r["counterparty"], r["invoice_no"]) for r in records]
-    return [Repeat(n, r, known[k]) for r, n, k in zip(records, rows, keys) if k in known]
+    numbers = {(r["invoice_no"] or "").strip() for r in records} - {""}
+    invoiced = {}
+    for other in (IncomeRecord, ExpenseRecord) if numbers else ():
+        for rec in session.execute(select(other.id, other.source, other.invoice_no).where(
+                other.workspace_id == workspace_id, other.invoice_no.in_(numbers))):
+            invoiced.setdefault(rec.invoice_no, rec)
+    out = []
+    for r, n in zip(records, rows):
+        existing = known.get(sale_key(r["day"], r["amount"], r["counterparty"], r["invoice_no"])) \
+            or invoiced.get((r["invoice_no"] or "").strip())
+        if existing is not None:
+            out.append(Repeat(n, r, existing))
+    return out
 
 
 def import_file(session: Session, workspace_id: str, name: str, data: bytes,
@@ -182,30 +199,35 @@ def import_file(session: Session, workspace_id: str, name: str, data: bytes,
         raise ValueError(f"duplicates must be one of {DUPLICATE_CHOICES}")
     rows = read(name, data, tz)  # read_plain, or the web server's call of it in its parse process
     sha = digest(data)
-    repeats = repeats_of(session, workspace_id, rows.income, rows.income_rows)
+    repeats = sorted(repeats_of(session, workspace_id, rows.income, rows.income_rows)
+                     + repeats_of(session, workspace_id, rows.spent, rows.spent_rows, ExpenseRecord),
+                     key=lambda r: r.row)
     if repeats and duplicates == "ask":
         raise DuplicateRows(repeats, _imported_before(session, workspace_id, sha),
                             len(rows.income) + len(rows.spent) - len(repeats))
     skip = {id(r.record) for r in repeats} if duplicates == "skip" else set()
     income = [r for r in rows.income if id(r) not in skip]
+    spent = [r for r in rows.spent if id(r) not in skip]
     for r in income:
         r.update(workspace_id=workspace_id, file_digest=sha)
-    for r in rows.spent:  # expenses: checked row by row already; repeats are not looked for (no sale key)
+    for r in spent:  # expenses: checked row by row already
         r.update(workspace_id=workspace_id, file_digest=sha, source=name[-200:])
     ensure_table(session)
-    for model, batch in ((IncomeRecord, income), (ExpenseRecord, rows.spent)):
+    for model, batch in ((IncomeRecord, income), (ExpenseRecord, spent)):
         if batch:  # one executemany each; ``created_at`` comes from the column's default, row by row
             session.execute(insert(model.__table__), batch)
-    forget(session, workspace_id, {r["day"] for r in income} | {r["day"] for r in rows.spent})
-    return Imported(income + rows.spent, repeats if skip else [])
+    forget(session, workspace_id, {r["day"] for r in income} | {r["day"] for r in spent})
+    return Imported(income + spent, repeats if skip else [])
 
 
 def _imported_before(session: Session, workspace_id: str, sha: str) -> str | None:
     """How the owner knows the earlier import of the same bytes ("2026-12-06导入的「收入.csv」"), if any."""
-    first = session.scalars(select(IncomeRecord).where(IncomeRecord.workspace_id == workspace_id,
-                                                       IncomeRecord.file_digest == sha)
-                            .order_by(IncomeRecord.created_at).limit(1)).first()
-    return f"之前导入的「{first.source}」" if first else None
+    for model in (IncomeRecord, ExpenseRecord):  # an expense-only sheet too
+        first = session.scalars(select(model).where(model.workspace_id == workspace_id, model.file_digest == sha)
+                                .order_by(model.created_at).limit(1)).first()
+        if first is not None:
+            return f"之前导入的「{first.source}」"
+    return None
 
 
 # -- reading and changing records ---------------------------------------------------------------------------

@@ -220,6 +220,30 @@ def test_a_sheet_with_a_income_or_expense_column_imports_both_and_a_bad_expense_
     assert any("第3行「税率」" in e["message"] and "0到17%" in e["message"] for e in refused.value.errors)
 
 
+def test_a_sheet_imported_again_or_naming_an_invoice_already_saved_repeats_its_expenses_and_adds_nothing(books_db):
+    from books.store import DuplicateRows, import_file
+
+    factory, ws, _ = books_db
+    with transaction(factory) as s:
+        import_file(s, ws, "11月收支.csv", MIXED_CSV.encode("gbk"))
+    with transaction(factory) as s, pytest.raises(DuplicateRows) as again:
+        import_file(s, ws, "11月收支(1).csv", MIXED_CSV.encode("gbk"))
+    assert [r.row for r in again.value.repeats] == [2, 3, 4]  # the sale and both expenses
+    assert again.value.message.startswith("这个文件和之前导入的「11月收支.csv」是同一个文件，有3行已经在账本里了")
+    _save(books_db, _upload(books_db, "paper_ordinary"))  # the office paper, saved from its invoice
+    paper = "日期,收支,金额,类别,对方,发票号码\n2026-11-21,支出,619.24,办公用品,好印象,26322000000555501234\n" \
+            "2026-11-22,支出,35,差旅交通,滴滴,\n"
+    with transaction(factory) as s, pytest.raises(DuplicateRows) as invoiced:
+        import_file(s, ws, "报销.csv", paper.encode("gbk"))
+    (repeat,) = invoiced.value.repeats
+    assert repeat.row == 2 and "和账本里从发票「paper_ordinary.xml」保存的记录相同" in invoiced.value.message
+    with transaction(factory) as s:
+        done = import_file(s, ws, "报销.csv", paper.encode("gbk"), duplicates="skip")
+    assert [r["amount"] for r in done.added] == [D("35.00")] and [r.row for r in done.skipped] == [2]
+    with factory() as s:
+        assert s.query(ExpenseRecord).filter_by(workspace_id=ws).count() == 4  # 2 imported, the paper, the taxi
+
+
 def test_the_reminders_name_each_deadline_with_its_source():
     from books.deadlines import deadlines
 

@@ -60,3 +60,16 @@ def test_the_a_form_deadline_reaches_each_kind_of_group_bot(core_settings, bots)
         (text,) = bots.texts(kind)
         assert "**截止日期**" in text, kind
         assert "- 2026年第4季度经营所得预缴申报（A表）截止2027年01月15日，还有3天" in text, kind
+
+
+def test_the_brief_names_the_annual_business_income_return_and_the_annual_report_in_their_last_week(core_settings):
+    db = session_factory(core_settings.db_url)
+    shop, company = butler_workspace(db), butler_workspace(db)
+    taxpayer(db, shop, "individual_business")
+    taxpayer(db, company, "company")
+    march = datetime(2027, 3, 26, 8, 0, tzinfo=SH)
+    assert "2026年度经营所得汇算清缴（B表）截止2027年03月31日，还有5天" in _deadlines(db, shop, march)
+    assert not any("汇算" in line for line in _deadlines(db, company, march))
+    june = datetime(2027, 6, 28, 8, 0, tzinfo=SH)
+    assert "2026年度工商年报截止2027年06月30日，还有2天" in _deadlines(db, company, june)
+    assert not any("工商年报" in line for line in _deadlines(db, company, datetime(2027, 6, 1, 8, 0, tzinfo=SH)))

@@ -189,6 +189,15 @@ def test_an_xml_that_asks_for_a_local_file_is_refused():
     assert "root:" not in str(refused) and "含有DTD或实体声明" in str(refused)
 
 
+def test_an_external_entity_hidden_from_the_byte_scan_in_utf16_without_a_bom_is_refused_by_the_parsers_check():
+    """The declaration scan reads bytes (and UTF-16 only when a BOM says so); libxml2 still detects UTF-16 by the
+    first '<' and parses it, with entities off, and the parsed DTD is refused: the file is never read in."""
+    hidden = external_entity().decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16-le")
+    assert b"<!DOCTYPE" not in hidden and not hidden.startswith(b"\xff\xfe")
+    refused = _refused(hidden, "外部实体.xml")
+    assert "root:" not in str(refused) and "含有DTD或实体声明" in refused.message
+
+
 def test_a_broken_xml_and_a_file_of_no_known_format_are_refused_in_chinese():
     assert _refused(b"<EInvoice><Header>", "坏.xml").message == "XML文件不是完整的XML，第1行无法读取"
     assert "不是可识别的发票格式（扩展名：TXT）" in _refused("发票号码 123".encode(), "发票.txt").message
@@ -214,3 +223,26 @@ def test_importing_the_reader_and_reading_xml_pdf_and_ofd_does_not_load_onnxrunt
               "print(sorted(m for m in sys.modules if m.startswith(('onnxruntime', 'rapidocr', 'cv2'))))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+NO_NETWORK = """
+import socket
+tried = []
+def refuse(*args, **kwargs):
+    tried.append(repr(args[1:] if args and isinstance(args[0], socket.socket) else args)[:80])
+    raise OSError("network is off in this test")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.create_connection = socket.getaddrinfo = refuse
+from books.invoices import read_invoice
+from tests.invoice_fixtures import OWN_TAX_ID, SAMPLES, ofd_invoice, pdf_invoice, photo_invoice, xml_invoice
+s = SAMPLES['cloud_special']
+files = ((xml_invoice(s), 'a.xml'), (pdf_invoice(s, metadata=False), 'a.pdf'), (ofd_invoice(s), 'a.ofd'),
+         (photo_invoice(s, angle=1.0, noise=4, seed=7), 'IMG_1.jpg'))
+print([read_invoice(d, n, own_tax_id=OWN_TAX_ID).fields['total'].value for d, n in files], tried)
+"""
+
+
+def test_reading_every_kind_of_invoice_including_the_first_photo_makes_no_network_call():
+    """In a fresh interpreter whose sockets refuse to connect: the OCR model loads from the wheel, not a download."""
+    out = subprocess.run([sys.executable, "-c", NO_NETWORK], capture_output=True, text=True, check=True, timeout=600)
+    assert out.stdout.strip() == "['1802.00', '1802.00', '1802.00', '1802.00'] []"

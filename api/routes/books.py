@@ -25,6 +25,7 @@ from api.offload import OffloadDep
 from api.pages import _render
 from api.scoped import owned
 from api.views import account_view, run_view
+from books import intake
 from books.compare import compare
 from books.entity import ENTITIES, entity_of, files_business_income, not_filed_message, vat_taxpayer_kind
 from books.entry import parse_entry
@@ -190,6 +191,15 @@ class RecordIn(BaseModel):
     note: str | None = Field(None, max_length=1000)
 
 
+def refuse_duplicate_invoice(s: Session, ws: Workspace, number: str | None, own_id: str | None = None) -> None:
+    """An invoice number already in the books (income or expense, other than ``own_id``): 409 with a link to
+    that record, before anything is saved (one invoice, one record)."""
+    found = intake.existing_invoice(s, ws.id, number or "")
+    if found is not None and found[1].id != own_id:
+        e = intake.DuplicateInvoice(number, *found)
+        raise FieldErrors([{**field_error("invoice_no", "账本里没有的发票号码", e.message), "link": e.link}], 409)
+
+
 def _entry(body: RecordIn, ws: Workspace) -> dict:
     values, errors = parse_entry(body.model_dump(), ws.timezone)
     if errors:
@@ -224,7 +234,9 @@ def list_records(user: UserDep, ws: WorkspaceDep, s: DbDep, period: str | None =
 
 @router.post("/api/books/records", status_code=201)
 def add_record(body: RecordIn, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
-    rec = IncomeRecord(source="manual", **_entry(body, ws))
+    values = _entry(body, ws)
+    refuse_duplicate_invoice(s, ws, values.get("invoice_no"))
+    rec = IncomeRecord(source="manual", **values)
     try:
         add_records(s, ws.id, [rec])
         s.commit()
@@ -246,8 +258,9 @@ def edit_record(record_id: str, body: RecordIn, owner: OwnerDep, ws: WorkspaceDe
     rec = _record(s, ws, record_id)
     before = Quarter.containing(rec.day)
     values = _entry(body, ws)
+    refuse_duplicate_invoice(s, ws, values.get("invoice_no"), rec.id)
     try:
-        update_record(s, rec, values)
+        update_record(s, rec, values, actor=owner.username)
         s.commit()
     except ValidationFailed as e:
         s.rollback()
@@ -259,7 +272,7 @@ def edit_record(record_id: str, body: RecordIn, owner: OwnerDep, ws: WorkspaceDe
 def remove_record(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     rec = _record(s, ws, record_id)
     quarter = Quarter.containing(rec.day)
-    delete_record(s, rec)
+    delete_record(s, rec, actor=owner.username)
     s.commit()
     return {**_changed(s, ws, None, quarter), "deleted": record_id}
 

@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
-from api.routes.books import CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, own_tax_id, record_view
+from api.routes.books import (CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, own_tax_id, record_view,
+                              refuse_duplicate_invoice)
 from books import intake
 from books.chart import report_svg
 from books.entity import entity_of
@@ -192,24 +193,17 @@ def _expense(s: Session, ws: Workspace, record_id: str) -> ExpenseRecord:
 @router.post("/api/books/expenses", status_code=201)
 def add_expense_api(body: ExpenseIn, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     values = _expense_values(body, ws)
-    _refuse_duplicate(s, ws, values.get("invoice_no"))
+    refuse_duplicate_invoice(s, ws, values.get("invoice_no"))
     rec = add_expense(s, ws.id, values)
     s.commit()
     return expense_view(rec)
-
-
-def _refuse_duplicate(s: Session, ws: Workspace, number: str | None, own_id: str | None = None) -> None:
-    found = intake.existing_invoice(s, ws.id, number or "")
-    if found is not None and found[1].id != own_id:
-        e = intake.DuplicateInvoice(number, *found)
-        raise FieldErrors([{**field_error("invoice_no", "账本里没有的发票号码", e.message), "link": e.link}], 409)
 
 
 @router.put("/api/books/expenses/{record_id}")
 def edit_expense_api(record_id: str, body: ExpenseIn, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
     rec = _expense(s, ws, record_id)
     values = _expense_values(body, ws)
-    _refuse_duplicate(s, ws, values.get("invoice_no"), rec.id)
+    refuse_duplicate_invoice(s, ws, values.get("invoice_no"), rec.id)
     try:
         update_expense(s, rec, values, actor=owner.username)
         s.commit()
@@ -310,7 +304,7 @@ def invoice_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, ke
         direction = up.record_kind or up.reading.get("direction") or ""
         card = {"id": up.id, "filename": up.filename, "source": up.source, "photo": up.mime.startswith("image/"),
                 "fields": fields, "direction": direction, "warnings": up.reading.get("warnings", []),
-                "lines": up.reading.get("lines", []), "saved": up.status == "saved",
+                "lines": intake.card_lines(up), "saved": up.status == "saved",
                 "record_link": _record_link(s, up.record_kind, up.record_id),
                 "duplicate": duplicate, "low": sum(1 for f in fields if f["low"])}
     return _render(request, "invoice.html", key, card=card, directions=intake.DIRECTIONS,
