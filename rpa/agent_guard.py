@@ -5,6 +5,8 @@ The agent's actions go through ``GuardedTools.act``. Before an action runs the g
 - holds an irreversible click for the owner: announced by the agent (its ``request_approval`` action) or
   not (a click whose target reads like 保存, 发布, 删除 …, ``IRREVERSIBLE``). The click is not made; the
   agent is stopped after the step and the run asks the owner outside browser-use;
+- looks at the page for what only the owner may pass (the site's slider or code check, ``Guard.look``):
+  while one is up no action is made, and the agent is stopped after the step;
 - stops a loop (the same action with the same target several times in a row) and the budgets (steps,
   wall time, model tokens, model cost), each with a reason the owner reads (the cost before an action too:
   a model answer that took the run past its cost cap is not acted on);
@@ -22,7 +24,7 @@ import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from llm.client import cost_yuan
@@ -40,6 +42,7 @@ EXCLUDED = ("evaluate", "upload_file", "search", "extract", "screenshot", "save_
             "replace_file", "read_file", "send_keys", "search_page", "find_elements")
 """Never offered: scripts on the page, files, a search engine, a second model, and raw keys (an Enter
 could submit a form around the click guard)."""
+BLOCKED_NOTE = "已暂停：网站弹出了安全验证，需要主人通过。不要再操作页面。"
 RECORDED = ("navigate", "click", "input", "select_dropdown", "go_back")
 STABLE_ATTRS = ("id", "name", "aria-label", "placeholder", "title", "type", "role", "for")
 TEXT_MAX = 40
@@ -126,6 +129,10 @@ class Guard:
     blocked: str | None = None
     """What the site put up over the page that only the owner may pass (its slider): the agent stops after its
     step and the run hands the page to her (``rpa.agent_session.run_segment``'s ``watch``)."""
+    look: Callable[[], Awaitable[str | None]] | None = None
+    """The caller's watch, asked now (set by the session): what only the owner may pass over the page, or None.
+    Asked before each action, so none is made under it: a check that came up between two of the watch's rounds
+    would otherwise be clicked through (browser-use clicks an element under a modal with JavaScript)."""
     trail: list[dict] = field(default_factory=list)
     said: list[str] = field(default_factory=list)
     """What the actions of the current step did, in Chinese (for the run page), emptied per step."""
@@ -267,6 +274,8 @@ class GuardedTools(Tools):
                             ("", {}))
         if self.guard.over_cost():
             return ActionResult(error="已暂停，等待处理")
+        if name != "done" and self.guard.look is not None and await self.guard.look():
+            return ActionResult(extracted_content=BLOCKED_NOTE, long_term_memory=BLOCKED_NOTE)
         target = None
         if isinstance(params, dict) and params.get("index") is not None and name != "request_approval":
             node = await browser_session.get_element_by_index(params["index"])

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import shutil
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -106,8 +107,9 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
     """Run the agent until it stops; blocks the calling thread (the agent has a thread and loop of its own).
 
     ``watch`` is called on the calling thread (the worker's Playwright lives there) every ``WATCH_S`` while
-    the agent runs: what it returns (the site's slider over the page) stops the agent after its step, as
-    ``blocked``; the caller hands the page to the owner and starts another stretch."""
+    the agent runs, and before each of its actions (``Guard.look``): what it returns (the site's slider or code
+    check over the page) stops the agent after its step, as ``blocked``, with no action made under it; the
+    caller hands the page to the owner and starts another stretch."""
     box: dict = {}
     # browser-use logs every URL it opens or fails to open, queries included (they may carry tokens), at every
     # level: our own step records (``errands.models.AgentStep``) and the run's reason say what happened.
@@ -122,22 +124,42 @@ def run_segment(cdp_url: str, task: str, model: ModelConfig, guard: Guard, on_st
     def record(step: dict, shot: bytes | None) -> None:
         records.submit(on_step, step, shot)
 
+    # The agent's thread asks the watch through ``asks`` (a Future each, answered on this thread) and says
+    # it has ended with ``None``.
+    asks: queue.Queue[Future | None] = queue.Queue()
+
+    async def look() -> str | None:
+        asked: Future = Future()
+        asks.put(asked)
+        return await asyncio.wrap_future(asked)
+
+    guard.look = look if watch is not None else None
+
     def main() -> None:
         try:
             box["segment"] = asyncio.run(_run(cdp_url, task, model, guard, record, allowed_domains, sensitive_data))
         except BaseException as e:  # handed to the caller's thread
             box["error"] = e
+        finally:
+            asks.put(None)
 
     thread = threading.Thread(target=main, name="browser-agent", daemon=True)
     thread.start()
-    thread.join(WATCH_S if watch else None)
-    while thread.is_alive():
+    while watch is not None:
+        try:
+            asked = asks.get(timeout=WATCH_S)
+        except queue.Empty:
+            asked = False
+        if asked is None:
+            break
         if guard.blocked is None:
             try:
                 guard.blocked = watch()
             except Exception as e:  # a page between two loads: looked at again next time
                 log.info("agent watch: %s", type(e).__name__)
-        thread.join(WATCH_S)
+        if asked and asked.set_running_or_notify_cancel():  # not given up by a stopped agent
+            asked.set_result(guard.blocked)
+    thread.join()
     records.shutdown(wait=True)
     if "error" in box:
         raise box["error"]

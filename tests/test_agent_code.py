@@ -1,6 +1,7 @@
 """The site's SMS code check inside an errand, through the form workflows' code hand-off: Taobao's 安全验证
 coming up when the approved 保存 is pressed is answered with the code the owner types on the phone; the price
-is saved once, and the code is nowhere in what the run keeps or shows."""
+is saved once, and the code is nowhere in what the run keeps or shows. One over 出售中的宝贝 as the agent opens
+it stops the agent before it acts under it; her code lets it go on to the price."""
 from __future__ import annotations
 
 import re
@@ -67,3 +68,25 @@ def test_a_code_check_after_the_approved_save_is_answered_from_the_phone_and_the
             *(p.read_text(errors="replace") for p in Path(agent_env.stack.data_dir).glob("*.log"))]
     assert not [k[:80] for k in kept if _has(k, code) or _has(k, wrong)]  # the code: only in the site's field
 
+
+
+def test_a_code_check_over_the_list_stops_the_agent_and_her_code_lets_it_go_on_to_the_price(agent_env, shop):
+    shop["replica"].faults(sms_check_pages=1)  # 出售中的宝贝's next load asks 安全验证 over the list
+    shop["llm"].responder = PriceChange(announce=True)
+    run_id = start_errand(agent_env, shop)
+    with closing(phone(agent_env, shop)) as api:
+        _code_step(api, run_id)
+        code = wait_until(lambda: shop["replica"].state()["sms_code"], timeout=30, what="the SMS the worker asked for")
+        assert api.post(f"/api/runs/{run_id}/code", json={"code": code}).status_code == 200
+        agent_env.wait_status(run_id, "awaiting_approval", timeout=240)  # the agent went on to the price
+        approve_card(agent_env, shop, run_id)
+        run = agent_env.wait_status(run_id, "published", "failed", timeout=240)
+        assert run.status == "published", run.reason
+        page = api.get(f"/runs/{run_id}").text
+    assert shop["replica"].state()["code_checks"] == {"shown": 1, "passed": 1, "wrong": 0}
+    assert [(e["field"], e["new"]) for e in price_edits(shop)] == [("price", "19.90")]
+    assert "已完成" in page and "请主人在手机上输入短信验证码" in page
+    with agent_env.db() as s:
+        steps = s.query(AgentStep).filter_by(run_id=run_id).all()
+    kept = [page, *(f"{t.saw} {t.decided} {t.did}" for t in steps), *(str(r.body) for r in shop["llm"].requests)]
+    assert not [k[:80] for k in kept if _has(k, code)]
