@@ -22,7 +22,7 @@ def bars_svg(rows: list[tuple[str, Decimal, str]], title: str) -> str:
         value = Decimal(value)
         y = i * ROW
         width = float(abs(value) / top) * (WIDTH - 4)
-        shown = f"{label}：¥{value:,.2f}" + ("（亏损）" if value < 0 else "")
+        shown = f"{label}：-¥{-value:,.2f}（亏损）" if value < 0 else f"{label}：¥{value:,.2f}"
         out.append(f'<text x="2" y="{y + 16}" font-size="14" fill="#222">{escape(shown)}</text>')
         color = COLORS["expenses"] if value < 0 else COLORS.get(kind, COLORS["category"])
         out.append(f'<rect x="2" y="{y + 22}" width="{max(width, 1.0):.1f}" height="{BAR}" rx="3" fill="{color}"/>')

@@ -50,10 +50,10 @@ def test_the_books_page_filters_the_month_by_income_or_expense_and_by_category(o
                                                                             ("2025-03-02", "办公用品")]
     # expenses by category, in the chart too; profit = 500 / 1.01 (495.05 before tax) - 3,120 = -2,624.95
     report = owner.get("/books/report", params={"month": "2025-03"}).text
-    assert '<dd id="r-expenses">¥3120.00</dd>' in report and '<dd id="r-profit"><strong>¥-2624.95</strong></dd>' in report
+    assert '<dd id="r-expenses">¥3120.00</dd>' in report and '<dd id="r-profit"><strong>-¥2624.95（亏损）</strong></dd>' in report
     assert "<dt>　其中：房租水电</dt><dd data-category=\"rent\">¥3000.00</dd>" in report
     assert "<dt>　其中：办公用品</dt><dd data-category=\"office\">¥120.00</dd>" in report
-    assert "　房租水电：¥3,000.00" in report and "利润：¥-2,624.95（亏损）" in report
+    assert "　房租水电：¥3,000.00" in report and "利润：-¥2,624.95（亏损）" in report
     bad = owner.get("/api/books/month", params={"month": "2025-03", "kind": "refund"})
     assert bad.status_code == 422 and bad.json()["detail"][0] == {
         "field": "kind", "limit": "收入/支出", "message": "收支请选择收入或支出"}
