@@ -8,6 +8,7 @@ import re
 from contextlib import closing
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from books.invoices.limits import MAX_BYTES
@@ -15,6 +16,8 @@ from books.models import ExpenseRecord, InvoiceUpload
 from core.models import AuditLog
 from tests.factories import make_image
 from tests.invoice_fixtures import SAMPLES, xml_invoice
+from tests.sandbox_fixtures import chromium  # noqa: F401  (module-scoped real Chromium)
+from tests.story_fixtures import log_in, no_sideways_scroll, phone  # noqa: F401
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
 
 
@@ -176,3 +179,34 @@ def test_a_record_saved_from_an_invoice_keeps_the_invoice_as_its_file(owner):
     assert r.status_code == 409 and "发票原件" in r.json()["detail"][0]["message"]
     assert owner.delete(f"/api/books/expenses/{rec['id']}/attachment").status_code == 409
     assert owner.get(f"/api/books/invoices/{up.json()['id']}/file").content == data
+
+
+def test_on_the_phone_the_owner_attaches_a_receipt_photo_to_a_typed_expense_and_removes_it(owner, web, phone,
+                                                                                          tmp_path):
+    rec = _expense(owner, day="2025-10-14", amount="230.00", category="office", counterparty="打印店")
+    page = phone
+    log_in(page, web)
+    page.goto(f"{web.url}/books?month=2025-10")
+    row = page.locator(f"#rec-{rec['id']}")
+    row.locator("summary").click()
+    wrong = tmp_path / "说明.txt"
+    wrong.write_text("不是照片", encoding="utf-8")
+    row.get_by_label(re.compile("附件（小票")).set_input_files(str(wrong))
+    row.get_by_role("button", name="添加附件").click()
+    expect(row.get_by_role("alert").filter(has_text="附件「说明.txt」不是支持的格式")).to_be_visible()
+    expect(row.get_by_role("link", name="打开附件")).to_have_count(0)
+
+    photo = make_image(tmp_path / "打印小票.jpg", size=(900, 1200))
+    row.get_by_label(re.compile("附件（小票")).set_input_files(str(photo))
+    with page.expect_navigation():
+        row.get_by_role("button", name="添加附件").click()
+    link = page.locator(f"#rec-{rec['id']}").get_by_role("link", name="打开附件")
+    expect(link).to_be_visible()
+    no_sideways_scroll(page)
+    assert owner.get(link.get_attribute("href")).content == photo.read_bytes()
+
+    with page.expect_navigation():
+        page.locator(f"#rec-{rec['id']}").get_by_role("button", name="删除附件").click()
+    row = page.locator(f"#rec-{rec['id']}")
+    expect(row.get_by_role("button", name="添加附件")).to_be_visible()
+    expect(row.get_by_role("link", name="打开附件")).to_have_count(0)
