@@ -12,7 +12,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -354,11 +354,13 @@ def save_invoice(upload_id: str, body: InvoiceCard, owner: OwnerDep, ws: Workspa
 
 @router.get("/books/invoice", include_in_schema=False)
 def invoice_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
-                 upload: str | None = None) -> HTMLResponse:
+                 upload: str | None = None) -> Response:
     """Without ``upload``: the upload form. With it: the validation card (fields, the file, low ones marked)."""
     card = None
     if upload:
         up = _upload(s, ws, upload)
+        if up.status == intake.ATTACHMENT:  # a record's attachment has no card: its record shows the file
+            return RedirectResponse(_record_link(s, up.record_kind, up.record_id) or "/books", status_code=303)
         fields = intake.card_fields(up)
         number = next(f["value"] for f in fields if f["key"] == "number")
         repeat = intake.existing_invoice(s, ws.id, number) if up.status != "saved" else None
