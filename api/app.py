@@ -43,6 +43,8 @@ ANSWERS: dict[str, dict[str, tuple[int, ...]]] = {
     "/api/books/records": {"post": (409,)},
     "/api/books/records/{record_id}": {"put": (409,)},
     "/api/books/invoices/{upload_id}/save": {"post": (409,)},
+    "/api/books/expenses/{record_id}/attachment": {"post": (409, 413, 503), "delete": (409,)},
+    "/api/books/records/{record_id}/attachment": {"post": (409, 413, 503), "delete": (409,)},
     "/api/tasks/{task_id}/runs/{index}": {"patch": (409,)},
     "/api/tasks/{task_id}/confirm": {"post": (409, 503)},
     "/api/runs": {"post": (409, 503)},

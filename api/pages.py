@@ -62,7 +62,8 @@ def upload_limits() -> dict[str, int]:
     return {"images": image, "cover": image, "video": video, "main_images": product_image,
             "desc_images": product_image, "/api/listings/import images": product_image,
             "/api/listings/import file": SHEET_MAX_BYTES, "/api/books/import file": MAX_SHEET_BYTES,
-            "/api/knowledge file": DOC_MAX_BYTES, "/api/books/invoices file": INVOICE_MAX_BYTES}
+            "/api/knowledge file": DOC_MAX_BYTES, "/api/books/invoices file": INVOICE_MAX_BYTES,
+            "attachment": INVOICE_MAX_BYTES}
 
 
 @router.get("/login")

@@ -32,6 +32,8 @@ from core.storage import Storage
 FIELDS = {key: label for key, label in LABELS.items() if key != "code"}
 """The card's fields in the invoice's own order, and their names on the card (发票代码 is empty on a 数电票 and
 kept only in the reading)."""
+ATTACHMENT = "attachment"
+"""``InvoiceUpload.status`` of a file the owner attached to a record herself (not read, not an invoice)."""
 DIRECTIONS = {"income": "收入（我是销售方）", "expense": "支出（我是购买方）"}
 
 
@@ -93,15 +95,22 @@ def receive(session: Session, workspace_id: str, store: Storage, filename: str, 
         reading = read_invoice(data, filename, own_tax_id=own_tax_id)
     except InvoiceRefused as e:
         raise Refused("file", e.errors[0]["message"]) from None
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = Path(filename).suffix.lower()[:8] if Path(filename).suffix else ""
-    mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    ref = store.put(f"uploads/invoices/{workspace_id}/{digest}{suffix}", data, mime)
+    ref, digest, mime = keep(store, workspace_id, filename, data)
     upload = InvoiceUpload(workspace_id=workspace_id, filename=filename[-200:] or "发票", mime=mime, path=ref,
                            digest=digest, source=reading.source, reading=_reading_dict(reading))
     session.add(upload)
     session.flush()
     return upload
+
+
+def keep(store: Storage, workspace_id: str, filename: str, data: bytes,
+         mime: str | None = None) -> tuple[str, str, str]:
+    """Store a file the owner gave the books (an invoice, or a record's attachment) under the workspace's
+    uploads, named by its digest: (the storage ref, the sha256, the mime type it is served as)."""
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = Path(filename).suffix.lower()[:8] if Path(filename).suffix else ""
+    mime = mime or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return store.put(f"uploads/invoices/{workspace_id}/{digest}{suffix}", data, mime), digest, mime
 
 
 def get_upload(session: Session, workspace_id: str, upload_id: str) -> InvoiceUpload | None:
@@ -231,6 +240,8 @@ def save(session: Session, upload: InvoiceUpload, data: dict, tz: str = "Asia/Sh
     """The checked invoice as a record (returned with its kind), and what the owner corrected. The caller commits."""
     if upload.status == "saved":
         raise BusinessError("这张发票已经保存到账本了")
+    if upload.status == ATTACHMENT:
+        raise BusinessError("这是一条记录的附件，不是待核对的发票")
     direction, values = _values(upload, data, ZoneInfo(tz))
     repeat = existing_invoice(session, upload.workspace_id, values["invoice_no"])
     if repeat is not None:

@@ -170,7 +170,8 @@ class InvoiceUpload(Base):
     reading: Mapped[dict] = mapped_column(JSON, default=dict)
     """{"fields": {key: {value, confidence, label}}, "lines": [...], "direction": ..., "warnings": [...]}"""
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    """pending (waiting for the owner's check) | saved"""
+    """pending (waiting for the owner's check) | saved | attachment (a receipt or photo the owner attached to a
+    record herself: not read, not an invoice; ``books.attachments``)"""
     record_kind: Mapped[str | None] = mapped_column(String(8), nullable=True)
     """income | expense, once saved"""
     record_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -167,6 +167,8 @@ def _request(path: str, ids: dict, tmp) -> dict:
         "/api/books/records/{record_id}": {"json": {"amount": "1.00"}},
         "/api/books/expenses/{record_id}": {"json": {"amount": "1.00"}},
         "/api/books/invoices/{upload_id}/save": {"json": {"direction": "in", "category": "office"}},
+        "/api/books/expenses/{record_id}/attachment": {"files": [("attachment", image[1])]},
+        "/api/books/records/{record_id}/attachment": {"files": [("attachment", image[1])]},
         "/api/inbox/{conv_id}/decision": {"json": {"action": "ignore"}},
         "/api/errands/skills/{skill_id}/runs": {"json": {}},
         "/api/errands/skills/{skill_id}/schedules": {"json": {"values": {}, "cron": "每周一上午10点"}},

@@ -1,7 +1,7 @@
 """A real web server process (uvicorn) on a seeded data dir, and a logged-in HTTP client for it."""
 from __future__ import annotations
 
-from contextlib import closing
+from contextlib import closing, contextmanager
 
 import httpx
 import pytest
@@ -93,3 +93,19 @@ def pending_approval(web: Web, ids: dict) -> str:
         s.add(approval)
         s.flush()
         return approval.id
+
+
+@contextmanager
+def invited_owner(web: Web, shop: str, username: str, password: str):
+    """Another workspace's owner on the same server (made as the operator's command makes her), her password
+    set from her invite link: her logged-in client with its CSRF token."""
+    from core import invites
+    from core.admin import create_workspace
+
+    with transaction(web.db) as s:
+        token = invites.make(s, create_workspace(s, shop, username))
+    with closing(web.client(login=False)) as c:
+        r = c.post(f"/api/invites/{token}", json={"password": password})
+        assert r.status_code == 200, r.text
+        c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        yield c

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,16 +21,16 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import DbDep, KeyDep, OwnerDep, SettingsDep, UserDep, WorkspaceDep
 from api.errors import FieldErrors, field_error
 from api.pages import _render
-from api.routes.books import (CATEGORY_LABELS, INVOICE_LABELS, _quarter, _taxpayer, own_tax_id, record_view,
+from api.routes.books import (CATEGORY_LABELS, INVOICE_LABELS, _quarter, _record, _taxpayer, own_tax_id, record_view,
                               refuse_duplicate_invoice)
-from books import intake
+from books import attachments, intake
 from books.chart import report_svg
 from books.entity import entity_of
 from books.invoices.limits import MAX_BYTES as INVOICE_MAX_BYTES
 from books.expenses import (FIELDS as EXPENSE_FIELDS, add_expense, delete_expense, get_expense, parse_expense,
                             update_expense)
 from books.export import report_pdf, report_xlsx
-from books.models import EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord
+from books.models import EXPENSE_CATEGORIES, ExpenseRecord, IncomeRecord, InvoiceUpload
 from books.pit import compute_prepayment
 from books.pit_store import TYPED_SOURCE, year_to_date
 from books.periods import Quarter
@@ -93,6 +93,12 @@ def month_records(s: Session, ws_id: str, start, end, kind: str | None = None, c
         stmt = select(ExpenseRecord).where(ExpenseRecord.workspace_id == ws_id, ExpenseRecord.day >= start,
                                            ExpenseRecord.day <= end)
         out += [expense_view(r) for r in s.scalars(stmt)]
+    attached = {r["upload_id"] for r in out if r["upload_id"]}
+    if attached:  # which files are the owner's own attachments (the rest are invoices the records came from)
+        attached = set(s.scalars(select(InvoiceUpload.id).where(InvoiceUpload.id.in_(attached),
+                                                                InvoiceUpload.status == intake.ATTACHMENT)))
+    for r in out:
+        r["attachment"] = r["upload_id"] in attached
     if category:
         out = [r for r in out if r["category"] == category]
     if ids is not None:
@@ -221,6 +227,62 @@ def delete_expense_api(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbD
     return {"deleted": record_id}
 
 
+# -- a record's attachment (a receipt or photo the owner adds herself) ------------------------------------------
+
+async def _attach(s: Session, rec, kind: str, file: UploadFile, actor: str, settings) -> dict:
+    data = await file.read(INVOICE_MAX_BYTES + 1)
+    try:
+        upload = attachments.attach(s, settings.storage, rec, kind, file.filename or "", data, actor)
+        s.commit()
+    except attachments.Refused as e:
+        s.rollback()
+        raise FieldErrors([e.error], e.status) from None
+    except attachments.InvoiceFile as e:
+        s.rollback()
+        raise FieldErrors([field_error("attachment", "手工记录或导入的记录", e.message)], 409) from None
+    except StorageError:
+        s.rollback()
+        raise FieldErrors([field_error("attachment", "文件存储", "附件暂时无法保存，请稍后再试")], 503) from None
+    return {"id": rec.id, "kind": kind, "upload_id": upload.id, "filename": upload.filename,
+            "file": f"/api/books/invoices/{upload.id}/file"}
+
+
+def _detach(s: Session, rec, kind: str, actor: str) -> dict:
+    try:
+        removed = attachments.remove(s, rec, kind, actor)
+    except attachments.InvoiceFile as e:
+        raise FieldErrors([field_error("attachment", "手工记录或导入的记录", e.message)], 409) from None
+    if removed is None:
+        raise FieldErrors([field_error("attachment", "已有的附件", "这条记录没有附件")], 404)
+    s.commit()
+    return {"id": rec.id, "kind": kind, "removed": removed.filename}
+
+
+@router.post("/api/books/expenses/{record_id}/attachment", status_code=201)
+async def attach_expense(record_id: str, attachment: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
+                         settings: SettingsDep) -> dict:
+    """Attach a receipt or photo (JPG/PNG/WEBP, PDF/OFD/XML, within the invoice upload limits) to an expense,
+    replacing the one it had; refused with the field and the limit before anything is kept."""
+    return await _attach(s, _expense(s, ws, record_id), "expense", attachment, owner.username, settings)
+
+
+@router.delete("/api/books/expenses/{record_id}/attachment")
+def detach_expense(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    return _detach(s, _expense(s, ws, record_id), "expense", owner.username)
+
+
+@router.post("/api/books/records/{record_id}/attachment", status_code=201)
+async def attach_income(record_id: str, attachment: UploadFile, owner: OwnerDep, ws: WorkspaceDep, s: DbDep,
+                        settings: SettingsDep) -> dict:
+    """Attach a file to an income record, as ``attach_expense`` does to an expense."""
+    return await _attach(s, _record(s, ws, record_id), "income", attachment, owner.username, settings)
+
+
+@router.delete("/api/books/records/{record_id}/attachment")
+def detach_income(record_id: str, owner: OwnerDep, ws: WorkspaceDep, s: DbDep) -> dict:
+    return _detach(s, _record(s, ws, record_id), "income", owner.username)
+
+
 # -- invoices: upload, the validation card, save --------------------------------------------------------------
 
 @router.post("/api/books/invoices", status_code=201)
@@ -292,11 +354,13 @@ def save_invoice(upload_id: str, body: InvoiceCard, owner: OwnerDep, ws: Workspa
 
 @router.get("/books/invoice", include_in_schema=False)
 def invoice_page(request: Request, user: UserDep, ws: WorkspaceDep, s: DbDep, key: KeyDep,
-                 upload: str | None = None) -> HTMLResponse:
+                 upload: str | None = None) -> Response:
     """Without ``upload``: the upload form. With it: the validation card (fields, the file, low ones marked)."""
     card = None
     if upload:
         up = _upload(s, ws, upload)
+        if up.status == intake.ATTACHMENT:  # a record's attachment has no card: its record shows the file
+            return RedirectResponse(_record_link(s, up.record_kind, up.record_id) or "/books", status_code=303)
         fields = intake.card_fields(up)
         number = next(f["value"] for f in fields if f["key"] == "number")
         repeat = intake.existing_invoice(s, ws.id, number) if up.status != "saved" else None
