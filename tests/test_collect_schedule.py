@@ -85,15 +85,7 @@ def test_a_collection_is_not_started_while_the_last_one_runs(db):
 def test_one_night_a_week_is_a_full_re_read_on_each_accounts_own_weekday(db):
     first = datetime(2026, 12, 5, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai
     _ws, acc = _workspace(db, created=first - timedelta(days=3))
-    fulls = []
-    for night in range(14):
-        (run_id,) = due_collections(db, first + timedelta(days=night))
-        with transaction(db) as s:
-            run = s.get(Run, run_id)
-            run.status = "published"
-            if run.content["full"]:
-                fulls.append(night)
-                assert run.content["title"] == "读取平台数据（全部重读）"
+    fulls = _full_nights(db, first, range(14))
     assert len(fulls) == 2 and fulls[1] - fulls[0] == 7
     weekdays = {next(d for d in range(7) if full_night(f"acc{n}", "Asia/Shanghai", first + timedelta(days=d)))
                 for n in range(40)}
@@ -105,14 +97,21 @@ def test_a_full_night_the_service_missed_is_made_up_the_next_night_not_a_week_la
     _ws, acc = _workspace(db, created=first - timedelta(days=3))
     own = next(d for d in range(7) if full_night(acc, "Asia/Shanghai",
                                                   night_slot(acc, "Asia/Shanghai", first + timedelta(days=d))))
+    down = own + 7  # the service was down on the account's full night
+    fulls = _full_nights(db, first, [n for n in range(own + 11) if n != down])
+    assert fulls == [own, own + 8]  # made up the night after; the nights after that are ordinary again
+
+
+def _full_nights(db, first: datetime, nights) -> list[int]:
+    """The scheduler ticks at 03:00 on each of ``nights`` (days after ``first``); each collection finishes; which
+    nights' collections were full re-reads."""
     fulls = []
-    for night in range(own + 11):
-        if night == own + 7:
-            continue  # the service was down on the account's full night
+    for night in nights:
         (run_id,) = due_collections(db, first + timedelta(days=night))
         with transaction(db) as s:
             run = s.get(Run, run_id)
             run.status = "published"
             if run.content["full"]:
                 fulls.append(night)
-    assert fulls == [own, own + 8]  # made up the night after; the nights after that are ordinary again
+                assert run.content["title"] == "读取平台数据（全部重读）"
+    return fulls
