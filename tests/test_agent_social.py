@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from core.models import Approval, Artifact
 from tests.agent_fixtures import (DeletesNote, MakesPrivate, ReadsNotes, add_posts, creator, pending_card, phone,  # noqa: F401
@@ -46,9 +47,12 @@ def _visibility(account: dict) -> dict[str, str]:
     return {w["title"]: w["visibility"] for w in account["replica"].state()["works"] if w["user"] == account["user"]}
 
 
-def test_each_trial_work_waits_for_the_owner_and_approved_turns_private_once(social_env, fake_llm):
+@pytest.mark.parametrize("answer_ms", [0, 3000], ids=["site_answers_at_once", "site_answers_in_3s"])
+def test_each_trial_work_waits_for_the_owner_and_approved_turns_private_once(social_env, fake_llm, answer_ms):
     dy = creator(social_env, "douyin", fake_llm)
     add_posts(dy, WORKS)
+    # A slow answer to 确定: the employee must not look at the list again before the site took the change.
+    dy["replica"].faults(manage_slow_ms=answer_ms)
     fake_llm.responder = MakesPrivate()
     run_id = start_errand(social_env, dy, instruction="把抖音上标题里有'试用'的作品设为私密",
                           goal="把标题里有「试用」的作品设为仅自己可见", done_when="作品管理里这些作品显示仅自己可见",

@@ -108,7 +108,8 @@ def test_a_quarters_exports_carry_the_quarters_totals(web, client):
     pdf = client.get("/api/books/report.pdf", params={"quarter": "2026Q4"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = client.get("/books/report", params={"quarter": "2026Q4"}).text
-    assert "2026年第4季度收支报表" in page and f"¥{report['profit']}" in page
+    assert report["profit"].startswith("-")  # this quarter is a loss: the page says so in words
+    assert "2026年第4季度收支报表" in page and f"-¥{report['profit'][1:]}（亏损）" in page
     assert "/books/report?quarter=2026Q3" in page and "/books/report?quarter=2027Q1" in page
     assert "/books/report?month=2026-10" in page and "report.xlsx?quarter=2026Q4" in page
 

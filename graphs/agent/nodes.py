@@ -51,6 +51,8 @@ PAGE_TEXT_MAX = 6000
 CONFIRM_MS = 2_000
 """How long a press waits for the site's own 确定要…吗？ dialog (part of the approved action) to show."""
 CONFIRM_SLICE_MS = 100
+ANSWER_MS = 15_000
+"""How long a press waits for the site to answer its 确定 (the dialog goes) before the agent looks again."""
 CONFIRM = re.compile(r"^\s*(确定|确认)\s*$")
 AFTER_PRESS = "主人已批准，系统已经执行了「{action}」。请先看页面确认它是否生效，再继续任务；完成后调用 done。"
 MAYBE_PRESSED = "上一次批准的「{action}」可能已经执行过（系统中途重启）。请先在网站上确认结果，不要重复操作；完成后调用 done。"
@@ -318,6 +320,19 @@ def _confirm(ctx: RunContext, page: Page, clicked: Locator, asks_code: Callable[
                 return
     with pressing(ctx, page):
         button.first.click()
+    _answered(page, button.first)
+
+
+def _answered(page: Page, confirm: Locator) -> None:
+    """Wait for the site to answer the 确定: its dialog goes (closed, or the page reloaded) once the site took it.
+    The agent reads the site again next, in its own browser: a request still in flight would show it the page
+    as before the approved action, and it would ask for the same action again. Bounded: a dialog that stays (the
+    site's refusal in it) is for the agent to read."""
+    try:
+        confirm.wait_for(state="hidden", timeout=ANSWER_MS)
+        page.wait_for_load_state()
+    except PlaywrightTimeoutError:
+        pass
 
 
 def _still_there(element: Locator) -> bool:

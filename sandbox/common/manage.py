@@ -61,7 +61,7 @@ def router(world, site: Site, posts_of, records, user_of, add_post) -> APIRouter
         post = next((p for p in posts_of(user) if p.id == str(body.get(site.id_field, ""))), None)
         if post is None:
             return None, body, site.fail(site.missing_text)
-        await asyncio.sleep(world.delay(random.uniform(0.4, 1.0), 0.02))
+        await asyncio.sleep(world.delay(random.uniform(0.4, 1.0), 0.02) + world.faults.get("manage_slow_ms", 0) / 1000)
         if world.take("manage_failed"):
             return None, body, site.fail(site.failed_text)
         return post, body, None

@@ -27,11 +27,12 @@ DEFAULT_FAULTS = {
     "no_declaration": False,  # the forms have no 自主声明 entry at all (an account or build without it)
     "declaration_dropped": False,  # 确定 in the 自主声明 modal closes it but the choice is not kept
     "manage_failed": 0,       # the next N 设置权限 / 删除 in 作品管理 fail with 操作失败，请稍后重试
+    "manage_slow_ms": 0,      # each 设置权限 / 删除 in 作品管理 is answered this much later (a loaded site)
 }
 DEFAULT_SETTINGS = {**STATS_SETTINGS, "qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, "processing_s": 3.0,
                     "schedule_min_h": 2.0, "schedule_max_days": 14.0, "form_variant": "random",
                     "declaration_variant": "random"}
-INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed", "manage_failed")
+INT_FAULTS = ("upload_failed", "slow_upload", "publish_failed", "manage_failed", "manage_slow_ms")
 VARIANTS = {"publish": "/creator-micro/content/publish?enter_from=publish_page",
             "post_video": "/creator-micro/content/post/video?enter_from=publish_page"}
 DECLARATION_VARIANTS = ("form", "select", "assistant")

@@ -25,9 +25,10 @@ DEFAULT_FAULTS = {
     "declaration_dropped": False,      # a chosen content-type declaration is not kept (the placeholder stays)
     "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
     "manage_failed": 0,                # the next N 权限设置 / 删除 in 笔记管理 fail with 操作失败，请稍后重试
+    "manage_slow_ms": 0,      # each 权限设置 / 删除 in 笔记管理 is answered this much later (a loaded site)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **STATS_SETTINGS}
-INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing", "manage_failed")
+INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing", "manage_failed", "manage_slow_ms")
 
 
 @dataclass
