@@ -13,7 +13,7 @@ from core.db import transaction
 from core.models import Account
 from core.runs import TERMINAL
 from tests.factories import make_image, seed_workspace
-from tests.stack_fixtures import Env, alive, descendants, make_stack
+from tests.stack_fixtures import Env, alive, chromium_of, make_stack
 from core.content import Post
 
 RUNS = 20
@@ -25,17 +25,6 @@ def chaos_env(tmp_path_factory):
     stack = make_stack(tmp_path_factory, workers=2)
     yield Env(stack)
     stack.stop()
-
-
-def _chromium_of(pid: int) -> set[int]:
-    out = set()
-    for p in descendants(pid):
-        try:
-            if b"chrom" in open(f"/proc/{p}/cmdline", "rb").read():
-                out.add(p)
-        except OSError:
-            pass
-    return out
 
 
 def test_sigkill_at_random_points_never_posts_twice(chaos_env, tmp_path):
@@ -67,7 +56,7 @@ def test_sigkill_at_random_points_never_posts_twice(chaos_env, tmp_path):
         if workers and kills < 12:
             victim = rng.choice(workers)
             proc = env.stack.procs.pop(victim)
-            killed_chromium |= _chromium_of(proc.pid)
+            killed_chromium |= chromium_of(proc.pid)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             kills += 1

@@ -20,7 +20,7 @@ from rpa.screenshots import bare_jpeg, capture, save_shot
 from serve import ROOT, free_port
 from sites.locate import wait_until_there
 from tests.core_fixtures import wait_until
-from tests.stack_fixtures import alive, descendants
+from tests.stack_fixtures import alive, chromium_of
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -140,9 +140,7 @@ def test_chromium_does_not_outlive_a_worker_killed_with_sigkill(core_settings):
                OPC_SANDBOX="true", XDG_CONFIG_HOME=str(core_settings.data_dir / "xdg"))
     proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    chromium = wait_until(lambda: {p for p in descendants(proc.pid)
-                                   if "chrom" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="ignore")},
-                          timeout=60, what="the worker's warm chromium")
+    chromium = wait_until(lambda: chromium_of(proc.pid), timeout=60, what="the worker's warm chromium")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     wait_until(lambda: not any(alive(p) for p in chromium), timeout=20, what="chromium to exit")
