@@ -19,24 +19,31 @@ from core.errors import PageChanged, SiteTimeout
 
 State = Literal["attached", "visible"]
 
-QUICK_SLICE_MS = 100
-"""Playwright looks again for an awaited element 0, 20, 70, 170, 270, 770 ms … into a wait, but every
-20 ms in a wait of at most 100 ms. The pages answer an action in 50–150 ms, so a long wait taken as a row
-of 100 ms ones sees the answer up to 100 ms sooner (measured: docs/benchmarks.md); a slow page costs one
-more look every 100 ms."""
+QUICK_SLICE_MS = 270
+"""Playwright looks again for an awaited element 0, 20, 70, 170, 270, 770 ms … into a wait: one long wait looks
+only every 500 ms after its first 270 ms, while a wait cut into slices of 270 ms looks at least every 100 ms.
+Each slice costs ~40 ms of CPU (Python, Playwright's driver, Chromium), so 100 ms slices kept 38 % of a core
+busy per waiting run; 270 ms ones cost a third of that and see an element ~10 ms later (docs/benchmarks.md)."""
+SLOW_AFTER_MS = 3_000
+"""An answer not there after this long comes from a slow page (an upload, a loaded site): from then on slices
+of a second (a look at least every 500 ms, a tenth of the CPU of quick slices)."""
+SLOW_SLICE_MS = 1_000
 
 
 def wait_until_there(locator: Locator, timeout_ms: float, state: State = "visible") -> None:
-    """``locator.wait_for`` that notices the element within ~20 ms at any point of a wait of any length;
-    Playwright's ``TimeoutError`` once ``timeout_ms`` has passed."""
-    deadline = time.monotonic() + timeout_ms / 1000
+    """``locator.wait_for`` that notices the element within ~100 ms at any point of its first seconds and
+    within ~500 ms later; Playwright's ``TimeoutError`` once ``timeout_ms`` has passed."""
+    started = time.monotonic()
+    deadline = started + timeout_ms / 1000
     while True:
-        left_ms = (deadline - time.monotonic()) * 1000
+        now = time.monotonic()
+        left_ms = (deadline - now) * 1000
+        slice_ms = QUICK_SLICE_MS if (now - started) * 1000 < SLOW_AFTER_MS else SLOW_SLICE_MS
         try:
-            locator.wait_for(state=state, timeout=max(1.0, min(QUICK_SLICE_MS, left_ms)))
+            locator.wait_for(state=state, timeout=max(1.0, min(slice_ms, left_ms)))
             return
         except PlaywrightTimeoutError:
-            if left_ms <= QUICK_SLICE_MS:
+            if left_ms <= slice_ms:
                 raise
 
 

@@ -133,7 +133,8 @@ def test_new_comments_and_reviews_on_three_sites_are_drafted_decided_on_the_phon
     page.get_by_role("checkbox", name="选中t**8的买家评价").check()
     page.get_by_role("checkbox", name="选中小满的评论").check()
     page.get_by_role("checkbox", name="选中橙子味的夏天的回复我的评论").check()
-    page.get_by_role("button", name="批准所选回复").click()
+    with page.expect_navigation():  # the page reloads once the service took them; a goto before would abort it
+        page.get_by_role("button", name="批准所选回复").click()
 
     settle(demo, lambda: rows(page, demo).filter(has=page.locator('[data-status="replied"]')).count() == 5,
            "five replies posted and read back")

@@ -127,7 +127,7 @@ def test_a_quick_wait_sees_an_element_that_comes_after_several_of_its_slices_and
     with runtime.context(["127.0.0.1"]) as ctx:
         page = ctx.new_page()
         page.set_content("<script>setTimeout(() => document.body.innerHTML = '<p id=late>到了</p>', 450)</script>")
-        wait_until_there(page.locator("#late"), timeout_ms=5_000)  # 450 ms: the fifth 100 ms slice
+        wait_until_there(page.locator("#late"), timeout_ms=5_000)  # 450 ms: inside the second slice
         assert page.locator("#late").inner_text() == "到了"
         started = time.monotonic()
         with pytest.raises(PlaywrightTimeoutError):

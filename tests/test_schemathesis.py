@@ -22,9 +22,11 @@ from core.settings import Settings
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
 
 SEED = 20261206
-EXAMPLES = int(os.environ.get("OPC_SCHEMATHESIS_EXAMPLES", "120"))
-"""Per operation; operations with few possible inputs (no parameters) run fewer, so the total is counted."""
-MIN_CASES = 5000
+EXAMPLES = int(os.environ.get("OPC_SCHEMATHESIS_EXAMPLES", "40"))
+"""Per operation; operations with few possible inputs (no parameters) run fewer, so the total is counted.
+40 keeps CI's budget (the test is a whole core for its length: 120 took 9 minutes of CI's 45); docs/reliability.md
+records a run with 120."""
+MIN_CASES = 30 * EXAMPLES
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
