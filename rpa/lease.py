@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import LeaseLost
 from core.models import Run, utcnow
+from rpa import stall
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class Lease:
 
     def _renew(self) -> None:
         started = time.monotonic()
-        with self.db() as s, s.begin():
+        with stall.WRITING, self.db() as s, s.begin():
             done = s.execute(update(Run).where(Run.id == self.run_id, Run.lease_token == self.token)
                              .values(lease_until=self._until()))
             if done.rowcount != 1:

@@ -39,8 +39,15 @@ def _claim(name: str) -> str | None:
     return path
 
 
+WRITING = threading.Lock()
+"""Held by the lease's renewal thread while it writes the run's row (``rpa.lease``). A stop waits for it: a
+process stopped inside a write keeps SQLite's write lock, and the whole stack (the scheduler's hand-over
+included) would wait for the stopped worker. A real freeze can land there: docs/database.md."""
+
+
 def _stop() -> None:
-    os.killpg(os.getpgrp(), signal.SIGSTOP)
+    with WRITING:
+        os.killpg(os.getpgrp(), signal.SIGSTOP)
 
 
 def point(name: str) -> None:

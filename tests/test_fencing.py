@@ -18,6 +18,7 @@ from core.runs import create_run
 from core.models import Employee
 from rpa import press_guard
 from rpa.lease import Lease, account_lock
+from rpa.stall import WRITING
 from tests.core_fixtures import core_settings, redis_conn, redis_server, wait_until  # noqa: F401
 from tests.factories import make_image, seed_workspace
 from tests.sandbox_fixtures import chromium, context, page  # noqa: F401
@@ -70,6 +71,25 @@ def test_a_done_press_is_never_turned_back_into_an_intent(run_row, redis_conn): 
         assert (entry.status, entry.external_id) == ("done", "note-1")
         assert ledger.record_done(s, s.get(Run, run_id), "note-2").external_id == "note-1"
     lease.__exit__(None, None, None)
+
+
+def test_a_test_stop_never_lands_inside_the_leases_write(run_row, redis_conn):  # noqa: F811
+    """A worker stopped inside the renewal's write would keep SQLite's write lock: the scheduler could not
+    hand its run over (CI saw two minutes of ``database is locked``). The stall points wait for the write."""
+    db, run_id, acc = run_row
+    lease = _lease(db, run_id, acc, redis_conn).__enter__()
+    lease._stop.set()  # only the renewal below
+    opened_while_held = []
+
+    def session():
+        opened_while_held.append(WRITING.locked())
+        return db()
+    lease.db = session
+    lease._renew()
+    lease.db = db
+    lease.__exit__(None, None, None)
+    assert opened_while_held == [True]
+    assert not WRITING.locked()
 
 
 def test_a_lease_that_ran_out_on_the_workers_own_clock_is_not_held(run_row, redis_conn):  # noqa: F811

@@ -1,0 +1,112 @@
+"""Wait benchmark: how soon ``sites.locate.wait_until_there`` sees an element, and what waiting costs in CPU.
+
+    .venv/bin/python benchmarks/wait_bench.py [--trials 25]
+
+An element is added to a page at random times between 50 ms and 6 s; each way of waiting is timed from the
+moment the page added it to the moment the wait returned (measured on the page's clock, so the return trip of
+the read is included). Then each way waits 5 s for an element that never comes, and the CPU of the whole
+process tree (Python, Playwright's driver, Chromium) is read from /proc. Ways: slices of 100 ms (the old
+``wait_until_there``), ``wait_until_there`` as it is, and one plain ``locator.wait_for``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, sync_playwright  # noqa: E402
+
+from core.settings import Settings  # noqa: E402
+from sites.locate import wait_until_there  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu() -> float:
+    """CPU seconds of this process, its reaped children and every live descendant."""
+    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    parents, ticks = {}, {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            parents.setdefault(int(fields[1]), []).append(int(d.name))
+            ticks[int(d.name)] = sum(int(f) for f in fields[11:15])
+    live, todo = 0, [os.getpid()]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            live += ticks[child]
+            todo.append(child)
+    return own + live / TICK
+
+
+def hundred_ms_slices(locator, timeout_ms: float) -> None:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        left_ms = (deadline - time.monotonic()) * 1000
+        try:
+            locator.wait_for(timeout=max(1.0, min(100, left_ms)))
+            return
+        except PlaywrightTimeoutError:
+            if left_ms <= 100:
+                raise
+
+
+def plain(locator, timeout_ms: float) -> None:
+    locator.wait_for(timeout=timeout_ms)
+
+
+WAYS = {"100 ms slices (before)": hundred_ms_slices, "wait_until_there (now)": wait_until_there,
+        "one plain wait_for": plain}
+ADD_LATER = """(ms) => { setTimeout(() => { document.body.insertAdjacentHTML('beforeend', '<b id=late>到了</b>');
+  window.__added = performance.now(); }, ms); }"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=25)
+    args = parser.parse_args()
+    rnd = random.Random(1)
+    delays = [rnd.randrange(50, 6000) for _ in range(args.trials)]
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        settings = Settings(data_dir=Path(tmp), sandbox=True)
+        browser = pw.chromium.launch(executable_path=settings.chromium_path, args=settings.chromium_args())
+        page = browser.new_page()
+        print(f"load average before: {os.getloadavg()[0]:.2f}; {args.trials} appearances, 50 ms – 6 s")
+        print("| way | seen after: median | p90 | max | CPU per second of waiting |")
+        print("|-----|------:|----:|----:|------:|")
+        for name, wait in WAYS.items():
+            late = []
+            for ms in delays:
+                page.set_content("<p>等待</p>")
+                page.evaluate(ADD_LATER, ms)
+                wait(page.locator("#late"), 20_000)
+                late.append(page.evaluate("() => performance.now() - window.__added"))
+            page.set_content("<p>等待</p>")
+            cpu, started = tree_cpu(), time.monotonic()
+            try:
+                wait(page.locator("#never"), 5_000)
+            except PlaywrightTimeoutError:
+                pass
+            per_s = (tree_cpu() - cpu) / (time.monotonic() - started)
+            late.sort()
+            print(f"| {name} | {statistics.median(late):.0f} ms | {late[int(0.9 * len(late))]:.0f} ms | "
+                  f"{late[-1]:.0f} ms | {per_s:.3f} s |")
+        browser.close()
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
