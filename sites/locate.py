@@ -22,8 +22,9 @@ State = Literal["attached", "visible"]
 QUICK_SLICE_MS = 270
 """Playwright looks again for an awaited element 0, 20, 70, 170, 270, 770 ms … into a wait: one long wait looks
 only every 500 ms after its first 270 ms, while a wait cut into slices of 270 ms looks at least every 100 ms.
-Each slice costs ~40 ms of CPU (Python, Playwright's driver, Chromium), so 100 ms slices kept 38 % of a core
-busy per waiting run; 270 ms ones cost a third of that and see an element ~10 ms later (docs/benchmarks.md)."""
+Each slice is a round trip through Playwright's driver to Chromium, so 100 ms slices kept 15 % of a core busy
+per waiting run (38 % under CI's load); these cost a third of that and see an element ~20 ms later on the
+median (benchmarks/wait_bench.py, docs/benchmarks.md)."""
 SLOW_AFTER_MS = 3_000
 """An answer not there after this long comes from a slow page (an upload, a loaded site): from then on slices
 of a second (a look at least every 500 ms, a tenth of the CPU of quick slices)."""
