@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -27,30 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, sync_pla
 
 from core.settings import Settings  # noqa: E402
 from sites.locate import wait_until_there  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu() -> float:
-    """CPU seconds of this process, its reaped children and every live descendant."""
-    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-              for f in ("ru_utime", "ru_stime"))
-    parents, ticks = {}, {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            parents.setdefault(int(fields[1]), []).append(int(d.name))
-            ticks[int(d.name)] = sum(int(f) for f in fields[11:15])
-    live, todo = 0, [os.getpid()]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            live += ticks[child]
-            todo.append(child)
-    return own + live / TICK
-
+from tests.stack_fixtures import tree_cpu  # noqa: E402
 
 def hundred_ms_slices(locator, timeout_ms: float) -> None:
     deadline = time.monotonic() + timeout_ms / 1000

@@ -30,31 +30,6 @@ def pytest_collection_modifyitems(items):
 # With OPC_TEST_CPU_LOG set, each file's CPU seconds (this process, its children and theirs, Chromium included)
 # are appended to that file (name, CPU s, wall s; `sort -t$'\t' -k2 -rn` it).
 _CPU_LOG = os.environ.get("OPC_TEST_CPU_LOG")
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _tree_cpu() -> float:
-    import resource
-    from pathlib import Path
-    own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-              for f in ("ru_utime", "ru_stime"))
-    parents, ticks = {}, {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue  # gone meanwhile
-            parents.setdefault(int(fields[1]), []).append(int(d.name))
-            ticks[int(d.name)] = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    live, todo = 0, [os.getpid()]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            live += ticks[child]
-            todo.append(child)
-    return own + live / _TICK
-
-
 if _CPU_LOG:
     import time
 
@@ -64,10 +39,11 @@ if _CPU_LOG:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(item, nextitem):
+        from tests.stack_fixtures import tree_cpu  # imported by then; here, not at load, to keep plugins in order
         if item.path not in _started:
-            _started[item.path] = (_tree_cpu(), time.monotonic())
+            _started[item.path] = (tree_cpu(), time.monotonic())
         yield
         if nextitem is None or nextitem.path != item.path:
             cpu, wall = _started[item.path]
             with open(_CPU_LOG, "a", encoding="utf-8") as log:
-                log.write(f"{item.path.name}\t{_tree_cpu() - cpu:.1f}\t{time.monotonic() - wall:.1f}\n")
+                log.write(f"{item.path.name}\t{tree_cpu() - cpu:.1f}\t{time.monotonic() - wall:.1f}\n")

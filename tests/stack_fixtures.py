@@ -143,6 +143,22 @@ def descendants(pid: int) -> set[int]:
     return out
 
 
+def tree_cpu() -> float:
+    """CPU seconds of this process, of the children it has reaped and of every live descendant (Chromium
+    included): read at two moments, the difference is what happened in between."""
+    import os
+    import resource
+    own = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
+    ticks = 0
+    for pid in descendants(os.getpid()):
+        try:
+            ticks += sum(int(f) for f in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:15])
+        except (OSError, IndexError):
+            continue  # gone meanwhile: its time went to its parent
+    return own + ticks / os.sysconf("SC_CLK_TCK")
+
+
 def chromium_of(pid: int) -> set[int]:
     """The Chromium processes under ``pid`` (a worker): after a SIGKILL of the worker, none may live on."""
     out = set()
