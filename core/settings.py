@@ -24,6 +24,22 @@ REAL_BASE_URLS = {
     "etax": "https://etax.chinatax.gov.cn",
 }
 
+# Playwright's own --disable-features list (playwright-core's chromiumSwitches), for the version pinned.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints",
+    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch", "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+OUR_DISABLED_FEATURES = [
+    # Chromium's own calls home (autofill field types): not the page's, and never useful here.
+    "AutofillServerCommunication",
+    # The address bar's drop-down is a WebUI page that every launch renders, headless too: about half a
+    # CPU-second per launch (a worker launches a browser per job), for a bar nobody sees.
+    "WebUIOmniboxPopup",
+]
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -33,8 +49,10 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Chromium's own calls home (autofill field types): not the page's, and never useful here.
-    "--disable-features=AutofillServerCommunication",
+    # Chromium keeps only the last --disable-features it is given, and ours comes after Playwright's: so ours
+    # must carry Playwright's list too, or its fixes (calls to Google at start, HTTPS upgrades of the
+    # replicas' http URLs, paint holding) are silently dropped. tests/test_chromium_flags.py checks the merge.
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + OUR_DISABLED_FEATURES),
     # WebRTC's UDP goes around any proxy, so around the host fence: only proxied UDP is allowed, and the
     # fence's proxy carries none. A page cannot reach a STUN/TURN server or leak the machine's addresses.
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
