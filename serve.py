@@ -79,6 +79,8 @@ class Stack:
     redis_persist: bool = True
     """Append-only file with fsync every second; False only for tests of a Redis that loses everything."""
     extra_env: dict = field(default_factory=dict)
+    stop_grace_s: float = 15
+    """How long a child gets after SIGTERM (a worker finishes the run in hand) before SIGKILL."""
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     cmds: dict[str, list[str]] = field(default_factory=dict)
     """How each child was started, so the supervisor can start it again."""
@@ -189,7 +191,7 @@ class Stack:
         except ProcessLookupError:
             pass
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=self.stop_grace_s)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()

@@ -35,9 +35,10 @@ PLAYWRIGHT_DISABLED_FEATURES = [
 OUR_DISABLED_FEATURES = [
     # Chromium's own calls home (autofill field types): not the page's, and never useful here.
     "AutofillServerCommunication",
-    # The address bar's drop-down is a WebUI page that every launch renders, headless too: about half a
-    # CPU-second per launch (a worker launches a browser per job), for a bar nobody sees.
-    "WebUIOmniboxPopup",
+    # The address bar's drop-downs are WebUI pages that Chromium renders for every window, headless too: the
+    # first costs ~0.5 CPU-second per launch, the second (the AI-mode one) ~0.4 per context, so per run, for
+    # a bar nobody sees (measured in docs/benchmarks.md).
+    "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
 ]
 
 CHROMIUM_FLAGS = [

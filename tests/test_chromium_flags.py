@@ -50,10 +50,13 @@ def test_the_workers_browser_keeps_playwrights_disabled_features_and_ours(tmp_pa
         disabled = _disabled_features()
         assert playwrights <= disabled, f"dropped by our flag: {sorted(playwrights - disabled)}"
         assert set(OUR_DISABLED_FEATURES) <= disabled
-        # What WebUIOmniboxPopup saves: the address bar's drop-down page, rendered at every launch otherwise.
+        # What the WebUIOmnibox* features save: the address bar's drop-down pages, rendered otherwise at every
+        # launch and, for the AI-mode one, in every context (every run) again.
+        context = rt.browser.new_context()
+        context.new_page().goto("data:text/html,<p>run</p>")
         cdp = rt.browser.new_browser_cdp_session()
         urls = [t["url"] for t in cdp.send("Target.getTargets")["targetInfos"]]
-        assert "chrome://omnibox-popup.top-chrome/" not in urls, urls
-        assert "data:text/html,<p>hi</p>" in urls
+        assert not [u for u in urls if u.startswith("chrome://omnibox-popup")], urls
+        assert {"data:text/html,<p>hi</p>", "data:text/html,<p>run</p>"} <= set(urls)
     finally:
         rt.stop()

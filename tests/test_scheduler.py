@@ -62,3 +62,37 @@ def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_co
     assert len(recurring) == 1
     assert set(one_offs) | {recurring[0].id} == set(enqueued)
     assert sched.next_at > now and sched.next_at.minute % 5 == 0
+
+
+def test_a_timed_run_is_queued_at_its_time_not_a_tick_later(core_settings, redis_conn, tmp_path):
+    """Owners pick round times: the scheduler wakes for the next due run instead of sleeping its whole tick."""
+    db = session_factory(core_settings.db_url)
+    _, emp, acc = seed_workspace(db)
+    now = utcnow()
+    with transaction(db) as s:
+        account, employee = s.get(Account, acc), s.get(Employee, emp)
+        first = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "已到时间"),
+                           not_before=now - timedelta(seconds=1)).id
+        # Later than the scheduler's start and first tick (which loads the workflows: 12 s measured at load
+        # 16), far sooner than its tick.
+        due = now + timedelta(seconds=30)
+        timed = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "十点整"),
+                           not_before=due).id
+    env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
+               **database_env(core_settings.database_url), OPC_SCHEDULER_TICK_S="60")
+    log = tmp_path / "scheduler.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=out)
+    try:
+        # The tick's end (its log line), when the scheduler decides how long to sleep.
+        wait_until(lambda: "enqueued 1 run(s)" in log.read_text(), timeout=60, what="the first tick")
+        assert first in _queued_run_ids(redis_conn, core_settings)
+        assert utcnow() < due, "the scheduler started too late for this test to mean anything"
+        wait_until(lambda: timed in _queued_run_ids(redis_conn, core_settings), timeout=40, every=0.05,
+                   what="the timed run queued")
+        queued_at = utcnow()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert due <= queued_at < due + timedelta(seconds=2), f"queued {(queued_at - due).total_seconds():.2f} s after its time"

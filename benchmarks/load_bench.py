@@ -1,0 +1,289 @@
+"""Load benchmark (issue 19): many owners' runs at once through the whole stack on the Xiaohongshu replica.
+
+    .venv/bin/python benchmarks/load_bench.py [--workspaces 20] [--accounts 10] [--runs 1000] [--backlog 500]
+        [--workers 2] [--per-worker 4] [--window-min 20]
+
+The load: the first workspace queues ``--backlog`` runs at once (an owner bulk-posting a month of notes); the
+other runs are timed posts (``timing: at``) of the other workspaces at whole minutes over ``--window-min``
+minutes (owners pick round times), spread over their accounts. Every run is an auto-mode note with two images,
+published and read back on the replica by ``--workers`` worker processes of ``--per-worker`` runs each
+(``OPC_RUNS_PER_WORKER``: one shared Chromium per process). Replica delays are off.
+
+Measured, for the timed runs (the ones an owner waits for):
+- scheduler lag: the run's time → the scheduler lets it into the queue (its status leaves ``scheduled``;
+  read by polling the database every 0.2 s, so up to 0.2 s late);
+- start delay: the run's time → a worker takes it (its ``run.running`` audit row);
+- fairness: each workspace's mean start delay against the mean over all timed runs (1.0 is an equal share;
+  the issue's bound is 2), and what the backlog's owner got meanwhile;
+and for all runs: notes on the replica per run (1 expected: 0 duplicates), runs not published, throughput.
+With ``--workers 1 --per-worker 8`` it is also the issue's soak: the worker's PSS (its whole tree, Chromium and
+Playwright's drivers included) every 15 s, its growth per hour after the first ``--warmup-min`` minutes
+(least squares), and at the end the zombie processes under the stack and the renderers left in each worker's
+Chromium (a leaked context keeps its renderer).
+
+Each account needs a session on the replica: one account per workspace logs in by QR scan (the worker's
+login job), and its sealed session is copied to the workspace's other accounts (200 scans would take the
+setup longer than the load).
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from benchmarks.publish_bench import add_workers, wait_workers  # noqa: E402
+from core import fairshare  # noqa: E402
+from core.content import Post, Timing  # noqa: E402
+from core.db import transaction  # noqa: E402
+from core.models import Account, AuditLog, Employee, Run, utcnow  # noqa: E402
+from core.runs import TERMINAL, create_run  # noqa: E402
+from rpa.vault import Vault  # noqa: E402
+from serve import Stack, free_port  # noqa: E402
+from tests.factories import make_image, seed_workspace  # noqa: E402
+from benchmarks.shared_browser_bench import pss_kb  # noqa: E402
+from tests.stack_fixtures import Env, descendants  # noqa: E402
+
+
+def start(tmp: Path, workers: int, per_worker: int) -> Env:
+    stack = Stack(tmp, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=0,
+                  replica_delays=False, extra_env={"OPC_RUNS_PER_WORKER": str(per_worker)})
+    tmp.mkdir(parents=True, exist_ok=True)
+    stack.start_redis()
+    stack.start_replica()
+    env = Env(stack)
+    add_workers(env, workers)
+    wait_workers(env, workers * per_worker, timeout_s=120)  # each run thread is an RQ worker
+    stack.start_scheduler()
+    return env
+
+
+def seed(env: Env, workspaces: int, accounts: int) -> list[tuple[str, str, list[str]]]:
+    """(workspace, employee, accounts) per workspace, every account with a session on the replica."""
+    out = []
+    for w in range(workspaces):
+        ws, emp, first = seed_workspace(env.db, mode="auto", account_status="needs_login")
+        env.qr_login(first, user=f"owner{w}")
+        state = Vault(env.settings).load(first)
+        ids = [first]
+        with transaction(env.db) as s:
+            s.get(Account, first).name = f"店铺{w}-0"
+            for a in range(1, accounts):
+                acc = Account(workspace_id=ws, site="xiaohongshu", name=f"店铺{w}-{a}", status="active")
+                s.add(acc)
+                s.flush()
+                ids.append(acc.id)
+        for acc in ids[1:]:
+            Vault(env.settings).save(acc, state)
+        out.append((ws, emp, ids))
+    return out
+
+
+def post(images: list[str], title: str, at=None) -> Post:
+    return Post(title=title, body="桂花乌龙冷泡茶，清香回甘。", images=images, topics=["冷泡茶"],
+                timing=Timing(mode="at", at=at) if at else Timing())
+
+
+def make_runs(env: Env, owners, images, runs: int, backlog: int, window_min: int):
+    """The backlog (queued now, as the API does) and the timed runs. Returns ({run: workspace}, {run: slot})."""
+    workspace_of, slot_of = {}, {}
+    ws, emp, accs = owners[0]
+    with env.db() as s, s.begin():
+        employee = s.get(Employee, emp)
+        made = [create_run(s, account=s.get(Account, accs[i % len(accs)]), employee=employee,
+                           post=post(images, f"积压{i}")) for i in range(backlog)]
+        s.flush()
+        fairshare.enqueue_new(env.settings, s, ws, [r.id for r in made])
+        workspace_of.update({r.id: ws for r in made})
+    first = (utcnow() + timedelta(minutes=1)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    timed = runs - backlog
+    with env.db() as s, s.begin():
+        for i in range(timed):
+            ws, emp, accs = owners[1 + i % (len(owners) - 1)]
+            slot = first + timedelta(minutes=(i * window_min) // timed)
+            run = create_run(s, account=s.get(Account, accs[(i // (len(owners) - 1)) % len(accs)]),
+                             employee=s.get(Employee, emp), post=post(images, f"定时{i}", at=slot))
+            s.flush()
+            workspace_of[run.id], slot_of[run.id] = ws, slot
+    return workspace_of, slot_of
+
+
+class Watch(threading.Thread):
+    """Polls the runs' statuses: when each was first seen out of ``scheduled``, and when all are final."""
+
+    def __init__(self, env: Env, run_ids):
+        super().__init__(daemon=True)
+        self.env, self.ids = env, set(run_ids)
+        self.left_scheduled: dict[str, float] = {}
+        self.status: dict[str, str] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            now = utcnow()
+            with self.env.db() as s:
+                rows = s.execute(select(Run.id, Run.status)).all()
+            for run_id, status in rows:
+                if run_id in self.ids:
+                    self.status[run_id] = status
+                    if status != "scheduled":
+                        self.left_scheduled.setdefault(run_id, now)
+            if len(self.status) == len(self.ids) and all(st in TERMINAL for st in self.status.values()):
+                self.done.set()
+            time.sleep(0.2)
+
+
+class Memory(threading.Thread):
+    """The workers' PSS every ``every`` seconds: [(seconds since start, MiB)] per worker."""
+
+    def __init__(self, env: Env, every: float = 15):
+        super().__init__(daemon=True)
+        self.pids = {name: p.pid for name, p in env.stack.procs.items() if name.startswith("worker-")}
+        self.every, self.t0 = every, time.monotonic()
+        self.samples: dict[str, list[tuple[float, float]]] = {name: [] for name in self.pids}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            for name, pid in self.pids.items():
+                self.samples[name].append((time.monotonic() - self.t0, pss_kb([pid])[0] / 1024))
+
+
+def slope_per_hour(points: list[tuple[float, float]]) -> float:
+    """Least-squares growth of MiB over seconds, per hour."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    return 3600 * sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
+
+
+def leftovers(env: Env) -> tuple[int, dict[str, int]]:
+    """Zombie processes under the stack, and Chromium renderers under each worker (one per open page)."""
+    zombies, renderers = 0, {}
+    for name, proc in env.stack.procs.items():
+        for pid in descendants(proc.pid):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            zombies += stat[0] == "Z"
+            if name.startswith("worker-") and b"--type=renderer" in cmdline:
+                renderers[name] = renderers.get(name, 0) + 1
+    return zombies, renderers
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workspaces", type=int, default=20)
+    parser.add_argument("--accounts", type=int, default=10, help="per workspace")
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--backlog", type=int, default=500, help="of --runs, queued at once by the first workspace")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--per-worker", type=int, default=4)
+    parser.add_argument("--window-min", type=int, default=20)
+    parser.add_argument("--timeout-min", type=float, default=90)
+    parser.add_argument("--warmup-min", type=float, default=5, help="left out of the memory growth")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        env = start(tmp / "stack", args.workers, args.per_worker)
+        try:
+            t0 = time.monotonic()
+            owners = seed(env, args.workspaces, args.accounts)
+            images = [str(make_image(tmp / f"img{i}.jpg")) for i in range(2)]
+            print(f"seeded {args.workspaces} workspaces × {args.accounts} accounts in {time.monotonic() - t0:.0f} s",
+                  flush=True)
+            workspace_of, slot_of = make_runs(env, owners, images, args.runs, args.backlog, args.window_min)
+            began = utcnow()
+            watch, memory = Watch(env, workspace_of), Memory(env)
+            watch.start()
+            memory.start()
+            if not watch.done.wait(args.timeout_min * 60):
+                print(f"not all final after {args.timeout_min} min", flush=True)
+            watch.done.set()
+            memory.done.set()
+            ended = utcnow()
+            notes = httpx.get(env.stack.xhs_url + "/__sandbox__/state", timeout=30).json()["notes"]
+            report(env, args, workspace_of, slot_of, watch, notes, began, ended)
+            time.sleep(5)  # the last runs' contexts close
+            soak(env, args, memory)
+        finally:
+            env.stack.stop()
+
+
+def report(env, args, workspace_of, slot_of, watch, notes, began, ended) -> None:
+    with env.db() as s:
+        rows = s.execute(select(AuditLog.target, AuditLog.at).where(AuditLog.action == "run.running")
+                         .order_by(AuditLog.at)).all()
+        reasons = Counter(r.reason or "" for r in s.scalars(select(Run).where(Run.status != "published")))
+    started = {}
+    for target, at in rows:
+        started.setdefault(target, at)
+    per_title = Counter(n["title"] for n in notes)
+    dupes = sum(c > 1 for c in per_title.values())
+    status = Counter(watch.status.values())
+    lag = [(watch.left_scheduled[r] - slot).total_seconds() for r, slot in slot_of.items()
+           if r in watch.left_scheduled]
+    delay = [(started[r] - slot).total_seconds() for r, slot in slot_of.items() if r in started]
+    by_ws = defaultdict(list)
+    for r, slot in slot_of.items():
+        if r in started:
+            by_ws[workspace_of[r]].append((started[r] - slot).total_seconds())
+    mean_all = statistics.mean(delay)
+    ratios = sorted(statistics.mean(d) / mean_all for d in by_ws.values()) if mean_all > 0 else []
+    backlog = [r for r in workspace_of if r not in slot_of]
+    backlog_done = [started[r] for r in backlog if r in started]
+    minutes = (ended - began).total_seconds() / 60
+    print()
+    print(f"machine: {platform.machine()}, {platform.python_version()}, load average "
+          f"{open('/proc/loadavg').read().split()[0]}")
+    print(f"load: {len(workspace_of)} runs ({len(backlog)} queued at once by one workspace, {len(slot_of)} timed "
+          f"over {args.window_min} min in {args.workspaces - 1} workspaces), "
+          f"{args.workspaces * args.accounts} accounts, {args.workers} workers × {args.per_worker} runs")
+    print(f"statuses: {dict(status)}; not published, by reason: {dict(reasons)}")
+    print(f"notes on the replica: {len(notes)} for {len(per_title)} titles; titles posted more than once: {dupes}")
+    print(f"all final in {minutes:.1f} min: {status['published'] / minutes:.1f} runs a minute")
+    print(f"scheduler lag (time → queued), {len(lag)} timed runs: p50 {pct(lag, 50):.2f} s, "
+          f"p95 {pct(lag, 95):.2f} s, max {max(lag):.2f} s")
+    print(f"start delay (time → a worker takes it): p50 {pct(delay, 50):.2f} s, p95 {pct(delay, 95):.2f} s, "
+          f"max {max(delay):.2f} s")
+    if ratios:
+        print(f"fairness: each workspace's mean start delay / all timed runs' mean ({mean_all:.2f} s): "
+              f"min {ratios[0]:.2f}, median {statistics.median(ratios):.2f}, max {ratios[-1]:.2f}")
+    if backlog_done:
+        last = (max(backlog_done) - began).total_seconds() / 60
+        print(f"the backlog's owner: {len(backlog_done)} of {len(backlog)} started, the last after {last:.1f} min")
+
+
+
+def soak(env: Env, args, memory: Memory) -> None:
+    for name, points in memory.samples.items():
+        after = [(x, y) for x, y in points if x >= args.warmup_min * 60]
+        if len(after) >= 3:
+            print(f"{name} PSS: {points[0][1]:.0f} MiB at {points[0][0]:.0f} s, max {max(y for _, y in points):.0f} "
+                  f"MiB, last {points[-1][1]:.0f} MiB; growth after {args.warmup_min:g} min: "
+                  f"{slope_per_hour(after):+.0f} MiB per hour ({len(after)} samples)")
+    zombies, renderers = leftovers(env)
+    print(f"after the load: zombie processes under the stack: {zombies}; renderers left in each worker's "
+          f"Chromium: {renderers or 0}")
+
+
+if __name__ == "__main__":
+    main()
