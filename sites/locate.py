@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Error as PlaywrightError, Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import PageChanged, SiteTimeout
 
@@ -118,12 +118,40 @@ class Fallback:
         return self.any.count() > 0
 
 
-def goto(page: Page, url: str, site: str, label: str) -> None:
-    """Navigate; a page that does not load is transient, never a changed page."""
+STOP_PAGE = """() => {
+  window.stop();
+  for (let id = setTimeout(() => {}, 0); id > 0; id--) { clearTimeout(id); clearInterval(id); }
+}"""
+
+
+def quiet(page: Page) -> None:
+    """Stop what the page would do by itself next: its timers (and what it is still loading).
+
+    For a page about to be left that may move on its own, like a success page that returns to the form a
+    few seconds later (小红书's does, the real site too): that navigation could overtake ours (seen once in
+    1,000 posts under load: the read-back found the form instead of the list). A navigation the page has
+    already started is the browser's and out of reach here; ``goto`` makes ours again if it was dropped."""
     try:
-        page.goto(url, wait_until="domcontentloaded")
-    except PlaywrightTimeoutError as e:
-        raise SiteTimeout(f"打开{label}页面超时", site=site, url=url) from e
+        page.evaluate(STOP_PAGE)
+    except PlaywrightError:
+        pass  # between two documents: nothing of the old one is left to stop
+
+
+def goto(page: Page, url: str, site: str, label: str) -> None:
+    """Navigate; a page that does not load is transient, never a changed page.
+
+    A page may send itself elsewhere while ours is under way: a site's success page returns to its form
+    after a few seconds (小红书's does), and if that timer fires first Chromium drops our navigation for the
+    page's own. The page that did it is gone once its navigation commits, so ours is made once more."""
+    for last in (False, True):
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            return
+        except PlaywrightTimeoutError as e:
+            raise SiteTimeout(f"打开{label}页面超时", site=site, url=url) from e
+        except PlaywrightError as e:
+            if last or "interrupted by another navigation" not in e.message:
+                raise
 
 
 def visible(locator: Locator) -> Locator:

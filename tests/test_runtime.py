@@ -18,7 +18,7 @@ from rpa.fence import proxy_settings
 from rpa.runtime import BrowserRuntime
 from rpa.screenshots import bare_jpeg, capture, save_shot
 from serve import ROOT, free_port
-from sites.locate import wait_until_there
+from sites.locate import goto, quiet, wait_until_there
 from tests.core_fixtures import wait_until
 from tests.stack_fixtures import alive, chromium_of
 
@@ -133,6 +133,52 @@ def test_a_quick_wait_sees_an_element_that_comes_after_several_of_its_slices_and
         with pytest.raises(PlaywrightTimeoutError):
             wait_until_there(page.locator("#never"), timeout_ms=350)
         assert 0.3 < time.monotonic() - started < 10  # its own limit, not the browser's 30 s
+
+
+class _SuccessPage(http.server.BaseHTTPRequestHandler):
+    """A success page that goes back to the form by itself (小红书's does), a form slow to answer, a list."""
+
+    def do_GET(self):
+        if self.path.startswith("/success"):
+            delay = self.path.split("=")[1]
+            body = f"<p>发布成功</p><script>setTimeout(() => location.href = '/form', {delay})</script>"
+        elif self.path.startswith("/form"):
+            time.sleep(0.6)
+            body = "<p>发布笔记</p>"
+        else:
+            body = "<p>笔记管理</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *a):
+        pass
+
+
+@pytest.fixture(scope="module")
+def success_server():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _SuccessPage)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.mark.parametrize("leaves_after_ms", [0, 1_000], ids=["its-navigation-under-way", "its-timer-pending"])
+def test_a_page_that_would_leave_by_itself_is_stopped_before_we_navigate(runtime, success_server,
+                                                                          leaves_after_ms):
+    with runtime.context(["127.0.0.1"]) as ctx:
+        page = ctx.new_page()
+        page.goto(f"{success_server}/success?after={leaves_after_ms}")
+        page.wait_for_timeout(100)  # its own navigation to the slow form is under way, or its timer waits
+        quiet(page)
+        if leaves_after_ms:
+            page.wait_for_timeout(1_500)  # past the timer
+            assert page.url.endswith(f"/success?after={leaves_after_ms}")  # the timer is gone
+        # A navigation under way is the browser's, out of the page's reach: ours must win over it.
+        goto(page, f"{success_server}/list", "xiaohongshu", "小红书")
+        page.wait_for_timeout(1_000)  # past the form's answer
+        assert page.url.endswith("/list") and page.inner_text("body") == "笔记管理"
 
 
 def test_chromium_does_not_outlive_a_worker_killed_with_sigkill(core_settings):

@@ -28,24 +28,35 @@ def test_next_slot_reads_cron_in_the_workspace_time_zone():
     assert next_slot("0 10 * * *", "Asia/Shanghai", after).hour == 2
 
 
-def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_conn, tmp_path):
-    db = session_factory(core_settings.db_url)
+def _runs_due(settings, tmp_path, *after_s: float):
+    """A workspace with one run due ``after_s`` seconds from now for each: (session factory, workspace,
+    employee, account, runs, now)."""
+    db = session_factory(settings.db_url)
     ws, emp, acc = seed_workspace(db)
     now = utcnow()
     with transaction(db) as s:
         account, employee = s.get(Account, acc), s.get(Employee, emp)
-        one_offs = [create_run(s, account=account, employee=employee, post=make_post(tmp_path, f"定时{i}"),
-                               not_before=now + timedelta(seconds=2)).id for i in range(5)]
+        runs = [create_run(s, account=account, employee=employee, post=make_post(tmp_path, f"定时{i}"),
+                           not_before=now + timedelta(seconds=after)).id for i, after in enumerate(after_s)]
+    return db, ws, emp, acc, runs, now
+
+
+def _scheduler(settings, tick_s: float, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    env = dict(os.environ, OPC_DATA_DIR=str(settings.data_dir), OPC_REDIS_URL=settings.redis_url,
+               **database_env(settings.database_url), OPC_SCHEDULER_TICK_S=str(tick_s))
+    return subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_conn, tmp_path):
+    db, ws, emp, acc, one_offs, now = _runs_due(core_settings, tmp_path, *[2] * 5)
+    with transaction(db) as s:
         s.add(Schedule(workspace_id=ws, account_id=acc, employee_id=emp, content=make_post(tmp_path).model_dump(mode="json"),
                        cron="*/5 * * * *", next_at=now - timedelta(seconds=1)))
     assert all(r.status == "scheduled" for r in db().query(Run).all())
     assert _queued_run_ids(redis_conn, core_settings) == []  # nothing fires early
 
-    env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
-               **database_env(core_settings.database_url),
-               OPC_SCHEDULER_TICK_S="0.2")
-    procs = [subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    procs = [_scheduler(core_settings, 0.2) for _ in range(2)]
     try:
         # Generous: two fresh processes import the whole app first (12 s measured at load 16 on 2 cores).
         wait_until(lambda: len(_queued_run_ids(redis_conn, core_settings)) >= 6, timeout=90, what="6 jobs")
@@ -66,24 +77,13 @@ def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_co
 
 def test_a_timed_run_is_queued_at_its_time_not_a_tick_later(core_settings, redis_conn, tmp_path):
     """Owners pick round times: the scheduler wakes for the next due run instead of sleeping its whole tick."""
-    db = session_factory(core_settings.db_url)
-    _, emp, acc = seed_workspace(db)
-    now = utcnow()
-    with transaction(db) as s:
-        account, employee = s.get(Account, acc), s.get(Employee, emp)
-        first = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "已到时间"),
-                           not_before=now - timedelta(seconds=1)).id
-        # Later than the scheduler's start and first tick (which loads the workflows: 12 s measured at load
-        # 16), far sooner than its tick.
-        due = now + timedelta(seconds=30)
-        timed = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "十点整"),
-                           not_before=due).id
-    env = dict(os.environ, OPC_DATA_DIR=str(core_settings.data_dir), OPC_REDIS_URL=core_settings.redis_url,
-               **database_env(core_settings.database_url), OPC_SCHEDULER_TICK_S="60")
+    # The second: later than the scheduler's start and first tick (which loads the workflows: 12 s measured
+    # at load 16), far sooner than its tick.
+    *_, (first, timed), now = _runs_due(core_settings, tmp_path, -1, 30)
+    due = now + timedelta(seconds=30)
     log = tmp_path / "scheduler.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "scheduler.py")], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=out)
+        proc = _scheduler(core_settings, 60, stderr=out)
     try:
         # The tick's end (its log line), when the scheduler decides how long to sleep.
         wait_until(lambda: "enqueued 1 run(s)" in log.read_text(), timeout=60, what="the first tick")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from sites import locate
-from sites.locate import visible, wait_until_there  # noqa: F401  (the page objects import them from here)
+from sites.locate import quiet, visible, wait_until_there  # noqa: F401  (the page objects import them from here)
 from sites.xiaohongshu.errors import SITE
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from core.errors import PageChanged
 from sites.common import newest_match, parse_site_time
 from sites.xiaohongshu.errors import SITE
-from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
+from sites.xiaohongshu.pages.locate import Fallback, goto, quiet, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall
 
 PATH = "/new/note-manager"  # GUESS (see module docstring)
@@ -76,14 +76,21 @@ class NotesPage:
         self.empty = page.get_by_text(EMPTY_TEXT)
 
     def open(self) -> None:
-        goto(self.page, self.base_url + PATH)
+        quiet(self.page)  # right after a post this is the success page, which goes back to the form by itself
         waiting = self.rows.union.or_(self.empty).or_(self.wall.union).filter(visible=True).first
-        try:
-            wait_until_there(waiting, self.timeout_ms)
-        except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
-            self.wall.raise_if_up()
-            raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
-                              url=self.page.url) from e
+        for last in (False, True):
+            goto(self.page, self.base_url + PATH)
+            try:
+                wait_until_there(waiting, self.timeout_ms)
+                return
+            except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
+                self.wall.raise_if_up()
+                if not last and PATH not in self.page.url:
+                    # The success page's return to the form was already under way and landed after ours
+                    # (twice in 1,000 posts under load); it has happened now, so once more.
+                    continue
+                raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
+                                  url=self.page.url) from e
 
     def notes(self) -> list[NoteRow]:
         """Rows of the first row pattern the page uses, top (newest) first.
