@@ -128,8 +128,8 @@ def quiet(page: Page) -> None:
     """Stop what the page would do by itself next: its timers (and what it is still loading).
 
     For a page about to be left that may move on its own, like a success page that returns to the form a
-    few seconds later (小红书's does, the real site too): that navigation could overtake ours (seen once in
-    1,000 posts under load: the read-back found the form instead of the list). A navigation the page has
+    few seconds later (小红书's does, the real site too): that navigation could overtake ours (in the load
+    benchmark, docs/benchmarks.md: the read-back found the form instead of the list). A navigation the page has
     already started is the browser's and out of reach here; ``goto`` makes ours again if it was dropped."""
     try:
         page.evaluate(STOP_PAGE)
@@ -146,8 +146,8 @@ def goto(page: Page, url: str, site: str, label: str) -> None:
 
     A page may send itself elsewhere while ours is under way: a site's success page returns to its form
     after a few seconds (小红书's does), and if that timer fires first Chromium may drop our navigation for the
-    page's own (14 runs of 1,000 under load went to a retry for it). The page that did it is gone once its
-    navigation commits, so ours is made once more."""
+    page's own (tens of runs in the load benchmark's 1,000, docs/benchmarks.md). The page that did it is gone
+    once its navigation commits, so ours is made once more."""
     for last in (False, True):
         try:
             page.goto(url, wait_until="domcontentloaded")

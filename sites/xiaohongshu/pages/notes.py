@@ -87,7 +87,7 @@ class NotesPage:
                 self.wall.raise_if_up()
                 if not last and PATH not in self.page.url:
                     # The success page's return to the form was already under way and landed after ours
-                    # (twice in 1,000 posts under load); it has happened now, so once more.
+                    # (the load benchmark, docs/benchmarks.md); it has happened now, so once more.
                     continue
                 raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
                                   url=self.page.url) from e
