@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from core.settings import CHROMIUM_FLAGS, LOCAL_ONLY_RESOLVER, Settings  # noqa: E402
-from tests.stack_fixtures import descendants  # noqa: E402
+from tests.stack_fixtures import descendants, processes_cpu  # noqa: E402
 
 BEFORE = [f for f in CHROMIUM_FLAGS if not f.startswith("--disable-features=")] + [
     "--disable-features=AutofillServerCommunication"]
@@ -32,13 +32,7 @@ SETS = {"before": BEFORE, "now": list(CHROMIUM_FLAGS)}
 
 
 def tree_cpu(pid: int) -> float:
-    ticks = 0
-    for p in {pid} | descendants(pid):
-        try:
-            ticks += sum(int(f) for f in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[11:15])
-        except (OSError, IndexError):
-            continue
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return processes_cpu({pid} | descendants(pid))
 
 
 def browser_pid(driver_root: int) -> int:

@@ -150,13 +150,19 @@ def tree_cpu() -> float:
     import resource
     own = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
               for field in ("ru_utime", "ru_stime"))
+    return own + processes_cpu(descendants(os.getpid()))
+
+
+def processes_cpu(pids) -> float:
+    """CPU seconds of the live processes ``pids`` and of the children each has reaped (from /proc)."""
+    import os
     ticks = 0
-    for pid in descendants(os.getpid()):
+    for pid in pids:
         try:
             ticks += sum(int(f) for f in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:15])
         except (OSError, IndexError):
             continue  # gone meanwhile: its time went to its parent
-    return own + ticks / os.sysconf("SC_CLK_TCK")
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def chromium_of(pid: int) -> set[int]:
