@@ -33,24 +33,47 @@ PY = sys.executable
 log = logging.getLogger("serve")
 
 
+_ports_given: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    # The kernel may hand the same free port to two calls in a row (nothing holds it in between), and a
+    # stack asks for six at once: never give one twice in this process.
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_given:
+            _ports_given.add(port)
+            return port
 
 
-def wait_http(url: str, timeout: float = 90) -> None:
-    # Generous: importing the web app alone took 24-36 s on a 2-core box at load 26 (a busy CI machine);
-    # a server that really failed to start still fails the caller, only later.
+class StartFailed(RuntimeError):
+    """A child server exited, or did not answer, before it was up."""
+
+
+def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = None,
+              log_path: Path | None = None) -> None:
+    # Generous: importing the web app alone took 24-36 s on a 2-core box at load 26 (a busy CI machine).
+    # A child that exits is reported at once, with the end of its log, rather than waited on to the end.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise StartFailed(f"{url}: the server exited with {proc.returncode} before it was up"
+                              f"{_log_tail(log_path)}")
         try:
             if httpx.get(url, timeout=2).status_code < 500:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up in {timeout}s")
+    raise StartFailed(f"{url} did not come up in {timeout}s{_log_tail(log_path)}")
+
+
+def _log_tail(path: Path | None, lines: int = 20) -> str:
+    if path is None or not path.exists():
+        return ""
+    return "; its log ends:\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def wait_port(port: int, timeout: float = 20) -> None:
@@ -61,6 +84,10 @@ def wait_port(port: int, timeout: float = 20) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"port {port} did not open in {timeout}s")
+
+
+REPLICA_PORT_ATTR = {"xiaohongshu": "xhs_port", "douyin": "douyin_port", "taobao": "taobao_port",
+                     "etax": "etax_port"}
 
 
 @dataclass
@@ -87,6 +114,9 @@ class Stack:
     homes: dict[str, Path] = field(default_factory=dict)
     """A child's own data dir when it is not ``data_dir`` (a process "on another host": nothing shared on
     disk, only Redis, the database and the object store)."""
+    repick_ports: bool = False
+    """The ports came from ``free_port`` (tests): a server that finds its port taken in the meantime (by
+    another test process, or an outgoing connection given it as its local port) starts again on another."""
     _workers_started: int = 0
 
     @property
@@ -143,21 +173,36 @@ class Stack:
 
     @property
     def replica_ports(self) -> dict[str, int]:
-        return {"xiaohongshu": self.xhs_port, "douyin": self.douyin_port, "taobao": self.taobao_port,
-                "etax": self.etax_port}
+        return {site: getattr(self, attr) for site, attr in REPLICA_PORT_ATTR.items()}
 
     def replica_url(self, site: str) -> str:
         return f"http://127.0.0.1:{self.replica_ports[site]}"
 
     def start_replica(self, site: str = "xiaohongshu") -> None:
-        cmd = [PY, "-m", f"sandbox.{site}", "--host", "127.0.0.1", "--port", str(self.replica_ports[site])]
-        self._spawn(site, cmd + ([] if self.replica_delays else ["--no-delays"]))
-        wait_http(f"{self.replica_url(site)}/healthz")
+        attr = REPLICA_PORT_ATTR[site]
+        self._serve(site, attr, lambda: [PY, "-m", f"sandbox.{site}", "--host", "127.0.0.1", "--port",
+                                         str(getattr(self, attr)), *([] if self.replica_delays else ["--no-delays"])],
+                    lambda: f"{self.replica_url(site)}/healthz")
 
     def start_web(self, home: Path | None = None) -> None:
-        self._spawn("web", [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host", self.web_host,
-                            "--port", str(self.web_port)], home)
-        wait_http(f"{self.web_url}/healthz")
+        self._serve("web", "web_port", lambda: [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host",
+                                                self.web_host, "--port", str(self.web_port)],
+                    lambda: f"{self.web_url}/healthz", home)
+
+    def _serve(self, name: str, port_attr: str, cmd, health_url, home: Path | None = None) -> None:
+        for attempt in range(3):
+            proc = self._spawn(name, cmd(), home)
+            try:
+                return wait_http(health_url(), proc=proc, log_path=self.log_path(name))
+            except StartFailed as e:
+                if not (self.repick_ports and attempt < 2 and "address already in use" in str(e).lower()):
+                    raise
+                log.warning("%s: port %s was taken, starting it on another", name, getattr(self, port_attr))
+                self.procs.pop(name, None)
+                setattr(self, port_attr, free_port())
+
+    def log_path(self, name: str) -> Path:
+        return self.homes.get(name, self.data_dir) / f"{name}.log"
 
     def start_worker(self, name: str | None = None, home: Path | None = None) -> subprocess.Popen:
         # A counter, not a count of live workers: a restarted worker must never take (and so hide) the

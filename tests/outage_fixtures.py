@@ -52,7 +52,7 @@ class OutageEnv(Env):
 def start_outage_env(data: Path, *, persist: bool = True, workers: int = 2) -> OutageEnv:
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
-                  replica_delays=False, redis_persist=persist,
+                  replica_delays=False, redis_persist=persist, repick_ports=True,
                   extra_env={"OPC_LEASE_S": "6", "OPC_SCHEDULER_TICK_S": "0.5", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]"})
     data.mkdir(parents=True, exist_ok=True)
     _user, password = seed_demo(Settings(data_dir=data, sandbox=True))

@@ -26,7 +26,7 @@ def stack(tmp_path):
     data = tmp_path / "stack"
     data.mkdir()
     st = Stack(data, web_port=free_port(), redis_port=free_port(), workers=0, replica_delays=False,
-               extra_env={"OPC_SCHEDULER_TICK_S": "0.5"})
+               repick_ports=True, extra_env={"OPC_SCHEDULER_TICK_S": "0.5"})
     _user, password = seed_demo(Settings(data_dir=data, sandbox=True))
     st.password = password
     st.start_redis()

@@ -1,0 +1,52 @@
+"""How ``serve.Stack`` starts its servers: a server whose port was taken since it was picked starts on
+another (tests pick ports that nothing holds until the child binds them), and one that cannot start says why
+at once instead of after the whole start-up wait."""
+import socket
+import time
+
+import httpx
+import pytest
+
+from serve import Stack, StartFailed, free_port
+
+
+def _occupied() -> socket.socket:
+    """A listening socket on a port ``free_port`` handed out, as another process would hold it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", free_port()))
+    sock.listen()
+    return sock
+
+
+def test_free_port_never_hands_out_the_same_port_twice():
+    ports = [free_port() for _ in range(200)]
+    assert len(set(ports)) == len(ports)
+
+
+def test_a_replica_whose_port_was_taken_meanwhile_starts_on_another(tmp_path):
+    taken = _occupied()
+    stack = Stack(tmp_path, xhs_port=taken.getsockname()[1], replica_delays=False, repick_ports=True)
+    try:
+        stack.start_replica("xiaohongshu")
+        assert stack.xhs_port != taken.getsockname()[1]
+        assert httpx.get(f"{stack.replica_url('xiaohongshu')}/healthz").status_code == 200
+        assert "address already in use" in stack.log_path("xiaohongshu").read_text().lower()
+    finally:
+        stack.stop()
+        taken.close()
+
+
+def test_a_server_on_a_port_the_owner_chose_that_is_taken_fails_at_once_with_its_log(tmp_path):
+    taken = _occupied()
+    stack = Stack(tmp_path, xhs_port=taken.getsockname()[1], replica_delays=False)  # ports chosen, not picked
+    started = time.monotonic()
+    try:
+        with pytest.raises(StartFailed) as failed:
+            stack.start_replica("xiaohongshu")
+        # it exits within seconds; the wait for a slow start is 90 s
+        assert time.monotonic() - started < 60
+        assert "exited" in str(failed.value) and "address already in use" in str(failed.value).lower()
+        assert stack.xhs_port == taken.getsockname()[1]
+    finally:
+        stack.stop()
+        taken.close()
