@@ -101,7 +101,6 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
         *lost,
         and_(Run.status == "queued", Run.id.in_(fresh)),
     )
-    claimed = []
     with db() as s:
         rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id).where(candidates)
                          .order_by(Run.not_before, Run.created_at)).all()
@@ -114,14 +113,18 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
             rows = [(a.run_id, seen[a.run_id], a.status) for a in admitted]
         else:
             rows = [(r.id, r.updated_at, r.status) for r in rows]
-    for run_id, seen_at, status in rows:
-        new_status = "queued" if status in ("scheduled", "awaiting_login", *HELD_BY_A_WORKER) else status
-        with db() as s, s.begin():
-            won = s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
-                            .values(status=new_status, updated_at=now)).rowcount
-        if won:
-            claimed.append(run_id)
-    return claimed
+    # One transaction for the whole burst: at a round time many owners' posts fall due together, and a commit
+    # each made the last of 25 wait for 24 commits (on SQLite each waits for the workers' writes too). Each
+    # row is still its own compare-and-set, so a run another scheduler took meanwhile is left to it; the rows
+    # are updated in id order so that two schedulers lock them in the same order (no deadlock on Postgres).
+    won = set()
+    with db() as s, s.begin():
+        for run_id, seen_at, status in sorted(rows):
+            new_status = "queued" if status in ("scheduled", "awaiting_login", *HELD_BY_A_WORKER) else status
+            if s.execute(update(Run).where(Run.id == run_id, Run.updated_at == seen_at)
+                         .values(status=new_status, updated_at=now)).rowcount:
+                won.add(run_id)
+    return [run_id for run_id, _seen, _status in rows if run_id in won]  # in the order fair share admitted them
 
 
 def _has_job(jobs: RunJobs, run_id: str, seen_at: datetime, now: datetime) -> bool:

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     restrict_process()
     logs.setup()
     settings = get_settings()
+    os.nice(settings.worker_nice)  # before Chromium starts: its processes inherit it
     conn = redis_for(settings)
     wait_for_redis(conn)
     try:

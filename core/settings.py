@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     """Runs one worker process takes at once. 1: one run at a time on the worker's own warm Chromium. More:
     that many RQ workers on threads of one process, sharing one Chromium, each run in its own context
     (``rpa.shared``; measured in docs/benchmarks.md, shared_browser_bench)."""
+    worker_nice: int = Field(default=10, ge=0, le=19)
+    """How much lower a worker's CPU priority is (``nice``; its Chromium inherits it) than the web's and the
+    scheduler's. Browsers are batch work: on a busy box the owner's pages and a 10:00 post's start come
+    first, and a worker loses nothing when nothing else wants the CPU (scheduler_bench, docs/benchmarks.md)."""
 
     # Pushes to the owner (core.notify): a group-bot webhook; its URL is its key, so it is a secret.
     notify_webhook_url: SecretStr | None = None

@@ -1,13 +1,17 @@
-"""How ``serve.Stack`` starts its servers: a server whose port was taken since it was picked starts on
-another (tests pick ports that nothing holds until the child binds them), and one that cannot start says why
-at once instead of after the whole start-up wait."""
+"""How ``serve.Stack`` starts its processes: a server whose port was taken since it was picked starts on
+another (tests pick ports that nothing holds until the child binds them), one that cannot start says why at
+once instead of after the whole start-up wait, and workers run below the web and the scheduler's priority."""
+import os
 import socket
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from serve import Stack, StartFailed, free_port
+from tests.stack_fixtures import descendants, make_stack
+from tests.core_fixtures import wait_until
 
 
 def _occupied() -> socket.socket:
@@ -50,3 +54,28 @@ def test_a_server_on_a_port_the_owner_chose_that_is_taken_fails_at_once_with_its
     finally:
         stack.stop()
         taken.close()
+
+
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_worker_and_its_chromium_yield_the_cpu_to_the_web_and_the_scheduler(tmp_path_factory):
+    stack = make_stack(tmp_path_factory, workers=1, web=True)
+    try:
+        worker = stack.procs["worker-1"].pid
+        chromium = wait_until(lambda: [p for p in descendants(worker) if b"chromium" in _cmdline(p)],
+                              timeout=60, what="the worker's warm Chromium")
+        ours = _nice(os.getpid())
+        assert _nice(stack.procs["web"].pid) == ours and _nice(stack.procs["scheduler"].pid) == ours
+        assert _nice(worker) == min(ours + 10, 19)
+        assert {_nice(p) for p in chromium} == {min(ours + 10, 19)}
+    finally:
+        stack.stop()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
