@@ -102,13 +102,13 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
         and_(Run.status == "queued", Run.id.in_(fresh)),
     )
     with db() as s:
-        rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id).where(candidates)
-                         .order_by(Run.not_before, Run.created_at)).all()
+        rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id, Run.account_id)
+                         .where(candidates).order_by(Run.not_before, Run.created_at)).all()
         rows = [r for r in rows if not (r.status in ("queued", "awaiting_approval") and r.id not in fresh
                                         and _has_job(jobs, r.id, r.updated_at, now))]
         if share is not None and jobs is not None and rows:  # most ticks find nothing: spare the count
-            admitted = fairshare.admit([fairshare.Ready(r.id, r.workspace_id, r.status) for r in rows],
-                                       fairshare.in_flight(s, jobs), share)
+            ready = [fairshare.Ready(r.id, r.workspace_id, r.status, r.account_id) for r in rows]
+            admitted = fairshare.admit(ready, fairshare.in_flight(s, jobs), share)
             seen = {r.id: r.updated_at for r in rows}
             rows = [(a.run_id, seen[a.run_id], a.status) for a in admitted]
         else:

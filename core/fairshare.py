@@ -5,7 +5,8 @@ RQ's queue is first in, first out. Without a share, an owner who queues 500 runs
 (a job waiting in Redis, or a run a worker holds); its other ready runs wait in the database (``queued``
 with no job, or ``scheduled`` and due), and the scheduler lets them into the queue as slots free up, taking
 one run from each workspace in turn (round-robin), each workspace's oldest first. Another workspace's run
-then waits behind at most the share of each busy workspace, never behind a whole backlog.
+then waits behind at most the share of each busy workspace, never behind a whole backlog. Within the share,
+one run per account is in flight: the account's lock would hold a second one anyway.
 
 The API enqueues a new run at once while its workspace is under its share (the common case: no delay); the
 rest are left to the scheduler (``scheduler.claim_ready``), which sweeps queued runs without a job anyway.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Run
@@ -32,41 +33,61 @@ class Ready(NamedTuple):
     run_id: str
     workspace_id: str
     status: str
+    account_id: str | None = None
 
 
-def in_flight(s: Session, jobs: RunJobs) -> Counter:
-    """Runs in flight per workspace: those with a job in Redis (waiting or started) and those a worker holds."""
+class Busy(NamedTuple):
+    """What is in flight: a job waiting or started in Redis, or a run a worker holds."""
+    workspaces: Counter
+    """Runs in flight per workspace."""
+    accounts: set[str]
+    """Accounts with a run in flight. The account's lock lets one run at a time onto its site
+    (``graphs.runner``): a second run let in meanwhile only takes a worker slot to wait on the lock and be
+    set back (「同一账号的另一个任务正在运行」), which cost the load benchmark a third of its throughput."""
+
+
+def in_flight(s: Session, jobs: RunJobs) -> Busy:
     with_jobs = jobs.waiting | jobs.started
-    rows = s.execute(select(Run.workspace_id, func.count()).where(
-        or_(Run.id.in_(with_jobs), Run.status.in_(HELD_BY_A_WORKER))).group_by(Run.workspace_id)).all()
-    return Counter(dict(rows))
+    rows = s.execute(select(Run.workspace_id, Run.account_id).where(
+        or_(Run.id.in_(with_jobs), Run.status.in_(HELD_BY_A_WORKER)))).all()
+    return Busy(Counter(ws for ws, _acc in rows), {acc for _ws, acc in rows if acc})
 
 
-def admit(ready: Iterable[Ready], busy: Counter, cap: int) -> list[Ready]:
+def admit(ready: Iterable[Ready], busy: Busy, cap: int) -> list[Ready]:
     """The ready runs that may move now, in the order to enqueue them: runs that are no new work first, then
-    new work one per workspace in turn (each workspace's in the given order: oldest first), while the
-    workspace has fewer than ``cap`` in flight. ``busy`` is updated with what was admitted."""
+    new work one per workspace in turn (each workspace's in the given order: oldest first, skipping a run
+    whose account already has one in flight), while the workspace has fewer than ``cap`` in flight. ``busy``
+    is updated with what was admitted."""
     passed, per_ws = [], defaultdict(list)
     for r in ready:
         (per_ws[r.workspace_id] if r.status in NEW_WORK else passed).append(r)
+    busy.accounts.update(r.account_id for r in passed if r.account_id)
     # The least busy workspace goes first in each round: a workspace with nothing running is served at once.
-    order = sorted(per_ws, key=lambda ws: busy[ws])
+    order = sorted(per_ws, key=lambda ws: busy.workspaces[ws])
     while order:
         for ws in list(order):
-            if busy[ws] >= cap or not per_ws[ws]:
+            run = next((r for r in per_ws[ws] if r.account_id not in busy.accounts), None) \
+                if busy.workspaces[ws] < cap else None
+            if run is None:
                 order.remove(ws)
                 continue
-            passed.append(per_ws[ws].pop(0))
-            busy[ws] += 1
+            per_ws[ws].remove(run)
+            passed.append(run)
+            busy.workspaces[ws] += 1
+            if run.account_id:
+                busy.accounts.add(run.account_id)
     return passed
 
 
 def enqueue_new(settings: Settings, s: Session, workspace_id: str, run_ids: list[str]) -> list[str]:
     """Enqueue the workspace's just-committed queued runs its share allows now; the others stay queued in the
     database for the scheduler (a few seconds later, round-robin with other workspaces). Returns the enqueued."""
-    others = s.scalar(select(func.count()).select_from(Run).where(
-        Run.workspace_id == workspace_id, Run.status.in_(("queued", *HELD_BY_A_WORKER)), Run.id.notin_(run_ids)))
-    now = run_ids[:max(0, settings.runs_per_workspace - others)]
+    held = s.scalars(select(Run.account_id).where(
+        Run.workspace_id == workspace_id, Run.status.in_(("queued", *HELD_BY_A_WORKER)), Run.id.notin_(run_ids))).all()
+    account_of = dict(s.execute(select(Run.id, Run.account_id).where(Run.id.in_(run_ids))).all())
+    busy = Busy(Counter({workspace_id: len(held)}), {acc for acc in held if acc})
+    ready = [Ready(run_id, workspace_id, "queued", account_of.get(run_id)) for run_id in run_ids]
+    now = [r.run_id for r in admit(ready, busy, settings.runs_per_workspace)]
     for run_id in now:
         enqueue_run(settings, run_id)  # if Redis is away, the scheduler picks the queued run up
     return now

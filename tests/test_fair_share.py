@@ -2,6 +2,7 @@
 scheduled post. Real Redis, the real scheduler process and a real worker process."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from redis import Redis
@@ -24,13 +25,14 @@ def _post(tmp_path, title: str) -> Post:
     return Post(title=title, body="夏天来一杯", images=[str(make_image(tmp_path / "a.jpg"))], topics=["冷泡茶"])
 
 
-def _logging_in_account(s, ws_id: str) -> tuple[Account, Employee]:
-    """An account whose login is already under way: a run on it goes to 等待登录 at once, with no browser work
+def _logging_in_accounts(s, ws_id: str, n: int = 1) -> tuple[list[Account], Employee]:
+    """Accounts whose login is already under way: a run on one goes to 等待登录 at once, with no browser work
     and no second login job (a cheap run for the worker)."""
-    account = Account(workspace_id=ws_id, site="xiaohongshu", name="主号", status="logging_in")
-    s.add(account)
+    accounts = [Account(workspace_id=ws_id, site="xiaohongshu", name=f"账号{i}", status="logging_in")
+                for i in range(n)]
+    s.add_all(accounts)
     s.flush()
-    return account, s.query(Employee).filter_by(workspace_id=ws_id, role="marketing").one()
+    return accounts, s.query(Employee).filter_by(workspace_id=ws_id, role="marketing").one()
 
 
 def test_a_workspace_with_500_queued_runs_does_not_hold_up_another_workspaces_next_post(tmp_path_factory, tmp_path):
@@ -39,12 +41,12 @@ def test_a_workspace_with_500_queued_runs_does_not_hold_up_another_workspaces_ne
     web.settings.runs_per_workspace = 4
     try:
         with transaction(web.db) as s:
-            a_account, a_employee = _logging_in_account(s, create_workspace(s, "甲公司", "jia").workspace_id)
-            b_account, b_employee = _logging_in_account(s, create_workspace(s, "乙公司", "yi").workspace_id)
-            backlog = [create_run(s, account=a_account, employee=a_employee, post=_post(tmp_path, f"存货{i}")).id
-                       for i in range(BACKLOG)]
+            a_accounts, a_employee = _logging_in_accounts(s, create_workspace(s, "甲公司", "jia").workspace_id, 5)
+            (b_account,), b_employee = _logging_in_accounts(s, create_workspace(s, "乙公司", "yi").workspace_id)
+            backlog = [create_run(s, account=a_accounts[i % 5], employee=a_employee,
+                                  post=_post(tmp_path, f"存货{i}")).id for i in range(BACKLOG)]
         with web.db() as s:  # what the API does after its commit
-            enqueued = fairshare.enqueue_new(web.settings, s, a_account.workspace_id, backlog)
+            enqueued = fairshare.enqueue_new(web.settings, s, a_employee.workspace_id, backlog)
         assert enqueued == backlog[:4]  # the share goes to the queue, the rest waits in the database
         with transaction(web.db) as s:  # B's next post, due in a moment (the scheduler starts it)
             b_run = create_run(s, account=s.get(Account, b_account.id), employee=s.get(Employee, b_employee.id),
@@ -74,13 +76,41 @@ def test_a_workspace_with_500_queued_runs_does_not_hold_up_another_workspaces_ne
 
 
 def test_waiting_runs_are_let_in_one_workspace_after_another_up_to_each_share():
-    from collections import Counter
-
-    ready = [fairshare.Ready(f"a{i}", "A", "queued") for i in range(6)] + [
-        fairshare.Ready("b0", "B", "scheduled"), fairshare.Ready("b1", "B", "queued"),
-        fairshare.Ready("c-resume", "C", "awaiting_approval")]
-    busy = Counter({"A": 1})
+    ready = [fairshare.Ready(f"a{i}", "A", "queued", f"A-acc{i}") for i in range(6)] + [
+        fairshare.Ready("b0", "B", "scheduled", "B-acc0"), fairshare.Ready("b1", "B", "queued", "B-acc1"),
+        fairshare.Ready("c-resume", "C", "awaiting_approval", "C-acc")]
+    busy = fairshare.Busy(Counter({"A": 1}), {"A-acc9"})
     order = [r.run_id for r in fairshare.admit(ready, busy, cap=3)]
     # the owner's decided card goes first; then B (nothing in flight) and A take turns, A stopping at its share
     assert order == ["c-resume", "b0", "a0", "b1", "a1"]
-    assert busy == Counter({"A": 3, "B": 2})
+    assert busy.workspaces == Counter({"A": 3, "B": 2})
+
+
+def test_one_run_per_account_is_let_in_and_the_workspaces_next_account_goes_ahead():
+    # A's shop 1 is busy; its backlog alternates between shops 1 and 2, and B's two posts are both for one shop
+    ready = [fairshare.Ready(f"a{i}", "A", "queued", f"shop{1 + i % 2}") for i in range(4)] + [
+        fairshare.Ready("b0", "B", "scheduled", "b-shop"), fairshare.Ready("b1", "B", "scheduled", "b-shop"),
+        fairshare.Ready("c-resume", "C", "awaiting_approval", "c-shop"), fairshare.Ready("c0", "C", "queued", "c-shop")]
+    busy = fairshare.Busy(Counter({"A": 1}), {"shop1"})
+    order = [r.run_id for r in fairshare.admit(ready, busy, cap=8)]
+    # shop 1's runs wait for its run in flight, shop 2 takes one; B's second post waits for its first; C's
+    # resumed run holds its shop, so C's new run waits for it
+    assert order == ["c-resume", "b0", "a1"]
+    assert busy.accounts == {"shop1", "shop2", "b-shop", "c-shop"}
+
+
+def test_the_api_enqueues_one_run_per_account_and_leaves_the_rest_to_the_scheduler(tmp_path_factory, tmp_path):
+    stack, password = start_web_stack(tmp_path_factory, workers=0)
+    web = Web(stack, password)
+    try:
+        with transaction(web.db) as s:
+            (shop1, shop2), employee = _logging_in_accounts(s, create_workspace(s, "甲公司", "jia").workspace_id, 2)
+            runs = [create_run(s, account=shop, employee=employee, post=_post(tmp_path, f"新品{i}")).id
+                    for i, shop in enumerate([shop1, shop1, shop2, shop1])]
+        with web.db() as s:
+            enqueued = fairshare.enqueue_new(web.settings, s, employee.workspace_id, runs)
+        assert enqueued == [runs[0], runs[2]]
+        queue = Queue(web.settings.queue_name, connection=Redis.from_url(web.settings.redis_url))
+        assert {j.args[0] for j in queue.get_jobs()} == {runs[0], runs[2]}
+    finally:
+        stack.stop()

@@ -29,15 +29,21 @@ def test_next_slot_reads_cron_in_the_workspace_time_zone():
 
 
 def _runs_due(settings, tmp_path, *after_s: float):
-    """A workspace with one run due ``after_s`` seconds from now for each: (session factory, workspace,
-    employee, account, runs, now)."""
+    """A workspace with one run due ``after_s`` seconds from now for each, each on an account of its own (one
+    run per account is let in at a time): (session factory, workspace, employee, an account no run uses,
+    runs, now)."""
     db = session_factory(settings.db_url)
     ws, emp, acc = seed_workspace(db)
     now = utcnow()
     with transaction(db) as s:
-        account, employee = s.get(Account, acc), s.get(Employee, emp)
+        employee = s.get(Employee, emp)
+        accounts = [Account(workspace_id=ws, site="xiaohongshu", name=f"账号{i}", status="active")
+                    for i in range(len(after_s))]
+        s.add_all(accounts)
+        s.flush()
         runs = [create_run(s, account=account, employee=employee, post=make_post(tmp_path, f"定时{i}"),
-                           not_before=now + timedelta(seconds=after)).id for i, after in enumerate(after_s)]
+                           not_before=now + timedelta(seconds=after)).id
+                for i, (account, after) in enumerate(zip(accounts, after_s))]
     return db, ws, emp, acc, runs, now
 
 

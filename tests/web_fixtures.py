@@ -36,7 +36,8 @@ def start_web_stack(tmp_path_factory, *, replica: bool = False, workers: int = 0
     database_url = stack_database_url()
     stack = Stack(data, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(),
                   douyin_port=free_port(), taobao_port=free_port(), etax_port=free_port(), workers=workers,
-                  replica_delays=False, stop_grace_s=3,  # a test's teardown need not wait for a run in hand
+                  replica_delays=False, repick_ports=True,
+                  stop_grace_s=3,  # a test's teardown need not wait for a run in hand
                   extra_env={"OPC_LEASE_S": "4", "OPC_SCHEDULER_TICK_S": "1", "OPC_RETRY_BACKOFF_S": "[1, 1, 1]",
                              **database_env(database_url), **(env or {})})
     data.mkdir(parents=True, exist_ok=True)
