@@ -108,7 +108,7 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
                                         and _has_job(jobs, r.id, r.updated_at, now))]
         if share is not None and jobs is not None and rows:  # most ticks find nothing: spare the count
             ready = [fairshare.Ready(r.id, r.workspace_id, r.status, r.account_id) for r in rows]
-            admitted = fairshare.admit(ready, fairshare.in_flight(s, jobs), share)
+            admitted = fairshare.admit(ready, fairshare.in_flight(s, jobs, [r.id for r in rows]), share)
             seen = {r.id: r.updated_at for r in rows}
             rows = [(a.run_id, seen[a.run_id], a.status) for a in admitted]
         else:

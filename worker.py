@@ -28,7 +28,7 @@ from rq.registry import StartedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
 from core import logs
-from core.private import restrict_process
+from core.private import lower_priority, restrict_process
 from core.queue import RedisMisconfigured, check_redis, queue_for, redis_for
 from core.settings import get_settings
 from rpa.process import Resources
@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     restrict_process()
     logs.setup()
     settings = get_settings()
-    os.nice(settings.worker_nice)  # before Chromium starts: its processes inherit it
+    if not lower_priority(settings.worker_nice) and os.geteuid() == 0:  # before Chromium starts: it inherits it
+        log.warning("worker: running as root without CAP_SETPCAP, Chromium may raise its own CPU priority")
     conn = redis_for(settings)
     wait_for_redis(conn)
     try:

@@ -16,7 +16,8 @@ Measured, for the timed runs (the ones an owner waits for):
 - fairness: each workspace's mean start delay against the mean over all timed runs (1.0 is an equal share;
   the issue's bound is 2), and what the backlog's owner got meanwhile;
 and for all runs: notes on the replica per run (1 expected: 0 duplicates), runs not published, throughput.
-With ``--workers 1 --per-worker 8`` it is also the issue's soak: the worker's PSS (its whole tree, Chromium and
+With ``--workers 1 --per-worker 8`` it is also the issue's soak (``--workspaces 1 --backlog`` equal to
+``--runs``: one owner's runs on her ten accounts keep the eight slots busy, one run per account): the worker's PSS (its whole tree, Chromium and
 Playwright's drivers included) every 15 s, its growth per hour after the first ``--warmup-min`` minutes
 (least squares), and at the end the zombie processes under the stack and the renderers left in each worker's
 Chromium (a leaked context keeps its renderer).
@@ -246,7 +247,7 @@ def report(env, args, workspace_of, slot_of, watch, notes, began, ended) -> None
     for r, slot in slot_of.items():
         if r in started:
             by_ws[workspace_of[r]].append((started[r] - slot).total_seconds())
-    mean_all = statistics.mean(delay)
+    mean_all = statistics.mean(delay) if delay else 0  # none with --backlog equal to --runs (the soak)
     ratios = sorted(statistics.mean(d) / mean_all for d in by_ws.values()) if mean_all > 0 else []
     backlog = [r for r in workspace_of if r not in slot_of]
     backlog_done = [started[r] for r in backlog if r in started]
@@ -260,10 +261,11 @@ def report(env, args, workspace_of, slot_of, watch, notes, began, ended) -> None
     print(f"statuses: {dict(status)}; not published, by reason: {dict(reasons)}")
     print(f"notes on the replica: {len(notes)} for {len(per_title)} titles; titles posted more than once: {dupes}")
     print(f"all final in {minutes:.1f} min: {status['published'] / minutes:.1f} runs a minute")
-    print(f"scheduler lag (time → queued), {len(lag)} timed runs: p50 {pct(lag, 50):.2f} s, "
-          f"p95 {pct(lag, 95):.2f} s, max {max(lag):.2f} s")
-    print(f"start delay (time → a worker takes it): p50 {pct(delay, 50):.2f} s, p95 {pct(delay, 95):.2f} s, "
-          f"max {max(delay):.2f} s")
+    if lag and delay:
+        print(f"scheduler lag (time → queued), {len(lag)} timed runs: p50 {pct(lag, 50):.2f} s, "
+              f"p95 {pct(lag, 95):.2f} s, max {max(lag):.2f} s")
+        print(f"start delay (time → a worker takes it): p50 {pct(delay, 50):.2f} s, p95 {pct(delay, 95):.2f} s, "
+              f"max {max(delay):.2f} s")
     if ratios:
         print(f"fairness: each workspace's mean start delay / all timed runs' mean ({mean_all:.2f} s): "
               f"min {ratios[0]:.2f}, median {statistics.median(ratios):.2f}, max {ratios[-1]:.2f}")

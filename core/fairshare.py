@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Run
 from core.queue import RunJobs, enqueue_run
-from core.runs import HELD_BY_A_WORKER
+from core.runs import HELD_BY_A_WORKER, TERMINAL
 from core.settings import Settings
 
 NEW_WORK = ("scheduled", "queued")
@@ -46,10 +46,16 @@ class Busy(NamedTuple):
     set back (「同一账号的另一个任务正在运行」), which cost the load benchmark a third of its throughput."""
 
 
-def in_flight(s: Session, jobs: RunJobs) -> Busy:
-    with_jobs = jobs.waiting | jobs.started
-    rows = s.execute(select(Run.workspace_id, Run.account_id).where(
-        or_(Run.id.in_(with_jobs), Run.status.in_(HELD_BY_A_WORKER)))).all()
+def in_flight(s: Session, jobs: RunJobs, ready: Iterable[str] = ()) -> Busy:
+    """``ready``: the runs about to be admitted, which the caller found without a live job: a worker killed
+    before it marked its run running leaves the job in RQ's started registry, and that entry must not keep
+    the run's own account busy (it would wait for itself)."""
+    # A job entry counts only for a run that can still move: the killed worker's entry stays there long
+    # after the run was taken up again and finished, and held its account (and a slot of the share) as long.
+    with_jobs = (jobs.waiting | jobs.started) - set(ready)
+    rows = s.execute(select(Run.workspace_id, Run.account_id).where(or_(
+        Run.status.in_(HELD_BY_A_WORKER),
+        and_(Run.id.in_(with_jobs), Run.status.notin_((*TERMINAL, "scheduled")))))).all()
     return Busy(Counter(ws for ws, _acc in rows), {acc for _ws, acc in rows if acc})
 
 

@@ -3,6 +3,8 @@ machine reads any of it. Entry points call ``restrict_process`` so everything a 
 it starts) creates is 0600/0700; ``private_file`` fixes a file another process or an older version made."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 from pathlib import Path
 
@@ -21,6 +23,23 @@ def plain_env() -> dict[str, str]:
 
 def restrict_process() -> None:
     os.umask(UMASK)
+
+
+PR_CAPBSET_DROP, CAP_SYS_NICE = 24, 23  # <linux/prctl.h>, <linux/capability.h>
+
+
+def lower_priority(nice: int) -> bool:
+    """Run this process and every program it starts ``nice`` steps below the others, for good.
+
+    Chromium raises its own browser and GPU processes to nice -8 and puts its helpers back to 0 wherever it
+    is allowed to, and a service run as root (a container's default) is: the browsers then outranked the web
+    and the scheduler on a busy box. So the capability to raise a priority is also dropped from what this
+    process's children can get (its bounding set), which leaves Chromium where it was started. Returns
+    False when that could not be done (no CAP_SETPCAP: then no child of a non-root user can raise it anyway,
+    and a root without it is told in the log by the caller)."""
+    os.nice(nice)
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_CAPBSET_DROP, CAP_SYS_NICE, 0, 0, 0) == 0 or ctypes.get_errno() == errno.EINVAL
 
 
 def private_file(path: str | Path) -> Path:

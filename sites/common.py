@@ -48,16 +48,19 @@ Row = TypeVar("Row", bound=ListedPost)
 
 
 def newest_match(rows: Iterable[Row], title: str, since: datetime | None) -> Row | None:
-    """The first (newest) row whose title equals ``title`` and, when the row shows a time, is not older
-    than ``since`` compared at minute precision (the lists show no seconds)."""
-    floor = since.astimezone(SITE_TZ).replace(second=0, microsecond=0) if since else None
+    """The first (newest) row whose title equals ``title`` and is not older than ``since``."""
     for row in rows:
-        if row.title.strip() != title.strip():
-            continue
-        if floor and row.created_at and row.created_at < floor:
-            continue
-        return row
+        if row.title.strip() == title.strip() and not_older(row, since):
+            return row
     return None
+
+
+def not_older(row: ListedPost, since: datetime | None) -> bool:
+    """Whether the row is not older than ``since``, compared at minute precision (the lists show no
+    seconds); a row that shows no time may be."""
+    if since is None or row.created_at is None:
+        return True
+    return row.created_at >= since.astimezone(SITE_TZ).replace(second=0, microsecond=0)
 
 
 def allowed_hosts(base_url: str, real_domain: str, real_extra_hosts: list[str]) -> list[str]:

@@ -4,9 +4,17 @@ import os
 
 from playwright.sync_api import expect
 
+from core.private import lower_priority
+
 # Nightly collections start between 02:00 and 03:00 in the workspace's zone: a stack started in that hour would
 # read its new accounts' data pages in the middle of an unrelated test. The collection stories turn them on.
 os.environ.setdefault("OPC_NIGHTLY_COLLECTIONS", "false")
+
+# Test files run side by side, each with its own stacks: the workers' lower CPU priority (OPC_WORKER_NICE) would
+# only slow one file's workers against another file's test process. And as root Chromium raises its own
+# processes' priority; the workers forbid it (core.private.lower_priority), the tests' own Chromium too.
+os.environ.setdefault("OPC_WORKER_NICE", "0")
+lower_priority(0)
 
 # CI runs three test files at a time on two cores beside their Chromiums and workers: a page that reloads
 # after an import can take longer than Playwright's 5-second default to show its new figures.

@@ -11,11 +11,12 @@ from rq import Queue
 from core import fairshare
 from core.admin import create_workspace
 from core.content import Post
-from core.db import transaction
+from core.db import session_factory, transaction
 from core.models import Account, Employee, Run, utcnow
+from core.queue import RunJobs
 from core.runs import create_run
 from tests.core_fixtures import wait_until
-from tests.factories import make_image
+from tests.factories import make_image, seed_workspace
 from tests.web_fixtures import start_web_stack, Web
 
 BACKLOG = 500
@@ -114,3 +115,33 @@ def test_the_api_enqueues_one_run_per_account_and_leaves_the_rest_to_the_schedul
         assert {j.args[0] for j in queue.get_jobs()} == {runs[0], runs[2]}
     finally:
         stack.stop()
+
+
+def test_a_job_a_killed_worker_left_behind_holds_nothing_once_its_run_is_over(core_settings):
+    """A worker killed mid-run leaves its job in RQ's started registry; the run is taken up again and ends."""
+    db = session_factory(core_settings.db_url)
+    ws, emp, shop = seed_workspace(db)
+    with transaction(db) as s:
+        other = Account(workspace_id=ws, site="xiaohongshu", name="另一个号", status="active")
+        s.add(other)
+        s.flush()
+        other_shop, runs = other.id, {}
+        for status in ("published", "failed", "scheduled", "running", "queued", "awaiting_approval"):
+            run = Run(workspace_id=ws, employee_id=emp, account_id=other_shop if status == "running" else shop,
+                      site="xiaohongshu", mode="auto", status=status, content={}, not_before=utcnow())
+            s.add(run)
+            s.flush()
+            runs[status] = run.id
+    with db() as s:
+        def busy(*waiting, started=(), ready=()):
+            return fairshare.in_flight(s, RunJobs({runs[st] for st in waiting}, {runs[st] for st in started}),
+                                       [runs[st] for st in ready])
+
+        only_the_running_one = fairshare.Busy(Counter({ws: 1}), {other_shop})  # a worker holds it, job or not
+        assert busy(started=("published", "running")) == only_the_running_one
+        assert busy("failed", "scheduled") == only_the_running_one
+        assert busy("queued") == fairshare.Busy(Counter({ws: 2}), {shop, other_shop})
+        assert busy("awaiting_approval", started=("published",)) == fairshare.Busy(Counter({ws: 2}), {shop, other_shop})
+        # killed before it marked its run running: the scheduler found the run without a live job and lets it
+        # in again; its old entry must not hold its own account
+        assert busy(started=("queued",), ready=("queued",)) == only_the_running_one

@@ -58,6 +58,16 @@ def _browsers(pid: int) -> set[int]:
     return out
 
 
+def _renderers(pid: int) -> int:
+    count = 0
+    for p in chromium_of(pid):
+        try:
+            count += b"--type=renderer" in Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            pass
+    return count
+
+
 def _start_two(env, shops, tag: str) -> tuple[list[str], list[str]]:
     accounts, images = shops
     titles = [f"{tag}桂花乌龙{i}" for i in range(2)]
@@ -90,6 +100,9 @@ def test_a_chromium_that_dies_under_two_runs_is_launched_again_and_both_runs_pub
     runs, titles = _start_two(env, shops, "崩溃后")
     for run_id in runs:
         env.wait_status(run_id, "running")
+    # "running" is set before the run opens its context: a run that had none yet would simply go on in the
+    # new Chromium. A page's renderer under the worker means the run is on its page.
+    wait_until(lambda: _renderers(worker.pid) >= 2, timeout=60, what="both runs on their pages")
     os.kill(dead, signal.SIGKILL)
     env.replica.faults(slow_upload=0)
     _published_once(env, runs, titles)

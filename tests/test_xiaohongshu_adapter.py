@@ -170,6 +170,19 @@ def test_the_note_list_is_read_from_its_rendered_rows_newest_fifty_only(adapter,
     assert [n.note_id for n in notes] == [f"n{i}" for i in range(READ_ROWS_MAX)]
 
 
+def test_a_note_below_fifty_newer_ones_is_found_and_one_older_than_the_post_is_not(adapter, page):
+    """A retried run reads back after its account posted 59 notes more; the list shows them all, newest first."""
+    since = datetime.now(timezone.utc) - timedelta(minutes=5)
+    shown = lambda at: at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")  # noqa: E731 - as the list shows it
+    rows = "".join(f'<div data-note-id="n{i}" data-note-title="笔记{i}" data-note-time="{shown(since)}">笔记{i}</div>'
+                   for i in range(60))
+    old = f'<div data-note-id="old" data-note-title="旧笔记" data-note-time="{shown(since - timedelta(days=1))}">旧</div>'
+    page.set_content(rows + old)
+    notes = NotesPage(page, adapter.base_url)
+    assert notes.find("笔记55", since).note_id == "n55"
+    assert notes.find("旧笔记", since) is None
+
+
 def test_find_published_says_none_for_a_title_that_was_never_posted(adapter, logged_in, control):
     missing = Post(title="从没发过的标题", images=[])
     assert adapter.find_published(logged_in, missing, datetime.now(timezone.utc) - timedelta(hours=1)) is None

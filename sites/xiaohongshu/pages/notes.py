@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from playwright.sync_api import Page
 
 from core.errors import PageChanged
-from sites.common import newest_match, parse_site_time
+from sites.common import newest_match, not_older, parse_site_time
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.pages.locate import Fallback, goto, quiet, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall
@@ -29,6 +29,9 @@ DECLARATION_CSS = "[data-note-declaration], .declaration"
 """GUESS: no public source shows how the real list marks a note's declaration; absent, none is checked."""
 READ_ROWS_MAX = 50
 """A read-back looks for a post made minutes ago: the newest rows are enough, however long the history."""
+READ_ROWS_DEEP = 500
+"""... unless all of them are newer than the post: a retried run that waited while the account posted more
+reads this far down before it says the note is not there."""
 # The rows of the first of ROW_CSS that has rendered ones (as Playwright's visible: a box, and not
 # visibility:hidden), newest first and at most READ_ROWS_MAX: the id, title, time and link of each,
 # preferring explicit data attributes, then the CSS fallbacks. Plain DOM in the page's own world: a locator
@@ -99,14 +102,23 @@ class NotesPage:
         call per attribute per row (or Playwright's visibility filter over every row) made read-back grow
         with the account's history. Rows mean a live session; only a page without any is asked whether
         it is the login wall."""
-        raws = self.page.evaluate(READ_ROWS_JS, [list(ROW_CSS), TITLE_CSS, TIME_CSS, READ_ROWS_MAX, DECLARATION_CSS])
+        return self._notes(READ_ROWS_MAX)
+
+    def _notes(self, most: int) -> list[NoteRow]:
+        raws = self.page.evaluate(READ_ROWS_JS, [list(ROW_CSS), TITLE_CSS, TIME_CSS, most, DECLARATION_CSS])
         if raws:
             return [self._row(raw) for raw in raws]
         self.wall.raise_if_up()
         return []
 
     def find(self, title: str, since: datetime | None = None) -> NoteRow | None:
-        return newest_match(self.notes(), title, since)
+        rows = self.notes()
+        found = newest_match(rows, title, since)
+        if found or len(rows) < READ_ROWS_MAX or since is None or not not_older(rows[-1], since):
+            return found
+        # Every row read is as new as the post: the account posted more since (a retry waits its turn), and
+        # "not there" would tell the owner it was taken down. Look further before saying so.
+        return newest_match(self._notes(READ_ROWS_DEEP), title, since)
 
     def _row(self, raw: dict) -> NoteRow:
         note_id = raw["id"] or _id_from_impression(raw["impression"])
