@@ -85,7 +85,11 @@ def router(world: World) -> APIRouter:
             return EXPIRED
         data = await file.read()
         extra = world.faults["slow_upload"] / 1000
-        await asyncio.sleep(world.delay(random.uniform(0.4, 1.2), 0.02) + extra)
+        world.upload_started(cookie, 1)
+        try:
+            await asyncio.sleep(world.delay(random.uniform(0.4, 1.2), 0.02) + extra)
+        finally:
+            world.upload_started(cookie, -1)
         if not is_image(data):
             return fail(BAD_IMAGE)
         return ok({"fileIds": world.add_upload(cookie)})

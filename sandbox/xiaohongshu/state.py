@@ -3,6 +3,7 @@ lock and counters come from ``sandbox.common.world``."""
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -92,6 +93,7 @@ class World(BaseWorld):
             self.faults = {**DEFAULT_FAULTS, **INBOUND_FAULTS}  # + the www comment reply faults
             self.settings = {**DEFAULT_SETTINGS, **INBOUND_SETTINGS, "delays": self._start_delays}
             self.uploads: dict[str, str] = {}        # file id -> cookie that uploaded it
+            self.uploading: Counter = Counter()      # cookie -> image uploads being received now
             self.upload_kinds: dict[str, str] = {}   # file id -> "image" | "video"
             self.notes: list[Note] = []
             self.inbox = Inbox(self, ("comment", "reply"), self.COMMENTED_NOTES, hex_id, "comment")
@@ -120,12 +122,18 @@ class World(BaseWorld):
         with self.lock:
             return [n for n in self.notes if n.user == user and not self.faults["notes_hidden"]]
 
+    def upload_started(self, cookie: str, step: int) -> None:
+        """``uploading`` in the state: the sessions sending an image now (tests wait on it)."""
+        with self.lock:
+            self.uploading[cookie] += step
+
     def snapshot_notes(self) -> list[Note]:
         with self.lock:
             return list(self.notes)
 
     def snapshot(self) -> dict:
         with self.lock:
-            return {"submissions": self.submissions, "notes": [n.public() for n in self.notes],
+            return {"submissions": self.submissions, "uploading": sum(1 for n in self.uploading.values() if n),
+                    "notes": [n.public() for n in self.notes],
                     "faults": dict(self.faults), "settings": dict(self.settings),
                     "manage_log": list(self.manage_log)}
