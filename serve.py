@@ -148,7 +148,7 @@ class Stack:
         if home is not None:
             self.homes[name] = private_dir(home)
         home = self.homes.get(name, self.data_dir)
-        log = os.fdopen(os.open(home / f"{name}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        log = os.fdopen(os.open(self.log_path(name), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         # umask: whatever the child writes (databases, screenshots, Chromium's profile) is owner-only.
         proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env_for(home), stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, umask=UMASK)

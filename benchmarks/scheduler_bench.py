@@ -30,7 +30,7 @@ from sqlalchemy import update  # noqa: E402
 import scheduler  # noqa: E402
 from benchmarks.load_bench import post  # noqa: E402
 from core import fairshare  # noqa: E402
-from core.models import Account, AuditLog, Employee, Run, utcnow  # noqa: E402
+from core.models import Account, AuditLog, Employee, Run, new_id, utcnow  # noqa: E402
 from core.queue import queue_for, redis_for  # noqa: E402
 from core.runs import create_run  # noqa: E402
 from serve import Stack, free_port  # noqa: E402
@@ -42,11 +42,20 @@ def seed(env: Env, workspaces: int) -> list[tuple[str, str, str]]:
     return [seed_workspace(env.db, mode="auto") for _ in range(workspaces)]
 
 
+def own_account(s, workspace_id: str, name: str) -> Account:
+    """Fair share lets one run per account in at a time: every run here has an account of its own, so what
+    is measured is the claim, not an account's queue."""
+    account = Account(workspace_id=workspace_id, site="xiaohongshu", name=name, status="active")
+    s.add(account)
+    s.flush()
+    return account
+
+
 def backlog(env: Env, owner, images, n: int) -> None:
-    ws, emp, acc = owner
+    ws, emp, _acc = owner
     with env.db() as s, s.begin():
-        made = [create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp), post=post(images, f"积压{i}"))
-                for i in range(n)]
+        made = [create_run(s, account=own_account(s, ws, f"积压{i}"), employee=s.get(Employee, emp),
+                           post=post(images, f"积压{i}")) for i in range(n)]
         s.flush()
         fairshare.enqueue_new(env.settings, s, ws, [r.id for r in made])
 
@@ -55,9 +64,9 @@ def burst(env: Env, owners, images, n: int, at) -> list[str]:
     ids = []
     with env.db() as s, s.begin():
         for i in range(n):
-            ws, emp, acc = owners[i % len(owners)]
-            run = create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
-                             post=post(images, f"定时{i}", at=at))
+            ws, emp, _acc = owners[i % len(owners)]
+            run = create_run(s, account=own_account(s, ws, f"定时{i}-{new_id()}"),
+                             employee=s.get(Employee, emp), post=post(images, f"定时{i}", at=at))
             s.flush()
             ids.append(run.id)
     return ids
