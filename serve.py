@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 from redis import Redis
+from redis.exceptions import RedisError
 
 from core.private import UMASK, private_dir, restrict_process
 from core.queue import RedisMisconfigured, check_redis
@@ -68,6 +69,23 @@ def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = Non
             pass
         time.sleep(0.2)
     raise StartFailed(f"{url} did not come up in {timeout}s{_log_tail(log_path)}")
+
+
+def wait_redis(port: int, proc: subprocess.Popen, log_path: Path | None = None, timeout: float = 20) -> None:
+    # An open port is not enough: another Redis (or any program) already on it would answer, and the
+    # stack would run on someone else's data. Up means the Redis that answers is this child.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StartFailed(f"redis on port {port} exited with {proc.returncode} before it was up"
+                              f"{_log_tail(log_path)}")
+        try:
+            if Redis(port=port, socket_timeout=2).info("server")["process_id"] == proc.pid:
+                return
+        except RedisError:
+            pass
+        time.sleep(0.1)
+    raise StartFailed(f"redis on port {port} did not come up in {timeout}s{_log_tail(log_path)}")
 
 
 def _log_tail(path: Path | None, lines: int = 20) -> str:
@@ -158,7 +176,7 @@ class Stack:
     def restart(self, name: str) -> subprocess.Popen:
         proc = self._spawn(name, self.cmds[name])
         if name == "redis":
-            wait_port(self.redis_port)
+            wait_redis(self.redis_port, proc, self.log_path(name))
         return proc
 
     def start_redis(self) -> None:
@@ -166,9 +184,21 @@ class Stack:
         # dropped for memory (noeviction: a full Redis refuses new jobs, which the API survives).
         persist = ["--dir", str(private_dir(self.data_dir / "redis")), "--appendonly", "yes",
                    "--appendfsync", "everysec"] if self.redis_persist else ["--appendonly", "no"]
-        self._spawn("redis", [shutil.which("redis-server") or "redis-server", "--port", str(self.redis_port),
-                              "--bind", "127.0.0.1", "--save", "", "--maxmemory-policy", "noeviction", *persist])
-        wait_port(self.redis_port)
+        for attempt in range(3):
+            proc = self._spawn("redis", [shutil.which("redis-server") or "redis-server", "--port",
+                                         str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
+                                         "--maxmemory-policy", "noeviction", *persist])
+            try:
+                wait_redis(self.redis_port, proc, self.log_path("redis"))
+                break
+            except StartFailed as e:
+                # Only before anything else started: the others are given Redis's port when they start.
+                if not (self.repick_ports and attempt < 2 and list(self.procs) == ["redis"]
+                        and "address already in use" in str(e).lower()):
+                    raise
+                log.warning("redis: port %s was taken, starting it on another", self.redis_port)
+                self.procs.pop("redis")
+                self.redis_port = free_port()
         check_redis(Redis(port=self.redis_port))
 
     @property

@@ -2,7 +2,7 @@
 irreversible workflow never makes a second post, listing, filing or payment, and every run ends final.
 
     .venv/bin/python benchmarks/stall_bench.py --workflow publish|douyin|listing|filing|paying \\
-        --step fill|filling|intent|press|clicked|readback|all [--trials 20]
+        --step fill|filling|intent|press|clicked|readback|all [more steps] [--trials 20]
 
 Each trial: a run waits for the approval of its irreversible step (a semi-auto Xiaohongshu note, a Douyin
 image post, a Taobao listing, a VAT return under the threshold, the payment of a return with tax due); the
@@ -47,15 +47,15 @@ class _Factory:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workflow", choices=WORKFLOWS, default="publish")
-    parser.add_argument("--step", choices=(*POINTS, "all"), default="press",
-                        help="where the worker stops; all: --trials at each step in turn, one stack")
+    parser.add_argument("--step", choices=(*POINTS, "all"), nargs="+", default=["press"],
+                        help="where the worker stops; several (or all): --trials at each in turn, one stack")
     parser.add_argument("--trials", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env, stall_file = stall_stack(_Factory(Path(tmp)), sites=(SITE_OF[args.workflow],))
         by_step = {}
         try:
-            for step in POINTS if args.step == "all" else (args.step,):
+            for step in POINTS if "all" in args.step else dict.fromkeys(args.step):
                 results = by_step.setdefault(step, [])
                 for n in range(args.trials):
                     prep = prepare(env, args.workflow, Path(tmp))

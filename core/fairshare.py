@@ -27,6 +27,9 @@ from core.settings import Settings
 NEW_WORK = ("scheduled", "queued")
 """Statuses whose claim starts new work and so takes a slot of the share. A run taken up again (its worker
 died), resumed after the owner's decision or after her login is let through: it is hers, and waiting."""
+FOR_THE_ACCOUNT = ("awaiting_login",)
+"""Let through past the share but one per account: they all waited for the same login, and let in together
+they would only wait on the account's lock (each holding a worker slot) and be set back."""
 
 
 class Ready(NamedTuple):
@@ -60,14 +63,20 @@ def in_flight(s: Session, jobs: RunJobs, ready: Iterable[str] = ()) -> Busy:
 
 
 def admit(ready: Iterable[Ready], busy: Busy, cap: int) -> list[Ready]:
-    """The ready runs that may move now, in the order to enqueue them: runs that are no new work first, then
+    """The ready runs that may move now, in the order to enqueue them: runs that are no new work first (of those
+    that waited for a login, one per account whose account has nothing in flight), then
     new work one per workspace in turn (each workspace's in the given order: oldest first, skipping a run
     whose account already has one in flight), while the workspace has fewer than ``cap`` in flight. ``busy``
     is updated with what was admitted."""
-    passed, per_ws = [], defaultdict(list)
+    passed, per_ws, per_account = [], defaultdict(list), []
     for r in ready:
-        (per_ws[r.workspace_id] if r.status in NEW_WORK else passed).append(r)
+        (per_ws[r.workspace_id] if r.status in NEW_WORK else
+         per_account if r.status in FOR_THE_ACCOUNT and r.account_id else passed).append(r)
     busy.accounts.update(r.account_id for r in passed if r.account_id)
+    for r in per_account:
+        if r.account_id not in busy.accounts:
+            passed.append(r)
+            busy.accounts.add(r.account_id)
     # The least busy workspace goes first in each round: a workspace with nothing running is served at once.
     order = sorted(per_ws, key=lambda ws: busy.workspaces[ws])
     while order:

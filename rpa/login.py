@@ -20,12 +20,12 @@ import time
 
 from sqlalchemy import update
 
+from core import fairshare
 from core.db import transaction
 from core.accounts import DELETED
 from core.errors import (BusinessError, CodeRequired, HumanTimeout, PageChanged, SiteTimeout,
                          SliderRequired)
 from core.models import Account, Run, utcnow
-from core.queue import enqueue_run
 from core.runs import audit
 from rpa.handoff import Waiting, ask_code
 from rpa.process import Resources
@@ -163,10 +163,15 @@ def _activate(res: Resources, account_id: str) -> None:
         account = s.get(Account, account_id)
         account.status, account.login_qr, account.logged_in_at = "active", None, utcnow()
         audit(s, account.workspace_id, "system", "account.login_ok", account_id)
-        waiting = [r.id for r in s.query(Run).filter_by(account_id=account_id, status="awaiting_login")]
+        waiting = [r.id for r in s.query(Run).filter_by(account_id=account_id, status="awaiting_login")
+                   .order_by(Run.not_before, Run.created_at)]
         s.execute(update(Run).where(Run.id.in_(waiting)).values(status="queued", updated_at=utcnow()))
-    for run_id in waiting:
-        enqueue_run(res.settings, run_id, res.redis)
+        workspace_id = account.workspace_id
+    if waiting:
+        # Queued, and let in under the workspace's share: one at a time on this account (the first now, the
+        # others by the scheduler as the account frees), not all at once onto the account's lock.
+        with res.db() as s:
+            fairshare.enqueue_new(res.settings, s, workspace_id, waiting)
 
 
 def _give_up(res: Resources, account_id: str, reason: str, action: str = "account.login_timeout") -> None:

@@ -9,7 +9,7 @@ import pytest
 from redis import Redis
 
 from core.settings import Settings
-from serve import free_port, wait_port
+from serve import free_port, wait_redis
 from tests.pg_fixtures import stack_database_url
 
 
@@ -19,7 +19,7 @@ def redis_server():
     port = free_port()
     proc = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    wait_port(port)
+    wait_redis(port, proc)
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(10)

@@ -17,6 +17,7 @@ from core.queue import RunJobs
 from core.runs import create_run
 from tests.core_fixtures import wait_until
 from tests.factories import make_image, seed_workspace
+from tests.stack_fixtures import Env, make_stack
 from tests.web_fixtures import start_web_stack, Web
 
 BACKLOG = 500
@@ -98,6 +99,47 @@ def test_one_run_per_account_is_let_in_and_the_workspaces_next_account_goes_ahea
     # resumed run holds its shop, so C's new run waits for it
     assert order == ["c-resume", "b0", "a1"]
     assert busy.accounts == {"shop1", "shop2", "b-shop", "c-shop"}
+
+
+def test_runs_that_waited_for_one_login_go_in_one_at_a_time_and_other_accounts_are_not_held():
+    ready = [fairshare.Ready(f"a{i}", "A", "awaiting_login", "shop1") for i in range(3)] + [
+        fairshare.Ready("b0", "A", "awaiting_login", "shop2"), fairshare.Ready("c0", "A", "awaiting_login", "busy")]
+    busy = fairshare.Busy(Counter({"A": 8}), {"busy"})  # past its share: these are let through anyway
+    assert [r.run_id for r in fairshare.admit(ready, busy, cap=8)] == ["a0", "b0"]
+
+
+def test_after_the_owner_logs_in_her_waiting_posts_publish_one_after_another_never_set_back(tmp_path_factory,
+                                                                                            tmp_path):
+    # Two workers, so that runs let in together would meet on the account's lock: one would wait on it and
+    # be set back (「同一账号的另一个任务正在运行」, status 已排期 for seconds).
+    stack = make_stack(tmp_path_factory, workers=2)
+    env = Env(stack)
+    try:
+        _ws, emp, acc = seed_workspace(env.db, mode="auto", account_status="needs_login")
+        with transaction(env.db) as s:
+            runs = [create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
+                               post=_post(tmp_path, f"冷泡茶第{i}批")) for i in range(3)]
+            for run in runs:
+                run.status = "awaiting_login"
+            runs = [r.id for r in runs]
+        seen: dict[str, set] = {r: set() for r in runs}
+
+        def all_published() -> bool:
+            with env.db() as s:
+                for run in s.query(Run).filter(Run.id.in_(runs)):
+                    seen[run.id].add(run.status)
+                return all(s.get(Run, r).status in ("published", "failed") for r in runs)
+
+        env.replica.faults(slow_upload=4000)  # a post takes longer than a run waits on the account's lock
+        env.qr_login(acc, user="waiting-owner")
+        wait_until(all_published, timeout=240, every=0.1, what="the three waiting posts published")
+        with env.db() as s:
+            assert [s.get(Run, r).status for r in runs] == ["published"] * 3
+        assert all("scheduled" not in statuses for statuses in seen.values()), seen
+        titles = [n["title"] for n in env.replica.state()["notes"]]
+        assert sorted(titles) == [f"冷泡茶第{i}批" for i in range(3)]
+    finally:
+        stack.stop()
 
 
 def test_the_api_enqueues_one_run_per_account_and_leaves_the_rest_to_the_scheduler(tmp_path_factory, tmp_path):

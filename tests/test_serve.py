@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from redis import Redis
+
 from core.settings import Settings
 from serve import Stack, StartFailed, free_port
 from tests.stack_fixtures import descendants, make_stack
@@ -55,6 +57,34 @@ def test_a_server_on_a_port_the_owner_chose_that_is_taken_fails_at_once_with_its
     finally:
         stack.stop()
         taken.close()
+
+
+def test_a_redis_already_on_the_stacks_port_is_not_taken_for_the_stacks_own(tmp_path, redis_server):
+    # Another Redis answering on the port must not pass for the stack's: the stack would queue its jobs
+    # into someone else's data (and stop() would leave the child that failed to bind unseen).
+    other = Redis.from_url(redis_server)
+    other.set("owner", "another program")
+    port = other.connection_pool.connection_kwargs["port"]
+    stack = Stack(tmp_path, redis_port=port, repick_ports=True)
+    try:
+        stack.start_redis()
+        assert stack.redis_port != port
+        assert Redis(port=stack.redis_port).info("server")["process_id"] == stack.procs["redis"].pid
+        assert other.get("owner") == b"another program"
+    finally:
+        stack.stop()
+        other.delete("owner")
+
+
+def test_a_redis_on_a_port_the_owner_chose_that_is_taken_fails_at_once(tmp_path, redis_server):
+    port = Redis.from_url(redis_server).connection_pool.connection_kwargs["port"]
+    stack = Stack(tmp_path, redis_port=port)
+    try:
+        with pytest.raises(StartFailed) as failed:
+            stack.start_redis()
+        assert "address already in use" in str(failed.value).lower()
+    finally:
+        stack.stop()
 
 
 def _nice(pid: int) -> int:
