@@ -285,6 +285,8 @@ class Supervisor:
     stack: Stack
     backoff_s: tuple[float, ...] = (1, 2, 4, 8, 16, 30)
     stable_s: float = 60
+    restarts: dict[str, int] = field(default_factory=dict)
+    """Restarts per child since the supervisor began (for benchmarks and the log)."""
     _exits: dict[str, int] = field(default_factory=dict)
     _started: dict[str, float] = field(default_factory=dict)
     _due: dict[str, tuple[float, subprocess.Popen]] = field(default_factory=dict)
@@ -309,6 +311,7 @@ class Supervisor:
                 del self._due[name]
                 new = self.stack.restart(name)
                 self._started[name] = time.monotonic()
+                self.restarts[name] = self.restarts.get(name, 0) + 1
                 log.warning("%s started again (pid %d, restart %d in a row)", name, new.pid, self._exits[name])
                 restarted.append(name)
         return restarted

@@ -24,6 +24,14 @@ Playwright's drivers included) every 15 s, its growth per hour after the first `
 (least squares), and at the end the zombie processes under the stack and the renderers left in each worker's
 Chromium (a leaked context keeps its renderer).
 
+Faults at scale (``--fault``, once ``--fault-after`` runs are published): ``postgres-restart`` (with
+``--database postgres``: the server restarted as an administrator would, every connection cut),
+``worker-host-lost`` (the first worker's process group killed and not started again, as if its host went
+away; needs ``--workers`` 2 or more), ``chromium-kill`` (the first worker's shared Chromium killed under its
+runs). Reported: the runs workers held at the fault and how they ended, the first run published after it,
+and when the last of the held runs ended; lost runs and duplicates are the load's own figures. The stack runs
+under ``serve.Supervisor``, as the service does (a child that exits is started again).
+
 Each account needs a session on the replica: one account per workspace logs in by QR scan (the worker's
 login job), and its sealed session is copied to the workspace's other accounts (200 scans would take the
 setup longer than the load).
@@ -31,7 +39,9 @@ setup longer than the load).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -46,23 +56,28 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from benchmarks.publish_bench import add_workers, wait_workers  # noqa: E402
 from core import fairshare  # noqa: E402
 from core.content import Post, Timing  # noqa: E402
 from core.db import transaction  # noqa: E402
 from core.models import Account, AuditLog, Employee, Run, utcnow  # noqa: E402
-from core.runs import TERMINAL, create_run  # noqa: E402
+from core.runs import HELD_BY_A_WORKER, TERMINAL, create_run  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
-from serve import Stack, free_port  # noqa: E402
+from serve import Stack, Supervisor, free_port  # noqa: E402
 from tests.factories import make_image, seed_workspace  # noqa: E402
 from benchmarks.shared_browser_bench import pss_kb  # noqa: E402
+from tests.pg_fixtures import Cluster, database_env  # noqa: E402
 from tests.stack_fixtures import Env, descendants  # noqa: E402
 
+FAULTS = ("postgres-restart", "worker-host-lost", "chromium-kill")
 
-def start(tmp: Path, workers: int, per_worker: int) -> Env:
+
+def start(tmp: Path, workers: int, per_worker: int, database_url: str | None = None) -> Env:
     stack = Stack(tmp, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=0,
-                  replica_delays=False, extra_env={"OPC_RUNS_PER_WORKER": str(per_worker)})
+                  replica_delays=False, extra_env={"OPC_RUNS_PER_WORKER": str(per_worker),
+                                                   **database_env(database_url)})
     tmp.mkdir(parents=True, exist_ok=True)
     stack.start_redis()
     stack.start_replica()
@@ -139,8 +154,12 @@ class Watch(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             now = utcnow()
-            with self.env.db() as s:
-                rows = s.execute(select(Run.id, Run.status)).all()
+            try:
+                with self.env.db() as s:
+                    rows = s.execute(select(Run.id, Run.status)).all()
+            except DBAPIError:  # the database is restarting (--fault postgres-restart): look again
+                time.sleep(0.2)
+                continue
             for run_id, status in rows:
                 if run_id in self.ids:
                     self.status[run_id] = status
@@ -167,6 +186,62 @@ class Memory(threading.Thread):
         while not self.done.wait(self.every):
             for name, pid in self.pids.items():
                 self.samples[name].append((time.monotonic() - self.t0, pss_kb([pid])[0] / 1024))
+
+
+class Fault(threading.Thread):
+    """Once ``after`` runs are published, the fault, once: when it struck, and the runs workers held then."""
+
+    def __init__(self, env: Env, watch: Watch, kind: str, after: int, cluster: Cluster | None):
+        super().__init__(daemon=True)
+        self.env, self.watch, self.kind, self.after, self.cluster = env, watch, kind, after, cluster
+        self.at = None
+        self.caught: list[str] = []
+        self.took = 0.0
+
+    def run(self) -> None:
+        while sum(st == "published" for st in dict(self.watch.status).values()) < self.after:
+            if self.watch.done.wait(0.2):
+                return
+        self.caught = [r for r, st in dict(self.watch.status).items() if st in HELD_BY_A_WORKER]
+        self.at, t0 = utcnow(), time.monotonic()
+        name, proc = next((n, p) for n, p in self.env.stack.procs.items() if n.startswith("worker-"))
+        if self.kind == "postgres-restart":
+            self.cluster.restart()
+        elif self.kind == "worker-host-lost":
+            self.env.stack.procs.pop(name)  # gone for good: the supervisor must not start it again
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        else:
+            os.kill(browser_pid(proc.pid), signal.SIGKILL)
+        self.took = time.monotonic() - t0
+        print(f"fault {self.kind} at {self.at:%H:%M:%S} UTC ({self.took:.1f} s), {len(self.caught)} runs held by "
+              f"workers", flush=True)
+
+    def report(self) -> None:
+        if self.at is None:
+            print(f"fault {self.kind}: never struck (fewer than {self.after} runs published)")
+            return
+        final = dict(self.watch.final)
+        published_after = sorted(t for r, t in final.items() if t > self.at and self.watch.status[r] == "published")
+        caught_end = [final[r] for r in self.caught if r in final]
+        first = f"{(published_after[0] - self.at).total_seconds():.1f} s" if published_after else "never"
+        last = f"{(max(caught_end) - self.at).total_seconds():.1f} s" if caught_end else "-"
+        print(f"fault {self.kind}: the {len(self.caught)} runs held at the fault ended "
+              f"{dict(Counter(self.watch.status[r] for r in self.caught))}, the last {last} after it "
+              f"({len(self.caught) - len(caught_end)} not final); first run published after it: {first}")
+
+
+def browser_pid(worker_pid: int) -> int:
+    """The worker's Chromium: its browser process (the one not started with a ``--type``)."""
+    for pid in sorted(descendants(worker_pid)):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if cmd and b"chrom" in Path(cmd[0].decode(errors="replace")).name.encode() and \
+                not any(a.startswith(b"--type=") for a in cmd):
+            return pid
+    raise RuntimeError(f"no Chromium under worker {worker_pid}")
 
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float:
@@ -208,10 +283,21 @@ def main() -> None:
     parser.add_argument("--window-min", type=int, default=20)
     parser.add_argument("--timeout-min", type=float, default=90)
     parser.add_argument("--warmup-min", type=float, default=5, help="left out of the memory growth")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres: a private cluster (Debian's postgresql) started for the run")
+    parser.add_argument("--fault", choices=FAULTS)
+    parser.add_argument("--fault-after", type=int, default=100, help="runs published before the fault")
     args = parser.parse_args()
+    if args.fault == "postgres-restart" and args.database != "postgres":
+        parser.error("--fault postgres-restart needs --database postgres")
+    if args.fault == "worker-host-lost" and args.workers < 2:
+        parser.error("--fault worker-host-lost needs --workers 2 or more")
+    cluster = Cluster().start() if args.database == "postgres" else None
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = start(tmp / "stack", args.workers, args.per_worker)
+        env = start(tmp / "stack", args.workers, args.per_worker, cluster and cluster.new_database("load"))
+        supervising, supervisor = threading.Event(), Supervisor(env.stack)
+        threading.Thread(target=supervisor.run, args=(supervising,), daemon=True).start()
         try:
             t0 = time.monotonic()
             owners = seed(env, args.workspaces, args.accounts)
@@ -221,8 +307,11 @@ def main() -> None:
             workspace_of, slot_of, account_of = make_runs(env, owners, images, args.runs, args.backlog, args.window_min)
             began = utcnow()
             watch, memory = Watch(env, workspace_of), Memory(env)
+            fault = args.fault and Fault(env, watch, args.fault, args.fault_after, cluster)
             watch.start()
             memory.start()
+            if fault:
+                fault.start()
             if not watch.done.wait(args.timeout_min * 60):
                 print(f"not all final after {args.timeout_min} min", flush=True)
             watch.done.set()
@@ -230,10 +319,16 @@ def main() -> None:
             ended = utcnow()
             notes = httpx.get(env.stack.xhs_url + "/__sandbox__/state", timeout=30).json()["notes"]
             report(env, args, workspace_of, slot_of, account_of, watch, notes, began, ended)
+            if fault:
+                fault.report()
+            print(f"children the supervisor started again: {supervisor.restarts or 'none'}")
             time.sleep(5)  # the last runs' contexts close
             soak(env, args, memory)
         finally:
+            supervising.set()
             env.stack.stop()
+            if cluster:
+                cluster.stop()
 
 
 def could_go(slot_of, account_of, watch) -> dict[str, datetime]:
