@@ -102,8 +102,12 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
         and_(Run.status == "queued", Run.id.in_(fresh)),
     )
     with db() as s:
+        # A run taken up again after a failed try (a Chromium that died under it, a list that did not load
+        # after its press) goes first in its workspace: its retry time is later than a whole backlog's, and
+        # it may be a press waiting to be confirmed; behind the backlog it waited 17 minutes in the load
+        # benchmark (docs/benchmarks.md).
         rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id, Run.account_id)
-                         .where(candidates).order_by(Run.not_before, Run.created_at)).all()
+                         .where(candidates).order_by(Run.attempts == 0, Run.not_before, Run.created_at)).all()
         rows = [r for r in rows if not (r.status in ("queued", "awaiting_approval") and r.id not in fresh
                                         and _has_job(jobs, r.id, r.updated_at, now))]
         if share is not None and jobs is not None and rows:  # most ticks find nothing: spare the count

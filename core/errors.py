@@ -12,7 +12,8 @@
     │   └── TargetGone             what a reply was for is gone or closed (comment deleted, 私密作品无法评论)
     ├── TransientError             retried with limits (``Settings.transient_retries``)
     │   ├── SiteTimeout            the page did not get ready in time
-    │   └── PublishFailed          the site said "publish failed"; safe to retry after a read-back
+    │   ├── PublishFailed          the site said "publish failed"; safe to retry after a read-back
+    │   └── ReadBackFailed         after a press that may have happened, the site's list could not be read
     └── NeedsHuman                 the run pauses until the owner acts on the phone
         ├── LoginRequired          the saved session is dead: QR login on the phone
         ├── CodeRequired           the site asks for an SMS code
@@ -97,6 +98,12 @@ class SiteTimeout(TransientError):
 
 class PublishFailed(TransientError):
     pass
+
+
+class ReadBackFailed(TransientError):
+    """The site's own list, the only word on what a press did, could not be read (it did not show, or
+    looked changed). No verdict on the run: a read changes nothing, so it is retried, and the last try
+    fails saying the outcome is unknown (never as if nothing had been sent)."""
 
 
 class NeedsHuman(OPCError):

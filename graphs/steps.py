@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core import ledger
 from core.db import transaction
-from core.errors import CodeRequired, ContentRejected
+from core.errors import CodeRequired, ContentRejected, PageChanged, ReadBackFailed
 from compliance import gate
 from core.models import Account, Approval, Employee, LedgerEntry, Run, new_id, utcnow
 from core.queue import enqueue_login
@@ -98,6 +98,18 @@ def logged_out(ctx: RunContext, run: Run, reason: str) -> dict:
 
 def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> str:
     return shoot(ctx.db, run.id, page, ctx.settings.storage, run_folder(run.id), step, full_page)
+
+
+@contextmanager
+def reading_back() -> Iterator[None]:
+    """Around a read of the site's own list after a press that may have happened: a page that would not
+    show the list (a slow box, a Chromium restarted under the run) is retried, not taken for a changed
+    site that fails the run at once while the post may be live (``ReadBackFailed``)."""
+    try:
+        yield
+    except PageChanged as e:
+        raise ReadBackFailed(f"{e.message}；已提交，结果还没能确认，可能已经成功，请先到网站上查看，不要重复操作",
+                             site=e.site, account=e.account, url=e.url) from e
 
 
 def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> Shot:

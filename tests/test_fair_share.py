@@ -15,6 +15,7 @@ from core.db import session_factory, transaction
 from core.models import Account, Employee, Run, utcnow
 from core.queue import RunJobs
 from core.runs import create_run
+from scheduler import claim_ready
 from tests.core_fixtures import wait_until
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import Env, make_stack
@@ -140,6 +141,27 @@ def test_after_the_owner_logs_in_her_waiting_posts_publish_one_after_another_nev
         assert sorted(titles) == [f"冷泡茶第{i}批" for i in range(3)]
     finally:
         stack.stop()
+
+
+def test_a_run_taken_up_again_goes_before_its_workspaces_backlog(core_settings, tmp_path):
+    db = session_factory(core_settings.db_url)
+    ws, emp, _acc = seed_workspace(db)
+    now = utcnow()
+    with transaction(db) as s:
+        employee = s.get(Employee, emp)
+        accounts = [Account(workspace_id=ws, site="xiaohongshu", name=f"账号{i}", status="active") for i in range(6)]
+        s.add_all(accounts)
+        s.flush()
+        backlog = [create_run(s, account=a, employee=employee, post=_post(tmp_path, f"积压{i}")) for i, a in
+                   enumerate(accounts[:5])]
+        retried = create_run(s, account=accounts[5], employee=employee, post=_post(tmp_path, "重试的笔记"))
+        for run in backlog:
+            run.status = "queued"
+        # its Chromium died under it: set back for a retry a few seconds on, behind the backlog's times
+        retried.status, retried.attempts, retried.not_before = "scheduled", 1, now + timedelta(seconds=5)
+        s.flush()
+        retried_id = retried.id
+    assert claim_ready(db, now + timedelta(seconds=10), RunJobs(set(), set()), share=1) == [retried_id]
 
 
 def test_the_api_enqueues_one_run_per_account_and_leaves_the_rest_to_the_scheduler(tmp_path_factory, tmp_path):

@@ -24,7 +24,7 @@ from graphs.inbound.pacing import next_allowed
 from graphs.inbound.settings import inbox_settings
 from graphs.inbound.sites import inbound_adapter
 from graphs.inbound_reply.state import ReplyState
-from graphs.steps import capture_run, load_run, owned
+from graphs.steps import capture_run, load_run, owned, reading_back
 from rpa.screenshots import add_artifacts
 
 READ_BACK_TRIES = 3
@@ -146,7 +146,8 @@ def _inbound(conv: Conversation):
 def _read_back(adapter, page, item, text: str):
     """The reply under the item, a few times (a list lags behind the send's success)."""
     for attempt in range(READ_BACK_TRIES):
-        proof = adapter.find_reply(page, item, text)
+        with reading_back():
+            proof = adapter.find_reply(page, item, text)
         if proof is not None or attempt == READ_BACK_TRIES - 1:
             return proof
         time.sleep(READ_BACK_PAUSE_S * (attempt + 1))

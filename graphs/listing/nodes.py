@@ -20,7 +20,7 @@ from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
 from graphs.steps import (capture_submitted, claim_press, fingerprint, load_run, owned, owner_drags_slider,
-                          pressing, shoot_run, timed_start)
+                          pressing, reading_back, shoot_run, timed_start)
 from rpa import stall
 from sites import adapter_for
 from sites.taobao.product import Product
@@ -79,7 +79,8 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     try:
         if entry is not None:
             # The press may have happened before a crash: the shop's own lists decide, never a second press.
-            found = adapter.find_listed(page, product)
+            with reading_back():
+                found = adapter.find_listed(page, product)
             if found is not None:
                 return {"published": _record_done(ctx, run, found.item_id, found.title)}
         if ctx.workbench.filled_with != fingerprint(state["content"]):
@@ -157,7 +158,8 @@ def verify(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
     item_id = state["submitted"]["item_id"]
     page = ctx.workbench.page(run.account_id, adapter.allowed_hosts())
     stall.point("readback")
-    found = adapter.find_listed(page, product, item_id=item_id)
+    with reading_back():
+        found = adapter.find_listed(page, product, item_id=item_id)
     if found is None:
         raise ContentRejected(f"淘宝提示提交成功（商品ID {item_id}），但出售中和仓库中都找不到这件商品",
                               site=run.site, url=page.url)

@@ -19,7 +19,7 @@ from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
 from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, load_run, owner_gives_code,
-                          pressing, shoot_run, timed_start)
+                          pressing, reading_back, shoot_run, timed_start)
 from rpa import stall
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -117,7 +117,8 @@ def verify(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
 def _read_back(adapter, page, post: Post, since):
     """Look the post up on the site's list, a few times: the list lags behind the success page."""
     for attempt in range(READ_BACK_TRIES):
-        found = adapter.find_published(page, post, since=since)
+        with reading_back():
+            found = adapter.find_published(page, post, since=since)
         if found is not None or attempt == READ_BACK_TRIES - 1:
             return found
         time.sleep(READ_BACK_PAUSE_S * (attempt + 1))

@@ -20,7 +20,7 @@ from core.errors import BusinessError, ContentRejected, LoginRequired, NeedsHuma
 from core.models import Artifact, Run, new_id
 from core.runs import set_status
 from graphs.context import RunContext
-from graphs.steps import claim_press, load_run, owned, owner_drags_slider, pressing, shoot_run
+from graphs.steps import claim_press, load_run, owned, owner_drags_slider, pressing, reading_back, shoot_run
 from graphs.tax_filing.forms import Filled, ReturnForm, form_of
 from graphs.tax_filing.state import FilingState
 from rpa import stall
@@ -145,7 +145,8 @@ def submit(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
     try:
         if entry is not None:
             # The press may have happened before a crash: the portal's filed list decides.
-            found = adapter.find_filed(page, run.content["period"], form.title)
+            with reading_back():
+                found = adapter.find_filed(page, run.content["period"], form.title)
             if found is not None:
                 return {"filed": _done(ctx, run, "file", found.serial)}
         try:
@@ -184,7 +185,8 @@ def verify_filed(state: FilingState, runtime: Runtime[RunContext]) -> FilingStat
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
     stall.point("readback")
-    found = adapter.find_filed(page, run.content["period"], form_of(run).title)
+    with reading_back():
+        found = adapter.find_filed(page, run.content["period"], form_of(run).title)
     if found is None:
         raise ContentRejected("提交后在申报信息查询里找不到这份申报表", site=run.site, url=page.url)
     shoot_run(ctx, run, page, "filed", full_page=False)
@@ -212,7 +214,8 @@ def pay(state: FilingState, runtime: Runtime[RunContext]) -> FilingState:
         return {}
     page = _page(ctx, run, adapter)
     if entry is not None:
-        paid = adapter.find_payment(page, run.content["period"], title)
+        with reading_back():
+            paid = adapter.find_payment(page, run.content["period"], title)
         if paid is not None and paid.paid:
             _done(ctx, run, "pay", paid.serial)
             return {}
@@ -230,7 +233,8 @@ def verify_paid(state: FilingState, runtime: Runtime[RunContext]) -> FilingState
     ctx = runtime.context
     run, adapter, page = _at_portal(ctx, state)
     stall.point("readback")
-    paid = adapter.find_payment(page, run.content["period"], form_of(run).title)
+    with reading_back():
+        paid = adapter.find_payment(page, run.content["period"], form_of(run).title)
     if paid is None or not paid.paid:
         raise ContentRejected("缴款后在申报信息查询里没有看到「已缴款」", site=run.site, url=page.url)
     shoot_run(ctx, run, page, "paid", full_page=False)

@@ -45,9 +45,14 @@ def router(world) -> APIRouter:
     return manage.router(world, SITE, world.notes_of, lambda: world.notes, user_of, add)
 
 
+LOAD_FAILED = "网络错误，请稍后重试"  # GUESS: the list's failure state (a busy site, a dropped request)
+
+
 def notes_page(world, user: str) -> str:
     now = site_now(world)
     rows = "".join(_row(world, n, now) for n in world.notes_of(user)) or '<div class="empty">暂无笔记</div>'
+    if world.take("notes_load_failed"):
+        rows = f'<div class="load-failed">{LOAD_FAILED}</div>'
     return layout("笔记管理 - 小红书创作服务平台", f"""
 <div class="content-title">笔记管理 <button type="button" class="refresh-notes">刷新</button></div>
 <div class="notes-container">{rows}</div>

@@ -20,6 +20,7 @@ DEFAULT_FAULTS = {
     "session_expire_mid_flow": False,  # a publish page's session dies at its next upload/submit
     "suggestions_missing": False,      # topic suggestions never come
     "notes_hidden": False,             # 笔记管理 lists no note (published ones held back, e.g. under review)
+    "notes_load_failed": 0,            # the next N loads of 笔记管理 show 网络错误 instead of the list
     "legacy_editor": False,            # the older form: quill editor, 自主声明, 发布时间 radio group
     "declaration_missing": False,      # the form has no content-type declaration entry at all
     "ai_wording_changed": False,       # the AI declaration option reads 内容由AI生成 instead
@@ -29,7 +30,7 @@ DEFAULT_FAULTS = {
     "manage_slow_ms": 0,      # each 权限设置 / 删除 in 笔记管理 is answered this much later (a loaded site)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **STATS_SETTINGS}
-INT_FAULTS = ("slow_upload", "publish_failed", "slow_video_processing", "manage_failed", "manage_slow_ms")
+INT_FAULTS = ("slow_upload", "publish_failed", "notes_load_failed", "slow_video_processing", "manage_failed", "manage_slow_ms")
 
 
 @dataclass
