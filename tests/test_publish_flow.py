@@ -9,7 +9,7 @@ from PIL import Image
 
 from core.content import Post, Timing
 from core.db import transaction
-from core.models import Account, Approval, Artifact, AuditLog
+from core.models import Account, Approval, Artifact
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
 
@@ -135,24 +135,14 @@ def test_session_dying_at_the_click_leads_to_login_and_one_note(env, shop):
     assert len(_notes(env)) == 1
 
 
-def test_a_notes_list_that_fails_to_load_after_the_press_is_read_again_and_the_run_published(env, shop):
-    # Seen under load (a Chromium killed under eight runs, docs/benchmarks.md): the read-back's list did not
-    # show, the run failed as 「小红书页面可能改版了」 while its note was live. It is read again instead.
-    env.replica.faults(notes_load_failed=1)
-    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
-    run = env.wait_status(run_id, "published", "failed", timeout=180)
-    assert run.status == "published", run.reason
-    assert len(_notes(env)) == 1
-    with env.db() as s:
-        retried = [a.detail for a in s.query(AuditLog).filter_by(target=run_id, action="run.scheduled")]
-    assert any("结果还没能确认" in (d or {}).get("reason", "") for d in retried), retried
-
-
-@pytest.mark.parametrize("fault", [{"slow_upload": 1500}, {"popover": True}, {"suggestions_missing": True}])
+# notes_load_failed: seen under load (a Chromium killed under eight runs, docs/benchmarks.md), the read-back's
+# list did not show and the run failed as 「小红书页面可能改版了」 while its note was live; it is read again.
+@pytest.mark.parametrize("fault", [{"slow_upload": 1500}, {"popover": True}, {"suggestions_missing": True},
+                                   {"notes_load_failed": 1}])
 def test_recoverable_faults_still_publish_once(env, shop, fault):
     env.replica.faults(**fault)
     run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
-    run = env.wait_status(run_id, "published", "failed", timeout=90)
+    run = env.wait_status(run_id, "published", "failed", timeout=150)
     assert run.status == "published", run.reason
     assert len(_notes(env)) == 1
 
