@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import signal
 import statistics
 import sys
@@ -287,6 +288,7 @@ def main() -> None:
                         help="postgres: a private cluster (Debian's postgresql) started for the run")
     parser.add_argument("--fault", choices=FAULTS)
     parser.add_argument("--fault-after", type=int, default=100, help="runs published before the fault")
+    parser.add_argument("--logs", type=Path, help="keep the stack's logs here (the stack's own dir is removed)")
     args = parser.parse_args()
     if args.fault == "postgres-restart" and args.database != "postgres":
         parser.error("--fault postgres-restart needs --database postgres")
@@ -327,6 +329,10 @@ def main() -> None:
         finally:
             supervising.set()
             env.stack.stop()
+            if args.logs:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for log in (tmp / "stack").glob("*.log"):
+                    shutil.copy(log, args.logs / log.name)
             if cluster:
                 cluster.stop()
 
