@@ -80,12 +80,16 @@ def start(tmp: Path, workers: int, per_worker: int, database_url: str | None = N
                   replica_delays=False, extra_env={"OPC_RUNS_PER_WORKER": str(per_worker),
                                                    **database_env(database_url)})
     tmp.mkdir(parents=True, exist_ok=True)
-    stack.start_redis()
-    stack.start_replica()
-    env = Env(stack)
-    add_workers(env, workers)
-    wait_workers(env, workers * per_worker, timeout_s=120)  # each run thread is an RQ worker
-    stack.start_scheduler()
+    try:
+        stack.start_redis()
+        stack.start_replica()
+        env = Env(stack)
+        add_workers(env, workers)
+        wait_workers(env, workers * per_worker, timeout_s=120)  # each run thread is an RQ worker
+        stack.start_scheduler()
+    except BaseException:
+        stack.stop()
+        raise
     return env
 
 
@@ -295,9 +299,21 @@ def main() -> None:
     if args.fault == "worker-host-lost" and args.workers < 2:
         parser.error("--fault worker-host-lost needs --workers 2 or more")
     cluster = Cluster().start() if args.database == "postgres" else None
+    try:
+        load(args, cluster)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def load(args, cluster: Cluster | None) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = start(tmp / "stack", args.workers, args.per_worker, cluster and cluster.new_database("load"))
+        try:
+            env = start(tmp / "stack", args.workers, args.per_worker, cluster and cluster.new_database("load"))
+        except Exception:
+            keep_logs(tmp / "stack", args.logs)
+            raise
         supervising, supervisor = threading.Event(), Supervisor(env.stack)
         threading.Thread(target=supervisor.run, args=(supervising,), daemon=True).start()
         try:
@@ -329,12 +345,7 @@ def main() -> None:
         finally:
             supervising.set()
             env.stack.stop()
-            if args.logs:
-                args.logs.mkdir(parents=True, exist_ok=True)
-                for log in (tmp / "stack").glob("*.log"):
-                    shutil.copy(log, args.logs / log.name)
-            if cluster:
-                cluster.stop()
+            keep_logs(tmp / "stack", args.logs)
 
 
 def could_go(slot_of, account_of, watch) -> dict[str, datetime]:
@@ -345,6 +356,13 @@ def could_go(slot_of, account_of, watch) -> dict[str, datetime]:
             could[r] = max([slot_of[r], *(watch.final[p] for p in before[account_of[r]] if p in watch.final)])
         before[account_of[r]].append(r)
     return could
+
+
+def keep_logs(stack_dir: Path, to: Path | None) -> None:
+    if to is not None:
+        to.mkdir(parents=True, exist_ok=True)
+        for log in stack_dir.glob("*.log"):
+            shutil.copy(log, to / log.name)
 
 
 def report(env, args, workspace_of, slot_of, account_of, watch, notes, began, ended) -> None:

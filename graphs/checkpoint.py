@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -11,6 +12,15 @@ from core.settings import Settings
 
 CHECKPOINT_SETUP_LOCK = 7_243_002
 """Postgres advisory lock key held while the checkpointer's tables are made (core.db.SCHEMA_LOCK + 1)."""
+
+
+def _take_setup_lock(conn) -> None:
+    # Tried, never waited for inside a statement: a statement waiting on the lock holds a snapshot, and
+    # CREATE INDEX CONCURRENTLY in the holder's setup() waits for every older snapshot in the database,
+    # so the holder waited for the waiter and the waiter for the holder (two workers starting on a new
+    # database froze until one was killed: docs/benchmarks.md, load_bench on Postgres).
+    while not conn.execute("SELECT pg_try_advisory_lock(%s) AS taken", (CHECKPOINT_SETUP_LOCK,)).fetchone()["taken"]:
+        time.sleep(0.1)
 
 
 def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
@@ -31,7 +41,7 @@ def open_checkpointer(settings: Settings) -> BaseCheckpointSaver:
         # once would both insert version 0. The lock makes the second wait and then find them done. It is
         # a session lock, not a transaction's: setup() creates indexes CONCURRENTLY, outside any transaction.
         with pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+            _take_setup_lock(conn)
             try:
                 saver.setup()  # on another of the pool's connections
             finally:

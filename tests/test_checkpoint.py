@@ -14,6 +14,7 @@ from langgraph.types import Command, interrupt
 from core.db import libpq_url
 from core.settings import Settings
 from graphs.checkpoint import open_checkpointer
+from tests.core_fixtures import wait_until
 
 
 class State(TypedDict, total=False):
@@ -80,3 +81,36 @@ def test_a_run_resumes_after_the_postgres_server_dropped_the_workers_connections
 
     done = graph.invoke(Command(resume={"title": "冷泡茶"}), config)  # the same worker, the same saver
     assert done["submitted"] == "冷泡茶" and pressed == ["冷泡茶"]
+
+
+def test_a_worker_waiting_to_set_up_the_checkpointer_never_holds_up_an_index_built_concurrently(postgres, tmp_path):
+    # Two workers start on a new database: one holds the setup lock while its setup() builds indexes
+    # CONCURRENTLY, which waits for every statement in the database older than it, the other worker's
+    # wait for the lock included. That wait must not be one statement, or neither ever goes on.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graphs.checkpoint import CHECKPOINT_SETUP_LOCK
+
+    url = postgres.new_database()
+    settings = Settings(data_dir=tmp_path, database_url=url)
+    with psycopg.connect(libpq_url(url), autocommit=True) as holder, \
+            psycopg.connect(libpq_url(url), autocommit=True) as builder, ThreadPoolExecutor(1) as pool:
+        holder.execute("SELECT pg_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        builder.execute("CREATE TABLE notes (id int)")
+        # the first worker's setup() writes its migration rows meanwhile: a snapshot taken now is older
+        # than the one the index build will wait behind
+        writing = psycopg.connect(libpq_url(url))
+        writing.execute("INSERT INTO notes VALUES (1)")
+        waiting = pool.submit(open_checkpointer, settings)  # the second worker: waits for the lock
+        wait_until(lambda: holder.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND query LIKE 'SELECT pg\\_%%advisory\\_lock(%%'").fetchone()[0],
+            timeout=30, every=0.02, what="the second worker at the setup lock")
+        writing.commit()
+        writing.close()
+        builder.execute("SET statement_timeout = '15s'")
+        try:
+            builder.execute("CREATE INDEX CONCURRENTLY notes_id ON notes (id)")  # the first worker's setup()
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
+        waiting.result(timeout=60)  # and the second sets up once the lock is free
