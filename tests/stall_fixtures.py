@@ -199,9 +199,13 @@ def _stall(env: Env, stall_file: Path, prep: Prepared, step: str, worker, log: P
     env.stack.start_worker()
     try:
         run = env.wait_status(prep.run_id, *TERMINAL, timeout=timeout)
-        handover = time.monotonic() - since
-    finally:
-        os.killpg(worker.pid, signal.SIGCONT)
+    except BaseException:
+        # Never left to wake into the next trial, where it could reach that trial's point unwatched.
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        raise
+    handover = time.monotonic() - since
+    os.killpg(worker.pid, signal.SIGCONT)
     # The woken worker carries on from its point until the fence stops it (it then logs so): at its next
     # step, or, when its press was refused by the page, once the adapter's wait for the site's answer
     # times out (Douyin waits up to a minute and a half).
