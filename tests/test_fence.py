@@ -1,4 +1,4 @@
-"""The host fence has no holes: a fenced page reaches its site's host and port only, sends no UDP
+"""The host fence has no holes: a fenced page reaches its site's host and port only (HTTP and WebSocket), sends no UDP
 (WebRTC), and the browser running it knows none of the service's secrets."""
 from __future__ import annotations
 
@@ -136,3 +136,44 @@ def _descendants(root: int) -> list[Path]:
         found += [Path(f"/proc/{pid}") for pid in children]
         frontier = children
     return found
+
+
+def test_websockets_off_the_site_are_refused_and_no_name_is_looked_up(runtime, servers):
+    # A WebSocket to an unlisted loopback port (another local service) and to a foreign host: neither may
+    # connect, and the foreign name must not be resolved (a DNS query alone leaks what the page wanted).
+    url, hosts = _site(servers)
+    local = socket.socket()
+    local.bind(("127.0.0.1", free_port()))
+    local.listen()
+    local.settimeout(0.2)
+    looked_up: list = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def recording(host, *a, **kw):  # the fence's proxy runs in this process: any lookup it made lands here
+        looked_up.append(host)
+        return real_getaddrinfo(host, *a, **kw)
+
+    socket.getaddrinfo = recording
+    try:
+        with runtime.context(hosts) as ctx:
+            page = ctx.new_page()
+            page.goto(f"{url}/new/home")
+            states = page.evaluate("""port => Promise.all([`ws://127.0.0.1:${port}/x`, 'wss://ws-canary.example/x']
+                .map(u => new Promise(done => {
+                    const ws = new WebSocket(u);
+                    ws.onopen = () => done('open');
+                    ws.onerror = () => done('refused');
+                    setTimeout(() => done('timeout'), 5000);
+                })))""", local.getsockname()[1])
+        accepted = []
+        try:
+            accepted.append(local.accept())
+        except socket.timeout:
+            pass
+    finally:
+        socket.getaddrinfo = real_getaddrinfo
+        local.close()
+    assert states == ["refused", "refused"]
+    assert accepted == []
+    assert "ws-canary.example" in runtime.blocked
+    assert not any("canary" in str(h) for h in looked_up), looked_up
