@@ -53,39 +53,36 @@ class StartFailed(RuntimeError):
     """A child server exited, or did not answer, before it was up."""
 
 
-def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = None,
-              log_path: Path | None = None) -> None:
-    # Generous: importing the web app alone took 24-36 s on a 2-core box at load 26 (a busy CI machine).
-    # A child that exits is reported at once, with the end of its log, rather than waited on to the end.
+def _wait_up(what: str, up, errors: tuple[type[Exception], ...], timeout: float, every: float,
+             proc: subprocess.Popen | None, log_path: Path | None) -> None:
+    """Until ``up()`` (its ``errors`` meaning not yet). A child that exits is reported at once, with the end
+    of its log, rather than waited on to the end."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise StartFailed(f"{url}: the server exited with {proc.returncode} before it was up"
-                              f"{_log_tail(log_path)}")
+            raise StartFailed(f"{what} exited with {proc.returncode} before it was up{_log_tail(log_path)}")
         try:
-            if httpx.get(url, timeout=2).status_code < 500:
+            if up():
                 return
-        except httpx.HTTPError:
+        except errors:
             pass
-        time.sleep(0.2)
-    raise StartFailed(f"{url} did not come up in {timeout}s{_log_tail(log_path)}")
+        time.sleep(every)
+    raise StartFailed(f"{what} did not come up in {timeout}s{_log_tail(log_path)}")
+
+
+def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = None,
+              log_path: Path | None = None) -> None:
+    # Generous: importing the web app alone took 24-36 s on a 2-core box at load 26 (a busy CI machine).
+    _wait_up(f"{url}: the server", lambda: httpx.get(url, timeout=2).status_code < 500, (httpx.HTTPError,),
+             timeout, 0.2, proc, log_path)
 
 
 def wait_redis(port: int, proc: subprocess.Popen, log_path: Path | None = None, timeout: float = 20) -> None:
     # An open port is not enough: another Redis (or any program) already on it would answer, and the
     # stack would run on someone else's data. Up means the Redis that answers is this child.
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise StartFailed(f"redis on port {port} exited with {proc.returncode} before it was up"
-                              f"{_log_tail(log_path)}")
-        try:
-            if Redis(port=port, socket_timeout=2).info("server")["process_id"] == proc.pid:
-                return
-        except RedisError:
-            pass
-        time.sleep(0.1)
-    raise StartFailed(f"redis on port {port} did not come up in {timeout}s{_log_tail(log_path)}")
+    _wait_up(f"redis on port {port}",
+             lambda: Redis(port=port, socket_timeout=2).info("server")["process_id"] == proc.pid, (RedisError,),
+             timeout, 0.1, proc, log_path)
 
 
 def _log_tail(path: Path | None, lines: int = 20) -> str:
@@ -184,21 +181,10 @@ class Stack:
         # dropped for memory (noeviction: a full Redis refuses new jobs, which the API survives).
         persist = ["--dir", str(private_dir(self.data_dir / "redis")), "--appendonly", "yes",
                    "--appendfsync", "everysec"] if self.redis_persist else ["--appendonly", "no"]
-        for attempt in range(3):
-            proc = self._spawn("redis", [shutil.which("redis-server") or "redis-server", "--port",
-                                         str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                                         "--maxmemory-policy", "noeviction", *persist])
-            try:
-                wait_redis(self.redis_port, proc, self.log_path("redis"))
-                break
-            except StartFailed as e:
-                # Only before anything else started: the others are given Redis's port when they start.
-                if not (self.repick_ports and attempt < 2 and list(self.procs) == ["redis"]
-                        and "address already in use" in str(e).lower()):
-                    raise
-                log.warning("redis: port %s was taken, starting it on another", self.redis_port)
-                self.procs.pop("redis")
-                self.redis_port = free_port()
+        self._serve("redis", "redis_port", lambda: [
+            shutil.which("redis-server") or "redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+            "--save", "", "--maxmemory-policy", "noeviction", *persist],
+            lambda proc, log_path: wait_redis(self.redis_port, proc, log_path))
         check_redis(Redis(port=self.redis_port))
 
     @property
@@ -212,18 +198,20 @@ class Stack:
         attr = REPLICA_PORT_ATTR[site]
         self._serve(site, attr, lambda: [PY, "-m", f"sandbox.{site}", "--host", "127.0.0.1", "--port",
                                          str(getattr(self, attr)), *([] if self.replica_delays else ["--no-delays"])],
-                    lambda: f"{self.replica_url(site)}/healthz")
+                    lambda proc, log_path: wait_http(f"{self.replica_url(site)}/healthz", proc=proc, log_path=log_path))
 
     def start_web(self, home: Path | None = None) -> None:
         self._serve("web", "web_port", lambda: [PY, "-m", "uvicorn", "api.app:app_from_env", "--factory", "--host",
                                                 self.web_host, "--port", str(self.web_port)],
-                    lambda: f"{self.web_url}/healthz", home)
+                    lambda proc, log_path: wait_http(f"{self.web_url}/healthz", proc=proc, log_path=log_path), home)
 
-    def _serve(self, name: str, port_attr: str, cmd, health_url, home: Path | None = None) -> None:
+    def _serve(self, name: str, port_attr: str, cmd, wait_up, home: Path | None = None) -> None:
+        """Start a server; ``wait_up(proc, log_path)`` returns once it answers. With ``repick_ports`` a port
+        taken since it was picked is picked again (children started later are given the new one)."""
         for attempt in range(3):
             proc = self._spawn(name, cmd(), home)
             try:
-                return wait_http(health_url(), proc=proc, log_path=self.log_path(name))
+                return wait_up(proc, self.log_path(name))
             except StartFailed as e:
                 if not (self.repick_ports and attempt < 2 and "address already in use" in str(e).lower()):
                     raise

@@ -68,9 +68,9 @@ from core.runs import HELD_BY_A_WORKER, TERMINAL, create_run  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
 from serve import Stack, Supervisor, free_port  # noqa: E402
 from tests.factories import make_image, seed_workspace  # noqa: E402
-from benchmarks.shared_browser_bench import pss_kb  # noqa: E402
+from benchmarks.shared_browser_bench import kind, pss_kb  # noqa: E402
 from tests.pg_fixtures import Cluster, database_env  # noqa: E402
-from tests.stack_fixtures import Env, descendants  # noqa: E402
+from tests.stack_fixtures import Env, chromium_of, descendants  # noqa: E402
 
 FAULTS = ("postgres-restart", "worker-host-lost", "chromium-kill")
 
@@ -237,16 +237,11 @@ class Fault(threading.Thread):
 
 
 def browser_pid(worker_pid: int) -> int:
-    """The worker's Chromium: its browser process (the one not started with a ``--type``)."""
-    for pid in sorted(descendants(worker_pid)):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if cmd and b"chrom" in Path(cmd[0].decode(errors="replace")).name.encode() and \
-                not any(a.startswith(b"--type=") for a in cmd):
-            return pid
-    raise RuntimeError(f"no Chromium under worker {worker_pid}")
+    """The worker's Chromium: its browser process (the first one without a ``--type``)."""
+    browser = next((pid for pid in sorted(chromium_of(worker_pid)) if kind(pid) == "chromium browser"), None)
+    if browser is None:
+        raise RuntimeError(f"no Chromium under worker {worker_pid}")
+    return browser
 
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float:

@@ -138,7 +138,7 @@ def _descendants(root: int) -> list[Path]:
     return found
 
 
-def test_websockets_off_the_site_are_refused_and_no_name_is_looked_up(runtime, servers):
+def test_websockets_off_the_site_are_refused_and_no_name_is_looked_up(runtime, servers, monkeypatch):
     # A WebSocket to an unlisted loopback port (another local service) and to a foreign host: neither may
     # connect, and the foreign name must not be resolved (a DNS query alone leaks what the page wanted).
     url, hosts = _site(servers)
@@ -153,7 +153,7 @@ def test_websockets_off_the_site_are_refused_and_no_name_is_looked_up(runtime, s
         looked_up.append(host)
         return real_getaddrinfo(host, *a, **kw)
 
-    socket.getaddrinfo = recording
+    monkeypatch.setattr(socket, "getaddrinfo", recording)
     try:
         with runtime.context(hosts) as ctx:
             page = ctx.new_page()
@@ -171,7 +171,6 @@ def test_websockets_off_the_site_are_refused_and_no_name_is_looked_up(runtime, s
         except socket.timeout:
             pass
     finally:
-        socket.getaddrinfo = real_getaddrinfo
         local.close()
     assert states == ["refused", "refused"]
     assert accepted == []
