@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,10 @@ OUR_DISABLED_FEATURES = [
     # first costs ~0.5 CPU-second per launch, the second (the AI-mode one) ~0.4 per context, so per run, for
     # a bar nobody sees (measured in docs/benchmarks.md).
     "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
+    # A page's RTCPeerConnection made Chromium join the mDNS group (224.0.0.251) to announce .local names for
+    # its host candidates: IGMP reports onto the owner's network. There are no host candidates to hide (only
+    # proxied UDP is allowed, see below), so this only sent packets (tests/test_fence_dns.py).
+    "WebRtcHideLocalIpsWithMdns",
 ]
 
 CHROMIUM_FLAGS = [
@@ -58,8 +63,23 @@ CHROMIUM_FLAGS = [
     # fence's proxy carries none. A page cannot reach a STUN/TURN server or leak the machine's addresses.
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 ]
-# Without this Chromium keeps resolving Google hosts on a machine with no network.
-LOCAL_ONLY_RESOLVER = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+
+
+def resolver_rules(hosts: Iterable[str]) -> str:
+    """Chromium's flag that lets it look up ``hosts`` (ports dropped) and no other name.
+
+    Chromium looks names up for itself as well (Google's update and sign-in hosts, seen by
+    tests/test_fence_dns.py), and a DNS query alone tells the network what the browser is about. Every name
+    a page uses off its site's allowlist goes unresolved to the fence's proxy; so the only names a worker's
+    browser needs are the hosts some site's pages reach directly. One browser serves every site's runs, so
+    the rule carries all sites' hosts; the fence's per-context proxy still keeps each run to its own.
+    """
+    names = sorted({urlsplit("//" + h).hostname or h for h in hosts})
+    return "--host-resolver-rules=MAP * ~NOTFOUND" + "".join(f", EXCLUDE {n}" for n in names)
+
+
+FENCE_PROXY_HOST = "127.0.0.1"  # the fence's proxy (rpa.fence): a mapped IP literal is not found either
+LOCAL_ONLY_RESOLVER = resolver_rules([FENCE_PROXY_HOST, "localhost"])
 
 
 class Settings(BaseSettings):
@@ -184,11 +204,11 @@ class Settings(BaseSettings):
             return f"http://{self.sandbox_host}:{self.sandbox_ports[site]}"
         return REAL_BASE_URLS[site]
 
-    def chromium_args(self) -> list[str]:
-        args = list(CHROMIUM_FLAGS)
-        if self.sandbox:
-            args.append(LOCAL_ONLY_RESOLVER)
-        return args
+    def chromium_args(self, reachable_hosts: Iterable[str] = ()) -> list[str]:
+        """Chromium's flags; ``reachable_hosts`` are the names it may look up (``sites.reachable_hosts``)
+        besides the fence's proxy, and in sandbox mode ``localhost``."""
+        hosts = [*reachable_hosts, FENCE_PROXY_HOST, *(("localhost",) if self.sandbox else ())]
+        return [*CHROMIUM_FLAGS, resolver_rules(hosts)]
 
     @cached_property
     def paths(self) -> "DataPaths":

@@ -25,10 +25,16 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 from core.private import plain_env
 from core.settings import Settings
 from rpa.fence import DenyProxy, proxy_settings
+from sites import reachable_hosts
 
 log = logging.getLogger(__name__)
 
 VIEWPORT = {"width": 1280, "height": 900}
+
+
+def chromium_args(settings: Settings) -> list[str]:
+    """The worker browser's flags, its resolver kept to the sites' hosts."""
+    return settings.chromium_args(reachable_hosts(settings))
 
 
 def browser_env() -> dict[str, str]:
@@ -76,7 +82,7 @@ class BrowserRuntime:
 
     def _launch(self) -> None:
         self._browser = self._pw.chromium.launch(executable_path=self.settings.chromium_path,
-                                                 args=self.settings.chromium_args(), headless=True,
+                                                 args=chromium_args(self.settings), headless=True,
                                                  env=browser_env())
 
     @property
@@ -115,7 +121,7 @@ class BrowserRuntime:
         one browser per agent run. It is launched by this worker's Playwright over a pipe, so it dies with
         the worker like the warm one; its DevTools port listens on loopback only and dies with it."""
         profile = Path(tempfile.mkdtemp(prefix="agent-", dir=self.settings.paths.browser))
-        args = [*self.settings.chromium_args(), "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+        args = [*chromium_args(self.settings), "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
         ctx = self._pw.chromium.launch_persistent_context(
             str(profile), executable_path=self.settings.chromium_path, args=args, headless=True, env=browser_env(),
             proxy=proxy_settings(self._fence.url, allowed_hosts), viewport=VIEWPORT, locale="zh-CN",

@@ -32,7 +32,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from core.settings import Settings
-from rpa.runtime import BrowserRuntime, browser_env
+from rpa.runtime import BrowserRuntime, browser_env, chromium_args
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class SharedChromium:
         try:
             ctx = pw.chromium.launch_persistent_context(
                 str(profile), executable_path=self.settings.chromium_path, headless=True, env=browser_env(),
-                args=[*self.settings.chromium_args(), "--remote-debugging-address=127.0.0.1",
+                args=[*chromium_args(self.settings), "--remote-debugging-address=127.0.0.1",
                       "--remote-debugging-port=0"])
             for page in ctx.pages:  # the profile's first tab: a renderer no run uses
                 page.close()

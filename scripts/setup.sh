@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # postgresql: the tests start a throwaway cluster of their own (tests/pg_fixtures.py), never the machine's.
-PKGS=(chromium redis-server ffmpeg fonts-noto-cjk python3-venv postgresql)
+# iproute2: the fence's DNS test builds a network of its own in a namespace (tests/netns_fixtures.py).
+PKGS=(chromium redis-server ffmpeg fonts-noto-cjk python3-venv postgresql iproute2)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,12 +6,15 @@ processes, so a Playwright upgrade that adds a feature fails here instead of sil
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
 from core.settings import OUR_DISABLED_FEATURES, Settings
-from rpa.runtime import BrowserRuntime
+from rpa.runtime import BrowserRuntime, chromium_args
+from sites import reachable_hosts
 from tests.stack_fixtures import descendants
 
 
@@ -60,3 +63,16 @@ def test_the_workers_browser_keeps_playwrights_disabled_features_and_ours(tmp_pa
         assert {"data:text/html,<p>hi</p>", "data:text/html,<p>run</p>"} <= set(urls)
     finally:
         rt.stop()
+
+
+def test_in_real_mode_the_browser_may_look_up_the_sites_hosts_and_no_other_name():
+    # One browser serves every site's runs, so its resolver rule carries all four sites' hosts, and the fence's
+    # proxy by address; tests/test_fence_dns.py shows at packet level what the rule keeps in.
+    settings = Settings(sandbox=False)
+    rules = [a for a in chromium_args(settings) if a.startswith("--host-resolver-rules=")]
+    assert len(rules) == 1 and rules[0].startswith("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ")
+    excluded = set(re.findall(r"EXCLUDE ([^,]+)", rules[0]))
+    assert excluded == {urlsplit("//" + h).hostname for h in reachable_hosts(settings)} | {"127.0.0.1"}
+    assert {"creator.xiaohongshu.com", "creator.douyin.com", "item.upload.taobao.com", "etax.chinatax.gov.cn",
+            "tpass.chinatax.gov.cn"} <= excluded
+    assert "localhost" not in excluded
