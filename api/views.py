@@ -11,7 +11,7 @@ from api import labels
 from compliance import overrides
 from core import declaration
 from core.content import Post
-from core.models import Account, Approval, Artifact, Employee, Run, Schedule, Workspace
+from core.models import Account, Approval, Artifact, Employee, LedgerEntry, Run, Schedule, Workspace
 from health.models import EXPIRED, UNKNOWN, VALID, SessionHealth
 from core.accounts import last_check, live_accounts
 from core.undo import CANCELLABLE, RETRYABLE
@@ -106,7 +106,16 @@ def run_view(s: Session, r: Run, tz: str) -> dict:
             "thumb": artifact_url(thumb.id if thumb else None), "code_prompt": _code_prompt(s, r),
             "compliance_override": _override_view(r.content.get("compliance_override"), tz),
             "account_id": r.account_id, "can_cancel": r.status in CANCELLABLE, "can_retry": r.status in RETRYABLE,
-            "edit_url": _edit_url(r)}
+            "edit_url": _edit_url(r), "edit_confirm": MAYBE_SENT_CONFIRM if _maybe_sent(s, r) else None}
+
+
+MAYBE_SENT_CONFIRM = "这条任务可能已经提交到网站了。请先到网站上查看，确认没有发出去再改好再发，否则会重复发布。继续吗？"
+
+
+def _maybe_sent(s: Session, r: Run) -> bool:
+    """A failed run that had pressed, or was about to, when it stopped: its ledger holds an intent no read of
+    the site settled. 重试 is safe (it reads the site before any press); a new run from 「改好再发」 is not."""
+    return r.status == "failed" and s.query(LedgerEntry.key).filter_by(run_id=r.id, status="intent").first() is not None
 
 
 def _override_view(override: dict | None, tz: str) -> dict | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.approvals import TAKEN_OVER, decided_card
 from core.db import transaction
-from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError
+from core.errors import BusinessError, LeaseLost, NeedsHuman, OPCError, ReadBackFailed
 from core.models import Account, Run, new_id, utcnow
 from core.runs import HELD_BY_A_WORKER, TERMINAL, audit, set_status
 from graphs.context import RunContext
@@ -165,7 +165,9 @@ def _retry_or_fail(res: Resources, s: Session, run_id: str, e: Exception, shot: 
         return
     backoff = res.settings.retry_backoff_s
     if run.attempts >= min(res.settings.transient_retries, len(backoff)):
-        _record_failure(s, run, f"重试{run.attempts}次后仍失败：{reason}", shot)
+        # An unknown outcome is no failure to retry: its reason leads with what the owner must do first.
+        _record_failure(s, run, reason if isinstance(e, ReadBackFailed) else f"重试{run.attempts}次后仍失败：{reason}",
+                        shot)
         return
     delay = backoff[run.attempts]
     set_status(s, run, "scheduled", reason=f"{reason}（{delay}秒后重试）", attempts=run.attempts + 1,

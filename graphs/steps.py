@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator, Literal
@@ -100,6 +101,9 @@ def shoot_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True
     return shoot(ctx.db, run.id, page, ctx.settings.storage, run_folder(run.id), step, full_page)
 
 
+MAYBE_SENT = "已提交，可能已经成功，请先到网站上查看，不要重复操作"
+
+
 @contextmanager
 def reading_back() -> Iterator[None]:
     """Around a read of the site's own list after a press that may have happened: a page that would not
@@ -108,8 +112,11 @@ def reading_back() -> Iterator[None]:
     try:
         yield
     except PageChanged as e:
-        raise ReadBackFailed(f"{e.message}；已提交，结果还没能确认，可能已经成功，请先到网站上查看，不要重复操作",
-                             site=e.site, account=e.account, url=e.url) from e
+        # The warning first: the 任务 list shows one line of it. The page's own words follow without their
+        # 「页面可能改版了」: a list that did not load says nothing of a changed site.
+        what = re.sub(r"，[^，]*页面可能改版了$", "", e.message)
+        raise ReadBackFailed(f"{MAYBE_SENT}（结果还没能确认：{what}）", site=e.site, account=e.account,
+                             url=e.url) from e
 
 
 def capture_run(ctx: RunContext, run: Run, page, step: str, full_page: bool = True) -> Shot:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from api.views import run_view
 from core.content import Post, Timing
 from core.db import transaction
-from core.models import Account, Approval, Artifact
+from core.models import Account, Approval, Artifact, Run
 from tests.factories import make_image, seed_workspace
 from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
 
@@ -145,6 +146,23 @@ def test_recoverable_faults_still_publish_once(env, shop, fault):
     run = env.wait_status(run_id, "published", "failed", timeout=150)
     assert run.status == "published", run.reason
     assert len(_notes(env)) == 1
+
+
+def test_a_post_whose_list_never_shows_fails_saying_it_may_be_live_and_resending_asks_first(env, shop):
+    # The press went through but 笔记管理 shows 网络错误 at every read: the run cannot know, so it must not
+    # say 失败 as if nothing was sent, and 「改好再发」 (a new run: a second note) asks before it opens.
+    env.replica.faults(notes_load_failed=100)
+    run_id = env.start_run(shop["account"], shop["employee"], _post(shop), mode="auto")
+    run = env.wait_status(run_id, "failed", "published", timeout=120)
+    assert run.status == "failed"
+    assert run.reason.startswith("已提交，可能已经成功，请先到网站上查看，不要重复操作"), run.reason
+    assert "小红书提示「网络错误，请稍后重试」" in run.reason and "改版" not in run.reason
+    assert len(_notes(env)) == 1  # it was live all along, and the retries never pressed again
+    with env.db() as s:
+        view = run_view(s, s.get(Run, run_id), "Asia/Shanghai")
+    assert view["can_retry"] and view["edit_url"] == f"/compose?from={run_id}"
+    assert view["edit_confirm"].startswith("这条任务可能已经提交到网站了")
+    env.replica.faults(notes_load_failed=0)
 
 
 def test_one_publish_failure_is_retried_and_publishes_once(env, shop):

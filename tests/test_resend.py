@@ -10,7 +10,7 @@ import pytest
 from rq import Queue
 
 from core.db import transaction
-from core.models import Account, Employee, Run
+from core.models import Account, Employee, LedgerEntry, Run, utcnow
 from core.queue import redis_for
 from tests.factories import make_image
 from tests.web_fixtures import web  # noqa: F401  (module-scoped web server)
@@ -133,3 +133,20 @@ def test_the_listing_form_opens_filled_from_a_failed_listing_and_keeps_the_chose
     assert new.id != old["run"] and new.content["skus"][1]["price"] == "85.00"
     assert [open(p, "rb").read() for p in new.content["main_images"]] == [open(p, "rb").read() for p in old["mains"][::-1]]
     assert not set(new.content["main_images"]) & set(old["mains"])
+
+
+def test_resending_a_note_that_may_have_been_posted_asks_first(web, client, ended):
+    # A failed run whose press may have gone through (an intent no read of the site settled): 「改好再发」 makes
+    # a new run, so a second note, and the phone asks before it opens; a plain failure does not ask.
+    with transaction(web.db) as s:
+        run = s.get(Run, ended["run"])
+        run.status, run.reason = "failed", "已提交，可能已经成功，请先到网站上查看，不要重复操作（结果还没能确认：…）"
+    page = client.get(f"/runs/{ended['run']}").text
+    assert re.search(r'href="/compose\?from=\w+" data-confirm="这条任务可能已经提交到网站了[^"]*">改好再发', page) is None
+    with transaction(web.db) as s:
+        s.add(LedgerEntry(key=f"{ended['run']}:submit", run_id=ended["run"], site="xiaohongshu",
+                          account_id=ended["account"], status="intent", intent_at=utcnow()))
+    page = client.get(f"/runs/{ended['run']}").text
+    assert re.search(r'href="/compose\?from=\w+" data-confirm="这条任务可能已经提交到网站了，?[^"]*继续吗？">改好再发',
+                     page), page[page.find("run-actions"):][:600]
+    assert 'data-run-action="retry">重试' in page  # retrying is safe: it reads the site before any press

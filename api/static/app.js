@@ -245,6 +245,10 @@ function bindApproveAll() {
 function bindRunActions() {
   const box = document.querySelector("[data-run-actions]");
   if (!box) return;
+  // 「改好再发」 of a run that may have been sent asks first (a new run would post again).
+  box.querySelectorAll("a[data-confirm]").forEach((a) => a.addEventListener("click", (e) => {
+    if (!confirm(a.dataset.confirm)) e.preventDefault();
+  }));
   box.querySelectorAll("[data-run-action]").forEach((b) => b.addEventListener("click", async () => {
     if (b.dataset.confirm && !confirm(b.dataset.confirm)) return;
     b.disabled = true;

@@ -22,6 +22,9 @@ from sites.xiaohongshu.pages.login import LoginWall
 
 PATH = "/new/note-manager"  # GUESS (see module docstring)
 EMPTY_TEXT = re.compile("暂无笔记|还没有笔记|暂无内容|暂无数据")
+LOAD_FAILED_TEXT = re.compile("^(网络错误|网络异常|加载失败)")
+"""GUESS: the list's own failure state (a busy site, a dropped request). Seen, the read ends at once instead
+of waiting out its timeout for rows that will not come; the read-back retries it (``graphs.steps.reading_back``)."""
 ROW_CSS = ("[data-note-id]", "div.note[data-impression]", "div.note")
 TITLE_CSS = "[data-note-title], .title, [class*='title']"
 TIME_CSS = "[data-note-time], time, .time, [class*='time']"
@@ -77,15 +80,21 @@ class NotesPage:
         self.wall = LoginWall(page)
         self.rows = Fallback(page, "笔记列表", *(page.locator(css) for css in ROW_CSS))
         self.empty = page.get_by_text(EMPTY_TEXT)
+        self.load_failed = page.get_by_text(LOAD_FAILED_TEXT).first
 
     def open(self) -> None:
         quiet(self.page)  # right after a post this is the success page, which goes back to the form by itself
-        waiting = self.rows.union.or_(self.empty).or_(self.wall.union).filter(visible=True).first
+        waiting = self.rows.union.or_(self.empty).or_(self.load_failed).or_(self.wall.union).filter(visible=True).first
         for last in (False, True):
             goto(self.page, self.base_url + PATH)
             try:
                 wait_until_there(waiting, self.timeout_ms)
+                if self.load_failed.is_visible() and not self.rows.union.first.is_visible():
+                    raise PageChanged(f"笔记管理页的列表没有加载出来，小红书提示「{self.load_failed.inner_text()}」",
+                                      site=SITE, url=self.page.url)
                 return
+            except PageChanged:
+                raise
             except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
                 self.wall.raise_if_up()
                 if not last and PATH not in self.page.url:
