@@ -141,8 +141,8 @@ class ThreadWorker(SimpleWorker):
 
 
 def serve_shared(args, settings, conn: Redis) -> None:
-    """``OPC_RUNS_PER_WORKER`` RQ workers on threads of this process, sharing one Chromium; each thread
-    has its own Playwright connection to it and gives each run its own context (``rpa.shared``).
+    """``OPC_RUNS_PER_WORKER`` RQ workers on threads of this process, sharing one Playwright driver and one
+    Chromium; each thread gives each run its own context there (``rpa.shared``, through ``rpa.bridge``).
     SIGTERM: every thread finishes the run in hand and takes no other."""
     from rpa.shared import SharedChromium, SharedRuntime
 
@@ -178,7 +178,7 @@ def serve_shared(args, settings, conn: Redis) -> None:
     for t in threads:
         t.start()
     # A thread waiting on the queue only notices a stop when its wait ends: once no run is in hand, the
-    # process leaves (the idle threads are daemons), and Playwright's drivers take Chromium with them.
+    # process leaves (the idle threads are daemons), and Playwright's driver takes Chromium with it.
     while any(t.is_alive() for t in threads):
         if stopping.is_set() and not any(t.is_alive() and _busy(workers.get(k)) for k, t in enumerate(threads)):
             break

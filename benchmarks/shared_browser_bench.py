@@ -1,13 +1,16 @@
-"""Shared-browser benchmark (issue 19 part 1): memory of N concurrent publish sessions under three models.
+"""Shared-browser benchmark (issue 19 part 1): memory of N concurrent publish sessions under four models.
 
-    .venv/bin/python benchmarks/shared_browser_bench.py [--sizes 1 2 4 8] [--models a b c] [--write]
+    .venv/bin/python benchmarks/shared_browser_bench.py [--sizes 1 2 4 8] [--models a b c d] [--write]
 
 Models:
 - ``a``: today's model, one worker process per concurrent run, each with its own Chromium
   (``rpa.runtime.BrowserRuntime`` as the worker uses it);
 - ``b``: one process, one Chromium launched once by its Playwright (over the pipe, so it dies with the
   process), each run a thread with its own Playwright connection (``connect_over_cdp``) and its own context;
-- ``c``: one process, one async Playwright, one Chromium, each run an asyncio task with its own context.
+- ``c``: one process, one async Playwright, one Chromium, each run an asyncio task with its own context;
+- ``d``: the worker's shared model as built (``rpa.shared``): one process, one Playwright driver and one
+  Chromium, each run a thread whose sync calls are carried to the driver's thread (``rpa.bridge``), each
+  with its own context and deny proxy.
 
 Every session is the publish flow on the Xiaohongshu replica (the raw script's clicks, as in
 ``publish_bench.RawScript``) in a context with the account's session and the host fence (a per-context
@@ -114,7 +117,7 @@ def context_options(job: Job, fence_url: str) -> dict:
 
 
 def session(job: Job, ctx, k: str) -> dict:
-    from playwright.sync_api import expect
+    from sites.assertions import expect  # also on model d's bridged objects
 
     t0 = time.monotonic()
     page = ctx.new_page()
@@ -284,12 +287,44 @@ def host_c(job: Job, args) -> list[dict]:
         fence.stop()
 
 
+def host_d(job: Job, args) -> list[dict]:
+    """The worker's shared model (``rpa.shared``): one driver, one Chromium, a bridged thread per run."""
+    from core.settings import Settings
+    from rpa.shared import SharedChromium, SharedRuntime
+
+    settings = Settings(data_dir=Path(args.box) / f"data-{os.getpid()}", sandbox=True)
+    settings.paths.ensure()
+    shared = SharedChromium(settings).start()
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def run(k: int) -> None:
+        runtime = SharedRuntime(settings, shared).start()
+        try:
+            with runtime.context(job.allowed, job.state) as ctx:
+                results.append(session(job, ctx, f"d{k}"))
+        except BaseException as e:  # noqa: BLE001 - reported by the host
+            errors.append(e)
+        finally:
+            runtime.stop()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(args.n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    shared.stop()
+    if errors:
+        raise errors[0]
+    return results
+
+
 def host(args) -> None:
     import graphs  # noqa: F401 - a worker's imports, so the host's Python is a worker's size
     import worker  # noqa: F401
 
     job = Job(args)
-    out = {"a": host_a, "b": host_b, "c": host_c}[args.host](job, args)
+    out = {"a": host_a, "b": host_b, "c": host_c, "d": host_d}[args.host](job, args)
     print("RESULT", json.dumps(out), flush=True)
 
 
@@ -365,10 +400,10 @@ def prepare(tmp: Path):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8])
-    ap.add_argument("--models", nargs="+", default=["a", "b", "c"])
+    ap.add_argument("--models", nargs="+", default=["a", "b", "c", "d"])
     ap.add_argument("--write", action="store_true", help="append the results to docs/benchmarks.md")
     # host mode (a child process)
-    ap.add_argument("--host", choices=["a", "b", "c"])
+    ap.add_argument("--host", choices=["a", "b", "c", "d"])
     ap.add_argument("--n", type=int, default=1)
     ap.add_argument("--box"), ap.add_argument("--base"), ap.add_argument("--state"), ap.add_argument("--allowed")
     ap.add_argument("--forbidden"), ap.add_argument("--images", nargs="+")

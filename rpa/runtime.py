@@ -37,6 +37,17 @@ def chromium_args(settings: Settings) -> list[str]:
     return settings.chromium_args(reachable_hosts(settings))
 
 
+def launch_options(settings: Settings) -> dict:
+    """How a worker's browser is launched (``chromium.launch``'s keywords), by ``BrowserRuntime`` and by the
+    shared browser of ``rpa.shared``."""
+    # Keep Chromium's profile junk out of ~/.config.
+    xdg = settings.paths.browser / "xdg"
+    xdg.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_CONFIG_HOME", str(xdg))
+    return {"executable_path": settings.chromium_path, "args": chromium_args(settings), "headless": True,
+            "env": browser_env()}
+
+
 def browser_env() -> dict[str, str]:
     """What Chromium is told of the environment: only what it needs to run and render. The service's own
     variables (the model's key, the webhook URL, the vault keys) never reach a process that runs pages."""
@@ -71,19 +82,13 @@ class BrowserRuntime:
         self._fence: DenyProxy | None = None
 
     def start(self) -> "BrowserRuntime":
-        # Keep Chromium's profile junk out of ~/.config.
-        xdg = self.settings.paths.browser / "xdg"
-        xdg.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("XDG_CONFIG_HOME", str(xdg))
         self._fence = DenyProxy().start()
         self._pw = sync_playwright().start()
         self._launch()
         return self
 
     def _launch(self) -> None:
-        self._browser = self._pw.chromium.launch(executable_path=self.settings.chromium_path,
-                                                 args=chromium_args(self.settings), headless=True,
-                                                 env=browser_env())
+        self._browser = self._pw.chromium.launch(**launch_options(self.settings))
 
     @property
     def blocked(self) -> list[str]:

@@ -1,227 +1,130 @@
-"""One Chromium for several runs at once in one worker process (``OPC_RUNS_PER_WORKER`` > 1).
+"""One Playwright and one Chromium for several runs at once in one worker process (``OPC_RUNS_PER_WORKER`` > 1).
 
-Playwright's sync API is bound to the thread that started it, so each run thread has a Playwright of its
-own (``SharedRuntime``) connected over DevTools to the one Chromium that ``SharedChromium`` owns. A run
-still gets a fresh context of its own with its account's session and its fence (the per-context proxy of
-``rpa.fence``), exactly as with ``rpa.runtime.BrowserRuntime``. Measured against a browser per run in
-docs/benchmarks.md (shared_browser_bench): about 130 MiB PSS per extra run instead of about 470 MiB; most
-of it is the thread's own Playwright driver.
+``SharedChromium`` owns the worker's one Playwright driver (``rpa.bridge.Driver``: a thread of its own)
+and the Chromium it launched over its pipe. Each run thread has a ``SharedRuntime``: the run still gets a
+fresh context of its own, with its account's session and its fence (the per-context proxy of
+``rpa.fence``, with the thread's own deny proxy), exactly as ``rpa.runtime.BrowserRuntime`` makes it; the
+context and everything in it are ``rpa.bridge`` proxies, so the thread's calls run in the driver's thread
+while the thread itself waits. A run's own cost is its renderer; the driver is paid once per worker
+(docs/benchmarks.md: shared_browser_bench, model c against the driver-per-thread model b this replaced).
 
-Chromium never outlives its worker: ``SharedChromium`` launches it through its own Playwright over the
-pipe, like the warm browser of ``rpa.runtime``, so it goes when the worker goes, SIGKILL included. Its
-DevTools port listens on loopback only, and the pages' fence sends loopback to the deny proxy.
-When Chromium dies, it is launched again; the runs that were on it fail with Playwright's error and are
-retried under the ledger (``graphs.runner``), like a run whose own browser died.
+Chromium never outlives its worker: launched over the driver's pipe, it goes when the driver goes, and the
+driver goes with the worker, SIGKILL included. When Chromium dies, it is launched again at the next run
+that asks; the runs that were on it fail with Playwright's error and are retried under the ledger
+(``graphs.runner``). When the driver itself dies, every call waiting on it fails (``DriverGone``) and the
+next run starts another.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import shutil
-import signal
-import tempfile
 import threading
-import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from core.settings import Settings
-from rpa.runtime import BrowserRuntime, browser_env, chromium_args
+from rpa.bridge import Bridged, Driver
+from rpa.fence import DenyProxy
+from rpa.runtime import BrowserRuntime, launch_options
 
 log = logging.getLogger(__name__)
 
-START_TIMEOUT_S = 60
-
 
 class SharedChromium:
-    """The worker's one Chromium, owned by a thread of its own (its Playwright lives there)."""
+    """The worker's one Playwright driver and one Chromium, for all its run threads."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.launches = 0
-        self._url: str | None = None
-        self._ready = threading.Event()
-        self._stop = threading.Event()
-        self._failed: BaseException | None = None
-        self._attached: list["SharedRuntime"] = []
-        self._thread = threading.Thread(target=self._own, name="shared-chromium", daemon=True)
+        self._driver: Driver | None = None
+        self._browser: Bridged | None = None
+        self._lock = threading.Lock()
 
     def start(self) -> "SharedChromium":
-        self._thread.start()
-        self.cdp_url()
+        self.browser()
         return self
 
-    def cdp_url(self, other_than: str | None = None) -> str:
-        """The DevTools address of the live Chromium; waits while it is being launched again (and, given
-        ``other_than``, a Chromium known to be dead, until its successor is up)."""
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while self._ready.wait(max(0.0, deadline - time.monotonic())):
-            if self._url != other_than:
-                return self._url
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        raise RuntimeError("the shared Chromium did not start") from self._failed
+    def browser(self) -> Bridged:
+        """The live Chromium: launched again if it died, on a new driver if the driver died."""
+        with self._lock:
+            if self._driver is None or not self._driver.alive:
+                if self._driver is not None:
+                    log.warning("the shared Playwright driver was gone; starting it again")
+                    self._driver.stop()
+                self._driver, self._browser = Driver(name="shared-playwright").start(), None
+            if self._browser is not None and not self._browser.is_connected():
+                log.warning("the shared Chromium died; launching it again")
+                self._browser = None
+            if self._browser is None:
+                pw = self._driver.wrap(self._driver.playwright)
+                self._browser = pw.chromium.launch(**launch_options(self.settings))
+                self.launches += 1
+            return self._browser
 
-    def attach(self, runtime: "SharedRuntime") -> None:
-        self._attached.append(runtime)
+    def playwright(self) -> Bridged:
+        """The driver's Playwright, for a browser of an agent run's own (``BrowserRuntime.agent_browser``)."""
+        self.browser()
+        return self._driver.wrap(self._driver.playwright)
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _own(self) -> None:
-        try:
-            with sync_playwright() as pw:
-                while not self._stop.is_set():
-                    self._serve_one(pw)
-        except BaseException as e:  # noqa: BLE001 - noted for cdp_url's caller
-            self._failed = e
-            log.exception("the shared Chromium's owner stopped")
-
-    def _serve_one(self, pw) -> None:
-        """Launch Chromium and hold it until it dies or the worker stops."""
-        profile = Path(tempfile.mkdtemp(prefix="shared-", dir=self.settings.paths.browser))
-        try:
-            ctx = pw.chromium.launch_persistent_context(
-                str(profile), executable_path=self.settings.chromium_path, headless=True, env=browser_env(),
-                args=[*chromium_args(self.settings), "--remote-debugging-address=127.0.0.1",
-                      "--remote-debugging-port=0"])
-            for page in ctx.pages:  # the profile's first tab: a renderer no run uses
-                page.close()
-            # Chromium writes the port it picked before it answers Playwright's pipe.
-            self._url = f"http://127.0.0.1:{(profile / 'DevToolsActivePort').read_text().split()[0]}"
-            closed = threading.Event()
-            ctx.on("close", lambda _: closed.set())
-            self.launches += 1
-            self._ready.set()
-            while not (self._stop.is_set() or closed.is_set()):
-                try:  # Playwright's events are dispatched only inside its own calls: wait in short slices
-                    ctx.wait_for_event("close", timeout=500)
-                except PlaywrightError:  # the slice's timeout, or the close already seen
-                    pass
-            self._ready.clear()
-            if self._stop.is_set():
-                ctx.close()
-            else:
-                log.warning("the shared Chromium died; launching it again")
-                for runtime in list(self._attached):
-                    runtime.stop_driver()
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+        with self._lock:
+            try:
+                if self._browser is not None and self._driver is not None and self._driver.alive:
+                    self._browser.close()
+            except PlaywrightError:
+                pass  # it died with the worker's stop already
+            finally:
+                if self._driver is not None:
+                    self._driver.stop()
+                self._driver = self._browser = None
 
 
 class SharedRuntime(BrowserRuntime):
-    """A run thread's browser: its own Playwright connection to the shared Chromium, its own deny proxy,
-    and contexts made exactly as ``BrowserRuntime`` makes them."""
+    """A run thread's browser: contexts in the shared Chromium, made exactly as ``BrowserRuntime`` makes
+    them, behind the thread's own deny proxy."""
 
     def __init__(self, settings: Settings, shared: SharedChromium):
         super().__init__(settings)
         self.shared = shared
-        self.driver_pid: int | None = None
 
     def start(self) -> "SharedRuntime":
-        with _spawning:
-            before = _drivers()
-            super().start()
-            self.driver_pid = next(iter(_drivers() - before), None)
-        self.shared.attach(self)
+        self._fence = DenyProxy().start()
         return self
 
     @property
     def browser(self):
-        if self._driver_gone():
-            # This thread's own Playwright driver is gone (stopped with a Chromium that died): start another.
-            log.warning("this thread's Playwright was gone; starting it again")
-            _forget(self._pw)
-            with _spawning:
-                before = _drivers()
-                self._pw = sync_playwright().start()
-                self.driver_pid = next(iter(_drivers() - before), None)
-            self._browser = None
-        return super().browser
+        return self.shared.browser()
+
+    @property
+    def _pw(self):  # BrowserRuntime.agent_browser launches with it
+        return self.shared.playwright()
+
+    @_pw.setter
+    def _pw(self, value) -> None:  # BrowserRuntime.__init__ sets it; this runtime never owns one
+        pass
 
     @contextmanager
     def context(self, allowed_hosts: list[str], storage_state: dict | None = None) -> Iterator[BrowserContext]:
-        try:
-            ctx = self._new_context(allowed_hosts, storage_state)
-        except PlaywrightError:
-            if not self._driver_gone():
-                raise
-            # An idle thread learns that its driver was stopped only at its next call: once more, on a new one.
-            ctx = self._new_context(allowed_hosts, storage_state)
+        ctx = self._new_context(allowed_hosts, storage_state)
         try:
             yield ctx
         finally:
             try:
                 ctx.close()
             except PlaywrightError:
-                if not self._driver_gone():
-                    raise  # else the context went with its Chromium and its driver: nothing is left to close
+                if _connected(ctx):
+                    raise  # else the context went with its Chromium (or driver): nothing is left to close
 
-    def _driver_gone(self) -> bool:
-        """Whether this thread's Playwright driver has ended: its process is gone (the client notices only
-        at its next call), or the client saw it go (its dispatcher greenlet exited, playwright._impl._greenlets;
-        there is no public way to ask)."""
-        fiber = getattr(self._pw, "_dispatcher_fiber", None)
-        return bool(fiber is not None and fiber.dead) or (self.driver_pid is not None and not _alive(self.driver_pid))
-
-    def stop_driver(self) -> None:
-        """Stop this thread's Playwright driver, so that a call it waits on over a dead Chromium's
-        DevTools connection ends now (measured: such a call can wait for minutes) and the run is retried."""
-        if self.driver_pid:
-            try:
-                os.kill(self.driver_pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-    def _launch(self) -> None:
-        # Closing this browser later only disconnects this thread: the shared Chromium stays.
-        url = self.shared.cdp_url()
-        try:
-            self._browser = self._pw.chromium.connect_over_cdp(url)
-        except PlaywrightError:
-            # This thread saw the old Chromium go before its owner did: connect to the next one.
-            self._browser = self._pw.chromium.connect_over_cdp(self.shared.cdp_url(other_than=url))
+    def stop(self) -> None:
+        if self._fence is not None:
+            self._fence.stop()
+            self._fence = None
 
 
-_spawning = threading.Lock()
-"""Held while a thread starts its Playwright driver, so that the new driver process is known by its pid."""
-
-
-def _drivers() -> set[int]:
-    """This process's Playwright drivers (its ``node`` children)."""
-    out = set()
-    me = str(os.getpid())
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if (d / "comm").read_text().startswith("node") and \
-                        (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == me:
-                    out.add(int(d.name))
-            except (OSError, IndexError):
-                pass
-    return out
-
-
-def _forget(pw) -> None:
-    """Let go of a sync Playwright whose driver died. Its event loop stays marked as running in this
-    thread (it was stopped mid-call), and a new sync Playwright refuses to start under a running loop."""
+def _connected(ctx) -> bool:
     try:
-        pw.stop()
-    except Exception:  # noqa: BLE001 - the driver is gone: there is nothing to stop cleanly
-        pass
-    asyncio.events._set_running_loop(None)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
+        return ctx.browser.is_connected()
+    except PlaywrightError:  # the driver is gone too
         return False

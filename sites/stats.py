@@ -12,8 +12,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
+from sites.assertions import expect
 from sites.common import parse_site_time
 from sites.locate import wait_until_there
 

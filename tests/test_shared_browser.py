@@ -15,7 +15,7 @@ from core.models import Account
 from core.queue import redis_for
 from tests.factories import make_image, seed_workspace
 from tests.core_fixtures import wait_until
-from tests.stack_fixtures import Env, alive, chromium_of, make_stack
+from tests.stack_fixtures import Env, alive, chromium_of, descendants, make_stack
 
 _users = itertools.count()
 
@@ -58,6 +58,18 @@ def _browsers(pid: int) -> set[int]:
     return out
 
 
+def _drivers(pid: int) -> set[int]:
+    """Playwright's driver processes (node) under ``pid``."""
+    out = set()
+    for p in descendants(pid):
+        try:
+            if Path(f"/proc/{p}/comm").read_text().startswith("node"):
+                out.add(p)
+        except OSError:
+            pass
+    return out
+
+
 def _start_two(env, shops, tag: str) -> tuple[list[str], list[str]]:
     accounts, images = shops
     titles = [f"{tag}桂花乌龙{i}" for i in range(2)]
@@ -81,22 +93,27 @@ def test_two_runs_at_once_on_one_worker_each_publish_once_on_its_one_chromium(en
                what="the worker's two run threads to listen")
     _published_once(env, *_start_two(env, shops, "并行"))
     assert len(_browsers(worker.pid)) == 1
+    assert len(_drivers(worker.pid)) == 1  # one Playwright driver for both run threads (rpa.bridge)
 
 
-def test_a_chromium_that_dies_under_two_runs_is_launched_again_and_both_runs_publish_once(env, shops):
+# The shared Chromium's browser process, or the worker's one Playwright driver (Chromium goes with it,
+# launched over its pipe): either way both runs on it fail, are tried again, and publish once, on a new one.
+@pytest.mark.parametrize("victim", ["chromium", "driver"])
+def test_what_dies_under_two_runs_is_started_again_and_both_runs_publish_once(env, shops, victim):
     worker = _worker(env)
-    dead, = wait_until(lambda: _browsers(worker.pid), timeout=60, what="the shared chromium")
-    # Each image takes 20 s, and Chromium dies once the replica receives both runs' images: both are on their
+    processes = _browsers if victim == "chromium" else _drivers
+    dead, = wait_until(lambda: processes(worker.pid), timeout=60, what=f"the shared {victim}")
+    # Each image takes 20 s, and the victim dies once the replica receives both runs' images: both are on their
     # pages then. ("running" is set before a run opens its page, and with 3 s an image one run could publish
     # before the other reached its page, under CI's load.)
     env.replica.faults(slow_upload=20_000)
-    runs, titles = _start_two(env, shops, "崩溃后")
+    runs, titles = _start_two(env, shops, f"{victim}重启后")
     wait_until(lambda: env.replica.state()["uploading"] >= 2, timeout=90, what="both accounts uploading")
     os.kill(dead, signal.SIGKILL)
     env.replica.faults(slow_upload=0)
     _published_once(env, runs, titles)
-    assert all(env.run(r).attempts >= 1 for r in runs)  # each failed with its Chromium and was tried again
-    assert _browsers(worker.pid) - {dead} and worker.poll() is None  # a new Chromium, the same worker
+    assert all(env.run(r).attempts >= 1 for r in runs)  # each failed with it and was tried again
+    assert processes(worker.pid) - {dead} and worker.poll() is None  # a new one, the same worker
 
 
 def test_sigkill_of_a_shared_worker_leaves_no_chromium_behind(env):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import PageChanged, RateLimited, TargetGone
+from sites.assertions import expect
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall, Verification
 from sites.douyin.pages.inbox import digest

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from core.declaration import Declaration
 from core.errors import PageChanged
+from sites.assertions import expect
 from sites.douyin.errors import SITE, DeclarationNotSet
 from sites.douyin.pages.guards import Overlays
 from sites.douyin.pages.locate import Fallback, visible

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
+from sites.assertions import expect
 from sites.douyin.errors import SITE, ScheduleNotSet, UploadFailed
 from sites.douyin.pages.guards import LoginWall, Overlays, Verification
 from sites.douyin.pages.locate import Fallback, visible

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
 from core.errors import CodeRequired, LoginRequired, PublishFailed, SliderRequired
+from sites.assertions import expect
 from sites.douyin.errors import SITE
 from sites.douyin.pages.locate import visible
 

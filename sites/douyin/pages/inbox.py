@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import LoginRequired, PageChanged, RateLimited, TargetGone
+from sites.assertions import expect
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall, Verification
 from sites.douyin.pages.locate import goto, visible

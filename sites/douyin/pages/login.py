@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import SiteTimeout
+from sites.assertions import expect
 from sites.douyin.errors import SITE
 from sites.douyin.pages.guards import LoginWall, Verification
 from sites.douyin.pages.locate import Fallback, goto, visible

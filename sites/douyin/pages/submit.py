@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
+from sites.assertions import expect
 from sites.douyin.errors import SITE
 from sites.douyin.pages.form import PublishForm
 from sites.douyin.pages.locate import Fallback, visible

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from core.errors import CodeRequired, SliderRequired
+from sites.assertions import expect
 from sites.etax.errors import LABEL, SITE, FaceCheckRequired, LoginRefused
 from sites.etax.pages.guards import EXPIRY, GRACE_MS, first_shown
 from sites.etax.pages.locate import Fallback, goto, visible

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
+from sites.assertions import expect
 from sites.etax.pages.guards import LOGIN_HASH, SessionWall
 from sites.etax.pages.locate import goto, visible
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ContentRejected, PageChanged, SiteTimeout
+from sites.assertions import expect
 from sites.taobao.errors import SITE, CategoryChoice
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import Fallback, goto, type_in, visible

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import time
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
 from core.errors import CodeRequired, LoginRequired, PageChanged
+from sites.assertions import expect
 from sites.taobao.errors import SITE, BaxiaSlider
 from sites.taobao.pages.locate import visible
 from sites.taobao.pages.urls import on_login_wall

@@ -12,9 +12,10 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from playwright.sync_api import FrameLocator, Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import FrameLocator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import CodeRequired, SiteTimeout
+from sites.assertions import expect
 from sites.taobao.errors import SITE
 from sites.taobao.pages.guards import LoginWall, raise_if_slider
 from sites.taobao.pages.locate import goto, visible

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ContentRejected, SiteTimeout
+from sites.assertions import expect
 from sites.taobao.errors import SITE
 from sites.taobao.pages.guards import LoginWall
 from sites.taobao.pages.locate import Fallback

@@ -8,9 +8,10 @@ their name.
 """
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from core.errors import ContentRejected
+from sites.assertions import expect
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.pages.locate import settled_value, type_in, visible
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Locator, Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ContentRejected, SiteTimeout
+from sites.assertions import expect
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import Fallback, settled_value, type_in, visible

@@ -10,9 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import product as combinations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from core.errors import ContentRejected
+from sites.assertions import expect
 from sites.taobao.errors import SITE, ValueNotSet
 from sites.taobao.pages.locate import settled_value, type_in, visible
 from sites.taobao.product import Product, Sku

@@ -17,9 +17,10 @@ from collections.abc import Collection
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import ContentRejected, PageChanged, PublishFailed
+from sites.assertions import expect
 from sites.taobao.errors import SITE
 from sites.taobao.pages.guards import LoginWall, raise_if_slider, slider_frame
 from sites.taobao.pages.locate import Fallback, visible

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.declaration import Declaration
 from core.errors import PageChanged
+from sites.assertions import expect
 from sites.xiaohongshu.errors import SITE, DeclarationNotSet
 from sites.xiaohongshu.pages.locate import Fallback, wait_until_there
 

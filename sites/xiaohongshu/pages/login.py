@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from core.errors import LoginRequired, PageChanged
+from sites.assertions import expect
 from sites.xiaohongshu.errors import SITE
 from sites.xiaohongshu.pages.locate import Fallback, goto
 

@@ -13,9 +13,10 @@ import re
 import time
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
+from sites.assertions import expect
 from sites.xiaohongshu.errors import SITE, ScheduleNotSet
 from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall, on_login_url
