@@ -185,12 +185,15 @@ class Memory(threading.Thread):
         self.pids = {name: p.pid for name, p in env.stack.procs.items() if name.startswith("worker-")}
         self.every, self.t0 = every, time.monotonic()
         self.samples: dict[str, list[tuple[float, float]]] = {name: [] for name in self.pids}
+        self.kinds: dict[str, list[tuple[float, dict[str, int]]]] = {name: [] for name in self.pids}
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(self.every):
             for name, pid in self.pids.items():
-                self.samples[name].append((time.monotonic() - self.t0, pss_kb([pid])[0] / 1024))
+                total, by = pss_kb([pid])
+                self.samples[name].append((time.monotonic() - self.t0, total / 1024))
+                self.kinds[name].append((time.monotonic() - self.t0, {k: v // 1024 for k, v in by.items()}))
 
 
 class Fault(threading.Thread):
@@ -419,6 +422,10 @@ def soak(env: Env, args, memory: Memory) -> None:
             print(f"{name} PSS: {points[0][1]:.0f} MiB at {points[0][0]:.0f} s, max {max(y for _, y in points):.0f} "
                   f"MiB, last {points[-1][1]:.0f} MiB; growth after {args.warmup_min:g} min: "
                   f"{slope_per_hour(after):+.0f} MiB per hour ({len(after)} samples)")
+            by_kind = [(x, by) for x, by in memory.kinds[name] if x >= args.warmup_min * 60]
+            growth = {k: slope_per_hour([(x, by.get(k, 0)) for x, by in by_kind]) for k in by_kind[-1][1]}
+            print(f"  by kind of process, MiB after warm-up → last (growth per hour): " + ", ".join(
+                f"{k} {by_kind[0][1].get(k, 0)} → {by_kind[-1][1][k]} ({growth[k]:+.0f})" for k in sorted(growth)))
     zombies, renderers = leftovers(env)
     print(f"after the load: zombie processes under the stack: {zombies}; renderers left in each worker's "
           f"Chromium: {renderers or 0}")

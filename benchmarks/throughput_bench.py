@@ -1,0 +1,155 @@
+"""Throughput at the same concurrency (issue 19): one worker process with N run threads against a raw script
+doing N publishes at once, on the Xiaohongshu replica.
+
+    .venv/bin/python benchmarks/throughput_bench.py [--sizes 1 2 4 8] [--runs-per-slot 4] [--rounds 2]
+
+Stack: one worker with ``OPC_RUNS_PER_WORKER`` = N (one Playwright driver and one Chromium, ``rpa.shared``),
+N accounts, ``--runs-per-slot`` auto-mode notes with two images for each queued at once, as the API queues
+them (fair share lets one run per account in; the scheduler lets in the next as the account frees); from the
+first enqueue to the last run published and read back.
+Raw: the strictest baseline, one async Playwright and one Chromium, N tasks on the same N accounts each
+publishing ``--runs-per-slot`` notes one after another (a fresh context with the session each, the same clicks
+and read-back as ``publish_bench.RawScript``, none of the stack's checks, fence, screenshots or records).
+Both take turns ``--rounds`` times per N, so they see the same machine. Replica delays are off.
+The issue's goal: the stack's throughput ≥ 90 % of the raw script's at the same concurrency.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.publish_bench import add_workers, login_accounts, start, wait_workers  # noqa: E402
+from core import fairshare  # noqa: E402
+from core.content import Post  # noqa: E402
+from core.db import transaction  # noqa: E402
+from core.models import Account, Employee  # noqa: E402
+from core.runs import create_run  # noqa: E402
+from rpa.runtime import VIEWPORT  # noqa: E402
+from rpa.vault import Vault  # noqa: E402
+from tests.factories import make_image  # noqa: E402
+
+PUBLISH = "/publish/publish?from=homepage&target=image"
+
+
+def stack_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> float:
+    """Runs a minute: ``n * per_slot`` runs over the first ``n`` accounts, all queued at once."""
+    ids = []
+    t0 = time.monotonic()
+    for emp, acc in accounts[:n]:  # as the API makes them: committed, then let in under fair share
+        with transaction(env.db) as s:
+            made = [create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp), mode="auto",
+                               post=Post(title=f"吞吐{tag}-{acc[-4:]}-{j}", body="桂花乌龙冷泡茶，清香回甘。",
+                                         images=images, topics=["冷泡茶"])) for j in range(per_slot)]
+            s.flush()
+            workspace_id, run_ids = made[0].workspace_id, [r.id for r in made]
+        with env.db() as s:
+            fairshare.enqueue_new(env.settings, s, workspace_id, run_ids)
+        ids += run_ids
+    pending = set(ids)
+    while pending:
+        for run_id in list(pending):
+            run = env.run(run_id)
+            if run.status in ("published", "failed"):
+                assert run.status == "published", run.reason
+                pending.discard(run_id)
+        time.sleep(0.05)
+    return len(ids) / (time.monotonic() - t0) * 60
+
+
+async def _raw_slot(browser, base: str, state: dict, timezone: str, images: list[str], titles: list[str]) -> None:
+    from playwright.async_api import expect
+
+    for title in titles:
+        ctx = await browser.new_context(storage_state=state, viewport=VIEWPORT, locale="zh-CN", timezone_id=timezone)
+        page = await ctx.new_page()
+        await page.goto(base + PUBLISH)
+        for k, path in enumerate(images, 1):
+            await page.locator("input[type=file][accept*='.jpg']").first.set_input_files(path)
+            await expect(page.locator(".img-preview-area .pr")).to_have_count(k)
+        await page.get_by_placeholder("填写标题").fill(title)
+        await page.locator("div.tiptap[contenteditable='true']").click()
+        await page.keyboard.insert_text("桂花乌龙冷泡茶，清香回甘。 ")
+        await page.keyboard.type("#冷泡茶")
+        await page.locator("#creator-editor-topic-container .item").first.click()
+        await page.get_by_role("button", name=re.compile(r"^\s*发布\s*$")).click()
+        await page.wait_for_url(re.compile("/publish/success"))
+        await page.goto(base + "/new/note-manager")
+        await expect(page.get_by_text(title).first).to_be_visible()
+        await ctx.close()
+
+
+def raw_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> float:
+    from playwright.async_api import async_playwright
+
+    states = [Vault(env.settings).load(acc) for _, acc in accounts[:n]]
+
+    async def main() -> float:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=env.settings.chromium_path,
+                                              args=env.settings.chromium_args())
+            t0 = time.monotonic()
+            await asyncio.gather(*(_raw_slot(browser, env.stack.xhs_url, states[k], env.settings.timezone, images,
+                                             [f"原生{tag}-{k}-{j}" for j in range(per_slot)]) for k in range(n)))
+            minute = n * per_slot / (time.monotonic() - t0) * 60
+            await browser.close()
+            return minute
+
+    return asyncio.run(main())
+
+
+def use_worker(env, n: int) -> None:
+    """The stack's one worker, now with ``n`` run threads."""
+    for name in [k for k in env.stack.procs if k.startswith("worker-")]:
+        proc = env.stack.procs.pop(name)
+        proc.terminate()
+        proc.wait(timeout=60)
+    env.stack.extra_env["OPC_RUNS_PER_WORKER"] = str(n)
+    add_workers(env, 1)
+    wait_workers(env, n, timeout_s=120)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8])
+    ap.add_argument("--runs-per-slot", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="xdg-"))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = start(Path(tmp) / "stack", workers=0)
+        try:
+            use_worker(env, max(args.sizes))
+            accounts = login_accounts(env, max(args.sizes))
+            images = [str(make_image(Path(tmp) / f"p{i}.jpg", text=str(i))) for i in range(2)]
+            rows = []
+            for n in args.sizes:
+                use_worker(env, n)
+                stack_minute(env, accounts, images, n, 1, f"warm{n}")  # the worker's first contexts and imports
+                stack, raw = [], []
+                for r in range(args.rounds):
+                    raw.append(raw_minute(env, accounts, images, n, args.runs_per_slot, f"{n}-{r}"))
+                    stack.append(stack_minute(env, accounts, images, n, args.runs_per_slot, f"{n}-{r}"))
+                rows.append((n, statistics.mean(stack), statistics.mean(raw), os.getloadavg()[0]))
+                print(f"N={n}: stack {stack} runs/min, raw {raw} runs/min", flush=True)
+        finally:
+            env.stack.stop()
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    print("| N at once | stack, runs a minute | raw script, runs a minute | stack ÷ raw | load average after |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, s, r, load in rows:
+        print(f"| {n} | {s:.1f} | {r:.1f} | {s / r:.0%} | {load:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
