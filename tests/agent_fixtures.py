@@ -23,7 +23,7 @@ from core.db import transaction
 from core.models import Account, Approval, Employee, Run, User, Workspace
 from core.queue import enqueue_run
 from tests.fake_llm import FakeLLM, Received, Step
-from tests.stack_fixtures import Env, make_stack
+from tests.stack_fixtures import Env, alive, chromium_of, make_stack
 
 PASSWORD = "owner-pass-123"
 ON_SALE = "/home.htm/SellManage/on_sale"
@@ -408,11 +408,9 @@ def kill_worker(env: Env) -> set[int]:
     import os
     import signal
 
-    import psutil
-
     name = next(n for n in env.stack.procs if n.startswith("worker"))
     proc = env.stack.procs.pop(name)
-    browsers = {p.pid for p in psutil.Process(proc.pid).children(recursive=True) if "chrom" in p.name()}
+    browsers = chromium_of(proc.pid)  # read from /proc, a helper that exits meanwhile skipped (psutil raised)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     env.stack.start_worker()
@@ -420,9 +418,7 @@ def kill_worker(env: Env) -> set[int]:
 
 
 def still_running(pids: set[int]) -> set[int]:
-    import psutil
-
-    return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
+    return {p for p in pids if alive(p)}
 
 
 def _shown_text(line: str) -> str:
