@@ -126,9 +126,10 @@ class BrowserRuntime:
         one browser per agent run. It is launched by this worker's Playwright over a pipe, so it dies with
         the worker like the warm one; its DevTools port listens on loopback only and dies with it."""
         profile = Path(tempfile.mkdtemp(prefix="agent-", dir=self.settings.paths.browser))
-        args = [*chromium_args(self.settings), "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+        options = launch_options(self.settings)
+        options["args"] = [*options["args"], "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
         ctx = self._pw.chromium.launch_persistent_context(
-            str(profile), executable_path=self.settings.chromium_path, args=args, headless=True, env=browser_env(),
+            str(profile), **options,
             proxy=proxy_settings(self._fence.url, allowed_hosts), viewport=VIEWPORT, locale="zh-CN",
             timezone_id=self.settings.timezone, accept_downloads=False)
         try:

@@ -89,12 +89,6 @@ class NotesPage:
             goto(self.page, self.base_url + PATH)
             try:
                 wait_until_there(waiting, self.timeout_ms)
-                if self.load_failed.is_visible() and not self.rows.union.first.is_visible():
-                    raise PageChanged(f"笔记管理页的列表没有加载出来，小红书提示「{self.load_failed.inner_text()}」",
-                                      site=SITE, url=self.page.url)
-                return
-            except PageChanged:
-                raise
             except Exception as e:  # noqa: BLE001 - Playwright's timeout: the list never showed
                 self.wall.raise_if_up()
                 if not last and PATH not in self.page.url:
@@ -103,6 +97,10 @@ class NotesPage:
                     continue
                 raise PageChanged("笔记管理页上找不到笔记列表，小红书页面可能改版了", site=SITE,
                                   url=self.page.url) from e
+            if self.load_failed.is_visible() and not self.rows.union.first.is_visible():
+                raise PageChanged(f"笔记管理页的列表没有加载出来，小红书提示「{self.load_failed.inner_text()}」",
+                                  site=SITE, url=self.page.url)
+            return
 
     def notes(self) -> list[NoteRow]:
         """Rows of the first row pattern the page uses, top (newest) first.
