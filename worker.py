@@ -23,7 +23,7 @@ import time
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
 from rq.registry import StartedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
@@ -100,21 +100,25 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"worker: {e}")
     if settings.runs_per_worker > 1 and not args.fork:
         return serve_shared(args, settings, conn)
+    own = None
     if not args.fork:  # the child of each job starts its own browser: nothing warm may cross a fork
-        resources()  # warm the browser before the first job arrives
+        own = resources().parking.serve()  # and warm the browser before the first job arrives
     name = f"{args.name}-{os.getpid()}" if args.name else None
-    work(Worker if args.fork else SimpleWorker, name, settings, conn, args.burst)
+    work(Worker if args.fork else SimpleWorker, name, settings, conn, args.burst, own_queue=own)
 
 
 def work(worker_class: type[Worker], name: str | None, settings, conn: Redis, burst: bool,
-         stopping: threading.Event | None = None, on_worker=None) -> None:
-    """RQ's work loop, started again whenever it breaks off on a Redis error."""
+         stopping: threading.Event | None = None, on_worker=None, own_queue: str | None = None) -> None:
+    """RQ's work loop, started again whenever it breaks off on a Redis error. ``own_queue``: served first, the
+    resumes of the runs whose filled forms this process keeps (``rpa.parking``)."""
     for life in itertools.count():
         # RQ's work loop gives up on a Redis error outside its dequeue (the heartbeat, a job's result):
         # the worker process, and its warm browser, stay; a new RQ worker takes over once Redis answers.
         # A fresh RQ name per process and per life: the name of a worker that was killed stays registered
         # in Redis for minutes, and RQ refuses to start a second worker under a live-looking name.
-        worker = worker_class([queue_for(settings, conn)], connection=conn, name=f"{name}-{life}" if name else None)
+        queues = [Queue(own_queue, connection=conn)] if own_queue else []
+        worker = worker_class([*queues, queue_for(settings, conn)], connection=conn,
+                              name=f"{name}-{life}" if name else None)
         worker.max_connection_wait_time = RECONNECT_MAX_S
         if on_worker:
             on_worker(worker)
@@ -148,6 +152,7 @@ def serve_shared(args, settings, conn: Redis) -> None:
 
     base = Resources(settings)  # its own browser is never started: the threads share one
     shared = SharedChromium(settings).start()
+    own = base.parking.serve()  # one process, one set of kept forms: any of its threads may take a resume
     base.with_runtime(base.runtime)  # the shared parts (database, graphs...) made once, before any thread
     stopping = threading.Event()
     workers: dict[int, Worker] = {}
@@ -157,7 +162,8 @@ def serve_shared(args, settings, conn: Redis) -> None:
         _thread.resources = base.with_runtime(runtime)
         name = f"{args.name}-{os.getpid()}-{k}" if args.name else None
         try:
-            work(ThreadWorker, name, settings, conn, args.burst, stopping, lambda w: workers.__setitem__(k, w))
+            work(ThreadWorker, name, settings, conn, args.burst, stopping, lambda w: workers.__setitem__(k, w),
+                 own_queue=own)
         finally:
             try:
                 runtime.stop()
@@ -188,6 +194,7 @@ def serve_shared(args, settings, conn: Redis) -> None:
             w.register_death()
         except RedisError:
             pass
+    base.parking.close()
     shared.stop()
 
 

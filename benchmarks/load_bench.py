@@ -34,7 +34,8 @@ under ``serve.Supervisor``, as the service does (a child that exits is started a
 
 Each account needs a session on the replica: one account per workspace logs in by QR scan (the worker's
 login job), and its sealed session is copied to the workspace's other accounts (200 scans would take the
-setup longer than the load).
+setup longer than the load); with ``--login-each`` every account scans its own (the soak: otherwise the ten
+accounts are one replica user, whose 笔记管理, read back after every run, lists all 1,000 notes by the end).
 """
 from __future__ import annotations
 
@@ -93,8 +94,10 @@ def start(tmp: Path, workers: int, per_worker: int, database_url: str | None = N
     return env
 
 
-def seed(env: Env, workspaces: int, accounts: int) -> list[tuple[str, str, list[str]]]:
-    """(workspace, employee, accounts) per workspace, every account with a session on the replica."""
+def seed(env: Env, workspaces: int, accounts: int, login_each: bool = False) -> list[tuple[str, str, list[str]]]:
+    """(workspace, employee, accounts) per workspace, every account with a session on the replica. ``login_each``:
+    each account scans its own QR as a replica user of its own (as an owner's accounts are); else the first
+    account's session is copied to the others, and they are one user whose 笔记管理 lists all their notes."""
     out = []
     for w in range(workspaces):
         ws, emp, first = seed_workspace(env.db, mode="auto", account_status="needs_login")
@@ -104,12 +107,16 @@ def seed(env: Env, workspaces: int, accounts: int) -> list[tuple[str, str, list[
         with transaction(env.db) as s:
             s.get(Account, first).name = f"店铺{w}-0"
             for a in range(1, accounts):
-                acc = Account(workspace_id=ws, site="xiaohongshu", name=f"店铺{w}-{a}", status="active")
+                acc = Account(workspace_id=ws, site="xiaohongshu", name=f"店铺{w}-{a}",
+                              status="needs_login" if login_each else "active")
                 s.add(acc)
                 s.flush()
                 ids.append(acc.id)
-        for acc in ids[1:]:
-            Vault(env.settings).save(acc, state)
+        for a, acc in enumerate(ids[1:], 1):
+            if login_each:
+                env.qr_login(acc, user=f"owner{w}-{a}")
+            else:
+                Vault(env.settings).save(acc, state)
         out.append((ws, emp, ids))
     return out
 
@@ -290,6 +297,9 @@ def main() -> None:
                         help="postgres: a private cluster (Debian's postgresql) started for the run")
     parser.add_argument("--fault", choices=FAULTS)
     parser.add_argument("--fault-after", type=int, default=100, help="runs published before the fault")
+    parser.add_argument("--login-each", action="store_true",
+                        help="every account logs in as a replica user of its own (the soak: one owner's ten "
+                             "accounts); by default one login per workspace is copied to its other accounts")
     parser.add_argument("--logs", type=Path, help="keep the stack's logs here (the stack's own dir is removed)")
     args = parser.parse_args()
     if args.fault == "postgres-restart" and args.database != "postgres":
@@ -316,7 +326,7 @@ def load(args, cluster: Cluster | None) -> None:
         threading.Thread(target=supervisor.run, args=(supervising,), daemon=True).start()
         try:
             t0 = time.monotonic()
-            owners = seed(env, args.workspaces, args.accounts)
+            owners = seed(env, args.workspaces, args.accounts, args.login_each)
             images = [str(make_image(tmp / f"img{i}.jpg")) for i in range(2)]
             print(f"seeded {args.workspaces} workspaces × {args.accounts} accounts in {time.monotonic() - t0:.0f} s",
                   flush=True)

@@ -72,9 +72,9 @@ def _is_descendant(pid: int, root: int) -> bool:
     return False
 
 
-def start(tmp: Path, workers: int, worker_args: list[str] | None = None) -> Env:
+def start(tmp: Path, workers: int, worker_args: list[str] | None = None, extra_env: dict | None = None) -> Env:
     stack = Stack(tmp, web_port=free_port(), redis_port=free_port(), xhs_port=free_port(), workers=0,
-                  replica_delays=False, extra_env={"OPC_SCHEDULER_TICK_S": "0.5"})
+                  replica_delays=False, extra_env={"OPC_SCHEDULER_TICK_S": "0.5", **(extra_env or {})})
     tmp.mkdir(parents=True, exist_ok=True)
     stack.start_redis()
     stack.start_replica()

@@ -7,6 +7,8 @@ best-effort: when Redis is away, the committed run waits in the database and the
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import uuid
 from typing import NamedTuple
 
@@ -62,9 +64,11 @@ def _job_id(kind: str, target_id: str) -> str:
     return f"{kind}-{target_id}-{uuid.uuid4().hex[:8]}"
 
 
-def _enqueue(settings: Settings, conn: Redis | None, func: str, *args, job_id: str, **kwargs):
+def _enqueue(settings: Settings, conn: Redis | None, func: str, *args, job_id: str, queue: str | None = None,
+             **kwargs):
     try:
-        return queue_for(settings, conn).enqueue(func, *args, job_id=job_id, **kwargs)
+        q = Queue(queue, connection=conn or redis_for(settings)) if queue else queue_for(settings, conn)
+        return q.enqueue(func, *args, job_id=job_id, **kwargs)
     except RedisError as e:  # committed already: the scheduler's sweep enqueues it once Redis answers
         log.warning("enqueue %s failed (%s); the scheduler will pick it up", job_id, type(e).__name__)
         return None
@@ -79,10 +83,34 @@ def enqueue_run(settings: Settings, run_id: str, conn: Redis | None = None):
 
 
 def enqueue_resume(settings: Settings, run_id: str, decision: dict, conn: Redis | None = None):
-    """Resume a run paused at an interrupt (approval, login) with the owner's decision. Best-effort."""
+    """Resume a run paused at an interrupt (approval, login) with the owner's decision. Best-effort.
+
+    A worker that kept the run's filled form open (``rpa.parking``) gets the job on its own queue and presses
+    at once; if it is busy or gone, the scheduler's sweep puts the run on the shared queue after
+    ``scheduler.JOB_GRACE`` (it counts only the shared queue's jobs), and any worker fills the form again."""
+    conn = conn or redis_for(settings)
+    try:
+        keeper = conn.get(kept_key(settings, run_id))
+    except RedisError as e:  # the enqueue would meet the same outage: the sweep enqueues it once Redis answers
+        log.warning("enqueue resume %s failed (%s); the scheduler will pick it up", run_id, type(e).__name__)
+        return None
     return _enqueue(settings, conn, RESUME_JOB, run_id, decision, job_id=_job_id("run", run_id),
+                    queue=keeper.decode() if keeper else None,
+                    # a job left on the queue of a worker that died meanwhile must not linger in Redis
+                    ttl=int(settings.keep_filled_s) + 60 if keeper else None,
                     job_timeout=settings.job_timeout_s, result_ttl=3600, failure_ttl=86400,
                     description=f"resume {run_id}")
+
+
+def own_queue_name(settings: Settings) -> str:
+    """This worker process's own queue, which it serves before the shared one: resumes of the runs whose filled
+    forms it keeps (``rpa.parking``). Host and pid: unique among live workers, never taken over by a new one."""
+    return f"{settings.queue_name}:worker:{socket.gethostname()}:{os.getpid()}"
+
+
+def kept_key(settings: Settings, run_id: str) -> str:
+    """Redis key naming the queue of the worker that keeps ``run_id``'s filled form (expires with it)."""
+    return f"{settings.queue_name}:kept:{run_id}"
 
 
 def enqueue_login(settings: Settings, account_id: str, conn: Redis | None = None):

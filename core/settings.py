@@ -157,6 +157,12 @@ class Settings(BaseSettings):
     """Runs one worker process takes at once. 1: one run at a time on the worker's own warm Chromium. More:
     that many RQ workers on threads of one process, sharing one Chromium, each run in its own context
     (``rpa.shared``; measured in docs/benchmarks.md, shared_browser_bench)."""
+    keep_filled_s: float = Field(default=300.0, ge=0)
+    """How long a worker keeps a paused run's filled form open for the owner's approval (``rpa.parking``): an
+    approval within it presses at once; a later one fills the form again. 0: never kept."""
+    keep_filled_max: int = Field(default=4, ge=0)
+    """Filled forms one worker process keeps open at once (each costs a renderer, about 50 MiB); the oldest
+    goes first."""
     worker_nice: int = Field(default=10, ge=0, le=19)
     """How much lower a worker's CPU priority is (``nice``; its Chromium inherits it) than the web's and the
     scheduler's. Browsers are batch work: on a busy box the owner's pages and a 10:00 post's start come

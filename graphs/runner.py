@@ -7,6 +7,7 @@ one account from overlapping; the checkpoint and the ledger keep finished steps 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from functools import partial
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from rpa.lease import Lease, account_lock
 from rpa.process import Resources
 from rpa.screenshots import FAILED_STEP, Shot, add_artifacts, capture, run_folder
 from rpa.workbench import Workbench
+from sites import adapter_for
 from sites.etax.errors import LoginRefused
 
 log = logging.getLogger(__name__)
@@ -33,23 +35,32 @@ LOCK_WAIT_S = 3
 
 
 def execute(run_id: str, res: Resources) -> str:
-    with res.db() as s:
-        run = s.get(Run, run_id)
-        if run is None or run.status in TERMINAL or not _ready(s, run):
-            return run.status if run else "missing"
-    lock = account_lock(res.redis, run.account_id, res.settings.lease_s)
-    # The account's previous run usually is only finishing (closing its context): wait a moment for it
-    # before putting this run back in the queue.
-    if not lock.acquire(blocking=True, blocking_timeout=LOCK_WAIT_S):
-        if run.status in HELD_BY_A_WORKER:
-            return run.status  # its worker still holds the lock (or its lease has yet to expire)
-        return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
-    workbench = Workbench(res.runtime, res.vault)
+    with ExitStack() as unused:
+        # A form this worker kept open for the run's approval (``rpa.parking``) serves this job or none: a
+        # later job would find it older than the owner's answer.
+        kept = res.parking.take(run_id)
+        if kept is not None:
+            unused.callback(kept.close)
+        with res.db() as s:
+            run = s.get(Run, run_id)
+            if run is None or run.status in TERMINAL or not _ready(s, run):
+                return run.status if run else "missing"
+        lock = account_lock(res.redis, run.account_id, res.settings.lease_s)
+        # The account's previous run usually is only finishing (closing its context): wait a moment for it
+        # before putting this run back in the queue.
+        if not lock.acquire(blocking=True, blocking_timeout=LOCK_WAIT_S):
+            if run.status in HELD_BY_A_WORKER:
+                return run.status  # its worker still holds the lock (or its lease has yet to expire)
+            return _defer(res, run_id, BUSY_ACCOUNT_DELAY_S, "同一账号的另一个任务正在运行，稍后继续")
+        workbench = kept or Workbench(res.runtime, res.vault)
+        unused.pop_all()  # from here on the workbench is closed (or kept again) below
     lease = Lease(res.db, run_id, lock, res.settings.lease_s, on_start=_mark_running)
     workbench.fence = lease
+    returned = False
     try:
         with lease:
             _invoke(res, run, workbench, lease)
+        returned = True
     except LeaseLost:
         log.warning("run %s: taken by another worker while this one was stalled; leaving it alone", run_id)
     except NotStartable:
@@ -70,7 +81,8 @@ def execute(run_id: str, res: Resources) -> str:
         _owned(res, lease, partial(_retry_or_fail, res, run_id=run_id, e=e, shot=shot))
     finally:
         try:
-            workbench.close()
+            if not (returned and _keep_for_approval(res, run_id, workbench)):
+                workbench.close()
         finally:  # a browser that fails to close must not keep the account locked until the lease runs out
             try:
                 lock.release()
@@ -78,6 +90,19 @@ def execute(run_id: str, res: Resources) -> str:
                 pass  # already expired and maybe taken by the run's next worker: not ours to release
     with res.db() as s:
         return s.get(Run, run_id).status
+
+
+def _keep_for_approval(res: Resources, run_id: str, workbench: Workbench) -> bool:
+    """Keep the page open (``rpa.parking``) when the run now waits for the owner's 同意 on this filled form."""
+    if workbench.filled_with is None or workbench.live_page() is None or not res.parking.enabled:
+        return False
+    with res.db() as s:
+        run = s.get(Run, run_id)
+        if run.status != "awaiting_approval" or decided_card(s, run_id) is not None:
+            return False  # not paused on the form, or answered already (its resume was sent to the shared queue)
+    if not hasattr(adapter_for(run.site, res.settings), "form_holds"):
+        return False  # a form its site cannot read back is filled again anyway: keeping it would only cost
+    return res.parking.keep(run_id, workbench)
 
 
 def _ready(s, run: Run) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from contextlib import contextmanager
 from datetime import timedelta
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core import ledger
 from core.db import transaction
-from core.errors import CodeRequired, ContentRejected, PageChanged, ReadBackFailed
+from core.errors import CodeRequired, ContentRejected, OPCError, PageChanged, ReadBackFailed
 from compliance import gate
 from core.models import Account, Approval, Employee, LedgerEntry, Run, new_id, utcnow
 from core.queue import enqueue_login
@@ -32,6 +33,8 @@ from rpa.handoff import Waiting, ask_code
 from rpa.screenshots import SUBMITTED_STEP, Shot, add_artifacts, capture, run_folder, shoot
 from rpa.takeover import slider_area, take_over  # noqa: F401  (slider_area: the run's and the login's)
 
+log = logging.getLogger(__name__)
+
 SLIDER_WAIT_MS = 5_000
 """How long a site may take to accept a good drag (it checks it on its server first)."""
 CODE_TRIES = 3
@@ -41,6 +44,27 @@ CODE_TRIES = 3
 def fingerprint(content: dict) -> str:
     """Identifies what an open page was filled with (``Workbench.filled_with``)."""
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def form_ready(ctx: RunContext, adapter, page, state: dict) -> bool:
+    """Whether the open page holds the form as filled with the run's content, so that the press may follow
+    without filling it again. A page kept open across the owner's approval (``rpa.parking``) is read back
+    first: the site may have reloaded it or ended the session meanwhile. Any doubt: False (fill again)."""
+    workbench = ctx.workbench
+    kept, workbench.kept = workbench.kept, False  # read back once: a form filled again here is this job's own
+    if workbench.filled_with != fingerprint(state["content"]):
+        return False  # never filled, or the owner's edits changed the content: filled again on this page
+    if not kept:
+        return True
+    read = getattr(adapter, "form_holds", None)  # only sites whose forms are kept (rpa.parking) have it
+    try:
+        holds = read is not None and bool(read(page, state.get("fields") or {}))
+    except OPCError as e:
+        log.info("run %s: its kept form could not be read back (%s); filling it again", state["run_id"], e.message)
+        holds = False
+    if not holds:
+        workbench.filled_with = None
+    return holds
 
 
 @contextmanager
@@ -206,7 +230,8 @@ def wait_login(state: dict) -> dict:
 
 def request_approval(state: dict, runtime: Runtime[RunContext]) -> dict:
     ctx = runtime.context
-    ctx.workbench.close()  # no page is held while the owner decides
+    # The page stays open until the run pauses: then its worker closes it, or keeps it for the owner's answer
+    # (graphs.runner, rpa.parking); either way no worker slot is held while she decides.
     with owned(ctx) as s:
         run = s.get(Run, state["run_id"])
         pending = s.query(Approval).filter_by(run_id=run.id, status="pending").first()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import session_factory
 from core.queue import redis_for
 from core.settings import Settings
+from rpa.parking import Parking
 from rpa.runtime import BrowserRuntime
 from rpa.vault import Vault
 
@@ -37,6 +38,11 @@ class Resources:
         return Vault(self.settings)
 
     @cached_property
+    def parking(self) -> Parking:
+        """Filled forms kept open for their approval (``rpa.parking``), one set per process."""
+        return Parking(self.settings, self.redis)
+
+    @cached_property
     def checkpointer(self):
         from graphs.checkpoint import open_checkpointer
 
@@ -51,9 +57,9 @@ class Resources:
 
     def with_runtime(self, runtime: BrowserRuntime) -> "Resources":
         """These resources with another browser: a run thread's own connection to the worker's shared
-        Chromium (``rpa.shared``). The database, Redis, the vault and the compiled graphs are made here once
+        Chromium (``rpa.shared``). The database, Redis, the vault, the compiled graphs and the kept forms are made here once
         and shared by the threads (each is safe to use from several threads)."""
-        self.db, self.redis, self.vault, self.graphs  # noqa: B018 - made before the copies share them
+        self.db, self.redis, self.vault, self.graphs, self.parking  # noqa: B018 - made before the copies share them
         twin = copy.copy(self)
         twin.runtime = runtime
         return twin
@@ -63,4 +69,6 @@ class Resources:
         return self
 
     def close(self) -> None:
+        if "parking" in self.__dict__:
+            self.parking.close()
         self.runtime.stop()

@@ -2,8 +2,9 @@
 
 A node that needs the site's page asks the workbench; within one job (an auto-mode run, or the
 submit after an approval) fill, submit and read-back reuse one page instead of filling twice. When the
-job ends (or the run pauses for the owner) the context is closed: nothing survives between jobs
-except the account's session, saved back to the vault.
+job ends the context is closed: nothing survives between jobs except the account's session, saved back
+to the vault, and a form filled for the owner's approval, which its worker may keep open for her answer
+for a while (``rpa.parking``).
 """
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class Workbench:
         """The run's lease (``rpa.lease.Lease``): once it is lost, no node gets the page again."""
         self.cdp_url: str | None = None
         """Where a browser-use agent attaches, while ``agent_page`` holds a browser of its own."""
+        self.kept = False
+        """This page was kept open across the owner's approval (``rpa.parking``): before a press, what it shows
+        is read back, since the site may have reloaded it or ended the session meanwhile."""
 
     def page(self, account_id: str, allowed_hosts: list[str]) -> Page:
         if self.fence is not None:
@@ -70,3 +74,4 @@ class Workbench:
         self._stack = ExitStack()
         self._ctx = self._page = self._account = None
         self.filled_with = self.cdp_url = None
+        self.kept = False

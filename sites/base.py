@@ -73,6 +73,10 @@ class SiteAdapter(Protocol):
     def fill(self, page: Page, post: Post) -> dict[str, str]:
         """Fill the publish form and return the field values read back from the page."""
 
+    def form_holds(self, page: Page, fields: dict[str, str]) -> bool:
+        """Optional: whether the open page still shows the form ``fill`` left with these ``fields``, without
+        waiting. A site that has it gets its forms kept open across the owner's approval (``rpa.parking``)."""
+
     def submit(self, page: Page) -> None:
         """Press the irreversible button and wait for the site's success signal."""
 

@@ -63,6 +63,17 @@ def not_older(row: ListedPost, since: datetime | None) -> bool:
     return row.created_at >= since.astimezone(SITE_TZ).replace(second=0, microsecond=0)
 
 
+def form_matches(shown: dict[str, str], filled: dict[str, str]) -> bool:
+    """Whether a form's read-back (a page object's ``read_back``) is what ``fill`` read back when it filled it:
+    a form kept open across the owner's approval is pressed only then (``graphs.steps.form_ready``)."""
+    return all(filled.get(k) == v for k, v in shown.items())
+
+
+def topics_of(fields: dict[str, str]) -> list[str]:
+    """The topics a read-back showed (``"#a #b"``), by name."""
+    return [t.lstrip("#") for t in fields.get("topics", "").split()]
+
+
 def allowed_hosts(base_url: str, real_domain: str, real_extra_hosts: list[str]) -> list[str]:
     """The base URL's host, plus the hosts the real pages load from when it is the real site (a replica
     needs only its own host and port)."""

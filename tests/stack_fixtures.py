@@ -186,6 +186,18 @@ def alive(pid: int) -> bool:
         return False
 
 
+def xhs_shop(env: "Env", tmp_path: Path, account_name: str) -> dict:
+    """A fresh replica, a workspace whose Xiaohongshu account is logged in by QR scan (a replica user of its
+    own), and two real images to post."""
+    env.replica.reset()
+    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
+    with transaction(env.db) as s:
+        s.get(Account, acc).name = account_name
+    env.qr_login(acc, user=f"{account_name}-{acc}")
+    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
+    return {"employee": emp, "account": acc, "images": images}
+
+
 def phone_shop(env: "Env", tmp_path: Path, account_name: str, username: str, password: str) -> dict:
     """A workspace with a Xiaohongshu account logged in by QR scan, its owner logged in on a phone client
     (``phone``: close it after), and two images to post."""

@@ -9,24 +9,15 @@ from PIL import Image
 
 from api.views import run_view
 from core.content import Post, Timing
-from core.db import transaction
-from core.models import Account, Approval, Artifact, Run
-from tests.factories import make_image, seed_workspace
-from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
+from core.models import Approval, Artifact, Run
+from tests.stack_fixtures import env, xhs_shop  # noqa: F401  (env: the module-scoped stack)
 
 _users = itertools.count()
 
 
 @pytest.fixture
 def shop(env, tmp_path):
-    """A fresh replica, a workspace whose account is logged in by QR scan, and two real images."""
-    env.replica.reset()
-    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
-    with transaction(env.db) as s:
-        s.get(Account, acc).name = f"shop{next(_users)}"
-    env.qr_login(acc, user=f"shop-{acc}")
-    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
-    return {"employee": emp, "account": acc, "images": images}
+    return xhs_shop(env, tmp_path, f"shop{next(_users)}")
 
 
 def _post(shop, **kw) -> Post:

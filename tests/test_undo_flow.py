@@ -15,21 +15,14 @@ from core.queue import enqueue_resume, enqueue_run, redis_for
 from core.runs import create_run
 from core.undo import cancel, retry
 from tests.core_fixtures import wait_until
-from tests.factories import make_image, seed_workspace
-from tests.stack_fixtures import env  # noqa: F401  (module-scoped stack)
+from tests.stack_fixtures import env, xhs_shop  # noqa: F401  (env: the module-scoped stack)
 
 _users = itertools.count()
 
 
 @pytest.fixture
 def shop(env, tmp_path):
-    env.replica.reset()
-    ws, emp, acc = seed_workspace(env.db, account_status="needs_login")
-    with transaction(env.db) as s:
-        s.get(Account, acc).name = f"undo{next(_users)}"
-    env.qr_login(acc, user=f"undo-{acc}")
-    images = [str(make_image(tmp_path / f"p{i}.jpg", text=str(i))) for i in range(2)]
-    return {"employee": emp, "account": acc, "images": images}
+    return xhs_shop(env, tmp_path, f"undo{next(_users)}")
 
 
 def _post(shop) -> Post:

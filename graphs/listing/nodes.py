@@ -19,7 +19,7 @@ from employees import EMPLOYEES
 from employees.settings import settings_of
 from graphs.context import RunContext
 from graphs.listing.state import ListingState
-from graphs.steps import (capture_submitted, claim_press, fingerprint, load_run, owned, owner_drags_slider,
+from graphs.steps import (capture_submitted, claim_press, fingerprint, form_ready, load_run, owned, owner_drags_slider,
                           pressing, reading_back, shoot_run, timed_start)
 from rpa import stall
 from sites import adapter_for
@@ -83,7 +83,7 @@ def submit(state: ListingState, runtime: Runtime[RunContext]) -> ListingState:
                 found = adapter.find_listed(page, product)
             if found is not None:
                 return {"published": _record_done(ctx, run, found.item_id, found.title)}
-        if ctx.workbench.filled_with != fingerprint(state["content"]):
+        if not form_ready(ctx, adapter, page, state):
             with stall.filling():
                 _fill(ctx, run, adapter, page, product)  # the approval closed the page (or edits came): fill again
             ctx.workbench.filled_with = fingerprint(state["content"])

@@ -18,8 +18,8 @@ from core.models import Run
 from core.runs import validate_post
 from graphs.context import RunContext
 from graphs.publish.state import PublishState
-from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, load_run, owner_gives_code,
-                          pressing, reading_back, shoot_run, timed_start)
+from graphs.steps import (capture_run, capture_submitted, claim_press, fingerprint, form_ready, load_run,
+                          owner_gives_code, pressing, reading_back, shoot_run, timed_start)
 from rpa import stall
 from rpa.screenshots import Shot, add_artifacts
 from sites import adapter_for
@@ -78,7 +78,7 @@ def submit(state: PublishState, runtime: Runtime[RunContext]) -> PublishState:
             return {"published": _record_done(ctx, run, found)}
         ctx.workbench.filled_with = None  # the read-back left the form: fill it again
     try:
-        if ctx.workbench.filled_with != fingerprint(state["content"]):
+        if not form_ready(ctx, adapter, page, state):
             with stall.filling(), media.fetched(ctx.settings.storage, post) as local:
                 adapter.fill(page, local)
             ctx.workbench.filled_with = fingerprint(state["content"])

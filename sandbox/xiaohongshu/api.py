@@ -78,6 +78,13 @@ def router(world: World) -> APIRouter:
             resp.set_cookie(COOKIE, cookie, httponly=True, samesite="lax", path="/")
         return resp
 
+    @api.get("/api/galaxy/creator/version")
+    def version():
+        """The open publish page asks now and then whether a new release went out (GUESS: the real SPA's check
+        is not in the reference; it reloads the page after a release, and what was typed is gone)."""
+        world.version_checks += 1
+        return ok({"reload": world.take("new_version")})
+
     @api.post("/api/media/v1/upload/web/image")
     async def upload(request: Request, file: UploadFile):
         cookie = request.cookies.get(COOKIE, "")

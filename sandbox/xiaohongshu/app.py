@@ -70,7 +70,8 @@ def create_app(delays: bool = True) -> FastAPI:
         world.doom_if_faulty(request.cookies.get(COOKIE))
         faults = world.faults
         config = {"uploadUrl": "/api/media/v1/upload/web/image", "videoUrl": "/api/media/v1/upload/web/video",
-                  "submitUrl": "/web_api/sns/v2/note",
+                  "submitUrl": "/web_api/sns/v2/note", "versionUrl": "/api/galaxy/creator/version",
+                  "versionMs": 30_000 if world.delays else 500,
                   "suggestMs": 600 if world.delays else 50, "noSuggest": bool(faults["suggestions_missing"]),
                   "expiredMs": 1500 if world.delays else 300,
                   "processMs": (2500 if world.delays else 100) + int(faults["slow_video_processing"]),

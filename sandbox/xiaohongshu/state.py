@@ -28,9 +28,11 @@ DEFAULT_FAULTS = {
     "slow_video_processing": 0,        # extra milliseconds a video stays 视频正在转码中
     "manage_failed": 0,                # the next N 权限设置 / 删除 in 笔记管理 fail with 操作失败，请稍后重试
     "manage_slow_ms": 0,      # each 权限设置 / 删除 in 笔记管理 is answered this much later (a loaded site)
+    "new_version": 0,                  # the next N open publish pages reload themselves (a release went out)
 }
 DEFAULT_SETTINGS = {"qr_ttl_s": 60, "session_ttl_s": 24 * 3600, "delays": True, **STATS_SETTINGS}
-INT_FAULTS = ("slow_upload", "publish_failed", "notes_load_failed", "slow_video_processing", "manage_failed", "manage_slow_ms")
+INT_FAULTS = ("slow_upload", "publish_failed", "notes_load_failed", "slow_video_processing", "manage_failed", "manage_slow_ms",
+              "new_version")
 
 
 @dataclass
@@ -99,6 +101,7 @@ class World(BaseWorld):
             self.notes: list[Note] = []
             self.inbox = Inbox(self, ("comment", "reply"), self.COMMENTED_NOTES, hex_id, "comment")
             self.manage_log: list[dict] = []         # 笔记管理's actions that reached the site (``common.manage``)
+            self.version_checks = 0                  # open publish pages asking whether a release went out
 
     # -- uploads and notes -------------------------------------------------------------------------
     def add_upload(self, cookie: str, kind: str = "image") -> str:
@@ -135,6 +138,7 @@ class World(BaseWorld):
     def snapshot(self) -> dict:
         with self.lock:
             return {"submissions": self.submissions, "uploading": sum(1 for n in self.uploading.values() if n),
+                    "uploads": len(self.uploads), "version_checks": self.version_checks,
                     "notes": [n.public() for n in self.notes],
                     "faults": dict(self.faults), "settings": dict(self.settings),
                     "manage_log": list(self.manage_log)}

@@ -133,6 +133,10 @@ class DouyinAdapter:
             return "不声明（抖音没有原创声明）" if wanted and wanted.kind == "original" else "不声明"
         return DeclarationSection(page, form.overlays).set(option)
 
+    def form_holds(self, page: Page, fields: dict[str, str]) -> bool:
+        with self._boundary(page):
+            return PublishForm(page, self.settings.upload_timeout_ms).still_shows(fields)
+
     def submit(self, page: Page) -> None:
         with self._boundary(page):
             Submitter(page, PublishForm(page, self.settings.upload_timeout_ms)).publish()

@@ -102,6 +102,10 @@ class XiaohongshuAdapter:
                 fields["skipped_topics"] = " ".join(f"#{t}" for t in skipped)
             return fields
 
+    def form_holds(self, page: Page, fields: dict[str, str]) -> bool:
+        with self._boundary(page):
+            return self._publish_page(page).still_shows(fields)
+
     def submit(self, page: Page) -> None:
         with self._boundary(page):
             self._publish_page(page).publish()

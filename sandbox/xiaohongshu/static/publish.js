@@ -1,7 +1,7 @@
 // The publish page: tabs, one-request-per-image upload, the video upload with progress, processing and a
 // cover, title/body counters, topics, schedule (switch, or radios on the older form), publish.
 // Config (data-config on .publish-container): uploadUrl, videoUrl, submitUrl, suggestMs, noSuggest,
-// expiredMs, processMs. The settings (合集, 原创, 声明) are settings.js's.
+// expiredMs, processMs, versionUrl, versionMs. The settings (合集, 原创, 声明) are settings.js's.
 (function () {
   "use strict";
   var root = document.querySelector(".publish-container");
@@ -356,5 +356,11 @@
       })
       .catch(function () { submitting = false; toast("发布失败，网络异常", 4000); update(); });
   });
+  // -- a new release: the page reloads itself, and what was typed is gone ----------------------------
+  setInterval(function () {
+    fetch(cfg.versionUrl).then(function (r) { return r.json(); })
+      .then(function (j) { if (j.data && j.data.reload) location.reload(); })
+      .catch(function () {});
+  }, cfg.versionMs);
   update();
 })();

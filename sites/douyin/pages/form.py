@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from sites.assertions import expect
+from sites.common import form_matches, topics_of
 from sites.douyin.errors import SITE, ScheduleNotSet, UploadFailed
 from sites.douyin.pages.guards import LoginWall, Overlays, Verification
 from sites.douyin.pages.locate import Fallback, visible
@@ -168,6 +169,13 @@ class PublishForm:
         if (native := radio.locator("input")).count():
             return native.first.is_checked()
         return radio.get_attribute("aria-checked") == "true"
+
+    def still_shows(self, filled: dict[str, str]) -> bool:
+        """Whether this page is still the form ``filled`` was read back from, unchanged (no waiting: a page
+        that was reloaded, left or logged out shows no title field, or a different one)."""
+        if self.wall.up() or not (self.title.present() and self.body.present()):
+            return False
+        return form_matches(self.read_back(topics_of(filled)), filled)
 
     def read_back(self, topics: list[str]) -> dict[str, str]:
         body = self.body.resolve().inner_text().replace("\u200b", "").strip()

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, TimeoutError as PlaywrightTimeoutError
 
 from core.errors import AccountRestricted, ContentRejected, PublishFailed, SiteTimeout
 from sites.assertions import expect
+from sites.common import form_matches, topics_of
 from sites.xiaohongshu.errors import SITE, ScheduleNotSet
 from sites.xiaohongshu.pages.locate import Fallback, goto, wait_until_there
 from sites.xiaohongshu.pages.login import LoginWall, on_login_url
@@ -254,6 +255,16 @@ class PublishPage:
         else:
             fields["images"] = str(self.previews.count())
         return fields
+
+    def still_shows(self, filled: dict[str, str]) -> bool:
+        """Whether this page is still the form ``filled`` was read back from, unchanged (no waiting: a page
+        that was reloaded, left or logged out shows no title field, or a different one)."""
+        if self.wall.up() or not (self.title.present() and self.body.present()):
+            return False
+        shown = self.read_back(topics_of(filled))
+        # fill's own media line says more than the form shows (the cover): the video being there is enough
+        return ("media" in shown) == ("media" in filled) and form_matches(
+            {k: v for k, v in shown.items() if k != "media"}, filled)
 
     # -- publishing ------------------------------------------------------------------------------
     def publish(self) -> None:
