@@ -2,6 +2,7 @@
 with the page's CSRF token, so a page view never changes state."""
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -34,6 +35,18 @@ from sites import SITES
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC = Path(__file__).parent / "static"
+
+
+@cache
+def asset(name: str) -> str:
+    """A static file's URL with its content's hash: a phone that cached last release's script must fetch the
+    new one (an old app.js would skip a confirm the new pages rely on), and an unchanged file stays cached."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+templates.env.globals["asset"] = asset
 
 
 def _render(request: Request, name: str, key: bytes | None = None, **ctx) -> HTMLResponse:

@@ -2,6 +2,7 @@
 included, and what the owner sends is a new run with its own copy of the pictures she kept."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from contextlib import closing
@@ -150,3 +151,10 @@ def test_resending_a_note_that_may_have_been_posted_asks_first(web, client, ende
     assert re.search(r'href="/compose\?from=\w+" data-confirm="这条任务可能已经提交到网站了，?[^"]*继续吗？">改好再发',
                      page), page[page.find("run-actions"):][:600]
     assert 'data-run-action="retry">重试' in page  # retrying is safe: it reads the site before any press
+    # The confirm is the page's script's doing: a phone still holding last release's app.js would skip it, so
+    # the page names the script by its content, and a changed script is a new address the phone must fetch.
+    src = re.search(r'<script src="(/static/app\.js\?v=(\w+))"', page)
+    assert src, page[:800]
+    script = client.get(src.group(1))
+    assert script.status_code == 200 and "data-confirm" in script.text
+    assert hashlib.sha256(script.content).hexdigest().startswith(src.group(2))
