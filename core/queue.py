@@ -67,7 +67,7 @@ def _job_id(kind: str, target_id: str) -> str:
 def _enqueue(settings: Settings, conn: Redis | None, func: str, *args, job_id: str, queue: str | None = None,
              **kwargs):
     try:
-        q = Queue(queue, connection=conn or redis_for(settings)) if queue else queue_for(settings, conn)
+        q = Queue(queue or settings.queue_name, connection=conn or redis_for(settings))
         return q.enqueue(func, *args, job_id=job_id, **kwargs)
     except RedisError as e:  # committed already: the scheduler's sweep enqueues it once Redis answers
         log.warning("enqueue %s failed (%s); the scheduler will pick it up", job_id, type(e).__name__)
