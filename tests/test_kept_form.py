@@ -11,7 +11,7 @@ import pytest
 
 from core.content import Post
 from core.models import Artifact
-from core.queue import kept_key, redis_for
+from core.queue import kept_key, redis_for, runs_with_jobs
 from tests.core_fixtures import wait_until
 from tests.stack_fixtures import Env, make_stack, xhs_shop
 
@@ -91,6 +91,10 @@ def test_edits_on_the_approval_fill_the_kept_form_again(env, shop):
 
 def test_a_keeper_that_died_leaves_the_approval_to_another_worker_which_fills_again(env, shop):
     run_id, keeper = _waiting(env, shop)
+    # Killed while keeping, its job over: killed within its job's last milliseconds instead, the job's entry
+    # in RQ's started registry is believed for scheduler.STALE_STARTED (60 s, as long as this test waits).
+    wait_until(lambda: run_id not in runs_with_jobs(env.settings, redis_for(env.settings)).started, timeout=10,
+               what="the keeper's job to end")
     pid = int(keeper.rsplit(":", 1)[1])
     name = next(n for n, p in env.stack.procs.items() if p.pid == pid)
     proc = env.stack.procs.pop(name)
