@@ -30,6 +30,7 @@ from core.settings import Settings, get_settings
 from core.storage import Storage
 from errands import skills
 from errands.skills import SKILL_GRAPH
+from rpa.lease import FREED
 
 log = logging.getLogger("scheduler")
 
@@ -77,19 +78,22 @@ def _fire_slot(db: sessionmaker[Session], sched: Schedule, storage: Storage | No
 
 
 def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None = None, *,
-                share: int | None = None, fresh: list[str] = ()) -> list[str]:
+                share: int | None = None, fresh: list[str] = (), held: dict[str, str] | None = None) -> list[str]:
     """Runs that should be moving but have no job: due, retried, lost, or decided while waiting.
 
     ``jobs``: the runs Redis holds a job for (``core.queue.runs_with_jobs``); None while Redis is
     unreachable, when a lost job cannot be told from a waiting one (and could not be enqueued anyway).
     ``share``: runs one workspace may have in flight (``core.fairshare``); new work beyond it waits, and the
     runs returned (to enqueue in that order) take one workspace after another. ``fresh``: runs just made
-    queued (a recurring slot fired this tick), claimed under the share like the rest."""
+    queued (a recurring slot fired this tick), claimed under the share like the rest. ``held``: the runs the
+    API held back (``fairshare.held_back``), which need not wait out ``JOB_GRACE`` while unchanged since."""
+    held = held or {}
     decided = select(Approval.run_id).where(Approval.status != "pending", Approval.decided_at <= now - JOB_GRACE)
     pending = select(Approval.run_id).where(Approval.status == "pending")
     active = select(Account.id).where(Account.status == "active")
     lost = [] if jobs is None else [
-        and_(Run.status == "queued", Run.not_before <= now, Run.updated_at <= now - JOB_GRACE),
+        and_(Run.status == "queued", Run.not_before <= now,
+             or_(Run.updated_at <= now - JOB_GRACE, Run.id.in_(list(held)))),
         # decided, and no newer card waiting (a run's warning or payment card after its first approval)
         and_(Run.status == "awaiting_approval", Run.id.in_(decided), Run.id.notin_(pending)),
     ]
@@ -109,7 +113,9 @@ def claim_ready(db: sessionmaker[Session], now: datetime, jobs: RunJobs | None =
         rows = s.execute(select(Run.id, Run.updated_at, Run.status, Run.workspace_id, Run.account_id)
                          .where(candidates).order_by(Run.attempts == 0, Run.not_before, Run.created_at)).all()
         rows = [r for r in rows if not (r.status in ("queued", "awaiting_approval") and r.id not in fresh
-                                        and _has_job(jobs, r.id, r.updated_at, now))]
+                                        and _has_job(jobs, r.id, r.updated_at, now))
+                and not (r.status == "queued" and r.id not in fresh and r.updated_at > now - JOB_GRACE
+                         and held.get(r.id) != r.updated_at.isoformat())]  # claimed since the note: the grace
         if share is not None and jobs is not None and rows:  # most ticks find nothing: spare the count
             ready = [fairshare.Ready(r.id, r.workspace_id, r.status, r.account_id) for r in rows]
             admitted = fairshare.admit(ready, fairshare.in_flight(s, jobs, [r.id for r in rows]), share)
@@ -218,13 +224,7 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     now = utcnow()
     fired = fire_recurring(db, now, settings.storage)  # only the scheduler whose insert won the slot gets its id
     expire_approvals(db, now, settings.approval_timeout_h)
-    try:
-        jobs = runs_with_jobs(settings, conn)
-    except RedisError:
-        jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
-    claimed = claim_ready(db, now, jobs, share=settings.runs_per_workspace, fresh=fired)
-    for run_id in claimed:
-        enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
+    claimed = let_in(settings, db, conn, now, fired)
     sweeps = _inbox_sweeps(db, now) + _collections(settings, db, now)  # after the runs: the first tick loads the workflows
     for run_id in sweeps:
         enqueue_run(settings, run_id, conn)  # a lost one is queued by the next tick's claim_ready
@@ -234,6 +234,75 @@ def tick(settings: Settings, db: sessionmaker[Session], conn) -> list[str]:
     _butler(settings, db, now)
     notify.send_due(settings, db, now, _workspace_bots(settings, db))  # last: a slow webhook must not hold up the runs
     return claimed
+
+
+def let_in(settings: Settings, db: sessionmaker[Session], conn, now: datetime, fired: list[str] = ()) -> list[str]:
+    """The runs that should be moving, enqueued (``claim_ready`` under the workspaces' share); ``fired``: runs a
+    recurring slot made queued this tick."""
+    held = fairshare.held_back(conn)
+    try:
+        jobs = runs_with_jobs(settings, conn)
+    except RedisError:
+        jobs = None  # Redis is away: the database work goes on, lost jobs are found once it is back
+    claimed = claim_ready(db, now, jobs, share=settings.runs_per_workspace, fresh=fired, held=held)
+    for run_id in claimed:
+        enqueue_run(settings, run_id, conn)  # best-effort: a failed one is found by the next sweep
+    # A note is of use once: claimed, the run has a new updated_at; past the grace, it is not needed.
+    done = [run_id for run_id, at in held.items()
+            if run_id in claimed or datetime.fromisoformat(at) <= now - JOB_GRACE]
+    if done:
+        try:
+            conn.hdel(fairshare.HELD, *done)
+        except RedisError:
+            pass
+    return claimed
+
+
+class Freed:
+    """Accounts set free between two ticks (``rpa.lease.FREED``: a run, or a session check, released the
+    account's lock). An account's next run waits in the database while the account is busy (``core.fairshare``);
+    told that it is free, the scheduler lets that run in at once instead of at its next tick."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._sub = None
+
+    def wait(self, timeout_s: float) -> bool:
+        """Whether an account was set free within ``timeout_s`` (all announced meanwhile count as one)."""
+        try:
+            if self._sub is None:
+                self._sub = self.conn.pubsub(ignore_subscribe_messages=True)
+                self._sub.subscribe(FREED)
+            if self._sub.get_message(timeout=timeout_s) is None:
+                return False  # the time is up (or it was the subscription's own confirmation)
+            while self._sub.get_message(timeout=0) is not None:
+                pass  # a burst of releases is one look at what may move
+            return True
+        except RedisError:  # Redis is away: a plain sleep, and a new subscription once it answers
+            self.close()
+            time.sleep(timeout_s)
+            return False
+
+    def close(self) -> None:
+        try:
+            if self._sub is not None:
+                self._sub.close()
+        except RedisError:
+            pass
+        self._sub = None
+
+
+def wait_for_tick(settings: Settings, db: sessionmaker[Session], conn, freed: Freed, wait_s: float) -> None:
+    """Sleep until the next tick; an account set free meanwhile lets the runs that may now move in at once."""
+    deadline = time.monotonic() + wait_s
+    while (left := deadline - time.monotonic()) > 0:
+        if freed.wait(left):
+            try:
+                claimed = let_in(settings, db, conn, utcnow())
+                if claimed:
+                    log.info("account freed: enqueued %d run(s)", len(claimed))
+            except Exception:
+                log.exception("scheduler could not let runs in after an account was freed")
 
 
 def next_wake(db: sessionmaker[Session], tick_s: float) -> float:
@@ -257,6 +326,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = get_settings()
     settings.paths.ensure()
     db, conn = session_factory(settings.db_url), redis_for(settings)
+    freed = Freed(conn)
     while True:
         try:
             claimed = tick(settings, db, conn)
@@ -271,7 +341,7 @@ def main(argv: list[str] | None = None) -> None:
         except Exception:
             log.exception("scheduler could not read the next due time")
             wait = settings.scheduler_tick_s
-        time.sleep(max(wait, 0.01))
+        wait_for_tick(settings, db, conn, freed, max(wait, 0.01))
 
 
 if __name__ == "__main__":

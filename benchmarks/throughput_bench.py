@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import select
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -33,7 +35,7 @@ from benchmarks.publish_bench import add_workers, login_accounts, start, wait_wo
 from core import fairshare  # noqa: E402
 from core.content import Post  # noqa: E402
 from core.db import transaction  # noqa: E402
-from core.models import Account, Employee  # noqa: E402
+from core.models import Account, Employee, Run  # noqa: E402
 from core.runs import create_run  # noqa: E402
 from rpa.runtime import VIEWPORT  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
@@ -58,11 +60,14 @@ def stack_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> floa
         ids += run_ids
     pending = set(ids)
     while pending:
-        for run_id in list(pending):
-            run = env.run(run_id)
-            if run.status in ("published", "failed"):
-                assert run.status == "published", run.reason
-                pending.discard(run_id)
+        # One query for all: a session and a read per run every 50 ms cost this process ~0.04 CPU-s a run, on the
+        # cores the stack runs on (the raw script has no such poll).
+        with env.db() as s:
+            ended = s.execute(select(Run.id, Run.status, Run.reason)
+                              .where(Run.id.in_(pending), Run.status.in_(("published", "failed")))).all()
+        for run_id, status, reason in ended:
+            assert status == "published", reason
+            pending.discard(run_id)
         time.sleep(0.05)
     return len(ids) / (time.monotonic() - t0) * 60
 

@@ -10,17 +10,21 @@ one run per account is in flight: the account's lock would hold a second one any
 
 The API enqueues a new run at once while its workspace is under its share (the common case: no delay); the
 rest are left to the scheduler (``scheduler.claim_ready``), which sweeps queued runs without a job anyway.
+The API notes the runs it held back (``HELD``), so that the scheduler may let one in the moment its account
+frees, even a run made a second ago.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime
 from typing import Iterable, NamedTuple
 
+from redis.exceptions import RedisError
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import Run
-from core.queue import RunJobs, enqueue_run
+from core.queue import RunJobs, enqueue_run, redis_for
 from core.runs import HELD_BY_A_WORKER, TERMINAL
 from core.settings import Settings
 
@@ -30,6 +34,16 @@ died), resumed after the owner's decision or after her login is let through: it 
 FOR_THE_ACCOUNT = ("awaiting_login",)
 """Let through past the share but one per account: they all waited for the same login, and let in together
 they would only wait on the account's lock (each holding a worker slot) and be set back."""
+
+
+HELD = "opc:runs:held"
+"""Redis hash of the runs ``enqueue_new`` held back: run id → the run's ``updated_at`` (ISO) as the API saw it.
+A queued run with no job is let in by the scheduler only once it is ``scheduler.JOB_GRACE`` old, since the API
+request that made it may be about to enqueue it; a run named here was decided on and will never be enqueued
+by its request, so it may go as soon as its account frees (the account's next post, made in the same batch a
+second ago, waited out the grace: a run's whole length on the replica, docs/benchmarks.md). Only while the
+run's ``updated_at`` is still the one noted: a claim changes it, and from then on the run is the scheduler's
+like any other. A hint: without it (Redis away) the grace applies, as before."""
 
 
 class Ready(NamedTuple):
@@ -99,10 +113,31 @@ def enqueue_new(settings: Settings, s: Session, workspace_id: str, run_ids: list
     database for the scheduler (a few seconds later, round-robin with other workspaces). Returns the enqueued."""
     held = s.scalars(select(Run.account_id).where(
         Run.workspace_id == workspace_id, Run.status.in_(("queued", *HELD_BY_A_WORKER)), Run.id.notin_(run_ids))).all()
-    account_of = dict(s.execute(select(Run.id, Run.account_id).where(Run.id.in_(run_ids))).all())
+    made = {r.id: r for r in s.execute(select(Run.id, Run.account_id, Run.updated_at).where(Run.id.in_(run_ids)))}
     busy = Busy(Counter({workspace_id: len(held)}), {acc for acc in held if acc})
-    ready = [Ready(run_id, workspace_id, "queued", account_of.get(run_id)) for run_id in run_ids]
+    ready = [Ready(run_id, workspace_id, "queued", made[run_id].account_id if run_id in made else None)
+             for run_id in run_ids]
     now = [r.run_id for r in admit(ready, busy, settings.runs_per_workspace)]
+    conn = redis_for(settings)  # one connection for the request's enqueues and its note
     for run_id in now:
-        enqueue_run(settings, run_id)  # if Redis is away, the scheduler picks the queued run up
+        enqueue_run(settings, run_id, conn)  # if Redis is away, the scheduler picks the queued run up
+    note_held(conn, {run_id: row.updated_at for run_id, row in made.items() if run_id not in set(now)})
     return now
+
+
+def note_held(conn, runs: dict[str, datetime]) -> None:
+    """``HELD``: these runs were decided on, and none of them will be enqueued by the caller."""
+    if not runs:
+        return
+    try:
+        conn.hset(HELD, mapping={run_id: at.isoformat() for run_id, at in runs.items()})
+    except RedisError:
+        pass  # the grace applies to them, as it did before the note
+
+
+def held_back(conn) -> dict[str, str]:
+    """The runs ``enqueue_new`` held back, as noted (``HELD``); empty when Redis is away."""
+    try:
+        return {k.decode(): v.decode() for k, v in conn.hgetall(HELD).items()}
+    except RedisError:
+        return {}

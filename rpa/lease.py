@@ -37,14 +37,35 @@ LOCK_POLL_S = 0.02
 """How often a run waiting for its account's lock asks again: the previous run is usually only closing
 its browser context, a matter of milliseconds (redis-py's default of 0.1 s was a tenth of a second lost)."""
 
+FREED = "opc:accounts:freed"
+"""Redis channel on which a released account lock is announced (the account's id). The scheduler waits on it
+between its ticks (``scheduler.main``): the account's next waiting run is let into the queue as soon as the
+account is free, not at the next tick (on the replica, a tick was a third of a run's whole cycle:
+docs/benchmarks.md, throughput_bench)."""
+
 SAFETY = 0.8
 """The share of a lease this worker counts on: the scheduler sees the lease expire on the database's clock,
 so this worker stops believing in it a little earlier than that."""
 
 
+LOCK_PREFIX = "opc:lock:account:"
+
+
+class AccountLock(Lock):
+    """An account's lock whose release says so on ``FREED``. Best effort: a lost announcement (Redis away, no
+    scheduler listening) only leaves the next run to the scheduler's tick, as before."""
+
+    def release(self) -> None:
+        super().release()
+        try:
+            self.redis.publish(FREED, self.name.removeprefix(LOCK_PREFIX))
+        except RedisError:
+            pass
+
+
 def account_lock(conn: Redis, account_id: str, lease_s: int) -> Lock:
-    return conn.lock(f"opc:lock:account:{account_id}", timeout=lease_s, blocking=False, thread_local=False,
-                     sleep=LOCK_POLL_S)
+    return conn.lock(f"{LOCK_PREFIX}{account_id}", timeout=lease_s, blocking=False, thread_local=False,
+                     sleep=LOCK_POLL_S, lock_class=AccountLock)
 
 
 class Lease:

@@ -10,7 +10,9 @@ performance.now()``) is monotonic and keeps running while the worker is stopped,
 
 The end is fixed when the guard is armed (the renewal thread cannot talk to the page), so the guard is
 armed only around the press itself and taken off after it (a code typed or a slider dragged by the owner
-afterwards comes long after).
+afterwards comes long after). It is taken off in the document it was put on, through a handle to that document's
+``window``: a press that navigated (a publish's success page) left that document, and its guard, behind, and a
+look in the new document would first wait for the new page to set up its scripts (~20–35 ms a press).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from playwright.sync_api import Error as PlaywrightError, Page
 
 ARM = """(until) => {
   window.__opcFenceUntil = until;
-  if (window.__opcFenceArmed) return;
+  if (window.__opcFenceArmed) return window;
   window.__opcFenceArmed = true;
   const late = () => performance.timeOrigin + performance.now() > window.__opcFenceUntil;
   const refuse = (event) => {
@@ -32,18 +34,20 @@ ARM = """(until) => {
     window.__opcFenceRefused = (window.__opcFenceRefused || 0) + 1;
   };
   for (const type of ["click", "submit", "keydown"]) window.addEventListener(type, refuse, true);
+  return window;
 }"""
-DISARM = "() => { window.__opcFenceUntil = Infinity; }"
+DISARM = "(armed) => { armed.__opcFenceUntil = Infinity; }"
 
 
 @contextmanager
 def armed(page: Page, until_epoch_s: float) -> Iterator[None]:
     """``until_epoch_s``: the lease's end, seconds since the epoch (``Lease.deadline``)."""
-    page.evaluate(ARM, until_epoch_s * 1000)
+    window = page.evaluate_handle(ARM, until_epoch_s * 1000)
     try:
         yield
     finally:
         try:
-            page.evaluate(DISARM)
+            window.evaluate(DISARM)
+            window.dispose()
         except PlaywrightError:
-            pass  # the press navigated or closed the page: its next document has no guard anyway
+            pass  # the press navigated or closed the page: the armed document is gone, its guard with it

@@ -19,27 +19,34 @@ from core.errors import PageChanged, SiteTimeout
 
 State = Literal["attached", "visible"]
 
-QUICK_SLICE_MS = 270
-"""Playwright looks again for an awaited element 0, 20, 70, 170, 270, 770 ms … into a wait: one long wait looks
-only every 500 ms after its first 270 ms, while a wait cut into slices of 270 ms looks at least every 100 ms.
-Each slice is a round trip through Playwright's driver to Chromium, so 100 ms slices kept 15 % of a core busy
-per waiting run (38 % under CI's load); these cost a third of that and see an element ~20 ms later on the
-median (benchmarks/wait_bench.py, docs/benchmarks.md)."""
+FIRST_SLICE_MS = 240
+"""Inside one ``wait_for`` Playwright (1.65) looks again after 20, 50, 100, 100, 500 ms …, dropping every step longer
+than a fifth of the wait's timeout: a wait of under 250 ms looks every 20 ms, one of 250–499 ms every 50 ms, one of
+a second every 100 ms. Each slice of a wait is also a round trip through Playwright's driver to Chromium, and the
+CPU is mostly in those. Most of a run's waits on a quick site end within 200 ms (about six a run: the form, each
+image's preview, the topic list, the note list), so the first slice looks every 20 ms: an element coming 10–200 ms
+into a wait is seen 14 ms after it came on the median, 23 ms at p90, against 23 and 55 ms with 270 ms slices
+throughout (a look every 50 ms) (benchmarks/wait_bench.py --short, docs/benchmarks.md)."""
+QUICK_SLICE_MS = 490
+"""Then, up to ``SLOW_AFTER_MS``, a look every 50 ms and two round trips a second (270 ms slices made almost four:
+100 ms slices kept 15 % of a core busy per waiting run, 38 % under CI's load)."""
 SLOW_AFTER_MS = 3_000
 """An answer not there after this long comes from a slow page (an upload, a loaded site): from then on slices
-of a second (a look at least every 500 ms, a tenth of the CPU of quick slices)."""
+of a second (a look every 100 ms and one round trip a second)."""
 SLOW_SLICE_MS = 1_000
 
 
 def wait_until_there(locator: Locator, timeout_ms: float, state: State = "visible") -> None:
-    """``locator.wait_for`` that notices the element within ~100 ms at any point of its first seconds and
-    within ~500 ms later; Playwright's ``TimeoutError`` once ``timeout_ms`` has passed."""
+    """``locator.wait_for`` that notices the element within ~20 ms in its first 240 ms, ~50 ms up to 3 s and
+    ~100 ms later; Playwright's ``TimeoutError`` once ``timeout_ms`` has passed."""
     started = time.monotonic()
     deadline = started + timeout_ms / 1000
     while True:
         now = time.monotonic()
         left_ms = (deadline - now) * 1000
-        slice_ms = QUICK_SLICE_MS if (now - started) * 1000 < SLOW_AFTER_MS else SLOW_SLICE_MS
+        waited_ms = (now - started) * 1000
+        slice_ms = (FIRST_SLICE_MS if waited_ms < FIRST_SLICE_MS else QUICK_SLICE_MS if waited_ms < SLOW_AFTER_MS
+                    else SLOW_SLICE_MS)
         try:
             locator.wait_for(state=state, timeout=max(1.0, min(slice_ms, left_ms)))
             return

@@ -209,3 +209,25 @@ def test_a_job_a_killed_worker_left_behind_holds_nothing_once_its_run_is_over(co
         # killed before it marked its run running: the scheduler found the run without a live job and lets it
         # in again; its old entry must not hold its own account
         assert busy(started=("queued",), ready=("queued",)) == only_the_running_one
+
+
+def test_a_run_held_back_for_its_busy_account_goes_as_soon_as_the_account_frees(core_settings, redis_conn, tmp_path):
+    """The API decided on it (``fairshare.HELD``): it need not wait out the grace a run gets whose request may
+    still enqueue it, and once claimed it gets the grace like any run (never a second job)."""
+    db = session_factory(core_settings.db_url)
+    ws, emp, acc = seed_workspace(db)
+    with transaction(db) as s:
+        first, second = (create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp),
+                                    post=_post(tmp_path, f"连发{i}")).id for i in range(2))
+    with db() as s:
+        assert fairshare.enqueue_new(core_settings, s, ws, [first, second]) == [first]
+    with transaction(db) as s:
+        s.get(Run, first).status = "published"  # the account's run is over
+        made = s.get(Run, second).updated_at
+    no_jobs, soon = RunJobs(set(), set()), made + timedelta(milliseconds=500)  # within JOB_GRACE
+    assert claim_ready(db, soon, no_jobs, share=8) == []  # a queued run nobody vouches for: the grace
+    held = fairshare.held_back(redis_conn)
+    assert set(held) == {second}
+    assert claim_ready(db, soon, no_jobs, share=8, held=held) == [second]
+    # Claimed (and maybe about to be enqueued): the note lets nobody claim it again before the grace.
+    assert claim_ready(db, soon + timedelta(milliseconds=100), no_jobs, share=8, held=held) == []

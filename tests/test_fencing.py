@@ -162,6 +162,23 @@ def test_the_guard_is_taken_off_after_the_press_so_the_owners_own_clicks_go_thro
     assert page.title() == "sent" and page.evaluate("window.clicks") == 1
 
 
+def test_a_press_that_leaves_the_page_is_not_held_up_by_the_next_page_when_the_guard_comes_off(page):  # noqa: F811
+    """The guard is taken off in the document it was put on: the success page a press led to (here one whose own
+    script keeps the page busy for 0.6 s) is not waited for."""
+    pages = {"/form": FORM.replace("<form onsubmit=\"event.preventDefault(); document.title = 'sent'\">",
+                                   "<form action='/done'>"),
+             "/done": "<script>const end = Date.now() + 600; while (Date.now() < end) {}</script><p>发布成功</p>"}
+    page.route("http://127.0.0.1:9/**", lambda route: route.fulfill(
+        content_type="text/html; charset=utf-8", body=pages[route.request.url.split("127.0.0.1:9")[1].split("?")[0]]))
+    page.goto("http://127.0.0.1:9/form")
+    with press_guard.armed(page, time.time() + 30):
+        page.get_by_role("button", name="发布").click()
+        page.wait_for_url("**/done*", wait_until="commit")
+        left_at = time.monotonic()
+    assert time.monotonic() - left_at < 0.3
+    assert page.get_by_text("发布成功").is_visible()
+
+
 # -- end to end: SIGSTOP the worker mid-run, past its lease -------------------------------------
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,10 @@
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
+from typing import Iterator
 
 from rq import Queue
 
@@ -10,6 +13,7 @@ from core.db import session_factory, transaction
 from core.models import Account, Employee, Run, Schedule, utcnow
 from core.queue import RUN_JOB
 from core.runs import create_run
+from rpa.lease import FREED, account_lock
 from scheduler import next_slot
 from serve import ROOT
 from tests.core_fixtures import wait_until
@@ -54,6 +58,18 @@ def _scheduler(settings, tick_s: float, stderr=subprocess.DEVNULL) -> subprocess
                             stdout=subprocess.DEVNULL, stderr=stderr)
 
 
+@contextmanager
+def _running_scheduler(settings, tick_s: float, log: Path) -> Iterator[None]:
+    """One scheduler process for the block, its log in ``log``."""
+    with log.open("w") as out:
+        proc = _scheduler(settings, tick_s, stderr=out)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def test_two_schedulers_fire_each_run_and_each_slot_once(core_settings, redis_conn, tmp_path):
     db, ws, emp, acc, one_offs, now = _runs_due(core_settings, tmp_path, *[2] * 5)
     with transaction(db) as s:
@@ -88,9 +104,7 @@ def test_a_timed_run_is_queued_at_its_time_not_a_tick_later(core_settings, redis
     *_, (first, timed), now = _runs_due(core_settings, tmp_path, -1, 30)
     due = now + timedelta(seconds=30)
     log = tmp_path / "scheduler.log"
-    with log.open("w") as out:
-        proc = _scheduler(core_settings, 60, stderr=out)
-    try:
+    with _running_scheduler(core_settings, 60, log):
         # The tick's end (its log line), when the scheduler decides how long to sleep.
         wait_until(lambda: "enqueued 1 run(s)" in log.read_text(), timeout=60, what="the first tick")
         assert first in _queued_run_ids(redis_conn, core_settings)
@@ -98,7 +112,33 @@ def test_a_timed_run_is_queued_at_its_time_not_a_tick_later(core_settings, redis
         wait_until(lambda: timed in _queued_run_ids(redis_conn, core_settings), timeout=40, every=0.05,
                    what="the timed run queued")
         queued_at = utcnow()
-    finally:
-        proc.terminate()
-        proc.wait(10)
     assert due <= queued_at < due + timedelta(seconds=2), f"queued {(queued_at - due).total_seconds():.2f} s after its time"
+
+
+def test_an_accounts_next_run_is_queued_as_soon_as_the_account_is_freed_not_a_tick_later(core_settings, redis_conn,
+                                                                                         tmp_path):
+    """A run waits in the database while its account's previous run holds the account (``core.fairshare``); the
+    release of the account's lock (``rpa.lease.FREED``) lets it in at once, whatever the tick."""
+    db, _ws, emp, acc, (marker,), _now = _runs_due(core_settings, tmp_path, -1)
+    with transaction(db) as s:
+        account, employee = s.get(Account, acc), s.get(Employee, emp)
+        first = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "先发"))
+        first.status, first.lease_until = "running", utcnow() + timedelta(minutes=5)
+        following = create_run(s, account=account, employee=employee, post=make_post(tmp_path, "后发")).id
+        first = first.id
+    with _running_scheduler(core_settings, 60, tmp_path / "scheduler.log"):
+        # The first tick (it loads the workflows: 12 s measured at load 16, 40 s seen) lets in the run on the other
+        # account, not the busy account's; then the scheduler waits out its tick, listening for freed accounts.
+        wait_until(lambda: marker in _queued_run_ids(redis_conn, core_settings), timeout=90, what="the first tick")
+        wait_until(lambda: redis_conn.pubsub_numsub(FREED)[0][1] >= 1, timeout=90, what="the scheduler listening")
+        assert following not in _queued_run_ids(redis_conn, core_settings)
+        with transaction(db) as s:
+            s.get(Run, first).status = "published"
+        lock = account_lock(redis_conn, acc, 30)
+        assert lock.acquire(blocking=False)
+        freed = utcnow()
+        lock.release()  # what the first run's worker does last
+        wait_until(lambda: following in _queued_run_ids(redis_conn, core_settings), timeout=20, every=0.05,
+                   what="the account's next run queued")
+        queued_at = utcnow()
+    assert queued_at - freed < timedelta(seconds=5), f"queued {(queued_at - freed).total_seconds():.2f} s after"
