@@ -23,6 +23,7 @@ import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.publish_bench import add_workers, login_accounts, start, wait_workers  # noqa: E402
+from benchmarks.shared_browser_bench import kind, tree  # noqa: E402
 from core import fairshare  # noqa: E402
 from core.content import Post  # noqa: E402
 from core.db import transaction  # noqa: E402
@@ -113,6 +115,81 @@ def raw_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> float:
     return asyncio.run(main())
 
 
+def _busy_s() -> float:
+    """The machine's CPU seconds not idle (all cores): what a side cost in all."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: its own only
+
+
+class CpuBook:
+    """CPU seconds a run by kind of process (``--cpu``): the stack's worker and scheduler trees against the raw
+    script's (this process, its driver and its Chromium); the replica, which serves both, apart; and the machine's
+    busy time. Each process's own time, sampled every 50 ms while a side runs: a renderer of a closed context
+    loses at most its last 50 ms (a reaped child's time is not taken from its parent, which would count it twice)."""
+
+    def __init__(self):
+        self.spent: dict[tuple[str, str], float] = {}
+        self.runs: dict[str, int] = {}
+
+    def measure(self, env, side: str, runs: int, work):
+        procs = env.stack.procs
+        theirs = tree([p.pid for p in procs.values()])
+        roots = {side: ([p.pid for n, p in procs.items() if n.startswith("worker-") or n == "scheduler"]
+                        if side == "stack" else None),
+                 f"replica ({side})": [p.pid for n, p in procs.items() if n in env.stack.replica_ports]}
+        first: dict[int, float] = {}
+        last: dict[int, tuple[str, str, float]] = {}
+        stop = threading.Event()
+
+        def sample() -> None:
+            for group, r in roots.items():
+                pids = tree(r) if r is not None else tree([os.getpid()]) - theirs
+                for pid in pids:
+                    t = _own_cpu(pid)
+                    if t is not None:
+                        first.setdefault(pid, t)
+                        last[pid] = (group, kind(pid), t)
+
+        def sampler() -> None:
+            while not stop.wait(0.05):
+                sample()
+
+        sample()
+        first = {pid: t for pid, (_g, _k, t) in last.items()}  # processes there before the side began
+        busy = _busy_s()
+        thread = threading.Thread(target=sampler, daemon=True)
+        thread.start()
+        value = work()
+        stop.set()
+        thread.join()
+        sample()
+        for pid, (group, k, t) in last.items():
+            key = (group, k)
+            self.spent[key] = self.spent.get(key, 0.0) + t - first.get(pid, 0.0)
+        self.spent[(f"machine ({side})", "all busy")] = (self.spent.get((f"machine ({side})", "all busy"), 0.0)
+                                                       + _busy_s() - busy)
+        for group in (*roots, f"machine ({side})"):
+            self.runs[group] = self.runs.get(group, 0) + runs
+        return value
+
+    def table(self) -> str:
+        lines = ["| side | kind of process | CPU-s a run |", "|---|---|---:|"]
+        for (side, k), t in sorted(self.spent.items()):
+            lines.append(f"| {side} | {k} | {t / self.runs[side]:.3f} |")
+        for side in sorted(self.runs):
+            total = sum(t for (g, _), t in self.spent.items() if g == side)
+            lines.append(f"| {side} | all | {total / self.runs[side]:.3f} |")
+        return "\n".join(lines)
+
+
 def use_worker(env, n: int) -> None:
     """The stack's one worker, now with ``n`` run threads."""
     for name in [k for k in env.stack.procs if k.startswith("worker-")]:
@@ -129,7 +206,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8])
     ap.add_argument("--runs-per-slot", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--cpu", action="store_true", help="also CPU seconds a run by kind of process")
     args = ap.parse_args()
+    book = CpuBook()
     os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="xdg-"))
     with tempfile.TemporaryDirectory() as tmp:
         env = start(Path(tmp) / "stack", workers=0)
@@ -143,8 +222,11 @@ def main() -> None:
                 stack_minute(env, accounts, images, n, 1, f"warm{n}")  # the worker's first contexts and imports
                 stack, raw = [], []
                 for r in range(args.rounds):
-                    raw.append(raw_minute(env, accounts, images, n, args.runs_per_slot, f"{n}-{r}"))
-                    stack.append(stack_minute(env, accounts, images, n, args.runs_per_slot, f"{n}-{r}"))
+                    runs = n * args.runs_per_slot
+                    raw.append(book.measure(env, "raw", runs, lambda: raw_minute(
+                        env, accounts, images, n, args.runs_per_slot, f"{n}-{r}")))
+                    stack.append(book.measure(env, "stack", runs, lambda: stack_minute(
+                        env, accounts, images, n, args.runs_per_slot, f"{n}-{r}")))
                 rows.append((n, statistics.mean(stack), statistics.mean(raw), os.getloadavg()[0]))
                 print(f"N={n}: stack {stack} runs/min, raw {raw} runs/min", flush=True)
         finally:
@@ -154,6 +236,8 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|")
     for n, s, r, load in rows:
         print(f"| {n} | {s:.1f} | {r:.1f} | {s / r:.0%} | {load:.1f} |")
+    if args.cpu:
+        print(book.table())
 
 
 if __name__ == "__main__":
