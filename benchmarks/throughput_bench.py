@@ -1,12 +1,13 @@
 """Throughput at the same concurrency (issue 19): one worker process with N run threads against a raw script
 doing N publishes at once, on the Xiaohongshu replica.
 
-    .venv/bin/python benchmarks/throughput_bench.py [--sizes 1 2 4 8] [--runs-per-slot 4] [--rounds 2]
+    .venv/bin/python benchmarks/throughput_bench.py [--sizes 1 2 4 8] [--runs-per-slot 4] [--rounds 2] [--cpu]
+                                                    [--tick-s 2]
 
 Stack: one worker with ``OPC_RUNS_PER_WORKER`` = N (one Playwright driver and one Chromium, ``rpa.shared``),
 N accounts, ``--runs-per-slot`` auto-mode notes with two images for each queued at once, as the API queues
 them (fair share lets one run per account in; the scheduler lets in the next as the account frees); from the
-first enqueue to the last run published and read back.
+first enqueue to the last run's last write (published, read back, its lease given up).
 Raw: the strictest baseline, one async Playwright and one Chromium, N tasks on the same N accounts each
 publishing ``--runs-per-slot`` notes one after another (a fresh context with the session each, the same clicks
 and read-back as ``publish_bench.RawScript``, none of the stack's checks, fence, screenshots or records).
@@ -37,7 +38,7 @@ from benchmarks.shared_browser_bench import kind, tree  # noqa: E402
 from core import fairshare  # noqa: E402
 from core.content import Post  # noqa: E402
 from core.db import transaction  # noqa: E402
-from core.models import Account, Employee, Run  # noqa: E402
+from core.models import Account, Employee, Run, utcnow  # noqa: E402
 from core.runs import create_run  # noqa: E402
 from rpa.runtime import VIEWPORT  # noqa: E402
 from rpa.vault import Vault  # noqa: E402
@@ -49,7 +50,7 @@ PUBLISH = "/publish/publish?from=homepage&target=image"
 def stack_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> float:
     """Runs a minute: ``n * per_slot`` runs over the first ``n`` accounts, all queued at once."""
     ids = []
-    t0 = time.monotonic()
+    t0 = utcnow()
     for emp, acc in accounts[:n]:  # as the API makes them: committed, then let in under fair share
         with transaction(env.db) as s:
             made = [create_run(s, account=s.get(Account, acc), employee=s.get(Employee, emp), mode="auto",
@@ -60,18 +61,20 @@ def stack_minute(env, accounts, images, n: int, per_slot: int, tag: str) -> floa
         with env.db() as s:
             fairshare.enqueue_new(env.settings, s, workspace_id, run_ids)
         ids += run_ids
-    pending = set(ids)
+    pending, ended_at = set(ids), t0
     while pending:
-        # One query for all: a session and a read per run every 50 ms cost this process ~0.04 CPU-s a run, on the
-        # cores the stack runs on (the raw script has no such poll).
+        # The end is read from the runs' own last write, so the poll can be slow: every 50 ms it cost this
+        # process CPU on the cores the stack runs on, and its period was added to the last run (the raw script
+        # has neither).
+        time.sleep(0.25)
         with env.db() as s:
-            ended = s.execute(select(Run.id, Run.status, Run.reason)
+            ended = s.execute(select(Run.id, Run.status, Run.reason, Run.updated_at)
                               .where(Run.id.in_(pending), Run.status.in_(("published", "failed")))).all()
-        for run_id, status, reason in ended:
+        for run_id, status, reason, updated_at in ended:
             assert status == "published", reason
             pending.discard(run_id)
-        time.sleep(0.05)
-    return len(ids) / (time.monotonic() - t0) * 60
+            ended_at = max(ended_at, updated_at)
+    return len(ids) / (ended_at - t0).total_seconds() * 60
 
 
 async def _raw_slot(browser, base: str, state: dict, timezone: str, images: list[str], titles: list[str]) -> None:
@@ -129,11 +132,17 @@ def _own_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: its own only
 
 
+SAMPLE_S = 0.2
+"""How often ``--cpu`` reads every process's time. The reading costs this process CPU (~0.08 CPU-s a run at 50 ms,
+on the same two cores, and in the raw half beside the raw script's own event loop): throughput is to be taken from
+a run without ``--cpu``."""
+
+
 class CpuBook:
-    """CPU seconds a run by kind of process (``--cpu``): the stack's worker and scheduler trees against the raw
-    script's (this process, its driver and its Chromium); the replica, which serves both, apart; and the machine's
-    busy time. Each process's own time, sampled every 50 ms while a side runs: a renderer of a closed context
-    loses at most its last 50 ms (a reaped child's time is not taken from its parent, which would count it twice)."""
+    """CPU seconds a run by kind of process (``--cpu``): the stack's worker tree against the raw script's (this
+    process, its driver and its Chromium); the scheduler, Redis, the replica and this process's poll apart; and the
+    machine's busy time. Each process's own time, sampled every ``SAMPLE_S`` while a side runs: a renderer of a closed
+    context loses at most its last ``SAMPLE_S`` (a reaped child's time is not taken from its parent, which would count it twice)."""
 
     def __init__(self):
         self.spent: dict[tuple[str, str], float] = {}
@@ -142,24 +151,28 @@ class CpuBook:
     def measure(self, env, side: str, runs: int, work):
         procs = env.stack.procs
         theirs = tree([p.pid for p in procs.values()])
-        roots = {side: ([p.pid for n, p in procs.items() if n.startswith("worker-") or n == "scheduler"]
-                        if side == "stack" else None),
-                 f"replica ({side})": [p.pid for n, p in procs.items() if n in env.stack.replica_ports]}
+        stack = [p.pid for n, p in procs.items() if n.startswith("worker-")]
+        replica = [p.pid for n, p in procs.items() if n in env.stack.replica_ports]
+        groups = {side: (lambda: tree(stack)) if side == "stack" else (lambda: tree([os.getpid()]) - theirs),
+                  f"replica ({side})": lambda: tree(replica),
+                  f"redis ({side})": lambda: {procs["redis"].pid}}
+        if side == "stack":  # this process only polls then; in the raw half it is the raw script
+            groups["benchmark (stack)"] = lambda: {os.getpid()}
+            groups["scheduler (stack)"] = lambda: {procs["scheduler"].pid}
         first: dict[int, float] = {}
         last: dict[int, tuple[str, str, float]] = {}
         stop = threading.Event()
 
         def sample() -> None:
-            for group, r in roots.items():
-                pids = tree(r) if r is not None else tree([os.getpid()]) - theirs
-                for pid in pids:
+            for group, pids_of in groups.items():
+                for pid in pids_of():
                     t = _own_cpu(pid)
                     if t is not None:
                         first.setdefault(pid, t)
                         last[pid] = (group, kind(pid), t)
 
         def sampler() -> None:
-            while not stop.wait(0.05):
+            while not stop.wait(SAMPLE_S):
                 sample()
 
         sample()
@@ -176,7 +189,7 @@ class CpuBook:
             self.spent[key] = self.spent.get(key, 0.0) + t - first.get(pid, 0.0)
         self.spent[(f"machine ({side})", "all busy")] = (self.spent.get((f"machine ({side})", "all busy"), 0.0)
                                                        + _busy_s() - busy)
-        for group in (*roots, f"machine ({side})"):
+        for group in (*groups, f"machine ({side})"):
             self.runs[group] = self.runs.get(group, 0) + runs
         return value
 
@@ -207,11 +220,14 @@ def main() -> None:
     ap.add_argument("--runs-per-slot", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--cpu", action="store_true", help="also CPU seconds a run by kind of process")
+    ap.add_argument("--tick-s", type=float, default=2.0,
+                    help="the scheduler's tick (the product's default: an account's next run is let in on its "
+                         "lock's release, not at a tick)")
     args = ap.parse_args()
     book = CpuBook()
     os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="xdg-"))
     with tempfile.TemporaryDirectory() as tmp:
-        env = start(Path(tmp) / "stack", workers=0)
+        env = start(Path(tmp) / "stack", workers=0, extra_env={"OPC_SCHEDULER_TICK_S": str(args.tick_s)})
         try:
             use_worker(env, max(args.sizes))
             accounts = login_accounts(env, max(args.sizes))
