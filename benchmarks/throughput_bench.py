@@ -159,7 +159,6 @@ class CpuBook:
         if side == "stack":  # this process only polls then; in the raw half it is the raw script
             groups["benchmark (stack)"] = lambda: {os.getpid()}
             groups["scheduler (stack)"] = lambda: {procs["scheduler"].pid}
-        first: dict[int, float] = {}
         last: dict[int, tuple[str, str, float]] = {}
         stop = threading.Event()
 
@@ -168,15 +167,16 @@ class CpuBook:
                 for pid in pids_of():
                     t = _own_cpu(pid)
                     if t is not None:
-                        first.setdefault(pid, t)
-                        last[pid] = (group, kind(pid), t)
+                        last[pid] = (group, "redis-server" if group.startswith("redis") else kind(pid), t)
 
         def sampler() -> None:
             while not stop.wait(SAMPLE_S):
                 sample()
 
         sample()
-        first = {pid: t for pid, (_g, _k, t) in last.items()}  # processes there before the side began
+        # Processes there before the side began count from here; one born during it, from its start (a baseline
+        # at its first sample would drop its first SAMPLE_S: a renderer's or the raw script's Chromium's start-up).
+        first = {pid: t for pid, (_g, _k, t) in last.items()}
         busy = _busy_s()
         thread = threading.Thread(target=sampler, daemon=True)
         thread.start()
