@@ -12,6 +12,7 @@ Raw: the strictest baseline, one async Playwright and one Chromium, N tasks on t
 publishing ``--runs-per-slot`` notes one after another (a fresh context with the session each, the same clicks
 and read-back as ``publish_bench.RawScript``, none of the stack's checks, fence, screenshots or records).
 Both take turns ``--rounds`` times per N, so they see the same machine. Replica delays are off.
+``--cpu`` (root, cgroup v1): CPU seconds a run by kind of process, from the kernel's accounting (``CpuBook``).
 The issue's goal: the stack's throughput ≥ 90 % of the raw script's at the same concurrency.
 """
 from __future__ import annotations
@@ -124,83 +125,136 @@ def _busy_s() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def _own_cpu(pid: int) -> float | None:
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+"""cgroup v1's CPU accounting (Debian 12 in this VM; root only). A group counts every CPU nanosecond of the tasks
+that were ever in it, those that have ended too: a renderer of a closed context is counted whole, which sampling
+each process's own time could not do (it lost a dead process's last sample and called a GPU process a renderer)."""
+KINDS = ("python", "playwright driver (node)", "chromium browser", "chromium renderers", "chromium gpu",
+         "chromium network", "chromium other")
+MOVE_S = 0.02
+"""How often new processes are put in their kind's group. A process is born in its parent's group and counts
+there until then: a renderer is born in the zygote's, which is already in the renderers' group."""
+BORN_IN = ("python", "playwright driver (node)", "chromium browser", "chromium renderers")
+"""The groups new processes are born in (the zygote forks the GPU process too): the ones the mover looks through."""
+
+
+def _kind(pid: int) -> str:
+    k = kind(pid)
+    if k.startswith("python"):
+        return "python"
+    if k.startswith("node"):
+        return "playwright driver (node)"
+    if k in ("chromium browser", "chromium renderer", "chromium zygote", "chromium gpu-process"):
+        return {"chromium browser": "chromium browser", "chromium gpu-process": "chromium gpu"}.get(
+            k, "chromium renderers")
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        network = b"NetworkService" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: its own only
-
-
-SAMPLE_S = 0.2
-"""How often ``--cpu`` reads every process's time. The reading costs this process CPU (~0.08 CPU-s a run at 50 ms,
-on the same two cores, and in the raw half beside the raw script's own event loop): throughput is to be taken from
-a run without ``--cpu``."""
+        return "chromium other"
+    return "chromium network" if network else "chromium other"
 
 
 class CpuBook:
-    """CPU seconds a run by kind of process (``--cpu``): the stack's worker tree against the raw script's (this
-    process, its driver and its Chromium); the scheduler, Redis, the replica and this process's poll apart; and the
-    machine's busy time. Each process's own time, sampled every ``SAMPLE_S`` while a side runs: a renderer of a closed
-    context loses at most its last ``SAMPLE_S`` (a reaped child's time is not taken from its parent, which would count it twice)."""
+    """CPU seconds a run by kind of process (``--cpu``), from cgroup accounting: the stack's worker tree against
+    the raw script's (this process's threads, its driver and its Chromium), each sorted by kind; the scheduler,
+    Redis and the replica together apart; and the machine's busy time."""
 
     def __init__(self):
+        if not os.access(CPUACCT, os.W_OK):
+            sys.exit(f"--cpu needs cgroup v1's cpuacct, writable ({CPUACCT}): run as root on a cgroup v1 system")
+        self.root = CPUACCT / f"opc-throughput-{os.getpid()}"
+        self.groups = [self.root / side / k for side in ("stack", "raw") for k in KINDS]
+        self.groups += [self.root / "services", self.root / "benchmark"]
+        for g in self.groups:
+            g.mkdir(parents=True, exist_ok=True)
         self.spent: dict[tuple[str, str], float] = {}
         self.runs: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._mover = threading.Thread(target=self._sort_forever, daemon=True)
+        self._mover_tid = 0
+        self._sorting = threading.Event()
+        self._mover.start()
+        self._sorting.wait()
+
+    @staticmethod
+    def _put(group: Path, pid: int, what: str = "cgroup.procs") -> None:
+        try:
+            (group / what).write_text(str(pid))
+        except OSError:
+            pass  # it has ended
+
+    def _sort_forever(self) -> None:
+        self._mover_tid = threading.get_native_id()
+        self._put(self.root / "benchmark", self._mover_tid, "tasks")
+        self._sorting.set()
+        while not self._stop.wait(MOVE_S):
+            for side in ("stack", "raw"):
+                for born_in in BORN_IN:
+                    for pid in (self.root / side / born_in / "cgroup.procs").read_text().split():
+                        if (k := _kind(int(pid))) != born_in:
+                            self._put(self.root / side / k, int(pid))
+
+    def _this_process(self, group: Path) -> None:
+        """Every thread of this process but the mover (a thread is put in a group on its own in cgroup v1)."""
+        for tid in os.listdir(f"/proc/{os.getpid()}/task"):
+            if int(tid) != self._mover_tid:
+                self._put(group, int(tid), "tasks")
+
+    def services(self, env) -> None:
+        """The scheduler, Redis and the replica: counted apart from both sides."""
+        for name, proc in env.stack.procs.items():
+            if not name.startswith("worker-"):
+                for pid in tree([proc.pid]):
+                    self._put(self.root / "services", pid)
+
+    def _usage(self, side: str) -> dict[str, float]:
+        return {g.name: int((g / "cpuacct.usage").read_text()) / 1e9 for g in (self.root / side).iterdir()
+                if g.is_dir()}
 
     def measure(self, env, side: str, runs: int, work):
-        procs = env.stack.procs
-        theirs = tree([p.pid for p in procs.values()])
-        stack = [p.pid for n, p in procs.items() if n.startswith("worker-")]
-        replica = [p.pid for n, p in procs.items() if n in env.stack.replica_ports]
-        groups = {side: (lambda: tree(stack)) if side == "stack" else (lambda: tree([os.getpid()]) - theirs),
-                  f"replica ({side})": lambda: tree(replica),
-                  f"redis ({side})": lambda: {procs["redis"].pid}}
-        if side == "stack":  # this process only polls then; in the raw half it is the raw script
-            groups["benchmark (stack)"] = lambda: {os.getpid()}
-            groups["scheduler (stack)"] = lambda: {procs["scheduler"].pid}
-        last: dict[int, tuple[str, str, float]] = {}
-        stop = threading.Event()
-
-        def sample() -> None:
-            for group, pids_of in groups.items():
-                for pid in pids_of():
-                    t = _own_cpu(pid)
-                    if t is not None:
-                        last[pid] = (group, "redis-server" if group.startswith("redis") else kind(pid), t)
-
-        def sampler() -> None:
-            while not stop.wait(SAMPLE_S):
-                sample()
-
-        sample()
-        # Processes there before the side began count from here; one born during it, from its start (a baseline
-        # at its first sample would drop its first SAMPLE_S: a renderer's or the raw script's Chromium's start-up).
-        first = {pid: t for pid, (_g, _k, t) in last.items()}
-        busy = _busy_s()
-        thread = threading.Thread(target=sampler, daemon=True)
-        thread.start()
-        value = work()
-        stop.set()
-        thread.join()
-        sample()
-        for pid, (group, k, t) in last.items():
-            key = (group, k)
-            self.spent[key] = self.spent.get(key, 0.0) + t - first.get(pid, 0.0)
-        self.spent[(f"machine ({side})", "all busy")] = (self.spent.get((f"machine ({side})", "all busy"), 0.0)
-                                                       + _busy_s() - busy)
-        for group in (*groups, f"machine ({side})"):
-            self.runs[group] = self.runs.get(group, 0) + runs
+        if side == "stack":  # the worker (started again for each N) and what it started, each in its kind's group
+            for name, proc in env.stack.procs.items():
+                if name.startswith("worker-"):
+                    for pid in tree([proc.pid]):
+                        self._put(self.root / "stack" / _kind(pid), pid)
+        else:
+            self._this_process(self.root / "raw" / "python")  # the raw script is this process, while it runs
+        before, busy = self._usage(side), _busy_s()
+        try:
+            value = work()
+        finally:
+            self._this_process(self.root / "benchmark")
+        after = self._usage(side)
+        for k in KINDS:
+            self.spent[(side, k)] = self.spent.get((side, k), 0.0) + after[k] - before[k]
+        self.spent[(side, "the machine, busy")] = self.spent.get((side, "the machine, busy"), 0.0) + _busy_s() - busy
+        self.runs[side] = self.runs.get(side, 0) + runs
         return value
 
     def table(self) -> str:
-        lines = ["| side | kind of process | CPU-s a run |", "|---|---|---:|"]
-        for (side, k), t in sorted(self.spent.items()):
-            lines.append(f"| {side} | {k} | {t / self.runs[side]:.3f} |")
-        for side in sorted(self.runs):
-            total = sum(t for (g, _), t in self.spent.items() if g == side)
-            lines.append(f"| {side} | all | {total / self.runs[side]:.3f} |")
+        lines = ["| kind of process | raw script | stack |", "|---|---:|---:|"]
+        per = {key: t / self.runs[key[0]] for key, t in self.spent.items()}
+        for k in KINDS:
+            lines.append(f"| {k} | {per[('raw', k)]:.3f} | {per[('stack', k)]:.3f} |")
+        lines.append(f"| **the processes above** | **{sum(per[('raw', k)] for k in KINDS):.3f}** | "
+                     f"**{sum(per[('stack', k)] for k in KINDS):.3f}** |")
+        lines.append(f"| the machine, busy (services and this benchmark's poll included) | "
+                     f"{per[('raw', 'the machine, busy')]:.3f} | {per[('stack', 'the machine, busy')]:.3f} |")
         return "\n".join(lines)
+
+    def close(self) -> None:
+        """Every process and thread back in the root group, and the groups removed."""
+        self._stop.set()
+        self._mover.join()
+        for group in [*self.groups]:
+            for what in ("cgroup.procs", "tasks"):
+                for pid in (group / what).read_text().split():
+                    self._put(CPUACCT, int(pid), what)
+        for group in sorted({*self.groups, *(g.parent for g in self.groups)}, key=lambda g: -len(g.parts)):
+            try:
+                group.rmdir()
+            except OSError:
+                pass
 
 
 def use_worker(env, n: int) -> None:
@@ -224,13 +278,16 @@ def main() -> None:
                     help="the scheduler's tick (the product's default: an account's next run is let in on its "
                          "lock's release, not at a tick)")
     args = ap.parse_args()
-    book = CpuBook()
+    book = CpuBook() if args.cpu else None
+    timed = book.measure if book else (lambda _env, _side, _runs, work: work())
     os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="xdg-"))
     with tempfile.TemporaryDirectory() as tmp:
         env = start(Path(tmp) / "stack", workers=0, extra_env={"OPC_SCHEDULER_TICK_S": str(args.tick_s)})
         try:
             use_worker(env, max(args.sizes))
             accounts = login_accounts(env, max(args.sizes))
+            if book:
+                book.services(env)
             images = [str(make_image(Path(tmp) / f"p{i}.jpg", text=str(i))) for i in range(2)]
             rows = []
             for n in args.sizes:
@@ -239,14 +296,16 @@ def main() -> None:
                 stack, raw = [], []
                 for r in range(args.rounds):
                     runs = n * args.runs_per_slot
-                    raw.append(book.measure(env, "raw", runs, lambda: raw_minute(
+                    raw.append(timed(env, "raw", runs, lambda: raw_minute(
                         env, accounts, images, n, args.runs_per_slot, f"{n}-{r}")))
-                    stack.append(book.measure(env, "stack", runs, lambda: stack_minute(
+                    stack.append(timed(env, "stack", runs, lambda: stack_minute(
                         env, accounts, images, n, args.runs_per_slot, f"{n}-{r}")))
                 rows.append((n, statistics.mean(stack), statistics.mean(raw), os.getloadavg()[0]))
                 print(f"N={n}: stack {stack} runs/min, raw {raw} runs/min", flush=True)
         finally:
             env.stack.stop()
+            if book:
+                book.close()
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print("| N at once | stack, runs a minute | raw script, runs a minute | stack ÷ raw | load average after |")
     print("|---:|---:|---:|---:|---:|")

@@ -12,12 +12,17 @@ the thread that called it.
 What crosses the bridge: proxies are unwrapped into the objects they stand for on the way in, and
 Playwright objects coming out are wrapped; plain values (strings, dicts, bytes) pass as they are.
 Errors (Playwright's ``TimeoutError`` and the rest) are raised in the calling thread as they were raised.
+Calls that only make a locator or read a value Playwright already holds (``LOCAL``: ``locator``, ``filter``, ``or_``,
+``first``, ``url`` …) send nothing to the driver and wait on nothing, so they run in the calling thread: they are
+~180 of a publish's ~225 calls, and each hop to the driver's thread and back cost both threads a wake-up
+(docs/benchmarks.md, throughput_bench).
 Handlers given to ``on(...)`` run in the driver's thread with plain objects: keep them short and have them
 call no proxy. Assertions go through ``sites.assertions.expect``, which hands a proxy's ``expect`` over.
 """
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import inspect
 import logging
 import threading
@@ -34,6 +39,16 @@ log = logging.getLogger(__name__)
 WAKE_S = 0.5
 """How often a thread waiting on the driver looks up: an exception another thread raises in it (RQ's job
 time limit, ``worker.ThreadWorker``) is delivered only between bytecodes, never inside a lock's wait."""
+
+
+LOCAL = frozenset({
+    "locator", "get_by_alt_text", "get_by_label", "get_by_placeholder", "get_by_role", "get_by_test_id",
+    "get_by_text", "get_by_title", "frame_locator", "filter", "or_", "and_", "first", "last", "nth",
+    "url", "is_closed", "keyboard", "mouse", "viewport_size", "main_frame", "page",
+})
+"""Methods and properties of Playwright's sync objects that neither send anything to the driver nor wait on its
+loop: they make a locator, or read what the client already holds (tests/test_bridge.py checks each name against
+the installed Playwright's source: a new version that makes one of them wait fails that test)."""
 
 
 class DriverGone(PlaywrightError):
@@ -144,6 +159,13 @@ def _settle(done: concurrent.futures.Future, f) -> None:
 _PLAYWRIGHT_OBJECTS = (SyncBase, EventContextManager, EventInfo)
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_method(cls: type, name: str) -> bool:
+    """Whether ``name`` is a plain method of ``cls`` (else a property or attribute). Asked at every call through a
+    proxy, and ``getattr_static`` walks the class's whole lineage each time."""
+    return inspect.isfunction(inspect.getattr_static(cls, name, None))
+
+
 def _wrap(value: Any, driver: Driver) -> Any:
     if isinstance(value, _PLAYWRIGHT_OBJECTS):
         return Bridged(value, driver)
@@ -173,7 +195,13 @@ class Bridged:
 
     def __getattr__(self, name: str) -> Any:
         obj, driver = self._obj, self._driver
-        if inspect.isfunction(inspect.getattr_static(type(obj), name, None)):
+        is_method = _is_method(type(obj), name)
+        if name in LOCAL:  # nothing to wait for: here, in the calling thread
+            value = getattr(obj, name)
+            if is_method:
+                return lambda *args, **kwargs: _wrap(value(*_unwrap(args), **_unwrap(kwargs)), driver)
+            return _wrap(value, driver)
+        if is_method:
             method = getattr(obj, name)  # a bound method: made here, called there
             return lambda *args, **kwargs: _wrap(driver.call(lambda: method(*_unwrap(args), **_unwrap(kwargs))),
                                                  driver)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import ctypes
 import http.server
+import inspect
 import threading
 import time
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Keyboard, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from rq.timeouts import JobTimeoutException
 
 from core.settings import Settings
-from rpa.bridge import Bridged
+from rpa.bridge import LOCAL, Bridged
 from rpa.shared import SharedChromium, SharedRuntime
 from serve import free_port
 from sites.assertions import expect
@@ -143,3 +145,31 @@ def _crashed(page) -> bool:
 def _raise_in(thread: threading.Thread, exc: type[BaseException]) -> None:
     done = ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_long(thread.ident), ctypes.py_object(exc))
     assert done == 1
+
+
+def test_calls_kept_in_the_run_thread_never_wait_on_the_driver():
+    """``LOCAL`` names run outside the driver's thread: in the installed Playwright, each is a method or property
+    of its sync objects whose body never goes through ``_sync`` (the way every call that talks to the driver or
+    waits is made)."""
+    found = set()
+    for cls in (Page, Frame, Locator, FrameLocator, BrowserContext, Browser, Keyboard):
+        for name in LOCAL:
+            attr = inspect.getattr_static(cls, name, None)
+            body = attr.fget if isinstance(attr, property) else attr
+            if inspect.isfunction(body):
+                assert "_sync(" not in inspect.getsource(body), f"{cls.__name__}.{name} talks to the driver"
+                found.add(name)
+    assert found == LOCAL  # each name is one of theirs (a typo would silently go through the driver)
+
+
+def test_locators_made_in_the_run_thread_act_through_the_driver(shared, site):
+    """A locator made without the driver (``LOCAL``) is still a bridged object: its clicks and reads go to it."""
+    def body(page):
+        title = page.get_by_placeholder("填写标题").or_(page.locator("#none")).first
+        title.fill("桂花乌龙冷泡茶")
+        return isinstance(title, Bridged), page.url.endswith("/publish"), title.input_value()
+
+    run = Run(shared, site, body)
+    run.start()
+    run.join(60)
+    assert (run.error, run.result) == (None, (True, True, "桂花乌龙冷泡茶"))
