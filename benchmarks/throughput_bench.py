@@ -138,15 +138,19 @@ BORN_IN = ("python", "playwright driver (node)", "chromium browser", "chromium r
 """The groups new processes are born in (the zygote forks the GPU process too): the ones the mover looks through."""
 
 
+CHROMIUM_KINDS = {"chromium browser": "chromium browser", "chromium renderer": "chromium renderers",
+                  "chromium zygote": "chromium renderers", "chromium gpu-process": "chromium gpu"}
+"""Chromium's process types (``kind``) by group; the zygotes go with the renderers they fork."""
+
+
 def _kind(pid: int) -> str:
     k = kind(pid)
     if k.startswith("python"):
         return "python"
     if k.startswith("node"):
         return "playwright driver (node)"
-    if k in ("chromium browser", "chromium renderer", "chromium zygote", "chromium gpu-process"):
-        return {"chromium browser": "chromium browser", "chromium gpu-process": "chromium gpu"}.get(
-            k, "chromium renderers")
+    if k in CHROMIUM_KINDS:
+        return CHROMIUM_KINDS[k]
     try:
         network = b"NetworkService" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
