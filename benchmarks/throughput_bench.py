@@ -160,15 +160,14 @@ def _kind(pid: int) -> str:
 
 class CpuBook:
     """CPU seconds a run by kind of process (``--cpu``), from cgroup accounting: the stack's worker tree against
-    the raw script's (this process's threads, its driver and its Chromium), each sorted by kind; the scheduler,
-    Redis and the replica together apart; and the machine's busy time."""
+    the raw script's (this process's threads, its driver and its Chromium), each sorted by kind; and the machine's
+    busy time. The scheduler, Redis, the replica and this process outside the raw half stay in the root group."""
 
     def __init__(self):
         if not os.access(CPUACCT, os.W_OK):
             sys.exit(f"--cpu needs cgroup v1's cpuacct, writable ({CPUACCT}): run as root on a cgroup v1 system")
         self.root = CPUACCT / f"opc-throughput-{os.getpid()}"
         self.groups = [self.root / side / k for side in ("stack", "raw") for k in KINDS]
-        self.groups += [self.root / "services", self.root / "benchmark"]
         for g in self.groups:
             g.mkdir(parents=True, exist_ok=True)
         self.spent: dict[tuple[str, str], float] = {}
@@ -189,7 +188,6 @@ class CpuBook:
 
     def _sort_forever(self) -> None:
         self._mover_tid = threading.get_native_id()
-        self._put(self.root / "benchmark", self._mover_tid, "tasks")
         self._sorting.set()
         while not self._stop.wait(MOVE_S):
             for side in ("stack", "raw"):
@@ -203,13 +201,6 @@ class CpuBook:
         for tid in os.listdir(f"/proc/{os.getpid()}/task"):
             if int(tid) != self._mover_tid:
                 self._put(group, int(tid), "tasks")
-
-    def services(self, env) -> None:
-        """The scheduler, Redis and the replica: counted apart from both sides."""
-        for name, proc in env.stack.procs.items():
-            if not name.startswith("worker-"):
-                for pid in tree([proc.pid]):
-                    self._put(self.root / "services", pid)
 
     def _usage(self, side: str) -> dict[str, float]:
         return {g.name: int((g / "cpuacct.usage").read_text()) / 1e9 for g in (self.root / side).iterdir()
@@ -227,7 +218,7 @@ class CpuBook:
         try:
             value = work()
         finally:
-            self._this_process(self.root / "benchmark")
+            self._this_process(CPUACCT)
         after = self._usage(side)
         for k in KINDS:
             self.spent[(side, k)] = self.spent.get((side, k), 0.0) + after[k] - before[k]
@@ -250,11 +241,11 @@ class CpuBook:
         """Every process and thread back in the root group, and the groups removed."""
         self._stop.set()
         self._mover.join()
-        for group in [*self.groups]:
+        for group in self.groups:
             for what in ("cgroup.procs", "tasks"):
                 for pid in (group / what).read_text().split():
                     self._put(CPUACCT, int(pid), what)
-        for group in sorted({*self.groups, *(g.parent for g in self.groups)}, key=lambda g: -len(g.parts)):
+        for group in sorted({*self.groups, *(g.parent for g in self.groups), self.root}, key=lambda g: -len(g.parts)):
             try:
                 group.rmdir()
             except OSError:
@@ -290,8 +281,6 @@ def main() -> None:
         try:
             use_worker(env, max(args.sizes))
             accounts = login_accounts(env, max(args.sizes))
-            if book:
-                book.services(env)
             images = [str(make_image(Path(tmp) / f"p{i}.jpg", text=str(i))) for i in range(2)]
             rows = []
             for n in args.sizes:
